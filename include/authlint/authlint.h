@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/**
+ * @file authlint.h
+ * Umbrella header of libauthlint: lint the DNS records behind email
+ * authentication (SPF, DKIM, DMARC) and plan DMARC enforcement.
+ */
+#ifndef AUTHLINT_AUTHLINT_H
+#define AUTHLINT_AUTHLINT_H
+
+#include <authlint/config.h>
+#include <authlint/diag.h>
+#include <authlint/emit.h>
+#include <authlint/lint.h>
+#include <authlint/rule.h>
+#include <authlint/source.h>
+#include <authlint/status.h>
+#include <authlint/version.h>
+
+#endif

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/**
+ * @file diag.h
+ * One diagnostic struct feeds every output format.
+ */
+#ifndef AUTHLINT_DIAG_H
+#define AUTHLINT_DIAG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <authlint/status.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct al_rule;
+
+/** Severity of a finding. OFF disables a rule. Ordered: a higher value is worse. */
+typedef enum al_severity {
+	AL_SEVERITY_OFF = 0,
+	AL_SEVERITY_NOTE = 1,
+	AL_SEVERITY_WARNING = 2,
+	AL_SEVERITY_ERROR = 3,
+} al_severity;
+
+/** "off", "note", "warning", "error". */
+const char *al_severity_name(al_severity severity);
+/** Parse "error"/"warning"/"note"/"off" (also "info" for note, "none"/"disabled" for off). */
+al_status al_severity_parse(const char *text, al_severity *out);
+
+/** The family a record or finding belongs to. */
+typedef enum al_kind {
+	AL_KIND_NONE = 0,
+	AL_KIND_SPF,
+	AL_KIND_DMARC,
+	AL_KIND_DKIM,
+	AL_KIND_DNS,         /* DNS-level: string sizes, RRset sizes, CNAME next to data */
+	AL_KIND_ZONE,        /* zone-file input problems */
+	AL_KIND_LOOKUP,      /* lookups that failed or were not made (offline) */
+	AL_KIND_PROPAGATION, /* disagreement between servers */
+	AL_KIND_PLAN,        /* rollout planner */
+	AL_KIND_POLICY,      /* organisation policy rules from the configuration */
+	AL_KIND_ALIGN,       /* identifier alignment */
+	AL_KIND_COUNT_
+} al_kind;
+
+/** "spf", "dmarc", "dkim", "dns", "zone", "lookup", "propagation", "plan", "policy", "align". */
+const char *al_kind_name(al_kind kind);
+/** Parse a kind name; returns AL_EINVAL for an unknown one. */
+al_status al_kind_parse(const char *text, al_kind *out);
+
+/** Which DMARC receiver generation a finding concerns. */
+typedef enum al_generation {
+	AL_GENERATION_ANY = 0,
+	AL_GENERATION_RFC7489,
+	AL_GENERATION_RFC9989,
+} al_generation;
+
+/** NULL for ANY, "rfc7489", "rfc9989". */
+const char *al_generation_name(al_generation generation);
+
+/** Where a record came from. */
+typedef struct al_location {
+	const char *file;    /**< zone file path, "<argument>", "<stdin>", or NULL for live DNS */
+	unsigned long line;  /**< 1-based line, 0 when unknown */
+	unsigned long column;/**< 1-based column (bytes), 0 when unknown */
+	const char *server;  /**< the server that answered (live DNS), or NULL */
+} al_location;
+
+/**
+ * A finding. Every string is owned by the report that holds the diagnostic
+ * and lives as long as it. Strings are raw: they may hold any byte a DNS
+ * answer or zone file held; emitters escape them.
+ */
+typedef struct al_diag {
+	const struct al_rule *rule; /**< the registry entry; never NULL in a report */
+	al_severity severity;       /**< effective severity after configuration */
+	al_kind kind;               /**< family of the record concerned */
+	al_generation generation;   /**< DMARC receiver generation concerned, or ANY */
+	const char *owner;          /**< owner name (no trailing dot), or NULL */
+	const char *domain;         /**< the domain the finding is about, or NULL */
+	unsigned rrtype;            /**< RR type of the record (16 TXT), 0 when none */
+	al_location location;       /**< file:line:col of the offending term, or server */
+	const char *record;         /**< the record text (TXT strings joined), or NULL */
+	size_t record_length;       /**< bytes in @c record (may contain NUL) */
+	size_t span_start;          /**< offset of the offending bytes in @c record */
+	size_t span_length;         /**< their length; 0 means the whole record */
+	const char *message;        /**< rendered message */
+	const char *fix;            /**< how to fix it, or NULL */
+	const char *context;        /**< extra context (an include path, a server list), or NULL */
+	bool waived;                /**< suppressed by a waiver; never counted for the exit code */
+	const char *waiver_reason;  /**< why, when waived */
+	const char *waiver_source;  /**< "config.yaml:12" or "zone:34", when waived */
+} al_diag;
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/**
+ * @file lint.h
+ * Running the checks: over a zone, over one record string, or over a domain
+ * through any source. Findings are handed to a callback in a deterministic
+ * order; the library never prints.
+ */
+#ifndef AUTHLINT_LINT_H
+#define AUTHLINT_LINT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <authlint/config.h>
+#include <authlint/diag.h>
+#include <authlint/rule.h>
+#include <authlint/source.h>
+#include <authlint/status.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Counts over a run, for the summary and the exit code. */
+typedef struct al_summary {
+	size_t by_severity[4];  /**< findings not waived, indexed by al_severity */
+	size_t waived;          /**< findings suppressed by a waiver */
+	size_t names;           /**< owner names examined */
+	size_t records;         /**< records checked (SPF, DMARC, DKIM) */
+	size_t lookups;         /**< lookups made through the source */
+	size_t lookups_failed;  /**< of which failed (timeout, SERVFAIL, ...) */
+	size_t not_queried;     /**< lookups not made (offline, outside the zone, budget) */
+	bool input_error;       /**< a file could not be read or did not parse */
+	bool incomplete;        /**< a lookup failed, so a result may be missing */
+} al_summary;
+
+/** Called for each finding; @p diag is valid only during the call. */
+typedef void (*al_diag_fn)(void *userdata, const al_diag *diag);
+
+typedef struct al_lint_options {
+	const al_rules *rules;        /**< required */
+	const al_config *config;      /**< severity overrides, waivers, policies; may be NULL */
+	al_source *source;            /**< lookups go here; may be NULL (record mode, no lookups) */
+	bool offline;                 /**< never send a query; report what would have needed one */
+	al_generation dmarc_spec;     /**< reading of DMARC records: RFC9989 (default) or RFC7489 */
+	const char *const *selectors; /**< DKIM selectors to check for a domain */
+	size_t selector_count;
+	al_diag_fn on_diag;           /**< receives the findings; may be NULL (counts only) */
+	void *userdata;
+} al_lint_options;
+
+typedef struct al_lint al_lint;
+
+al_status al_lint_new(al_lint **out, const al_lint_options *options);
+/** Free; NULL is safe. */
+void al_lint_free(al_lint *lint);
+
+/**
+ * Lint every SPF, DMARC and DKIM record in a zone store, and the zone's own
+ * reading problems. Findings come out in file order.
+ */
+al_status al_lint_zone(al_lint *lint, al_zone *zone);
+
+/**
+ * Lint one record string, as `authlint record` does. @p domain gives context
+ * (the owner the record would live at; NULL for none); @p label names the
+ * input in locations ("<argument>", "<stdin>").
+ */
+al_status al_lint_record(al_lint *lint, al_kind kind, const char *text, size_t length,
+			 const char *domain, const char *label);
+
+/**
+ * Lint the SPF record of @p domain, its DMARC policy and the configured DKIM
+ * selectors through the source, as `authlint check` does.
+ */
+al_status al_lint_domain(al_lint *lint, const char *domain);
+
+/** Totals so far. */
+const al_summary *al_lint_summary(const al_lint *lint);
+
+/**
+ * Exit code for a summary: 2 when input was bad or a lookup failed, else 1
+ * when a finding is at or above @p fail_on (OFF: never), else 0.
+ */
+int al_summary_exit_code(const al_summary *summary, al_severity fail_on);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The command line: option parsing shared by every subcommand, loading the
+ * registry and configuration, choosing the output and the exit code. Commands
+ * only parse their options and call the library.
+ */
+#ifndef AL_CLI_H
+#define AL_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <authlint/authlint.h>
+
+/* exit codes */
+enum {
+	AL_EXIT_OK = 0,
+	AL_EXIT_FINDINGS = 1,
+	AL_EXIT_ERROR = 2,
+};
+
+#define AL_CLI_MAX_LIST 256
+
+/* Options every command accepts. */
+typedef struct al_cli {
+	const char *command;
+	al_format format;
+	bool format_set;
+	al_severity fail_on;
+	bool fail_on_set;
+	const char *config_path;
+	const char *rules_dir;
+	const char *resolvers[AL_CLI_MAX_LIST];
+	size_t resolver_count;
+	const char *zones[AL_CLI_MAX_LIST];
+	size_t zone_count;
+	const char *selectors[AL_CLI_MAX_LIST];
+	size_t selector_count;
+	double timeout;
+	bool no_color;
+	bool color;       /* decided: a terminal, no NO_COLOR, no --no-color */
+	int quiet;
+	int verbose;
+	bool offline;
+	al_generation dmarc_spec;
+	/* loaded */
+	al_rules *rules;
+	al_config *config;
+	FILE *out;
+} al_cli;
+
+/* A command's own options: getopt_long entries and a handler. The handler
+ * returns 0 when it took the option, 2 for a usage error. */
+typedef int (*al_cli_option_fn)(al_cli *cli, void *cmd, int id, const char *arg);
+
+typedef struct al_cli_command {
+	const char *name;
+	const char *synopsis;    /* one line for --help */
+	const char *usage;       /* the command's own help text */
+	int (*run)(al_cli *cli, int argc, char **argv);
+} al_cli_command;
+
+/* Parse common options and the command's own; leaves operands in argv[*first..argc).
+ * Returns 0, or an exit code to stop with (help printed: 0; usage error: 2). */
+int al_cli_parse(al_cli *cli, int argc, char **argv, const struct option *own, const char *own_short,
+		 al_cli_option_fn handler, void *cmd, const al_cli_command *command, int *first);
+/* Load the registry (--rules-dir or built in) and the configuration
+ * (--config or ./.authlint.yaml); apply configuration defaults. 0 or 2. */
+int al_cli_load(al_cli *cli);
+/* Free what al_cli_load loaded. */
+void al_cli_finish(al_cli *cli);
+/* "authlint: error: ..." on stderr. */
+void al_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Run a lint with an emitter on stdout; returns the exit code. The callback
+ * does the linting with the given options. */
+typedef al_status (*al_cli_lint_fn)(al_cli *cli, al_lint *lint, void *userdata);
+int al_cli_run_lint(al_cli *cli, al_source *source, const char *const *inputs, size_t input_count,
+		    al_cli_lint_fn fn, void *userdata);
+/* Exit code for an al_status from the library (2 for anything but AL_OK). */
+int al_cli_status_exit(al_status status);
+/* Print a text block escaped for the terminal. */
+void al_cli_print_escaped(FILE *out, const char *text);
+
+/* subcommands */
+extern const al_cli_command al_cmd_zone;
+extern const al_cli_command al_cmd_record;
+extern const al_cli_command al_cmd_rules;
+extern const al_cli_command al_cmd_explain;
+extern const al_cli_command al_cmd_check;
+extern const al_cli_command al_cmd_spf;
+extern const al_cli_command al_cmd_propagation;
+extern const al_cli_command al_cmd_plan;
+extern const al_cli_command al_cmd_align;
+
+#endif

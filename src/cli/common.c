@@ -1,0 +1,327 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+enum {
+	OPT_FORMAT = 1000,
+	OPT_FAIL_ON,
+	OPT_CONFIG,
+	OPT_RULES_DIR,
+	OPT_RESOLVER,
+	OPT_ZONE,
+	OPT_SELECTOR,
+	OPT_TIMEOUT,
+	OPT_NO_COLOR,
+	OPT_OFFLINE,
+	OPT_DMARC_SPEC,
+	OPT_HELP,
+	OPT_VERSION,
+};
+
+static const struct option common_options[] = {
+	{"format", required_argument, NULL, OPT_FORMAT},
+	{"fail-on", required_argument, NULL, OPT_FAIL_ON},
+	{"config", required_argument, NULL, OPT_CONFIG},
+	{"rules-dir", required_argument, NULL, OPT_RULES_DIR},
+	{"resolver", required_argument, NULL, OPT_RESOLVER},
+	{"zone", required_argument, NULL, OPT_ZONE},
+	{"selector", required_argument, NULL, OPT_SELECTOR},
+	{"timeout", required_argument, NULL, OPT_TIMEOUT},
+	{"no-color", no_argument, NULL, OPT_NO_COLOR},
+	{"offline", no_argument, NULL, OPT_OFFLINE},
+	{"dmarc-spec", required_argument, NULL, OPT_DMARC_SPEC},
+	{"quiet", no_argument, NULL, 'q'},
+	{"verbose", no_argument, NULL, 'v'},
+	{"help", no_argument, NULL, OPT_HELP},
+	{"version", no_argument, NULL, OPT_VERSION},
+};
+
+#define COMMON_COUNT (sizeof(common_options) / sizeof(common_options[0]))
+
+static const char common_help[] =
+	"Common options:\n"
+	"  -f, --format FMT       text, json, jsonl, sarif or github (default text)\n"
+	"      --fail-on SEV      exit 1 on findings at or above error, warning, note; never (default error)\n"
+	"  -c, --config FILE      configuration (default ./.authlint.yaml when present)\n"
+	"      --rules-dir DIR    read the rule registry from DIR instead of the built-in one\n"
+	"  -r, --resolver IP[:PORT]  a recursive resolver to use (repeatable)\n"
+	"  -z, --zone FILE        answer lookups from a zone file (repeatable)\n"
+	"  -s, --selector SEL     a DKIM selector to check (repeatable)\n"
+	"      --timeout S        per-query timeout in seconds (default 2)\n"
+	"      --offline          never send a DNS query; report what was not checked\n"
+	"      --dmarc-spec N     read DMARC records as an RFC 9989 (default) or 7489 receiver\n"
+	"      --no-color         no colour (also when NO_COLOR is set or output is not a terminal)\n"
+	"  -q, --quiet            less output (no summary line)\n"
+	"  -v, --verbose          more output\n"
+	"  -h, --help             this help\n"
+	"  -V, --version          the version\n"
+	"\n"
+	"Exit status: 0 nothing at or above --fail-on; 1 findings at or above it;\n"
+	"2 usage, input or I/O error, or an incomplete result (a lookup failed).\n";
+
+void al_cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("authlint: error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void print_usage(const al_cli_command *command)
+{
+	printf("usage: authlint %s\n\n%s\n%s", command->synopsis, command->usage, common_help);
+}
+
+static bool add_list(const char **list, size_t *count, const char *value, const char *what)
+{
+	if (*count >= AL_CLI_MAX_LIST) {
+		al_cli_error("too many %s (at most %d)", what, AL_CLI_MAX_LIST);
+		return false;
+	}
+	list[(*count)++] = value;
+	return true;
+}
+
+static int common_option(al_cli *cli, int id, const char *arg, const al_cli_command *command)
+{
+	switch (id) {
+	case 'f':
+	case OPT_FORMAT:
+		if (al_format_parse(arg, &cli->format) != AL_OK) {
+			al_cli_error("--format: '%s' is not text, json, jsonl, sarif or github", arg);
+			return AL_EXIT_ERROR;
+		}
+		cli->format_set = true;
+		return 0;
+	case OPT_FAIL_ON:
+		if (al_severity_parse(arg, &cli->fail_on) != AL_OK) {
+			al_cli_error("--fail-on: '%s' is not error, warning, note or never", arg);
+			return AL_EXIT_ERROR;
+		}
+		cli->fail_on_set = true;
+		return 0;
+	case 'c':
+	case OPT_CONFIG:
+		cli->config_path = arg;
+		return 0;
+	case OPT_RULES_DIR:
+		cli->rules_dir = arg;
+		return 0;
+	case 'r':
+	case OPT_RESOLVER:
+		return add_list(cli->resolvers, &cli->resolver_count, arg, "resolvers") ? 0 : AL_EXIT_ERROR;
+	case 'z':
+	case OPT_ZONE:
+		return add_list(cli->zones, &cli->zone_count, arg, "zone files") ? 0 : AL_EXIT_ERROR;
+	case 's':
+	case OPT_SELECTOR:
+		return add_list(cli->selectors, &cli->selector_count, arg, "selectors") ? 0 : AL_EXIT_ERROR;
+	case OPT_TIMEOUT: {
+		char *end = NULL;
+		errno = 0;
+		double t = strtod(arg, &end);
+		if (errno != 0 || end == arg || *end != '\0' || !(t > 0) || t > 3600) {
+			al_cli_error("--timeout: '%s' is not a number of seconds between 0 and 3600", arg);
+			return AL_EXIT_ERROR;
+		}
+		cli->timeout = t;
+		return 0;
+	}
+	case OPT_NO_COLOR:
+		cli->no_color = true;
+		return 0;
+	case OPT_OFFLINE:
+		cli->offline = true;
+		return 0;
+	case OPT_DMARC_SPEC:
+		if (strcmp(arg, "7489") == 0 || strcmp(arg, "rfc7489") == 0)
+			cli->dmarc_spec = AL_GENERATION_RFC7489;
+		else if (strcmp(arg, "9989") == 0 || strcmp(arg, "rfc9989") == 0)
+			cli->dmarc_spec = AL_GENERATION_RFC9989;
+		else {
+			al_cli_error("--dmarc-spec: '%s' is not 7489 or 9989", arg);
+			return AL_EXIT_ERROR;
+		}
+		return 0;
+	case 'q':
+		cli->quiet++;
+		return 0;
+	case 'v':
+		cli->verbose++;
+		return 0;
+	case 'h':
+	case OPT_HELP:
+		print_usage(command);
+		return -1;
+	case 'V':
+	case OPT_VERSION:
+		printf("authlint %s\n", al_version());
+		return -1;
+	}
+	return AL_EXIT_ERROR;
+}
+
+int al_cli_parse(al_cli *cli, int argc, char **argv, const struct option *own, const char *own_short,
+		 al_cli_option_fn handler, void *cmd, const al_cli_command *command, int *first)
+{
+	size_t own_count = 0;
+	while (own != NULL && own[own_count].name != NULL)
+		own_count++;
+	struct option *all = calloc(COMMON_COUNT + own_count + 1, sizeof(*all));
+	if (all == NULL) {
+		al_cli_error("out of memory");
+		return AL_EXIT_ERROR;
+	}
+	memcpy(all, common_options, sizeof(common_options));
+	if (own_count > 0)
+		memcpy(all + COMMON_COUNT, own, own_count * sizeof(*own));
+	char shorts[128];
+	snprintf(shorts, sizeof(shorts), "f:c:r:z:s:qvhV%s", own_short ? own_short : "");
+	/* getopt_long sees the command name as argv[0] */
+	optind = 1;
+	opterr = 0;
+	int rc = 0;
+	for (;;) {
+		int longindex = -1;
+		int id = getopt_long(argc, argv, shorts, all, &longindex);
+		if (id == -1)
+			break;
+		if (id == '?' || id == ':') {
+			const char *bad = argv[optind - 1];
+			if (optopt != 0 && optopt < 256)
+				al_cli_error("%s: option -%c %s", command->name, optopt,
+					     id == ':' ? "needs a value" : "is not known");
+			else
+				al_cli_error("%s: option '%s' is not known or needs a value", command->name,
+					     bad ? bad : "?");
+			fprintf(stderr, "Try 'authlint %s --help'.\n", command->name);
+			rc = AL_EXIT_ERROR;
+			break;
+		}
+		bool own_opt = longindex >= (int)COMMON_COUNT ||
+			       (longindex < 0 && own_short != NULL && strchr(own_short, id) != NULL);
+		if (own_opt && handler != NULL)
+			rc = handler(cli, cmd, id, optarg);
+		else
+			rc = common_option(cli, id, optarg, command);
+		if (rc != 0)
+			break;
+	}
+	free(all);
+	*first = optind;
+	const char *nc = getenv("NO_COLOR");
+	cli->color = !cli->no_color && (nc == NULL || nc[0] == '\0') && isatty(fileno(cli->out));
+	if (rc == -1)
+		return -1; /* help or version printed */
+	return rc;
+}
+
+int al_cli_load(al_cli *cli)
+{
+	al_error err = {0};
+	al_status st = cli->rules_dir ? al_rules_load_dir(&cli->rules, cli->rules_dir, &err)
+				      : al_rules_load_builtin(&cli->rules, &err);
+	if (st != AL_OK) {
+		al_cli_error("%s", err.message[0] ? err.message : al_status_message(st));
+		return AL_EXIT_ERROR;
+	}
+	const char *path = cli->config_path;
+	if (path == NULL && access(AL_CONFIG_FILENAME, F_OK) == 0)
+		path = AL_CONFIG_FILENAME;
+	if (path != NULL) {
+		st = al_config_load(&cli->config, path, cli->rules, &err);
+		if (st != AL_OK) {
+			al_cli_error("%s", err.message[0] ? err.message : al_status_message(st));
+			return AL_EXIT_ERROR;
+		}
+	}
+	if (!cli->fail_on_set && al_config_fail_on(cli->config) != NULL)
+		al_severity_parse(al_config_fail_on(cli->config), &cli->fail_on);
+	if (!cli->format_set && al_config_format(cli->config) != NULL)
+		al_format_parse(al_config_format(cli->config), &cli->format);
+	if (cli->dmarc_spec == AL_GENERATION_ANY && al_config_dmarc_spec(cli->config) != NULL)
+		cli->dmarc_spec = strcmp(al_config_dmarc_spec(cli->config), "7489") == 0
+					  ? AL_GENERATION_RFC7489
+					  : AL_GENERATION_RFC9989;
+	for (size_t i = 0; cli->resolver_count == 0 && i < al_config_resolver_count(cli->config); i++)
+		add_list(cli->resolvers, &cli->resolver_count, al_config_resolver_at(cli->config, i),
+			 "resolvers");
+	for (size_t i = 0; cli->selector_count == 0 && i < al_config_selector_count(cli->config); i++)
+		add_list(cli->selectors, &cli->selector_count, al_config_selector_at(cli->config, i),
+			 "selectors");
+	return 0;
+}
+
+void al_cli_finish(al_cli *cli)
+{
+	al_config_free(cli->config);
+	cli->config = NULL;
+	al_rules_free(cli->rules);
+	cli->rules = NULL;
+}
+
+int al_cli_status_exit(al_status status)
+{
+	return status == AL_OK ? AL_EXIT_OK : AL_EXIT_ERROR;
+}
+
+int al_cli_run_lint(al_cli *cli, al_source *source, const char *const *inputs, size_t input_count,
+		    al_cli_lint_fn fn, void *userdata)
+{
+	al_emit_options eo = {0};
+	eo.rules = cli->rules;
+	eo.color = cli->color;
+	eo.show_source = cli->quiet == 0;
+	eo.command = cli->command;
+	eo.inputs = inputs;
+	eo.input_count = input_count;
+	eo.show_waived = cli->verbose > 0;
+	al_emitter *em = NULL;
+	al_status st = al_emitter_new(&em, cli->format, al_sink_stdio(cli->out), &eo);
+	if (st != AL_OK) {
+		al_cli_error("cannot start the output: %s", al_status_message(st));
+		return AL_EXIT_ERROR;
+	}
+	al_lint_options lo = {0};
+	lo.rules = cli->rules;
+	lo.config = cli->config;
+	lo.source = source;
+	lo.offline = cli->offline;
+	lo.dmarc_spec = cli->dmarc_spec;
+	lo.selectors = cli->selectors;
+	lo.selector_count = cli->selector_count;
+	lo.on_diag = al_emitter_diag_fn;
+	lo.userdata = em;
+	al_lint *lint = NULL;
+	st = al_lint_new(&lint, &lo);
+	if (st != AL_OK) {
+		al_emitter_free(em);
+		al_cli_error("cannot start: %s", al_status_message(st));
+		return AL_EXIT_ERROR;
+	}
+	al_emitter_begin(em);
+	st = fn(cli, lint, userdata);
+	const al_summary *sum = al_lint_summary(lint);
+	int code = al_summary_exit_code(sum, cli->fail_on);
+	if (st != AL_OK)
+		code = AL_EXIT_ERROR;
+	al_emitter_end(em, sum, code);
+	if (al_emitter_status(em) != AL_OK) {
+		al_cli_error("writing the output failed");
+		code = AL_EXIT_ERROR;
+	}
+	al_lint_free(lint);
+	al_emitter_free(em);
+	if (fflush(cli->out) != 0) {
+		al_cli_error("writing the output failed: %s", strerror(errno));
+		code = AL_EXIT_ERROR;
+	}
+	return code;
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Setting up DNS sources from the command line: zone files, live resolvers, offline. */
+#ifndef AL_CLI_SOURCES_H
+#define AL_CLI_SOURCES_H
+
+#include "cli.h"
+
+/** The sources of one run; `top` is what the lint asks. */
+typedef struct al_cli_sources {
+	al_source *zone; /* answers from zone files, or NULL */
+	al_source *live; /* live DNS, or NULL (offline, or no resolver) */
+	al_source *top;  /* zone then live (layered), or one of them, or NULL */
+} al_cli_sources;
+
+/**
+ * Load zone files into one store. Files that cannot be read or do not parse
+ * are recorded in the store as problems (reported as findings).
+ */
+al_status al_cli_load_zones(al_cli *cli, const char *const *paths, size_t count, const char *origin,
+			    al_zone **out);
+/**
+ * Sources for a run: @p zone (may be NULL) for names inside it, then live DNS
+ * unless --offline; names nobody answers for are reported as not queried.
+ */
+al_status al_cli_sources_open(al_cli *cli, al_zone *zone, al_cli_sources *out);
+void al_cli_sources_close(al_cli_sources *sources);
+
+#endif

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * What check code sees: the subject of a check, the finding builder, lookups
+ * through the lint context, and the table of checks.
+ *
+ * Rules for check code:
+ *  - raise findings only with al_finding_begin/..._end, by rule id;
+ *  - make every DNS lookup with al_lint_lookup (it counts, applies budgets,
+ *    reports failed and skipped lookups, and handles asynchronous sources);
+ *  - never print, never exit.
+ */
+#ifndef AL_CHECK_LINT_INTERNAL_H
+#define AL_CHECK_LINT_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <authlint/lint.h>
+
+/** A record under check: the TXT strings joined, with where it came from. */
+typedef struct al_subject {
+	al_kind kind;             /* SPF, DMARC, DKIM, or NONE for a TXT of no family */
+	const char *owner;        /* owner name */
+	const char *domain;       /* SPF: owner; DMARC: owner without _dmarc.; DKIM: after _domainkey. */
+	const char *selector;     /* DKIM: the labels before _domainkey */
+	uint16_t rrtype;          /* AL_TYPE_TXT, AL_TYPE_SPF */
+	const char *text;         /* the character-strings joined, as received */
+	size_t length;
+	const size_t *string_ends;/* end offset of each character-string in text */
+	size_t string_count;
+	const al_rr *rr;          /* the RR, or NULL (record given as a string) */
+	al_location location;     /* where the record starts */
+	const al_zone *zone;      /* set when the record came from a zone file (for columns) */
+} al_subject;
+
+/** Fill a subject from a TXT (or SPF type 99) RR; strings are allocated in the lint's unit arena. */
+bool al_subject_from_rr(al_lint *lint, al_subject *subject, const al_rr *rr, al_kind kind);
+
+/* ---- findings ------------------------------------------------------------ */
+
+typedef struct al_finding al_finding;
+
+/**
+ * Start a finding of rule @p rule_id about @p subject (may be NULL). Returns
+ * NULL when the rule is disabled, so a check can skip work; every setter
+ * accepts NULL. One finding is built at a time.
+ */
+al_finding *al_finding_begin(al_lint *lint, const char *rule_id, const al_subject *subject);
+/** The offending bytes in the subject's text. */
+void al_finding_span(al_finding *finding, size_t start, size_t length);
+/** A value for the placeholder {key} of the rule's message template. */
+void al_finding_arg(al_finding *finding, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/** A specific fix, replacing the rule's. */
+void al_finding_fix(al_finding *finding, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/** Extra context (an include path, a server list). */
+void al_finding_context(al_finding *finding, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/** The DMARC receiver generation concerned. */
+void al_finding_generation(al_finding *finding, al_generation generation);
+/** Owner and location for a finding without a subject (or to override it). */
+void al_finding_owner(al_finding *finding, const char *owner);
+void al_finding_location(al_finding *finding, const al_location *location);
+/** Render the message, apply configuration and waivers, and add it to the current unit. */
+void al_finding_end(al_lint *lint, al_finding *finding);
+
+/** True when @p rule_id is known and not disabled. */
+bool al_lint_rule_enabled(const al_lint *lint, const char *rule_id);
+
+/* ---- lookups ------------------------------------------------------------- */
+
+/**
+ * Look up through the lint's source. Never NULL: failures come back as an
+ * answer with a failed rcode (and are reported once per unit as LOOKUP001;
+ * lookups not made as a LOOKUP002 note). The answer lives until the end of
+ * the current unit.
+ */
+const al_answer *al_lint_lookup(al_lint *lint, const char *name, uint16_t type);
+/** True when lookups can be made at all (a source is present). */
+bool al_lint_has_source(const al_lint *lint);
+/** True when the current pass is waiting for an asynchronous answer. */
+bool al_lint_pending(const al_lint *lint);
+
+/* ---- options seen by checks -------------------------------------------------- */
+
+const al_lint_options *al_lint_get_options(const al_lint *lint);
+const al_rules *al_lint_rules(const al_lint *lint);
+/** An arena that lives until the end of the current unit. */
+struct al_arena *al_lint_unit_arena(al_lint *lint);
+/** Per-lint storage a family may keep (caches); freed with the lint by @p free_fn. */
+void *al_lint_family_state(al_lint *lint, al_kind kind);
+void al_lint_set_family_state(al_lint *lint, al_kind kind, void *state, void (*free_fn)(void *));
+
+/* ---- the check table -------------------------------------------------------- */
+
+typedef enum al_check_stage {
+	AL_STAGE_ZONE = 1, /* once per zone: reading problems */
+	AL_STAGE_NAME,     /* once per owner name: RRset-level checks */
+	AL_STAGE_SPF,      /* once per SPF record */
+	AL_STAGE_DMARC,    /* once per DMARC record */
+	AL_STAGE_DKIM,     /* once per DKIM key record */
+	AL_STAGE_DOMAIN,   /* once per domain, after its records: cross-record checks */
+} al_check_stage;
+
+/** The RRsets at one owner name. */
+typedef struct al_name_info {
+	const char *name;
+	al_kind role;              /* DMARC for _dmarc.*, DKIM for *._domainkey.*, else SPF */
+	const char *domain;        /* the domain the name serves */
+	const char *selector;      /* DKIM selector, or NULL */
+	const al_answer *txt;      /* TXT at the name */
+	const al_answer *spf;      /* type 99 at the name (NULL when not asked) */
+	const al_answer *cname;    /* CNAME at the name (NULL when not asked) */
+	size_t record_count;       /* records of the role's family found */
+} al_name_info;
+
+typedef struct al_check_args {
+	al_lint *lint;
+	const al_zone *zone;         /* ZONE stage, and the zone in zone mode */
+	const al_name_info *name;    /* NAME and record stages */
+	const al_subject *subject;   /* record stages */
+	const void *parsed;          /* record stages: the family's parse result, or NULL */
+	const char *domain;          /* DOMAIN stage */
+} al_check_args;
+
+typedef void (*al_check_fn)(const al_check_args *args);
+
+typedef struct al_check {
+	const char *name;       /* what a rule's `check:` names */
+	al_check_stage stage;
+	al_check_fn fn;
+} al_check;
+
+extern const al_check al_checks[];
+extern const size_t al_check_count;
+
+/** A family parses each of its records once; the result goes to all its checks. */
+typedef struct al_family_ops {
+	al_kind kind;
+	void *(*parse)(al_lint *lint, const al_subject *subject);
+	void (*free)(void *parsed);
+} al_family_ops;
+
+/** The parse hooks of a family, or NULL. */
+const al_family_ops *al_family_find(al_kind kind);
+
+/* checks provided by the foundation */
+void al_check_zone_input(const al_check_args *args);
+void al_check_record_selection(const al_check_args *args);
+void al_check_txt_strings(const al_check_args *args);
+void al_check_rrset_size(const al_check_args *args);
+void al_check_cname_and_data(const al_check_args *args);
+void al_check_declarative(const al_check_args *args);
+
+/** Classify a TXT text: does it start an SPF record ("v=spf1" then SP or end)? */
+bool al_text_is_spf(const char *text, size_t length);
+/** Does it start like a DMARC record ("v=DMARC1", any case, then ; SP or end)? */
+bool al_text_is_dmarc(const char *text, size_t length);
+
+#endif

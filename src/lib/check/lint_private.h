@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Driver entry points for the library's own engines (live check, planner). */
+#ifndef AL_CHECK_LINT_PRIVATE_H
+#define AL_CHECK_LINT_PRIVATE_H
+
+#include <stdbool.h>
+
+#include <authlint/lint.h>
+
+/** Today's date in UTC as "YYYY-MM-DD" (waiver expiry). */
+const char *al_lint_today(const al_lint *lint);
+/** Record that input could not be read or did not parse (exit 2). */
+void al_lint_mark_input_error(al_lint *lint);
+/**
+ * One pass over a domain. With an asynchronous source, *pending says that some
+ * answers were not in yet: nothing was reported, and the caller runs the pass
+ * again when they are.
+ */
+al_status al_lint_domain_try(al_lint *lint, const char *domain, bool *pending);
+
+#endif

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The check table: every C check, the stage it runs at, and the name a rule's
+ * `check:` refers to. A family adds its checks here and its parse hooks below.
+ */
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "check/lint_internal.h"
+
+const al_check al_checks[] = {
+	/* foundation: zone input and DNS-level checks */
+	{"zone-input", AL_STAGE_ZONE, al_check_zone_input},
+	{"record-selection", AL_STAGE_NAME, al_check_record_selection},
+	{"txt-strings", AL_STAGE_NAME, al_check_txt_strings},
+	{"rrset-size", AL_STAGE_NAME, al_check_rrset_size},
+	{"cname-and-data", AL_STAGE_NAME, al_check_cname_and_data},
+	/* lookups are reported by al_lint_lookup itself */
+	{"lookup", AL_STAGE_NAME, NULL},
+	/* declarative rules and organisation policies */
+	{"declarative", AL_STAGE_SPF, al_check_declarative},
+	{"declarative", AL_STAGE_DMARC, al_check_declarative},
+	{"declarative", AL_STAGE_DKIM, al_check_declarative},
+};
+
+const size_t al_check_count = sizeof(al_checks) / sizeof(al_checks[0]);
+
+static const al_family_ops families[] = {
+	{AL_KIND_NONE, NULL, NULL},
+};
+
+const al_family_ops *al_family_find(al_kind kind)
+{
+	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++)
+		if (families[i].kind == kind && kind != AL_KIND_NONE)
+			return &families[i];
+	return NULL;
+}
+
+static const char *check_names[sizeof(al_checks) / sizeof(al_checks[0]) + 1];
+static pthread_once_t check_names_once = PTHREAD_ONCE_INIT;
+
+static void collect_check_names(void)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < al_check_count; i++) {
+		bool seen = false;
+		for (size_t j = 0; j < n; j++)
+			if (strcmp(check_names[j], al_checks[i].name) == 0)
+				seen = true;
+		if (!seen)
+			check_names[n++] = al_checks[i].name;
+	}
+	check_names[n] = NULL;
+}
+
+const char *const *al_rules_check_names(void)
+{
+	/* the unique names of the table, in table order */
+	pthread_once(&check_names_once, collect_check_names);
+	return check_names;
+}

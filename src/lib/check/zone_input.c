@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* ZONE stage: what went wrong while reading the zone files. */
+#include <string.h>
+
+#include "check/lint_internal.h"
+#include "check/lint_private.h"
+
+static const char *problem_rule(al_zone_problem_kind kind)
+{
+	switch (kind) {
+	case AL_ZONE_PROBLEM_SYNTAX:
+		return "ZONE001";
+	case AL_ZONE_PROBLEM_UNREADABLE:
+		return "ZONE002";
+	case AL_ZONE_PROBLEM_INCLUDE_LOOP:
+		return "ZONE003";
+	case AL_ZONE_PROBLEM_NAME_TOO_LONG:
+	case AL_ZONE_PROBLEM_LABEL_TOO_LONG:
+		return "ZONE004";
+	case AL_ZONE_PROBLEM_STRING_TOO_LONG:
+		return "DNS001";
+	case AL_ZONE_PROBLEM_LIMIT:
+		return "ZONE005";
+	}
+	return "ZONE001";
+}
+
+void al_check_zone_input(const al_check_args *args)
+{
+	const al_zone *zone = args->zone;
+	if (zone == NULL)
+		return;
+	for (size_t i = 0; i < al_zone_problem_count(zone); i++) {
+		const al_zone_problem *p = al_zone_problem_at(zone, i);
+		/* a record the servers would refuse is a finding; anything we could
+		 * not read is also an input error (exit 2) */
+		if (p->kind != AL_ZONE_PROBLEM_STRING_TOO_LONG)
+			al_lint_mark_input_error(args->lint);
+		al_finding *f = al_finding_begin(args->lint, problem_rule(p->kind), NULL);
+		if (f == NULL)
+			continue;
+		al_location loc = {.file = p->file, .line = p->line};
+		al_finding_location(f, &loc);
+		al_finding_owner(f, p->owner);
+		al_finding_arg(f, "problem", "%s", p->message);
+		al_finding_arg(f, "file", "%s", p->file ? p->file : "-");
+		al_finding_end(args->lint, f);
+	}
+}

@@ -1,0 +1,333 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The source front end: every lookup goes through here. It follows CNAMEs
+ * (bounded, loops detected), and wraps backends; the layered source sends
+ * names inside a zone to the zone and the rest to a fallback, or answers
+ * NOT-QUERIED when offline.
+ */
+#include <authlint/source.h>
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "dns/wire.h"
+
+#define MAX_CNAME_CHAIN 8
+
+struct al_source {
+	const al_source_ops *ops;
+	void *impl;
+};
+
+/* What the front end hands out: the final answer of a chain with the names
+ * followed. Every answer from al_source_lookup is one of these. */
+typedef struct front_answer {
+	al_answer pub;
+	const al_answer *inner[MAX_CNAME_CHAIN + 1];
+	size_t inner_count;
+	const char *cnames[MAX_CNAME_CHAIN + 1];
+	char detail[AL_NAME_MAX * 2 + 64];
+	char names[MAX_CNAME_CHAIN + 1][AL_NAME_MAX];
+} front_answer;
+
+const char *al_rrtype_name(uint16_t type, char buf[16])
+{
+	switch (type) {
+	case AL_TYPE_A:
+		return "A";
+	case AL_TYPE_NS:
+		return "NS";
+	case AL_TYPE_CNAME:
+		return "CNAME";
+	case AL_TYPE_SOA:
+		return "SOA";
+	case AL_TYPE_PTR:
+		return "PTR";
+	case AL_TYPE_MX:
+		return "MX";
+	case AL_TYPE_TXT:
+		return "TXT";
+	case AL_TYPE_AAAA:
+		return "AAAA";
+	case AL_TYPE_SPF:
+		return "SPF";
+	default:
+		snprintf(buf, 16, "TYPE%u", (unsigned)type);
+		return buf;
+	}
+}
+
+const char *al_rcode_name(al_rcode rcode)
+{
+	switch (rcode) {
+	case AL_RCODE_NOERROR:
+		return "NOERROR";
+	case AL_RCODE_NXDOMAIN:
+		return "NXDOMAIN";
+	case AL_RCODE_SERVFAIL:
+		return "SERVFAIL";
+	case AL_RCODE_REFUSED:
+		return "REFUSED";
+	case AL_RCODE_TIMEOUT:
+		return "TIMEOUT";
+	case AL_RCODE_ERROR:
+		return "ERROR";
+	case AL_RCODE_NOT_QUERIED:
+		return "NOT-QUERIED";
+	case AL_RCODE_PENDING:
+		return "PENDING";
+	}
+	return "ERROR";
+}
+
+bool al_rcode_failed(al_rcode rcode)
+{
+	return rcode == AL_RCODE_SERVFAIL || rcode == AL_RCODE_REFUSED || rcode == AL_RCODE_TIMEOUT ||
+	       rcode == AL_RCODE_ERROR;
+}
+
+bool al_answer_is_void(const al_answer *a)
+{
+	return a != NULL && (a->rcode == AL_RCODE_NXDOMAIN || (a->rcode == AL_RCODE_NOERROR && a->count == 0));
+}
+
+al_status al_source_new(al_source **out, const al_source_ops *ops, void *impl)
+{
+	*out = NULL;
+	al_source *s = calloc(1, sizeof(*s));
+	if (s == NULL)
+		return AL_ENOMEM;
+	s->ops = ops;
+	s->impl = impl;
+	*out = s;
+	return AL_OK;
+}
+
+void al_source_free(al_source *source)
+{
+	if (source == NULL)
+		return;
+	if (source->ops->destroy != NULL)
+		source->ops->destroy(source->impl);
+	free(source);
+}
+
+bool al_source_covers(const al_source *source, const char *name)
+{
+	if (source == NULL || source->ops->covers == NULL)
+		return false;
+	return source->ops->covers(source->impl, name);
+}
+
+const char *al_source_describe(const al_source *source)
+{
+	if (source == NULL)
+		return "none";
+	if (source->ops->describe != NULL)
+		return source->ops->describe(source->impl);
+	return source->ops->kind;
+}
+
+static void release_inner(al_source *source, const al_answer *a)
+{
+	if (a != NULL && source->ops->release != NULL)
+		source->ops->release(source->impl, a);
+}
+
+/* The CNAME RR of an answer to a non-CNAME question, if that is what it holds. */
+static const al_rr *cname_of(const al_answer *a, uint16_t type)
+{
+	if (type == AL_TYPE_CNAME || a->rcode != AL_RCODE_NOERROR || a->count == 0)
+		return NULL;
+	for (size_t i = 0; i < a->count; i++)
+		if (a->rrs[i].type == type)
+			return NULL;
+	for (size_t i = 0; i < a->count; i++)
+		if (a->rrs[i].type == AL_TYPE_CNAME)
+			return &a->rrs[i];
+	return NULL;
+}
+
+al_status al_source_lookup(al_source *source, const char *name, uint16_t type, const al_answer **out)
+{
+	*out = NULL;
+	if (source == NULL || name == NULL)
+		return AL_EINVAL;
+	front_answer *fa = calloc(1, sizeof(*fa));
+	if (fa == NULL)
+		return AL_ENOMEM;
+	al_error err;
+	if (al_name_normalize(name, strlen(name), fa->names[0], &err) != AL_OK) {
+		free(fa);
+		return AL_EINVAL;
+	}
+	const char *current = fa->names[0];
+	for (;;) {
+		const al_answer *a = NULL;
+		al_status st = source->ops->lookup(source->impl, current, type, &a);
+		if (st != AL_OK || a == NULL) {
+			for (size_t i = 0; i < fa->inner_count; i++)
+				release_inner(source, fa->inner[i]);
+			free(fa);
+			return st != AL_OK ? st : AL_EINTERNAL;
+		}
+		fa->inner[fa->inner_count++] = a;
+		fa->pub = *a;
+		fa->pub.qname = fa->names[0];
+		fa->pub.qtype = type;
+		fa->pub.name = current;
+		fa->pub.cnames = fa->cnames;
+		/* the backend may have followed a chain itself (a recursive resolver) */
+		if (a->cname_count > 0 && fa->pub.cname_count == 0) {
+			fa->pub.cname_count = a->cname_count;
+			fa->pub.cnames = a->cnames;
+			fa->pub.name = a->name;
+		}
+		const al_rr *c = cname_of(a, type);
+		if (c == NULL)
+			break;
+		size_t hop = fa->inner_count;
+		char target[AL_NAME_MAX];
+		if (hop > MAX_CNAME_CHAIN ||
+		    !al_wire_name_to_text(c->rdata, c->rdlength, 0, target, NULL)) {
+			fa->pub.rcode = AL_RCODE_ERROR;
+			fa->pub.count = 0;
+			fa->pub.rrs = NULL;
+			if (hop > MAX_CNAME_CHAIN)
+				snprintf(fa->detail, sizeof(fa->detail), "CNAME chain longer than %d at %s",
+					 MAX_CNAME_CHAIN, current);
+			else
+				snprintf(fa->detail, sizeof(fa->detail), "malformed CNAME at %s", current);
+			fa->pub.detail = fa->detail;
+			break;
+		}
+		bool loop = false;
+		for (size_t i = 0; i < hop; i++)
+			if (strcasecmp(fa->names[i], target) == 0)
+				loop = true;
+		strcpy(fa->names[hop], target);
+		fa->cnames[hop - 1] = fa->names[hop];
+		fa->pub.cname_count = hop;
+		if (loop) {
+			fa->pub.rcode = AL_RCODE_ERROR;
+			fa->pub.count = 0;
+			fa->pub.rrs = NULL;
+			snprintf(fa->detail, sizeof(fa->detail), "CNAME loop: %s -> %s", current, target);
+			fa->pub.detail = fa->detail;
+			break;
+		}
+		current = fa->names[hop];
+	}
+	*out = &fa->pub;
+	return AL_OK;
+}
+
+void al_source_release(al_source *source, const al_answer *answer)
+{
+	if (source == NULL || answer == NULL)
+		return;
+	front_answer *fa = (front_answer *)answer;
+	for (size_t i = 0; i < fa->inner_count; i++)
+		release_inner(source, fa->inner[i]);
+	free(fa);
+}
+
+/* ---- layered --------------------------------------------------------------- */
+
+typedef struct layered {
+	al_source *primary;
+	al_source *fallback;
+	char description[256];
+} layered;
+
+typedef struct layered_answer {
+	al_answer pub;
+	al_source *from;
+	const al_answer *inner;
+	char detail[AL_NAME_MAX + 64];
+} layered_answer;
+
+static al_status layered_lookup(void *impl, const char *name, uint16_t type, const al_answer **out)
+{
+	layered *l = impl;
+	layered_answer *la = calloc(1, sizeof(*la));
+	if (la == NULL)
+		return AL_ENOMEM;
+	al_source *from = NULL;
+	if (al_source_covers(l->primary, name))
+		from = l->primary;
+	else if (l->fallback != NULL)
+		from = l->fallback;
+	if (from == NULL) {
+		la->pub.rcode = AL_RCODE_NOT_QUERIED;
+		la->pub.qname = name;
+		la->pub.name = name;
+		la->pub.qtype = type;
+		la->pub.server = "none";
+		snprintf(la->detail, sizeof(la->detail), "offline: %s is outside the zone", name);
+		la->pub.detail = la->detail;
+		*out = &la->pub;
+		return AL_OK;
+	}
+	const al_answer *a = NULL;
+	al_status st = from->ops->lookup(from->impl, name, type, &a);
+	if (st != AL_OK) {
+		free(la);
+		return st;
+	}
+	la->pub = *a;
+	la->from = from;
+	la->inner = a;
+	*out = &la->pub;
+	return AL_OK;
+}
+
+static void layered_release(void *impl, const al_answer *answer)
+{
+	(void)impl;
+	layered_answer *la = (layered_answer *)answer;
+	if (la->from != NULL)
+		release_inner(la->from, la->inner);
+	free(la);
+}
+
+static bool layered_covers(const void *impl, const char *name)
+{
+	const layered *l = impl;
+	return al_source_covers(l->primary, name) || al_source_covers(l->fallback, name);
+}
+
+static const char *layered_describe(const void *impl)
+{
+	return ((const layered *)impl)->description;
+}
+
+static const al_source_ops layered_ops = {
+	.kind = "layered",
+	.lookup = layered_lookup,
+	.release = layered_release,
+	.covers = layered_covers,
+	.describe = layered_describe,
+	.destroy = free,
+};
+
+al_status al_source_new_layered(al_source **out, al_source *primary, al_source *fallback)
+{
+	*out = NULL;
+	if (primary == NULL)
+		return AL_EINVAL;
+	layered *l = calloc(1, sizeof(*l));
+	if (l == NULL)
+		return AL_ENOMEM;
+	l->primary = primary;
+	l->fallback = fallback;
+	snprintf(l->description, sizeof(l->description), "%s, then %s", al_source_describe(primary),
+		 fallback ? al_source_describe(fallback) : "nothing (offline)");
+	al_status st = al_source_new(out, &layered_ops, l);
+	if (st != AL_OK)
+		free(l);
+	return st;
+}

@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "util/json.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "util/escape.h"
+
+void al_json_init(al_json *json, al_strbuf *out, bool pretty)
+{
+	memset(json, 0, sizeof(*json));
+	json->out = out;
+	json->pretty = pretty;
+	json->first[0] = true;
+}
+
+static void indent(al_json *json)
+{
+	if (!json->pretty)
+		return;
+	al_strbuf_putc(json->out, '\n');
+	for (int i = 0; i < json->depth; i++)
+		al_strbuf_append(json->out, "  ", 2);
+}
+
+/* Before a value or a key: a comma and a newline as needed. */
+static void before_item(al_json *json)
+{
+	if (json->after_key) {
+		json->after_key = false;
+		return;
+	}
+	if (json->depth > 0) {
+		if (!json->first[json->depth])
+			al_strbuf_putc(json->out, ',');
+		indent(json);
+	}
+	json->first[json->depth] = false;
+}
+
+static void json_open(al_json *json, char c)
+{
+	before_item(json);
+	al_strbuf_putc(json->out, c);
+	if (json->depth < AL_JSON_MAX_DEPTH - 1)
+		json->depth++;
+	json->first[json->depth] = true;
+}
+
+static void json_close(al_json *json, char c)
+{
+	bool empty = json->first[json->depth];
+	if (json->depth > 0)
+		json->depth--;
+	if (!empty)
+		indent(json);
+	al_strbuf_putc(json->out, c);
+}
+
+void al_json_begin_object(al_json *json) { json_open(json, '{'); }
+void al_json_end_object(al_json *json) { json_close(json, '}'); }
+void al_json_begin_array(al_json *json) { json_open(json, '['); }
+void al_json_end_array(al_json *json) { json_close(json, ']'); }
+
+void al_json_key(al_json *json, const char *key)
+{
+	before_item(json);
+	al_strbuf_putc(json->out, '"');
+	al_escape_json(json->out, key, strlen(key));
+	al_strbuf_append(json->out, json->pretty ? "\": " : "\":", json->pretty ? 3 : 2);
+	json->after_key = true;
+}
+
+void al_json_string_n(al_json *json, const char *text, size_t length)
+{
+	before_item(json);
+	al_strbuf_putc(json->out, '"');
+	al_escape_json(json->out, text, length);
+	al_strbuf_putc(json->out, '"');
+}
+
+void al_json_string(al_json *json, const char *text)
+{
+	al_json_string_n(json, text, strlen(text));
+}
+
+void al_json_string_or_null(al_json *json, const char *text)
+{
+	if (text == NULL)
+		al_json_null(json);
+	else
+		al_json_string(json, text);
+}
+
+void al_json_int(al_json *json, long long value)
+{
+	before_item(json);
+	al_strbuf_printf(json->out, "%lld", value);
+}
+
+void al_json_uint(al_json *json, unsigned long long value)
+{
+	before_item(json);
+	al_strbuf_printf(json->out, "%llu", value);
+}
+
+void al_json_double(al_json *json, double value)
+{
+	before_item(json);
+	if (!isfinite(value))
+		al_strbuf_puts(json->out, "null");
+	else
+		al_strbuf_printf(json->out, "%.6g", value);
+}
+
+void al_json_bool(al_json *json, bool value)
+{
+	before_item(json);
+	al_strbuf_puts(json->out, value ? "true" : "false");
+}
+
+void al_json_null(al_json *json)
+{
+	before_item(json);
+	al_strbuf_puts(json->out, "null");
+}
+
+void al_json_kv_string(al_json *json, const char *key, const char *text)
+{
+	al_json_key(json, key);
+	al_json_string_or_null(json, text);
+}
+
+void al_json_kv_int(al_json *json, const char *key, long long value)
+{
+	al_json_key(json, key);
+	al_json_int(json, value);
+}
+
+void al_json_kv_uint(al_json *json, const char *key, unsigned long long value)
+{
+	al_json_key(json, key);
+	al_json_uint(json, value);
+}
+
+void al_json_kv_bool(al_json *json, const char *key, bool value)
+{
+	al_json_key(json, key);
+	al_json_bool(json, value);
+}

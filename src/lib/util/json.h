@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* A small streaming JSON writer. Strings go through the display escaping. */
+#ifndef AL_UTIL_JSON_H
+#define AL_UTIL_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/strbuf.h"
+
+#define AL_JSON_MAX_DEPTH 64
+
+typedef struct al_json {
+	al_strbuf *out;
+	bool pretty;
+	int depth;
+	bool first[AL_JSON_MAX_DEPTH];
+	bool after_key;
+} al_json;
+
+void al_json_init(al_json *json, al_strbuf *out, bool pretty);
+void al_json_begin_object(al_json *json);
+void al_json_end_object(al_json *json);
+void al_json_begin_array(al_json *json);
+void al_json_end_array(al_json *json);
+/** A member name; the value follows. */
+void al_json_key(al_json *json, const char *key);
+void al_json_string(al_json *json, const char *text);
+void al_json_string_n(al_json *json, const char *text, size_t length);
+void al_json_int(al_json *json, long long value);
+void al_json_uint(al_json *json, unsigned long long value);
+void al_json_double(al_json *json, double value);
+void al_json_bool(al_json *json, bool value);
+void al_json_null(al_json *json);
+/** A string, or null when @p text is NULL. */
+void al_json_string_or_null(al_json *json, const char *text);
+/* key + value shorthands */
+void al_json_kv_string(al_json *json, const char *key, const char *text);
+void al_json_kv_int(al_json *json, const char *key, long long value);
+void al_json_kv_uint(al_json *json, const char *key, unsigned long long value);
+void al_json_kv_bool(al_json *json, const char *key, bool value);
+
+#endif

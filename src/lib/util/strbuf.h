@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* A growable byte buffer, always NUL-terminated. */
+#ifndef AL_UTIL_STRBUF_H
+#define AL_UTIL_STRBUF_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct al_strbuf {
+	char *data;     /* NUL-terminated when not NULL */
+	size_t length;
+	size_t capacity;
+	bool failed;    /* an allocation failed; further appends are dropped */
+} al_strbuf;
+
+#define AL_STRBUF_INIT { NULL, 0, 0, false }
+
+void al_strbuf_init(al_strbuf *sb);
+void al_strbuf_free(al_strbuf *sb);
+/** Empty it, keeping the memory. */
+void al_strbuf_reset(al_strbuf *sb);
+/** Make room for @p extra more bytes; false when out of memory. */
+bool al_strbuf_reserve(al_strbuf *sb, size_t extra);
+void al_strbuf_append(al_strbuf *sb, const void *data, size_t length);
+void al_strbuf_puts(al_strbuf *sb, const char *text);
+void al_strbuf_putc(al_strbuf *sb, char c);
+void al_strbuf_printf(al_strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void al_strbuf_vprintf(al_strbuf *sb, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+/** Text so far ("" when empty); valid until the next append. */
+const char *al_strbuf_cstr(const al_strbuf *sb);
+/** Take the buffer (caller frees); the strbuf is empty afterwards. NULL if it failed. */
+char *al_strbuf_detach(al_strbuf *sb, size_t *length);
+
+#endif
