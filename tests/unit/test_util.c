@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* arena, strbuf, map, JSON writer, YAML helpers. */
+#include "helpers.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "util/arena.h"
+#include "util/hash.h"
+#include "util/json.h"
+#include "util/strbuf.h"
+#include "util/yaml.h"
+
+static void test_arena(void **state)
+{
+	(void)state;
+	al_arena a;
+	al_arena_init(&a);
+	char *s = al_arena_strdup(&a, "hello");
+	assert_string_equal(s, "hello");
+	void *big = al_arena_alloc(&a, 1 << 20);
+	assert_non_null(big);
+	memset(big, 1, 1 << 20);
+	for (int i = 0; i < 10000; i++)
+		assert_non_null(al_arena_printf(&a, "%d", i));
+	assert_int_equal(((uintptr_t)al_arena_alloc(&a, 3)) % 16, 0);
+	assert_string_equal(s, "hello");
+	al_arena_clear(&a);
+}
+
+static void test_map(void **state)
+{
+	(void)state;
+	al_map m;
+	al_map_init(&m, true);
+	char keys[1000][16];
+	for (int i = 0; i < 1000; i++) {
+		snprintf(keys[i], sizeof(keys[i]), "Key%d", i);
+		assert_true(al_map_put(&m, keys[i], keys[i]));
+	}
+	assert_ptr_equal(al_map_get(&m, "key500"), keys[500]);
+	assert_ptr_equal(al_map_remove(&m, "KEY500"), keys[500]);
+	assert_null(al_map_get(&m, "key500"));
+	assert_true(al_map_put(&m, keys[500], keys[500]));
+	size_t it = 0, n = 0;
+	const char *k;
+	void *v;
+	while (al_map_next(&m, &it, &k, &v))
+		n++;
+	assert_int_equal(n, 1000);
+	al_map_free(&m);
+}
+
+static void test_json(void **state)
+{
+	(void)state;
+	al_strbuf sb = AL_STRBUF_INIT;
+	al_json j;
+	al_json_init(&j, &sb, false);
+	al_json_begin_object(&j);
+	al_json_kv_string(&j, "a", "x\"y");
+	al_json_key(&j, "list");
+	al_json_begin_array(&j);
+	al_json_int(&j, -1);
+	al_json_bool(&j, true);
+	al_json_null(&j);
+	al_json_end_array(&j);
+	al_json_key(&j, "empty");
+	al_json_begin_object(&j);
+	al_json_end_object(&j);
+	al_json_end_object(&j);
+	assert_string_equal(sb.data, "{\"a\":\"x\\\"y\",\"list\":[-1,true,null],\"empty\":{}}");
+	al_strbuf_free(&sb);
+}
+
+static void test_yaml(void **state)
+{
+	(void)state;
+	yaml_document_t doc;
+	al_error err = {0};
+	const char *text = "a: 1\nb: [x, y]\nc:\n  d: true\n";
+	assert_int_equal(al_yaml_load_buffer("t.yaml", text, strlen(text), &doc, &err), AL_OK);
+	yaml_node_t *root = al_yaml_root(&doc);
+	unsigned long n;
+	assert_true(al_yaml_ulong(al_yaml_map_get(&doc, root, "a"), &n));
+	assert_int_equal(n, 1);
+	yaml_node_t *b = al_yaml_map_get(&doc, root, "b");
+	assert_int_equal(al_yaml_seq_count(b), 2);
+	assert_string_equal(al_yaml_scalar(al_yaml_seq_at(&doc, b, 1)), "y");
+	yaml_node_t *c = al_yaml_map_get(&doc, root, "c");
+	assert_int_equal(al_yaml_line(c), 4);
+	bool flag = false;
+	assert_true(al_yaml_bool(al_yaml_map_get(&doc, c, "d"), &flag));
+	assert_true(flag);
+	yaml_document_delete(&doc);
+	const char *bad = "a: [1, 2\nb: 3\n";
+	assert_int_equal(al_yaml_load_buffer("bad.yaml", bad, strlen(bad), &doc, &err), AL_ESYNTAX);
+	assert_non_null(strstr(err.message, "bad.yaml:"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_arena),
+		cmocka_unit_test(test_map),
+		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_yaml),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
