@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * What one family needs to know about another's records, for cross-record
+ * rules (DMARC p=reject while SPF is broken) and the planner's gates. Each
+ * family implements its part; the answers come from lookups through the lint
+ * (al_lint_lookup), so they work in zone, check and record mode alike.
+ */
+#ifndef AL_CHECK_FAMILY_API_H
+#define AL_CHECK_FAMILY_API_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "check/lint_internal.h"
+
+/** The state of a domain's SPF, without a client IP. Implemented by the SPF family. */
+typedef struct al_spf_summary {
+	bool has_record;        /**< exactly one SPF record at the domain */
+	bool record_count_error;/**< more than one SPF record (permerror) */
+	bool lookup_failed;     /**< a lookup failed: what follows is not known */
+	bool permerror;         /**< every check_host() of the domain ends in permerror: syntax,
+				     over 10 DNS-querying terms, over 2 void lookups, a loop, an
+				     include or redirect target without a record */
+	size_t lookups;         /**< DNS-querying terms counted (a lower bound when not_followed > 0) */
+	size_t void_lookups;    /**< void lookups met */
+	size_t not_followed;    /**< includes/redirects not followed (offline, outside the zone) */
+	const char *const *includes; /**< every include/redirect target reached, in order (unit arena) */
+	size_t include_count;
+} al_spf_summary;
+
+/**
+ * Analyse the SPF record of @p domain (and its include/redirect tree) through the
+ * lint's source. Raises no findings. Memory lives until the end of the unit.
+ */
+al_status al_spf_summarize(al_lint *lint, const char *domain, al_spf_summary *out);
+
+#endif
