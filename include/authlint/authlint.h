@@ -11,6 +11,7 @@
 #include <authlint/diag.h>
 #include <authlint/emit.h>
 #include <authlint/lint.h>
+#include <authlint/live.h>
 #include <authlint/rule.h>
 #include <authlint/source.h>
 #include <authlint/status.h>
