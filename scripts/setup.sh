@@ -5,7 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
 	# build
-	gcc meson ninja-build pkg-config python3
+	build-essential meson ninja-build pkg-config python3
 	libldns-dev libpsl-dev libpcre2-dev libyaml-dev libssl-dev libknot-dev
 	libcmocka-dev publicsuffix
 	# tests: sanitizers and warnings with clang, real DNS servers, SARIF schema
