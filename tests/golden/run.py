@@ -53,6 +53,7 @@ def main():
     top = argv[0]
     only = set(argv[1:])
     exe = os.environ.get('AUTHLINT')
+    exe = os.path.abspath(exe) if exe else exe
     if not exe:
         print('AUTHLINT is not set (run through meson test)')
         return 2

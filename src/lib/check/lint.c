@@ -572,7 +572,8 @@ static void unit_flush(al_lint *l)
 {
 	if (!l->pending) {
 		/* drop exact duplicates: the same rule, place and message raised twice */
-		qsort(l->diags, l->diag_count, sizeof(*l->diags), cmp_diag);
+		if (l->diag_count > 1)
+			qsort(l->diags, l->diag_count, sizeof(*l->diags), cmp_diag);
 		for (size_t i = 0; i < l->diag_count; i++) {
 			const al_diag *d = &l->diags[i];
 			if (i > 0 && cmp_diag(d, &l->diags[i - 1]) == 0)
