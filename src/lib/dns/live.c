@@ -511,7 +511,7 @@ static al_status live_lookup(void *impl, const char *name, uint16_t type, const 
 		if (!send_question(l, e)) {
 			entry_fail(l, e, AL_RCODE_ERROR, l->description, "the query could not be sent");
 		}
-	} else if (e->state == E_DONE) {
+	} else if (e->state == E_DONE && !mine) {
 		l->stats.cache_hits++;
 	}
 	if (w != NULL) {
