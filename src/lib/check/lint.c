@@ -635,11 +635,18 @@ bool al_subject_from_rr(al_lint *lint, al_subject *s, const al_rr *rr, al_kind k
 }
 
 /* Role of a name: DMARC when its first label is _dmarc, DKIM when a later
- * label is _domainkey, else SPF. Fills domain and selector. */
+ * label is _domainkey, NONE for an external report authorization
+ * (<domain>._report._dmarc.<destination>, RFC 7489 7.1), else SPF. Fills
+ * domain (for an authorization: the destination) and selector. */
 static al_kind name_role(al_lint *l, const char *name, const char **domain, const char **selector)
 {
 	*selector = NULL;
 	*domain = name;
+	const char *auth = strcasestr(name, "._report._dmarc.");
+	if (auth != NULL || strncasecmp(name, "_report._dmarc.", 15) == 0) {
+		*domain = auth != NULL ? auth + 16 : name + 15;
+		return AL_KIND_NONE;
+	}
 	if (strncasecmp(name, "_dmarc.", 7) == 0) {
 		*domain = name + 7;
 		return AL_KIND_DMARC;

@@ -106,7 +106,8 @@ typedef enum al_check_stage {
 /** The RRsets at one owner name. */
 typedef struct al_name_info {
 	const char *name;
-	al_kind role;              /* DMARC for _dmarc.*, DKIM for *._domainkey.*, else SPF */
+	al_kind role;              /* DMARC for _dmarc.*, DKIM for *._domainkey.*, NONE for
+				      report authorizations (*._report._dmarc.*), else SPF */
 	const char *domain;        /* the domain the name serves */
 	const char *selector;      /* DKIM selector, or NULL */
 	const al_answer *txt;      /* TXT at the name */
