@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * json: one document, schema "authlint/findings" version 1 (doc/json-schema.md).
+ * jsonl: one finding object per line, then a summary line.
+ * Both stream: each finding is written to the sink as it comes.
+ */
+#include <stdlib.h>
+
+#include "emit/emit_internal.h"
+
+#define FINDINGS_SCHEMA "authlint/findings"
+#define FINDINGS_VERSION 1
+
+static al_status json_init(al_emitter *em)
+{
+	al_json *j = malloc(sizeof(*j));
+	if (j == NULL)
+		return AL_ENOMEM;
+	al_json_init(j, &em->buf, em->format == AL_FORMAT_JSON);
+	em->state = j;
+	return AL_OK;
+}
+
+static void json_destroy(al_emitter *em)
+{
+	free(em->state);
+	em->state = NULL;
+}
+
+static void header(al_emitter *em, al_json *j)
+{
+	al_json_kv_string(j, "schema", FINDINGS_SCHEMA);
+	al_json_kv_int(j, "version", FINDINGS_VERSION);
+	al_emit_json_tool(j);
+	al_emit_json_inputs(j, &em->options);
+}
+
+static void json_begin(al_emitter *em)
+{
+	al_json *j = em->state;
+	al_json_begin_object(j);
+	header(em, j);
+	al_json_key(j, "findings");
+	al_json_begin_array(j);
+	al_emit_flush(em);
+}
+
+static void json_diag(al_emitter *em, const al_diag *d)
+{
+	al_json *j = em->state;
+	al_json_begin_object(j);
+	al_emit_json_finding(j, d);
+	al_json_end_object(j);
+	al_emit_flush(em);
+}
+
+static void json_end(al_emitter *em, const al_summary *s, int exit_code)
+{
+	al_json *j = em->state;
+	al_json_end_array(j);
+	al_json_key(j, "summary");
+	al_json_begin_object(j);
+	al_emit_json_summary(j, s);
+	al_json_end_object(j);
+	al_json_kv_int(j, "exit_code", exit_code);
+	al_json_end_object(j);
+	al_strbuf_putc(&em->buf, '\n');
+	al_emit_flush(em);
+}
+
+const al_emitter_ops al_emit_json_ops = {
+	.init = json_init,
+	.begin = json_begin,
+	.diag = json_diag,
+	.end = json_end,
+	.destroy = json_destroy,
+};
+
+/* ---- jsonl --------------------------------------------------------------- */
+
+static void jsonl_diag(al_emitter *em, const al_diag *d)
+{
+	al_json *j = em->state;
+	al_json_init(j, &em->buf, false);
+	al_json_begin_object(j);
+	al_json_kv_string(j, "type", "finding");
+	al_emit_json_finding(j, d);
+	al_json_end_object(j);
+	al_strbuf_putc(&em->buf, '\n');
+	al_emit_flush(em);
+}
+
+static void jsonl_end(al_emitter *em, const al_summary *s, int exit_code)
+{
+	al_json *j = em->state;
+	al_json_init(j, &em->buf, false);
+	al_json_begin_object(j);
+	al_json_kv_string(j, "type", "summary");
+	header(em, j);
+	al_emit_json_summary(j, s);
+	al_json_kv_int(j, "exit_code", exit_code);
+	al_json_end_object(j);
+	al_strbuf_putc(&em->buf, '\n');
+	al_emit_flush(em);
+}
+
+const al_emitter_ops al_emit_jsonl_ops = {
+	.init = json_init,
+	.diag = jsonl_diag,
+	.end = jsonl_end,
+	.destroy = json_destroy,
+};
