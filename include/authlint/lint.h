@@ -47,6 +47,9 @@ typedef struct al_lint_options {
 	size_t selector_count;
 	al_diag_fn on_diag;           /**< receives the findings; may be NULL (counts only) */
 	void *userdata;
+	/** Called with @c userdata after the findings of each unit that was kept (an owner name
+	 *  in zone mode, a domain in check mode), while they are still valid; may be NULL. */
+	void (*on_unit_end)(void *userdata);
 } al_lint_options;
 
 typedef struct al_lint al_lint;

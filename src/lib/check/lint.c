@@ -63,6 +63,8 @@ struct al_lint {
 	/* record mode, presentation form: where each byte of the pasted record was */
 	const al_rr *pasted_rr;
 	const unsigned long *pasted_lines, *pasted_columns;
+	const char *const *domain_selectors;
+	size_t domain_selector_count;
 };
 
 /* ---- options and state -------------------------------------------------- */
@@ -593,6 +595,8 @@ static void unit_flush(al_lint *l)
 			if (l->options.on_diag != NULL)
 				l->options.on_diag(l->options.userdata, d);
 		}
+		if (l->options.on_unit_end != NULL)
+			l->options.on_unit_end(l->options.userdata);
 	}
 	unit_reset(l);
 }
@@ -854,6 +858,17 @@ al_status al_lint_domain_try(al_lint *lint, const char *domain, bool *pending)
 		snprintf(name, sizeof(name), "%s._domainkey.%s", lint->options.selectors[i], norm);
 		lint_name(lint, name, false, false);
 	}
+	for (size_t i = 0; i < lint->domain_selector_count; i++) {
+		bool seen = false;
+		for (size_t k = 0; k < lint->options.selector_count && !seen; k++)
+			seen = strcasecmp(lint->options.selectors[k], lint->domain_selectors[i]) == 0;
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = strcasecmp(lint->domain_selectors[k], lint->domain_selectors[i]) == 0;
+		if (seen)
+			continue;
+		snprintf(name, sizeof(name), "%s._domainkey.%s", lint->domain_selectors[i], norm);
+		lint_name(lint, name, false, false);
+	}
 	al_check_args args = {.lint = lint, .domain = al_arena_strdup(&lint->unit_arena, norm)};
 	run_stage(lint, AL_STAGE_DOMAIN, &args);
 	*pending = lint->pending;
@@ -861,6 +876,12 @@ al_status al_lint_domain_try(al_lint *lint, const char *domain, bool *pending)
 		lint->summary = saved;
 	unit_flush(lint);
 	return AL_OK;
+}
+
+void al_lint_set_domain_selectors(al_lint *lint, const char *const *selectors, size_t count)
+{
+	lint->domain_selectors = selectors;
+	lint->domain_selector_count = selectors != NULL ? count : 0;
 }
 
 al_status al_lint_domain(al_lint *lint, const char *domain)
