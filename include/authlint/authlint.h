@@ -9,8 +9,10 @@
 
 #include <authlint/config.h>
 #include <authlint/diag.h>
+#include <authlint/dmarc.h>
 #include <authlint/emit.h>
 #include <authlint/lint.h>
+#include <authlint/live.h>
 #include <authlint/rule.h>
 #include <authlint/source.h>
 #include <authlint/status.h>

@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <authlint/live.h>
+
 #include "util/escape.h"
 #include "util/strbuf.h"
 #include "util/yaml.h"
@@ -79,7 +81,7 @@ static al_diag zone_diag(void)
 	d.span_start = 10;
 	d.span_length = 4;
 	d.message = "example.com has 2 SPF records";
-	d.fix = "Merge the records into one.\nSecond line.";
+	d.fix = "Merge the records\ninto one.\n\nThen reload the zone.";
 	return d;
 }
 
@@ -680,6 +682,69 @@ static void test_github(void **state)
 	free(out);
 }
 
+/* ---- bulk check results -------------------------------------------------------------- */
+
+static void test_domain_result(void **state)
+{
+	(void)state;
+	al_emit_options o = options();
+	o.command = "check";
+	al_diag d[2] = {zone_diag(), zone_diag()};
+	d[1].rule = rule("DNS002");
+	al_domain_result r = {0};
+	r.domain = "example.com";
+	r.index = 7;
+	r.diags = d;
+	r.diag_count = 2;
+	r.summary = summary_of(2, 0, 0);
+	r.incomplete = true;
+	r.budget = "queries";
+	r.questions = 12;
+	r.passes = 3;
+	r.elapsed = 0.25;
+	/* jsonl: the domain is one line holding its findings */
+	mem m = {0};
+	al_emitter *em = NULL;
+	assert_int_equal(al_emitter_new(&em, AL_FORMAT_JSONL, mem_sink(&m), &o), AL_OK);
+	al_emitter_begin(em);
+	al_emitter_result(em, &r);
+	char *nl = strchr(al_strbuf_cstr(&m.sb), '\n');
+	assert_non_null(nl);
+	assert_string_equal(nl + 1, ""); /* written at once, as one line */
+	jdoc j = {0};
+	*nl = '\0';
+	jparse(&j, al_strbuf_cstr(&m.sb));
+	*nl = '\n';
+	assert_string_equal(jstr(&j, "type"), "domain");
+	assert_string_equal(jstr(&j, "domain"), "example.com");
+	assert_string_equal(jstr(&j, "index"), "7");
+	assert_int_equal(jcount(&j, "findings"), 2);
+	assert_string_equal(jstr(&j, "findings.1.rule.id"), "DNS002");
+	assert_string_equal(jstr(&j, "summary.errors"), "2");
+	assert_string_equal(jstr(&j, "incomplete"), "true");
+	assert_string_equal(jstr(&j, "budget"), "queries");
+	assert_string_equal(jstr(&j, "questions"), "12");
+	assert_string_equal(jstr(&j, "elapsed"), "0.25");
+	jfree(&j);
+	al_emitter_end(em, &r.summary, 2);
+	assert_int_equal(al_emitter_status(em), AL_OK);
+	al_emitter_free(em);
+	al_strbuf_free(&m.sb);
+	/* the other formats: its findings one by one */
+	char *out = NULL;
+	m = (mem){0};
+	assert_int_equal(al_emitter_new(&em, AL_FORMAT_JSON, mem_sink(&m), &o), AL_OK);
+	al_emitter_result(em, &r);
+	al_emitter_end(em, &r.summary, 2);
+	out = al_strbuf_detach(&m.sb, NULL);
+	jparse(&j, out);
+	assert_int_equal(jcount(&j, "findings"), 2);
+	assert_string_equal(jstr(&j, "command"), "check");
+	jfree(&j);
+	free(out);
+	al_emitter_free(em);
+}
+
 /* ---- streaming and failures --------------------------------------------------------- */
 
 static void test_streaming(void **state)
@@ -974,6 +1039,7 @@ int main(void)
 		cmocka_unit_test(test_jsonl_lines),
 		cmocka_unit_test(test_sarif_structure),
 		cmocka_unit_test(test_github),
+		cmocka_unit_test(test_domain_result),
 		cmocka_unit_test(test_streaming),
 		cmocka_unit_test(test_write_failure),
 		cmocka_unit_test(test_rules_list),

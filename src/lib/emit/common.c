@@ -79,6 +79,33 @@ void al_emit_text_location(al_strbuf *out, const al_diag *d)
 	}
 }
 
+void al_emit_fix_paragraph(al_strbuf *out, const char *fix)
+{
+	if (fix == NULL)
+		return;
+	const char *p = fix;
+	bool first = true;
+	while (*p != '\0') {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		size_t a = 0;
+		while (a < n && (p[a] == ' ' || p[a] == '\t'))
+			a++;
+		if (a == n) {
+			if (!first)
+				break; /* a blank line ends the paragraph */
+		} else {
+			if (!first)
+				al_strbuf_putc(out, ' ');
+			al_escape_display(out, p + a, n - a);
+			first = false;
+		}
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+}
+
 static void plural(al_strbuf *b, size_t n, const char *word)
 {
 	al_strbuf_printf(b, "%zu %s%s", n, word, n == 1 ? "" : "s");

@@ -62,6 +62,8 @@ al_status al_emitter_new(al_emitter **out, al_format format, al_sink sink, const
 	const al_emitter_ops *ops = ops_for(format);
 	if (ops == NULL || options == NULL || options->rules == NULL || sink.write == NULL)
 		return AL_EINVAL;
+	if (ops->diag == NULL)
+		return AL_EUNSUPPORTED;
 	al_emitter *em = calloc(1, sizeof(*em));
 	if (em == NULL)
 		return AL_ENOMEM;

@@ -13,6 +13,8 @@ typedef struct al_emitter_ops {
 	al_status (*init)(al_emitter *em);
 	void (*begin)(al_emitter *em);
 	void (*diag)(al_emitter *em, const al_diag *diag);
+	/* one domain of a bulk check; NULL: its findings go to diag one by one */
+	void (*result)(al_emitter *em, const struct al_domain_result *result);
 	void (*end)(al_emitter *em, const al_summary *summary, int exit_code);
 	void (*destroy)(al_emitter *em);
 } al_emitter_ops;
@@ -50,6 +52,8 @@ bool al_emit_span(const al_diag *d, size_t *start, size_t *length);
 const char *al_emit_rrtype(const al_diag *d, char buf[16]);
 /** "file:line:col" or "owner @server" (text and github messages). */
 void al_emit_text_location(al_strbuf *out, const al_diag *d);
+/** The first paragraph of a fix on one line (text and github show it under a finding). */
+void al_emit_fix_paragraph(al_strbuf *out, const char *fix);
 /** "1 error, 0 warnings, 0 notes in 3 records..." without a line break. */
 void al_emit_summary_line(al_strbuf *out, const al_summary *s);
 

@@ -92,9 +92,12 @@ static void github_diag(al_emitter *em, const al_diag *d)
 	}
 	put_escaped(b, &tmp, d->message, strlen(d->message), false);
 	if (d->fix != NULL) {
-		const char *nl = strchr(d->fix, '\n');
 		al_strbuf_puts(b, "%0Afix: ");
-		put_escaped(b, &tmp, d->fix, nl ? (size_t)(nl - d->fix) : strlen(d->fix), false);
+		al_strbuf_reset(&tmp);
+		al_emit_fix_paragraph(&tmp, d->fix);
+		if (tmp.failed)
+			b->failed = true;
+		github_escape(b, al_strbuf_cstr(&tmp), tmp.length, false);
 	}
 	al_strbuf_putc(b, '\n');
 	al_strbuf_free(&tmp);

@@ -6,6 +6,8 @@
  */
 #include <stdlib.h>
 
+#include <authlint/live.h>
+
 #include "emit/emit_internal.h"
 
 #define FINDINGS_SCHEMA "authlint/findings"
@@ -90,6 +92,51 @@ static void jsonl_diag(al_emitter *em, const al_diag *d)
 	al_emit_flush(em);
 }
 
+/* One domain of a bulk check on one line: a consumer reading a stream cut
+ * short has every domain it holds complete. */
+static void jsonl_result(al_emitter *em, const al_domain_result *r)
+{
+	al_json *j = em->state;
+	al_json_init(j, &em->buf, false);
+	al_json_begin_object(j);
+	al_json_kv_string(j, "type", "domain");
+	al_json_kv_string(j, "domain", r->domain);
+	al_json_kv_uint(j, "index", r->index);
+	al_json_key(j, "findings");
+	al_json_begin_array(j);
+	for (size_t i = 0; i < r->diag_count; i++) {
+		const al_diag *d = &r->diags[i];
+		if (d->rule == NULL) {
+			if (em->status == AL_OK)
+				em->status = AL_EINVAL;
+			continue;
+		}
+		al_diag copy;
+		if (d->message == NULL) {
+			copy = *d;
+			copy.message = "";
+			d = &copy;
+		}
+		al_json_begin_object(j);
+		al_emit_json_finding(j, d);
+		al_json_end_object(j);
+	}
+	al_json_end_array(j);
+	al_json_key(j, "summary");
+	al_json_begin_object(j);
+	al_emit_json_summary(j, &r->summary);
+	al_json_end_object(j);
+	al_json_kv_bool(j, "incomplete", r->incomplete);
+	al_json_kv_string(j, "budget", r->budget);
+	al_json_kv_uint(j, "questions", r->questions);
+	al_json_kv_uint(j, "passes", r->passes);
+	al_json_key(j, "elapsed");
+	al_json_double(j, r->elapsed);
+	al_json_end_object(j);
+	al_strbuf_putc(&em->buf, '\n');
+	al_emit_flush(em);
+}
+
 static void jsonl_end(al_emitter *em, const al_summary *s, int exit_code)
 {
 	al_json *j = em->state;
@@ -107,6 +154,7 @@ static void jsonl_end(al_emitter *em, const al_summary *s, int exit_code)
 const al_emitter_ops al_emit_jsonl_ops = {
 	.init = json_init,
 	.diag = jsonl_diag,
+	.result = jsonl_result,
 	.end = jsonl_end,
 	.destroy = json_destroy,
 };

@@ -112,12 +112,6 @@ static void show_record(al_emitter *em, const al_diag *d)
 	al_strbuf_putc(&em->buf, '\n');
 }
 
-static void first_line(al_strbuf *out, const char *text)
-{
-	const char *nl = strchr(text, '\n');
-	al_escape_display(out, text, nl ? (size_t)(nl - text) : strlen(text));
-}
-
 static void text_diag(al_emitter *em, const al_diag *d)
 {
 	if (d->waived && !em->options.show_waived)
@@ -153,9 +147,9 @@ static void text_diag(al_emitter *em, const al_diag *d)
 		al_strbuf_putc(&em->buf, '\n');
 	}
 	if (em->options.show_source && d->fix != NULL) {
-		/* the first line of the fix; `authlint explain` has the rest */
+		/* the fix's first paragraph; `authlint explain` has the rest */
 		al_strbuf_puts(&em->buf, "    fix: ");
-		first_line(&em->buf, d->fix);
+		al_emit_fix_paragraph(&em->buf, d->fix);
 		al_strbuf_putc(&em->buf, '\n');
 	}
 	al_emit_flush(em);
