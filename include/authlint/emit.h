@@ -64,6 +64,13 @@ al_status al_emitter_new(al_emitter **out, al_format format, al_sink sink,
 void al_emitter_begin(al_emitter *emitter);
 /** Write one finding. */
 void al_emitter_diag(al_emitter *emitter, const al_diag *diag);
+struct al_domain_result;
+/**
+ * Write one domain's result of a bulk check (authlint check). JSON Lines
+ * writes it as one object with its findings, so a stream interrupted keeps
+ * every domain it finished; the other formats write its findings one by one.
+ */
+void al_emitter_result(al_emitter *emitter, const struct al_domain_result *result);
 /** Write the summary and close the document; @p exit_code goes into SARIF/JSON. */
 void al_emitter_end(al_emitter *emitter, const al_summary *summary, int exit_code);
 /** AL_EIO when a write failed at any point. */

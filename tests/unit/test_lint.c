@@ -290,6 +290,45 @@ static void test_record_mode_locations(void **state)
 	al_rules_free(rules);
 }
 
+static void test_record_presentation(void **state)
+{
+	(void)state;
+	t_findings out;
+	/* pasted as in a zone file: string boundaries are checked, columns point into the paste */
+	t_lint_record(AL_KIND_SPF, "\"v=spf1 mx -all\"\n  \"include:_spf.example.net\"", "example.com", &out);
+	const t_finding *f = t_find(&out, "DNS002");
+	assert_non_null(f);
+	assert_int_equal(f->line, 1);
+	assert_int_equal(f->column, 12); /* the - of -all */
+	t_findings_free(&out);
+	/* a quoted string over 255 octets */
+	char big[400] = "\"v=spf1 ";
+	memset(big + 8, 'a', 300);
+	strcpy(big + 308, "\"");
+	t_lint_record(AL_KIND_SPF, big, "example.com", &out);
+	assert_true(t_has(&out, "DNS001"));
+	t_findings_free(&out);
+	/* joined text: no string checks, a long record is fine */
+	t_lint_record(AL_KIND_SPF, big + 1, "example.com", &out);
+	assert_false(t_has(&out, "DNS001"));
+	t_findings_free(&out);
+	/* an unclosed quote is an input error */
+	al_lint_options o = {0};
+	o.rules = t_rules();
+	al_lint *lint;
+	assert_int_equal(al_lint_new(&lint, &o), AL_OK);
+	al_error err = {0};
+	const char *bad = "\"v=spf1 mx -all";
+	assert_int_equal(al_lint_record_ex(lint, AL_KIND_SPF, bad, strlen(bad), "example.com", "<t>", &err),
+			 AL_ESYNTAX);
+	assert_non_null(strstr(err.message, "not closed"));
+	const char *esc = "\"v=spf1 \\999\"";
+	assert_int_equal(al_lint_record_ex(lint, AL_KIND_SPF, esc, strlen(esc), "example.com", "<t>", &err),
+			 AL_ESYNTAX);
+	assert_non_null(strstr(err.message, "above 255"));
+	al_lint_free(lint);
+}
+
 static void test_exit_codes(void **state)
 {
 	(void)state;
@@ -313,6 +352,7 @@ int main(void)
 		cmocka_unit_test(test_selection_and_order),
 		cmocka_unit_test(test_waivers_overrides_policies),
 		cmocka_unit_test(test_record_mode_locations),
+		cmocka_unit_test(test_record_presentation),
 		cmocka_unit_test(test_exit_codes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

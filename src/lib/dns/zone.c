@@ -118,7 +118,7 @@ static znode *intern(al_zone *zone, const uint8_t *wire, size_t length, bool *ad
 	}
 	if ((zone->count + 1) * 10 > zone->capacity * 7 && !grow(zone))
 		return NULL;
-	znode *n = al_arena_alloc(&zone->arena, sizeof(znode) + length);
+	znode *n = al_arena_alloc8(&zone->arena, sizeof(znode) + length);
 	if (n == NULL)
 		return NULL;
 	memset(n, 0, sizeof(*n));
@@ -233,8 +233,8 @@ void al_zone_free(al_zone *zone)
 		return;
 	for (size_t i = 0; i < zone->file_count; i++) {
 		zfile *f = &zone->files[i];
-		if (f->map != NULL)
-			munmap((void *)f->map, f->map_length);
+		if (f->fd >= 0)
+			close(f->fd);
 		free(f->label);
 		free(f->path);
 		free(f->text);
@@ -246,6 +246,7 @@ void al_zone_free(al_zone *zone)
 	free(zone->problems);
 	free(zone->origins);
 	free(zone->cuts);
+	free(zone->scratch);
 	al_arena_clear(&zone->arena);
 	free(zone);
 }
@@ -325,6 +326,7 @@ static bool add_file(al_zone *zone, const char *label, const char *path, const c
 	zone->files = files;
 	zfile *f = &files[zone->file_count];
 	memset(f, 0, sizeof(*f));
+	f->fd = -1;
 	f->label = strdup(label);
 	f->path = path ? strdup(path) : NULL;
 	if (text != NULL) {
@@ -491,10 +493,10 @@ static void record(load_ctx *lc, const zs_scanner_t *s, size_t offset, unsigned 
 	if (!keep_rdata(type))
 		return;
 	size_t rdl = s->r_data_length;
-	zrr *rr = al_arena_alloc(&zone->arena, sizeof(zrr) + rdl);
+	zrr *rr = al_arena_alloc8(&zone->arena, sizeof(zrr) + rdl);
 	if (rr == NULL)
 		return;
-	rr->offset = offset;
+	rr->offset = offset < UINT32_MAX ? (uint32_t)offset : UINT32_MAX;
 	rr->ttl = s->r_ttl;
 	rr->line = (uint32_t)(line > UINT32_MAX ? UINT32_MAX : line);
 	rr->type = type;
@@ -675,8 +677,19 @@ static al_status scan(load_ctx *lc, zs_scanner_t *s)
 	al_zone *zone = lc->zone;
 	const char *base = lc->input;
 	size_t base_length = lc->input_length;
+	/* the mapped file: pages already scanned are given back as the scan goes
+	 * (the scanner never goes back), so a large zone does not stay resident */
+	const long page = sysconf(_SC_PAGESIZE);
+	size_t released = 0;
 	for (;;) {
 		const char *before = s->input.current;
+		if (s->input.mmaped && base != NULL && page > 0 && before >= base && before <= base + base_length) {
+			size_t done = ((size_t)(before - base) / (size_t)page) * (size_t)page;
+			if (done >= released + ((size_t)16 << 20)) {
+				madvise((void *)(base + released), done - released, MADV_DONTNEED);
+				released = done;
+			}
+		}
 		unsigned long line_before = (unsigned long)s->line_counter;
 		if (zs_parse_record(s) != 0) {
 			add_problem(zone, problem_kind(s->error.code), lc->label, (unsigned long)s->line_counter,
@@ -930,34 +943,73 @@ static void locate_byte(void *ctx, size_t index, unsigned long line, unsigned lo
 	}
 }
 
-static bool file_text(const al_zone *zone, size_t index, const char **text, size_t *length)
+/* The source text of a record: from the stored copy of memory input, or read
+ * back from the file (only the record, so that finding columns does not map
+ * the whole zone into memory). */
+#define MAX_RECORD_SOURCE (512u * 1024)
+
+static bool record_text(al_zone *zone, const zrr *z, const char **text, size_t *length)
 {
-	zfile *f = &((al_zone *)zone)->files[index];
+	zfile *f = &zone->files[z->file];
+	if (z->offset == UINT32_MAX)
+		return false;
 	if (f->text != NULL) {
-		*text = f->text;
-		*length = f->text_length;
+		if (z->offset >= f->text_length)
+			return false;
+		*text = f->text + z->offset;
+		*length = f->text_length - z->offset;
 		return true;
 	}
-	if (f->map == NULL && !f->map_failed && f->path != NULL) {
-		int fd = open(f->path, O_RDONLY);
-		struct stat st;
-		if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-			void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-			if (m != MAP_FAILED) {
-				f->map = m;
-				f->map_length = (size_t)st.st_size;
+	if (f->fd < 0 && !f->open_failed && f->path != NULL) {
+		f->fd = open(f->path, O_RDONLY | O_CLOEXEC);
+		if (f->fd < 0)
+			f->open_failed = true;
+	}
+	if (f->fd < 0)
+		return false;
+	/* records are short; the largest possible one in presentation form fits */
+	size_t want = 16384;
+	for (;;) {
+		if (zone->scratch_size < want) {
+			char *p = realloc(zone->scratch, want);
+			if (p == NULL)
+				return false;
+			zone->scratch = p;
+			zone->scratch_size = want;
+		}
+		ssize_t n = pread(f->fd, zone->scratch, want, (off_t)z->offset);
+		if (n <= 0)
+			return false;
+		/* enough when the record's text ends inside what was read: a line
+		 * break outside parentheses and quotes; else read more */
+		if ((size_t)n < want || want >= MAX_RECORD_SOURCE) {
+			*text = zone->scratch;
+			*length = (size_t)n;
+			return true;
+		}
+		int paren = 0;
+		bool quoted = false, done = false;
+		for (ssize_t i = 0; i < n && !done; i++) {
+			char c = zone->scratch[i];
+			if (c == '\\') {
+				i++;
+			} else if (c == '"') {
+				quoted = !quoted;
+			} else if (!quoted && c == '(') {
+				paren++;
+			} else if (!quoted && c == ')') {
+				paren--;
+			} else if (!quoted && c == '\n' && paren <= 0) {
+				done = true;
 			}
 		}
-		if (fd >= 0)
-			close(fd);
-		if (f->map == NULL)
-			f->map_failed = true;
+		if (done) {
+			*text = zone->scratch;
+			*length = (size_t)n;
+			return true;
+		}
+		want *= 4;
 	}
-	if (f->map == NULL)
-		return false;
-	*text = f->map;
-	*length = f->map_length;
-	return true;
 }
 
 bool al_zone_locate(const al_zone *zone, const al_rr *rr, size_t offset, unsigned long *line,
@@ -975,11 +1027,11 @@ bool al_zone_locate(const al_zone *zone, const al_rr *rr, size_t offset, unsigne
 		return false;
 	const char *text;
 	size_t length;
-	if (!file_text(zone, z->file, &text, &length) || z->offset >= length)
+	if (!record_text((al_zone *)zone, z, &text, &length))
 		return false;
 	locate_ctx lc = {offset, 0, 0, false};
 	zsource_walk w = {locate_byte, NULL, &lc};
-	if (!al_zone_walk_txt_source(text, length, z->offset, z->line, &w) || !lc.found)
+	if (!al_zone_walk_txt_source(text, length, 0, z->line, &w) || !lc.found)
 		return false;
 	*line = lc.line;
 	*column = lc.column;

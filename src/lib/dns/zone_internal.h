@@ -19,7 +19,7 @@
 /** One RR. RDATA follows the header. */
 typedef struct zrr {
 	struct zrr *next;  /* the next older RR of the same name */
-	uint64_t offset;   /* byte offset of the record's first character in its file */
+	uint32_t offset;   /* byte offset of the record's line in its file; UINT32_MAX: unknown */
 	uint32_t ttl;
 	uint32_t line;     /* line of the record's first character */
 	uint32_t comment;  /* index + 1 into zone->comments, 0 for none */
@@ -54,9 +54,8 @@ typedef struct zfile {
 	char *path;        /* the path to open again for columns, or NULL (memory input) */
 	char *text;        /* a copy of memory input, or NULL */
 	size_t text_length;
-	const char *map;   /* the file mapped for columns, on first use */
-	size_t map_length;
-	bool map_failed;
+	int fd;            /* the file opened again for columns, on first use; -1 */
+	bool open_failed;
 } zfile;
 
 typedef struct zorigin {
@@ -87,6 +86,8 @@ struct al_zone {
 	size_t cut_count;
 	size_t records;
 	bool limit_hit;
+	char *scratch;     /* a record's source text, read back for columns */
+	size_t scratch_size;
 };
 
 /** Hash of a lower-case wire name. */
