@@ -102,11 +102,15 @@ static void test_own_and_inherited(void **state)
 	assert_int_equal(d->rfc9989.found, AL_DMARC_FOUND_DOMAIN);
 	assert_int_equal(d->rfc7489.found, AL_DMARC_FOUND_DOMAIN);
 	assert_int_equal(d->rfc9989.effect.applied, AL_DMARC_POLICY_REJECT);
-	assert_string_equal(d->rfc9989.organizational_domain, "example.com");
 	assert_false(d->disagree);
-	/* the walk asked example.com, then com */
-	assert_int_equal(d->step_count, 2);
-	assert_string_equal(d->steps[1].domain, "com");
+	/* a record of its own: nothing more to ask for the policy */
+	assert_int_equal(d->step_count, 1);
+	assert_null(d->rfc9989.organizational_domain);
+	const char *org;
+	bool complete;
+	assert_int_equal(al_dmarc_walk_org_domain(f.lint, "example.com", &org, &complete), AL_OK);
+	assert_string_equal(org, "example.com");
+	assert_true(complete);
 
 	/* an existing subdomain gets sp */
 	d = discover(&f, "mail.example.com");
@@ -131,7 +135,14 @@ static void test_own_and_inherited(void **state)
 	assert_int_equal(d->rfc9989.found, AL_DMARC_FOUND_DOMAIN);
 	assert_int_equal(d->rfc9989.effect.applied, AL_DMARC_POLICY_NONE);
 	/* ... but the organizational domain stays example.com (fewest labels) */
-	assert_string_equal(d->rfc9989.organizational_domain, "example.com");
+	assert_int_equal(al_dmarc_walk_org_domain(f.lint, "own.example.com", &org, &complete), AL_OK);
+	assert_string_equal(org, "example.com");
+	/* the public suffix is not asked when the registrable domain has a record */
+	d = discover(&f, "mail.example.com");
+	assert_int_equal(d->step_count, 3);
+	assert_int_equal(d->steps[2].rcode, AL_RCODE_NOT_QUERIED);
+	assert_true(d->public_suffix_unchecked);
+	assert_true(d->complete);
 	fx_close(&f);
 }
 

@@ -32,12 +32,14 @@ static bool covered(al_lint *lint, const char *name)
 }
 
 /*
- * Ask _dmarc.<domain>. A public suffix the source does not answer for (a zone
- * file that does not hold it) is skipped without a lookup: such records are
- * the public suffix operator's, and asking would only add a "not checked" note
- * for every name of the zone.
+ * Ask _dmarc.<domain>. A public suffix is skipped without a lookup when
+ * @p skip_suffix is set (the registrable domain below it has a record, so its
+ * answer can only matter if its operator published a record without psd=y,
+ * which RFC 9989 5.2 forbids), or when the source does not answer for it (a
+ * zone file that does not hold it: asking would only add a "not checked" note
+ * for every name of the zone). Returns true when skipped.
  */
-static bool ask(al_lint *lint, al_dmarc_step *st, const char *domain)
+static bool ask(al_lint *lint, al_dmarc_step *st, const char *domain, bool skip_suffix)
 {
 	al_arena *arena = al_lint_unit_arena(lint);
 	memset(st, 0, sizeof(*st));
@@ -48,7 +50,7 @@ static bool ask(al_lint *lint, al_dmarc_step *st, const char *domain)
 		st->rcode = AL_RCODE_ERROR;
 		return false;
 	}
-	if (st->public_suffix && !covered(lint, name) && al_lint_has_source(lint)) {
+	if (st->public_suffix && al_lint_has_source(lint) && (skip_suffix || !covered(lint, name))) {
 		st->rcode = AL_RCODE_NOT_QUERIED;
 		return true;
 	}
@@ -104,7 +106,9 @@ typedef struct walk {
 	bool suffix_skipped;
 } walk;
 
-static void tree_walk(al_lint *lint, const char *domain, al_dmarc_step *steps, walk *w)
+/* Walk from @p domain; with @p policy, a record at the domain itself ends it
+ * (RFC 9989 4.10.1: the walk is for domains without one). */
+static void tree_walk(al_lint *lint, const char *domain, al_dmarc_step *steps, walk *w, bool policy)
 {
 	const char *names[8];
 	size_t n = al_dmarc_tree_walk_names(domain, names);
@@ -112,10 +116,15 @@ static void tree_walk(al_lint *lint, const char *domain, al_dmarc_step *steps, w
 	w->count = 0;
 	w->complete = true;
 	w->suffix_skipped = false;
+	bool registrable_record = false;
 	for (size_t i = 0; i < n; i++) {
 		al_dmarc_step *st = &steps[w->count++];
-		bool skipped = ask(lint, st, names[i]);
+		bool skipped = ask(lint, st, names[i], registrable_record);
 		st->rfc9989 = true;
+		if (!st->public_suffix)
+			registrable_record = st->record != NULL;
+		if (policy && i == 0 && st->record != NULL)
+			break;
 		if (skipped) {
 			w->suffix_skipped = true;
 		} else if (!answered(st)) {
@@ -160,7 +169,7 @@ al_status al_dmarc_walk_org_domain(al_lint *lint, const char *domain, const char
 {
 	al_dmarc_step steps[8];
 	walk w;
-	tree_walk(lint, domain, steps, &w);
+	tree_walk(lint, domain, steps, &w, false);
 	const al_dmarc_step *psd;
 	*org = select_org(&w, domain, &psd);
 	*complete = w.complete;
@@ -205,7 +214,7 @@ al_status al_dmarc_discover(al_lint *lint, const char *domain, al_dmarc_discover
 
 	/* RFC 9989: the tree walk from the domain itself */
 	walk w;
-	tree_walk(lint, dom, d->steps, &w);
+	tree_walk(lint, dom, d->steps, &w, true);
 	d->step_count = w.count;
 	d->complete = w.complete;
 	d->public_suffix_unchecked = w.suffix_skipped;
@@ -214,11 +223,18 @@ al_status al_dmarc_discover(al_lint *lint, const char *domain, al_dmarc_discover
 
 	al_dmarc_outcome *o9 = &d->rfc9989;
 	const al_dmarc_step *psd = NULL;
-	o9->organizational_domain = w.complete ? select_org(&w, dom, &psd) : NULL;
 	if (own->record != NULL) {
+		/* the walk stopped at the domain: its organizational domain is known only
+		 * when it says so itself (al_dmarc_walk_org_domain finds it otherwise) */
 		o9->found = AL_DMARC_FOUND_DOMAIN;
 		o9->policy_domain = dom;
 		o9->record = own->record;
+		o9->organizational_domain = own->record->psd == AL_DMARC_FLAG_N ? dom : NULL;
+	} else {
+		o9->organizational_domain = w.complete ? select_org(&w, dom, &psd) : NULL;
+	}
+	if (own->record != NULL) {
+		/* done above */
 	} else if (!answered(own)) {
 		o9->found = AL_DMARC_FOUND_UNKNOWN;
 	} else if (o9->organizational_domain != NULL) {
@@ -256,7 +272,7 @@ al_status al_dmarc_discover(al_lint *lint, const char *domain, al_dmarc_discover
 		if (st == NULL) {
 			/* not on the walk (the eight-label shortcut skipped it) */
 			st = &d->steps[d->step_count++];
-			if (ask(lint, st, o7->organizational_domain))
+			if (ask(lint, st, o7->organizational_domain, false))
 				d->public_suffix_unchecked = true;
 		}
 		st->rfc7489 = true;
