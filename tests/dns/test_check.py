@@ -156,9 +156,11 @@ class CheckFailureTest(unittest.TestCase):
         return authlint('check', '--resolver', self.bad.endpoint, '--timeout', '0.3', *args, **kw)
 
     def assert_only_lookup_failures(self, got, name):
+        # the failure is reported; nothing about the SPF record the failed lookup would have
+        # returned (missing, void, ...) may be concluded from it
         rules = {r for o, r, _ in got if o == name}
         self.assertIn('LOOKUP001', rules)
-        self.assertEqual(rules - {'LOOKUP001'}, set(), got)
+        self.assertEqual({r for r in rules if r.startswith(('SPF', 'DNS'))}, set(), got)
 
     def test_servfail_is_a_failed_lookup_not_a_missing_record(self):
         p = self.check('servfail.test')
@@ -247,8 +249,11 @@ class CheckStreamTest(unittest.TestCase):
             failed = d['domain'].startswith(('silent', 'servfail'))
             self.assertEqual(d['incomplete'], failed, d)
             rules = {f['rule']['id'] if isinstance(f['rule'], dict) else f['rule'] for f in d['findings']}
+            kinds = {f['kind'] for f in d['findings']}
             if failed:
-                self.assertEqual(rules, {'LOOKUP001'}, d)
+                # the failure is reported; no SPF conclusion is drawn from the failed lookup
+                self.assertIn('LOOKUP001', rules, d)
+                self.assertNotIn('spf', kinds, d)
             else:
                 self.assertNotIn('LOOKUP001', rules)
 

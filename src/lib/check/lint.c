@@ -850,8 +850,7 @@ al_status al_lint_domain_try(al_lint *lint, const char *domain, bool *pending)
 		return AL_EINVAL;
 	/* counts of a pass that ends pending must not stay in the summary */
 	al_summary saved = lint->summary;
-	/* type 99 too: a published SPF-type record is a finding (SPF002) as in zone mode */
-	lint_name(lint, norm, true, false);
+	lint_name(lint, norm, false, false);
 	char name[AL_NAME_MAX + 16];
 	snprintf(name, sizeof(name), "_dmarc.%s", norm);
 	lint_name(lint, name, false, false);
