@@ -35,8 +35,3 @@ bool al_zone_locate(const al_zone *zone, const al_rr *rr, size_t offset, unsigne
 }
 void al_zone_free(al_zone *zone) { (void)zone; }
 al_status al_source_new_zone(al_source **out, al_zone *zone) { (void)zone; *out = NULL; return AL_EUNSUPPORTED; }
-al_status al_source_new_fixture_file(al_source **out, const char *path, al_error *err)
-{
-	*out = NULL;
-	return al_error_set(err, AL_EUNSUPPORTED, "%s: fixtures are not supported yet", path);
-}
