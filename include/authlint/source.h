@@ -72,6 +72,7 @@ typedef struct al_rr {
 	const uint8_t *rdata;   /**< wire form; names uncompressed */
 	al_location location;   /**< zone: file, line (column 0); live: server */
 	const char *comment;    /**< zone: the comment after the record, or NULL */
+	const void *backend;    /**< the backend's own reference to the record; opaque */
 } al_rr;
 
 /** The answer to one (name, type) question. */
@@ -89,6 +90,7 @@ typedef struct al_answer {
 	const char *server;       /**< "zone", "fixture", "192.0.2.53:53", ... */
 	const char *detail;       /**< why a lookup failed or was not made, or NULL */
 	size_t message_size;      /**< octets of the DNS response carrying this RRset (estimated for zones) */
+	const char *wildcard;     /**< zone: the wildcard owner that synthesised the answer, or NULL */
 	bool truncated;           /**< UDP answer had TC set (live) */
 } al_answer;
 

@@ -32,6 +32,8 @@ typedef struct al_subject {
 	const al_rr *rr;          /* the RR, or NULL (record given as a string) */
 	al_location location;     /* where the record starts */
 	const al_zone *zone;      /* set when the record came from a zone file (for columns) */
+	const unsigned long *source_lines;   /* record given in presentation form: line and */
+	const unsigned long *source_columns; /* column of each byte of text, or NULL */
 } al_subject;
 
 /** Fill a subject from a TXT (or SPF type 99) RR; strings are allocated in the lint's unit arena. */
@@ -106,7 +108,8 @@ typedef enum al_check_stage {
 /** The RRsets at one owner name. */
 typedef struct al_name_info {
 	const char *name;
-	al_kind role;              /* DMARC for _dmarc.*, DKIM for *._domainkey.*, else SPF */
+	al_kind role;              /* DMARC for _dmarc.*, DKIM for *._domainkey.*, NONE for
+				      report authorizations (*._report._dmarc.*), else SPF */
 	const char *domain;        /* the domain the name serves */
 	const char *selector;      /* DKIM selector, or NULL */
 	const al_answer *txt;      /* TXT at the name */

@@ -624,30 +624,33 @@ void al_check_spf_exp(const al_check_args *args)
 
 /* ---- spf-domain ------------------------------------------------------------------------------- */
 
+/* NAME stage: a name that should have an SPF record and has none. */
 void al_check_spf_domain(const al_check_args *args)
 {
 	al_lint *lint = args->lint;
-	if (args->domain == NULL || !al_lint_has_source(lint))
+	const al_name_info *info = args->name;
+	if (info == NULL || info->role != AL_KIND_SPF || info->txt == NULL)
 		return;
-	const al_answer *txt = al_lint_lookup(lint, args->domain, AL_TYPE_TXT);
+	const al_answer *txt = info->txt;
 	if (al_spf_answer_unusable(txt))
 		return; /* a failed lookup is never "no record" */
 	for (size_t i = 0; i < txt->count; i++) {
 		const al_rr *rr = &txt->rrs[i];
 		al_subject s;
+		const char *why = NULL;
 		if (rr->type == AL_TYPE_TXT && al_subject_from_rr(lint, &s, rr, AL_KIND_NONE) &&
-		    (al_text_is_spf(s.text, s.length) || al_spf_near_miss(s.text, s.length, &(const char *){NULL})))
+		    (al_text_is_spf(s.text, s.length) || al_spf_near_miss(s.text, s.length, &why)))
 			return; /* a record, or a near miss reported as SPF003 */
 	}
 	/* in a zone, only names that receive mail are expected to send it */
 	if (args->zone != NULL) {
-		const al_answer *mx = al_lint_lookup(lint, args->domain, AL_TYPE_MX);
+		const al_answer *mx = al_lint_lookup(lint, info->name, AL_TYPE_MX);
 		if (al_spf_answer_count(mx, AL_TYPE_MX) == 0)
 			return;
 	}
 	al_finding *f = al_finding_begin(lint, "SPF005", NULL);
-	al_finding_owner(f, args->domain);
-	al_finding_arg(f, "domain", "%s", args->domain);
+	al_finding_owner(f, info->name);
+	al_finding_arg(f, "domain", "%s", info->name);
 	al_finding_arg(f, "nx", "%s", txt->rcode == AL_RCODE_NXDOMAIN ? " (the name does not exist)" : "");
 	al_finding_end(lint, f);
 }

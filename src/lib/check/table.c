@@ -29,7 +29,7 @@ const al_check al_checks[] = {
 	{"spf-policy", AL_STAGE_SPF, al_check_spf_policy},
 	{"spf-lookups", AL_STAGE_SPF, al_check_spf_lookups},
 	{"spf-exp", AL_STAGE_SPF, al_check_spf_exp},
-	{"spf-domain", AL_STAGE_DOMAIN, al_check_spf_domain},
+	{"spf-domain", AL_STAGE_NAME, al_check_spf_domain},
 };
 
 const size_t al_check_count = sizeof(al_checks) / sizeof(al_checks[0]);

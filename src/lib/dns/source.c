@@ -175,7 +175,9 @@ al_status al_source_lookup(al_source *source, const char *name, uint16_t type, c
 			return st != AL_OK ? st : AL_EINTERNAL;
 		}
 		fa->inner[fa->inner_count++] = a;
+		size_t followed = fa->inner_count - 1;
 		fa->pub = *a;
+		fa->pub.cname_count = followed;
 		fa->pub.qname = fa->names[0];
 		fa->pub.qtype = type;
 		fa->pub.name = current;

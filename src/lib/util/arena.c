@@ -35,13 +35,19 @@ void al_arena_clear(al_arena *arena)
 	al_arena_init(arena);
 }
 
-void *al_arena_alloc(al_arena *arena, size_t size)
+static void *alloc_aligned(al_arena *arena, size_t size, size_t align)
 {
 	if (size > SIZE_MAX / 2)
 		return NULL;
-	size_t need = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+	size_t need = (size + align - 1) & ~(align - 1);
 	if (need == 0)
-		need = ARENA_ALIGN;
+		need = align;
+	/* keep the chunk's fill aligned for the next caller */
+	al_arena_chunk *head = arena->head;
+	if (head != NULL && align == ARENA_ALIGN && (head->used & (ARENA_ALIGN - 1)) != 0)
+		head->used = (head->used + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+	if (head != NULL && head->used > head->size)
+		head->used = head->size;
 	al_arena_chunk *c = arena->head;
 	if (c == NULL || c->size - c->used < need) {
 		size_t csize = arena->chunk_size;
@@ -76,6 +82,16 @@ void *al_arena_alloc(al_arena *arena, size_t size)
 	void *p = (char *)c->data + c->used;
 	c->used += need;
 	return p;
+}
+
+void *al_arena_alloc(al_arena *arena, size_t size)
+{
+	return alloc_aligned(arena, size, ARENA_ALIGN);
+}
+
+void *al_arena_alloc8(al_arena *arena, size_t size)
+{
+	return alloc_aligned(arena, size, 8);
 }
 
 void *al_arena_calloc(al_arena *arena, size_t count, size_t size)

@@ -20,6 +20,8 @@ void al_arena_init(al_arena *arena);
 void al_arena_clear(al_arena *arena);
 /** Aligned (16) memory; NULL only when out of memory. */
 void *al_arena_alloc(al_arena *arena, size_t size);
+/** Memory aligned to 8 only, for many small records (zone stores). */
+void *al_arena_alloc8(al_arena *arena, size_t size);
 /** Zeroed memory. */
 void *al_arena_calloc(al_arena *arena, size_t count, size_t size);
 /** Copy of @p length bytes, NUL-terminated. */

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Organizational domains: the Public Suffix List (libpsl) for RFC 7489, the
+ * DNS tree walk for RFC 9989 (its lookups are in discovery.c). */
+#ifndef AL_CHECK_ORGDOMAIN_H
+#define AL_CHECK_ORGDOMAIN_H
+
+#include <stdbool.h>
+
+/** The system list file libpsl reads (DAFSA), before falling back to the built-in list. */
+#define AL_PSL_SYSTEM_FILE "/usr/share/publicsuffix/public_suffix_list.dafsa"
+
+/**
+ * The registrable domain of @p domain (UTF-8 or A-labels, lower case) by the
+ * list, as a pointer into @p domain; NULL when there is none (the name is a
+ * public suffix itself, or not a name).
+ */
+const char *al_psl_registrable(const char *domain);
+
+#endif

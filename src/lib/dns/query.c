@@ -1,0 +1,1317 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The query engine: one epoll loop, a few shared UDP sockets per address
+ * family, a query id table per socket, a deadline heap, TCP connections for
+ * truncated answers. Responses are parsed with ldns after the cheap checks
+ * (source, id, header, question) have passed.
+ *
+ * A query keeps its socket and id over all its tries, so a late answer to an
+ * earlier try is still taken, from any server the query was sent to.
+ */
+#include "dns/query.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/epoll.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <ldns/ldns.h>
+
+#include "dns/wire.h"
+
+#define ID_SPACE 65536
+#define RECV_BATCH 32
+#define RECV_BUFFER 4096
+#define TCP_MAX 65535
+#define MAX_SERVERS 64
+#define QUERY_WIRE_MAX (12 + 255 + 4 + 11)
+
+enum { FAM_V4 = 0, FAM_V6 = 1, FAM_COUNT = 2 };
+
+typedef enum qstate {
+	Q_QUEUED = 0, /* waiting for room on the wire */
+	Q_UDP,        /* datagram sent, waiting */
+	Q_TCP,        /* TCP exchange in progress */
+	Q_DONE,
+} qstate;
+
+/* What epoll hands back: a UDP socket or a query's TCP connection. */
+typedef struct poll_item {
+	int kind; /* 0 UDP socket, 1 TCP */
+	void *ptr;
+} poll_item;
+
+typedef struct usock {
+	poll_item item;
+	int fd;
+	int family;
+	struct query **ids; /* ID_SPACE entries */
+	size_t in_use;
+} usock;
+
+typedef struct query {
+	al_dns_engine *engine;
+	char name[AL_NAME_MAX];
+	uint16_t type, qclass;
+	al_dns_server servers[MAX_SERVERS];
+	size_t server_count;
+	unsigned server_index;
+	uint64_t tried_mask;  /* servers a datagram went to (first 64) */
+	bool rd, edns, tcp_only, failover;
+	unsigned max_tries, tries;
+	double timeout;
+	uint8_t wire[QUERY_WIRE_MAX];
+	size_t wire_length;
+	size_t qname_length;  /* wire length of the name at offset 12 */
+	uint16_t id;
+	usock *sock;          /* while registered in a socket's id table */
+	qstate state;
+	double started, deadline;
+	size_t heap_index;    /* SIZE_MAX when not in the heap */
+	/* TCP */
+	poll_item tcp_item;
+	int tcp_fd;
+	bool tcp_connected, tcp_from_tc;
+	uint8_t *tcp_buf;
+	size_t tcp_have, tcp_need, tcp_sent;
+	/* what was seen */
+	unsigned wrong_id, wrong_question, malformed;
+	bool truncated_udp;
+	al_dns_reply *last_rcode_reply; /* kept when failing over on SERVFAIL etc. */
+	char last_error[160];
+	al_dns_callback callback;
+	void *userdata;
+	al_dns_reply *reply;  /* when done, to deliver */
+	struct query *next;   /* queue or done list */
+	struct query *prev_live, *next_live; /* in-flight list */
+} query;
+
+struct al_dns_engine {
+	al_dns_engine_options options;
+	int epfd;
+	usock socks[FAM_COUNT][16];
+	size_t sock_count;
+	size_t next_sock;
+	query **heap;
+	size_t heap_count, heap_capacity;
+	query *queue_head, *queue_tail;
+	query *done_head, *done_tail;
+	query *live_head;
+	size_t in_flight, pending;
+	al_dns_engine_stats stats;
+	ldns_buffer *rdbuf;
+	uint16_t idpool[256];
+	size_t idpool_left;
+	uint8_t (*rbufs)[RECV_BUFFER];
+	struct mmsghdr msgs[RECV_BATCH];
+	struct iovec iovs[RECV_BATCH];
+	struct sockaddr_storage froms[RECV_BATCH];
+};
+
+/* ---- small things --------------------------------------------------------- */
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+const char *al_dns_outcome_name(al_dns_outcome outcome)
+{
+	switch (outcome) {
+	case AL_DNS_ANSWERED:
+		return "answered";
+	case AL_DNS_TIMEOUT:
+		return "timeout";
+	case AL_DNS_NETWORK:
+		return "network error";
+	case AL_DNS_MALFORMED:
+		return "malformed";
+	case AL_DNS_MISMATCH:
+		return "mismatch";
+	case AL_DNS_TRUNCATED:
+		return "truncated";
+	}
+	return "?";
+}
+
+const char *al_dns_rcode_text(unsigned rcode, char buf[16])
+{
+	static const char *const names[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
+					    "NOTIMP",  "REFUSED", "YXDOMAIN", "YXRRSET",
+					    "NXRRSET", "NOTAUTH", "NOTZONE"};
+	if (rcode < sizeof(names) / sizeof(names[0]))
+		return names[rcode];
+	if (rcode == 16)
+		return "BADVERS";
+	snprintf(buf, 16, "RCODE%u", rcode);
+	return buf;
+}
+
+static void server_text(al_dns_server *s)
+{
+	char host[INET6_ADDRSTRLEN] = "?";
+	if (s->addr.ss_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)&s->addr;
+		inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
+		snprintf(s->text, sizeof(s->text), "%s:%u", host, (unsigned)ntohs(in->sin_port));
+	} else {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&s->addr;
+		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
+		snprintf(s->text, sizeof(s->text), "[%s]:%u", host, (unsigned)ntohs(in6->sin6_port));
+	}
+}
+
+al_status al_dns_server_parse(const char *text, uint16_t default_port, al_dns_server *out, al_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (text == NULL || text[0] == '\0')
+		return al_error_set(err, AL_EINVAL, "an empty server address");
+	char host[128];
+	const char *port_text = NULL;
+	size_t len = strlen(text);
+	if (len >= sizeof(host))
+		return al_error_set(err, AL_EINVAL, "'%.64s...': not an IP address", text);
+	if (text[0] == '[') {
+		const char *close = strchr(text, ']');
+		if (close == NULL)
+			return al_error_set(err, AL_EINVAL, "'%s': missing ']'", text);
+		memcpy(host, text + 1, (size_t)(close - text - 1));
+		host[close - text - 1] = '\0';
+		if (close[1] == ':')
+			port_text = close + 2;
+		else if (close[1] != '\0')
+			return al_error_set(err, AL_EINVAL, "'%s': expected ':PORT' after ']'", text);
+	} else {
+		const char *colon = strchr(text, ':');
+		if (colon != NULL && strchr(colon + 1, ':') == NULL) {
+			memcpy(host, text, (size_t)(colon - text));
+			host[colon - text] = '\0';
+			port_text = colon + 1;
+		} else {
+			memcpy(host, text, len + 1); /* IPv4 without port, or bare IPv6 */
+		}
+	}
+	unsigned long port = default_port;
+	if (port_text != NULL) {
+		char *end = NULL;
+		if (port_text[0] < '0' || port_text[0] > '9')
+			return al_error_set(err, AL_EINVAL, "'%s': the port is not a number", text);
+		port = strtoul(port_text, &end, 10);
+		if (*end != '\0' || port == 0 || port > 65535)
+			return al_error_set(err, AL_EINVAL, "'%s': the port must be 1 to 65535", text);
+	}
+	struct sockaddr_in *in = (struct sockaddr_in *)&out->addr;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&out->addr;
+	if (inet_pton(AF_INET, host, &in->sin_addr) == 1) {
+		in->sin_family = AF_INET;
+		in->sin_port = htons((uint16_t)port);
+		out->addr_length = sizeof(*in);
+	} else if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)port);
+		out->addr_length = sizeof(*in6);
+	} else {
+		memset(out, 0, sizeof(*out));
+		return al_error_set(err, AL_EINVAL, "'%s': not an IPv4 or IPv6 address", text);
+	}
+	server_text(out);
+	return AL_OK;
+}
+
+static bool sockaddr_equal(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET) {
+		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
+		return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
+	}
+	if (a->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
+		return x->sin6_port == y->sin6_port &&
+		       memcmp(&x->sin6_addr, &y->sin6_addr, sizeof(x->sin6_addr)) == 0;
+	}
+	return false;
+}
+
+bool al_dns_server_equal(const al_dns_server *a, const al_dns_server *b)
+{
+	return sockaddr_equal(&a->addr, &b->addr);
+}
+
+al_status al_dns_read_resolv_conf(const char *path, al_dns_server *out, size_t max, size_t *count,
+				  al_error *err)
+{
+	*count = 0;
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		return al_error_set(err, AL_EIO, "%s: %s", path, strerror(errno));
+	char line[512];
+	unsigned long lineno = 0;
+	while (fgets(line, sizeof(line), f) != NULL && lineno < 100000) {
+		lineno++;
+		char *p = line;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (strncmp(p, "nameserver", 10) != 0 || (p[10] != ' ' && p[10] != '\t'))
+			continue;
+		p += 10;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		char *e = p;
+		while (*e && *e != ' ' && *e != '\t' && *e != '\n' && *e != '\r' && *e != '#' && *e != ';')
+			e++;
+		*e = '\0';
+		/* a scope id (fe80::1%eth0) is not supported: skip it */
+		if (*p == '\0' || strchr(p, '%') != NULL || *count >= max)
+			continue;
+		if (al_dns_server_parse(p, 53, &out[*count], NULL) == AL_OK)
+			(*count)++;
+	}
+	fclose(f);
+	return AL_OK;
+}
+
+void al_dns_reply_free(al_dns_reply *reply)
+{
+	free(reply);
+}
+
+/* ---- the heap of deadlines --------------------------------------------------- */
+
+static void heap_swap(al_dns_engine *e, size_t a, size_t b)
+{
+	query *t = e->heap[a];
+	e->heap[a] = e->heap[b];
+	e->heap[b] = t;
+	e->heap[a]->heap_index = a;
+	e->heap[b]->heap_index = b;
+}
+
+static void heap_up(al_dns_engine *e, size_t i)
+{
+	while (i > 0) {
+		size_t p = (i - 1) / 2;
+		if (e->heap[p]->deadline <= e->heap[i]->deadline)
+			break;
+		heap_swap(e, p, i);
+		i = p;
+	}
+}
+
+static void heap_down(al_dns_engine *e, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		if (l < e->heap_count && e->heap[l]->deadline < e->heap[m]->deadline)
+			m = l;
+		if (r < e->heap_count && e->heap[r]->deadline < e->heap[m]->deadline)
+			m = r;
+		if (m == i)
+			break;
+		heap_swap(e, i, m);
+		i = m;
+	}
+}
+
+static bool heap_push(al_dns_engine *e, query *q)
+{
+	if (e->heap_count == e->heap_capacity) {
+		size_t cap = e->heap_capacity ? e->heap_capacity * 2 : 256;
+		query **p = realloc(e->heap, cap * sizeof(*p));
+		if (p == NULL)
+			return false;
+		e->heap = p;
+		e->heap_capacity = cap;
+	}
+	q->heap_index = e->heap_count;
+	e->heap[e->heap_count++] = q;
+	heap_up(e, q->heap_index);
+	return true;
+}
+
+static void heap_remove(al_dns_engine *e, query *q)
+{
+	size_t i = q->heap_index;
+	if (i == SIZE_MAX || i >= e->heap_count)
+		return;
+	q->heap_index = SIZE_MAX;
+	e->heap_count--;
+	if (i == e->heap_count)
+		return;
+	e->heap[i] = e->heap[e->heap_count];
+	e->heap[i]->heap_index = i;
+	heap_down(e, i);
+	heap_up(e, i);
+}
+
+static void set_deadline(al_dns_engine *e, query *q, double deadline)
+{
+	heap_remove(e, q);
+	q->deadline = deadline;
+	heap_push(e, q);
+}
+
+/* ---- engine ------------------------------------------------------------------ */
+
+al_status al_dns_engine_new(al_dns_engine **out, const al_dns_engine_options *options)
+{
+	*out = NULL;
+	al_dns_engine *e = calloc(1, sizeof(*e));
+	if (e == NULL)
+		return AL_ENOMEM;
+	if (options != NULL)
+		e->options = *options;
+	if (!(e->options.timeout > 0))
+		e->options.timeout = 2.0;
+	if (e->options.tries == 0)
+		e->options.tries = 3;
+	if (e->options.max_in_flight == 0)
+		e->options.max_in_flight = 1000;
+	if (e->options.udp_size == 0)
+		e->options.udp_size = 1232;
+	if (e->options.udp_size < 512)
+		e->options.udp_size = 512;
+	if (e->options.sockets == 0)
+		e->options.sockets = 4;
+	if (e->options.sockets > 16)
+		e->options.sockets = 16;
+	e->epfd = epoll_create1(EPOLL_CLOEXEC);
+	e->rdbuf = ldns_buffer_new(1024);
+	e->rbufs = malloc((size_t)RECV_BATCH * RECV_BUFFER);
+	if (e->epfd < 0 || e->rdbuf == NULL || e->rbufs == NULL) {
+		if (e->epfd >= 0)
+			close(e->epfd);
+		bool no_epoll = e->epfd < 0;
+		ldns_buffer_free(e->rdbuf);
+		free(e->rbufs);
+		free(e);
+		return no_epoll ? AL_ENETWORK : AL_ENOMEM;
+	}
+	for (int f = 0; f < FAM_COUNT; f++)
+		for (size_t i = 0; i < 16; i++)
+			e->socks[f][i].fd = -1;
+	*out = e;
+	return AL_OK;
+}
+
+static void query_free(query *q)
+{
+	if (q == NULL)
+		return;
+	if (q->tcp_fd >= 0)
+		close(q->tcp_fd);
+	free(q->tcp_buf);
+	free(q->last_rcode_reply);
+	free(q->reply);
+	free(q);
+}
+
+void al_dns_engine_free(al_dns_engine *e)
+{
+	if (e == NULL)
+		return;
+	for (query *q = e->live_head, *n; q != NULL; q = n) {
+		n = q->next_live;
+		query_free(q);
+	}
+	for (query *q = e->queue_head, *n; q != NULL; q = n) {
+		n = q->next;
+		query_free(q);
+	}
+	for (query *q = e->done_head, *n; q != NULL; q = n) {
+		n = q->next;
+		query_free(q);
+	}
+	for (int f = 0; f < FAM_COUNT; f++) {
+		for (size_t i = 0; i < 16; i++) {
+			if (e->socks[f][i].fd >= 0)
+				close(e->socks[f][i].fd);
+			free(e->socks[f][i].ids);
+		}
+	}
+	close(e->epfd);
+	ldns_buffer_free(e->rdbuf);
+	free(e->rbufs);
+	free(e->heap);
+	free(e);
+}
+
+size_t al_dns_engine_pending(const al_dns_engine *e)
+{
+	return e->pending;
+}
+
+const al_dns_engine_stats *al_dns_engine_get_stats(const al_dns_engine *e)
+{
+	return &e->stats;
+}
+
+static usock *get_socket(al_dns_engine *e, int family)
+{
+	int f = family == AF_INET ? FAM_V4 : FAM_V6;
+	size_t i = e->next_sock++ % e->options.sockets;
+	usock *s = &e->socks[f][i];
+	if (s->fd >= 0)
+		return s;
+	if (s->ids == NULL) {
+		s->ids = calloc(ID_SPACE, sizeof(*s->ids));
+		if (s->ids == NULL)
+			return NULL;
+	}
+	int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return NULL;
+	int size = 4 << 20;
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+	s->fd = fd;
+	s->family = family;
+	s->item.kind = 0;
+	s->item.ptr = s;
+	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &s->item};
+	if (epoll_ctl(e->epfd, EPOLL_CTL_ADD, fd, &ev) != 0) {
+		close(fd);
+		s->fd = -1;
+		return NULL;
+	}
+	return s;
+}
+
+static uint16_t random_id(al_dns_engine *e)
+{
+	if (e->idpool_left == 0) {
+		arc4random_buf(e->idpool, sizeof(e->idpool));
+		e->idpool_left = sizeof(e->idpool) / sizeof(e->idpool[0]);
+	}
+	return e->idpool[--e->idpool_left];
+}
+
+/* Take a socket and an id for the query (kept for all its UDP tries). */
+static bool bind_id(al_dns_engine *e, query *q, int family)
+{
+	if (q->sock != NULL && q->sock->family == family)
+		return true;
+	if (q->sock != NULL) {
+		q->sock->ids[q->id] = NULL;
+		q->sock->in_use--;
+		q->sock = NULL;
+	}
+	usock *s = get_socket(e, family);
+	if (s == NULL)
+		return false;
+	if (s->in_use >= ID_SPACE / 2)
+		return false;
+	uint16_t id;
+	do
+		id = random_id(e);
+	while (s->ids[id] != NULL);
+	s->ids[id] = q;
+	s->in_use++;
+	q->sock = s;
+	q->id = id;
+	q->wire[0] = (uint8_t)(id >> 8);
+	q->wire[1] = (uint8_t)id;
+	return true;
+}
+
+static void unbind_id(query *q)
+{
+	if (q->sock != NULL) {
+		q->sock->ids[q->id] = NULL;
+		q->sock->in_use--;
+		q->sock = NULL;
+	}
+}
+
+/* The query in wire form: header, question, and an OPT record unless no_edns. */
+static void build_wire(al_dns_engine *e, query *q, const uint8_t *qname, size_t qlen)
+{
+	uint8_t *w = q->wire;
+	memset(w, 0, 12);
+	w[2] = q->rd ? 0x01 : 0x00; /* QR=0 OPCODE=0 AA=0 TC=0 RD */
+	w[5] = 1;                   /* QDCOUNT */
+	memcpy(w + 12, qname, qlen);
+	size_t p = 12 + qlen;
+	w[p++] = (uint8_t)(q->type >> 8);
+	w[p++] = (uint8_t)q->type;
+	w[p++] = (uint8_t)(q->qclass >> 8);
+	w[p++] = (uint8_t)q->qclass;
+	q->qname_length = qlen;
+	if (q->edns) {
+		w[11] = 1; /* ARCOUNT */
+		w[p++] = 0;                             /* root owner */
+		w[p++] = 0;
+		w[p++] = 41;                            /* OPT */
+		w[p++] = (uint8_t)(e->options.udp_size >> 8);
+		w[p++] = (uint8_t)e->options.udp_size;
+		w[p++] = 0; w[p++] = 0; w[p++] = 0; w[p++] = 0; /* ext rcode, version, flags */
+		w[p++] = 0; w[p++] = 0;                 /* RDLENGTH */
+	}
+	q->wire_length = p;
+}
+
+static void drop_edns(query *q)
+{
+	q->edns = false;
+	q->wire[11] = 0;
+	q->wire_length = 12 + q->qname_length + 4;
+}
+
+static void live_add(al_dns_engine *e, query *q)
+{
+	q->prev_live = NULL;
+	q->next_live = e->live_head;
+	if (e->live_head != NULL)
+		e->live_head->prev_live = q;
+	e->live_head = q;
+	e->in_flight++;
+	if (e->in_flight > e->stats.max_in_flight)
+		e->stats.max_in_flight = e->in_flight;
+}
+
+static void live_remove(al_dns_engine *e, query *q)
+{
+	if (q->prev_live != NULL)
+		q->prev_live->next_live = q->next_live;
+	else if (e->live_head == q)
+		e->live_head = q->next_live;
+	if (q->next_live != NULL)
+		q->next_live->prev_live = q->prev_live;
+	q->prev_live = q->next_live = NULL;
+	e->in_flight--;
+}
+
+/* ---- replies ---------------------------------------------------------------- */
+
+typedef struct sizer {
+	size_t rrs, bytes;
+} sizer;
+
+static size_t rr_owner_text(const ldns_rr *rr, char out[AL_NAME_MAX])
+{
+	const ldns_rdf *o = ldns_rr_owner(rr);
+	if (o == NULL || !al_wire_name_to_text(ldns_rdf_data(o), ldns_rdf_size(o), 0, out, NULL)) {
+		strcpy(out, "?");
+		return 1;
+	}
+	return strlen(out);
+}
+
+static bool rr_rdata(al_dns_engine *e, const ldns_rr *rr)
+{
+	ldns_buffer_clear(e->rdbuf);
+	if (ldns_rr_rdata2buffer_wire(e->rdbuf, rr) != LDNS_STATUS_OK)
+		return false;
+	ldns_buffer_flip(e->rdbuf);
+	return ldns_buffer_limit(e->rdbuf) <= 65535;
+}
+
+static void measure_list(al_dns_engine *e, const ldns_rr_list *list, sizer *z)
+{
+	char owner[AL_NAME_MAX];
+	for (size_t i = 0; list != NULL && i < ldns_rr_list_rr_count(list); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(list, i);
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_OPT)
+			continue;
+		z->rrs++;
+		z->bytes += rr_owner_text(rr, owner) + 1;
+		if (rr_rdata(e, rr))
+			z->bytes += ldns_buffer_limit(e->rdbuf);
+	}
+}
+
+typedef struct filler {
+	al_rr *rr;
+	char *bytes;
+	const char *server;
+} filler;
+
+static size_t fill_list(al_dns_engine *e, const ldns_rr_list *list, filler *f)
+{
+	char owner[AL_NAME_MAX];
+	size_t n = 0;
+	for (size_t i = 0; list != NULL && i < ldns_rr_list_rr_count(list); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(list, i);
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_OPT)
+			continue;
+		al_rr *out = f->rr++;
+		memset(out, 0, sizeof(*out));
+		size_t ol = rr_owner_text(rr, owner);
+		memcpy(f->bytes, owner, ol + 1);
+		out->owner = f->bytes;
+		f->bytes += ol + 1;
+		out->type = ldns_rr_get_type(rr);
+		out->ttl = ldns_rr_ttl(rr);
+		out->location.server = f->server;
+		if (rr_rdata(e, rr)) {
+			size_t rl = ldns_buffer_limit(e->rdbuf);
+			memcpy(f->bytes, ldns_buffer_begin(e->rdbuf), rl);
+			out->rdata = (const uint8_t *)f->bytes;
+			out->rdlength = (uint16_t)rl;
+			f->bytes += rl;
+		}
+		n++;
+	}
+	return n;
+}
+
+/* A reply without sections (failures), or with the sections of @p pkt. */
+static al_dns_reply *make_reply(al_dns_engine *e, query *q, al_dns_outcome outcome, const ldns_pkt *pkt,
+				size_t message_size, const char *detail)
+{
+	sizer z = {0, 0};
+	if (pkt != NULL) {
+		measure_list(e, ldns_pkt_answer(pkt), &z);
+		measure_list(e, ldns_pkt_authority(pkt), &z);
+		measure_list(e, ldns_pkt_additional(pkt), &z);
+	}
+	const char *server = q->servers[q->server_index].text;
+	size_t sl = strlen(server) + 1, nl = strlen(q->name) + 1, dl = detail ? strlen(detail) + 1 : 0;
+	size_t size = sizeof(al_dns_reply) + z.rrs * sizeof(al_rr) + z.bytes + sl + nl + dl;
+	al_dns_reply *r = calloc(1, size);
+	if (r == NULL)
+		return NULL;
+	al_rr *rrs = (al_rr *)(r + 1);
+	char *bytes = (char *)(rrs + z.rrs);
+	memcpy(bytes, server, sl);
+	r->server = bytes;
+	bytes += sl;
+	memcpy(bytes, q->name, nl);
+	r->qname = bytes;
+	bytes += nl;
+	if (detail != NULL) {
+		memcpy(bytes, detail, dl);
+		r->detail = bytes;
+		bytes += dl;
+	}
+	r->outcome = outcome;
+	r->qtype = q->type;
+	r->server_index = q->server_index;
+	r->tries = q->tries;
+	r->elapsed = now_s() - q->started;
+	r->wrong_id = q->wrong_id;
+	r->wrong_question = q->wrong_question;
+	r->malformed = q->malformed;
+	r->truncated_udp = q->truncated_udp;
+	r->message_size = message_size;
+	if (pkt != NULL) {
+		r->rcode = (unsigned)ldns_pkt_get_rcode(pkt) | ((unsigned)ldns_pkt_edns_extended_rcode(pkt) << 4);
+		r->aa = ldns_pkt_aa(pkt);
+		r->tc = ldns_pkt_tc(pkt);
+		r->rd = ldns_pkt_rd(pkt);
+		r->ra = ldns_pkt_ra(pkt);
+		r->ad = ldns_pkt_ad(pkt);
+		r->cd = ldns_pkt_cd(pkt);
+		r->edns = ldns_pkt_edns(pkt);
+		filler f = {rrs, bytes, r->server};
+		r->answer = f.rr;
+		r->answer_count = fill_list(e, ldns_pkt_answer(pkt), &f);
+		r->authority = f.rr;
+		r->authority_count = fill_list(e, ldns_pkt_authority(pkt), &f);
+		r->additional = f.rr;
+		r->additional_count = fill_list(e, ldns_pkt_additional(pkt), &f);
+	}
+	return r;
+}
+
+/* ---- finishing ----------------------------------------------------------------- */
+
+static void tcp_close(al_dns_engine *e, query *q)
+{
+	if (q->tcp_fd >= 0) {
+		epoll_ctl(e->epfd, EPOLL_CTL_DEL, q->tcp_fd, NULL);
+		close(q->tcp_fd);
+		q->tcp_fd = -1;
+	}
+	free(q->tcp_buf);
+	q->tcp_buf = NULL;
+	q->tcp_have = q->tcp_need = q->tcp_sent = 0;
+	q->tcp_connected = false;
+}
+
+static void finish(al_dns_engine *e, query *q, al_dns_reply *r)
+{
+	heap_remove(e, q);
+	tcp_close(e, q);
+	unbind_id(q);
+	if (q->state != Q_QUEUED)
+		live_remove(e, q);
+	q->state = Q_DONE;
+	q->reply = r;
+	q->next = NULL;
+	if (e->done_tail != NULL)
+		e->done_tail->next = q;
+	else
+		e->done_head = q;
+	e->done_tail = q;
+}
+
+/* The query ran out of tries: say why, as precisely as what was seen allows. */
+static void finish_failed(al_dns_engine *e, query *q)
+{
+	if (q->last_rcode_reply != NULL) {
+		al_dns_reply *r = q->last_rcode_reply;
+		q->last_rcode_reply = NULL;
+		r->tries = q->tries;
+		r->elapsed = now_s() - q->started;
+		finish(e, q, r);
+		return;
+	}
+	char detail[512];
+	al_dns_outcome outcome;
+	const char *server = q->servers[q->server_index].text;
+	const char *where = q->server_count > 1 ? "the servers" : server;
+	if (q->malformed > 0) {
+		outcome = AL_DNS_MALFORMED;
+		snprintf(detail, sizeof(detail), "malformed response from %s (%u dropped)", server, q->malformed);
+	} else if (q->wrong_question > 0 || q->wrong_id > 0) {
+		outcome = AL_DNS_MISMATCH;
+		snprintf(detail, sizeof(detail),
+			 "responses from %s did not match the query (%u with a wrong id, %u for another "
+			 "question), no valid answer after %u tries",
+			 server, q->wrong_id, q->wrong_question, q->tries);
+	} else if (q->tcp_from_tc) {
+		outcome = AL_DNS_TRUNCATED;
+		snprintf(detail, sizeof(detail), "answer truncated over UDP and not had over TCP from %s: %s",
+			 server, q->last_error[0] ? q->last_error : "timed out");
+	} else if (q->last_error[0] != '\0') {
+		outcome = AL_DNS_NETWORK;
+		snprintf(detail, sizeof(detail), "%s", q->last_error);
+	} else {
+		outcome = AL_DNS_TIMEOUT;
+		snprintf(detail, sizeof(detail), "no answer from %s after %u tries of %gs", where, q->tries,
+			 q->timeout);
+	}
+	al_dns_reply *r = make_reply(e, q, outcome, NULL, 0, detail);
+	finish(e, q, r);
+}
+
+/* ---- sending ------------------------------------------------------------------------ */
+
+static void try_next(al_dns_engine *e, query *q);
+
+static bool tcp_start(al_dns_engine *e, query *q)
+{
+	tcp_close(e, q);
+	const al_dns_server *srv = &q->servers[q->server_index];
+	int fd = socket(srv->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		snprintf(q->last_error, sizeof(q->last_error), "cannot open a TCP socket: %s", strerror(errno));
+		return false;
+	}
+	int rc = connect(fd, (const struct sockaddr *)&srv->addr, srv->addr_length);
+	if (rc != 0 && errno != EINPROGRESS) {
+		snprintf(q->last_error, sizeof(q->last_error), "TCP to %s: %s", srv->text, strerror(errno));
+		close(fd);
+		return false;
+	}
+	q->tcp_fd = fd;
+	q->tcp_item.kind = 1;
+	q->tcp_item.ptr = q;
+	struct epoll_event ev = {.events = EPOLLOUT | EPOLLIN, .data.ptr = &q->tcp_item};
+	if (epoll_ctl(e->epfd, EPOLL_CTL_ADD, fd, &ev) != 0) {
+		close(fd);
+		q->tcp_fd = -1;
+		return false;
+	}
+	q->state = Q_TCP;
+	e->stats.tcp++;
+	return true;
+}
+
+/* One try: a datagram (or a TCP exchange) to the current server, with a deadline. */
+static void send_try(al_dns_engine *e, query *q)
+{
+	const al_dns_server *srv = &q->servers[q->server_index];
+	q->tries++;
+	e->stats.sent++;
+	if (q->tries > 1)
+		e->stats.retries++;
+	if (q->server_index < 64)
+		q->tried_mask |= (uint64_t)1 << q->server_index;
+	if (q->tcp_only || q->tcp_from_tc) {
+		if (!tcp_start(e, q)) {
+			try_next(e, q);
+			return;
+		}
+		set_deadline(e, q, now_s() + q->timeout);
+		return;
+	}
+	if (!bind_id(e, q, srv->addr.ss_family)) {
+		snprintf(q->last_error, sizeof(q->last_error), "no UDP socket for %s", srv->text);
+		try_next(e, q);
+		return;
+	}
+	q->state = Q_UDP;
+	ssize_t n;
+	do
+		n = sendto(q->sock->fd, q->wire, q->wire_length, 0, (const struct sockaddr *)&srv->addr,
+			   srv->addr_length);
+	while (n < 0 && errno == EINTR);
+	if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != ENOBUFS) {
+		snprintf(q->last_error, sizeof(q->last_error), "sending to %s: %s", srv->text, strerror(errno));
+		try_next(e, q);
+		return;
+	}
+	/* EAGAIN: the datagram is lost like any other; the timeout retries */
+	set_deadline(e, q, now_s() + q->timeout);
+}
+
+/* The current try failed or timed out: the next server, or the end. */
+static void try_next(al_dns_engine *e, query *q)
+{
+	tcp_close(e, q);
+	if (q->tries >= q->max_tries) {
+		finish_failed(e, q);
+		return;
+	}
+	q->server_index = (unsigned)((q->server_index + 1) % q->server_count);
+	send_try(e, q);
+}
+
+static void dispatch(al_dns_engine *e)
+{
+	while (e->queue_head != NULL && e->in_flight < e->options.max_in_flight) {
+		query *q = e->queue_head;
+		e->queue_head = q->next;
+		if (e->queue_head == NULL)
+			e->queue_tail = NULL;
+		q->next = NULL;
+		q->started = now_s();
+		live_add(e, q);
+		send_try(e, q);
+	}
+}
+
+al_status al_dns_query(al_dns_engine *e, const al_dns_request *req, al_dns_callback cb, void *userdata)
+{
+	if (e == NULL || req == NULL || req->name == NULL || req->server_count == 0 || req->servers == NULL ||
+	    cb == NULL)
+		return AL_EINVAL;
+	uint8_t qname[255];
+	size_t qlen = al_name_to_wire(req->name, strlen(req->name), qname, NULL);
+	if (qlen == 0 || strlen(req->name) >= AL_NAME_MAX)
+		return AL_EINVAL;
+	query *q = calloc(1, sizeof(*q));
+	if (q == NULL)
+		return AL_ENOMEM;
+	q->engine = e;
+	strcpy(q->name, req->name);
+	q->type = req->type;
+	q->qclass = req->qclass ? req->qclass : 1;
+	q->server_count = req->server_count < MAX_SERVERS ? req->server_count : MAX_SERVERS;
+	memcpy(q->servers, req->servers, q->server_count * sizeof(*q->servers));
+	for (size_t i = 0; i < q->server_count; i++)
+		if (q->servers[i].text[0] == '\0')
+			server_text(&q->servers[i]);
+	q->server_index = (unsigned)(req->first_server % q->server_count);
+	q->rd = req->recursion_desired;
+	q->edns = !req->no_edns;
+	q->tcp_only = req->tcp_only;
+	q->failover = req->failover_on_rcode;
+	q->max_tries = req->tries ? req->tries : e->options.tries;
+	q->timeout = req->timeout > 0 ? req->timeout : e->options.timeout;
+	q->tcp_fd = -1;
+	q->heap_index = SIZE_MAX;
+	q->callback = cb;
+	q->userdata = userdata;
+	build_wire(e, q, qname, qlen);
+	e->stats.queries++;
+	e->pending++;
+	if (e->queue_tail != NULL)
+		e->queue_tail->next = q;
+	else
+		e->queue_head = q;
+	e->queue_tail = q;
+	dispatch(e);
+	return AL_OK;
+}
+
+/* ---- receiving -------------------------------------------------------------------- */
+
+/* Does the question of the response at @p data repeat ours? -1 malformed, 0 no, 1 yes. */
+static int same_question(const query *q, const uint8_t *data, size_t length)
+{
+	size_t qd = ((size_t)data[4] << 8) | data[5];
+	if (qd != 1)
+		return qd == 0 ? 0 : -1;
+	size_t i = 12;
+	/* the question name is uncompressed in practice; a pointer here is not our name */
+	while (i < length && data[i] != 0) {
+		if (data[i] > 63)
+			return (data[i] & 0xc0) == 0xc0 ? 0 : -1;
+		i += 1u + data[i];
+	}
+	if (i >= length)
+		return -1;
+	i++;
+	if (i + 4 > length)
+		return -1;
+	size_t nl = i - 12;
+	if (nl != q->qname_length)
+		return 0;
+	const uint8_t *ours = q->wire + 12;
+	for (size_t k = 0; k < nl; k++) {
+		uint8_t a = data[12 + k], b = ours[k];
+		if (a >= 'A' && a <= 'Z')
+			a = (uint8_t)(a + 32);
+		if (b >= 'A' && b <= 'Z')
+			b = (uint8_t)(b + 32);
+		if (a != b)
+			return 0;
+	}
+	return memcmp(data + i, q->wire + 12 + nl, 4) == 0 ? 1 : 0;
+}
+
+static bool from_tried_server(const query *q, const struct sockaddr_storage *from)
+{
+	for (size_t i = 0; i < q->server_count; i++) {
+		if (i < 64 && !(q->tried_mask & ((uint64_t)1 << i)) && i != q->server_index)
+			continue;
+		if (sockaddr_equal(&q->servers[i].addr, from))
+			return true;
+	}
+	return false;
+}
+
+/* A response with an id no query has: count it against a query of the same
+ * question from the same server, when there are few enough to look. */
+static void attribute_wrong_id(al_dns_engine *e, usock *s, const uint8_t *data, size_t length,
+			       const struct sockaddr_storage *from)
+{
+	e->stats.dropped_wrong_id++;
+	if (e->in_flight > 64 || length < 12)
+		return;
+	for (query *q = e->live_head; q != NULL; q = q->next_live)
+		if (q->sock == s && from_tried_server(q, from) && same_question(q, data, length) == 1)
+			q->wrong_id++;
+}
+
+/* A response that passed the checks of id, source and question: use it. */
+static void take_response(al_dns_engine *e, query *q, const uint8_t *data, size_t length, bool over_tcp)
+{
+	ldns_pkt *pkt = NULL;
+	if (ldns_wire2pkt(&pkt, data, length) != LDNS_STATUS_OK || pkt == NULL) {
+		q->malformed++;
+		e->stats.dropped_malformed++;
+		if (over_tcp) /* a TCP stream gives one answer: this try failed */
+			try_next(e, q);
+		return;
+	}
+	unsigned rcode = (unsigned)ldns_pkt_get_rcode(pkt) | ((unsigned)ldns_pkt_edns_extended_rcode(pkt) << 4);
+	if (!over_tcp && ldns_pkt_tc(pkt)) {
+		ldns_pkt_free(pkt);
+		q->truncated_udp = true;
+		q->tcp_from_tc = true;
+		heap_remove(e, q);
+		q->tries--; /* the TCP exchange continues the same try */
+		e->stats.sent--;
+		send_try(e, q);
+		return;
+	}
+	if (q->edns && (rcode == AL_DNS_RCODE_FORMERR || rcode == AL_DNS_RCODE_NOTIMP) && !ldns_pkt_edns(pkt) &&
+	    q->tries < q->max_tries) {
+		/* an old server that does not know EDNS: ask again without it */
+		ldns_pkt_free(pkt);
+		drop_edns(q);
+		heap_remove(e, q);
+		tcp_close(e, q);
+		send_try(e, q);
+		return;
+	}
+	if (q->failover && q->server_count > 1 &&
+	    (rcode == AL_DNS_RCODE_SERVFAIL || rcode == AL_DNS_RCODE_REFUSED || rcode == AL_DNS_RCODE_NOTIMP) &&
+	    q->tries < q->max_tries) {
+		free(q->last_rcode_reply);
+		q->last_rcode_reply = make_reply(e, q, AL_DNS_ANSWERED, pkt, length, NULL);
+		if (q->last_rcode_reply != NULL)
+			q->last_rcode_reply->tcp = over_tcp;
+		ldns_pkt_free(pkt);
+		heap_remove(e, q);
+		try_next(e, q);
+		return;
+	}
+	al_dns_reply *r = make_reply(e, q, AL_DNS_ANSWERED, pkt, length, NULL);
+	ldns_pkt_free(pkt);
+	if (r == NULL) {
+		snprintf(q->last_error, sizeof(q->last_error), "out of memory");
+		r = make_reply(e, q, AL_DNS_NETWORK, NULL, 0, "out of memory");
+	}
+	if (r != NULL)
+		r->tcp = over_tcp;
+	finish(e, q, r);
+}
+
+static void handle_datagram(al_dns_engine *e, usock *s, const uint8_t *data, size_t length, bool cut,
+			    const struct sockaddr_storage *from)
+{
+	e->stats.received++;
+	if (length < 12) {
+		e->stats.dropped_malformed++;
+		return;
+	}
+	uint16_t id = (uint16_t)((data[0] << 8) | data[1]);
+	query *q = s->ids[id];
+	if (q == NULL || q->state != Q_UDP) {
+		attribute_wrong_id(e, s, data, length, from);
+		return;
+	}
+	if (!from_tried_server(q, from)) {
+		e->stats.dropped_wrong_source++;
+		return;
+	}
+	/* QR must be set, OPCODE QUERY */
+	if (!(data[2] & 0x80) || ((data[2] >> 3) & 0x0f) != 0 || cut) {
+		q->malformed++;
+		e->stats.dropped_malformed++;
+		return;
+	}
+	int same = same_question(q, data, length);
+	unsigned rcode = data[3] & 0x0f;
+	if (same == 0 && ((data[4] << 8) | data[5]) == 0 && rcode != AL_DNS_RCODE_NOERROR &&
+	    rcode != AL_DNS_RCODE_NXDOMAIN)
+		same = 1; /* an error response without the question (FORMERR from some servers) */
+	if (same < 0) {
+		q->malformed++;
+		e->stats.dropped_malformed++;
+		return;
+	}
+	if (same == 0) {
+		q->wrong_question++;
+		e->stats.dropped_wrong_question++;
+		return;
+	}
+	take_response(e, q, data, length, false);
+}
+
+static void drain_udp(al_dns_engine *e, usock *s)
+{
+	for (int round = 0; round < 64; round++) {
+		for (int i = 0; i < RECV_BATCH; i++) {
+			e->iovs[i].iov_base = e->rbufs[i];
+			e->iovs[i].iov_len = RECV_BUFFER;
+			memset(&e->msgs[i].msg_hdr, 0, sizeof(e->msgs[i].msg_hdr));
+			e->msgs[i].msg_hdr.msg_iov = &e->iovs[i];
+			e->msgs[i].msg_hdr.msg_iovlen = 1;
+			e->msgs[i].msg_hdr.msg_name = &e->froms[i];
+			e->msgs[i].msg_hdr.msg_namelen = sizeof(e->froms[i]);
+		}
+		int n = recvmmsg(s->fd, e->msgs, RECV_BATCH, MSG_DONTWAIT, NULL);
+		if (n <= 0)
+			return;
+		for (int i = 0; i < n; i++) {
+			bool cut = (e->msgs[i].msg_hdr.msg_flags & MSG_TRUNC) != 0;
+			handle_datagram(e, s, e->rbufs[i], e->msgs[i].msg_len, cut, &e->froms[i]);
+		}
+		if (n < RECV_BATCH)
+			return;
+	}
+}
+
+static void tcp_failed(al_dns_engine *e, query *q, const char *what, int error)
+{
+	snprintf(q->last_error, sizeof(q->last_error), "TCP to %s: %s", q->servers[q->server_index].text,
+		 error ? strerror(error) : what);
+	heap_remove(e, q);
+	try_next(e, q);
+}
+
+static void handle_tcp(al_dns_engine *e, query *q, uint32_t events)
+{
+	if (q->state != Q_TCP || q->tcp_fd < 0)
+		return; /* finished earlier in the same batch of events */
+	if (!q->tcp_connected && (events & (EPOLLOUT | EPOLLERR | EPOLLHUP))) {
+		int err = 0;
+		socklen_t len = sizeof(err);
+		getsockopt(q->tcp_fd, SOL_SOCKET, SO_ERROR, &err, &len);
+		if (err != 0) {
+			tcp_failed(e, q, "connection failed", err);
+			return;
+		}
+		q->tcp_connected = true;
+	}
+	if (q->tcp_connected && q->tcp_sent < q->wire_length + 2) {
+		uint8_t buf[QUERY_WIRE_MAX + 2];
+		buf[0] = (uint8_t)(q->wire_length >> 8);
+		buf[1] = (uint8_t)q->wire_length;
+		memcpy(buf + 2, q->wire, q->wire_length);
+		ssize_t n = send(q->tcp_fd, buf + q->tcp_sent, q->wire_length + 2 - q->tcp_sent, MSG_NOSIGNAL);
+		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+			tcp_failed(e, q, "send failed", errno);
+			return;
+		}
+		if (n > 0)
+			q->tcp_sent += (size_t)n;
+		if (q->tcp_sent == q->wire_length + 2) {
+			struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &q->tcp_item};
+			epoll_ctl(e->epfd, EPOLL_CTL_MOD, q->tcp_fd, &ev);
+		}
+	}
+	if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)) || !q->tcp_connected)
+		return;
+	for (int round = 0; round < 64; round++) {
+		if (q->tcp_need == 0) {
+			/* the two length octets first */
+			if (q->tcp_buf == NULL) {
+				q->tcp_buf = malloc(2);
+				if (q->tcp_buf == NULL) {
+					tcp_failed(e, q, "out of memory", 0);
+					return;
+				}
+			}
+			ssize_t n = recv(q->tcp_fd, q->tcp_buf + q->tcp_have, 2 - q->tcp_have, 0);
+			if (n == 0) {
+				tcp_failed(e, q, "connection closed before an answer", 0);
+				return;
+			}
+			if (n < 0) {
+				if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+					return;
+				tcp_failed(e, q, "receive failed", errno);
+				return;
+			}
+			q->tcp_have += (size_t)n;
+			if (q->tcp_have < 2)
+				continue;
+			size_t need = ((size_t)q->tcp_buf[0] << 8) | q->tcp_buf[1];
+			if (need < 12) {
+				q->malformed++;
+				e->stats.dropped_malformed++;
+				tcp_failed(e, q, "a message shorter than a DNS header", 0);
+				return;
+			}
+			uint8_t *b = realloc(q->tcp_buf, need);
+			if (b == NULL) {
+				tcp_failed(e, q, "out of memory", 0);
+				return;
+			}
+			q->tcp_buf = b;
+			q->tcp_need = need;
+			q->tcp_have = 0;
+		}
+		ssize_t n = recv(q->tcp_fd, q->tcp_buf + q->tcp_have, q->tcp_need - q->tcp_have, 0);
+		if (n == 0) {
+			tcp_failed(e, q, "connection closed in the middle of an answer", 0);
+			return;
+		}
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+				return;
+			tcp_failed(e, q, "receive failed", errno);
+			return;
+		}
+		q->tcp_have += (size_t)n;
+		if (q->tcp_have < q->tcp_need)
+			continue;
+		/* a whole message */
+		e->stats.received++;
+		const uint8_t *data = q->tcp_buf;
+		size_t length = q->tcp_need;
+		uint16_t id = (uint16_t)((data[0] << 8) | data[1]);
+		int same = same_question(q, data, length);
+		if (id != ((q->wire[0] << 8) | q->wire[1]) || !(data[2] & 0x80) || same <= 0) {
+			if (id != ((q->wire[0] << 8) | q->wire[1])) {
+				q->wrong_id++;
+				e->stats.dropped_wrong_id++;
+			} else if (same == 0) {
+				q->wrong_question++;
+				e->stats.dropped_wrong_question++;
+			} else {
+				q->malformed++;
+				e->stats.dropped_malformed++;
+			}
+			/* read the next message on the stream, if any */
+			q->tcp_need = 0;
+			q->tcp_have = 0;
+			continue;
+		}
+		heap_remove(e, q);
+		uint8_t *keep = q->tcp_buf;
+		q->tcp_buf = NULL;
+		take_response(e, q, keep, length, true);
+		free(keep);
+		return;
+	}
+}
+
+static void handle_timeouts(al_dns_engine *e)
+{
+	double now = now_s();
+	for (size_t guard = 0; e->heap_count > 0 && guard < 1000000; guard++) {
+		query *q = e->heap[0];
+		if (q->deadline > now)
+			break;
+		heap_remove(e, q);
+		e->stats.timeouts++;
+		if (q->state == Q_TCP && q->last_error[0] == '\0')
+			snprintf(q->last_error, sizeof(q->last_error), "TCP to %s timed out",
+				 q->servers[q->server_index].text);
+		try_next(e, q);
+	}
+}
+
+static size_t deliver(al_dns_engine *e)
+{
+	size_t n = 0;
+	while (e->done_head != NULL) {
+		query *q = e->done_head;
+		e->done_head = q->next;
+		if (e->done_head == NULL)
+			e->done_tail = NULL;
+		al_dns_reply *r = q->reply;
+		q->reply = NULL;
+		e->pending--;
+		al_dns_callback cb = q->callback;
+		void *ud = q->userdata;
+		query_free(q);
+		cb(ud, r); /* NULL only when out of memory */
+		n++;
+	}
+	return n;
+}
+
+size_t al_dns_engine_poll(al_dns_engine *e, int timeout_ms)
+{
+	if (e == NULL)
+		return 0;
+	dispatch(e);
+	size_t done = deliver(e);
+	if (done > 0)
+		timeout_ms = 0;
+	if (e->heap_count > 0) {
+		double wait = (e->heap[0]->deadline - now_s()) * 1000.0;
+		int w = wait <= 0 ? 0 : (int)wait + 1;
+		if (timeout_ms < 0 || w < timeout_ms)
+			timeout_ms = w;
+	} else if (e->in_flight == 0) {
+		return done;
+	}
+	struct epoll_event events[64];
+	int n = epoll_wait(e->epfd, events, 64, timeout_ms);
+	for (int i = 0; i < n; i++) {
+		poll_item *it = events[i].data.ptr;
+		if (it->kind == 0)
+			drain_udp(e, it->ptr);
+		else
+			handle_tcp(e, it->ptr, events[i].events);
+	}
+	handle_timeouts(e);
+	dispatch(e);
+	return done + deliver(e);
+}
+
+void al_dns_engine_run(al_dns_engine *e)
+{
+	while (e != NULL && e->pending > 0)
+		al_dns_engine_poll(e, -1);
+}

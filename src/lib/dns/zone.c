@@ -1,0 +1,1039 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Zone files, read with Knot DNS's libzscanner (a Ragel scanner several times
+ * faster than ldns's reader; see bench/zone). The scanner runs in manual mode
+ * so that $INCLUDE is ours to resolve: loops and depth are bounded. A line
+ * that does not parse is recorded as a problem with its file and line, and
+ * reading goes on with the next record.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libzscanner/scanner.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dns/wire.h"
+#include "dns/zone_internal.h"
+#include "util/hash.h"
+
+#define MAX_PROBLEMS_PER_ZONE 1000
+#define DEFAULT_INCLUDE_DEPTH 8
+
+/* The RR types whose RDATA the checks read; other types only mark the name. */
+static bool keep_rdata(uint16_t type)
+{
+	switch (type) {
+	case AL_TYPE_A:
+	case AL_TYPE_NS:
+	case AL_TYPE_CNAME:
+	case AL_TYPE_SOA:
+	case AL_TYPE_PTR:
+	case AL_TYPE_MX:
+	case AL_TYPE_TXT:
+	case AL_TYPE_AAAA:
+	case AL_TYPE_SPF:
+	case 33: /* SRV */
+	case 39: /* DNAME */
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* ---- store ----------------------------------------------------------------- */
+
+void al_zone_wire_lower(uint8_t *wire, size_t length)
+{
+	size_t i = 0;
+	while (i < length && wire[i] != 0) {
+		size_t n = wire[i];
+		for (size_t k = i + 1; k <= i + n && k < length; k++)
+			if (wire[k] >= 'A' && wire[k] <= 'Z')
+				wire[k] = (uint8_t)(wire[k] + 32);
+		i += n + 1;
+	}
+}
+
+uint64_t al_zone_hash(const uint8_t *wire, size_t length)
+{
+	return al_hash_bytes(wire, length);
+}
+
+znode *al_zone_find(const al_zone *zone, const uint8_t *wire, size_t length)
+{
+	if (zone->capacity == 0)
+		return NULL;
+	uint64_t h = al_zone_hash(wire, length);
+	size_t mask = zone->capacity - 1;
+	for (size_t i = h & mask;; i = (i + 1) & mask) {
+		const zslot *s = &zone->slots[i];
+		if (s->node == NULL)
+			return NULL;
+		if (s->hash == h && s->node->wire_length == length && memcmp(s->node->wire, wire, length) == 0)
+			return s->node;
+	}
+}
+
+static bool grow(al_zone *zone)
+{
+	size_t cap = zone->capacity ? zone->capacity * 2 : 1024;
+	zslot *slots = calloc(cap, sizeof(*slots));
+	if (slots == NULL)
+		return false;
+	for (size_t i = 0; i < zone->capacity; i++) {
+		zslot *s = &zone->slots[i];
+		if (s->node == NULL)
+			continue;
+		size_t j = s->hash & (cap - 1);
+		while (slots[j].node != NULL)
+			j = (j + 1) & (cap - 1);
+		slots[j] = *s;
+	}
+	free(zone->slots);
+	zone->slots = slots;
+	zone->capacity = cap;
+	return true;
+}
+
+/* Find or add the node of a lower-case wire name. */
+static znode *intern(al_zone *zone, const uint8_t *wire, size_t length, bool *added)
+{
+	*added = false;
+	uint64_t h = al_zone_hash(wire, length);
+	if (zone->capacity != 0) {
+		size_t mask = zone->capacity - 1;
+		for (size_t i = h & mask;; i = (i + 1) & mask) {
+			zslot *s = &zone->slots[i];
+			if (s->node == NULL)
+				break;
+			if (s->hash == h && s->node->wire_length == length &&
+			    memcmp(s->node->wire, wire, length) == 0)
+				return s->node;
+		}
+	}
+	if ((zone->count + 1) * 10 > zone->capacity * 7 && !grow(zone))
+		return NULL;
+	znode *n = al_arena_alloc8(&zone->arena, sizeof(znode) + length);
+	if (n == NULL)
+		return NULL;
+	memset(n, 0, sizeof(*n));
+	n->wire_length = (uint8_t)length;
+	memcpy(n->wire, wire, length);
+	size_t mask = zone->capacity - 1;
+	size_t i = h & mask;
+	while (zone->slots[i].node != NULL)
+		i = (i + 1) & mask;
+	zone->slots[i].hash = h;
+	zone->slots[i].node = n;
+	zone->count++;
+	*added = true;
+	return n;
+}
+
+/* Mark the ancestors of a name (below its origin) as existing: empty
+ * non-terminals answer NODATA, not NXDOMAIN (RFC 8020). */
+static bool mark_ancestors(al_zone *zone, const uint8_t *wire, size_t length)
+{
+	size_t off = 0;
+	while (off < length && wire[off] != 0) {
+		off += (size_t)wire[off] + 1;
+		if (off >= length || wire[off] == 0)
+			break;
+		bool added;
+		znode *p = intern(zone, wire + off, length - off, &added);
+		if (p == NULL)
+			return false;
+		if (!added)
+			break; /* its ancestors were marked when it was added */
+		p->flags |= ZNODE_ENT;
+	}
+	return true;
+}
+
+static void add_problem(al_zone *zone, al_zone_problem_kind kind, const char *file, unsigned long line,
+			const char *owner, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static void add_problem(al_zone *zone, al_zone_problem_kind kind, const char *file, unsigned long line,
+			const char *owner, const char *fmt, ...)
+{
+	if (zone->problem_count >= MAX_PROBLEMS_PER_ZONE) {
+		zone->problems_dropped++;
+		return;
+	}
+	if (zone->problem_count == zone->problem_capacity) {
+		size_t cap = zone->problem_capacity ? zone->problem_capacity * 2 : 16;
+		al_zone_problem *p = realloc(zone->problems, cap * sizeof(*p));
+		if (p == NULL)
+			return;
+		zone->problems = p;
+		zone->problem_capacity = cap;
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = al_arena_vprintf(&zone->arena, fmt, ap);
+	va_end(ap);
+	al_zone_problem *p = &zone->problems[zone->problem_count++];
+	p->kind = kind;
+	p->file = file;
+	p->line = line;
+	p->message = msg ? msg : "?";
+	p->owner = owner ? al_arena_strdup(&zone->arena, owner) : NULL;
+}
+
+/* ---- public store API --------------------------------------------------------- */
+
+al_status al_zone_new(al_zone **out, const al_zone_options *options)
+{
+	*out = NULL;
+	al_zone *z = calloc(1, sizeof(*z));
+	if (z == NULL)
+		return AL_ENOMEM;
+	al_arena_init(&z->arena);
+	if (options != NULL)
+		z->options = *options;
+	if (z->options.default_ttl == 0)
+		z->options.default_ttl = 3600;
+	if (z->options.max_include_depth == 0)
+		z->options.max_include_depth = DEFAULT_INCLUDE_DEPTH;
+	if (z->options.origin != NULL) {
+		z->options.origin = al_arena_strdup(&z->arena, z->options.origin);
+		uint8_t wire[255];
+		const char *why = NULL;
+		size_t n = al_name_to_wire(z->options.origin, strlen(z->options.origin), wire, &why);
+		if (n == 0) {
+			al_zone_free(z);
+			return AL_EINVAL;
+		}
+		al_zone_wire_lower(wire, n);
+		z->origins = calloc(1, sizeof(zorigin));
+		if (z->origins == NULL) {
+			al_zone_free(z);
+			return AL_ENOMEM;
+		}
+		memcpy(z->origins[0].wire, wire, n);
+		z->origins[0].wire_length = (uint8_t)n;
+		char text[AL_NAME_MAX];
+		al_wire_name_to_text(wire, n, 0, text, NULL);
+		z->origins[0].name = al_arena_strdup(&z->arena, text);
+		z->origins[0].negative_ttl = 3600;
+		z->origin_count = 1;
+	}
+	*out = z;
+	return AL_OK;
+}
+
+void al_zone_free(al_zone *zone)
+{
+	if (zone == NULL)
+		return;
+	for (size_t i = 0; i < zone->file_count; i++) {
+		zfile *f = &zone->files[i];
+		if (f->fd >= 0)
+			close(f->fd);
+		free(f->label);
+		free(f->path);
+		free(f->text);
+	}
+	free(zone->files);
+	free(zone->slots);
+	free(zone->ordered);
+	free(zone->comments);
+	free(zone->problems);
+	free(zone->origins);
+	free(zone->cuts);
+	free(zone->scratch);
+	al_arena_clear(&zone->arena);
+	free(zone);
+}
+
+size_t al_zone_problem_count(const al_zone *zone)
+{
+	return zone ? zone->problem_count : 0;
+}
+
+const al_zone_problem *al_zone_problem_at(const al_zone *zone, size_t index)
+{
+	return zone && index < zone->problem_count ? &zone->problems[index] : NULL;
+}
+
+size_t al_zone_record_count(const al_zone *zone)
+{
+	return zone ? zone->records : 0;
+}
+
+size_t al_zone_origin_count(const al_zone *zone)
+{
+	return zone ? zone->origin_count : 0;
+}
+
+const char *al_zone_origin_at(const al_zone *zone, size_t index)
+{
+	return zone && index < zone->origin_count ? zone->origins[index].name : NULL;
+}
+
+const char *al_zone_file_label(const al_zone *zone, const zrr *rr)
+{
+	return rr->file < zone->file_count ? zone->files[rr->file].label : "?";
+}
+
+const char *al_zone_comment(const al_zone *zone, const zrr *rr)
+{
+	if (rr->comment == 0 || rr->comment > zone->comment_count)
+		return NULL;
+	return zone->comments[rr->comment - 1];
+}
+
+void al_zone_foreach_name(const al_zone *zone, al_zone_name_fn fn, void *userdata)
+{
+	if (zone == NULL)
+		return;
+	char text[AL_NAME_MAX];
+	for (size_t i = 0; i < zone->ordered_count; i++) {
+		const znode *n = zone->ordered[i];
+		if (!al_wire_name_to_text(n->wire, n->wire_length, 0, text, NULL))
+			continue;
+		if (!fn(userdata, text, n->types))
+			return;
+	}
+}
+
+/* ---- loading ----------------------------------------------------------------------- */
+
+typedef struct load_ctx {
+	al_zone *zone;
+	uint16_t file;        /* index of the file being read */
+	const char *label;
+	const char *input;    /* the whole input of the current file */
+	size_t input_length;
+	unsigned depth;
+	char **stack;         /* realpaths of the files being read, for loops */
+	size_t stack_count;
+} load_ctx;
+
+static bool add_file(al_zone *zone, const char *label, const char *path, const char *text,
+		     size_t text_length, uint16_t *index)
+{
+	if (zone->file_count >= UINT16_MAX)
+		return false;
+	zfile *files = realloc(zone->files, (zone->file_count + 1) * sizeof(*files));
+	if (files == NULL)
+		return false;
+	zone->files = files;
+	zfile *f = &files[zone->file_count];
+	memset(f, 0, sizeof(*f));
+	f->fd = -1;
+	f->label = strdup(label);
+	f->path = path ? strdup(path) : NULL;
+	if (text != NULL) {
+		f->text = malloc(text_length + 1);
+		if (f->text != NULL) {
+			memcpy(f->text, text, text_length);
+			f->text[text_length] = '\0';
+			f->text_length = text_length;
+		}
+	}
+	if (f->label == NULL || (path != NULL && f->path == NULL) || (text != NULL && f->text == NULL)) {
+		free(f->label);
+		free(f->path);
+		free(f->text);
+		return false;
+	}
+	*index = (uint16_t)zone->file_count++;
+	return true;
+}
+
+static uint32_t keep_comment(al_zone *zone, const uint8_t *buf, size_t length)
+{
+	/* only inline waivers are kept: the rest of the comments are not needed */
+	if (length == 0 || length > 4096 || memmem(buf, length, "authlint:", 9) == NULL)
+		return 0;
+	if (zone->comment_count == zone->comment_capacity) {
+		size_t cap = zone->comment_capacity ? zone->comment_capacity * 2 : 16;
+		char **p = realloc(zone->comments, cap * sizeof(*p));
+		if (p == NULL)
+			return 0;
+		zone->comments = p;
+		zone->comment_capacity = cap;
+	}
+	size_t n = length;
+	while (n > 0 && buf[n - 1] == '\0')
+		n--;
+	char *c = al_arena_strndup(&zone->arena, (const char *)buf, n);
+	if (c == NULL)
+		return 0;
+	zone->comments[zone->comment_count++] = c;
+	return (uint32_t)zone->comment_count;
+}
+
+static void note_origin_soa(al_zone *zone, const uint8_t *wire, size_t length, const zs_scanner_t *s)
+{
+	for (size_t i = 0; i < zone->origin_count; i++) {
+		if (zone->origins[i].wire_length == length && memcmp(zone->origins[i].wire, wire, length) == 0) {
+			zone->origins[i].from_soa = true;
+			goto set_ttl;
+		}
+	}
+	{
+		zorigin *o = realloc(zone->origins, (zone->origin_count + 1) * sizeof(*o));
+		if (o == NULL)
+			return;
+		zone->origins = o;
+		zorigin *n = &o[zone->origin_count++];
+		memset(n, 0, sizeof(*n));
+		memcpy(n->wire, wire, length);
+		n->wire_length = (uint8_t)length;
+		char text[AL_NAME_MAX];
+		al_wire_name_to_text(wire, length, 0, text, NULL);
+		n->name = al_arena_strdup(&zone->arena, text);
+		n->from_soa = true;
+	}
+set_ttl:
+	/* RFC 2308: the negative TTL is the smaller of the SOA's TTL and MINIMUM */
+	if (s->r_data_length >= 20) {
+		const uint8_t *m = s->r_data + s->r_data_length - 4;
+		uint32_t minimum = ((uint32_t)m[0] << 24) | ((uint32_t)m[1] << 16) | ((uint32_t)m[2] << 8) | m[3];
+		for (size_t i = 0; i < zone->origin_count; i++)
+			if (zone->origins[i].wire_length == length &&
+			    memcmp(zone->origins[i].wire, wire, length) == 0)
+				zone->origins[i].negative_ttl = minimum < s->r_ttl ? minimum : s->r_ttl;
+	}
+}
+
+/* Was a quoted string over 255 octets split by the scanner? */
+typedef struct long_check {
+	size_t longest;
+	unsigned long line;
+} long_check;
+
+static void long_string_fn(void *ctx, size_t decoded, unsigned long line)
+{
+	long_check *lc = ctx;
+	if (decoded > lc->longest) {
+		lc->longest = decoded;
+		lc->line = line;
+	}
+}
+
+static bool maybe_split(const zs_scanner_t *s)
+{
+	/* a string of exactly 255 octets followed by another one */
+	for (size_t i = 0; i < s->r_data_length;) {
+		size_t n = s->r_data[i];
+		if (n == 255 && i + 1 + n < s->r_data_length)
+			return true;
+		i += 1 + n;
+	}
+	return false;
+}
+
+static void record(load_ctx *lc, const zs_scanner_t *s, size_t offset, unsigned long line)
+{
+	al_zone *zone = lc->zone;
+	if (zone->limit_hit)
+		return;
+	if (zone->options.max_records != 0 && zone->records >= zone->options.max_records) {
+		zone->limit_hit = true;
+		add_problem(zone, AL_ZONE_PROBLEM_LIMIT, lc->label, line, NULL,
+			    "more than %zu records; the rest of the input was not read",
+			    zone->options.max_records);
+		return;
+	}
+	uint8_t wire[ZS_MAX_DNAME_LENGTH + ZS_MAX_LABEL_LENGTH];
+	size_t wl = s->r_owner_length;
+	if (wl == 0 || wl > 255) {
+		add_problem(zone, AL_ZONE_PROBLEM_NAME_TOO_LONG, lc->label, line, NULL,
+			    "an owner name longer than 255 octets");
+		return;
+	}
+	memcpy(wire, s->r_owner, wl);
+	al_zone_wire_lower(wire, wl);
+	bool added = false;
+	znode *node = intern(zone, wire, wl, &added);
+	if (node == NULL)
+		return;
+	if (added && !mark_ancestors(zone, wire, wl))
+		return;
+	if (!(node->flags & ZNODE_DATA)) {
+		node->flags |= ZNODE_DATA;
+		if (zone->ordered_count == zone->ordered_capacity) {
+			size_t cap = zone->ordered_capacity ? zone->ordered_capacity * 2 : 1024;
+			znode **p = realloc(zone->ordered, cap * sizeof(*p));
+			if (p == NULL)
+				return;
+			zone->ordered = p;
+			zone->ordered_capacity = cap;
+		}
+		node->order = (uint32_t)zone->ordered_count;
+		zone->ordered[zone->ordered_count++] = node;
+	}
+	uint16_t type = s->r_type;
+	node->types |= type < 63 ? (1ULL << type) : (1ULL << 63);
+	zone->records++;
+	if (type == AL_TYPE_SOA)
+		note_origin_soa(zone, wire, wl, s);
+	if (type == AL_TYPE_NS && zone->origin_count > 0) {
+		bool apex = false;
+		for (size_t i = 0; i < zone->origin_count; i++)
+			if (zone->origins[i].wire_length == wl && memcmp(zone->origins[i].wire, wire, wl) == 0)
+				apex = true;
+		if (!apex) {
+			uint8_t **cuts = realloc(zone->cuts, (zone->cut_count + 1) * sizeof(*cuts));
+			if (cuts != NULL) {
+				zone->cuts = cuts;
+				cuts[zone->cut_count] = node->wire;
+				zone->cut_count++;
+			}
+		}
+	}
+	if (!keep_rdata(type))
+		return;
+	size_t rdl = s->r_data_length;
+	zrr *rr = al_arena_alloc8(&zone->arena, sizeof(zrr) + rdl);
+	if (rr == NULL)
+		return;
+	rr->offset = offset < UINT32_MAX ? (uint32_t)offset : UINT32_MAX;
+	rr->ttl = s->r_ttl;
+	rr->line = (uint32_t)(line > UINT32_MAX ? UINT32_MAX : line);
+	rr->type = type;
+	rr->rdlength = (uint16_t)rdl;
+	rr->file = lc->file;
+	memcpy(rr->rdata, s->r_data, rdl);
+	rr->comment = keep_comment(zone, s->buffer, s->buffer_length);
+	rr->next = node->rrs;
+	node->rrs = rr;
+	/* the scanner splits a quoted string over 255 octets without a word: find it */
+	if ((type == AL_TYPE_TXT || type == AL_TYPE_SPF) && maybe_split(s) && lc->input != NULL) {
+		long_check lcheck = {0, line};
+		zsource_walk w = {NULL, long_string_fn, &lcheck};
+		if (al_zone_walk_txt_source(lc->input, lc->input_length, offset, line, &w) &&
+		    lcheck.longest > 255) {
+			char owner[AL_NAME_MAX];
+			al_wire_name_to_text(wire, wl, 0, owner, NULL);
+			add_problem(zone, AL_ZONE_PROBLEM_STRING_TOO_LONG, lc->label, lcheck.line, owner,
+				    "a quoted string of %zu octets; DNS character-strings hold at most 255",
+				    lcheck.longest);
+		}
+	}
+}
+
+/* The first character of the record that ended the scanner's last step:
+ * skip blank lines and comment lines from where the step started. */
+static size_t record_start(const char *input, size_t from, size_t to, unsigned long *line)
+{
+	size_t p = from;
+	while (p < to) {
+		size_t q = p;
+		while (q < to && (input[q] == ' ' || input[q] == '\t' || input[q] == '\r'))
+			q++;
+		/* comment lines, and directives ($ORIGIN, $TTL) the scanner took in the same step */
+		if (q < to && (input[q] == ';' || (q == p && input[q] == '$'))) {
+			while (q < to && input[q] != '\n')
+				q++;
+		}
+		if (q < to && input[q] == '\n') {
+			(*line)++;
+			p = q + 1;
+			continue;
+		}
+		return p;
+	}
+	return from;
+}
+
+static al_zone_problem_kind problem_kind(int code)
+{
+	switch (code) {
+	case ZS_LABEL_OVERFLOW:
+		return AL_ZONE_PROBLEM_LABEL_TOO_LONG;
+	case ZS_DNAME_OVERFLOW:
+		return AL_ZONE_PROBLEM_NAME_TOO_LONG;
+	case ZS_TEXT_OVERFLOW:
+	case ZS_ITEM_OVERFLOW:
+		return AL_ZONE_PROBLEM_STRING_TOO_LONG;
+	case ZS_FILE_OPEN:
+	case ZS_FILE_INVALID:
+	case ZS_FILE_ACCESS:
+	case ZS_UNOPENED_INCLUDE:
+		return AL_ZONE_PROBLEM_UNREADABLE;
+	default:
+		return AL_ZONE_PROBLEM_SYNTAX;
+	}
+}
+
+static al_status scan(load_ctx *lc, zs_scanner_t *s);
+static void include_file(load_ctx *lc, zs_scanner_t *s, unsigned long line, const char *name,
+			 const char *shown);
+
+/* The scanner made a relative $INCLUDE path absolute (from the including
+ * file's real directory). Show it relative to the including file's label,
+ * as the user wrote it, so that output does not depend on where it runs. */
+static char *include_label(const load_ctx *lc, const zs_scanner_t *s)
+{
+	const char *name = s->include_filename;
+	size_t pl = s->path ? strlen(s->path) : 0;
+	if (pl == 0 || strncmp(name, s->path, pl) != 0 || name[pl] != '/')
+		return strdup(name);
+	const char *rel = name + pl + 1;
+	const char *slash = strrchr(lc->label, '/');
+	if (slash == NULL)
+		return strdup(rel);
+	size_t dl = (size_t)(slash - lc->label) + 1;
+	char *out = malloc(dl + strlen(rel) + 1);
+	if (out != NULL) {
+		memcpy(out, lc->label, dl);
+		strcpy(out + dl, rel);
+	}
+	return out;
+}
+
+static void include(load_ctx *lc, zs_scanner_t *s, unsigned long line)
+{
+	const char *name = s->include_filename;
+	char *shown = include_label(lc, s);
+	if (shown == NULL)
+		return;
+	include_file(lc, s, line, name, shown);
+	free(shown);
+}
+
+static void include_file(load_ctx *lc, zs_scanner_t *s, unsigned long line, const char *name,
+			 const char *shown)
+{
+	al_zone *zone = lc->zone;
+	/* the scanner wrote the origin for the file into its buffer (\DDD form) */
+	char origin[AL_NAME_MAX];
+	size_t olen = strnlen((const char *)s->buffer, sizeof(origin) - 1);
+	memcpy(origin, s->buffer, olen);
+	origin[olen] = '\0';
+	if (lc->depth + 1 > zone->options.max_include_depth) {
+		add_problem(zone, AL_ZONE_PROBLEM_INCLUDE_LOOP, lc->label, line, NULL,
+			    "$INCLUDE %s nests deeper than %u files", shown, zone->options.max_include_depth);
+		return;
+	}
+	char *real = realpath(name, NULL);
+	if (real == NULL) {
+		add_problem(zone, AL_ZONE_PROBLEM_UNREADABLE, lc->label, line, NULL, "$INCLUDE %s: %s", shown,
+			    strerror(errno));
+		return;
+	}
+	for (size_t i = 0; i < lc->stack_count; i++) {
+		if (strcmp(lc->stack[i], real) == 0) {
+			add_problem(zone, AL_ZONE_PROBLEM_INCLUDE_LOOP, lc->label, line, NULL,
+				    "$INCLUDE %s includes a file that is already being read", shown);
+			free(real);
+			return;
+		}
+	}
+	zs_scanner_t *inner = malloc(sizeof(*inner));
+	if (inner == NULL) {
+		free(real);
+		return;
+	}
+	if (zs_init(inner, origin, 1, s->default_ttl) != 0 || zs_set_input_file(inner, name) != 0) {
+		add_problem(zone, AL_ZONE_PROBLEM_UNREADABLE, lc->label, line, NULL, "$INCLUDE %s: %s", shown,
+			    zs_strerror(inner->error.code));
+		zs_deinit(inner);
+		free(inner);
+		free(real);
+		return;
+	}
+	uint16_t index;
+	if (!add_file(zone, shown, name, NULL, 0, &index)) {
+		zs_deinit(inner);
+		free(inner);
+		free(real);
+		return;
+	}
+	char **stack = realloc(lc->stack, (lc->stack_count + 1) * sizeof(*stack));
+	if (stack == NULL) {
+		zs_deinit(inner);
+		free(inner);
+		free(real);
+		return;
+	}
+	lc->stack = stack;
+	lc->stack[lc->stack_count++] = real;
+	load_ctx sub = *lc;
+	sub.file = index;
+	sub.label = zone->files[index].label;
+	sub.input = inner->input.start;
+	sub.input_length = (size_t)(inner->input.end - inner->input.start);
+	sub.depth = lc->depth + 1;
+	scan(&sub, inner);
+	lc->stack = sub.stack;
+	lc->stack_count = sub.stack_count - 1;
+	free(real);
+	zs_deinit(inner);
+	free(inner);
+}
+
+static al_status scan(load_ctx *lc, zs_scanner_t *s)
+{
+	al_zone *zone = lc->zone;
+	const char *base = lc->input;
+	size_t base_length = lc->input_length;
+	/* the mapped file: pages already scanned are given back as the scan goes
+	 * (the scanner never goes back), so a large zone does not stay resident */
+	const long page = sysconf(_SC_PAGESIZE);
+	size_t released = 0;
+	for (;;) {
+		const char *before = s->input.current;
+		if (s->input.mmaped && base != NULL && page > 0 && before >= base && before <= base + base_length) {
+			size_t done = ((size_t)(before - base) / (size_t)page) * (size_t)page;
+			if (done >= released + ((size_t)16 << 20)) {
+				madvise((void *)(base + released), done - released, MADV_DONTNEED);
+				released = done;
+			}
+		}
+		unsigned long line_before = (unsigned long)s->line_counter;
+		if (zs_parse_record(s) != 0) {
+			add_problem(zone, problem_kind(s->error.code), lc->label, (unsigned long)s->line_counter,
+				    NULL, "%s", zs_strerror(s->error.code));
+			break;
+		}
+		if (s->state == ZS_STATE_EOF || s->state == ZS_STATE_STOP)
+			break;
+		if (s->state == ZS_STATE_DATA) {
+			unsigned long line = line_before;
+			size_t start = 0;
+			if (base != NULL && before >= base && before <= base + base_length) {
+				/* the record ends where the scanner stopped, or at the end of the
+				 * input when it took the final line break from a block of its own */
+				const char *cur = s->input.current;
+				size_t to = (cur >= base && cur <= base + base_length) ? (size_t)(cur - base)
+										      : base_length;
+				start = record_start(base, (size_t)(before - base), to, &line);
+			} else {
+				line = (unsigned long)s->line_counter;
+			}
+			record(lc, s, start, line);
+			if (zone->limit_hit)
+				break;
+		} else if (s->state == ZS_STATE_ERROR) {
+			unsigned long line = (unsigned long)s->line_counter;
+			size_t n = s->buffer_length;
+			while (n > 0 && s->buffer[n - 1] == '\0')
+				n--;
+			if (n > 0)
+				add_problem(zone, problem_kind(s->error.code), lc->label, line, NULL, "%s near '%.*s'",
+					    zs_strerror(s->error.code), (int)n, (const char *)s->buffer);
+			else
+				add_problem(zone, problem_kind(s->error.code), lc->label, line, NULL, "%s",
+					    zs_strerror(s->error.code));
+			if (s->error.fatal)
+				break;
+		} else if (s->state == ZS_STATE_INCLUDE) {
+			include(lc, s, (unsigned long)s->line_counter);
+		}
+	}
+	return AL_OK;
+}
+
+/* Scan a file already registered at @p index, from the scanner's input. */
+static al_status scan_file(al_zone *zone, zs_scanner_t *s, uint16_t index, const char *path)
+{
+	load_ctx lc = {0};
+	lc.zone = zone;
+	lc.file = index;
+	lc.label = zone->files[index].label;
+	lc.input = s->input.start;
+	lc.input_length = (size_t)(s->input.end - s->input.start);
+	if (path != NULL) {
+		char *real = realpath(path, NULL);
+		lc.stack = real ? malloc(sizeof(char *)) : NULL;
+		if (lc.stack != NULL) {
+			lc.stack[0] = real;
+			lc.stack_count = 1;
+		} else {
+			free(real);
+		}
+	}
+	al_status st = scan(&lc, s);
+	for (size_t i = 0; i < lc.stack_count; i++)
+		free(lc.stack[i]);
+	free(lc.stack);
+	if (zone->problems_dropped > 0 && zone->problem_count == MAX_PROBLEMS_PER_ZONE) {
+		/* say how many were not listed: the last slot is reused for it */
+		al_zone_problem *p = &zone->problems[zone->problem_count - 1];
+		p->kind = AL_ZONE_PROBLEM_LIMIT;
+		p->message = al_arena_printf(&zone->arena, "%zu more problems in %s were not listed",
+					     zone->problems_dropped + 1, lc.label);
+		zone->problems_dropped = 0;
+	}
+	return st;
+}
+
+static const char *scanner_origin(const al_zone *zone)
+{
+	return zone->options.origin != NULL ? zone->options.origin : ".";
+}
+
+al_status al_zone_load_file(al_zone *zone, const char *path, al_error *err)
+{
+	if (zone == NULL || path == NULL)
+		return AL_EINVAL;
+	if (strcmp(path, "-") == 0) {
+		/* standard input: read it whole, then scan it from memory */
+		size_t cap = 1 << 16, len = 0;
+		char *buf = malloc(cap);
+		size_t n;
+		while (buf != NULL && (n = fread(buf + len, 1, cap - len, stdin)) > 0) {
+			len += n;
+			if (len == cap) {
+				char *p = cap < (SIZE_MAX / 2) ? realloc(buf, cap * 2) : NULL;
+				if (p == NULL) {
+					free(buf);
+					buf = NULL;
+					break;
+				}
+				buf = p;
+				cap *= 2;
+			}
+		}
+		if (buf == NULL || ferror(stdin)) {
+			free(buf);
+			add_problem(zone, AL_ZONE_PROBLEM_UNREADABLE, "<stdin>", 0, NULL, "cannot read standard input");
+			return al_error_set(err, AL_EIO, "<stdin>: cannot read standard input");
+		}
+		al_status st = al_zone_load_text(zone, "<stdin>", buf, len, err);
+		free(buf);
+		return st;
+	}
+	zs_scanner_t *s = malloc(sizeof(*s));
+	if (s == NULL)
+		return al_error_set(err, AL_ENOMEM, "%s: out of memory", path);
+	if (zs_init(s, scanner_origin(zone), 1, zone->options.default_ttl) != 0) {
+		free(s);
+		return al_error_set(err, AL_EINVAL, "%s: bad origin", path);
+	}
+	if (zs_set_input_file(s, path) != 0) {
+		struct stat st;
+		const char *why = stat(path, &st) != 0 ? strerror(errno)
+				  : S_ISDIR(st.st_mode)   ? "is a directory"
+							  : zs_strerror(s->error.code);
+		uint16_t index;
+		add_file(zone, path, NULL, NULL, 0, &index);
+		add_problem(zone, AL_ZONE_PROBLEM_UNREADABLE, zone->files[zone->file_count - 1].label, 0, NULL,
+			    "%s", why);
+		zs_deinit(s);
+		free(s);
+		return al_error_set(err, AL_EIO, "%s: %s", path, why);
+	}
+	uint16_t index;
+	if (!add_file(zone, path, path, NULL, 0, &index)) {
+		zs_deinit(s);
+		free(s);
+		return al_error_set(err, AL_ENOMEM, "%s: out of memory", path);
+	}
+	al_status st = scan_file(zone, s, index, path);
+	zs_deinit(s);
+	free(s);
+	return st;
+}
+
+al_status al_zone_load_text(al_zone *zone, const char *label, const char *text, size_t length,
+			    al_error *err)
+{
+	if (zone == NULL || label == NULL || (text == NULL && length > 0))
+		return AL_EINVAL;
+	zs_scanner_t *s = malloc(sizeof(*s));
+	if (s == NULL)
+		return al_error_set(err, AL_ENOMEM, "%s: out of memory", label);
+	if (zs_init(s, scanner_origin(zone), 1, zone->options.default_ttl) != 0) {
+		free(s);
+		return al_error_set(err, AL_EINVAL, "%s: bad origin", label);
+	}
+	/* scan the stored copy, so that columns can be found in it later */
+	uint16_t index;
+	if (!add_file(zone, label, NULL, text ? text : "", length, &index)) {
+		zs_deinit(s);
+		free(s);
+		return al_error_set(err, AL_ENOMEM, "%s: out of memory", label);
+	}
+	zs_set_input_string(s, zone->files[index].text, zone->files[index].text_length);
+	al_status st = scan_file(zone, s, index, NULL);
+	zs_deinit(s);
+	free(s);
+	return st;
+}
+
+/* ---- names in the zone ------------------------------------------------------------------ */
+
+static bool wire_below(const uint8_t *wire, size_t length, const uint8_t *parent, size_t plen)
+{
+	if (plen > length)
+		return false;
+	if (memcmp(wire + length - plen, parent, plen) != 0)
+		return false;
+	if (plen == length)
+		return true;
+	/* the suffix must start at a label boundary */
+	size_t off = 0;
+	while (off < length - plen && wire[off] != 0)
+		off += (size_t)wire[off] + 1;
+	return off == length - plen;
+}
+
+const zorigin *al_zone_origin_of(const al_zone *zone, const uint8_t *wire, size_t length)
+{
+	const zorigin *best = NULL;
+	for (size_t i = 0; i < zone->origin_count; i++) {
+		const zorigin *o = &zone->origins[i];
+		if (wire_below(wire, length, o->wire, o->wire_length) &&
+		    (best == NULL || o->wire_length > best->wire_length))
+			best = o;
+	}
+	return best;
+}
+
+bool al_zone_covers_wire(const al_zone *zone, const uint8_t *wire, size_t length)
+{
+	if (zone->origin_count > 0) {
+		if (al_zone_origin_of(zone, wire, length) == NULL)
+			return false;
+	} else {
+		/* no SOA and no origin given: the zone covers what is at or below its names */
+		bool found = false;
+		size_t off = 0;
+		for (int i = 0; i < 128 && off < length; i++) {
+			const znode *n = al_zone_find(zone, wire + off, length - off);
+			if (n != NULL && (n->flags & ZNODE_DATA)) {
+				found = true;
+				break;
+			}
+			if (wire[off] == 0)
+				break;
+			off += (size_t)wire[off] + 1;
+		}
+		if (!found)
+			return false;
+	}
+	for (size_t i = 0; i < zone->cut_count; i++) {
+		const uint8_t *cut = zone->cuts[i];
+		size_t cl = 0;
+		while (cut[cl] != 0)
+			cl += (size_t)cut[cl] + 1;
+		cl++;
+		if (wire_below(wire, length, cut, cl) && !(cl == length))
+			return false; /* below a delegation: another zone's data */
+	}
+	return true;
+}
+
+/* ---- columns ------------------------------------------------------------------------------- */
+
+typedef struct locate_ctx {
+	size_t want;
+	unsigned long line, column;
+	bool found;
+} locate_ctx;
+
+static void locate_byte(void *ctx, size_t index, unsigned long line, unsigned long column)
+{
+	locate_ctx *lc = ctx;
+	if (!lc->found && index == lc->want) {
+		lc->line = line;
+		lc->column = column;
+		lc->found = true;
+	}
+}
+
+/* The source text of a record: from the stored copy of memory input, or read
+ * back from the file (only the record, so that finding columns does not map
+ * the whole zone into memory). */
+#define MAX_RECORD_SOURCE (512u * 1024)
+
+static bool record_text(al_zone *zone, const zrr *z, const char **text, size_t *length)
+{
+	zfile *f = &zone->files[z->file];
+	if (z->offset == UINT32_MAX)
+		return false;
+	if (f->text != NULL) {
+		if (z->offset >= f->text_length)
+			return false;
+		*text = f->text + z->offset;
+		*length = f->text_length - z->offset;
+		return true;
+	}
+	if (f->fd < 0 && !f->open_failed && f->path != NULL) {
+		f->fd = open(f->path, O_RDONLY | O_CLOEXEC);
+		if (f->fd < 0)
+			f->open_failed = true;
+	}
+	if (f->fd < 0)
+		return false;
+	/* records are short; the largest possible one in presentation form fits */
+	size_t want = 16384;
+	for (;;) {
+		if (zone->scratch_size < want) {
+			char *p = realloc(zone->scratch, want);
+			if (p == NULL)
+				return false;
+			zone->scratch = p;
+			zone->scratch_size = want;
+		}
+		ssize_t n = pread(f->fd, zone->scratch, want, (off_t)z->offset);
+		if (n <= 0)
+			return false;
+		/* enough when the record's text ends inside what was read: a line
+		 * break outside parentheses and quotes; else read more */
+		if ((size_t)n < want || want >= MAX_RECORD_SOURCE) {
+			*text = zone->scratch;
+			*length = (size_t)n;
+			return true;
+		}
+		int paren = 0;
+		bool quoted = false, done = false;
+		for (ssize_t i = 0; i < n && !done; i++) {
+			char c = zone->scratch[i];
+			if (c == '\\') {
+				i++;
+			} else if (c == '"') {
+				quoted = !quoted;
+			} else if (!quoted && c == '(') {
+				paren++;
+			} else if (!quoted && c == ')') {
+				paren--;
+			} else if (!quoted && c == '\n' && paren <= 0) {
+				done = true;
+			}
+		}
+		if (done) {
+			*text = zone->scratch;
+			*length = (size_t)n;
+			return true;
+		}
+		want *= 4;
+	}
+}
+
+bool al_zone_locate(const al_zone *zone, const al_rr *rr, size_t offset, unsigned long *line,
+		    unsigned long *column)
+{
+	if (zone == NULL || rr == NULL || rr->backend == NULL)
+		return false;
+	/* only records of this zone: their file label is one of ours */
+	const zrr *z = rr->backend;
+	bool ours = false;
+	for (size_t i = 0; i < zone->file_count; i++)
+		if (zone->files[i].label == rr->location.file)
+			ours = i == z->file;
+	if (!ours)
+		return false;
+	const char *text;
+	size_t length;
+	if (!record_text((al_zone *)zone, z, &text, &length))
+		return false;
+	locate_ctx lc = {offset, 0, 0, false};
+	zsource_walk w = {locate_byte, NULL, &lc};
+	if (!al_zone_walk_txt_source(text, length, 0, z->line, &w) || !lc.found)
+		return false;
+	*line = lc.line;
+	*column = lc.column;
+	return true;
+}

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The zone store: every owner name once (lower-case wire form, hashed), its
+ * RRs as read, in an arena. Memory grows with the records kept, not with a
+ * copy of the file: RDATA is kept only for the types the checks read; other
+ * types leave a bit in the name's type map.
+ */
+#ifndef AL_DNS_ZONE_INTERNAL_H
+#define AL_DNS_ZONE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <authlint/source.h>
+
+#include "util/arena.h"
+
+/** One RR. RDATA follows the header. */
+typedef struct zrr {
+	struct zrr *next;  /* the next older RR of the same name */
+	uint32_t offset;   /* byte offset of the record's line in its file; UINT32_MAX: unknown */
+	uint32_t ttl;
+	uint32_t line;     /* line of the record's first character */
+	uint32_t comment;  /* index + 1 into zone->comments, 0 for none */
+	uint16_t type;
+	uint16_t rdlength;
+	uint16_t file;     /* index into zone->files */
+	uint8_t rdata[];
+} zrr;
+
+enum {
+	ZNODE_DATA = 1, /* has RRs */
+	ZNODE_ENT = 2,  /* exists as the parent of a name with RRs */
+};
+
+/** One owner name. The lower-case wire name follows the header. */
+typedef struct znode {
+	zrr *rrs;         /* newest first */
+	uint64_t types;   /* bit n: type n present (bit 63 also for types >= 63) */
+	uint32_t order;   /* position in first-appearance order, for names with data */
+	uint8_t flags;
+	uint8_t wire_length;
+	uint8_t wire[];
+} znode;
+
+typedef struct zslot {
+	uint64_t hash;
+	znode *node;
+} zslot;
+
+typedef struct zfile {
+	char *label;       /* the path as given (used in locations) */
+	char *path;        /* the path to open again for columns, or NULL (memory input) */
+	char *text;        /* a copy of memory input, or NULL */
+	size_t text_length;
+	int fd;            /* the file opened again for columns, on first use; -1 */
+	bool open_failed;
+} zfile;
+
+typedef struct zorigin {
+	uint8_t wire[255];
+	uint8_t wire_length;
+	char *name;        /* presentation */
+	uint32_t negative_ttl;
+	bool from_soa;
+} zorigin;
+
+struct al_zone {
+	al_arena arena;
+	al_zone_options options;
+	zslot *slots;
+	size_t capacity, count;
+	znode **ordered;   /* names with data, in first-appearance order */
+	size_t ordered_count, ordered_capacity;
+	zfile *files;
+	size_t file_count;
+	char **comments;
+	size_t comment_count, comment_capacity;
+	al_zone_problem *problems;
+	size_t problem_count, problem_capacity;
+	size_t problems_dropped;
+	zorigin *origins;
+	size_t origin_count;
+	uint8_t **cuts;    /* delegation points (NS below an origin), wire form */
+	size_t cut_count;
+	size_t records;
+	bool limit_hit;
+	char *scratch;     /* a record's source text, read back for columns */
+	size_t scratch_size;
+};
+
+/** Hash of a lower-case wire name. */
+uint64_t al_zone_hash(const uint8_t *wire, size_t length);
+/** The node for a lower-case wire name, or NULL. */
+znode *al_zone_find(const al_zone *zone, const uint8_t *wire, size_t length);
+/** Lower-case a wire name in place. */
+void al_zone_wire_lower(uint8_t *wire, size_t length);
+/** True when the zone answers with authority for the lower-case wire name. */
+bool al_zone_covers_wire(const al_zone *zone, const uint8_t *wire, size_t length);
+/** The origin a lower-case wire name falls under, or NULL. */
+const zorigin *al_zone_origin_of(const al_zone *zone, const uint8_t *wire, size_t length);
+/** File label of an RR. */
+const char *al_zone_file_label(const al_zone *zone, const zrr *rr);
+/** The comment of an RR, or NULL. */
+const char *al_zone_comment(const al_zone *zone, const zrr *rr);
+
+/*
+ * Source text of a TXT record: walk the character-strings of the record that
+ * starts at @p offset of @p text. For each decoded byte, @p fn gets its index
+ * in the joined text and the source position (line, column) it came from;
+ * at the end of each source string @p end_fn gets its decoded length.
+ * Returns false when the text at offset is not a TXT/SPF record.
+ */
+typedef struct zsource_walk {
+	void (*byte_fn)(void *ctx, size_t index, unsigned long line, unsigned long column);
+	void (*string_fn)(void *ctx, size_t decoded_length, unsigned long line);
+	void *ctx;
+} zsource_walk;
+bool al_zone_walk_txt_source(const char *text, size_t length, size_t offset, unsigned long first_line,
+			     const zsource_walk *walk);
+
+#endif

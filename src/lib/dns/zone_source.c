@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Answering questions from a zone store the way an authoritative server
+ * would: the RRset, a CNAME for the front end to follow, NODATA for a name
+ * that exists (also an empty non-terminal), a wildcard synthesis (RFC 4592),
+ * or NXDOMAIN with the SOA's negative TTL. Names outside the zone, or below
+ * one of its delegations, are not answered.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dns/wire.h"
+#include "dns/zone_internal.h"
+
+typedef struct zone_answer {
+	al_answer pub;
+	char name[AL_NAME_MAX];
+	char wildcard[AL_NAME_MAX];
+	char detail[AL_NAME_MAX + 64];
+	al_rr rrs[];
+} zone_answer;
+
+typedef struct zone_source {
+	al_zone *zone;
+	char description[300];
+} zone_source;
+
+static size_t count_rrs(const znode *n, uint16_t type)
+{
+	size_t c = 0;
+	for (const zrr *r = n->rrs; r != NULL; r = r->next)
+		if (r->type == type)
+			c++;
+	return c;
+}
+
+static zone_answer *new_answer(size_t count, const char *name)
+{
+	zone_answer *a = calloc(1, sizeof(*a) + count * sizeof(al_rr));
+	if (a == NULL)
+		return NULL;
+	snprintf(a->name, sizeof(a->name), "%s", name);
+	a->pub.qname = a->name;
+	a->pub.name = a->name;
+	a->pub.server = "zone";
+	a->pub.rrs = a->rrs;
+	return a;
+}
+
+/* RRs of @p type at @p node, in file order, owned by @p owner. */
+static void fill(const al_zone *zone, zone_answer *a, const znode *node, uint16_t type, size_t count)
+{
+	size_t i = count;
+	uint32_t ttl = UINT32_MAX;
+	for (const zrr *r = node->rrs; r != NULL && i > 0; r = r->next) {
+		if (r->type != type)
+			continue;
+		al_rr *out = &a->rrs[--i]; /* the list is newest first */
+		out->owner = a->name;
+		out->type = r->type;
+		out->ttl = r->ttl;
+		out->rdlength = r->rdlength;
+		out->rdata = r->rdata;
+		out->location.file = al_zone_file_label(zone, r);
+		out->location.line = r->line;
+		out->comment = al_zone_comment(zone, r);
+		out->backend = r;
+		if (r->ttl < ttl)
+			ttl = r->ttl;
+	}
+	a->pub.count = count;
+	a->pub.ttl = count ? ttl : 0;
+}
+
+/* The size of a DNS response carrying the RRset: header, question, and each
+ * RR with a compressed owner (2), type, class, TTL, length (10) and RDATA. */
+static size_t message_size(size_t qname_wire, const al_answer *a)
+{
+	size_t size = 12 + qname_wire + 4;
+	for (size_t i = 0; i < a->count; i++)
+		size += 2 + 10 + a->rrs[i].rdlength;
+	return size;
+}
+
+static al_status zone_lookup(void *impl, const char *name, uint16_t type, const al_answer **out)
+{
+	zone_source *zs = impl;
+	const al_zone *zone = zs->zone;
+	uint8_t wire[255];
+	const char *why = NULL;
+	size_t wl = al_name_to_wire(name, strlen(name), wire, &why);
+	if (wl == 0)
+		return AL_EINVAL;
+	al_zone_wire_lower(wire, wl);
+	char text[AL_NAME_MAX];
+	if (!al_wire_name_to_text(wire, wl, 0, text, NULL))
+		return AL_EINVAL;
+
+	if (!al_zone_covers_wire(zone, wire, wl)) {
+		zone_answer *a = new_answer(0, text);
+		if (a == NULL)
+			return AL_ENOMEM;
+		a->pub.qtype = type;
+		a->pub.rcode = AL_RCODE_NOT_QUERIED;
+		snprintf(a->detail, sizeof(a->detail), "%s is outside the zone", text);
+		a->pub.detail = a->detail;
+		*out = &a->pub;
+		return AL_OK;
+	}
+
+	const znode *node = al_zone_find(zone, wire, wl);
+	const znode *source = node;
+	const char *wildcard = NULL;
+	char wildtext[AL_NAME_MAX];
+	if (node == NULL) {
+		/* RFC 4592: the closest encloser, then its wildcard */
+		size_t off = 0;
+		const znode *encloser = NULL;
+		while (off < wl && wire[off] != 0) {
+			off += (size_t)wire[off] + 1;
+			if ((encloser = al_zone_find(zone, wire + off, wl - off)) != NULL)
+				break;
+		}
+		if (encloser != NULL && wl - off + 2 <= 255) {
+			uint8_t wild[255];
+			wild[0] = 1;
+			wild[1] = '*';
+			memcpy(wild + 2, wire + off, wl - off);
+			const znode *w = al_zone_find(zone, wild, wl - off + 2);
+			if (w != NULL && (w->flags & ZNODE_DATA)) {
+				source = w;
+				al_wire_name_to_text(wild, wl - off + 2, 0, wildtext, NULL);
+				wildcard = wildtext;
+			}
+		}
+	}
+
+	const zorigin *origin = al_zone_origin_of(zone, wire, wl);
+	uint32_t negative = origin ? origin->negative_ttl : 0;
+	if (source == NULL) {
+		zone_answer *a = new_answer(0, text);
+		if (a == NULL)
+			return AL_ENOMEM;
+		a->pub.qtype = type;
+		a->pub.rcode = AL_RCODE_NXDOMAIN;
+		a->pub.ttl = negative;
+		a->pub.negative_ttl_known = origin != NULL && origin->from_soa;
+		a->pub.message_size = message_size(wl, &a->pub);
+		*out = &a->pub;
+		return AL_OK;
+	}
+	size_t count = count_rrs(source, type);
+	uint16_t use = type;
+	if (count == 0 && type != AL_TYPE_CNAME) {
+		size_t cn = count_rrs(source, AL_TYPE_CNAME);
+		if (cn > 0) {
+			count = cn;
+			use = AL_TYPE_CNAME;
+		}
+	}
+	zone_answer *a = new_answer(count, text);
+	if (a == NULL)
+		return AL_ENOMEM;
+	a->pub.qtype = type;
+	a->pub.rcode = AL_RCODE_NOERROR;
+	fill(zone, a, source, use, count);
+	if (count == 0) {
+		a->pub.ttl = negative;
+		a->pub.negative_ttl_known = origin != NULL && origin->from_soa;
+	}
+	if (wildcard != NULL) {
+		snprintf(a->wildcard, sizeof(a->wildcard), "%s", wildcard);
+		a->pub.wildcard = a->wildcard;
+	}
+	a->pub.message_size = message_size(wl, &a->pub);
+	*out = &a->pub;
+	return AL_OK;
+}
+
+static void zone_release(void *impl, const al_answer *answer)
+{
+	(void)impl;
+	free((zone_answer *)answer);
+}
+
+static bool zone_covers(const void *impl, const char *name)
+{
+	const zone_source *zs = impl;
+	uint8_t wire[255];
+	size_t wl = al_name_to_wire(name, strlen(name), wire, NULL);
+	if (wl == 0)
+		return false;
+	al_zone_wire_lower(wire, wl);
+	return al_zone_covers_wire(zs->zone, wire, wl);
+}
+
+static const char *zone_describe(const void *impl)
+{
+	return ((const zone_source *)impl)->description;
+}
+
+static const al_source_ops zone_ops = {
+	.kind = "zone",
+	.lookup = zone_lookup,
+	.release = zone_release,
+	.covers = zone_covers,
+	.describe = zone_describe,
+	.destroy = free,
+};
+
+al_status al_source_new_zone(al_source **out, al_zone *zone)
+{
+	*out = NULL;
+	if (zone == NULL)
+		return AL_EINVAL;
+	zone_source *zs = calloc(1, sizeof(*zs));
+	if (zs == NULL)
+		return AL_ENOMEM;
+	zs->zone = zone;
+	if (al_zone_origin_count(zone) > 0)
+		snprintf(zs->description, sizeof(zs->description), "zone %s", al_zone_origin_at(zone, 0));
+	else
+		snprintf(zs->description, sizeof(zs->description), "zone file");
+	al_status st = al_source_new(out, &zone_ops, zs);
+	if (st != AL_OK)
+		free(zs);
+	return st;
+}

@@ -1,0 +1,1211 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The DMARC record parser (RFC 7489 6.3-6.4, RFC 9989 4.7-4.8) and the policy
+ * a record gives to failing mail under each receiver generation.
+ *
+ * One pass over the tag list from the shared tag=value lexer; every value is
+ * checked against its grammar for both generations at once, and what only one
+ * generation objects to carries that generation.
+ */
+#include <authlint/dmarc.h>
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "record/dmarc_parse.h"
+#include "record/tagvalue.h"
+#include "util/arena.h"
+
+/* ---- names ----------------------------------------------------------------- */
+
+static const char *const tag_names[AL_DMARC_TAG_COUNT_] = {
+	[AL_DMARC_TAG_UNKNOWN] = "?",  [AL_DMARC_TAG_V] = "v",         [AL_DMARC_TAG_P] = "p",
+	[AL_DMARC_TAG_SP] = "sp",      [AL_DMARC_TAG_NP] = "np",       [AL_DMARC_TAG_PSD] = "psd",
+	[AL_DMARC_TAG_T] = "t",        [AL_DMARC_TAG_ADKIM] = "adkim", [AL_DMARC_TAG_ASPF] = "aspf",
+	[AL_DMARC_TAG_RUA] = "rua",    [AL_DMARC_TAG_RUF] = "ruf",     [AL_DMARC_TAG_FO] = "fo",
+	[AL_DMARC_TAG_PCT] = "pct",    [AL_DMARC_TAG_RF] = "rf",       [AL_DMARC_TAG_RI] = "ri",
+};
+
+const char *al_dmarc_tag_name(al_dmarc_tag_id id)
+{
+	return (unsigned)id < AL_DMARC_TAG_COUNT_ ? tag_names[id] : "?";
+}
+
+al_generation al_dmarc_tag_generation(al_dmarc_tag_id id)
+{
+	switch (id) {
+	case AL_DMARC_TAG_NP:
+	case AL_DMARC_TAG_PSD:
+	case AL_DMARC_TAG_T:
+		return AL_GENERATION_RFC9989;
+	case AL_DMARC_TAG_PCT:
+	case AL_DMARC_TAG_RF:
+	case AL_DMARC_TAG_RI:
+		return AL_GENERATION_RFC7489;
+	default:
+		return AL_GENERATION_ANY;
+	}
+}
+
+const char *al_dmarc_policy_name(al_dmarc_policy policy)
+{
+	switch (policy) {
+	case AL_DMARC_POLICY_NONE:
+		return "none";
+	case AL_DMARC_POLICY_QUARANTINE:
+		return "quarantine";
+	case AL_DMARC_POLICY_REJECT:
+		return "reject";
+	case AL_DMARC_POLICY_INVALID:
+		return "(invalid)";
+	default:
+		return "(unset)";
+	}
+}
+
+al_dmarc_policy al_dmarc_policy_lower(al_dmarc_policy policy)
+{
+	if (policy == AL_DMARC_POLICY_REJECT)
+		return AL_DMARC_POLICY_QUARANTINE;
+	if (policy == AL_DMARC_POLICY_QUARANTINE)
+		return AL_DMARC_POLICY_NONE;
+	return policy;
+}
+
+/* ---- typo hints -------------------------------------------------------------- */
+
+/* Optimal string alignment distance (Damerau-Levenshtein without repeated
+ * edits of a substring), for short words only. */
+static size_t edit_distance(const char *a, size_t n, const char *b, size_t m, bool cs)
+{
+	enum { MAXW = 24 };
+	if (n > MAXW || m > MAXW)
+		return (size_t)-1;
+	size_t d[MAXW + 1][MAXW + 1];
+	for (size_t i = 0; i <= n; i++)
+		d[i][0] = i;
+	for (size_t j = 0; j <= m; j++)
+		d[0][j] = j;
+	for (size_t i = 1; i <= n; i++) {
+		for (size_t j = 1; j <= m; j++) {
+			char x = a[i - 1], y = b[j - 1];
+			if (!cs) {
+				x = (char)tolower((unsigned char)x);
+				y = (char)tolower((unsigned char)y);
+			}
+			size_t cost = x == y ? 0 : 1;
+			size_t v = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			if (d[i - 1][j - 1] + cost < v)
+				v = d[i - 1][j - 1] + cost;
+			if (i > 1 && j > 1) {
+				char px = a[i - 2], py = b[j - 2];
+				if (!cs) {
+					px = (char)tolower((unsigned char)px);
+					py = (char)tolower((unsigned char)py);
+				}
+				if (x == py && px == y && d[i - 2][j - 2] + 1 < v)
+					v = d[i - 2][j - 2] + 1;
+			}
+			d[i][j] = v;
+		}
+	}
+	return d[n][m];
+}
+
+const char *al_closest_word(const char *word, size_t length, const char *const *words, size_t count,
+			    bool case_sensitive)
+{
+	const char *best = NULL;
+	size_t best_d = (size_t)-1;
+	bool tie = false;
+	for (size_t i = 0; i < count; i++) {
+		size_t wl = strlen(words[i]);
+		size_t dist = edit_distance(word, length, words[i], wl, case_sensitive);
+		/* one edit for short words, two for words of five letters or more */
+		size_t limit = (wl >= 5 && length >= 4) ? 2 : 1;
+		if (wl == 1 || length == 1)
+			limit = 0; /* single letters are too easy to hit by accident */
+		if (dist > limit || dist == 0)
+			continue;
+		if (dist < best_d) {
+			best = words[i];
+			best_d = dist;
+			tie = false;
+		} else if (dist == best_d) {
+			tie = true;
+		}
+	}
+	return tie ? NULL : best;
+}
+
+/* ---- parser state ---------------------------------------------------------- */
+
+typedef struct parser {
+	al_arena *arena;
+	al_dmarc_record *rec;
+	const char *t;
+	al_dmarc_problem *problems;
+	size_t problem_count, problem_cap;
+	bool nomem;
+} parser;
+
+static void problem(parser *ps, al_dmarc_problem_kind kind, al_dmarc_tag_id tag, al_generation gen,
+		    size_t start, size_t length, const char *detail, const char *hint)
+{
+	if (ps->nomem)
+		return;
+	if (ps->problem_count == ps->problem_cap) {
+		size_t cap = ps->problem_cap ? ps->problem_cap * 2 : 8;
+		al_dmarc_problem *p = al_arena_alloc(ps->arena, cap * sizeof(*p));
+		if (p == NULL) {
+			ps->nomem = true;
+			return;
+		}
+		if (ps->problem_count)
+			memcpy(p, ps->problems, ps->problem_count * sizeof(*p));
+		ps->problems = p;
+		ps->problem_cap = cap;
+	}
+	al_dmarc_problem *p = &ps->problems[ps->problem_count++];
+	p->kind = kind;
+	p->tag = tag;
+	p->generation = gen;
+	p->span.start = start;
+	p->span.length = length;
+	p->detail = detail ? detail : "";
+	p->hint = hint;
+}
+
+static char *fmt(parser *ps, const char *f, ...) __attribute__((format(printf, 2, 3)));
+static char *fmt(parser *ps, const char *f, ...)
+{
+	va_list ap;
+	va_start(ap, f);
+	char *s = al_arena_vprintf(ps->arena, f, ap);
+	va_end(ap);
+	if (s == NULL)
+		ps->nomem = true;
+	return s;
+}
+
+/* A value quoted for a message, cut when long. */
+static char *quoted(parser *ps, size_t start, size_t length)
+{
+	if (length > 60)
+		return fmt(ps, "'%.*s...'", 57, ps->t + start);
+	return fmt(ps, "'%.*s'", (int)length, ps->t + start);
+}
+
+static bool eq_nocase(const char *t, size_t length, const char *word)
+{
+	return strlen(word) == length && strncasecmp(t, word, length) == 0;
+}
+
+static al_dmarc_tag_id tag_lookup(const char *name, size_t length)
+{
+	for (int id = AL_DMARC_TAG_V; id < AL_DMARC_TAG_COUNT_; id++)
+		if (eq_nocase(name, length, tag_names[id]))
+			return (al_dmarc_tag_id)id;
+	return AL_DMARC_TAG_UNKNOWN;
+}
+
+/* "none p=reject": a separator seems to be missing before a tag. */
+static const char *missing_separator_hint(parser *ps, size_t start, size_t length)
+{
+	const char *v = ps->t + start;
+	for (size_t i = 1; i + 1 < length; i++) {
+		if (v[i] != ' ' && v[i] != '\t')
+			continue;
+		size_t j = i;
+		while (j < length && (v[j] == ' ' || v[j] == '\t'))
+			j++;
+		size_t k = j;
+		while (k < length && isalpha((unsigned char)v[k]))
+			k++;
+		if (k > j && k < length && v[k] == '=' && tag_lookup(v + j, k - j) != AL_DMARC_TAG_UNKNOWN)
+			return fmt(ps, "a ';' seems to be missing before '%.*s='", (int)(k - j), v + j);
+	}
+	return NULL;
+}
+
+/* ---- values ----------------------------------------------------------------- */
+
+static const char *const policy_words[] = {"none", "quarantine", "reject"};
+
+static al_dmarc_policy parse_policy(parser *ps, const al_dmarc_tag *tag, al_generation gen)
+{
+	const char *v = ps->t + tag->value.start;
+	size_t n = tag->value.length;
+	for (size_t i = 0; i < 3; i++)
+		if (eq_nocase(v, n, policy_words[i]))
+			return (al_dmarc_policy)(AL_DMARC_POLICY_NONE + i);
+	const char *hint = missing_separator_hint(ps, tag->value.start, n);
+	if (hint == NULL) {
+		const char *close = al_closest_word(v, n, policy_words, 3, false);
+		if (close != NULL)
+			hint = fmt(ps, "did you mean %s=%s?", tag_names[tag->id], close);
+	}
+	problem(ps, AL_DMARC_PROBLEM_VALUE, tag->id, gen, tag->value.start, n,
+		fmt(ps, "%s=%s is not none, quarantine or reject", tag_names[tag->id],
+		    n ? quoted(ps, tag->value.start, n) : "(empty)"),
+		hint);
+	return AL_DMARC_POLICY_INVALID;
+}
+
+static al_dmarc_alignment parse_alignment(parser *ps, const al_dmarc_tag *tag)
+{
+	const char *v = ps->t + tag->value.start;
+	size_t n = tag->value.length;
+	if (eq_nocase(v, n, "r"))
+		return AL_DMARC_ALIGN_RELAXED;
+	if (eq_nocase(v, n, "s"))
+		return AL_DMARC_ALIGN_STRICT;
+	const char *hint = NULL;
+	if (n > 1 && (eq_nocase(v, n, "relaxed") || eq_nocase(v, n, "strict")))
+		hint = fmt(ps, "write %s=%c", tag_names[tag->id], tolower((unsigned char)v[0]));
+	problem(ps, AL_DMARC_PROBLEM_VALUE, tag->id, AL_GENERATION_ANY, tag->value.start, n,
+		fmt(ps, "%s=%s is not r (relaxed) or s (strict)", tag_names[tag->id],
+		    n ? quoted(ps, tag->value.start, n) : "(empty)"),
+		hint);
+	return AL_DMARC_ALIGN_INVALID;
+}
+
+static al_dmarc_flag parse_flag(parser *ps, const al_dmarc_tag *tag, bool allow_u)
+{
+	const char *v = ps->t + tag->value.start;
+	size_t n = tag->value.length;
+	if (eq_nocase(v, n, "y"))
+		return AL_DMARC_FLAG_Y;
+	if (eq_nocase(v, n, "n"))
+		return AL_DMARC_FLAG_N;
+	if (allow_u && eq_nocase(v, n, "u"))
+		return AL_DMARC_FLAG_U;
+	const char *hint = NULL;
+	if (eq_nocase(v, n, "yes") || eq_nocase(v, n, "true") || eq_nocase(v, n, "1"))
+		hint = fmt(ps, "write %s=y", tag_names[tag->id]);
+	else if (eq_nocase(v, n, "no") || eq_nocase(v, n, "false") || eq_nocase(v, n, "0"))
+		hint = fmt(ps, "write %s=n", tag_names[tag->id]);
+	problem(ps, AL_DMARC_PROBLEM_VALUE, tag->id, AL_GENERATION_RFC9989, tag->value.start, n,
+		fmt(ps, "%s=%s is not %s", tag_names[tag->id],
+		    n ? quoted(ps, tag->value.start, n) : "(empty)", allow_u ? "y, n or u" : "y or n"),
+		hint);
+	return AL_DMARC_FLAG_INVALID;
+}
+
+static bool all_digits(const char *v, size_t n)
+{
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isdigit((unsigned char)v[i]))
+			return false;
+	return true;
+}
+
+static void parse_pct(parser *ps, const al_dmarc_tag *tag)
+{
+	const char *v = ps->t + tag->value.start;
+	size_t n = tag->value.length;
+	al_dmarc_record *r = ps->rec;
+	if (all_digits(v, n) && n <= 3) {
+		unsigned x = 0;
+		for (size_t i = 0; i < n; i++)
+			x = x * 10 + (unsigned)(v[i] - '0');
+		if (x <= 100) {
+			r->pct_valid = true;
+			r->pct = x;
+			return;
+		}
+	}
+	const char *hint = NULL;
+	if (n >= 2 && v[n - 1] == '%' && all_digits(v, n - 1))
+		hint = fmt(ps, "write pct=%.*s", (int)(n - 1), v);
+	problem(ps, AL_DMARC_PROBLEM_VALUE, tag->id, AL_GENERATION_RFC7489, tag->value.start, n,
+		fmt(ps, "pct=%s is not an integer from 0 to 100",
+		    n ? quoted(ps, tag->value.start, n) : "(empty)"),
+		hint);
+}
+
+static void parse_ri(parser *ps, const al_dmarc_tag *tag)
+{
+	const char *v = ps->t + tag->value.start;
+	size_t n = tag->value.length;
+	if (all_digits(v, n)) {
+		uint64_t x = 0;
+		bool over = false;
+		for (size_t i = 0; i < n && !over; i++) {
+			x = x * 10 + (uint64_t)(v[i] - '0');
+			over = x > UINT32_MAX;
+		}
+		if (!over) {
+			ps->rec->ri_valid = true;
+			ps->rec->ri = (uint32_t)x;
+			return;
+		}
+	}
+	problem(ps, AL_DMARC_PROBLEM_VALUE, tag->id, AL_GENERATION_RFC7489, tag->value.start, n,
+		fmt(ps, "ri=%s is not a number of seconds (an unsigned 32-bit integer)",
+		    n ? quoted(ps, tag->value.start, n) : "(empty)"),
+		NULL);
+}
+
+/* A colon list: calls fn for each item with its bounds. */
+typedef void (*item_fn)(parser *ps, const al_dmarc_tag *tag, size_t start, size_t length, void *ud);
+
+static void colon_list(parser *ps, const al_dmarc_tag *tag, item_fn fn, void *ud)
+{
+	size_t s = tag->value.start, end = s + tag->value.length;
+	for (size_t i = s; i <= end; i++) {
+		if (i == end || ps->t[i] == ':') {
+			fn(ps, tag, s, i - s, ud);
+			s = i + 1;
+		}
+	}
+}
+
+typedef struct fo_state {
+	unsigned seen;
+	unsigned repeated;
+	size_t zero_at, one_at;
+	bool bad;
+} fo_state;
+
+static void fo_item(parser *ps, const al_dmarc_tag *tag, size_t start, size_t length, void *ud)
+{
+	fo_state *st = ud;
+	const char *v = ps->t + start;
+	unsigned bit = 0;
+	if (length == 1) {
+		switch (tolower((unsigned char)v[0])) {
+		case '0':
+			bit = AL_DMARC_FO_0;
+			st->zero_at = start;
+			break;
+		case '1':
+			bit = AL_DMARC_FO_1;
+			st->one_at = start;
+			break;
+		case 'd':
+			bit = AL_DMARC_FO_D;
+			break;
+		case 's':
+			bit = AL_DMARC_FO_S;
+			break;
+		}
+	}
+	if (bit == 0) {
+		st->bad = true;
+		problem(ps, AL_DMARC_PROBLEM_VALUE, tag->id, AL_GENERATION_ANY, start, length,
+			fmt(ps, "fo option %s is not 0, 1, d or s (options are separated by ':')",
+			    length ? quoted(ps, start, length) : "(empty)"),
+			NULL);
+		return;
+	}
+	if (st->seen & bit)
+		st->repeated |= bit;
+	st->seen |= bit;
+}
+
+static void parse_fo(parser *ps, const al_dmarc_tag *tag)
+{
+	fo_state st = {0};
+	colon_list(ps, tag, fo_item, &st);
+	ps->rec->fo = st.seen;
+	if ((st.seen & AL_DMARC_FO_0) && (st.seen & AL_DMARC_FO_1)) {
+		size_t a = st.zero_at < st.one_at ? st.zero_at : st.one_at;
+		size_t b = st.zero_at < st.one_at ? st.one_at : st.zero_at;
+		problem(ps, AL_DMARC_PROBLEM_VALUE, tag->id, AL_GENERATION_RFC9989, a, b - a + 1,
+			"fo=0 and fo=1 are mutually exclusive under RFC 9989", "keep one of 0 and 1");
+	}
+	if (st.repeated & (AL_DMARC_FO_D | AL_DMARC_FO_S))
+		problem(ps, AL_DMARC_PROBLEM_VALUE, tag->id, AL_GENERATION_RFC9989, tag->value.start,
+			tag->value.length, "d and s may appear at most once in fo under RFC 9989", NULL);
+}
+
+static void rf_item(parser *ps, const al_dmarc_tag *tag, size_t start, size_t length, void *ud)
+{
+	(void)ud;
+	const char *v = ps->t + start;
+	bool ok = length > 0 && isalpha((unsigned char)v[0]);
+	for (size_t i = 1; ok && i < length; i++)
+		ok = isalnum((unsigned char)v[i]);
+	if (!ok) {
+		problem(ps, AL_DMARC_PROBLEM_VALUE, tag->id, AL_GENERATION_RFC7489, start, length,
+			fmt(ps, "rf format %s is not a keyword (formats are separated by ':')",
+			    length ? quoted(ps, start, length) : "(empty)"),
+			NULL);
+		return;
+	}
+	if (eq_nocase(v, length, "afrf"))
+		ps->rec->rf |= AL_DMARC_RF_AFRF;
+	else if (eq_nocase(v, length, "iodef"))
+		ps->rec->rf |= AL_DMARC_RF_IODEF;
+	else {
+		ps->rec->rf |= AL_DMARC_RF_OTHER;
+		problem(ps, AL_DMARC_PROBLEM_VALUE, tag->id, AL_GENERATION_RFC7489, start, length,
+			fmt(ps, "rf format %s is not one receivers know (afrf)", quoted(ps, start, length)),
+			"write rf=afrf or remove rf");
+	}
+}
+
+/* ---- report URIs ------------------------------------------------------------- */
+
+static bool uri_char(unsigned char c)
+{
+	if (isalnum(c))
+		return true;
+	return strchr("-._~:/?#[]@!$&'()*+,;=", c) != NULL && c != '\0';
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* A host name: LDH labels of 1..63, at most 253 octets; a trailing dot allowed. */
+static bool host_ok(const char *h, size_t n)
+{
+	if (n > 0 && h[n - 1] == '.')
+		n--;
+	if (n == 0 || n > 253)
+		return false;
+	size_t label = 0;
+	for (size_t i = 0; i <= n; i++) {
+		if (i == n || h[i] == '.') {
+			if (label == 0 || label > 63 || h[i - 1] == '-' || h[i - label] == '-')
+				return false;
+			label = 0;
+			continue;
+		}
+		unsigned char c = (unsigned char)h[i];
+		if (!isalnum(c) && c != '-' && c != '_')
+			return false;
+		label++;
+	}
+	return true;
+}
+
+static char *lower_host(parser *ps, const char *h, size_t n)
+{
+	if (n > 0 && h[n - 1] == '.')
+		n--;
+	char *s = al_arena_strndup(ps->arena, h, n);
+	if (s == NULL) {
+		ps->nomem = true;
+		return NULL;
+	}
+	for (char *p = s; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return s;
+}
+
+/* Size suffix: "!" 1*DIGIT [k/m/g/t] at the end. */
+static bool parse_size(const char *v, size_t n, uint64_t *out)
+{
+	if (n < 2 || v[0] != '!')
+		return false;
+	size_t i = 1;
+	uint64_t x = 0;
+	bool sat = false;
+	while (i < n && isdigit((unsigned char)v[i])) {
+		uint64_t d = (uint64_t)(v[i] - '0');
+		if (x > (UINT64_MAX - d) / 10)
+			sat = true;
+		else
+			x = x * 10 + d;
+		i++;
+	}
+	if (i == 1)
+		return false;
+	unsigned shift = 0;
+	if (i < n) {
+		switch (tolower((unsigned char)v[i])) {
+		case 'k': shift = 10; break;
+		case 'm': shift = 20; break;
+		case 'g': shift = 30; break;
+		case 't': shift = 40; break;
+		default: return false;
+		}
+		i++;
+	}
+	if (i != n)
+		return false;
+	if (!sat && shift && x > (UINT64_MAX >> shift))
+		sat = true;
+	*out = sat ? UINT64_MAX : x << shift;
+	return true;
+}
+
+static void uri_problem(parser *ps, const al_dmarc_tag *tag, al_dmarc_uri *u, size_t start,
+			size_t length, const char *detail, const char *hint)
+{
+	u->valid = false;
+	problem(ps, AL_DMARC_PROBLEM_URI, tag->id, AL_GENERATION_ANY, start, length, detail, hint);
+}
+
+/* Parse "mailto:..." after the scheme: the addr-spec, percent-decoded. */
+static void parse_mailto(parser *ps, const al_dmarc_tag *tag, al_dmarc_uri *u, size_t s, size_t e)
+{
+	const char *t = ps->t;
+	if (e - s >= 2 && t[s] == '/' && t[s + 1] == '/') {
+		uri_problem(ps, tag, u, u->span.start, e - u->span.start,
+			    "a mailto: URI takes an address, not '//'",
+			    fmt(ps, "write mailto:%.*s", (int)(e - s - 2), t + s + 2));
+		return;
+	}
+	size_t q = s;
+	while (q < e && t[q] != '?')
+		q++;
+	char *addr = al_arena_alloc(ps->arena, q - s + 1);
+	if (addr == NULL) {
+		ps->nomem = true;
+		return;
+	}
+	size_t n = 0;
+	for (size_t i = s; i < q; i++) {
+		if (t[i] == '%') {
+			int hi = i + 2 < q ? hexval(t[i + 1]) : -1;
+			int lo = i + 2 < q ? hexval(t[i + 2]) : -1;
+			if (hi < 0 || lo < 0) {
+				uri_problem(ps, tag, u, i, 1, "'%' must start a %XX escape", NULL);
+				return;
+			}
+			addr[n++] = (char)(hi * 16 + lo);
+			i += 2;
+		} else {
+			addr[n++] = t[i];
+		}
+	}
+	addr[n] = '\0';
+	char *at = strrchr(addr, '@');
+	if (n == 0 || at == NULL || at == addr || at[1] == '\0') {
+		uri_problem(ps, tag, u, u->span.start, e - u->span.start,
+			    fmt(ps, "%s is not a mailto: URI with an address (local@domain)",
+				quoted(ps, u->span.start, e - u->span.start)),
+			    NULL);
+		return;
+	}
+	const char *dom = at + 1;
+	size_t dl = strlen(dom);
+	if (dom[0] == '[') {
+		/* an address literal: valid, but no domain to check */
+		u->address = addr;
+		return;
+	}
+	if (!host_ok(dom, dl)) {
+		uri_problem(ps, tag, u, u->span.start, e - u->span.start,
+			    fmt(ps, "the address domain '%s' is not a valid host name", dom), NULL);
+		return;
+	}
+	u->address = addr;
+	u->domain = lower_host(ps, dom, dl);
+}
+
+static void parse_http(parser *ps, const al_dmarc_tag *tag, al_dmarc_uri *u, size_t s, size_t e)
+{
+	const char *t = ps->t;
+	if (e - s < 2 || t[s] != '/' || t[s + 1] != '/') {
+		uri_problem(ps, tag, u, u->span.start, e - u->span.start,
+			    "an http(s) URI needs '//' and a host", NULL);
+		return;
+	}
+	size_t h = s + 2, he = h;
+	while (he < e && t[he] != '/' && t[he] != '?' && t[he] != '#')
+		he++;
+	/* userinfo@host:port */
+	for (size_t i = h; i < he; i++)
+		if (t[i] == '@')
+			h = i + 1;
+	size_t hostend = he;
+	if (h < he && t[h] == '[') {
+		u->address = al_arena_strndup(ps->arena, t + u->span.start, e - u->span.start);
+		return; /* IP literal: no domain */
+	}
+	for (size_t i = h; i < he; i++)
+		if (t[i] == ':') {
+			hostend = i;
+			break;
+		}
+	if (!host_ok(t + h, hostend - h)) {
+		uri_problem(ps, tag, u, h, hostend - h,
+			    fmt(ps, "%s is not a valid host name",
+				hostend > h ? quoted(ps, h, hostend - h) : "the empty host"),
+			    NULL);
+		return;
+	}
+	u->address = al_arena_strndup(ps->arena, t + u->span.start, e - u->span.start);
+	u->domain = lower_host(ps, t + h, hostend - h);
+}
+
+static void parse_uri(parser *ps, const al_dmarc_tag *tag, al_dmarc_uri *u, size_t s, size_t e)
+{
+	const char *t = ps->t;
+	memset(u, 0, sizeof(*u));
+	u->span.start = s;
+	u->span.length = e - s;
+	u->valid = true;
+	if (s == e) {
+		uri_problem(ps, tag, u, s, 0, fmt(ps, "%s has an empty URI", tag_names[tag->id]),
+			    "remove the extra ','");
+		return;
+	}
+	/* the obsolete size suffix: the last '!' when what follows is a size */
+	size_t bang = e;
+	for (size_t i = e; i > s; i--)
+		if (t[i - 1] == '!') {
+			bang = i - 1;
+			break;
+		}
+	size_t ue = e;
+	if (bang < e) {
+		uint64_t size = 0;
+		const char *after = t + bang + 1;
+		size_t alen = e - bang - 1;
+		bool sizeish = alen > 0 && isdigit((unsigned char)after[0]) &&
+			       memchr(after, '@', alen) == NULL && memchr(after, '/', alen) == NULL;
+		if (parse_size(t + bang, e - bang, &size)) {
+			u->has_size = true;
+			u->size_valid = true;
+			u->size.start = bang;
+			u->size.length = e - bang;
+			u->size_limit = size;
+			ue = bang;
+		} else if (sizeish) {
+			u->has_size = true;
+			u->size.start = bang;
+			u->size.length = e - bang;
+			ue = bang;
+			uri_problem(ps, tag, u, bang, e - bang,
+				    fmt(ps, "the size limit %s is not '!' digits and one of k, m, g, t",
+					quoted(ps, bang, e - bang)),
+				    NULL);
+		}
+	}
+	/* bytes a URI may hold; '!' only as the size suffix */
+	for (size_t i = s; i < ue; i++) {
+		unsigned char c = (unsigned char)t[i];
+		if (c == '%') {
+			if (i + 2 >= ue || hexval(t[i + 1]) < 0 || hexval(t[i + 2]) < 0) {
+				uri_problem(ps, tag, u, i, 1, "'%' must start a %XX escape", NULL);
+				return;
+			}
+			i += 2;
+			continue;
+		}
+		if (c == '!') {
+			uri_problem(ps, tag, u, i, 1, "a '!' inside a report URI must be written %21",
+				    NULL);
+			return;
+		}
+		if (!uri_char(c)) {
+			uri_problem(ps, tag, u, i, 1,
+				    c == ' ' || c == '\t' ? "a URI cannot contain spaces"
+							  : fmt(ps, "a URI cannot contain '%c'", c),
+				    c == ' ' || c == '\t' ? missing_separator_hint(ps, s, e - s) : NULL);
+			return;
+		}
+	}
+	/* scheme ":" */
+	size_t c = s;
+	bool scheme = c < ue && isalpha((unsigned char)t[c]);
+	while (scheme && c < ue && (isalnum((unsigned char)t[c]) || t[c] == '+' || t[c] == '-' || t[c] == '.'))
+		c++;
+	if (!scheme || c >= ue || t[c] != ':') {
+		u->scheme = AL_DMARC_URI_NO_SCHEME;
+		const char *hint = memchr(t + s, '@', ue - s)
+					   ? fmt(ps, "write mailto:%.*s", (int)(ue - s), t + s)
+					   : NULL;
+		uri_problem(ps, tag, u, s, ue - s,
+			    fmt(ps, "%s is not a URI (it has no scheme such as mailto:)",
+				quoted(ps, s, ue - s)),
+			    hint);
+		return;
+	}
+	size_t sl = c - s;
+	if (eq_nocase(t + s, sl, "mailto")) {
+		u->scheme = AL_DMARC_URI_MAILTO;
+		parse_mailto(ps, tag, u, c + 1, ue);
+	} else if (eq_nocase(t + s, sl, "https")) {
+		u->scheme = AL_DMARC_URI_HTTPS;
+		parse_http(ps, tag, u, c + 1, ue);
+	} else if (eq_nocase(t + s, sl, "http")) {
+		u->scheme = AL_DMARC_URI_HTTP;
+		parse_http(ps, tag, u, c + 1, ue);
+	} else {
+		u->scheme = AL_DMARC_URI_OTHER;
+		u->address = al_arena_strndup(ps->arena, t + s, ue - s);
+	}
+}
+
+static void parse_uri_list(parser *ps, const al_dmarc_tag *tag, const al_dmarc_uri **out, size_t *count)
+{
+	const char *t = ps->t;
+	size_t s = tag->value.start, end = s + tag->value.length;
+	if (s == end) {
+		problem(ps, AL_DMARC_PROBLEM_URI, tag->id, AL_GENERATION_ANY, tag->spec.start,
+			tag->spec.length, fmt(ps, "%s has no value", tag_names[tag->id]),
+			fmt(ps, "give a mailto: URI or remove %s", tag_names[tag->id]));
+		return;
+	}
+	size_t n = 1;
+	for (size_t i = s; i < end; i++)
+		if (t[i] == ',')
+			n++;
+	al_dmarc_uri *uris = al_arena_calloc(ps->arena, n, sizeof(*uris));
+	if (uris == NULL) {
+		ps->nomem = true;
+		return;
+	}
+	size_t k = 0;
+	size_t a = s;
+	for (size_t i = s; i <= end; i++) {
+		if (i < end && t[i] != ',')
+			continue;
+		size_t x = a, y = i;
+		while (x < y && (t[x] == ' ' || t[x] == '\t'))
+			x++;
+		while (y > x && (t[y - 1] == ' ' || t[y - 1] == '\t'))
+			y--;
+		parse_uri(ps, tag, &uris[k++], x, y);
+		a = i + 1;
+	}
+	/* a comma inside one address leaves a piece without a scheme after it */
+	for (size_t i = 1; i < k; i++) {
+		const al_dmarc_uri *prev = &uris[i - 1], *cur = &uris[i];
+		bool cur_at = memchr(t + cur->span.start, '@', cur->span.length) != NULL;
+		bool prev_at = memchr(t + prev->span.start, '@', prev->span.length) != NULL;
+		if (cur->scheme == AL_DMARC_URI_NO_SCHEME && cur->span.length > 0 &&
+		    prev->scheme != AL_DMARC_URI_NO_SCHEME &&
+		    (!cur_at || (prev->scheme == AL_DMARC_URI_MAILTO && !prev_at))) {
+			size_t st = uris[i - 1].span.start;
+			problem(ps, AL_DMARC_PROBLEM_URI, tag->id, AL_GENERATION_ANY, st,
+				uris[i].span.start + uris[i].span.length - st,
+				"a ',' inside a report URI splits it in two", "write the comma as %2C");
+		}
+	}
+	*out = uris;
+	*count = k;
+}
+
+/* ---- the record ---------------------------------------------------------------- */
+
+static const char *const known_names[] = {"v",   "p",    "sp",  "np",  "psd", "t",  "adkim",
+					  "aspf", "rua", "ruf", "fo",  "pct", "rf", "ri"};
+
+/* "fo:1", "rua:mailto:x": a ':' where the '=' should be. */
+static const char *colon_hint(parser *ps, size_t start, size_t length)
+{
+	const char *v = ps->t + start;
+	const char *colon = memchr(v, ':', length);
+	if (colon == NULL)
+		return NULL;
+	size_t nl = (size_t)(colon - v);
+	if (tag_lookup(v, nl) == AL_DMARC_TAG_UNKNOWN)
+		return NULL;
+	return fmt(ps, "write %.*s=%.*s", (int)nl, v, (int)(length - nl - 1), colon + 1);
+}
+
+static void check_version(parser *ps, const al_taglist *lex)
+{
+	const char *t = ps->t;
+	al_dmarc_record *r = ps->rec;
+	size_t n = r->length;
+	if (lex->count == 0) {
+		problem(ps, AL_DMARC_PROBLEM_VERSION, AL_DMARC_TAG_V, AL_GENERATION_ANY, 0, n,
+			"the record has no tags; it must start with v=DMARC1", NULL);
+		return;
+	}
+	const al_dmarc_tag *first = &r->tags[0];
+	if (first->id != AL_DMARC_TAG_V) {
+		const al_dmarc_tag *v = r->tag[AL_DMARC_TAG_V];
+		problem(ps, AL_DMARC_PROBLEM_VERSION, AL_DMARC_TAG_V, AL_GENERATION_ANY,
+			v ? v->spec.start : first->spec.start,
+			v ? v->spec.length : first->spec.length,
+			v ? "v=DMARC1 is not the first tag" : "the record does not start with v=DMARC1",
+			"start the record with v=DMARC1;");
+		return;
+	}
+	if (first->spec.start > 0) {
+		problem(ps, AL_DMARC_PROBLEM_VERSION, AL_DMARC_TAG_V, AL_GENERATION_ANY, 0,
+			first->spec.start, "the record starts with whitespace before v=DMARC1",
+			"remove the leading whitespace");
+		return;
+	}
+	const char *v = t + first->value.start;
+	size_t vl = first->value.length;
+	if (vl == 6 && memcmp(v, "DMARC1", 6) == 0) {
+		r->is_dmarc = true;
+		return;
+	}
+	if (vl == 6 && strncasecmp(v, "DMARC1", 6) == 0) {
+		problem(ps, AL_DMARC_PROBLEM_VERSION, AL_DMARC_TAG_V, AL_GENERATION_ANY,
+			first->value.start, vl,
+			fmt(ps, "the version %s is not DMARC1: the value is case-sensitive",
+			    quoted(ps, first->value.start, vl)),
+			"write v=DMARC1 in capitals");
+		return;
+	}
+	if (vl > 6 && strncasecmp(v, "DMARC1", 6) == 0 && (v[6] == ' ' || v[6] == '\t')) {
+		problem(ps, AL_DMARC_PROBLEM_VERSION, AL_DMARC_TAG_V, AL_GENERATION_ANY,
+			first->value.start, vl,
+			fmt(ps, "the version is %s: a ';' is missing after v=DMARC1",
+			    quoted(ps, first->value.start, vl)),
+			"write v=DMARC1; then the other tags");
+		return;
+	}
+	problem(ps, AL_DMARC_PROBLEM_VERSION, AL_DMARC_TAG_V, AL_GENERATION_ANY, first->value.start, vl,
+		fmt(ps, "the version %s is not DMARC1", vl ? quoted(ps, first->value.start, vl) : "(empty)"),
+		"write v=DMARC1");
+}
+
+/* Bytes the grammar does not allow anywhere: outside %x20-7E, except a tab in
+ * a separator or around '=' (WSP). */
+static void check_bytes(parser *ps)
+{
+	const char *t = ps->t;
+	size_t n = ps->rec->length;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)t[i];
+		if ((c >= 0x20 && c <= 0x7e) || c == '\t')
+			continue;
+		size_t j = i;
+		while (j < n && !(((unsigned char)t[j] >= 0x20 && (unsigned char)t[j] <= 0x7e) || t[j] == '\t'))
+			j++;
+		const char *what = (c == '\r' || c == '\n') ? "a line break" : "a byte outside printable ASCII";
+		problem(ps, AL_DMARC_PROBLEM_SYNTAX, AL_DMARC_TAG_UNKNOWN, AL_GENERATION_ANY, i, j - i,
+			fmt(ps, "the record contains %s", what), NULL);
+		i = j;
+	}
+}
+
+static void parse_value(parser *ps, al_dmarc_tag *tag)
+{
+	al_dmarc_record *r = ps->rec;
+	switch (tag->id) {
+	case AL_DMARC_TAG_P:
+		r->p = parse_policy(ps, tag, AL_GENERATION_ANY);
+		break;
+	case AL_DMARC_TAG_SP:
+		r->sp = parse_policy(ps, tag, AL_GENERATION_ANY);
+		break;
+	case AL_DMARC_TAG_NP:
+		r->np = parse_policy(ps, tag, AL_GENERATION_RFC9989);
+		break;
+	case AL_DMARC_TAG_ADKIM:
+		r->adkim = parse_alignment(ps, tag);
+		break;
+	case AL_DMARC_TAG_ASPF:
+		r->aspf = parse_alignment(ps, tag);
+		break;
+	case AL_DMARC_TAG_T:
+		r->t = parse_flag(ps, tag, false);
+		break;
+	case AL_DMARC_TAG_PSD:
+		r->psd = parse_flag(ps, tag, true);
+		break;
+	case AL_DMARC_TAG_PCT:
+		parse_pct(ps, tag);
+		break;
+	case AL_DMARC_TAG_RI:
+		parse_ri(ps, tag);
+		break;
+	case AL_DMARC_TAG_RF:
+		colon_list(ps, tag, rf_item, NULL);
+		break;
+	case AL_DMARC_TAG_FO:
+		parse_fo(ps, tag);
+		break;
+	case AL_DMARC_TAG_RUA:
+		parse_uri_list(ps, tag, &r->rua, &r->rua_count);
+		break;
+	case AL_DMARC_TAG_RUF:
+		parse_uri_list(ps, tag, &r->ruf, &r->ruf_count);
+		break;
+	default:
+		break;
+	}
+}
+
+static void parse_tags(parser *ps, const al_taglist *lex)
+{
+	const char *t = ps->t;
+	al_dmarc_record *r = ps->rec;
+	al_dmarc_tag *tags = al_arena_calloc(ps->arena, lex->count ? lex->count : 1, sizeof(*tags));
+	if (tags == NULL) {
+		ps->nomem = true;
+		return;
+	}
+	/* lexer problems: empty specs and names that are not names */
+	for (size_t i = 0; i < lex->problem_count; i++) {
+		const al_tv_problem *lp = &lex->problems[i];
+		if (lp->kind == AL_TV_EMPTY_SPEC)
+			problem(ps, AL_DMARC_PROBLEM_SYNTAX, AL_DMARC_TAG_UNKNOWN, AL_GENERATION_ANY,
+				lp->start, lp->length, "an empty tag between two ';'",
+				"remove the extra ';'");
+		else if (lp->kind == AL_TV_EMPTY_NAME)
+			problem(ps, AL_DMARC_PROBLEM_SYNTAX, AL_DMARC_TAG_UNKNOWN, AL_GENERATION_ANY,
+				lp->start, lp->length, "a '=' without a tag name before it", NULL);
+	}
+	for (size_t i = 0; i < lex->count; i++) {
+		const al_tv_tag *lt = &lex->tags[i];
+		al_dmarc_tag *tag = &tags[i];
+		tag->spec = (al_dmarc_span){lt->start, lt->end - lt->start};
+		tag->name = (al_dmarc_span){lt->name_start, lt->name_length};
+		tag->value = (al_dmarc_span){lt->value_start, lt->value_length};
+		tag->has_equals = lt->has_equals;
+		tag->id = tag_lookup(t + lt->name_start, lt->name_length);
+		if (!lt->has_equals) {
+			const char *hint = colon_hint(ps, lt->start, lt->end - lt->start);
+			if (hint == NULL && tag->id != AL_DMARC_TAG_UNKNOWN)
+				hint = fmt(ps, "write %s=<value>", tag_names[tag->id]);
+			problem(ps, AL_DMARC_PROBLEM_SYNTAX, tag->id, AL_GENERATION_ANY, lt->start,
+				lt->end - lt->start,
+				fmt(ps, "%s is not tag=value", quoted(ps, lt->start, lt->end - lt->start)),
+				hint);
+			tag->id = AL_DMARC_TAG_UNKNOWN;
+			continue;
+		}
+		if (lt->name_length == 0)
+			continue;
+		if (tag->id == AL_DMARC_TAG_UNKNOWN) {
+			bool alpha = true;
+			for (size_t k = 0; k < lt->name_length; k++)
+				if (!isalpha((unsigned char)t[lt->name_start + k]))
+					alpha = false;
+			if (!alpha) {
+				problem(ps, AL_DMARC_PROBLEM_SYNTAX, AL_DMARC_TAG_UNKNOWN, AL_GENERATION_ANY,
+					lt->name_start, lt->name_length,
+					fmt(ps, "the tag name %s is not letters only",
+					    quoted(ps, lt->name_start, lt->name_length)),
+					colon_hint(ps, lt->name_start, lt->name_length));
+				continue;
+			}
+			const char *close = al_closest_word(t + lt->name_start, lt->name_length, known_names,
+							    sizeof(known_names) / sizeof(known_names[0]),
+							    false);
+			problem(ps, AL_DMARC_PROBLEM_UNKNOWN_TAG, AL_DMARC_TAG_UNKNOWN, AL_GENERATION_ANY,
+				lt->name_start, lt->name_length,
+				fmt(ps, "%s is not a DMARC tag", quoted(ps, lt->name_start, lt->name_length)),
+				close ? fmt(ps, "did you mean %s?", close) : NULL);
+			continue;
+		}
+		if (r->tag[tag->id] != NULL) {
+			tag->duplicate = true;
+			problem(ps, AL_DMARC_PROBLEM_DUPLICATE, tag->id, AL_GENERATION_ANY, lt->start,
+				lt->end - lt->start,
+				fmt(ps, "%s appears more than once", tag_names[tag->id]),
+				"keep one of them");
+			continue;
+		}
+		r->tag[tag->id] = tag;
+		if (tag->id == AL_DMARC_TAG_V)
+			continue;
+		parse_value(ps, tag);
+	}
+	r->tags = tags;
+	r->tag_count = lex->count;
+}
+
+al_status al_dmarc_parse_arena(const char *text, size_t length, al_arena *arena, al_dmarc_record **out)
+{
+	*out = NULL;
+	al_dmarc_record *r = al_arena_calloc(arena, 1, sizeof(*r));
+	char *copy = al_arena_strndup(arena, text, length);
+	if (r == NULL || copy == NULL)
+		return AL_ENOMEM;
+	r->text = copy;
+	r->length = length;
+	r->pct = 100;
+	r->ri = 86400;
+	parser ps = {.arena = arena, .rec = r, .t = copy};
+	al_taglist lex;
+	if (al_tagvalue_parse(copy, length, arena, &lex) != AL_OK)
+		return AL_ENOMEM;
+	check_bytes(&ps);
+	parse_tags(&ps, &lex);
+	if (!ps.nomem)
+		check_version(&ps, &lex);
+	if (ps.nomem)
+		return AL_ENOMEM;
+	r->problems = ps.problems;
+	r->problem_count = ps.problem_count;
+	*out = r;
+	return AL_OK;
+}
+
+/* A record of its own: the public struct first, then the arena holding the rest. */
+typedef struct owned_record {
+	al_dmarc_record record;
+	al_arena arena;
+} owned_record;
+
+al_status al_dmarc_parse(const char *text, size_t length, al_dmarc_record **out)
+{
+	*out = NULL;
+	owned_record *o = malloc(sizeof(*o));
+	if (o == NULL)
+		return AL_ENOMEM;
+	al_arena_init(&o->arena);
+	al_dmarc_record *r = NULL;
+	al_status st = al_dmarc_parse_arena(text != NULL ? text : "", text != NULL ? length : 0,
+					    &o->arena, &r);
+	if (st != AL_OK) {
+		al_arena_clear(&o->arena);
+		free(o);
+		return st;
+	}
+	/* everything r points to lives in the arena, so a copy of the struct is whole */
+	o->record = *r;
+	*out = &o->record;
+	return AL_OK;
+}
+
+void al_dmarc_record_free(al_dmarc_record *record)
+{
+	if (record == NULL)
+		return;
+	owned_record *o = (owned_record *)((char *)record - offsetof(owned_record, record));
+	al_arena_clear(&o->arena);
+	free(o);
+}
+
+bool al_dmarc_has_valid_rua(const al_dmarc_record *record)
+{
+	for (size_t i = 0; i < record->rua_count; i++)
+		if (record->rua[i].valid && (!record->rua[i].has_size || record->rua[i].size_valid))
+			return true;
+	return false;
+}
+
+/* ---- effects ------------------------------------------------------------------- */
+
+void al_dmarc_effect_of(const al_dmarc_record *r, al_generation gen, al_dmarc_target target,
+			al_dmarc_effect *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->percent = 100;
+	out->source = AL_DMARC_TAG_UNKNOWN;
+	if (gen == AL_GENERATION_ANY)
+		gen = AL_GENERATION_RFC9989;
+	if (r == NULL || !r->is_dmarc)
+		return;
+	bool rfc7489 = gen == AL_GENERATION_RFC7489;
+	/* RFC 7489 6.6.3, RFC 9989 4.10.1: an invalid or missing p, or an invalid sp
+	 * (and np under RFC 9989), falls back to p=none when rua has a valid URI */
+	bool broken = r->p == AL_DMARC_POLICY_UNSET || r->p == AL_DMARC_POLICY_INVALID ||
+		      r->sp == AL_DMARC_POLICY_INVALID || (!rfc7489 && r->np == AL_DMARC_POLICY_INVALID);
+	if (broken) {
+		if (!al_dmarc_has_valid_rua(r))
+			return;
+		out->applies = true;
+		out->fallback = true;
+		out->requested = out->applied = out->rest = AL_DMARC_POLICY_NONE;
+		return;
+	}
+	out->applies = true;
+	al_dmarc_policy pol = r->p;
+	out->source = AL_DMARC_TAG_P;
+	if (target != AL_DMARC_TARGET_DOMAIN && r->sp != AL_DMARC_POLICY_UNSET) {
+		pol = r->sp;
+		out->source = AL_DMARC_TAG_SP;
+	}
+	if (target == AL_DMARC_TARGET_NONEXISTENT && !rfc7489 && r->np != AL_DMARC_POLICY_UNSET) {
+		pol = r->np;
+		out->source = AL_DMARC_TAG_NP;
+	}
+	out->requested = pol;
+	out->applied = pol;
+	out->rest = pol;
+	if (rfc7489) {
+		/* RFC 7489 6.6.4: mail not sampled gets the next policy down */
+		if (pol != AL_DMARC_POLICY_NONE && r->pct_valid && r->pct < 100) {
+			out->percent = r->pct;
+			out->rest = al_dmarc_policy_lower(pol);
+		}
+	} else if (r->t == AL_DMARC_FLAG_Y && pol != AL_DMARC_POLICY_NONE) {
+		out->applied = out->rest = al_dmarc_policy_lower(pol);
+		out->testing = true;
+	}
+}
+
+size_t al_dmarc_effect_describe(const al_dmarc_record *r, al_generation gen, al_dmarc_target target,
+				const al_dmarc_effect *e, char *buf, size_t size)
+{
+	char tmp[512];
+	size_t n = 0;
+#define PUT(...)                                                                      \
+	do {                                                                          \
+		int k_ = snprintf(tmp + n, n < sizeof(tmp) ? sizeof(tmp) - n : 0, __VA_ARGS__); \
+		if (k_ > 0)                                                           \
+			n += (size_t)k_;                                              \
+	} while (0)
+	if (gen == AL_GENERATION_ANY)
+		gen = AL_GENERATION_RFC9989;
+	bool rfc7489 = gen == AL_GENERATION_RFC7489;
+	if (r == NULL || !r->is_dmarc) {
+		PUT("no DMARC record applies");
+	} else if (!e->applies) {
+		PUT("the record has no valid p%s and no valid rua, so receivers ignore it",
+		    r->sp == AL_DMARC_POLICY_INVALID ? " or sp" : "");
+	} else if (e->fallback) {
+		PUT("the record's policy is %s, so receivers act as if it said p=none (it has a valid rua)",
+		    r->p == AL_DMARC_POLICY_UNSET ? "missing" : "not valid");
+	} else {
+		const char *what = target == AL_DMARC_TARGET_DOMAIN      ? "the domain itself"
+				   : target == AL_DMARC_TARGET_SUBDOMAIN ? "an existing subdomain"
+									 : "a non-existent subdomain";
+		const char *pname = al_dmarc_policy_name(e->requested);
+		if (target == AL_DMARC_TARGET_DOMAIN) {
+			PUT("p=%s applies to %s", pname, what);
+		} else if (e->source == AL_DMARC_TAG_NP) {
+			PUT("np=%s applies to %s", pname, what);
+		} else if (e->source == AL_DMARC_TAG_SP) {
+			if (target == AL_DMARC_TARGET_NONEXISTENT)
+				PUT("%s, so sp=%s applies to %s",
+				    rfc7489 ? "RFC 7489 receivers do not use np" : "np is not set", pname, what);
+			else
+				PUT("sp=%s applies to %s", pname, what);
+		} else {
+			if (target == AL_DMARC_TARGET_NONEXISTENT)
+				PUT("%s, so p=%s applies to %s",
+				    rfc7489 ? "sp is not set (and RFC 7489 receivers do not use np)"
+					    : "neither np nor sp is set",
+				    pname, what);
+			else
+				PUT("sp is not set, so p=%s applies to %s", pname, what);
+		}
+		if (e->testing)
+			PUT("; t=y lowers it to %s", al_dmarc_policy_name(e->applied));
+		else if (!rfc7489 && r->t == AL_DMARC_FLAG_Y)
+			PUT("; t=y has no effect on none");
+		if (rfc7489 && e->percent < 100)
+			PUT("; pct=%u: %u%% of failing mail gets %s, the rest %s", e->percent, e->percent,
+			    al_dmarc_policy_name(e->applied), al_dmarc_policy_name(e->rest));
+		if (rfc7489 && r->t == AL_DMARC_FLAG_Y && e->requested != AL_DMARC_POLICY_NONE)
+			PUT("; RFC 7489 receivers ignore t=y");
+		if (!rfc7489 && r->pct_valid && r->pct < 100 && e->requested != AL_DMARC_POLICY_NONE)
+			PUT("; RFC 9989 receivers ignore pct=%u", r->pct);
+	}
+#undef PUT
+	if (n >= sizeof(tmp))
+		n = sizeof(tmp) - 1;
+	if (size > 0) {
+		size_t c = n < size - 1 ? n : size - 1;
+		memcpy(buf, tmp, c);
+		buf[c] = '\0';
+	}
+	return n;
+}

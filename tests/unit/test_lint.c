@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The lint driver: selection, order, waivers, policies, lookups that fail or are not made, exit codes. */
+#include "helpers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ---- a source whose every lookup fails the way we ask ---- */
+
+typedef struct failing {
+	al_rcode rcode;
+	al_answer answer;
+	int lookups;
+} failing;
+
+static al_status failing_lookup(void *impl, const char *name, uint16_t type, const al_answer **out)
+{
+	failing *f = impl;
+	f->lookups++;
+	memset(&f->answer, 0, sizeof(f->answer));
+	f->answer.rcode = f->rcode;
+	f->answer.qname = name;
+	f->answer.name = name;
+	f->answer.qtype = type;
+	f->answer.server = "192.0.2.53:53";
+	f->answer.detail = "no answer within 2 s";
+	*out = &f->answer;
+	return AL_OK;
+}
+
+static bool failing_covers(const void *impl, const char *name)
+{
+	(void)impl;
+	(void)name;
+	return true;
+}
+
+static const al_source_ops failing_ops = {
+	.kind = "test",
+	.lookup = failing_lookup,
+	.covers = failing_covers,
+};
+
+static void test_failed_lookups_are_not_missing(void **state)
+{
+	(void)state;
+	failing *f = calloc(1, sizeof(*f));
+	f->rcode = AL_RCODE_TIMEOUT;
+	al_source *src;
+	assert_int_equal(al_source_new(&src, &failing_ops, f), AL_OK);
+	t_findings out;
+	t_lint_domain(src, "example.com", NULL, 0, &out);
+	assert_int_equal(out.status, AL_OK);
+	/* each failed lookup is reported once, as a failure; nothing is reported missing */
+	assert_int_equal(t_count(&out, "LOOKUP001"), 2);
+	const t_finding *l = t_find(&out, "LOOKUP001");
+	assert_non_null(strstr(l->message, "no answer within 2 s"));
+	assert_true(out.summary.incomplete);
+	assert_int_equal(out.summary.lookups_failed, 2);
+	assert_int_equal(al_summary_exit_code(&out.summary, AL_SEVERITY_ERROR), 2);
+	assert_int_equal(al_summary_exit_code(&out.summary, AL_SEVERITY_OFF), 2);
+	t_findings_free(&out);
+	al_source_free(src);
+	free(f);
+}
+
+static void test_offline_lookups_are_notes(void **state)
+{
+	(void)state;
+	/* a zone that does not hold the domain, offline: not queried, a note, not incomplete */
+	al_zone *zone;
+	assert_int_equal(al_zone_new(&zone, NULL), AL_OK);
+	const char *t = "other.example. 60 IN TXT \"x\"\n";
+	al_error err;
+	al_zone_load_text(zone, "<t>", t, strlen(t), &err);
+	al_source *zs, *top;
+	assert_int_equal(al_source_new_zone(&zs, zone), AL_OK);
+	assert_int_equal(al_source_new_layered(&top, zs, NULL), AL_OK);
+	t_findings out;
+	t_lint_domain(top, "example.com", NULL, 0, &out);
+	assert_int_equal(t_count(&out, "LOOKUP002"), 2);
+	assert_false(out.summary.incomplete);
+	assert_int_equal(out.summary.not_queried, 2);
+	assert_int_equal(al_summary_exit_code(&out.summary, AL_SEVERITY_ERROR), 0);
+	assert_int_equal(al_summary_exit_code(&out.summary, AL_SEVERITY_NOTE), 1);
+	t_findings_free(&out);
+	al_source_free(top);
+	al_source_free(zs);
+	al_zone_free(zone);
+}
+
+static void test_selection_and_order(void **state)
+{
+	(void)state;
+	t_findings out;
+	t_lint_zone("$ORIGIN example.com.\n"
+		    "_dmarc IN TXT \"v=DMARC1; p=none\"\n"
+		    "_dmarc IN TXT \"v=DMARC1; p=reject\"\n"
+		    "@ IN TXT \"v=spf1 mx -all\"\n"
+		    "@ IN TXT \"v=spf1 a -all\"\n"
+		    "@ IN TXT \" v=spf1 mx -all\"\n"
+		    "@ IN TXT \"v=DMARC1; p=reject\"\n",
+		    "example.com", &out);
+	/* names in order of first appearance, each name's findings in line order */
+	assert_true(out.count >= 6);
+	assert_string_equal(out.items[0].id, "DMARC004");
+	assert_int_equal(out.items[0].line, 2);
+	assert_string_equal(out.items[1].id, "DMARC004");
+	assert_int_equal(out.items[1].line, 3);
+	assert_int_equal(t_count(&out, "SPF001"), 2);
+	assert_int_equal(t_count(&out, "SPF003"), 1);
+	assert_int_equal(t_count(&out, "DMARC001"), 1);
+	const t_finding *s = t_find(&out, "SPF003");
+	assert_int_equal(s->line, 6);
+	assert_string_equal(s->owner, "example.com");
+	/* lines never go backwards */
+	for (size_t i = 3; i < out.count; i++)
+		if (out.items[i].line != 0 && out.items[i - 1].line != 0 && strcmp(out.items[i].owner, out.items[i - 1].owner) == 0)
+			assert_true(out.items[i].line >= out.items[i - 1].line);
+	t_findings_free(&out);
+}
+
+static al_config *config_from(const char *text, al_rules **rules)
+{
+	char path[] = "/tmp/authlint-test-config-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	al_error err = {0};
+	assert_int_equal(al_rules_load_builtin(rules, &err), AL_OK);
+	al_config *c = NULL;
+	al_status st = al_config_load(&c, path, *rules, &err);
+	if (st != AL_OK)
+		fprintf(stderr, "%s\n", err.message);
+	assert_int_equal(st, AL_OK);
+	unlink(path);
+	return c;
+}
+
+static void collect(void *ud, const al_diag *d)
+{
+	t_findings *f = ud;
+	if (f->count < T_MAX_FINDINGS) {
+		t_finding *t = &f->items[f->count++];
+		memset(t, 0, sizeof(*t));
+		snprintf(t->id, sizeof(t->id), "%s", d->rule->id);
+		t->message = strdup(d->message);
+		t->owner = d->owner ? strdup(d->owner) : NULL;
+		t->severity = d->severity;
+		t->waived = d->waived;
+		t->line = d->location.line;
+		t->column = d->location.column;
+		t->span_start = d->span_start;
+		t->span_length = d->span_length;
+	}
+}
+
+static void lint_zone_config(const char *text, al_rules *rules, al_config *config, t_findings *out)
+{
+	memset(out, 0, sizeof(*out));
+	al_zone *zone;
+	assert_int_equal(al_zone_new(&zone, NULL), AL_OK);
+	al_error err;
+	al_zone_load_text(zone, "<t>", text, strlen(text), &err);
+	al_source *zs, *top;
+	assert_int_equal(al_source_new_zone(&zs, zone), AL_OK);
+	assert_int_equal(al_source_new_layered(&top, zs, NULL), AL_OK);
+	al_lint_options o = {0};
+	o.rules = rules;
+	o.config = config;
+	o.source = top;
+	o.offline = true;
+	o.on_diag = collect;
+	o.userdata = out;
+	al_lint *lint;
+	assert_int_equal(al_lint_new(&lint, &o), AL_OK);
+	assert_int_equal(al_lint_zone(lint, zone), AL_OK);
+	out->summary = *al_lint_summary(lint);
+	al_lint_free(lint);
+	al_source_free(top);
+	al_source_free(zs);
+	al_zone_free(zone);
+}
+
+static void test_waivers_overrides_policies(void **state)
+{
+	(void)state;
+	al_rules *rules;
+	al_config *c = config_from("rules:\n"
+				   "  SPF002: error\n"
+				   "  SPF004: off\n"
+				   "waivers:\n"
+				   "  - rule: DMARC002\n"
+				   "    name: _dmarc.example.com\n"
+				   "    reason: verification token, removed after audit\n"
+				   "policies:\n"
+				   "  - id: ACME001\n"
+				   "    severity: warning\n"
+				   "    summary: reports go to the central mailbox\n"
+				   "    message: \"rua {value} is not the central reports mailbox\"\n"
+				   "    check:\n"
+				   "      record: dmarc\n"
+				   "      tag: rua\n"
+				   "      pattern: '^mailto:dmarc@reports\\.example\\.com$'\n",
+				   &rules);
+	t_findings out;
+	lint_zone_config("example.com. 60 IN TXT \"v=spf1 -all\"\n"
+			 "example.com. 60 IN SPF \"v=spf1 -all\"\n"
+			 "example.com. 60 IN TXT \"v=spf2.0/pra -all\"\n"
+			 "example.com. 60 IN TXT \"v=spf1 mx -all\" ; authlint: ignore SPF001 moving to one record\n"
+			 "_dmarc.example.com. 60 IN TXT \"token=abc\"\n"
+			 "_dmarc.example.com. 60 IN TXT \"v=DMARC1; p=none; rua=mailto:a@example.com,mailto:dmarc@reports.example.com\"\n",
+			 rules, c, &out);
+	/* severity override */
+	const t_finding *f = t_find(&out, "SPF002");
+	assert_non_null(f);
+	assert_int_equal(f->severity, AL_SEVERITY_ERROR);
+	/* disabled */
+	assert_false(t_has(&out, "SPF004"));
+	/* the inline waiver covers the record it is on, not the other one */
+	size_t waived = 0, open = 0;
+	for (size_t i = 0; i < out.count; i++) {
+		if (strcmp(out.items[i].id, "SPF001") != 0)
+			continue;
+		if (out.items[i].waived)
+			waived++;
+		else
+			open++;
+	}
+	assert_int_equal(waived, 1);
+	assert_int_equal(open, 1);
+	/* the configuration's waiver */
+	f = t_find(&out, "DMARC002");
+	assert_non_null(f);
+	assert_true(f->waived);
+	/* the policy fires once, on the address that does not match, with its span */
+	assert_int_equal(t_count(&out, "ACME001"), 1);
+	f = t_find(&out, "ACME001");
+	assert_non_null(strstr(f->message, "rua mailto:a@example.com is not"));
+	assert_int_equal(f->span_length, strlen("mailto:a@example.com"));
+	assert_int_equal(f->severity, AL_SEVERITY_WARNING);
+	/* waived findings are counted apart, never for the exit code */
+	assert_int_equal(out.summary.waived, 2);
+	t_findings_free(&out);
+	al_config_free(c);
+	al_rules_free(rules);
+}
+
+static void test_record_mode_locations(void **state)
+{
+	(void)state;
+	al_rules *rules;
+	al_config *c = config_from("policies:\n"
+				   "  - id: ACME002\n"
+				   "    severity: error\n"
+				   "    summary: no ptr\n"
+				   "    message: \"{tag} is not allowed here\"\n"
+				   "    check:\n"
+				   "      record: spf\n"
+				   "      tag: ptr\n"
+				   "      absent: true\n",
+				   &rules);
+	t_findings out;
+	memset(&out, 0, sizeof(out));
+	al_lint_options o = {0};
+	o.rules = rules;
+	o.config = c;
+	o.on_diag = collect;
+	o.userdata = &out;
+	al_lint *lint;
+	assert_int_equal(al_lint_new(&lint, &o), AL_OK);
+	const char *rec = "v=spf1 mx ptr -all";
+	assert_int_equal(al_lint_record(lint, AL_KIND_SPF, rec, strlen(rec), "example.com", "<argument>"), AL_OK);
+	assert_int_equal(al_lint_record(lint, AL_KIND_SPF, rec, strlen(rec), "not..valid", "<argument>"), AL_EINVAL);
+	al_lint_free(lint);
+	const t_finding *f = t_find(&out, "ACME002");
+	assert_non_null(f);
+	assert_int_equal(f->line, 1);
+	assert_int_equal(f->column, 11); /* "ptr" starts at byte 10 */
+	assert_int_equal(f->span_length, 3);
+	assert_string_equal(f->owner, "example.com");
+	t_findings_free(&out);
+	al_config_free(c);
+	al_rules_free(rules);
+}
+
+static void test_record_presentation(void **state)
+{
+	(void)state;
+	t_findings out;
+	/* pasted as in a zone file: string boundaries are checked, columns point into the paste */
+	t_lint_record(AL_KIND_SPF, "\"v=spf1 mx -all\"\n  \"include:_spf.example.net\"", "example.com", &out);
+	const t_finding *f = t_find(&out, "DNS002");
+	assert_non_null(f);
+	assert_int_equal(f->line, 1);
+	assert_int_equal(f->column, 12); /* the - of -all */
+	t_findings_free(&out);
+	/* a quoted string over 255 octets */
+	char big[400] = "\"v=spf1 ";
+	memset(big + 8, 'a', 300);
+	strcpy(big + 308, "\"");
+	t_lint_record(AL_KIND_SPF, big, "example.com", &out);
+	assert_true(t_has(&out, "DNS001"));
+	t_findings_free(&out);
+	/* joined text: no string checks, a long record is fine */
+	t_lint_record(AL_KIND_SPF, big + 1, "example.com", &out);
+	assert_false(t_has(&out, "DNS001"));
+	t_findings_free(&out);
+	/* an unclosed quote is an input error */
+	al_lint_options o = {0};
+	o.rules = t_rules();
+	al_lint *lint;
+	assert_int_equal(al_lint_new(&lint, &o), AL_OK);
+	al_error err = {0};
+	const char *bad = "\"v=spf1 mx -all";
+	assert_int_equal(al_lint_record_ex(lint, AL_KIND_SPF, bad, strlen(bad), "example.com", "<t>", &err),
+			 AL_ESYNTAX);
+	assert_non_null(strstr(err.message, "not closed"));
+	const char *esc = "\"v=spf1 \\999\"";
+	assert_int_equal(al_lint_record_ex(lint, AL_KIND_SPF, esc, strlen(esc), "example.com", "<t>", &err),
+			 AL_ESYNTAX);
+	assert_non_null(strstr(err.message, "above 255"));
+	al_lint_free(lint);
+}
+
+static void test_exit_codes(void **state)
+{
+	(void)state;
+	al_summary s;
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(al_summary_exit_code(&s, AL_SEVERITY_NOTE), 0);
+	s.by_severity[AL_SEVERITY_WARNING] = 1;
+	assert_int_equal(al_summary_exit_code(&s, AL_SEVERITY_ERROR), 0);
+	assert_int_equal(al_summary_exit_code(&s, AL_SEVERITY_WARNING), 1);
+	assert_int_equal(al_summary_exit_code(&s, AL_SEVERITY_NOTE), 1);
+	assert_int_equal(al_summary_exit_code(&s, AL_SEVERITY_OFF), 0);
+	s.input_error = true;
+	assert_int_equal(al_summary_exit_code(&s, AL_SEVERITY_OFF), 2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_failed_lookups_are_not_missing),
+		cmocka_unit_test(test_offline_lookups_are_notes),
+		cmocka_unit_test(test_selection_and_order),
+		cmocka_unit_test(test_waivers_overrides_policies),
+		cmocka_unit_test(test_record_mode_locations),
+		cmocka_unit_test(test_record_presentation),
+		cmocka_unit_test(test_exit_codes),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
