@@ -186,7 +186,7 @@ static bool address_lookup(build *b, tnode *n, al_spf_tree_term *tt, const char 
 	size_t count = al_spf_answer_count(a, AL_TYPE_A);
 	if (count == 0) {
 		tt->void_lookups++;
-		*detail = a->rcode == AL_RCODE_NXDOMAIN ? "NXDOMAIN (a void lookup)" : "no A record (a void lookup)";
+		*detail = a->rcode == AL_RCODE_NXDOMAIN ? "NXDOMAIN" : "no A record";
 	} else {
 		*detail = bprintf(b->arena, "%zu A record%s", count, count == 1 ? "" : "s");
 	}
@@ -225,7 +225,7 @@ static void term_mx(build *b, tnode *n, const al_spf_record *rec, const al_spf_t
 	size_t count = al_spf_answer_count(a, AL_TYPE_MX);
 	if (count == 0) {
 		tt->void_lookups++;
-		tt->detail = a->rcode == AL_RCODE_NXDOMAIN ? "NXDOMAIN (a void lookup)" : "no MX record (a void lookup)";
+		tt->detail = a->rcode == AL_RCODE_NXDOMAIN ? "NXDOMAIN" : "no MX record";
 		return;
 	}
 	tt->names = count;
