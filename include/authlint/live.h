@@ -44,7 +44,7 @@ typedef struct al_live_options {
 	const char *resolv_conf;
 	double timeout;          /**< seconds per try (0: 2) */
 	unsigned tries;          /**< sends per question over all resolvers (0: 3) */
-	size_t max_in_flight;    /**< queries on the wire at once (0: 1000) */
+	size_t max_in_flight;    /**< queries on the wire at once (0: 200) */
 	size_t cache_bytes;      /**< memory for answers no domain in flight uses (0: 64 MiB) */
 	uint32_t failure_ttl;    /**< seconds a failed lookup is remembered (0: 30) */
 	uint32_t max_ttl;        /**< cap on any TTL (0: 86400) */

@@ -179,7 +179,8 @@ static int read_domains(check_cmd *cmd, char **argv, int first, int argc, al_dom
 	return 0;
 }
 
-static void print_summary(const al_summary *s, const al_live *live, size_t domains, double elapsed)
+static void print_summary(const al_summary *s, const al_live *live, size_t domains, double elapsed,
+			  bool verbose)
 {
 	fprintf(stderr, "checked %zu domain%s in %.1f s", domains, domains == 1 ? "" : "s", elapsed);
 	if (elapsed > 0 && domains > 0)
@@ -195,6 +196,13 @@ static void print_summary(const al_summary *s, const al_live *live, size_t domai
 		al_live_stats st;
 		al_live_get_stats(live, &st);
 		fprintf(stderr, "; %zu queries, %zu from cache", st.queries, st.cache_hits);
+		if (verbose)
+			fprintf(stderr,
+				"\nlive DNS: %zu datagrams and connections sent, %zu received, %zu retries, %zu "
+				"tries timed out, %zu over TCP, %zu responses dropped, %zu questions failed, at "
+				"most %zu in flight; cache: %zu entries, %zu KiB, %zu evicted",
+				st.sent, st.received, st.retries, st.timeouts, st.tcp, st.dropped, st.failed,
+				st.max_in_flight, st.cache_entries, st.cache_bytes / 1024, st.evicted);
 	}
 	fputc('\n', stderr);
 }
@@ -307,7 +315,7 @@ static int check_main(al_cli *cli, int argc, char **argv)
 		code = AL_EXIT_ERROR;
 	}
 	if (cli->quiet == 0)
-		print_summary(&total, sources.engine, al_domain_list_count(list), now_s() - t0);
+		print_summary(&total, sources.engine, al_domain_list_count(list), now_s() - t0, cli->verbose > 0);
 	al_emitter_free(em);
 	al_cli_sources_close(&sources);
 	al_zone_free(zone);

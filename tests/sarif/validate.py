@@ -238,9 +238,9 @@ def main():
         cases = [
             ('record-clean', ['record', 'dmarc', 'v=DMARC1; p=reject; rua=mailto:d@reports.example.com',
                               '--domain', 'example.com'], 0, []),
-            ('record-findings', ['record', 'dmarc', 'v=DMARC1; p=none; rua=mailto:a@x.example,mailto:b@y.example',
+            ('record-findings', ['record', 'dmarc', 'v=DMARC1; p=reject; rua=mailto:a@x.example,mailto:b@y.example',
                                  '--domain', 'example.com'], 1, ['ORG-RUA', 'ORG-RUA']),
-            ('record-waived', ['record', 'dmarc', 'v=DMARC1; p=none; rua=mailto:a@x.example',
+            ('record-waived', ['record', 'dmarc', 'v=DMARC1; p=reject; rua=mailto:a@x.example',
                                '--domain', 'legacy.example'], 0, ['ORG-RUA']),
         ]
         for name, args, want_exit, want_ids in cases:

@@ -156,7 +156,8 @@ static void entry_idle(al_live *l, live_entry *e)
 	}
 }
 
-/* Store what the entry answers: rcode, the RRs (copied), TTL, where from. */
+/* Store what the entry answers: rcode, the RRs (copied), TTL, where from
+ * (@p server must live as long as the al_live: a resolver's text). */
 static bool entry_set(al_live *l, live_entry *e, al_rcode rcode, const al_rr *const *rrs, size_t count,
 		      uint32_t ttl, bool negative_known, const char *server, const char *detail,
 		      size_t message_size, bool truncated)
@@ -164,17 +165,14 @@ static bool entry_set(al_live *l, live_entry *e, al_rcode rcode, const al_rr *co
 	size_t size = count * sizeof(al_rr);
 	for (size_t i = 0; i < count; i++)
 		size += strlen(rrs[i]->owner) + 1 + rrs[i]->rdlength;
-	size_t sl = strlen(server) + 1;
 	size_t dl = detail ? strlen(detail) + 1 : 0;
-	size += sl + dl;
+	size += dl;
 	char *block = malloc(size ? size : 1);
 	if (block == NULL)
 		return false;
 	al_rr *out = (al_rr *)block;
 	char *p = block + count * sizeof(al_rr);
-	memcpy(p, server, sl);
-	const char *srv = p;
-	p += sl;
+	const char *srv = server;
 	const char *det = NULL;
 	if (detail != NULL) {
 		memcpy(p, detail, dl);
@@ -266,8 +264,9 @@ static void fill_from_reply(al_live *l, live_entry *first, const al_dns_reply *r
 {
 	char detail[600];
 	char rb[16];
+	const char *server = r->server_index < l->server_count ? l->servers[r->server_index].text : l->description;
 	if (r->outcome != AL_DNS_ANSWERED) {
-		entry_fail(l, first, r->outcome == AL_DNS_TIMEOUT ? AL_RCODE_TIMEOUT : AL_RCODE_ERROR, r->server,
+		entry_fail(l, first, r->outcome == AL_DNS_TIMEOUT ? AL_RCODE_TIMEOUT : AL_RCODE_ERROR, server,
 			   r->detail ? r->detail : al_dns_outcome_name(r->outcome));
 		return;
 	}
@@ -277,7 +276,7 @@ static void fill_from_reply(al_live *l, live_entry *first, const al_dns_reply *r
 			      : r->rcode == AL_DNS_RCODE_REFUSED ? AL_RCODE_REFUSED
 								 : AL_RCODE_ERROR;
 		snprintf(detail, sizeof(detail), "%s from %s", al_dns_rcode_text(r->rcode, rb), r->server);
-		entry_fail(l, first, rc, r->server, detail);
+		entry_fail(l, first, rc, server, detail);
 		return;
 	}
 	uint16_t type = first->answer.qtype;
@@ -308,25 +307,25 @@ static void fill_from_reply(al_live *l, live_entry *first, const al_dns_reply *r
 		}
 		bool ok;
 		if (n > 0) {
-			ok = entry_set(l, e, AL_RCODE_NOERROR, picked, n, ttl, false, r->server, NULL,
+			ok = entry_set(l, e, AL_RCODE_NOERROR, picked, n, ttl, false, server, NULL,
 				       r->message_size, r->truncated_udp);
 		} else if (cname != NULL) {
-			ok = entry_set(l, e, AL_RCODE_NOERROR, &cname, 1, cname->ttl, false, r->server, NULL,
+			ok = entry_set(l, e, AL_RCODE_NOERROR, &cname, 1, cname->ttl, false, server, NULL,
 				       r->message_size, r->truncated_udp);
 		} else if (r->rcode == AL_DNS_RCODE_NOERROR && !neg_known && !r->aa &&
 			   has_type(r->authority, r->authority_count, AL_TYPE_NS)) {
 			/* a referral is no answer: the server does not recurse for this name */
 			snprintf(detail, sizeof(detail), "referral from %s instead of an answer (not a recursive "
 				 "resolver for this name)", r->server);
-			entry_fail(l, e, AL_RCODE_ERROR, r->server, detail);
+			entry_fail(l, e, AL_RCODE_ERROR, server, detail);
 			ok = true;
 		} else {
 			al_rcode rc = r->rcode == AL_DNS_RCODE_NXDOMAIN ? AL_RCODE_NXDOMAIN : AL_RCODE_NOERROR;
-			ok = entry_set(l, e, rc, NULL, 0, neg_known ? neg : 0, neg_known, r->server, NULL,
+			ok = entry_set(l, e, rc, NULL, 0, neg_known ? neg : 0, neg_known, server, NULL,
 				       r->message_size, r->truncated_udp);
 		}
 		if (!ok)
-			entry_fail(l, e, AL_RCODE_ERROR, r->server, "out of memory");
+			entry_fail(l, e, AL_RCODE_ERROR, server, "out of memory");
 		if (cname == NULL)
 			return;
 		/* the chain goes on in the same response: an entry for the target, if none yet */
