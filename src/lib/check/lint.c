@@ -65,6 +65,7 @@ struct al_lint {
 	const unsigned long *pasted_lines, *pasted_columns;
 	const char *const *domain_selectors;
 	size_t domain_selector_count;
+	signed char *wanted; /* per entry of al_checks: -1 not decided yet, 0 skip, 1 run */
 };
 
 /* ---- options and state -------------------------------------------------- */
@@ -114,6 +115,7 @@ void al_lint_free(al_lint *lint)
 			lint->families[i].free_fn(lint->families[i].state);
 	free(lint->diags);
 	free(lint->answers);
+	free(lint->wanted);
 	al_map_free(&lint->reported);
 	free(lint);
 }
@@ -531,7 +533,9 @@ const al_answer *al_lint_lookup(al_lint *lint, const char *name, uint16_t type)
 		}
 	}
 	if (a->rcode == AL_RCODE_PENDING) {
+		/* the pass will be thrown away: build no more findings in it */
 		lint->pending = true;
+		lint->discard = true;
 		return a;
 	}
 	if (a->rcode == AL_RCODE_NOT_QUERIED) {
@@ -710,11 +714,25 @@ static bool check_wanted(const al_lint *l, const al_check *c)
 
 static void run_stage(al_lint *l, al_check_stage stage, al_check_args *args)
 {
+	if (l->wanted == NULL) {
+		/* decided once per lint: the rules and the configuration do not change */
+		l->wanted = malloc(al_check_count ? al_check_count : 1);
+		if (l->wanted != NULL)
+			memset(l->wanted, -1, al_check_count);
+	}
 	for (size_t i = 0; i < al_check_count; i++) {
 		const al_check *c = &al_checks[i];
 		if (c->stage != stage || c->fn == NULL)
 			continue;
-		if (!check_wanted(l, c))
+		bool run;
+		if (l->wanted == NULL) {
+			run = check_wanted(l, c);
+		} else {
+			if (l->wanted[i] < 0)
+				l->wanted[i] = check_wanted(l, c) ? 1 : 0;
+			run = l->wanted[i] == 1;
+		}
+		if (!run)
 			continue;
 		c->fn(args);
 	}
