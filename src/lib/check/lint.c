@@ -441,6 +441,7 @@ void al_finding_end(al_lint *lint, al_finding *f)
 		const char *reason = NULL;
 		if (inline_waiver(lint, s->rr->comment, d->rule->id, &reason)) {
 			d->waived = true;
+			d->waiver_inline = true;
 			d->waiver_reason = reason;
 			d->waiver_source = s->rr->location.file
 				? al_arena_printf(&lint->unit_arena, "%s:%lu", s->rr->location.file,
