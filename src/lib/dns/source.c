@@ -157,11 +157,12 @@ al_status al_source_lookup(al_source *source, const char *name, uint16_t type, c
 	*out = NULL;
 	if (source == NULL || name == NULL)
 		return AL_EINVAL;
-	/* ~11 KiB of name buffers: clear only the header, the buffers are written before use */
+	/* not zeroed whole: the name buffers are large and filled as needed */
 	front_answer *fa = malloc(sizeof(*fa));
 	if (fa == NULL)
 		return AL_ENOMEM;
-	memset(fa, 0, offsetof(front_answer, detail));
+	memset(&fa->pub, 0, sizeof(fa->pub));
+	fa->inner_count = 0;
 	fa->detail[0] = '\0';
 	al_error err;
 	if (al_name_normalize(name, strlen(name), fa->names[0], &err) != AL_OK) {
