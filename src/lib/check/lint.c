@@ -65,11 +65,7 @@ struct al_lint {
 	const unsigned long *pasted_lines, *pasted_columns;
 	const char *const *domain_selectors;
 	size_t domain_selector_count;
-<<<<<<< HEAD
-	signed char *wanted; /* per entry of al_checks: -1 not decided yet, 0 skip, 1 run */
-=======
 	bool *check_wanted; /* per entry of al_checks[] */
->>>>>>> main
 };
 
 /* ---- options and state -------------------------------------------------- */
@@ -128,11 +124,7 @@ void al_lint_free(al_lint *lint)
 			lint->families[i].free_fn(lint->families[i].state);
 	free(lint->diags);
 	free(lint->answers);
-<<<<<<< HEAD
-	free(lint->wanted);
-=======
 	free(lint->check_wanted);
->>>>>>> main
 	al_map_free(&lint->reported);
 	free(lint);
 }
@@ -733,29 +725,9 @@ static bool check_wanted(const al_lint *l, const al_check *c)
 
 static void run_stage(al_lint *l, al_check_stage stage, al_check_args *args)
 {
-	if (l->wanted == NULL) {
-		/* decided once per lint: the rules and the configuration do not change */
-		l->wanted = malloc(al_check_count ? al_check_count : 1);
-		if (l->wanted != NULL)
-			memset(l->wanted, -1, al_check_count);
-	}
 	for (size_t i = 0; i < al_check_count; i++) {
 		const al_check *c = &al_checks[i];
-<<<<<<< HEAD
-		if (c->stage != stage || c->fn == NULL)
-			continue;
-		bool run;
-		if (l->wanted == NULL) {
-			run = check_wanted(l, c);
-		} else {
-			if (l->wanted[i] < 0)
-				l->wanted[i] = check_wanted(l, c) ? 1 : 0;
-			run = l->wanted[i] == 1;
-		}
-		if (!run)
-=======
 		if (c->stage != stage || c->fn == NULL || !l->check_wanted[i])
->>>>>>> main
 			continue;
 		c->fn(args);
 	}

@@ -8,7 +8,6 @@
 #include <authlint/source.h>
 
 #include <ctype.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
