@@ -24,6 +24,9 @@
 #include <string.h>
 #include <time.h>
 
+#include <authlint/spf.h>
+
+#include "check/lint_internal.h"
 #include "check/lint_private.h"
 #include "dns/live_internal.h"
 
@@ -131,6 +134,88 @@ static void on_unit_end(void *userdata)
 		d->findings += r.summary.by_severity[i];
 	if (d->o->on_result != NULL)
 		d->o->on_result(d->o->userdata, &r);
+}
+
+/* Joined character-strings of a TXT RR into @p text; false when it does not fit. */
+static bool txt_join(const al_rr *rr, char *text, size_t size, size_t *length)
+{
+	size_t len = 0;
+	for (size_t k = 0; k < rr->rdlength;) {
+		size_t sl = rr->rdata[k];
+		if (k + 1 + sl > rr->rdlength || len + sl >= size)
+			return false;
+		memcpy(text + len, rr->rdata + k + 1, sl);
+		len += sl;
+		k += 1 + sl;
+	}
+	*length = len;
+	return true;
+}
+
+/*
+ * The prefetch hint: the questions a domain's next pass will ask because of
+ * an answer, asked now so that the pass after finds them in the cache. An
+ * SPF record's include and redirect targets (the checks walk the whole tree;
+ * targets with macros depend on the connection and are left to them); and
+ * after a _dmarc name without a DMARC record, the _dmarc name one label up
+ * (the policy discovery walks up the tree).
+ */
+static size_t prefetch_hint(void *userdata, const al_answer *answer, al_live_question *out, size_t max)
+{
+	(void)userdata;
+	size_t n = 0;
+	if (answer->qtype != AL_TYPE_TXT || max == 0)
+		return 0;
+	const char *qname = answer->qname;
+	if (qname != NULL && strncmp(qname, "_dmarc.", 7) == 0) {
+		bool has_dmarc = false;
+		char text[4096];
+		size_t len;
+		for (size_t i = 0; i < answer->count; i++)
+			if (answer->rrs[i].type == AL_TYPE_TXT && txt_join(&answer->rrs[i], text, sizeof(text), &len) &&
+			    al_text_is_dmarc(text, len))
+				has_dmarc = true;
+		if (has_dmarc)
+			return 0;
+		/* the discovery asks whether the domain exists (RFC 9989 np) ... */
+		snprintf(out[n].name, AL_NAME_MAX, "%s", qname + 7);
+		out[n++].type = AL_TYPE_A;
+		/* ... and walks up the tree */
+		const char *parent = strchr(qname + 7, '.');
+		if (n < max && parent != NULL && parent[1] != '\0' && strlen(parent) + 7 < AL_NAME_MAX) {
+			snprintf(out[n].name, AL_NAME_MAX, "_dmarc%s", parent);
+			out[n++].type = AL_TYPE_TXT;
+		}
+		return n;
+	}
+	if (answer->rcode != AL_RCODE_NOERROR)
+		return 0;
+	for (size_t i = 0; i < answer->count && n < max; i++) {
+		const al_rr *rr = &answer->rrs[i];
+		if (rr->type != AL_TYPE_TXT)
+			continue;
+		char text[4096];
+		size_t len = 0;
+		if (!txt_join(rr, text, sizeof(text), &len) || !al_text_is_spf(text, len))
+			continue;
+		al_spf_record *rec = NULL;
+		if (al_spf_parse(text, len, &rec) != AL_OK || rec == NULL)
+			continue;
+		for (size_t t = 0; t < rec->term_count && n < max; t++) {
+			const al_spf_term *term = &rec->terms[t];
+			if ((term->type != AL_SPF_TERM_INCLUDE && term->type != AL_SPF_TERM_REDIRECT) ||
+			    !term->has_value || term->has_macro || term->error >= 0)
+				continue;
+			al_error err;
+			if (al_name_normalize(text + term->value_start, term->value_length, out[n].name, &err) !=
+			    AL_OK)
+				continue;
+			out[n].type = AL_TYPE_TXT;
+			n++;
+		}
+		al_spf_record_free(rec);
+	}
+	return n;
 }
 
 static void push_ready(driver *d, job *j)
@@ -282,6 +367,8 @@ al_status al_check_domains(const al_check_options *options, const al_domain_list
 	}
 	for (size_t i = d.job_count; i-- > 0;)
 		d.free_slots[d.free_count++] = i;
+	if (options->live != NULL)
+		al_live_set_prefetch(options->live, prefetch_hint, &d);
 	d.t0 = now_s();
 	d.last_progress = d.t0;
 	double last_check = d.t0;
@@ -327,6 +414,8 @@ al_status al_check_domains(const al_check_options *options, const al_domain_list
 		report_progress(&d, false);
 	}
 	report_progress(&d, true);
+	if (options->live != NULL)
+		al_live_set_prefetch(options->live, NULL, NULL);
 	/* domains still in flight after an error: let go of their pins */
 	for (size_t i = 0; i < d.job_count; i++)
 		if (d.jobs[i].in_use)
