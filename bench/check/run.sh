@@ -10,7 +10,7 @@
 #                  generated into $WORK/data/n$N by gen_zone.py)
 #      MAILAUTH_NODE_MODULES  node_modules holding mailauth (default $WORK/node_modules;
 #                  installed there with npm when missing and npm is available)
-#      JOBS        authlint -j (default 1000)
+#      JOBS        authlint -j (default 200)
 #      PYSPF_MAX   largest N pyspf runs on (default 10000: it takes minutes per 100,000)
 # Needs: knot, knot-dnsutils (kdig), dnsperf, python3-spf, python3-dnspython, nodejs/npm, time.
 # Everything talks to 127.0.0.1 only; the server is stopped by its pid at the end.
@@ -26,7 +26,7 @@ fi
 [ -n "$shared" ] || { echo "run.sh: set SHARED to the shared material (with bench/)" >&2; exit 2; }
 Ns=${N:-"10000 100000"}
 REPS=${REPS:-3}
-JOBS=${JOBS:-1000}
+JOBS=${JOBS:-200}
 PYSPF_MAX=${PYSPF_MAX:-10000}
 WORK=${WORK:-$root/build-bench}
 DATA_ROOT=${DATA_ROOT:-/work/data}
