@@ -12,6 +12,7 @@
 #include <authlint/dmarc.h>
 #include <authlint/emit.h>
 #include <authlint/lint.h>
+#include <authlint/plan.h>
 #include <authlint/rule.h>
 #include <authlint/source.h>
 #include <authlint/status.h>

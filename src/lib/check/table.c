@@ -19,6 +19,8 @@ const al_check al_checks[] = {
 	{"cname-and-data", AL_STAGE_NAME, al_check_cname_and_data},
 	/* lookups are reported by al_lint_lookup itself */
 	{"lookup", AL_STAGE_NAME, NULL},
+	/* the rollout planner raises its findings itself (plan/gates.c) */
+	{"plan", AL_STAGE_DOMAIN, NULL},
 	/* declarative rules and organisation policies */
 	{"declarative", AL_STAGE_SPF, al_check_declarative},
 	{"declarative", AL_STAGE_DMARC, al_check_declarative},
