@@ -29,6 +29,7 @@ const al_check al_checks[] = {
 	{"dmarc-policy", AL_STAGE_DMARC, al_check_dmarc_policy},
 	{"dmarc-generations", AL_STAGE_DMARC, al_check_dmarc_generations},
 	{"dmarc-reporting", AL_STAGE_DMARC, al_check_dmarc_reporting},
+	{"dmarc-report-destinations", AL_STAGE_DMARC, al_check_dmarc_report_destinations},
 	/* DMARC policy discovery per domain (discovery.c) */
 	{"dmarc-discovery", AL_STAGE_DOMAIN, al_check_dmarc_discovery},
 };
