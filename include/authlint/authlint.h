@@ -16,6 +16,7 @@
 #include <authlint/live.h>
 #include <authlint/rule.h>
 #include <authlint/source.h>
+#include <authlint/spf.h>
 #include <authlint/status.h>
 #include <authlint/version.h>
 

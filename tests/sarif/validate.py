@@ -232,19 +232,21 @@ def main():
             with open(os.path.join(out, name), encoding='utf-8') as fh:
                 validate(validator, name, fh.read(), failures, expect_samples(name))
 
-        # the binary: record mode with an organisation policy and a waiver
+        # the binary: record mode with an organisation policy and a waiver, on
+        # the fixed registry of the golden tests (new rules do not change it)
+        small = os.path.join(os.environ.get('AUTHLINT_SOURCE_ROOT', '.'), 'tests/data/rules-small')
         with open(os.path.join(tmp, '.authlint.yaml'), 'w') as fh:
             fh.write(CONFIG)
         cases = [
             ('record-clean', ['record', 'dmarc', 'v=DMARC1; p=reject; rua=mailto:d@reports.example.com',
                               '--domain', 'example.com'], 0, []),
-            ('record-findings', ['record', 'dmarc', 'v=DMARC1; p=reject; rua=mailto:a@x.example,mailto:b@y.example',
-                                 '--domain', 'example.com'], 1, ['ORG-RUA', 'ORG-RUA']),
+            ('record-findings', ['record', 'dmarc', 'v=DMARC1; p=none; rua=mailto:a@x.example,mailto:b@y.example',
+                                 '--domain', 'example.com'], 1, ['DMARC901', 'ORG-RUA', 'ORG-RUA']),
             ('record-waived', ['record', 'dmarc', 'v=DMARC1; p=reject; rua=mailto:a@x.example',
                                '--domain', 'legacy.example'], 0, ['ORG-RUA']),
         ]
         for name, args, want_exit, want_ids in cases:
-            r = run_cli(exe, tmp, args + ['--format', 'sarif'])
+            r = run_cli(exe, tmp, args + ['--rules-dir', small, '--format', 'sarif'])
             doc = validate(validator, name, r.stdout.decode('utf-8', 'replace'), failures)
             problems = []
             if r.returncode != want_exit:
@@ -254,13 +256,23 @@ def main():
                 if ids != want_ids:
                     problems.append(f'results {ids}, expected {want_ids}')
                 rules = [x['id'] for x in doc['runs'][0]['tool']['driver']['rules']]
-                if 'ORG-RUA' not in rules:
-                    problems.append('the policy is not among the rules')
+                if rules != ['DMARC901', 'DMARC902', 'DNS901', 'ORG-RUA', 'SPF901']:
+                    problems.append(f'rules {rules}: the registry and the policy')
                 if doc['runs'][0]['invocations'][0]['exitCode'] != want_exit:
                     problems.append('invocation exit code')
                 if name == 'record-waived' and results(doc)[0]['suppressions'][0]['kind'] != 'external':
                     problems.append('a configuration waiver is external')
             failures.check(name + ' (exit, results)', problems)
+
+        # the built-in registry: every rule's help and properties are valid SARIF
+        r = run_cli(exe, tmp, ['record', 'spf', 'v=spf1 +all', '--format', 'sarif'])
+        doc = validate(validator, 'record-builtin', r.stdout.decode('utf-8', 'replace'), failures)
+        if doc is not None:
+            listed = {x['id'] for x in doc['runs'][0]['tool']['driver']['rules']}
+            rl = run_cli(exe, tmp, ['rules', '--format', 'jsonl'])
+            registry = {json.loads(line)['id'] for line in rl.stdout.decode().splitlines() if line}
+            failures.check('record-builtin (every rule listed)',
+                           [] if registry and registry == listed else [f'{registry ^ listed}'])
 
         # zone files, when this build reads them
         zone = os.path.join(tmp, 'example.com.zone')

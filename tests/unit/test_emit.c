@@ -971,6 +971,7 @@ static void test_doc_escaping(void **state)
 		 "  # not a heading\n"
 		 "  1. not a list\n"
 		 "  <script>\n"
+		 "  see `_dmarc.<d>` and a lone ` tick\n"
 		 "references: [\"RFC 7489 \\e[2J section 6.3\"]\n"
 		 "fix: \"fix \\e it\"\n"
 		 "check: {record: dmarc, tag: rua, pattern: '^mailto:[^@]+@reports\\.example\\.com$'}\n"
@@ -998,6 +999,8 @@ static void test_doc_escaping(void **state)
 			assert_non_null(strstr(t, "\\# not a heading"));
 			assert_non_null(strstr(t, "1\\. not a list"));
 			assert_non_null(strstr(t, "\\<script\\>"));
+			/* a code span the author wrote stays; a lone backtick is escaped */
+			assert_non_null(strstr(t, "see `_dmarc.<d>` and a lone \\` tick"));
 			assert_non_null(strstr(t, "sum \\*bold\\*"));
 			/* the example holds ```: the fence is longer */
 			assert_non_null(strstr(t, "````text\n"));

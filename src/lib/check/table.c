@@ -10,6 +10,7 @@
 
 #include "check/dmarc_checks.h"
 #include "check/lint_internal.h"
+#include "check/spf_family.h"
 
 const al_check al_checks[] = {
 	/* foundation: zone input and DNS-level checks */
@@ -24,6 +25,12 @@ const al_check al_checks[] = {
 	{"declarative", AL_STAGE_SPF, al_check_declarative},
 	{"declarative", AL_STAGE_DMARC, al_check_declarative},
 	{"declarative", AL_STAGE_DKIM, al_check_declarative},
+	/* SPF (issue 3) */
+	{"spf-syntax", AL_STAGE_SPF, al_check_spf_syntax},
+	{"spf-policy", AL_STAGE_SPF, al_check_spf_policy},
+	{"spf-lookups", AL_STAGE_SPF, al_check_spf_lookups},
+	{"spf-exp", AL_STAGE_SPF, al_check_spf_exp},
+	{"spf-domain", AL_STAGE_NAME, al_check_spf_domain},
 	/* DMARC records (dmarc_checks.c) */
 	{"dmarc-syntax", AL_STAGE_DMARC, al_check_dmarc_syntax},
 	{"dmarc-policy", AL_STAGE_DMARC, al_check_dmarc_policy},
@@ -38,6 +45,7 @@ const size_t al_check_count = sizeof(al_checks) / sizeof(al_checks[0]);
 
 static const al_family_ops families[] = {
 	{AL_KIND_NONE, NULL, NULL},
+	{AL_KIND_SPF, al_spf_family_parse, NULL},
 	{AL_KIND_DMARC, al_dmarc_family_parse, NULL},
 };
 
