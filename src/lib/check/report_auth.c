@@ -16,6 +16,7 @@
 #include <authlint/dmarc.h>
 
 #include "check/dmarc_checks.h"
+#include "check/orgdomain.h"
 #include "dns/wire.h"
 #include "record/dmarc_parse.h"
 #include "util/arena.h"
@@ -28,15 +29,6 @@ typedef enum auth_state {
 	AUTH_YES,
 	AUTH_NO,
 } auth_state;
-
-static bool same_organization(const char *a, const char *b)
-{
-	char oa[AL_NAME_MAX], ob[AL_NAME_MAX];
-	if (al_dmarc_psl_organizational_domain(a, oa) != AL_OK ||
-	    al_dmarc_psl_organizational_domain(b, ob) != AL_OK)
-		return al_name_equal(a, b);
-	return al_name_equal(oa, ob);
-}
 
 /* The authorization record at <policy>._report._dmarc.<dest>, parsed, or NULL. */
 static auth_state authorization(al_lint *lint, const char *policy_domain, const char *dest,
@@ -140,7 +132,7 @@ static void destination(const al_check_args *args, const al_dmarc_uri *u, al_dma
 	al_lint *lint = args->lint;
 	const char *policy_domain = args->subject->domain;
 	const char *dest = u->domain;
-	if (policy_domain != NULL && strcmp(policy_domain, ".") != 0 && !same_organization(dest, policy_domain)) {
+	if (policy_domain != NULL && strcmp(policy_domain, ".") != 0 && !al_same_organization(dest, policy_domain)) {
 		const al_dmarc_record *auth = NULL;
 		const char *asked = NULL;
 		auth_state st = authorization(lint, policy_domain, dest, &auth, &asked);
