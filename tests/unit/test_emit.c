@@ -452,6 +452,7 @@ static void test_json_document(void **state)
 	d[1].waived = true;
 	d[1].waiver_reason = "known";
 	d[1].waiver_source = "zone.db:3";
+	d[1].waiver_inline = true;
 	d[1].record = NULL;
 	d[1].location = (al_location){NULL, 0, 0, "ns1.example.net"};
 	al_summary s = summary_of(1, 0, 0);
@@ -555,6 +556,7 @@ static void test_sarif_structure(void **state)
 	d[1].waived = true;
 	d[1].waiver_reason = "legacy sender";
 	d[1].waiver_source = "zone.db:3";
+	d[1].waiver_inline = true;
 	/* configuration waiver */
 	d[2].waived = true;
 	d[2].waiver_reason = "ticket 7";
@@ -971,6 +973,7 @@ static void test_doc_escaping(void **state)
 		 "  # not a heading\n"
 		 "  1. not a list\n"
 		 "  <script>\n"
+		 "  see `_dmarc.<d>` and a lone ` tick\n"
 		 "references: [\"RFC 7489 \\e[2J section 6.3\"]\n"
 		 "fix: \"fix \\e it\"\n"
 		 "check: {record: dmarc, tag: rua, pattern: '^mailto:[^@]+@reports\\.example\\.com$'}\n"
@@ -998,6 +1001,8 @@ static void test_doc_escaping(void **state)
 			assert_non_null(strstr(t, "\\# not a heading"));
 			assert_non_null(strstr(t, "1\\. not a list"));
 			assert_non_null(strstr(t, "\\<script\\>"));
+			/* a code span the author wrote stays; a lone backtick is escaped */
+			assert_non_null(strstr(t, "see `_dmarc.<d>` and a lone \\` tick"));
 			assert_non_null(strstr(t, "sum \\*bold\\*"));
 			/* the example holds ```: the fence is longer */
 			assert_non_null(strstr(t, "````text\n"));

@@ -4,8 +4,9 @@
  * `authlint rules` (text table, json, jsonl) and `authlint rules --markdown`
  * (doc/rules.md). SARIF's rule help comes from here too.
  *
- * Rule text is written as plain text in the YAML files. In markdown it is
- * escaped so that `*._domainkey.*` or `<domain>` read as written.
+ * Rule text is written as plain text in the YAML files, with `code` in
+ * backticks. In markdown the rest is escaped so that *._domainkey.* or
+ * <domain> read as written; code spans stay as they are.
  */
 #include <string.h>
 
@@ -70,10 +71,35 @@ static void md_line(al_strbuf *b, const char *line, size_t n)
 			i = k + 1;
 		}
 	}
-	for (; i < tmp.length; i++) {
+	while (i < tmp.length) {
+		if (s[i] == '`') {
+			/* a code span the author wrote: kept as it is when it closes on
+			 * this line with a run of as many backticks */
+			size_t run = 0;
+			while (s[i + run] == '`')
+				run++;
+			const char *close = NULL;
+			for (size_t k = i + run; k < tmp.length && close == NULL; k++) {
+				if (s[k] != '`')
+					continue;
+				size_t r = 0;
+				while (s[k + r] == '`')
+					r++;
+				if (r == run)
+					close = s + k;
+				k += r - 1;
+			}
+			if (close != NULL) {
+				size_t end = (size_t)(close - s) + run;
+				al_strbuf_append(b, s + i, end - i);
+				i = end;
+				continue;
+			}
+		}
 		if (strchr("\\`*_[]<>|&", s[i]) != NULL)
 			al_strbuf_putc(b, '\\');
 		al_strbuf_putc(b, s[i]);
+		i++;
 	}
 	al_strbuf_free(&tmp);
 }
