@@ -12,8 +12,10 @@
 #include <authlint/dmarc.h>
 #include <authlint/emit.h>
 #include <authlint/lint.h>
+#include <authlint/live.h>
 #include <authlint/rule.h>
 #include <authlint/source.h>
+#include <authlint/spf.h>
 #include <authlint/status.h>
 #include <authlint/version.h>
 

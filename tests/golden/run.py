@@ -40,9 +40,12 @@ def rule_ids(stdout):
         if not line:
             continue
         obj = json.loads(line)
-        if obj.get('type', 'finding') == 'finding' and 'rule' in obj:
-            rule = obj['rule']
-            ids.append(rule['id'] if isinstance(rule, dict) else rule)
+        # authlint check writes one line per domain with its findings
+        found = obj.get('findings', []) if obj.get('type') == 'domain' else [obj]
+        for f in found:
+            if f.get('type', 'finding') == 'finding' and 'rule' in f:
+                rule = f['rule']
+                ids.append(rule['id'] if isinstance(rule, dict) else rule)
     return ids
 
 

@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <authlint/dmarc.h>
+
 #include "check/lint_internal.h"
 
 /** The state of a domain's SPF, without a client IP. Implemented by the SPF family. */
@@ -33,5 +35,23 @@ typedef struct al_spf_summary {
  * lint's source. Raises no findings. Memory lives until the end of the unit.
  */
 al_status al_spf_summarize(al_lint *lint, const char *domain, al_spf_summary *out);
+
+/* ---- DMARC (discovery.c) ---------------------------------------------------------- */
+
+/**
+ * Discover the DMARC policy of @p domain under both receiver generations
+ * (RFC 9989 tree walk, RFC 7489 Public Suffix List) through the lint's source.
+ * Raises no findings of its own (failed lookups are reported by the lint).
+ * The result lives until the end of the unit. AL_EINVAL for a name that is
+ * not valid.
+ */
+al_status al_dmarc_discover(al_lint *lint, const char *domain, al_dmarc_discovery **out);
+
+/**
+ * The RFC 9989 organizational domain of @p domain by the tree walk (section
+ * 4.10.2), for alignment. *complete is false when a lookup failed; *org is then
+ * what the answers so far give. Lives until the end of the unit.
+ */
+al_status al_dmarc_walk_org_domain(al_lint *lint, const char *domain, const char **org, bool *complete);
 
 #endif

@@ -21,6 +21,7 @@
 
 #include "check/lint_internal.h"
 #include "check/lint_private.h"
+#include "record/txtpres.h"
 #include "rules_internal.h"
 #include "util/arena.h"
 #include "util/hash.h"
@@ -59,6 +60,11 @@ struct al_lint {
 	char today[16];
 	family_state families[AL_KIND_COUNT_];
 	size_t unit_lookups;
+	/* record mode, presentation form: where each byte of the pasted record was */
+	const al_rr *pasted_rr;
+	const unsigned long *pasted_lines, *pasted_columns;
+	const char *const *domain_selectors;
+	size_t domain_selector_count;
 };
 
 /* ---- options and state -------------------------------------------------- */
@@ -410,6 +416,10 @@ void al_finding_end(al_lint *lint, al_finding *f)
 				d->location.line = line;
 				d->location.column = column;
 			}
+		} else if (s->source_columns != NULL && s->length > 0) {
+			size_t at = d->span_start < s->length ? d->span_start : s->length - 1;
+			d->location.line = s->source_lines[at];
+			d->location.column = s->source_columns[at];
 		} else if (s->rr == NULL && d->location.file != NULL) {
 			/* a record given as a string: one line, columns are offsets */
 			d->location.line = 1;
@@ -585,6 +595,8 @@ static void unit_flush(al_lint *l)
 			if (l->options.on_diag != NULL)
 				l->options.on_diag(l->options.userdata, d);
 		}
+		if (l->options.on_unit_end != NULL)
+			l->options.on_unit_end(l->options.userdata);
 	}
 	unit_reset(l);
 }
@@ -605,6 +617,10 @@ bool al_subject_from_rr(al_lint *lint, al_subject *s, const al_rr *rr, al_kind k
 	s->rr = rr;
 	s->location = rr->location;
 	s->zone = lint->zone;
+	if (rr == lint->pasted_rr) {
+		s->source_lines = lint->pasted_lines;
+		s->source_columns = lint->pasted_columns;
+	}
 	/* join the character-strings */
 	size_t count = 0, total = 0;
 	for (size_t i = 0; i < rr->rdlength;) {
@@ -847,6 +863,17 @@ al_status al_lint_domain_try(al_lint *lint, const char *domain, bool *pending)
 		snprintf(name, sizeof(name), "%s._domainkey.%s", lint->options.selectors[i], norm);
 		lint_name(lint, name, false, false);
 	}
+	for (size_t i = 0; i < lint->domain_selector_count; i++) {
+		bool seen = false;
+		for (size_t k = 0; k < lint->options.selector_count && !seen; k++)
+			seen = strcasecmp(lint->options.selectors[k], lint->domain_selectors[i]) == 0;
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = strcasecmp(lint->domain_selectors[k], lint->domain_selectors[i]) == 0;
+		if (seen)
+			continue;
+		snprintf(name, sizeof(name), "%s._domainkey.%s", lint->domain_selectors[i], norm);
+		lint_name(lint, name, false, false);
+	}
 	al_check_args args = {.lint = lint, .domain = al_arena_strdup(&lint->unit_arena, norm)};
 	run_stage(lint, AL_STAGE_DOMAIN, &args);
 	*pending = lint->pending;
@@ -854,6 +881,12 @@ al_status al_lint_domain_try(al_lint *lint, const char *domain, bool *pending)
 		lint->summary = saved;
 	unit_flush(lint);
 	return AL_OK;
+}
+
+void al_lint_set_domain_selectors(al_lint *lint, const char *const *selectors, size_t count)
+{
+	lint->domain_selectors = selectors;
+	lint->domain_selector_count = selectors != NULL ? count : 0;
 }
 
 al_status al_lint_domain(al_lint *lint, const char *domain)
@@ -870,6 +903,12 @@ al_status al_lint_domain(al_lint *lint, const char *domain)
 al_status al_lint_record(al_lint *lint, al_kind kind, const char *text, size_t length,
 			 const char *domain, const char *label)
 {
+	return al_lint_record_ex(lint, kind, text, length, domain, label, NULL);
+}
+
+al_status al_lint_record_ex(al_lint *lint, al_kind kind, const char *text, size_t length,
+			    const char *domain, const char *label, al_error *err_out)
+{
 	if (kind != AL_KIND_SPF && kind != AL_KIND_DMARC && kind != AL_KIND_DKIM)
 		return AL_EINVAL;
 	char norm[AL_NAME_MAX];
@@ -884,16 +923,42 @@ al_status al_lint_record(al_lint *lint, al_kind kind, const char *text, size_t l
 	memset(&info, 0, sizeof(info));
 	al_subject s;
 	memset(&s, 0, sizeof(s));
-	s.kind = kind;
-	s.rrtype = AL_TYPE_TXT;
-	s.text = al_arena_strndup(&lint->unit_arena, text, length);
-	s.length = length;
-	size_t *ends = al_arena_alloc(&lint->unit_arena, sizeof(size_t));
-	if (s.text == NULL || ends == NULL)
-		return AL_ENOMEM;
-	ends[0] = length;
-	s.string_ends = ends;
-	s.string_count = 1;
+	/* a record pasted as in a zone file: "v=spf1 mx " "-all" */
+	al_txt_presentation pres;
+	bool presentation = al_txt_is_presentation(text, length);
+	al_rr *rr = NULL;
+	if (presentation) {
+		al_status st = al_txt_parse_presentation(text, length, &lint->unit_arena, &pres, err_out);
+		if (st != AL_OK) {
+			unit_reset(lint);
+			return st;
+		}
+		rr = al_arena_calloc(&lint->unit_arena, 1, sizeof(*rr));
+		if (rr == NULL)
+			return AL_ENOMEM;
+		rr->type = AL_TYPE_TXT;
+		rr->ttl = 0;
+		rr->rdata = pres.rdata;
+		rr->rdlength = (uint16_t)pres.rdlength;
+		rr->location.file = label ? label : "<argument>";
+		rr->location.line = 1;
+		lint->pasted_rr = rr;
+		lint->pasted_lines = pres.lines;
+		lint->pasted_columns = pres.columns;
+		if (!al_subject_from_rr(lint, &s, rr, kind))
+			return AL_ENOMEM;
+	} else {
+		s.kind = kind;
+		s.rrtype = AL_TYPE_TXT;
+		s.text = al_arena_strndup(&lint->unit_arena, text, length);
+		s.length = length;
+		size_t *ends = al_arena_alloc(&lint->unit_arena, sizeof(size_t));
+		if (s.text == NULL || ends == NULL)
+			return AL_ENOMEM;
+		ends[0] = length;
+		s.string_ends = ends;
+		s.string_count = 1;
+	}
 	s.location.file = label ? label : "<argument>";
 	s.location.line = 1;
 	s.location.column = 1;
@@ -921,7 +986,36 @@ al_status al_lint_record(al_lint *lint, al_kind kind, const char *text, size_t l
 	info.domain = s.domain;
 	info.selector = s.selector;
 	info.record_count = 1;
+	if (presentation) {
+		/* the string checks of a zone record apply to what was pasted */
+		if (pres.longest > 255) {
+			al_finding *f = al_finding_begin(lint, "DNS001", NULL);
+			al_finding_owner(f, owner);
+			al_location loc = {.file = s.location.file, .line = pres.longest_line,
+					   .column = pres.longest_column};
+			al_finding_location(f, &loc);
+			al_finding_arg(f, "problem", "a quoted string of %zu octets; DNS character-strings hold at most 255",
+				       pres.longest);
+			al_finding_end(lint, f);
+		}
+		al_answer *answer = al_arena_calloc(&lint->unit_arena, 1, sizeof(*answer));
+		if (answer == NULL)
+			return AL_ENOMEM;
+		rr->owner = owner ? owner : "";
+		answer->rcode = AL_RCODE_NOERROR;
+		answer->qname = answer->name = rr->owner;
+		answer->qtype = AL_TYPE_TXT;
+		answer->count = 1;
+		answer->rrs = rr;
+		answer->server = "argument";
+		info.txt = answer;
+		if (owner != NULL) {
+			al_check_args args = {.lint = lint, .name = &info};
+			run_stage(lint, AL_STAGE_NAME, &args);
+		}
+	}
 	run_record(lint, &info, &s);
 	unit_flush(lint);
+	lint->pasted_rr = NULL;
 	return AL_OK;
 }

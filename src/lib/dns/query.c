@@ -58,9 +58,9 @@ typedef struct usock {
 
 typedef struct query {
 	al_dns_engine *engine;
-	char name[AL_NAME_MAX];
+	char *name;               /* in the allocation, after the struct */
 	uint16_t type, qclass;
-	al_dns_server servers[MAX_SERVERS];
+	al_dns_server *servers;   /* likewise */
 	size_t server_count;
 	unsigned server_index;
 	uint64_t tried_mask;  /* servers a datagram went to (first 64) */
@@ -74,6 +74,9 @@ typedef struct query {
 	usock *sock;          /* while registered in a socket's id table */
 	qstate state;
 	double started, deadline;
+	double sent_at;       /* the last datagram */
+	double final_deadline;/* when the last try gives up: started + tries x timeout */
+	bool fresh;           /* counted in the window: its last datagram is not overdue */
 	size_t heap_index;    /* SIZE_MAX when not in the heap */
 	/* TCP */
 	poll_item tcp_item;
@@ -93,8 +96,21 @@ typedef struct query {
 	struct query *prev_live, *next_live; /* in-flight list */
 } query;
 
+/* Round-trip times per server (RFC 6298 estimator), for early retransmission. */
+typedef struct server_rtt {
+	struct sockaddr_storage addr;
+	double srtt, rttvar;
+} server_rtt;
+
+#define MAX_RTT_SERVERS 256
+#define INITIAL_RTO 0.4
+#define MIN_RTO 0.1
+
 struct al_dns_engine {
 	al_dns_engine_options options;
+	server_rtt rtts[MAX_RTT_SERVERS];
+	size_t rtt_count;
+	size_t fresh;     /* datagrams sent and not yet overdue: the window */
 	int epfd;
 	usock socks[FAM_COUNT][16];
 	size_t sock_count;
@@ -376,7 +392,7 @@ al_status al_dns_engine_new(al_dns_engine **out, const al_dns_engine_options *op
 	if (e->options.tries == 0)
 		e->options.tries = 3;
 	if (e->options.max_in_flight == 0)
-		e->options.max_in_flight = 1000;
+		e->options.max_in_flight = 200;
 	if (e->options.udp_size == 0)
 		e->options.udp_size = 1232;
 	if (e->options.udp_size < 512)
@@ -724,6 +740,17 @@ static al_dns_reply *make_reply(al_dns_engine *e, query *q, al_dns_outcome outco
 	return r;
 }
 
+static void set_fresh(al_dns_engine *e, query *q, bool fresh)
+{
+	if (q->fresh == fresh)
+		return;
+	q->fresh = fresh;
+	if (fresh)
+		e->fresh++;
+	else
+		e->fresh--;
+}
+
 /* ---- finishing ----------------------------------------------------------------- */
 
 static void tcp_close(al_dns_engine *e, query *q)
@@ -741,6 +768,7 @@ static void tcp_close(al_dns_engine *e, query *q)
 
 static void finish(al_dns_engine *e, query *q, al_dns_reply *r)
 {
+	set_fresh(e, q, false);
 	heap_remove(e, q);
 	tcp_close(e, q);
 	unbind_id(q);
@@ -829,6 +857,54 @@ static bool tcp_start(al_dns_engine *e, query *q)
 	return true;
 }
 
+static server_rtt *rtt_for(al_dns_engine *e, const struct sockaddr_storage *addr, bool add)
+{
+	for (size_t i = 0; i < e->rtt_count; i++)
+		if (sockaddr_equal(&e->rtts[i].addr, addr))
+			return &e->rtts[i];
+	if (!add || e->rtt_count == MAX_RTT_SERVERS)
+		return NULL;
+	server_rtt *r = &e->rtts[e->rtt_count++];
+	memset(r, 0, sizeof(*r));
+	r->addr = *addr;
+	return r;
+}
+
+static void rtt_sample(al_dns_engine *e, const struct sockaddr_storage *addr, double rtt)
+{
+	server_rtt *r = rtt_for(e, addr, true);
+	if (r == NULL)
+		return;
+	if (r->srtt == 0) {
+		r->srtt = rtt;
+		r->rttvar = rtt / 2;
+	} else {
+		double d = r->srtt - rtt;
+		r->rttvar = 0.75 * r->rttvar + 0.25 * (d < 0 ? -d : d);
+		r->srtt = 0.875 * r->srtt + 0.125 * rtt;
+	}
+}
+
+/*
+ * How long this datagram waits before the next is sent. A query waits in all
+ * tries x timeout, as asked; within that, a datagram that is overdue for the
+ * server's round-trip time is sent again (backing off), since on a busy
+ * server a lost datagram is far more likely than a slow answer. The last try
+ * waits for whatever is left, and an answer to any earlier datagram counts.
+ */
+static double try_wait(al_dns_engine *e, query *q, double now)
+{
+	const server_rtt *r = rtt_for(e, &q->servers[q->server_index].addr, false);
+	double rto = r != NULL && r->srtt > 0 ? r->srtt + 4 * r->rttvar : INITIAL_RTO;
+	if (rto < MIN_RTO)
+		rto = MIN_RTO;
+	for (unsigned k = 1; k < q->tries && rto < q->timeout; k++)
+		rto *= 2;
+	if (rto > q->timeout)
+		rto = q->timeout;
+	return rto > q->final_deadline - now && q->final_deadline > now ? q->final_deadline - now : rto;
+}
+
 /* One try: a datagram (or a TCP exchange) to the current server, with a deadline. */
 static void send_try(al_dns_engine *e, query *q)
 {
@@ -853,6 +929,9 @@ static void send_try(al_dns_engine *e, query *q)
 		return;
 	}
 	q->state = Q_UDP;
+	double now = now_s();
+	q->sent_at = now;
+	set_fresh(e, q, true);
 	ssize_t n;
 	do
 		n = sendto(q->sock->fd, q->wire, q->wire_length, 0, (const struct sockaddr *)&srv->addr,
@@ -864,7 +943,7 @@ static void send_try(al_dns_engine *e, query *q)
 		return;
 	}
 	/* EAGAIN: the datagram is lost like any other; the timeout retries */
-	set_deadline(e, q, now_s() + q->timeout);
+	set_deadline(e, q, now + try_wait(e, q, now));
 }
 
 /* The current try failed or timed out: the next server, or the end. */
@@ -881,13 +960,14 @@ static void try_next(al_dns_engine *e, query *q)
 
 static void dispatch(al_dns_engine *e)
 {
-	while (e->queue_head != NULL && e->in_flight < e->options.max_in_flight) {
+	while (e->queue_head != NULL && e->fresh < e->options.max_in_flight) {
 		query *q = e->queue_head;
 		e->queue_head = q->next;
 		if (e->queue_head == NULL)
 			e->queue_tail = NULL;
 		q->next = NULL;
 		q->started = now_s();
+		q->final_deadline = q->started + q->timeout * q->max_tries;
 		live_add(e, q);
 		send_try(e, q);
 	}
@@ -902,14 +982,18 @@ al_status al_dns_query(al_dns_engine *e, const al_dns_request *req, al_dns_callb
 	size_t qlen = al_name_to_wire(req->name, strlen(req->name), qname, NULL);
 	if (qlen == 0 || strlen(req->name) >= AL_NAME_MAX)
 		return AL_EINVAL;
-	query *q = calloc(1, sizeof(*q));
+	size_t server_count = req->server_count < MAX_SERVERS ? req->server_count : MAX_SERVERS;
+	size_t name_length = strlen(req->name) + 1;
+	query *q = calloc(1, sizeof(*q) + server_count * sizeof(al_dns_server) + name_length);
 	if (q == NULL)
 		return AL_ENOMEM;
 	q->engine = e;
-	strcpy(q->name, req->name);
+	q->servers = (al_dns_server *)(q + 1);
+	q->name = (char *)(q->servers + server_count);
+	memcpy(q->name, req->name, name_length);
 	q->type = req->type;
 	q->qclass = req->qclass ? req->qclass : 1;
-	q->server_count = req->server_count < MAX_SERVERS ? req->server_count : MAX_SERVERS;
+	q->server_count = server_count;
 	memcpy(q->servers, req->servers, q->server_count * sizeof(*q->servers));
 	for (size_t i = 0; i < q->server_count; i++)
 		if (q->servers[i].text[0] == '\0')
@@ -1091,6 +1175,9 @@ static void handle_datagram(al_dns_engine *e, usock *s, const uint8_t *data, siz
 		e->stats.dropped_wrong_question++;
 		return;
 	}
+	if (q->tries == 1) /* Karn: only unambiguous samples */
+		rtt_sample(e, from, now_s() - q->sent_at);
+	set_fresh(e, q, false);
 	take_response(e, q, data, length, false);
 }
 
@@ -1253,6 +1340,12 @@ static void handle_timeouts(al_dns_engine *e)
 			break;
 		heap_remove(e, q);
 		e->stats.timeouts++;
+		set_fresh(e, q, false);
+		if (q->state == Q_UDP && q->tries >= q->max_tries && q->final_deadline > now + 0.001) {
+			/* the last datagram is overdue: keep listening, out of the window */
+			set_deadline(e, q, q->final_deadline);
+			continue;
+		}
 		if (q->state == Q_TCP && q->last_error[0] == '\0')
 			snprintf(q->last_error, sizeof(q->last_error), "TCP to %s timed out",
 				 q->servers[q->server_index].text);
