@@ -180,8 +180,12 @@ typedef struct al_prop_domain {
 	bool settle_known;
 	int64_t settle_at;
 	uint32_t settle_in;
-	const char *const *problems; /**< what could not be done ("no resolver to find the servers of ...") */
+	const char *const *problems; /**< what could not be done (the NS set could not be read, ...):
+					  the result is incomplete */
 	size_t problem_count;
+	const char *const *notes;    /**< names left out by the scope asked (outside the servers
+					  given); the result is not incomplete for them */
+	size_t note_count;
 } al_prop_domain;
 
 /** A round: every domain compared once. */

@@ -120,11 +120,6 @@ static char *take(al_arena *a, al_strbuf *sb)
 	return s;
 }
 
-static void type_name(char buf[16], uint16_t type)
-{
-	al_rrtype_name(type, buf);
-}
-
 /* ---- one name ----------------------------------------------------------------------- */
 
 static const char *first_server_of(const al_prop_domain *d, const al_prop_name *n, int answer, int role)
@@ -137,8 +132,8 @@ static const char *first_server_of(const al_prop_domain *d, const al_prop_name *
 
 static void name_findings(al_lint *lint, al_arena *arena, const al_prop_domain *d, const al_prop_name *n)
 {
-	char tbuf[16];
-	type_name(tbuf, n->type);
+	char tb[16];
+	const char *tbuf = al_rrtype_name(n->type, tb);
 	al_strbuf sb = AL_STRBUF_INIT;
 	bool is_soa = n->type == AL_TYPE_SOA;
 
@@ -240,7 +235,7 @@ static void name_findings(al_lint *lint, al_arena *arena, const al_prop_domain *
 				answer_text(&sb, &n->answers[auth]);
 			al_finding_arg(f, "new", "%s", al_strbuf_cstr(&sb));
 			al_strbuf_reset(&sb);
-			al_prop_format_duration(&sb, a->ttl_known ? a->ttl_max : n->settle_in);
+			al_prop_format_duration(&sb, a->ttl_max > 0 ? a->ttl_max : n->settle_in);
 			al_finding_arg(f, "ttl", "%s", al_strbuf_cstr(&sb));
 			al_strbuf_reset(&sb);
 			al_prop_format_time(&sb, n->settle_at);
@@ -332,6 +327,15 @@ static void domain_findings(al_lint *lint, al_arena *arena, const al_prop_domain
 		al_finding_owner(f, d->domain);
 		al_finding_arg(f, "domain", "%s", d->domain);
 		al_finding_arg(f, "problem", "%s", d->problems[i]);
+		al_finding_end(lint, f);
+	}
+	for (size_t i = 0; i < d->note_count; i++) {
+		al_finding *f = al_finding_begin(lint, "PROP012", NULL);
+		if (f == NULL)
+			break;
+		al_finding_owner(f, d->domain);
+		al_finding_arg(f, "domain", "%s", d->domain);
+		al_finding_arg(f, "note", "%s", d->notes[i]);
 		al_finding_end(lint, f);
 	}
 	for (size_t s = 0; s < d->server_count; s++) {

@@ -340,6 +340,8 @@ static al_status build_domain(al_prop *p, al_arena *arena, round_state *rs, cons
 	out->name_count = nn;
 	out->problems = d->problems;
 	out->problem_count = d->problem_count;
+	out->notes = d->notes;
+	out->note_count = d->note_count;
 	if (d->problem_count > 0)
 		out->incomplete = true;
 	if (nn == 0)

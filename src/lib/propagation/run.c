@@ -25,15 +25,16 @@
 
 #include <authlint/dmarc.h>
 
+#include "dns/wire.h"
 #include "propagation/prop_internal.h"
 #include "propagation/run_internal.h"
 
 /* Common DKIM selectors probed when discovery is on. */
-static const char *const probe_selectors[] = {
+static const char *const common_selectors[] = {
 	"default", "dkim", "google", "k1", "k2", "mail", "s1", "s2", "selector1", "selector2",
 	"smtp", "mx", "key1", "dkim1", "sig1", "email", "mandrill", "protonmail", "fm1", "zmail",
 };
-#define PROBE_COUNT (sizeof(probe_selectors) / sizeof(probe_selectors[0]))
+#define PROBE_COUNT (sizeof(common_selectors) / sizeof(common_selectors[0]))
 
 #define MAX_NS_NAMES 16
 #define MAX_ADDRESSES_PER_NS 8
@@ -64,22 +65,42 @@ static bool grow(void **array, size_t *capacity, size_t need, size_t size)
 	return true;
 }
 
+static void add_text(al_prop *p, const char ***list, size_t *count, size_t *capacity, const char *fmt, va_list ap)
+	__attribute__((format(printf, 5, 0)));
+
+static void add_text(al_prop *p, const char ***list, size_t *count, size_t *capacity, const char *fmt, va_list ap)
+{
+	if (!grow((void **)list, capacity, *count + 1, sizeof(**list)))
+		return;
+	char *s = al_arena_vprintf(&p->arena, fmt, ap);
+	if (s == NULL)
+		return;
+	for (size_t i = 0; i < *count; i++)
+		if (strcmp((*list)[i], s) == 0)
+			return;
+	(*list)[(*count)++] = s;
+}
+
+/* Something that could not be done: the result is incomplete. */
 static void add_problem(al_prop *p, pdomain *d, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static void add_problem(al_prop *p, pdomain *d, const char *fmt, ...)
 {
-	if (!grow((void **)&d->problems, &d->problem_capacity, d->problem_count + 1, sizeof(*d->problems)))
-		return;
 	va_list ap;
 	va_start(ap, fmt);
-	char *s = al_arena_vprintf(&p->arena, fmt, ap);
+	add_text(p, &d->problems, &d->problem_count, &d->problem_capacity, fmt, ap);
 	va_end(ap);
-	if (s == NULL)
-		return;
-	for (size_t i = 0; i < d->problem_count; i++)
-		if (strcmp(d->problems[i], s) == 0)
-			return;
-	d->problems[d->problem_count++] = s;
+}
+
+/* A name left out by the scope asked for (only the servers given). */
+static void add_note(al_prop *p, pdomain *d, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void add_note(al_prop *p, pdomain *d, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	add_text(p, &d->notes, &d->note_count, &d->note_capacity, fmt, ap);
+	va_end(ap);
 }
 
 /* Can this host send to the address at all? A UDP connect() sends nothing. */
@@ -210,6 +231,7 @@ static void domain_free(pdomain *d)
 {
 	free(d->servers);
 	free(d->problems);
+	free(d->notes);
 	free(d->selectors);
 	free(d->report_zones);
 }
@@ -532,6 +554,7 @@ static void zjobs_free(zjob *jobs, size_t count)
 static pserver *add_server(al_prop *p, pdomain *d, const char *name, const al_dns_server *addr,
 			   al_prop_role role, const char *zone, bool manual)
 {
+	(void)p;
 	for (size_t i = 0; i < d->server_count; i++) {
 		pserver *s = &d->servers[i];
 		if (s->role == role && al_dns_server_equal(&s->addr, addr) &&
@@ -772,14 +795,14 @@ static void probe_selectors(al_prop *p, round_state *rs)
 		for (size_t k = 0; k < PROBE_COUNT; k++) {
 			bool known = false;
 			for (size_t s = 0; s < d->selector_count; s++)
-				known = known || strcasecmp(d->selectors[s], probe_selectors[k]) == 0;
+				known = known || strcasecmp(d->selectors[s], common_selectors[k]) == 0;
 			if (known)
 				continue;
 			char name[AL_NAME_MAX + 64];
-			snprintf(name, sizeof(name), "%s._domainkey.%s", probe_selectors[k], d->domain);
+			snprintf(name, sizeof(name), "%s._domainkey.%s", common_selectors[k], d->domain);
 			pname *n = add_name(p, rs, d, name, AL_TYPE_TXT, "dkim", d->zone);
 			if (n != NULL)
-				n->selector = probe_selectors[k];
+				n->selector = common_selectors[k];
 		}
 	}
 	for (size_t i = first; i < rs->name_count; i++) {
@@ -923,9 +946,9 @@ static void ask_reports(al_prop *p, round_state *rs)
 		if (report_zone_known(d, r->name))
 			continue;
 		if (!p->discover) {
-			add_problem(p, d,
-				    "%s (a report authorization) is outside the zone %s of the servers given; "
-				    "give --resolver to find its servers",
+			add_note(p, d,
+				 "%s (a report authorization) is outside the zone %s of the servers given, and was "
+				 "not asked; give --resolver to find its servers",
 				    r->name, d->zone ? d->zone : d->domain);
 			continue;
 		}

@@ -42,6 +42,8 @@ typedef struct pdomain {
 	size_t server_count, server_capacity;
 	const char **problems;
 	size_t problem_count, problem_capacity;
+	const char **notes;
+	size_t note_count, note_capacity;
 	const char **selectors;
 	size_t selector_count, selector_capacity;
 	preport_zone *report_zones;
