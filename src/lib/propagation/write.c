@@ -409,7 +409,7 @@ static void json_name(al_json *j, const al_prop_domain *d, const al_prop_name *n
 {
 	char tbuf[16];
 	al_json_kv_string(j, "name", n->name);
-	al_json_kv_string(j, "type", al_rrtype_name(n->type, tbuf));
+	al_json_kv_string(j, "rrtype", al_rrtype_name(n->type, tbuf));
 	al_json_kv_string(j, "purpose", n->purpose);
 	al_json_kv_string(j, "zone", n->zone);
 	al_json_kv_string(j, "verdict", al_prop_verdict_name(n->verdict));
