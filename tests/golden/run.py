@@ -15,6 +15,7 @@ there, with NO_COLOR=1 and TZ=UTC.
 usage: run.py DIR [CASE...] [--update]
   --update rewrites expected.out, expected.exit and expected.rules from a run.
 """
+import difflib
 import json
 import os
 import shlex
@@ -84,8 +85,10 @@ def main():
             with open(out_path, 'rb') as fh:
                 want = fh.read()
             if want != r.stdout:
-                problems.append('stdout differs:\n--- expected\n' + want.decode('utf-8', 'replace') +
-                                '--- got\n' + r.stdout.decode('utf-8', 'replace'))
+                diff = difflib.unified_diff(want.decode('utf-8', 'replace').splitlines(),
+                                            r.stdout.decode('utf-8', 'replace').splitlines(),
+                                            'expected.out', 'got', lineterm='', n=2)
+                problems.append('stdout differs:\n' + '\n'.join(list(diff)[:80]))
         with open(exit_path) as fh:
             want_exit = int(fh.read().strip())
         if want_exit != r.returncode:

@@ -118,6 +118,7 @@ int main(int argc, char **argv)
 	waived[0].waived = true;
 	waived[0].waiver_reason = "merging the records in ticket 42";
 	waived[0].waiver_source = "zones/example.com.zone:4";
+	waived[0].waiver_inline = true;
 	waived[1].waived = true;
 	waived[1].waiver_reason = "verification token, kept on purpose";
 	waived[1].waiver_source = ".authlint.yaml:12";

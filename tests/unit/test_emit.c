@@ -452,6 +452,7 @@ static void test_json_document(void **state)
 	d[1].waived = true;
 	d[1].waiver_reason = "known";
 	d[1].waiver_source = "zone.db:3";
+	d[1].waiver_inline = true;
 	d[1].record = NULL;
 	d[1].location = (al_location){NULL, 0, 0, "ns1.example.net"};
 	al_summary s = summary_of(1, 0, 0);
@@ -555,6 +556,7 @@ static void test_sarif_structure(void **state)
 	d[1].waived = true;
 	d[1].waiver_reason = "legacy sender";
 	d[1].waiver_source = "zone.db:3";
+	d[1].waiver_inline = true;
 	/* configuration waiver */
 	d[2].waived = true;
 	d[2].waiver_reason = "ticket 7";

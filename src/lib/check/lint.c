@@ -65,9 +65,12 @@ struct al_lint {
 	const unsigned long *pasted_lines, *pasted_columns;
 	const char *const *domain_selectors;
 	size_t domain_selector_count;
+	bool *check_wanted; /* per entry of al_checks[] */
 };
 
 /* ---- options and state -------------------------------------------------- */
+
+static bool check_wanted(const al_lint *l, const al_check *c);
 
 al_status al_lint_new(al_lint **out, const al_lint_options *options)
 {
@@ -82,6 +85,13 @@ al_status al_lint_new(al_lint **out, const al_lint_options *options)
 		l->options.dmarc_spec = AL_GENERATION_RFC9989;
 	al_arena_init(&l->unit_arena);
 	al_map_init(&l->reported, true);
+	l->check_wanted = calloc(al_check_count ? al_check_count : 1, sizeof(bool));
+	if (l->check_wanted == NULL) {
+		free(l);
+		return AL_ENOMEM;
+	}
+	for (size_t i = 0; i < al_check_count; i++)
+		l->check_wanted[i] = check_wanted(l, &al_checks[i]);
 	time_t now = time(NULL);
 	struct tm tm;
 	gmtime_r(&now, &tm);
@@ -114,6 +124,7 @@ void al_lint_free(al_lint *lint)
 			lint->families[i].free_fn(lint->families[i].state);
 	free(lint->diags);
 	free(lint->answers);
+	free(lint->check_wanted);
 	al_map_free(&lint->reported);
 	free(lint);
 }
@@ -441,6 +452,7 @@ void al_finding_end(al_lint *lint, al_finding *f)
 		const char *reason = NULL;
 		if (inline_waiver(lint, s->rr->comment, d->rule->id, &reason)) {
 			d->waived = true;
+			d->waiver_inline = true;
 			d->waiver_reason = reason;
 			d->waiver_source = s->rr->location.file
 				? al_arena_printf(&lint->unit_arena, "%s:%lu", s->rr->location.file,
@@ -531,7 +543,9 @@ const al_answer *al_lint_lookup(al_lint *lint, const char *name, uint16_t type)
 		}
 	}
 	if (a->rcode == AL_RCODE_PENDING) {
+		/* the pass will be thrown away: build no more findings in it */
 		lint->pending = true;
+		lint->discard = true;
 		return a;
 	}
 	if (a->rcode == AL_RCODE_NOT_QUERIED) {
@@ -697,9 +711,10 @@ bool al_text_is_dmarc(const char *text, size_t length)
 
 /* ---- stages ----------------------------------------------------------------- */
 
+/* A check runs unless every rule that names it is disabled: decided once per
+ * lint, not per record. */
 static bool check_wanted(const al_lint *l, const al_check *c)
 {
-	/* skip a check when every rule that names it is disabled */
 	const al_rules *rules = l->options.rules;
 	bool named = false;
 	for (size_t i = 0; i < al_rules_count(rules); i++) {
@@ -717,9 +732,7 @@ static void run_stage(al_lint *l, al_check_stage stage, al_check_args *args)
 {
 	for (size_t i = 0; i < al_check_count; i++) {
 		const al_check *c = &al_checks[i];
-		if (c->stage != stage || c->fn == NULL)
-			continue;
-		if (!check_wanted(l, c))
+		if (c->stage != stage || c->fn == NULL || !l->check_wanted[i])
 			continue;
 		c->fn(args);
 	}

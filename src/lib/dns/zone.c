@@ -967,8 +967,14 @@ static bool record_text(al_zone *zone, const zrr *z, const char **text, size_t *
 	}
 	if (f->fd < 0)
 		return false;
-	/* records are short; the largest possible one in presentation form fits */
-	size_t want = 16384;
+	/* the same record as last time (several findings on one record) */
+	if (zone->scratch_for == z && zone->scratch_length > 0) {
+		*text = zone->scratch;
+		*length = zone->scratch_length;
+		return true;
+	}
+	/* records are short: read a little, and more when the record goes on */
+	size_t want = 1024;
 	for (;;) {
 		if (zone->scratch_size < want) {
 			char *p = realloc(zone->scratch, want);
@@ -983,6 +989,8 @@ static bool record_text(al_zone *zone, const zrr *z, const char **text, size_t *
 		/* enough when the record's text ends inside what was read: a line
 		 * break outside parentheses and quotes; else read more */
 		if ((size_t)n < want || want >= MAX_RECORD_SOURCE) {
+			zone->scratch_for = z;
+			zone->scratch_length = (size_t)n;
 			*text = zone->scratch;
 			*length = (size_t)n;
 			return true;
@@ -1004,6 +1012,8 @@ static bool record_text(al_zone *zone, const zrr *z, const char **text, size_t *
 			}
 		}
 		if (done) {
+			zone->scratch_for = z;
+			zone->scratch_length = (size_t)n;
 			*text = zone->scratch;
 			*length = (size_t)n;
 			return true;

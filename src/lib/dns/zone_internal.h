@@ -88,6 +88,8 @@ struct al_zone {
 	bool limit_hit;
 	char *scratch;     /* a record's source text, read back for columns */
 	size_t scratch_size;
+	size_t scratch_length;
+	const zrr *scratch_for; /* the record whose text is in scratch */
 };
 
 /** Hash of a lower-case wire name. */

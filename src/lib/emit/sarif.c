@@ -422,15 +422,10 @@ static void location(al_emitter *em, sarif *s, const al_diag *d)
 	al_json_end_array(j);
 }
 
-/* Was the waiver a comment in the zone file (rather than the configuration)?
- * Inline waivers name the file and line of the record they sit on. */
+/* Was the waiver a comment in the zone file (rather than the configuration)? */
 static bool waiver_in_source(const al_diag *d)
 {
-	const char *file = d->location.file, *src = d->waiver_source;
-	if (file == NULL || src == NULL || al_emit_is_pseudo_file(file))
-		return false;
-	size_t n = strlen(file);
-	return strncmp(src, file, n) == 0 && src[n] == ':';
+	return d->waiver_inline;
 }
 
 static void sarif_diag(al_emitter *em, const al_diag *d)
