@@ -545,7 +545,9 @@ const al_answer *al_lint_lookup(al_lint *lint, const char *name, uint16_t type)
 		}
 	}
 	if (a->rcode == AL_RCODE_PENDING) {
+		/* the pass will be thrown away: build no more findings in it */
 		lint->pending = true;
+		lint->discard = true;
 		return a;
 	}
 	if (a->rcode == AL_RCODE_NOT_QUERIED) {

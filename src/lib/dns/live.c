@@ -71,23 +71,43 @@ static double now_s(void)
 
 /* ---- entries ------------------------------------------------------------------- */
 
+/* "TYPE/name", the cache key (built by hand: it is made for every lookup). */
+static bool make_key(char *key, size_t size, const char *name, uint16_t type)
+{
+	char digits[8];
+	size_t n = 0;
+	unsigned t = type;
+	do {
+		digits[n++] = (char)('0' + t % 10);
+		t /= 10;
+	} while (t > 0);
+	size_t len = strlen(name);
+	if (n + 1 + len + 1 > size)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		key[i] = digits[n - 1 - i];
+	key[n] = '/';
+	memcpy(key + n + 1, name, len + 1);
+	return true;
+}
+
 static live_entry *entry_new(al_live *l, const char *name, uint16_t type)
 {
 	char key[AL_NAME_MAX + 8];
-	int kl = snprintf(key, sizeof(key), "%u/%s", (unsigned)type, name);
-	if (kl < 0 || (size_t)kl >= sizeof(key))
+	if (!make_key(key, sizeof(key), name, type))
 		return NULL;
-	live_entry *e = calloc(1, sizeof(*e) + (size_t)kl + 1);
+	size_t kl = strlen(key);
+	live_entry *e = calloc(1, sizeof(*e) + kl + 1);
 	if (e == NULL)
 		return NULL;
-	memcpy(e->key, key, (size_t)kl + 1);
+	memcpy(e->key, key, kl + 1);
 	e->live = l;
 	e->answer.rcode = AL_RCODE_PENDING;
 	e->answer.qname = strchr(e->key, '/') + 1;
 	e->answer.name = e->answer.qname;
 	e->answer.qtype = type;
 	e->answer.server = l->description;
-	e->bytes = sizeof(*e) + (size_t)kl + 1 + 48; /* + a map slot, roughly */
+	e->bytes = sizeof(*e) + kl + 1 + 48; /* + a map slot, roughly */
 	l->entries++;
 	l->bytes += e->bytes;
 	return e;
@@ -342,8 +362,7 @@ static void fill_from_reply(al_live *l, live_entry *first, const al_dns_reply *r
 		if (hop == MAX_CHAIN)
 			return;
 		char key[AL_NAME_MAX + 8];
-		snprintf(key, sizeof(key), "%u/%s", (unsigned)type, target);
-		if (al_map_get(&l->map, key) != NULL)
+		if (!make_key(key, sizeof(key), target, type) || al_map_get(&l->map, key) != NULL)
 			return;
 		live_entry *next = entry_new(l, target, type);
 		if (next == NULL)
@@ -376,7 +395,8 @@ static void on_reply(void *userdata, al_dns_reply *r)
 				if (!al_wire_name_to_text(r->answer[i].rdata, r->answer[i].rdlength, 0, owner, NULL))
 					continue;
 				char key[AL_NAME_MAX + 8];
-				snprintf(key, sizeof(key), "%u/%s", (unsigned)e->answer.qtype, owner);
+				if (!make_key(key, sizeof(key), owner, e->answer.qtype))
+					continue;
 				live_entry *d = al_map_get(&l->map, key);
 				if (d != NULL && d != e && d->state == E_DONE)
 					entry_idle(l, d);
@@ -472,8 +492,7 @@ static al_status live_lookup(void *impl, const char *name, uint16_t type, const 
 	al_live *l = impl;
 	al_live_waiter *w = l->waiter;
 	char key[AL_NAME_MAX + 8];
-	int kl = snprintf(key, sizeof(key), "%u/%s", (unsigned)type, name);
-	if (kl < 0 || (size_t)kl >= sizeof(key))
+	if (!make_key(key, sizeof(key), name, type))
 		return AL_EINVAL;
 	live_entry *e = al_map_get(&l->map, key);
 	bool mine = e != NULL && w != NULL && pinned_by(w, e);

@@ -48,12 +48,24 @@ typedef struct poll_item {
 	void *ptr;
 } poll_item;
 
+/* A datagram waiting to go out with the others of its socket (one sendmmsg). */
+typedef struct out_dgram {
+	uint8_t wire[QUERY_WIRE_MAX];
+	size_t length;
+	struct sockaddr_storage addr;
+	socklen_t addr_length;
+} out_dgram;
+
+#define SEND_BATCH 64
+
 typedef struct usock {
 	poll_item item;
 	int fd;
 	int family;
 	struct query **ids; /* ID_SPACE entries */
 	size_t in_use;
+	out_dgram *out;     /* SEND_BATCH entries, allocated on first use */
+	size_t out_count;
 } usock;
 
 typedef struct query {
@@ -126,6 +138,8 @@ struct al_dns_engine {
 	uint16_t idpool[256];
 	size_t idpool_left;
 	uint8_t (*rbufs)[RECV_BUFFER];
+	struct mmsghdr out_msgs[SEND_BATCH];
+	struct iovec out_iovs[SEND_BATCH];
 	struct mmsghdr msgs[RECV_BATCH];
 	struct iovec iovs[RECV_BATCH];
 	struct sockaddr_storage froms[RECV_BATCH];
@@ -453,6 +467,7 @@ void al_dns_engine_free(al_dns_engine *e)
 			if (e->socks[f][i].fd >= 0)
 				close(e->socks[f][i].fd);
 			free(e->socks[f][i].ids);
+			free(e->socks[f][i].out);
 		}
 	}
 	close(e->epfd);
@@ -905,6 +920,68 @@ static double try_wait(al_dns_engine *e, query *q, double now)
 	return rto > q->final_deadline - now && q->final_deadline > now ? q->final_deadline - now : rto;
 }
 
+
+/*
+ * Send the datagrams queued on a socket with as few system calls as can be.
+ * A datagram the kernel will not take for lack of room is lost like any
+ * other (the retransmission timer covers it); one it refuses (no route, ...)
+ * fails that try of its query, with the reason.
+ */
+static void flush_socket(al_dns_engine *e, usock *sk)
+{
+	size_t count = sk->out_count;
+	if (count == 0)
+		return;
+	for (size_t i = 0; i < count; i++) {
+		e->out_iovs[i].iov_base = sk->out[i].wire;
+		e->out_iovs[i].iov_len = sk->out[i].length;
+		memset(&e->out_msgs[i].msg_hdr, 0, sizeof(e->out_msgs[i].msg_hdr));
+		e->out_msgs[i].msg_hdr.msg_iov = &e->out_iovs[i];
+		e->out_msgs[i].msg_hdr.msg_iovlen = 1;
+		e->out_msgs[i].msg_hdr.msg_name = &sk->out[i].addr;
+		e->out_msgs[i].msg_hdr.msg_namelen = sk->out[i].addr_length;
+	}
+	uint16_t failed_ids[SEND_BATCH];
+	int failed_errno[SEND_BATCH];
+	size_t failed = 0;
+	size_t off = 0;
+	for (size_t guard = 0; off < count && guard < 4 * SEND_BATCH; guard++) {
+		int n = sendmmsg(sk->fd, e->out_msgs + off, (unsigned)(count - off), 0);
+		if (n > 0) {
+			off += (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != ENOBUFS) {
+			failed_ids[failed] = (uint16_t)((sk->out[off].wire[0] << 8) | sk->out[off].wire[1]);
+			failed_errno[failed++] = errno;
+			off++;
+			continue;
+		}
+		break; /* no room: the rest is lost, the timers resend */
+	}
+	sk->out_count = 0;
+	for (size_t i = 0; i < failed; i++) {
+		query *q = sk->ids[failed_ids[i]];
+		if (q == NULL || q->state != Q_UDP)
+			continue;
+		snprintf(q->last_error, sizeof(q->last_error), "sending to %s: %s",
+			 q->servers[q->server_index].text, strerror(failed_errno[i]));
+		heap_remove(e, q);
+		set_fresh(e, q, false);
+		try_next(e, q);
+	}
+}
+
+static void flush_all(al_dns_engine *e)
+{
+	for (int f = 0; f < FAM_COUNT; f++)
+		for (size_t i = 0; i < e->options.sockets; i++)
+			if (e->socks[f][i].out_count > 0)
+				flush_socket(e, &e->socks[f][i]);
+}
+
 /* One try: a datagram (or a TCP exchange) to the current server, with a deadline. */
 static void send_try(al_dns_engine *e, query *q)
 {
@@ -932,18 +1009,30 @@ static void send_try(al_dns_engine *e, query *q)
 	double now = now_s();
 	q->sent_at = now;
 	set_fresh(e, q, true);
-	ssize_t n;
-	do
-		n = sendto(q->sock->fd, q->wire, q->wire_length, 0, (const struct sockaddr *)&srv->addr,
-			   srv->addr_length);
-	while (n < 0 && errno == EINTR);
-	if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != ENOBUFS) {
-		snprintf(q->last_error, sizeof(q->last_error), "sending to %s: %s", srv->text, strerror(errno));
-		try_next(e, q);
+	set_deadline(e, q, now + try_wait(e, q, now));
+	usock *sk = q->sock;
+	if (sk->out == NULL && (sk->out = malloc(SEND_BATCH * sizeof(*sk->out))) == NULL) {
+		/* no batch to be had: send it now */
+		ssize_t n;
+		do
+			n = sendto(sk->fd, q->wire, q->wire_length, 0, (const struct sockaddr *)&srv->addr,
+				   srv->addr_length);
+		while (n < 0 && errno == EINTR);
+		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != ENOBUFS) {
+			snprintf(q->last_error, sizeof(q->last_error), "sending to %s: %s", srv->text,
+				 strerror(errno));
+			heap_remove(e, q);
+			try_next(e, q);
+		}
 		return;
 	}
-	/* EAGAIN: the datagram is lost like any other; the timeout retries */
-	set_deadline(e, q, now + try_wait(e, q, now));
+	if (sk->out_count == SEND_BATCH)
+		flush_socket(e, sk);
+	out_dgram *d = &sk->out[sk->out_count++];
+	memcpy(d->wire, q->wire, q->wire_length);
+	d->length = q->wire_length;
+	memcpy(&d->addr, &srv->addr, srv->addr_length);
+	d->addr_length = srv->addr_length;
 }
 
 /* The current try failed or timed out: the next server, or the end. */
@@ -1379,6 +1468,7 @@ size_t al_dns_engine_poll(al_dns_engine *e, int timeout_ms)
 		return 0;
 	dispatch(e);
 	size_t done = deliver(e);
+	flush_all(e);
 	if (done > 0)
 		timeout_ms = 0;
 	if (e->heap_count > 0) {
@@ -1400,7 +1490,9 @@ size_t al_dns_engine_poll(al_dns_engine *e, int timeout_ms)
 	}
 	handle_timeouts(e);
 	dispatch(e);
-	return done + deliver(e);
+	done += deliver(e);
+	flush_all(e);
+	return done;
 }
 
 void al_dns_engine_run(al_dns_engine *e)

@@ -696,6 +696,7 @@ static al_spf_result check_host(eval *e, const char *raw_domain, bool in_include
 		if ((ev = event(e, AL_SPF_EVENT_TERM, domain)) != NULL) {
 			ev->term = term;
 			ev->matched = m == MATCH;
+			ev->result = m == ABORT ? e->abort : AL_SPF_NONE; /* set when the term ended check_host() */
 		}
 		if (m == ABORT)
 			return finish(e, domain, e->abort);

@@ -234,8 +234,7 @@ static void term_mx(build *b, tnode *n, const al_spf_record *rec, const al_spf_t
 		tt->detail = bprintf(b->arena, "%zu MX names: more than %d is a permerror", count, AL_SPF_MAX_NAMES);
 		return;
 	}
-	al_strbuf sb = AL_STRBUF_INIT;
-	al_strbuf_printf(&sb, "%zu MX name%s", count, count == 1 ? "" : "s");
+	al_strbuf sb = AL_STRBUF_INIT; /* what went wrong with the MX names, if anything */
 	size_t done = 0;
 	for (size_t i = 0; i < a->count && done < AL_SPF_MAX_NAMES; i++) {
 		const al_rr *rr = &a->rrs[i];
@@ -245,16 +244,17 @@ static void term_mx(build *b, tnode *n, const al_spf_record *rec, const al_spf_t
 			continue;
 		done++;
 		if (strcmp(host, ".") == 0) {
-			al_strbuf_puts(&sb, "; a null MX");
+			al_strbuf_printf(&sb, "%sa null MX", sb.length ? "; " : "");
 			continue;
 		}
 		const char *hn = al_arena_strdup(b->arena, host);
 		const char *d = NULL;
 		size_t before = tt->void_lookups;
 		if (!address_lookup(b, n, tt, hn, &d) || tt->void_lookups > before)
-			al_strbuf_printf(&sb, "; %s: %s", hn, d);
+			al_strbuf_printf(&sb, "%s%s: %s", sb.length ? "; " : "", hn, d);
 	}
-	tt->detail = al_arena_strndup(b->arena, al_strbuf_cstr(&sb), sb.length);
+	if (sb.length > 0)
+		tt->detail = al_arena_strndup(b->arena, al_strbuf_cstr(&sb), sb.length);
 	al_strbuf_free(&sb);
 }
 
