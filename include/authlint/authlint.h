@@ -13,6 +13,7 @@
 #include <authlint/emit.h>
 #include <authlint/lint.h>
 #include <authlint/live.h>
+#include <authlint/propagation.h>
 #include <authlint/rule.h>
 #include <authlint/source.h>
 #include <authlint/spf.h>

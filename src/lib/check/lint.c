@@ -617,6 +617,11 @@ static void unit_flush(al_lint *l)
 	unit_reset(l);
 }
 
+void al_lint_unit_end(al_lint *lint)
+{
+	unit_flush(lint);
+}
+
 /* ---- subjects ------------------------------------------------------------ */
 
 bool al_subject_from_rr(al_lint *lint, al_subject *s, const al_rr *rr, al_kind kind)

@@ -21,6 +21,8 @@ const al_check al_checks[] = {
 	{"cname-and-data", AL_STAGE_NAME, al_check_cname_and_data},
 	/* lookups are reported by al_lint_lookup itself */
 	{"lookup", AL_STAGE_NAME, NULL},
+	/* propagation raises its findings itself (src/lib/propagation/findings.c) */
+	{"propagation", AL_STAGE_NAME, NULL},
 	/* declarative rules and organisation policies */
 	{"declarative", AL_STAGE_SPF, al_check_declarative},
 	{"declarative", AL_STAGE_DMARC, al_check_declarative},
