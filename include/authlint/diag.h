@@ -93,6 +93,7 @@ typedef struct al_diag {
 	bool waived;                /**< suppressed by a waiver; never counted for the exit code */
 	const char *waiver_reason;  /**< why, when waived */
 	const char *waiver_source;  /**< "config.yaml:12" or "zone:34", when waived */
+	bool waiver_inline;         /**< waived by a comment on the record's line, not the configuration */
 } al_diag;
 
 #ifdef __cplusplus

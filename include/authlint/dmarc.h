@@ -243,6 +243,10 @@ typedef struct al_dmarc_step {
 	const al_dmarc_record *record;    /**< the one valid record, or NULL (none, several, failed) */
 	bool rfc9989;                     /**< part of the RFC 9989 tree walk */
 	bool rfc7489;                     /**< asked by an RFC 7489 receiver (author or PSL domain) */
+	bool public_suffix;               /**< the domain is a public suffix by the PSL */
+	const char *wildcard;             /**< the wildcard that synthesised the answer (zone), or NULL */
+	size_t other_count;               /**< TXT records there that are not DMARC records */
+	bool spf_record;                  /**< ... one of which is an SPF record */
 } al_dmarc_step;
 
 /** Where a generation found the policy. */
@@ -257,8 +261,8 @@ typedef enum al_dmarc_found {
 /** What one receiver generation does for the domain. */
 typedef struct al_dmarc_outcome {
 	al_dmarc_found found;
-	const char *organizational_domain; /**< RFC 9989: by the tree walk; RFC 7489: by the PSL;
-					        NULL when not determined */
+	const char *organizational_domain; /**< RFC 9989: by the tree walk (section 4.10.2);
+					        RFC 7489: by the PSL; NULL when not determined */
 	const char *policy_domain;         /**< the domain whose record applies, or NULL */
 	const al_dmarc_record *record;     /**< that record, or NULL */
 	al_dmarc_target target;            /**< what the domain is to the policy domain */
@@ -281,6 +285,9 @@ typedef struct al_dmarc_discovery {
 	al_dmarc_outcome rfc7489;
 	bool disagree;                    /**< the generations apply different records (or one none) */
 	bool complete;                    /**< every lookup needed was answered */
+	bool public_suffix_unchecked;     /**< a public suffix's _dmarc was outside what the source
+					       answers for (a zone file) and was not asked; the outcomes
+					       assume it holds no record */
 } al_dmarc_discovery;
 
 /**

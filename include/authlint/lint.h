@@ -47,6 +47,13 @@ typedef struct al_lint_options {
 	size_t selector_count;
 	al_diag_fn on_diag;           /**< receives the findings; may be NULL (counts only) */
 	void *userdata;
+	/** Called with @c userdata after the findings of each unit that was kept (an owner name
+	 *  in zone mode, a domain in check mode), while they are still valid; may be NULL. */
+	void (*on_unit_end)(void *userdata);
+	unsigned threads;             /**< zone mode: names linted on this many threads (0, 1: one).
+					   Only for a source that may be read from several threads
+					   at once: zone files and the offline layer are; live is not.
+					   Findings come out in the same order whatever the number. */
 } al_lint_options;
 
 typedef struct al_lint al_lint;
@@ -64,10 +71,21 @@ al_status al_lint_zone(al_lint *lint, al_zone *zone);
 /**
  * Lint one record string, as `authlint record` does. @p domain gives context
  * (the owner the record would live at; NULL for none); @p label names the
- * input in locations ("<argument>", "<stdin>").
+ * input in locations ("<argument>", "<stdin>"). The text is the record as
+ * receivers see it (strings joined), or, when it starts with a double quote,
+ * the record as written in a zone file: quoted character-strings with
+ * escapes, so that string boundaries are checked too.
  */
 al_status al_lint_record(al_lint *lint, al_kind kind, const char *text, size_t length,
 			 const char *domain, const char *label);
+
+/**
+ * The same, with the reason in @p err when the record cannot be read: a record
+ * given as in a zone file ("v=spf1 mx " "-all") with an unclosed quote or a
+ * bad escape gives AL_ESYNTAX.
+ */
+al_status al_lint_record_ex(al_lint *lint, al_kind kind, const char *text, size_t length,
+			    const char *domain, const char *label, al_error *err);
 
 /**
  * Lint the SPF record of @p domain, its DMARC policy and the configured DKIM

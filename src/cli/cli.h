@@ -44,6 +44,7 @@ typedef struct al_cli {
 	int verbose;
 	bool offline;
 	al_generation dmarc_spec;
+	unsigned threads;  /* zone mode: lint threads (set by the command) */
 	/* loaded */
 	al_rules *rules;
 	al_config *config;
@@ -77,6 +78,8 @@ void al_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 typedef al_status (*al_cli_lint_fn)(al_cli *cli, al_lint *lint, void *userdata);
 int al_cli_run_lint(al_cli *cli, al_source *source, const char *const *inputs, size_t input_count,
 		    al_cli_lint_fn fn, void *userdata);
+/* The emitter of --format on stdout, for the command's inputs; NULL (error printed) on failure. */
+al_emitter *al_cli_emitter_new(al_cli *cli, const char *const *inputs, size_t input_count);
 /* Exit code for an al_status from the library (2 for anything but AL_OK). */
 int al_cli_status_exit(al_status status);
 /* Print a text block escaped for the terminal. */

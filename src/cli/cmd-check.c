@@ -1,18 +1,352 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* authlint check DOMAIN... | --domains-file FILE: lint live DNS, one domain or a million. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "cli.h"
+#include "sources.h"
+
+enum {
+	OPT_DOMAINS_FILE = 2100,
+	OPT_JOBS,
+	OPT_SHARD,
+	OPT_MAX_QUERIES,
+	OPT_MAX_TIME,
+	OPT_PROGRESS,
+	OPT_NO_PROGRESS,
+};
+
+typedef struct check_cmd {
+	const char *domains_files[AL_CLI_MAX_LIST];
+	size_t domains_file_count;
+	unsigned long jobs;
+	const char *shard;
+	unsigned long max_queries;
+	double max_time;
+	int progress; /* -1 never, 0 on a terminal, 1 always */
+} check_cmd;
+
+static const struct option check_options[] = {
+	{"domains-file", required_argument, NULL, OPT_DOMAINS_FILE},
+	{"jobs", required_argument, NULL, OPT_JOBS},
+	{"shard", required_argument, NULL, OPT_SHARD},
+	{"max-queries", required_argument, NULL, OPT_MAX_QUERIES},
+	{"max-time", required_argument, NULL, OPT_MAX_TIME},
+	{"progress", no_argument, NULL, OPT_PROGRESS},
+	{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+	{NULL, 0, NULL, 0},
+};
+
+static bool parse_count(const char *arg, unsigned long max, unsigned long *out)
+{
+	char *end = NULL;
+	errno = 0;
+	unsigned long v = strtoul(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || v < 1 || v > max || arg[0] == '-')
+		return false;
+	*out = v;
+	return true;
+}
+
+static int check_option(al_cli *cli, void *cmdp, int id, const char *arg)
+{
+	(void)cli;
+	check_cmd *c = cmdp;
+	switch (id) {
+	case 'd':
+	case OPT_DOMAINS_FILE:
+		if (c->domains_file_count >= AL_CLI_MAX_LIST) {
+			al_cli_error("check: too many --domains-file");
+			return AL_EXIT_ERROR;
+		}
+		c->domains_files[c->domains_file_count++] = arg;
+		return 0;
+	case 'j':
+	case OPT_JOBS:
+		if (!parse_count(arg, 100000, &c->jobs)) {
+			al_cli_error("check: -j: '%s' is not a number from 1 to 100000", arg);
+			return AL_EXIT_ERROR;
+		}
+		return 0;
+	case OPT_SHARD:
+		c->shard = arg;
+		return 0;
+	case OPT_MAX_QUERIES:
+		if (!parse_count(arg, 100000, &c->max_queries)) {
+			al_cli_error("check: --max-queries: '%s' is not a number from 1 to 100000", arg);
+			return AL_EXIT_ERROR;
+		}
+		return 0;
+	case OPT_MAX_TIME: {
+		char *end = NULL;
+		double t = strtod(arg, &end);
+		if (end == arg || *end != '\0' || !(t > 0) || t > 86400) {
+			al_cli_error("check: --max-time: '%s' is not a number of seconds up to 86400", arg);
+			return AL_EXIT_ERROR;
+		}
+		c->max_time = t;
+		return 0;
+	}
+	case OPT_PROGRESS:
+		c->progress = 1;
+		return 0;
+	case OPT_NO_PROGRESS:
+		c->progress = -1;
+		return 0;
+	}
+	return AL_EXIT_ERROR;
+}
+
+typedef struct check_run {
+	al_cli *cli;
+	al_emitter *emitter;
+	bool progress;
+	bool progress_shown;
+} check_run;
+
+static void on_result(void *userdata, const al_domain_result *r)
+{
+	check_run *run = userdata;
+	if (run->progress_shown) {
+		/* the progress line is on stderr; findings on stdout may share the terminal */
+		fputs("\r\033[K", stderr);
+		run->progress_shown = false;
+	}
+	al_emitter_result(run->emitter, r);
+	if (run->cli->format == AL_FORMAT_JSONL || run->progress)
+		fflush(run->cli->out);
+}
+
+static void format_duration(char *buf, size_t size, double s)
+{
+	if (!(s >= 0) || s > 360000)
+		snprintf(buf, size, "--:--");
+	else if (s >= 3600)
+		snprintf(buf, size, "%d:%02d:%02d", (int)s / 3600, ((int)s / 60) % 60, (int)s % 60);
+	else
+		snprintf(buf, size, "%d:%02d", (int)s / 60, (int)s % 60);
+}
+
+static void on_progress(void *userdata, const al_check_progress *p)
+{
+	check_run *run = userdata;
+	if (!run->progress)
+		return;
+	char eta[32];
+	format_duration(eta, sizeof(eta), p->eta);
+	fprintf(stderr, "\r\033[K%zu/%zu domains  %.0f/s  ETA %s  %zu in flight  %zu queries  %zu incomplete",
+		p->done, p->total, p->rate, p->done == p->total ? "0:00" : eta, p->in_flight, p->queries,
+		p->incomplete);
+	fflush(stderr);
+	run->progress_shown = true;
+}
+
+static int read_domains(check_cmd *cmd, char **argv, int first, int argc, al_domain_list *list,
+			bool *input_error)
+{
+	for (int i = first; i < argc; i++) {
+		al_error err;
+		if (al_domain_list_add(list, argv[i], &err) != AL_OK) {
+			al_cli_error("check: %s", err.message);
+			*input_error = true;
+		}
+	}
+	for (size_t i = 0; i < cmd->domains_file_count; i++) {
+		const char *path = cmd->domains_files[i];
+		bool is_stdin = strcmp(path, "-") == 0;
+		FILE *f = is_stdin ? stdin : fopen(path, "r");
+		if (f == NULL) {
+			al_cli_error("check: %s: %s", path, strerror(errno));
+			return AL_EXIT_ERROR;
+		}
+		al_error err = {0};
+		al_status st = al_domain_list_read(list, f, is_stdin ? "<stdin>" : path, &err);
+		if (!is_stdin)
+			fclose(f);
+		if (st != AL_OK) {
+			al_cli_error("check: %s", err.message);
+			return AL_EXIT_ERROR;
+		}
+	}
+	for (size_t i = 0; i < al_domain_list_problem_count(list); i++) {
+		al_cli_error("check: %s", al_domain_list_problem_at(list, i));
+		*input_error = true;
+	}
+	return 0;
+}
+
+static void print_summary(const al_summary *s, const al_live *live, size_t domains, double elapsed,
+			  bool verbose)
+{
+	fprintf(stderr, "checked %zu domain%s in %.1f s", domains, domains == 1 ? "" : "s", elapsed);
+	if (elapsed > 0 && domains > 0)
+		fprintf(stderr, " (%.0f/s)", (double)domains / elapsed);
+	fprintf(stderr, ": %zu error%s, %zu warning%s, %zu note%s", s->by_severity[AL_SEVERITY_ERROR],
+		s->by_severity[AL_SEVERITY_ERROR] == 1 ? "" : "s", s->by_severity[AL_SEVERITY_WARNING],
+		s->by_severity[AL_SEVERITY_WARNING] == 1 ? "" : "s", s->by_severity[AL_SEVERITY_NOTE],
+		s->by_severity[AL_SEVERITY_NOTE] == 1 ? "" : "s");
+	if (s->waived > 0)
+		fprintf(stderr, ", %zu waived", s->waived);
+	fprintf(stderr, "; %zu lookup%s failed", s->lookups_failed, s->lookups_failed == 1 ? "" : "s");
+	if (live != NULL) {
+		al_live_stats st;
+		al_live_get_stats(live, &st);
+		fprintf(stderr, "; %zu queries, %zu from cache", st.queries, st.cache_hits);
+		if (verbose)
+			fprintf(stderr,
+				"\nlive DNS: %zu datagrams and connections sent, %zu received, %zu retries, %zu "
+				"tries timed out, %zu over TCP, %zu responses dropped, %zu questions failed, at "
+				"most %zu in flight; cache: %zu entries, %zu KiB, %zu evicted",
+				st.sent, st.received, st.retries, st.timeouts, st.tcp, st.dropped, st.failed,
+				st.max_in_flight, st.cache_entries, st.cache_bytes / 1024, st.evicted);
+	}
+	fputc('\n', stderr);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 static int check_main(al_cli *cli, int argc, char **argv)
 {
-	(void)cli;
-	(void)argc;
-	(void)argv;
-	al_cli_error("check: not implemented in this build");
-	return AL_EXIT_ERROR;
+	check_cmd cmd;
+	memset(&cmd, 0, sizeof(cmd));
+	int first = 0;
+	int rc = al_cli_parse(cli, argc, argv, check_options, "d:j:", check_option, &cmd, &al_cmd_check, &first);
+	if (rc != 0)
+		return rc < 0 ? AL_EXIT_OK : rc;
+	if (first >= argc && cmd.domains_file_count == 0) {
+		al_cli_error("check: no domain given (authlint check DOMAIN... or --domains-file FILE)");
+		return AL_EXIT_ERROR;
+	}
+	unsigned shard_k = 1, shard_n = 1;
+	if (cmd.shard != NULL) {
+		al_error err;
+		if (al_shard_parse(cmd.shard, &shard_k, &shard_n, &err) != AL_OK) {
+			al_cli_error("check: --shard: %s", err.message);
+			return AL_EXIT_ERROR;
+		}
+	}
+	if ((rc = al_cli_load(cli)) != 0)
+		return rc;
+	al_domain_list *list = NULL;
+	if (al_domain_list_new(&list) != AL_OK) {
+		al_cli_error("out of memory");
+		return AL_EXIT_ERROR;
+	}
+	bool input_error = false;
+	if ((rc = read_domains(&cmd, argv, first, argc, list, &input_error)) != 0) {
+		al_domain_list_free(list);
+		return rc;
+	}
+	if (al_domain_list_shard(list, shard_k, shard_n) != AL_OK) {
+		al_domain_list_free(list);
+		al_cli_error("out of memory");
+		return AL_EXIT_ERROR;
+	}
+	al_zone *zone = NULL;
+	if (cli->zone_count > 0)
+		al_cli_load_zones(cli, cli->zones, cli->zone_count, NULL, &zone);
+	al_cli_sources sources;
+	if (al_cli_sources_open_for(cli, zone, !cli->offline, &sources) != AL_OK) {
+		al_zone_free(zone);
+		al_domain_list_free(list);
+		return AL_EXIT_ERROR;
+	}
+	const char *inputs[AL_CLI_MAX_LIST];
+	size_t input_count = 0;
+	for (int i = first; i < argc && input_count < AL_CLI_MAX_LIST; i++)
+		inputs[input_count++] = argv[i];
+	for (size_t i = 0; i < cmd.domains_file_count && input_count < AL_CLI_MAX_LIST; i++)
+		inputs[input_count++] = cmd.domains_files[i];
+	al_emitter *em = al_cli_emitter_new(cli, inputs, input_count);
+	if (em == NULL) {
+		al_cli_sources_close(&sources);
+		al_zone_free(zone);
+		al_domain_list_free(list);
+		return AL_EXIT_ERROR;
+	}
+	check_run run = {0};
+	run.cli = cli;
+	run.emitter = em;
+	run.progress = cmd.progress > 0 || (cmd.progress == 0 && cli->quiet == 0 && isatty(STDERR_FILENO));
+
+	al_check_options co;
+	memset(&co, 0, sizeof(co));
+	co.lint.rules = cli->rules;
+	co.lint.config = cli->config;
+	co.lint.source = sources.top;
+	co.lint.offline = cli->offline;
+	co.lint.dmarc_spec = cli->dmarc_spec;
+	co.lint.selectors = cli->selectors;
+	co.lint.selector_count = cli->selector_count;
+	co.live = sources.engine;
+	co.jobs = cmd.jobs;
+	co.max_questions = cmd.max_queries;
+	co.max_seconds = cmd.max_time;
+	co.on_result = on_result;
+	co.userdata = &run;
+	co.on_progress = on_progress;
+	co.progress_userdata = &run;
+
+	double t0 = now_s();
+	al_emitter_begin(em);
+	al_summary total;
+	al_status st = al_check_domains(&co, list, &total);
+	if (run.progress_shown)
+		fputc('\n', stderr);
+	if (input_error)
+		total.input_error = true;
+	int code = al_summary_exit_code(&total, cli->fail_on);
+	if (st != AL_OK) {
+		al_cli_error("check: %s", al_status_message(st));
+		code = AL_EXIT_ERROR;
+	}
+	al_emitter_end(em, &total, code);
+	if (al_emitter_status(em) != AL_OK || fflush(cli->out) != 0) {
+		al_cli_error("writing the output failed");
+		code = AL_EXIT_ERROR;
+	}
+	if (cli->quiet == 0)
+		print_summary(&total, sources.engine, al_domain_list_count(list), now_s() - t0, cli->verbose > 0);
+	al_emitter_free(em);
+	al_cli_sources_close(&sources);
+	al_zone_free(zone);
+	al_domain_list_free(list);
+	return code;
 }
 
 const al_cli_command al_cmd_check = {
 	"check",
-	"check DOMAIN... | --domains-file FILE [-j N]   lint live DNS",
-	"Not implemented in this build.\n",
+	"check DOMAIN... | --domains-file FILE [-j N]   lint live DNS, one domain or a million",
+	"Look up the SPF record of each domain, its DMARC policy and its DKIM keys (the\n"
+	"selectors given with --selector, in the configuration, or after the domain in a\n"
+	"domains file) through the resolvers, and run every check on them, with the whole\n"
+	"include tree. Many domains are checked at once from one event loop; answers are\n"
+	"cached, so what domains share is asked once. A lookup that fails (timeout,\n"
+	"SERVFAIL) is reported as LOOKUP001 and makes the result incomplete (exit 2); it\n"
+	"is never read as a missing record.\n"
+	"\n"
+	"  -d, --domains-file FILE  domains to check, one per line ('-': standard input);\n"
+	"                           DKIM selectors may follow a domain; '#' comments;\n"
+	"                           blank lines skipped; a domain given twice is checked once\n"
+	"  -j, --jobs N           domains in flight at once (default 200)\n"
+	"      --shard K/N        check only the K-th of N shards (by a hash of the name)\n"
+	"      --max-queries N    questions one domain may need (default 500)\n"
+	"      --max-time S       seconds one domain may take (default 60)\n"
+	"      --progress         show the progress line on stderr also when not a terminal\n"
+	"      --no-progress      never show it\n"
+	"\n"
+	"With --format jsonl each domain's result is one line, written as soon as the\n"
+	"domain is done. A summary goes to stderr at the end (not with -q).\n"
+	"Resolvers: --resolver IP[:PORT] (repeatable; IPv6 as [addr]:port), else the\n"
+	"configuration's, else /etc/resolv.conf.\n",
 	check_main,
 };

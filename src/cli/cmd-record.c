@@ -40,9 +40,12 @@ static al_status lint_record(al_cli *cli, al_lint *lint, void *userdata)
 {
 	(void)cli;
 	record_run *r = userdata;
-	al_status st = al_lint_record(lint, r->kind, r->text, r->length, r->domain, r->label);
+	al_error err = {0};
+	al_status st = al_lint_record_ex(lint, r->kind, r->text, r->length, r->domain, r->label, &err);
 	if (st == AL_EINVAL)
 		al_cli_error("record: --domain '%s' is not a valid domain name", r->domain);
+	else if (st != AL_OK)
+		al_cli_error("record: %s: %s", r->label, err.message[0] ? err.message : al_status_message(st));
 	return st;
 }
 
@@ -142,7 +145,9 @@ const al_cli_command al_cmd_record = {
 	"record",
 	"record spf|dmarc|dkim TEXT|- [--domain D]    lint one record string",
 	"Lint one record given as an argument, or on standard input with '-'. The text is the\n"
-	"record as receivers see it (character-strings joined). --domain gives the name it is\n"
+	"record as receivers see it (character-strings joined), or as written in a zone file when\n"
+	"it starts with a double quote: \"v=spf1 mx \" \"-all\" (then the string boundaries are\n"
+	"checked too). --domain gives the name it is\n"
 	"published for: the domain for SPF, the domain (or _dmarc name) for DMARC, the\n"
 	"selector name (sel._domainkey.example.com) for DKIM.\n"
 	"\n"

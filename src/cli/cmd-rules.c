@@ -77,7 +77,17 @@ static int explain_main(al_cli *cli, int argc, char **argv)
 		al_cli_error("explain: no rule '%s' (authlint rules lists them)", argv[first]);
 		return AL_EXIT_ERROR;
 	}
-	return finish_output(cli, al_rule_explain(rule, cmd.markdown, al_sink_stdio(cli->out)));
+	al_status st;
+	if (cli->format == AL_FORMAT_JSON || cli->format == AL_FORMAT_JSONL) {
+		st = al_rule_write_json(rule, cli->format, al_sink_stdio(cli->out));
+	} else if (cli->format == AL_FORMAT_TEXT) {
+		st = al_rule_explain(rule, cmd.markdown, al_sink_stdio(cli->out));
+	} else {
+		al_cli_error("explain: --format %s is not available for a rule (text, json, jsonl; --markdown)",
+			     al_format_name(cli->format));
+		return AL_EXIT_ERROR;
+	}
+	return finish_output(cli, st);
 }
 
 const al_cli_command al_cmd_rules = {
@@ -93,8 +103,9 @@ const al_cli_command al_cmd_rules = {
 const al_cli_command al_cmd_explain = {
 	"explain",
 	"explain RULE [--markdown]                    explain one rule: why, how to fix, examples",
-	"Show one rule (by id or name): its summary, rationale, references, fix and examples.\n"
+	"Show one rule (by id or name): its summary, message, rationale, fix, references,\n"
+	"examples and the check that raises it. --format json or jsonl gives every field.\n"
 	"\n"
-	"      --markdown         as markdown\n",
+	"      --markdown         as markdown (the section of doc/rules.md)\n",
 	explain_main,
 };

@@ -272,8 +272,7 @@ int al_cli_status_exit(al_status status)
 	return status == AL_OK ? AL_EXIT_OK : AL_EXIT_ERROR;
 }
 
-int al_cli_run_lint(al_cli *cli, al_source *source, const char *const *inputs, size_t input_count,
-		    al_cli_lint_fn fn, void *userdata)
+al_emitter *al_cli_emitter_new(al_cli *cli, const char *const *inputs, size_t input_count)
 {
 	al_emit_options eo = {0};
 	eo.rules = cli->rules;
@@ -287,8 +286,18 @@ int al_cli_run_lint(al_cli *cli, al_source *source, const char *const *inputs, s
 	al_status st = al_emitter_new(&em, cli->format, al_sink_stdio(cli->out), &eo);
 	if (st != AL_OK) {
 		al_cli_error("cannot start the output: %s", al_status_message(st));
-		return AL_EXIT_ERROR;
+		return NULL;
 	}
+	return em;
+}
+
+int al_cli_run_lint(al_cli *cli, al_source *source, const char *const *inputs, size_t input_count,
+		    al_cli_lint_fn fn, void *userdata)
+{
+	al_emitter *em = al_cli_emitter_new(cli, inputs, input_count);
+	if (em == NULL)
+		return AL_EXIT_ERROR;
+	al_status st;
 	al_lint_options lo = {0};
 	lo.rules = cli->rules;
 	lo.config = cli->config;
@@ -297,6 +306,7 @@ int al_cli_run_lint(al_cli *cli, al_source *source, const char *const *inputs, s
 	lo.dmarc_spec = cli->dmarc_spec;
 	lo.selectors = cli->selectors;
 	lo.selector_count = cli->selector_count;
+	lo.threads = cli->threads;
 	lo.on_diag = al_emitter_diag_fn;
 	lo.userdata = em;
 	al_lint *lint = NULL;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "sources.h"
@@ -26,23 +27,47 @@ al_status al_cli_load_zones(al_cli *cli, const char *const *paths, size_t count,
 	return AL_OK;
 }
 
-/* Live DNS: the live backend plugs in here. Until it does, nothing is queried. */
-static al_status open_live(al_cli *cli, al_source **out)
+/* Live DNS through the resolvers of the command line, the configuration or resolv.conf. */
+static al_status open_live(al_cli *cli, bool need_live, al_live **out)
 {
-	(void)cli;
 	*out = NULL;
+	al_live_options lo = {0};
+	lo.resolvers = cli->resolvers;
+	lo.resolver_count = cli->resolver_count;
+	const char *conf = getenv("AUTHLINT_RESOLV_CONF");
+	lo.resolv_conf = conf != NULL && conf[0] != '\0' ? conf : "/etc/resolv.conf";
+	lo.timeout = cli->timeout;
+	al_error err = {0};
+	al_status st = al_live_new(out, &lo, &err);
+	if (st == AL_OK)
+		return AL_OK;
+	if (cli->resolver_count > 0 || need_live) {
+		al_cli_error("%s", err.message[0] ? err.message : al_status_message(st));
+		return st;
+	}
+	/* no resolver to be had: names outside the zone are reported as not looked up */
+	if (cli->verbose > 0)
+		fprintf(stderr, "authlint: no live DNS: %s\n", err.message);
 	return AL_OK;
 }
 
 al_status al_cli_sources_open(al_cli *cli, al_zone *zone, al_cli_sources *out)
 {
+	return al_cli_sources_open_for(cli, zone, false, out);
+}
+
+al_status al_cli_sources_open_for(al_cli *cli, al_zone *zone, bool need_live, al_cli_sources *out)
+{
 	memset(out, 0, sizeof(*out));
 	al_status st = AL_OK;
 	if (zone != NULL && (st = al_source_new_zone(&out->zone, zone)) != AL_OK)
 		return st;
-	if (!cli->offline && (st = open_live(cli, &out->live)) != AL_OK) {
-		al_cli_sources_close(out);
-		return st;
+	if (!cli->offline) {
+		if ((st = open_live(cli, need_live, &out->engine)) != AL_OK) {
+			al_cli_sources_close(out);
+			return st;
+		}
+		out->live = out->engine != NULL ? al_live_source(out->engine) : NULL;
 	}
 	if (out->zone != NULL) {
 		if ((st = al_source_new_layered(&out->top, out->zone, out->live)) != AL_OK) {
@@ -60,6 +85,6 @@ void al_cli_sources_close(al_cli_sources *s)
 	if (s->top != s->live && s->top != s->zone)
 		al_source_free(s->top);
 	al_source_free(s->zone);
-	al_source_free(s->live);
+	al_live_free(s->engine); /* owns s->live */
 	memset(s, 0, sizeof(*s));
 }

@@ -9,6 +9,7 @@
 typedef struct al_cli_sources {
 	al_source *zone; /* answers from zone files, or NULL */
 	al_source *live; /* live DNS, or NULL (offline, or no resolver) */
+	al_live *engine; /* what answers for `live` (owns it), or NULL */
 	al_source *top;  /* zone then live (layered), or one of them, or NULL */
 } al_cli_sources;
 
@@ -21,8 +22,14 @@ al_status al_cli_load_zones(al_cli *cli, const char *const *paths, size_t count,
 /**
  * Sources for a run: @p zone (may be NULL) for names inside it, then live DNS
  * unless --offline; names nobody answers for are reported as not queried.
+ * Live DNS asks the --resolver addresses (or the configuration's), else the
+ * nameservers of /etc/resolv.conf (AUTHLINT_RESOLV_CONF names another file;
+ * the tests point it at an empty one so that no test uses the machine's).
+ * A bad --resolver is an error; no resolver at all is one only when
+ * @p need_live (check); otherwise names outside the zone are not looked up.
  */
 al_status al_cli_sources_open(al_cli *cli, al_zone *zone, al_cli_sources *out);
+al_status al_cli_sources_open_for(al_cli *cli, al_zone *zone, bool need_live, al_cli_sources *out);
 void al_cli_sources_close(al_cli_sources *sources);
 
 #endif

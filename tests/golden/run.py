@@ -15,6 +15,7 @@ there, with NO_COLOR=1 and TZ=UTC.
 usage: run.py DIR [CASE...] [--update]
   --update rewrites expected.out, expected.exit and expected.rules from a run.
 """
+import difflib
 import json
 import os
 import shlex
@@ -40,9 +41,12 @@ def rule_ids(stdout):
         if not line:
             continue
         obj = json.loads(line)
-        if obj.get('type', 'finding') == 'finding' and 'rule' in obj:
-            rule = obj['rule']
-            ids.append(rule['id'] if isinstance(rule, dict) else rule)
+        # authlint check writes one line per domain with its findings
+        found = obj.get('findings', []) if obj.get('type') == 'domain' else [obj]
+        for f in found:
+            if f.get('type', 'finding') == 'finding' and 'rule' in f:
+                rule = f['rule']
+                ids.append(rule['id'] if isinstance(rule, dict) else rule)
     return ids
 
 
@@ -81,8 +85,10 @@ def main():
             with open(out_path, 'rb') as fh:
                 want = fh.read()
             if want != r.stdout:
-                problems.append('stdout differs:\n--- expected\n' + want.decode('utf-8', 'replace') +
-                                '--- got\n' + r.stdout.decode('utf-8', 'replace'))
+                diff = difflib.unified_diff(want.decode('utf-8', 'replace').splitlines(),
+                                            r.stdout.decode('utf-8', 'replace').splitlines(),
+                                            'expected.out', 'got', lineterm='', n=2)
+                problems.append('stdout differs:\n' + '\n'.join(list(diff)[:80]))
         with open(exit_path) as fh:
             want_exit = int(fh.read().strip())
         if want_exit != r.returncode:

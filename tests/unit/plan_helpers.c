@@ -16,6 +16,9 @@ void t_plan_options(t_plan *t, const char *tmpl_name, const char *start)
 	t->options.rules = t_rules();
 	t->options.plan_template = t->tmpl;
 	t->options.offline = true;
+	static const char *const selectors[] = {"s1"};
+	t->options.selectors = selectors;
+	t->options.selector_count = 1;
 	assert_int_equal(al_date_parse(start, &t->options.start), AL_OK);
 }
 

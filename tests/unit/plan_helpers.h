@@ -5,12 +5,15 @@
 
 #include "helpers.h"
 
-/* A zone for example.com: SOA (negative TTL 300), NS, an SPF record without lookups. */
+/* A zone for example.com: SOA (negative TTL 300), NS, MX, a DKIM key at s1, an SPF record without lookups. */
 #define T_ZONE_HEAD                                                                            \
 	"$ORIGIN example.com.\n$TTL 3600\n"                                                    \
 	"@ IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n"                                  \
 	"@ IN NS ns1\n"                                                                        \
-	"ns1 IN A 192.0.2.53\n"
+	"ns1 IN A 192.0.2.53\n"                                                                \
+	"@ IN MX 10 mail\n"                                                                    \
+	"mail IN A 192.0.2.25\n"                                                               \
+	"s1._domainkey IN TXT \"v=DKIM1; k=ed25519; p=BLH0X7wXFJ/KFLr/yf/KHDuE8Exe5Aq1B50Xu0Wq9fA=\"\n"
 #define T_SPF "@ IN TXT \"v=spf1 ip4:192.0.2.1 -all\"\n"
 
 typedef struct t_plan {
@@ -21,7 +24,7 @@ typedef struct t_plan {
 	al_plan_options options;
 } t_plan;
 
-/* Options with the built-in registry, template @p tmpl_name, start @p start, offline. */
+/* Options with the built-in registry, template @p tmpl_name, start @p start, offline, selector s1. */
 void t_plan_options(t_plan *t, const char *tmpl_name, const char *start);
 /* Load @p zone_text (origin example.com) as the source. */
 void t_plan_zone(t_plan *t, const char *zone_text);

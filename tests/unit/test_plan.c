@@ -352,28 +352,52 @@ static void test_unknown_gates(void **state)
 {
 	(void)state;
 	t_plan t;
-	const al_plan *p = plan_for(&t, "default", T_ZONE_HEAD T_SPF "_dmarc IN TXT \"v=DMARC1; p=none; " RUA "\"\n");
+	t_plan_options(&t, "default", "2026-12-01");
+	t_plan_zone(&t, T_ZONE_HEAD T_SPF "_dmarc IN TXT \"v=DMARC1; p=none; " RUA "\"\n");
+	t.options.selector_count = 0;
+	const al_plan *p = t_plan_build(&t, "example.com");
 	/* no selector: DKIM gates are not checked, never "pass" */
-	const al_plan_gate *g = gate(&p->steps[0], "DKIM001");
+	const al_plan_gate *g = gate(&p->steps[0], "DKIM010");
 	assert_non_null(g);
 	assert_int_equal(g->state, AL_PLAN_GATE_UNKNOWN);
 	assert_non_null(strstr(g->detail, "--selector"));
-	assert_int_equal(p->steps[0].status, AL_PLAN_STEP_UNVERIFIED);
+	/* one finding for the four DKIM gates that share the reason */
 	assert_int_equal(t_plan_count(p, "PLAN003"), 1);
+	for (size_t i = 0; i < p->finding_count; i++)
+		if (strcmp(p->findings[i].rule->id, "PLAN003") == 0)
+			assert_non_null(strstr(p->findings[i].message,
+					       "gates of step 1 were not checked (DKIM010, DKIM011, DKIM012, DKIM014)"));
 	t_plan_free(&t);
 
-	/* with a selector it is checked */
-	const char *const selectors[] = {"s1"};
-	t_plan_options(&t, "default", "2026-12-01");
-	t_plan_zone(&t, T_ZONE_HEAD T_SPF "_dmarc IN TXT \"v=DMARC1; p=none; " RUA "\"\n"
-					   "s1._domainkey IN TXT \"v=DKIM1; k=rsa; p=MIIBIjANBg\"\n");
-	t.options.selectors = selectors;
-	t.options.selector_count = 1;
-	p = t_plan_build(&t, "example.com");
-	g = gate(&p->steps[0], "DKIM001");
-	assert_int_equal(g->state, AL_PLAN_GATE_PASS);
-	assert_int_equal(p->steps[0].status, AL_PLAN_STEP_READY);
+	/* with the selector every gate is checked and clean */
+	p = plan_for(&t, "default", T_ZONE_HEAD T_SPF "_dmarc IN TXT \"v=DMARC1; p=none; " RUA "\"\n");
+	for (size_t k = 0; k < p->step_count; k++) {
+		for (size_t i = 0; i < p->steps[k].gate_count; i++) {
+			const al_plan_gate *x = &p->steps[k].gates[i];
+			if (x->rule != NULL && x->state != AL_PLAN_GATE_PASS && x->state != AL_PLAN_GATE_FIXED) {
+				fprintf(stderr, "step %zu gate %s: %s %s\n", k + 1, x->rule->id,
+					al_plan_gate_state_name(x->state), x->detail ? x->detail : "");
+				fail();
+			}
+		}
+		assert_int_equal(p->steps[k].status, AL_PLAN_STEP_READY);
+	}
 	assert_int_equal(t_plan_count(p, "PLAN003"), 0);
+	assert_int_equal(t_plan_count(p, "PLAN001"), 0);
+	t_plan_free(&t);
+
+	/* the selector's key is missing: no usable DKIM key blocks enforcement */
+	p = plan_for(&t, "default", "$ORIGIN example.com.\n$TTL 3600\n@ IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n"
+				    "@ IN MX 10 mail\nmail IN A 192.0.2.25\n" T_SPF
+				    "_dmarc IN TXT \"v=DMARC1; p=none; " RUA "\"\n");
+	g = gate(&p->steps[0], "DKIM010");
+	assert_int_equal(g->state, AL_PLAN_GATE_FAIL);
+	assert_int_equal(p->steps[0].status, AL_PLAN_STEP_BLOCKED);
+	/* DMARC045 comes with the enforcing record itself */
+	g = gate(&p->steps[0], "DMARC045");
+	assert_int_equal(g->state, AL_PLAN_GATE_FAIL);
+	assert_string_equal(g->detail, "raised once this step's record is in place");
+	assert_int_equal(t_plan_count(p, "PLAN002"), 0);
 	t_plan_free(&t);
 }
 
@@ -404,7 +428,10 @@ static void test_waived_gate(void **state)
 	const al_plan_gate *g = gate(&p->steps[0], "SPF001");
 	assert_int_equal(g->state, AL_PLAN_GATE_PASS);
 	assert_non_null(strstr(g->detail, "waived"));
-	assert_int_equal(t_plan_count(p, "PLAN001"), 0);
+	/* waiving the finding does not mend SPF: enforcing still meets DMARC044 */
+	g = gate(&p->steps[0], "DMARC044");
+	assert_int_equal(g->state, AL_PLAN_GATE_FAIL);
+	assert_int_equal(p->steps[0].status, AL_PLAN_STEP_BLOCKED);
 	t_plan_free(&t);
 	al_config_free(config);
 	al_rules_free(rules);

@@ -12,6 +12,7 @@
  */
 #include <authlint/lint.h>
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,8 +22,10 @@
 
 #include "check/lint_internal.h"
 #include "check/lint_private.h"
+#include "record/txtpres.h"
 #include "rules_internal.h"
 #include "util/arena.h"
+#include "dns/zone_internal.h"
 #include "util/hash.h"
 #include "util/strbuf.h"
 
@@ -59,9 +62,17 @@ struct al_lint {
 	char today[16];
 	family_state families[AL_KIND_COUNT_];
 	size_t unit_lookups;
+	/* record mode, presentation form: where each byte of the pasted record was */
+	const al_rr *pasted_rr;
+	const unsigned long *pasted_lines, *pasted_columns;
+	const char *const *domain_selectors;
+	size_t domain_selector_count;
+	bool *check_wanted; /* per entry of al_checks[] */
 };
 
 /* ---- options and state -------------------------------------------------- */
+
+static bool check_wanted(const al_lint *l, const al_check *c);
 
 al_status al_lint_new(al_lint **out, const al_lint_options *options)
 {
@@ -76,6 +87,13 @@ al_status al_lint_new(al_lint **out, const al_lint_options *options)
 		l->options.dmarc_spec = AL_GENERATION_RFC9989;
 	al_arena_init(&l->unit_arena);
 	al_map_init(&l->reported, true);
+	l->check_wanted = calloc(al_check_count ? al_check_count : 1, sizeof(bool));
+	if (l->check_wanted == NULL) {
+		free(l);
+		return AL_ENOMEM;
+	}
+	for (size_t i = 0; i < al_check_count; i++)
+		l->check_wanted[i] = check_wanted(l, &al_checks[i]);
 	time_t now = time(NULL);
 	struct tm tm;
 	gmtime_r(&now, &tm);
@@ -108,6 +126,7 @@ void al_lint_free(al_lint *lint)
 			lint->families[i].free_fn(lint->families[i].state);
 	free(lint->diags);
 	free(lint->answers);
+	free(lint->check_wanted);
 	al_map_free(&lint->reported);
 	free(lint);
 }
@@ -410,6 +429,10 @@ void al_finding_end(al_lint *lint, al_finding *f)
 				d->location.line = line;
 				d->location.column = column;
 			}
+		} else if (s->source_columns != NULL && s->length > 0) {
+			size_t at = d->span_start < s->length ? d->span_start : s->length - 1;
+			d->location.line = s->source_lines[at];
+			d->location.column = s->source_columns[at];
 		} else if (s->rr == NULL && d->location.file != NULL) {
 			/* a record given as a string: one line, columns are offsets */
 			d->location.line = 1;
@@ -431,6 +454,7 @@ void al_finding_end(al_lint *lint, al_finding *f)
 		const char *reason = NULL;
 		if (inline_waiver(lint, s->rr->comment, d->rule->id, &reason)) {
 			d->waived = true;
+			d->waiver_inline = true;
 			d->waiver_reason = reason;
 			d->waiver_source = s->rr->location.file
 				? al_arena_printf(&lint->unit_arena, "%s:%lu", s->rr->location.file,
@@ -521,7 +545,9 @@ const al_answer *al_lint_lookup(al_lint *lint, const char *name, uint16_t type)
 		}
 	}
 	if (a->rcode == AL_RCODE_PENDING) {
+		/* the pass will be thrown away: build no more findings in it */
 		lint->pending = true;
+		lint->discard = true;
 		return a;
 	}
 	if (a->rcode == AL_RCODE_NOT_QUERIED) {
@@ -585,8 +611,15 @@ static void unit_flush(al_lint *l)
 			if (l->options.on_diag != NULL)
 				l->options.on_diag(l->options.userdata, d);
 		}
+		if (l->options.on_unit_end != NULL)
+			l->options.on_unit_end(l->options.userdata);
 	}
 	unit_reset(l);
+}
+
+void al_lint_unit_end(al_lint *lint)
+{
+	unit_flush(lint);
 }
 
 /* ---- subjects ------------------------------------------------------------ */
@@ -600,6 +633,10 @@ bool al_subject_from_rr(al_lint *lint, al_subject *s, const al_rr *rr, al_kind k
 	s->rr = rr;
 	s->location = rr->location;
 	s->zone = lint->zone;
+	if (rr == lint->pasted_rr) {
+		s->source_lines = lint->pasted_lines;
+		s->source_columns = lint->pasted_columns;
+	}
 	/* join the character-strings */
 	size_t count = 0, total = 0;
 	for (size_t i = 0; i < rr->rdlength;) {
@@ -676,9 +713,10 @@ bool al_text_is_dmarc(const char *text, size_t length)
 
 /* ---- stages ----------------------------------------------------------------- */
 
+/* A check runs unless every rule that names it is disabled: decided once per
+ * lint, not per record. */
 static bool check_wanted(const al_lint *l, const al_check *c)
 {
-	/* skip a check when every rule that names it is disabled */
 	const al_rules *rules = l->options.rules;
 	bool named = false;
 	for (size_t i = 0; i < al_rules_count(rules); i++) {
@@ -696,9 +734,7 @@ static void run_stage(al_lint *l, al_check_stage stage, al_check_args *args)
 {
 	for (size_t i = 0; i < al_check_count; i++) {
 		const al_check *c = &al_checks[i];
-		if (c->stage != stage || c->fn == NULL)
-			continue;
-		if (!check_wanted(l, c))
+		if (c->stage != stage || c->fn == NULL || !l->check_wanted[i])
 			continue;
 		c->fn(args);
 	}
@@ -804,6 +840,254 @@ static bool zone_name(void *userdata, const char *name, uint64_t types)
 	return true;
 }
 
+/*
+ * Zone mode on several threads. The names are cut into chunks of consecutive
+ * names; each worker thread lints the chunks it claims with a lint of its own
+ * (its own unit arena and family caches; rules, configuration and the zone
+ * store are only read) and keeps the findings of each chunk. The calling
+ * thread hands them out chunk by chunk in name order, so the output is the
+ * same as on one thread. At most WINDOW chunks are ahead of the output, which
+ * bounds the memory held by findings not yet written.
+ */
+#define CHUNK_NAMES 256
+#define WINDOW 64
+
+typedef struct chunk {
+	size_t index;        /* which chunk the slot holds */
+	bool done;
+	al_arena arena;      /* the findings' strings */
+	al_diag *diags;
+	size_t count, capacity;
+	size_t *unit_ends;   /* diag counts at each unit's end, for on_unit_end */
+	size_t unit_count, unit_capacity;
+} chunk;
+
+typedef struct zone_job {
+	al_lint *main;
+	al_zone *zone;
+	size_t name_count, chunk_count;
+	size_t next_emit;
+	unsigned threads;
+	chunk slots[WINDOW];
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	al_summary summary;  /* the workers' totals, added at their end */
+} zone_job;
+
+typedef struct worker {
+	zone_job *job;
+	al_lint *lint;
+	chunk *current;
+	size_t first_chunk;
+	pthread_t thread;
+	bool started;
+} worker;
+
+static char *copy0(al_arena *a, const char *s)
+{
+	return s ? al_arena_strdup(a, s) : NULL;
+}
+
+static void chunk_collect(void *userdata, const al_diag *d)
+{
+	worker *w = userdata;
+	chunk *c = w->current;
+	if (c->count == c->capacity) {
+		size_t cap = c->capacity ? c->capacity * 2 : 64;
+		al_diag *p = realloc(c->diags, cap * sizeof(*p));
+		if (p == NULL)
+			return;
+		c->diags = p;
+		c->capacity = cap;
+	}
+	al_diag *k = &c->diags[c->count++];
+	*k = *d;
+	al_arena *a = &c->arena;
+	k->owner = copy0(a, d->owner);
+	k->domain = copy0(a, d->domain);
+	k->location.file = copy0(a, d->location.file);
+	k->location.server = copy0(a, d->location.server);
+	k->record = d->record ? al_arena_memdup(a, d->record, d->record_length + 1) : NULL;
+	k->message = copy0(a, d->message);
+	k->fix = copy0(a, d->fix);
+	k->context = copy0(a, d->context);
+	k->waiver_reason = copy0(a, d->waiver_reason);
+	k->waiver_source = copy0(a, d->waiver_source);
+}
+
+static void chunk_unit_end(void *userdata)
+{
+	worker *w = userdata;
+	chunk *c = w->current;
+	if (c->unit_count == c->unit_capacity) {
+		size_t cap = c->unit_capacity ? c->unit_capacity * 2 : 64;
+		size_t *p = realloc(c->unit_ends, cap * sizeof(*p));
+		if (p == NULL)
+			return;
+		c->unit_ends = p;
+		c->unit_capacity = cap;
+	}
+	c->unit_ends[c->unit_count++] = c->count;
+}
+
+static void add_summary(al_summary *to, const al_summary *from)
+{
+	for (int i = 0; i < 4; i++)
+		to->by_severity[i] += from->by_severity[i];
+	to->waived += from->waived;
+	to->names += from->names;
+	to->records += from->records;
+	to->lookups += from->lookups;
+	to->lookups_failed += from->lookups_failed;
+	to->not_queried += from->not_queried;
+	to->input_error |= from->input_error;
+	to->incomplete |= from->incomplete;
+}
+
+static void *worker_main(void *arg)
+{
+	worker *w = arg;
+	zone_job *job = w->job;
+	char name[AL_NAME_MAX];
+	zone_walk walk = {w->lint, AL_OK};
+	/* chunks are dealt round-robin, not claimed: each worker sees the same
+	 * names in the same order on every run, so what its caches save (and the
+	 * lookup counts of the summary) is the same from run to run */
+	for (size_t index = w->first_chunk; index < job->chunk_count; index += job->threads) {
+		pthread_mutex_lock(&job->lock);
+		while (index >= job->next_emit + WINDOW)
+			pthread_cond_wait(&job->cond, &job->lock);
+		/* the slot was emptied by the output before it could be taken */
+		chunk *c = &job->slots[index % WINDOW];
+		c->index = index;
+		pthread_mutex_unlock(&job->lock);
+		w->current = c;
+		size_t first = index * CHUNK_NAMES;
+		size_t last = first + CHUNK_NAMES < job->name_count ? first + CHUNK_NAMES : job->name_count;
+		for (size_t i = first; i < last; i++) {
+			uint64_t types;
+			if (al_zone_name_at(job->zone, i, name, &types))
+				zone_name(&walk, name, types);
+		}
+		pthread_mutex_lock(&job->lock);
+		c->done = true;
+		pthread_cond_broadcast(&job->cond);
+		pthread_mutex_unlock(&job->lock);
+	}
+	pthread_mutex_lock(&job->lock);
+	add_summary(&job->summary, al_lint_summary(w->lint));
+	pthread_mutex_unlock(&job->lock);
+	return NULL;
+}
+
+static void emit_chunk(al_lint *main, chunk *c)
+{
+	size_t unit = 0;
+	for (size_t i = 0; i <= c->count; i++) {
+		while (unit < c->unit_count && c->unit_ends[unit] == i) {
+			if (main->options.on_unit_end != NULL)
+				main->options.on_unit_end(main->options.userdata);
+			unit++;
+		}
+		if (i < c->count && main->options.on_diag != NULL)
+			main->options.on_diag(main->options.userdata, &c->diags[i]);
+	}
+	c->count = 0;
+	c->unit_count = 0;
+	al_arena_clear(&c->arena);
+}
+
+static al_status lint_zone_threads(al_lint *lint, al_zone *zone, unsigned threads)
+{
+	zone_job *job = calloc(1, sizeof(*job));
+	worker *workers = calloc(threads, sizeof(*workers));
+	if (job == NULL || workers == NULL) {
+		free(job);
+		free(workers);
+		return AL_ENOMEM;
+	}
+	job->main = lint;
+	job->zone = zone;
+	job->name_count = al_zone_name_count(zone);
+	job->chunk_count = (job->name_count + CHUNK_NAMES - 1) / CHUNK_NAMES;
+	pthread_mutex_init(&job->lock, NULL);
+	pthread_cond_init(&job->cond, NULL);
+	for (size_t i = 0; i < WINDOW; i++)
+		al_arena_init(&job->slots[i].arena);
+	/* the workers' lints are made here, before any thread reads the registry */
+	al_status st = AL_OK;
+	(void)al_rules_at(lint->options.rules, 0); /* sorts the registry once, here */
+	unsigned started = 0;
+	for (unsigned t = 0; t < threads && st == AL_OK; t++) {
+		al_lint_options o = lint->options;
+		o.on_diag = chunk_collect;
+		o.on_unit_end = chunk_unit_end;
+		o.userdata = &workers[t];
+		o.threads = 1;
+		workers[t].job = job;
+		st = al_lint_new(&workers[t].lint, &o);
+		if (st == AL_OK)
+			workers[t].lint->zone = zone;
+	}
+	job->threads = threads;
+	for (unsigned t = 0; t < threads && st == AL_OK; t++) {
+		workers[t].first_chunk = t;
+		if (pthread_create(&workers[t].thread, NULL, worker_main, &workers[t]) != 0) {
+			st = AL_ENOMEM;
+			break;
+		}
+		workers[t].started = true;
+		started++;
+	}
+	/* every worker's share must be taken: if one could not start, stop the
+	 * others (they wait for the output) and lint on this thread instead */
+	bool fallback = st != AL_OK;
+	if (fallback) {
+		pthread_mutex_lock(&job->lock);
+		job->chunk_count = 0;
+		job->next_emit = SIZE_MAX / 2;
+		pthread_cond_broadcast(&job->cond);
+		pthread_mutex_unlock(&job->lock);
+	}
+	/* hand out the chunks in order as they are done */
+	for (size_t e = 0; e < job->chunk_count && started > 0; e++) {
+		chunk *c = &job->slots[e % WINDOW];
+		pthread_mutex_lock(&job->lock);
+		while (!(c->done && c->index == e))
+			pthread_cond_wait(&job->cond, &job->lock);
+		pthread_mutex_unlock(&job->lock);
+		emit_chunk(lint, c);
+		pthread_mutex_lock(&job->lock);
+		c->done = false;
+		job->next_emit = e + 1;
+		pthread_cond_broadcast(&job->cond);
+		pthread_mutex_unlock(&job->lock);
+	}
+	for (unsigned t = 0; t < threads; t++)
+		if (workers[t].started)
+			pthread_join(workers[t].thread, NULL);
+	if (!fallback)
+		add_summary(&lint->summary, &job->summary);
+	for (unsigned t = 0; t < threads; t++)
+		al_lint_free(workers[t].lint);
+	for (size_t i = 0; i < WINDOW; i++) {
+		al_arena_clear(&job->slots[i].arena);
+		free(job->slots[i].diags);
+		free(job->slots[i].unit_ends);
+	}
+	pthread_cond_destroy(&job->cond);
+	pthread_mutex_destroy(&job->lock);
+	free(workers);
+	free(job);
+	if (fallback) {
+		/* no thread could start: lint on this one */
+		zone_walk w = {lint, AL_OK};
+		al_zone_foreach_name(zone, zone_name, &w);
+		return w.status;
+	}
+	return AL_OK;
+}
+
 al_status al_lint_zone(al_lint *lint, al_zone *zone)
 {
 	if (lint == NULL || zone == NULL)
@@ -812,10 +1096,19 @@ al_status al_lint_zone(al_lint *lint, al_zone *zone)
 	al_check_args args = {.lint = lint, .zone = zone};
 	run_stage(lint, AL_STAGE_ZONE, &args);
 	unit_flush(lint);
-	zone_walk w = {lint, AL_OK};
-	al_zone_foreach_name(zone, zone_name, &w);
+	al_status st = AL_OK;
+	unsigned threads = lint->options.threads;
+	if (threads > 64)
+		threads = 64;
+	if (threads > 1 && al_zone_name_count(zone) >= 4 * CHUNK_NAMES) {
+		st = lint_zone_threads(lint, zone, threads);
+	} else {
+		zone_walk w = {lint, AL_OK};
+		al_zone_foreach_name(zone, zone_name, &w);
+		st = w.status;
+	}
 	lint->zone = NULL;
-	return w.status;
+	return st;
 }
 
 void al_lint_mark_input_error(al_lint *lint)
@@ -842,6 +1135,17 @@ al_status al_lint_domain_try(al_lint *lint, const char *domain, bool *pending)
 		snprintf(name, sizeof(name), "%s._domainkey.%s", lint->options.selectors[i], norm);
 		lint_name(lint, name, false, false);
 	}
+	for (size_t i = 0; i < lint->domain_selector_count; i++) {
+		bool seen = false;
+		for (size_t k = 0; k < lint->options.selector_count && !seen; k++)
+			seen = strcasecmp(lint->options.selectors[k], lint->domain_selectors[i]) == 0;
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = strcasecmp(lint->domain_selectors[k], lint->domain_selectors[i]) == 0;
+		if (seen)
+			continue;
+		snprintf(name, sizeof(name), "%s._domainkey.%s", lint->domain_selectors[i], norm);
+		lint_name(lint, name, false, false);
+	}
 	al_check_args args = {.lint = lint, .domain = al_arena_strdup(&lint->unit_arena, norm)};
 	run_stage(lint, AL_STAGE_DOMAIN, &args);
 	*pending = lint->pending;
@@ -849,6 +1153,12 @@ al_status al_lint_domain_try(al_lint *lint, const char *domain, bool *pending)
 		lint->summary = saved;
 	unit_flush(lint);
 	return AL_OK;
+}
+
+void al_lint_set_domain_selectors(al_lint *lint, const char *const *selectors, size_t count)
+{
+	lint->domain_selectors = selectors;
+	lint->domain_selector_count = selectors != NULL ? count : 0;
 }
 
 al_status al_lint_domain(al_lint *lint, const char *domain)
@@ -865,6 +1175,12 @@ al_status al_lint_domain(al_lint *lint, const char *domain)
 al_status al_lint_record(al_lint *lint, al_kind kind, const char *text, size_t length,
 			 const char *domain, const char *label)
 {
+	return al_lint_record_ex(lint, kind, text, length, domain, label, NULL);
+}
+
+al_status al_lint_record_ex(al_lint *lint, al_kind kind, const char *text, size_t length,
+			    const char *domain, const char *label, al_error *err_out)
+{
 	if (kind != AL_KIND_SPF && kind != AL_KIND_DMARC && kind != AL_KIND_DKIM)
 		return AL_EINVAL;
 	char norm[AL_NAME_MAX];
@@ -879,16 +1195,42 @@ al_status al_lint_record(al_lint *lint, al_kind kind, const char *text, size_t l
 	memset(&info, 0, sizeof(info));
 	al_subject s;
 	memset(&s, 0, sizeof(s));
-	s.kind = kind;
-	s.rrtype = AL_TYPE_TXT;
-	s.text = al_arena_strndup(&lint->unit_arena, text, length);
-	s.length = length;
-	size_t *ends = al_arena_alloc(&lint->unit_arena, sizeof(size_t));
-	if (s.text == NULL || ends == NULL)
-		return AL_ENOMEM;
-	ends[0] = length;
-	s.string_ends = ends;
-	s.string_count = 1;
+	/* a record pasted as in a zone file: "v=spf1 mx " "-all" */
+	al_txt_presentation pres;
+	bool presentation = al_txt_is_presentation(text, length);
+	al_rr *rr = NULL;
+	if (presentation) {
+		al_status st = al_txt_parse_presentation(text, length, &lint->unit_arena, &pres, err_out);
+		if (st != AL_OK) {
+			unit_reset(lint);
+			return st;
+		}
+		rr = al_arena_calloc(&lint->unit_arena, 1, sizeof(*rr));
+		if (rr == NULL)
+			return AL_ENOMEM;
+		rr->type = AL_TYPE_TXT;
+		rr->ttl = 0;
+		rr->rdata = pres.rdata;
+		rr->rdlength = (uint16_t)pres.rdlength;
+		rr->location.file = label ? label : "<argument>";
+		rr->location.line = 1;
+		lint->pasted_rr = rr;
+		lint->pasted_lines = pres.lines;
+		lint->pasted_columns = pres.columns;
+		if (!al_subject_from_rr(lint, &s, rr, kind))
+			return AL_ENOMEM;
+	} else {
+		s.kind = kind;
+		s.rrtype = AL_TYPE_TXT;
+		s.text = al_arena_strndup(&lint->unit_arena, text, length);
+		s.length = length;
+		size_t *ends = al_arena_alloc(&lint->unit_arena, sizeof(size_t));
+		if (s.text == NULL || ends == NULL)
+			return AL_ENOMEM;
+		ends[0] = length;
+		s.string_ends = ends;
+		s.string_count = 1;
+	}
 	s.location.file = label ? label : "<argument>";
 	s.location.line = 1;
 	s.location.column = 1;
@@ -916,7 +1258,36 @@ al_status al_lint_record(al_lint *lint, al_kind kind, const char *text, size_t l
 	info.domain = s.domain;
 	info.selector = s.selector;
 	info.record_count = 1;
+	if (presentation) {
+		/* the string checks of a zone record apply to what was pasted */
+		if (pres.longest > 255) {
+			al_finding *f = al_finding_begin(lint, "DNS001", NULL);
+			al_finding_owner(f, owner);
+			al_location loc = {.file = s.location.file, .line = pres.longest_line,
+					   .column = pres.longest_column};
+			al_finding_location(f, &loc);
+			al_finding_arg(f, "problem", "a quoted string of %zu octets; DNS character-strings hold at most 255",
+				       pres.longest);
+			al_finding_end(lint, f);
+		}
+		al_answer *answer = al_arena_calloc(&lint->unit_arena, 1, sizeof(*answer));
+		if (answer == NULL)
+			return AL_ENOMEM;
+		rr->owner = owner ? owner : "";
+		answer->rcode = AL_RCODE_NOERROR;
+		answer->qname = answer->name = rr->owner;
+		answer->qtype = AL_TYPE_TXT;
+		answer->count = 1;
+		answer->rrs = rr;
+		answer->server = "argument";
+		info.txt = answer;
+		if (owner != NULL) {
+			al_check_args args = {.lint = lint, .name = &info};
+			run_stage(lint, AL_STAGE_NAME, &args);
+		}
+	}
 	run_record(lint, &info, &s);
 	unit_flush(lint);
+	lint->pasted_rr = NULL;
 	return AL_OK;
 }

@@ -32,6 +32,8 @@ typedef struct al_subject {
 	const al_rr *rr;          /* the RR, or NULL (record given as a string) */
 	al_location location;     /* where the record starts */
 	const al_zone *zone;      /* set when the record came from a zone file (for columns) */
+	const unsigned long *source_lines;   /* record given in presentation form: line and */
+	const unsigned long *source_columns; /* column of each byte of text, or NULL */
 } al_subject;
 
 /** Fill a subject from a TXT (or SPF type 99) RR; strings are allocated in the lint's unit arena. */

@@ -48,19 +48,31 @@ typedef struct poll_item {
 	void *ptr;
 } poll_item;
 
+/* A datagram waiting to go out with the others of its socket (one sendmmsg). */
+typedef struct out_dgram {
+	uint8_t wire[QUERY_WIRE_MAX];
+	size_t length;
+	struct sockaddr_storage addr;
+	socklen_t addr_length;
+} out_dgram;
+
+#define SEND_BATCH 64
+
 typedef struct usock {
 	poll_item item;
 	int fd;
 	int family;
 	struct query **ids; /* ID_SPACE entries */
 	size_t in_use;
+	out_dgram *out;     /* SEND_BATCH entries, allocated on first use */
+	size_t out_count;
 } usock;
 
 typedef struct query {
 	al_dns_engine *engine;
-	char name[AL_NAME_MAX];
+	char *name;               /* in the allocation, after the struct */
 	uint16_t type, qclass;
-	al_dns_server servers[MAX_SERVERS];
+	al_dns_server *servers;   /* likewise */
 	size_t server_count;
 	unsigned server_index;
 	uint64_t tried_mask;  /* servers a datagram went to (first 64) */
@@ -74,6 +86,9 @@ typedef struct query {
 	usock *sock;          /* while registered in a socket's id table */
 	qstate state;
 	double started, deadline;
+	double sent_at;       /* the last datagram */
+	double final_deadline;/* when the last try gives up: started + tries x timeout */
+	bool fresh;           /* counted in the window: its last datagram is not overdue */
 	size_t heap_index;    /* SIZE_MAX when not in the heap */
 	/* TCP */
 	poll_item tcp_item;
@@ -93,8 +108,21 @@ typedef struct query {
 	struct query *prev_live, *next_live; /* in-flight list */
 } query;
 
+/* Round-trip times per server (RFC 6298 estimator), for early retransmission. */
+typedef struct server_rtt {
+	struct sockaddr_storage addr;
+	double srtt, rttvar;
+} server_rtt;
+
+#define MAX_RTT_SERVERS 256
+#define INITIAL_RTO 0.4
+#define MIN_RTO 0.1
+
 struct al_dns_engine {
 	al_dns_engine_options options;
+	server_rtt rtts[MAX_RTT_SERVERS];
+	size_t rtt_count;
+	size_t fresh;     /* datagrams sent and not yet overdue: the window */
 	int epfd;
 	usock socks[FAM_COUNT][16];
 	size_t sock_count;
@@ -110,6 +138,8 @@ struct al_dns_engine {
 	uint16_t idpool[256];
 	size_t idpool_left;
 	uint8_t (*rbufs)[RECV_BUFFER];
+	struct mmsghdr out_msgs[SEND_BATCH];
+	struct iovec out_iovs[SEND_BATCH];
 	struct mmsghdr msgs[RECV_BATCH];
 	struct iovec iovs[RECV_BATCH];
 	struct sockaddr_storage froms[RECV_BATCH];
@@ -376,7 +406,7 @@ al_status al_dns_engine_new(al_dns_engine **out, const al_dns_engine_options *op
 	if (e->options.tries == 0)
 		e->options.tries = 3;
 	if (e->options.max_in_flight == 0)
-		e->options.max_in_flight = 1000;
+		e->options.max_in_flight = 200;
 	if (e->options.udp_size == 0)
 		e->options.udp_size = 1232;
 	if (e->options.udp_size < 512)
@@ -437,6 +467,7 @@ void al_dns_engine_free(al_dns_engine *e)
 			if (e->socks[f][i].fd >= 0)
 				close(e->socks[f][i].fd);
 			free(e->socks[f][i].ids);
+			free(e->socks[f][i].out);
 		}
 	}
 	close(e->epfd);
@@ -724,6 +755,17 @@ static al_dns_reply *make_reply(al_dns_engine *e, query *q, al_dns_outcome outco
 	return r;
 }
 
+static void set_fresh(al_dns_engine *e, query *q, bool fresh)
+{
+	if (q->fresh == fresh)
+		return;
+	q->fresh = fresh;
+	if (fresh)
+		e->fresh++;
+	else
+		e->fresh--;
+}
+
 /* ---- finishing ----------------------------------------------------------------- */
 
 static void tcp_close(al_dns_engine *e, query *q)
@@ -741,6 +783,7 @@ static void tcp_close(al_dns_engine *e, query *q)
 
 static void finish(al_dns_engine *e, query *q, al_dns_reply *r)
 {
+	set_fresh(e, q, false);
 	heap_remove(e, q);
 	tcp_close(e, q);
 	unbind_id(q);
@@ -829,6 +872,116 @@ static bool tcp_start(al_dns_engine *e, query *q)
 	return true;
 }
 
+static server_rtt *rtt_for(al_dns_engine *e, const struct sockaddr_storage *addr, bool add)
+{
+	for (size_t i = 0; i < e->rtt_count; i++)
+		if (sockaddr_equal(&e->rtts[i].addr, addr))
+			return &e->rtts[i];
+	if (!add || e->rtt_count == MAX_RTT_SERVERS)
+		return NULL;
+	server_rtt *r = &e->rtts[e->rtt_count++];
+	memset(r, 0, sizeof(*r));
+	r->addr = *addr;
+	return r;
+}
+
+static void rtt_sample(al_dns_engine *e, const struct sockaddr_storage *addr, double rtt)
+{
+	server_rtt *r = rtt_for(e, addr, true);
+	if (r == NULL)
+		return;
+	if (r->srtt == 0) {
+		r->srtt = rtt;
+		r->rttvar = rtt / 2;
+	} else {
+		double d = r->srtt - rtt;
+		r->rttvar = 0.75 * r->rttvar + 0.25 * (d < 0 ? -d : d);
+		r->srtt = 0.875 * r->srtt + 0.125 * rtt;
+	}
+}
+
+/*
+ * How long this datagram waits before the next is sent. A query waits in all
+ * tries x timeout, as asked; within that, a datagram that is overdue for the
+ * server's round-trip time is sent again (backing off), since on a busy
+ * server a lost datagram is far more likely than a slow answer. The last try
+ * waits for whatever is left, and an answer to any earlier datagram counts.
+ */
+static double try_wait(al_dns_engine *e, query *q, double now)
+{
+	const server_rtt *r = rtt_for(e, &q->servers[q->server_index].addr, false);
+	double rto = r != NULL && r->srtt > 0 ? r->srtt + 4 * r->rttvar : INITIAL_RTO;
+	if (rto < MIN_RTO)
+		rto = MIN_RTO;
+	for (unsigned k = 1; k < q->tries && rto < q->timeout; k++)
+		rto *= 2;
+	if (rto > q->timeout)
+		rto = q->timeout;
+	return rto > q->final_deadline - now && q->final_deadline > now ? q->final_deadline - now : rto;
+}
+
+
+/*
+ * Send the datagrams queued on a socket with as few system calls as can be.
+ * A datagram the kernel will not take for lack of room is lost like any
+ * other (the retransmission timer covers it); one it refuses (no route, ...)
+ * fails that try of its query, with the reason.
+ */
+static void flush_socket(al_dns_engine *e, usock *sk)
+{
+	size_t count = sk->out_count;
+	if (count == 0)
+		return;
+	for (size_t i = 0; i < count; i++) {
+		e->out_iovs[i].iov_base = sk->out[i].wire;
+		e->out_iovs[i].iov_len = sk->out[i].length;
+		memset(&e->out_msgs[i].msg_hdr, 0, sizeof(e->out_msgs[i].msg_hdr));
+		e->out_msgs[i].msg_hdr.msg_iov = &e->out_iovs[i];
+		e->out_msgs[i].msg_hdr.msg_iovlen = 1;
+		e->out_msgs[i].msg_hdr.msg_name = &sk->out[i].addr;
+		e->out_msgs[i].msg_hdr.msg_namelen = sk->out[i].addr_length;
+	}
+	uint16_t failed_ids[SEND_BATCH];
+	int failed_errno[SEND_BATCH];
+	size_t failed = 0;
+	size_t off = 0;
+	for (size_t guard = 0; off < count && guard < 4 * SEND_BATCH; guard++) {
+		int n = sendmmsg(sk->fd, e->out_msgs + off, (unsigned)(count - off), 0);
+		if (n > 0) {
+			off += (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != ENOBUFS) {
+			failed_ids[failed] = (uint16_t)((sk->out[off].wire[0] << 8) | sk->out[off].wire[1]);
+			failed_errno[failed++] = errno;
+			off++;
+			continue;
+		}
+		break; /* no room: the rest is lost, the timers resend */
+	}
+	sk->out_count = 0;
+	for (size_t i = 0; i < failed; i++) {
+		query *q = sk->ids[failed_ids[i]];
+		if (q == NULL || q->state != Q_UDP)
+			continue;
+		snprintf(q->last_error, sizeof(q->last_error), "sending to %s: %s",
+			 q->servers[q->server_index].text, strerror(failed_errno[i]));
+		heap_remove(e, q);
+		set_fresh(e, q, false);
+		try_next(e, q);
+	}
+}
+
+static void flush_all(al_dns_engine *e)
+{
+	for (int f = 0; f < FAM_COUNT; f++)
+		for (size_t i = 0; i < e->options.sockets; i++)
+			if (e->socks[f][i].out_count > 0)
+				flush_socket(e, &e->socks[f][i]);
+}
+
 /* One try: a datagram (or a TCP exchange) to the current server, with a deadline. */
 static void send_try(al_dns_engine *e, query *q)
 {
@@ -853,18 +1006,33 @@ static void send_try(al_dns_engine *e, query *q)
 		return;
 	}
 	q->state = Q_UDP;
-	ssize_t n;
-	do
-		n = sendto(q->sock->fd, q->wire, q->wire_length, 0, (const struct sockaddr *)&srv->addr,
-			   srv->addr_length);
-	while (n < 0 && errno == EINTR);
-	if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != ENOBUFS) {
-		snprintf(q->last_error, sizeof(q->last_error), "sending to %s: %s", srv->text, strerror(errno));
-		try_next(e, q);
+	double now = now_s();
+	q->sent_at = now;
+	set_fresh(e, q, true);
+	set_deadline(e, q, now + try_wait(e, q, now));
+	usock *sk = q->sock;
+	if (sk->out == NULL && (sk->out = malloc(SEND_BATCH * sizeof(*sk->out))) == NULL) {
+		/* no batch to be had: send it now */
+		ssize_t n;
+		do
+			n = sendto(sk->fd, q->wire, q->wire_length, 0, (const struct sockaddr *)&srv->addr,
+				   srv->addr_length);
+		while (n < 0 && errno == EINTR);
+		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != ENOBUFS) {
+			snprintf(q->last_error, sizeof(q->last_error), "sending to %s: %s", srv->text,
+				 strerror(errno));
+			heap_remove(e, q);
+			try_next(e, q);
+		}
 		return;
 	}
-	/* EAGAIN: the datagram is lost like any other; the timeout retries */
-	set_deadline(e, q, now_s() + q->timeout);
+	if (sk->out_count == SEND_BATCH)
+		flush_socket(e, sk);
+	out_dgram *d = &sk->out[sk->out_count++];
+	memcpy(d->wire, q->wire, q->wire_length);
+	d->length = q->wire_length;
+	memcpy(&d->addr, &srv->addr, srv->addr_length);
+	d->addr_length = srv->addr_length;
 }
 
 /* The current try failed or timed out: the next server, or the end. */
@@ -881,13 +1049,14 @@ static void try_next(al_dns_engine *e, query *q)
 
 static void dispatch(al_dns_engine *e)
 {
-	while (e->queue_head != NULL && e->in_flight < e->options.max_in_flight) {
+	while (e->queue_head != NULL && e->fresh < e->options.max_in_flight) {
 		query *q = e->queue_head;
 		e->queue_head = q->next;
 		if (e->queue_head == NULL)
 			e->queue_tail = NULL;
 		q->next = NULL;
 		q->started = now_s();
+		q->final_deadline = q->started + q->timeout * q->max_tries;
 		live_add(e, q);
 		send_try(e, q);
 	}
@@ -902,14 +1071,18 @@ al_status al_dns_query(al_dns_engine *e, const al_dns_request *req, al_dns_callb
 	size_t qlen = al_name_to_wire(req->name, strlen(req->name), qname, NULL);
 	if (qlen == 0 || strlen(req->name) >= AL_NAME_MAX)
 		return AL_EINVAL;
-	query *q = calloc(1, sizeof(*q));
+	size_t server_count = req->server_count < MAX_SERVERS ? req->server_count : MAX_SERVERS;
+	size_t name_length = strlen(req->name) + 1;
+	query *q = calloc(1, sizeof(*q) + server_count * sizeof(al_dns_server) + name_length);
 	if (q == NULL)
 		return AL_ENOMEM;
 	q->engine = e;
-	strcpy(q->name, req->name);
+	q->servers = (al_dns_server *)(q + 1);
+	q->name = (char *)(q->servers + server_count);
+	memcpy(q->name, req->name, name_length);
 	q->type = req->type;
 	q->qclass = req->qclass ? req->qclass : 1;
-	q->server_count = req->server_count < MAX_SERVERS ? req->server_count : MAX_SERVERS;
+	q->server_count = server_count;
 	memcpy(q->servers, req->servers, q->server_count * sizeof(*q->servers));
 	for (size_t i = 0; i < q->server_count; i++)
 		if (q->servers[i].text[0] == '\0')
@@ -1091,6 +1264,9 @@ static void handle_datagram(al_dns_engine *e, usock *s, const uint8_t *data, siz
 		e->stats.dropped_wrong_question++;
 		return;
 	}
+	if (q->tries == 1) /* Karn: only unambiguous samples */
+		rtt_sample(e, from, now_s() - q->sent_at);
+	set_fresh(e, q, false);
 	take_response(e, q, data, length, false);
 }
 
@@ -1253,6 +1429,12 @@ static void handle_timeouts(al_dns_engine *e)
 			break;
 		heap_remove(e, q);
 		e->stats.timeouts++;
+		set_fresh(e, q, false);
+		if (q->state == Q_UDP && q->tries >= q->max_tries && q->final_deadline > now + 0.001) {
+			/* the last datagram is overdue: keep listening, out of the window */
+			set_deadline(e, q, q->final_deadline);
+			continue;
+		}
 		if (q->state == Q_TCP && q->last_error[0] == '\0')
 			snprintf(q->last_error, sizeof(q->last_error), "TCP to %s timed out",
 				 q->servers[q->server_index].text);
@@ -1286,6 +1468,7 @@ size_t al_dns_engine_poll(al_dns_engine *e, int timeout_ms)
 		return 0;
 	dispatch(e);
 	size_t done = deliver(e);
+	flush_all(e);
 	if (done > 0)
 		timeout_ms = 0;
 	if (e->heap_count > 0) {
@@ -1307,7 +1490,9 @@ size_t al_dns_engine_poll(al_dns_engine *e, int timeout_ms)
 	}
 	handle_timeouts(e);
 	dispatch(e);
-	return done + deliver(e);
+	done += deliver(e);
+	flush_all(e);
+	return done;
 }
 
 void al_dns_engine_run(al_dns_engine *e)

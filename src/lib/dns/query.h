@@ -133,7 +133,7 @@ typedef struct al_dns_engine al_dns_engine;
 typedef struct al_dns_engine_options {
 	double timeout;         /**< seconds per try (0: 2) */
 	unsigned tries;         /**< sends per query (0: 3) */
-	size_t max_in_flight;   /**< queries on the wire at once; more wait in a queue (0: 1000) */
+	size_t max_in_flight;   /**< datagrams on the wire and not overdue; more wait in a queue (0: 200) */
 	uint16_t udp_size;      /**< EDNS0 buffer size advertised (0: 1232) */
 	size_t sockets;         /**< UDP sockets per address family (0: 4) */
 } al_dns_engine_options;

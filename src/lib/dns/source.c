@@ -156,9 +156,13 @@ al_status al_source_lookup(al_source *source, const char *name, uint16_t type, c
 	*out = NULL;
 	if (source == NULL || name == NULL)
 		return AL_EINVAL;
-	front_answer *fa = calloc(1, sizeof(*fa));
+	/* not zeroed whole: the name buffers are large and filled as needed */
+	front_answer *fa = malloc(sizeof(*fa));
 	if (fa == NULL)
 		return AL_ENOMEM;
+	memset(&fa->pub, 0, sizeof(fa->pub));
+	fa->inner_count = 0;
+	fa->detail[0] = '\0';
 	al_error err;
 	if (al_name_normalize(name, strlen(name), fa->names[0], &err) != AL_OK) {
 		free(fa);

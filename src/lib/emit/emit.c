@@ -72,6 +72,16 @@ al_status al_emitter_new(al_emitter **out, al_format format, al_sink sink, const
 	em->options = *options;
 	em->ops = ops;
 	al_strbuf_init(&em->buf);
+	if (ops->init != NULL) {
+		al_status st = ops->init(em);
+		if (st != AL_OK) {
+			if (ops->destroy != NULL)
+				ops->destroy(em);
+			al_strbuf_free(&em->buf);
+			free(em);
+			return st;
+		}
+	}
 	*out = em;
 	return AL_OK;
 }
@@ -94,7 +104,10 @@ void al_emit_puts(al_emitter *em, const char *text)
 
 void al_emitter_begin(al_emitter *em)
 {
-	if (em != NULL && em->ops->begin != NULL)
+	if (em == NULL || em->begun)
+		return;
+	em->begun = true;
+	if (em->ops->begin != NULL)
 		em->ops->begin(em);
 }
 
@@ -102,6 +115,20 @@ void al_emitter_diag(al_emitter *em, const al_diag *diag)
 {
 	if (em == NULL || diag == NULL)
 		return;
+	if (diag->rule == NULL || em->ended) {
+		/* a caller bug: say so through the status rather than write a
+		 * finding without a rule or after the document was closed */
+		if (em->status == AL_OK)
+			em->status = AL_EINVAL;
+		return;
+	}
+	al_diag copy;
+	if (diag->message == NULL) {
+		copy = *diag;
+		copy.message = "";
+		diag = &copy;
+	}
+	al_emitter_begin(em);
 	em->ops->diag(em, diag);
 	em->count++;
 }
@@ -113,8 +140,13 @@ void al_emitter_diag_fn(void *emitter, const al_diag *diag)
 
 void al_emitter_end(al_emitter *em, const al_summary *summary, int exit_code)
 {
-	if (em != NULL && em->ops->end != NULL)
-		em->ops->end(em, summary, exit_code);
+	static const al_summary none;
+	if (em == NULL || em->ended)
+		return;
+	al_emitter_begin(em);
+	em->ended = true;
+	if (em->ops->end != NULL)
+		em->ops->end(em, summary ? summary : &none, exit_code);
 }
 
 al_status al_emitter_status(const al_emitter *em)

@@ -2,13 +2,20 @@
 /*
  * text: "file:line:col: severity: message [ID]", then the record with a
  * caret under the offending term, and the fix. Colour only when asked.
+ *
+ * The record is shown in display form (util/escape.h), so the caret is
+ * placed by terminal columns of that form: an escape such as \x1b takes its
+ * four columns, a wide character two (libunistring's uc_width), a combining
+ * mark none. A long record is cut to a window around the term.
  */
 #include <string.h>
+#include <uniwidth.h>
 
 #include "emit/emit_internal.h"
 #include "util/escape.h"
 
-#define WINDOW 100 /* display columns of record shown around the span */
+#define SHOW_ALL 160  /* records up to this many columns are shown whole */
+#define BEFORE 60     /* columns of context kept before the term in a window */
 
 static const char *sev_color(al_severity s)
 {
@@ -16,7 +23,7 @@ static const char *sev_color(al_severity s)
 	case AL_SEVERITY_ERROR:
 		return "\033[1;31m";
 	case AL_SEVERITY_WARNING:
-		return "\033[1;33m";
+		return "\033[1;35m";
 	default:
 		return "\033[1;36m";
 	}
@@ -28,66 +35,72 @@ static void color(al_emitter *em, const char *code)
 		al_strbuf_puts(&em->buf, code);
 }
 
-void al_emit_text_location(al_strbuf *out, const al_diag *d);
-void al_emit_text_location(al_strbuf *out, const al_diag *d)
+/* Columns of the display form of the unit (a byte or a code point) at r[i];
+ * *n receives its length in bytes. Splits the text exactly as the display
+ * escaping does. */
+static size_t unit_width(const char *r, size_t i, size_t len, size_t *n)
 {
-	const al_location *l = &d->location;
-	if (l->file != NULL) {
-		al_escape_display(out, l->file, strlen(l->file));
-		if (l->line > 0) {
-			al_strbuf_printf(out, ":%lu", l->line);
-			if (l->column > 0)
-				al_strbuf_printf(out, ":%lu", l->column);
-		}
-	} else if (d->owner != NULL) {
-		al_escape_display(out, d->owner, strlen(d->owner));
-		if (l->server != NULL) {
-			al_strbuf_puts(out, " @");
-			al_escape_display(out, l->server, strlen(l->server));
-		}
-	} else {
-		al_strbuf_puts(out, "authlint");
-	}
+	unsigned char c = (unsigned char)r[i];
+	*n = 1;
+	if (c >= 0x20 && c < 0x7f)
+		return c == '\\' ? 2 : 1;
+	if (c < 0x80)
+		return al_display_width(r + i, 1);
+	uint32_t cp;
+	size_t k = al_utf8_decode((const unsigned char *)r + i, len - i, &cp);
+	if (k == 0)
+		return al_display_width(r + i, 1);
+	*n = k;
+	if (!al_text_is_clean(r + i, k))
+		return al_display_width(r + i, k); /* shown as \u{NNNN} */
+	int w = uc_width(cp, "UTF-8");
+	return w < 0 ? 1 : (size_t)w;
+}
+
+static size_t columns(const char *r, size_t from, size_t to)
+{
+	size_t w = 0, n;
+	for (size_t i = from; i < to; i += n)
+		w += unit_width(r, i, to, &n);
+	return w;
 }
 
 /* The record, cut to a window around the span when long, and a caret line. */
 static void show_record(al_emitter *em, const al_diag *d)
 {
 	const char *r = d->record;
-	size_t n = d->record_length;
-	size_t start = d->span_start, len = d->span_length;
-	if (start > n)
-		start = n;
-	if (len > n - start)
-		len = n - start;
+	size_t n = d->record_length, start, len, unit;
+	al_emit_span(d, &start, &len);
 	size_t from = 0, to = n;
-	bool cut_left = false, cut_right = false;
-	if (al_display_width(r, n) > WINDOW * 2) {
-		if (start > WINDOW / 2) {
-			from = start - WINDOW / 2;
-			while (from > 0 && ((unsigned char)r[from] & 0xc0) == 0x80)
-				from--;
-			cut_left = true;
+	size_t before = columns(r, 0, start);
+	if (before + columns(r, start, n) > SHOW_ALL) {
+		/* first unit boundary with at most BEFORE columns up to the span */
+		size_t acc = 0;
+		while (from < start && acc < before && before - acc > BEFORE) {
+			acc += unit_width(r, from, n, &unit);
+			from += unit;
 		}
-		size_t end = start + (len ? len : 1) + WINDOW / 2;
-		if (end < n) {
-			to = end;
-			while (to < n && ((unsigned char)r[to] & 0xc0) == 0x80)
-				to++;
-			cut_right = to < n;
+		size_t budget = SHOW_ALL - (from > 0 ? 3 : 0) - 3, used = 0;
+		to = from;
+		while (to < n) {
+			size_t w = unit_width(r, to, n, &unit);
+			if (used + w > budget && to > start)
+				break;
+			used += w;
+			to += unit;
 		}
 	}
 	al_strbuf_puts(&em->buf, "    ");
-	if (cut_left)
+	if (from > 0)
 		al_strbuf_puts(&em->buf, "...");
 	al_escape_display(&em->buf, r + from, to - from);
-	if (cut_right)
+	if (to < n)
 		al_strbuf_puts(&em->buf, "...");
 	al_strbuf_putc(&em->buf, '\n');
 	if (len == 0)
-		return;
-	size_t pad = al_display_width(r + from, start - from) + (cut_left ? 3 : 0);
-	size_t width = al_display_width(r + start, (start + len > to ? to : start + len) - start);
+		return; /* the finding is about the whole record */
+	size_t pad = columns(r, from, start) + (from > 0 ? 3 : 0);
+	size_t width = columns(r, start, start + len < to ? start + len : to);
 	al_strbuf_puts(&em->buf, "    ");
 	for (size_t i = 0; i < pad; i++)
 		al_strbuf_putc(&em->buf, ' ');
@@ -105,19 +118,24 @@ static void text_diag(al_emitter *em, const al_diag *d)
 		return;
 	color(em, "\033[1m");
 	al_emit_text_location(&em->buf, d);
-	al_strbuf_puts(&em->buf, ": ");
+	al_strbuf_puts(&em->buf, ":");
 	color(em, "\033[0m");
+	al_strbuf_putc(&em->buf, ' ');
 	color(em, sev_color(d->severity));
 	al_strbuf_puts(&em->buf, al_severity_name(d->severity));
 	color(em, "\033[0m");
 	al_strbuf_puts(&em->buf, ": ");
-	al_escape_display(&em->buf, d->message, strlen(d->message));
+	al_emit_escaped(&em->buf, d->message);
 	al_strbuf_puts(&em->buf, " [");
-	al_strbuf_puts(&em->buf, d->rule->id);
-	al_strbuf_puts(&em->buf, "]");
+	al_emit_escaped(&em->buf, d->rule->id);
+	al_strbuf_putc(&em->buf, ']');
 	if (d->waived) {
 		al_strbuf_puts(&em->buf, " (waived: ");
-		al_escape_display(&em->buf, d->waiver_reason ? d->waiver_reason : "", d->waiver_reason ? strlen(d->waiver_reason) : 0);
+		al_emit_escaped(&em->buf, d->waiver_reason ? d->waiver_reason : "no reason given");
+		if (d->waiver_source != NULL) {
+			al_strbuf_puts(&em->buf, ", ");
+			al_emit_escaped(&em->buf, d->waiver_source);
+		}
 		al_strbuf_putc(&em->buf, ')');
 	}
 	al_strbuf_putc(&em->buf, '\n');
@@ -125,22 +143,16 @@ static void text_diag(al_emitter *em, const al_diag *d)
 		show_record(em, d);
 	if (em->options.show_source && d->context != NULL) {
 		al_strbuf_puts(&em->buf, "    note: ");
-		al_escape_display(&em->buf, d->context, strlen(d->context));
+		al_emit_escaped(&em->buf, d->context);
 		al_strbuf_putc(&em->buf, '\n');
 	}
 	if (em->options.show_source && d->fix != NULL) {
+		/* the fix's first paragraph; `authlint explain` has the rest */
 		al_strbuf_puts(&em->buf, "    fix: ");
-		/* the first line of the fix; `authlint explain` has the rest */
-		const char *nl = strchr(d->fix, '\n');
-		al_escape_display(&em->buf, d->fix, nl ? (size_t)(nl - d->fix) : strlen(d->fix));
+		al_emit_fix_paragraph(&em->buf, d->fix);
 		al_strbuf_putc(&em->buf, '\n');
 	}
 	al_emit_flush(em);
-}
-
-static void plural(al_strbuf *b, size_t n, const char *word)
-{
-	al_strbuf_printf(b, "%zu %s%s", n, word, n == 1 ? "" : "s");
 }
 
 static void text_end(al_emitter *em, const al_summary *s, int exit_code)
@@ -148,23 +160,8 @@ static void text_end(al_emitter *em, const al_summary *s, int exit_code)
 	(void)exit_code;
 	if (!em->options.show_source)
 		return;
-	al_strbuf *b = &em->buf;
-	plural(b, s->by_severity[AL_SEVERITY_ERROR], "error");
-	al_strbuf_puts(b, ", ");
-	plural(b, s->by_severity[AL_SEVERITY_WARNING], "warning");
-	al_strbuf_puts(b, ", ");
-	plural(b, s->by_severity[AL_SEVERITY_NOTE], "note");
-	if (s->waived > 0)
-		al_strbuf_printf(b, " (%zu waived)", s->waived);
-	al_strbuf_puts(b, " in ");
-	plural(b, s->records, "record");
-	if (s->lookups_failed > 0)
-		al_strbuf_printf(b, "; %zu lookups failed, the result is incomplete", s->lookups_failed);
-	if (s->not_queried > 0)
-		al_strbuf_printf(b, "; %zu lookups not made (offline)", s->not_queried);
-	if (s->input_error)
-		al_strbuf_puts(b, "; some input could not be read");
-	al_strbuf_putc(b, '\n');
+	al_emit_summary_line(&em->buf, s);
+	al_strbuf_putc(&em->buf, '\n');
 	al_emit_flush(em);
 }
 

@@ -526,7 +526,14 @@ static void place_on_template(al_plan_builder *b)
 				continue;
 			}
 		}
-		flush_pending(b, &pending);
+		if (pending.sp_action != AL_PLAN_TAG_KEEP || pending.np_action != AL_PLAN_TAG_KEEP) {
+			flush_pending(b, &pending);
+			/* the step builds on the subdomain policy just staged */
+			next.sp = b->state.sp;
+			next.np = b->state.np;
+			apply_sub(ts->sp_action, ts->sp, &next.sp);
+			apply_sub(ts->np_action, ts->np, &next.np);
+		}
 		al_plan_strvec notes = {0};
 		guard_subdomains(b, &next, &notes);
 		if (b->state_published && same_record(b, &next, &b->state))
@@ -535,8 +542,10 @@ static void place_on_template(al_plan_builder *b)
 		if (d == NULL)
 			return;
 		d->notes = notes;
-		if (adapted != NULL)
+		if (adapted != NULL) {
+			d->adapted = true;
 			al_plan_note(b, &d->notes, "%s", adapted);
+		}
 		s7 = n7;
 		s9 = n9;
 	}
@@ -546,7 +555,7 @@ static void place_on_template(al_plan_builder *b)
 /* ---- hardening ---------------------------------------------------------------------- */
 
 /* Rules about weak DKIM keys whose findings call for a new key (those in the registry). */
-static const char *const weak_key_rules[] = {"dkim-rsa-key-too-short", "dkim-rsa-key-short", NULL};
+static const char *const weak_key_rules[] = {"dkim-rsa-key-too-short", "dkim-rsa-key-weak", NULL};
 
 static void harden_dkim(al_plan_builder *b, const al_plan_template_step *h)
 {

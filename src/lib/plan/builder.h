@@ -23,6 +23,7 @@ typedef struct al_plan_draft {
 	const char *title;
 	al_plan_policy policy;
 	bool record_changes;
+	bool adapted;                        /* t=y left out (see place_on_template) */
 	const al_plan_template_step *source; /* durations, gates, intends, note, line */
 	al_plan_strvec notes;
 	al_plan_strvec intended;             /* rule ids */

@@ -91,10 +91,16 @@ static void judge_rule(al_plan_builder *b, size_t k, const al_rule *rule, al_pla
 	g->text = rule->summary;
 	size_t n = matching(before, rule, NULL, 0);
 	const al_plan_diagvec *from = before;
+	const al_plan_diagvec *own = &b->drafts[k].lint;
 	if (n > 0) {
 		g->state = AL_PLAN_GATE_FAIL;
 		if (k > 0 && matching(&b->now, rule, NULL, 0) == 0)
 			g->detail = al_arena_printf(b->arena, "raised once step %zu's record is in place", k);
+	} else if ((n = matching(own, rule, NULL, 0)) > 0) {
+		/* cross-record rules (enforcing while SPF is broken, no DKIM key) come with the step's record */
+		g->state = AL_PLAN_GATE_FAIL;
+		from = own;
+		g->detail = "raised once this step's record is in place";
 	} else if (k > 0 && (n = matching(&b->now, rule, NULL, 0)) > 0) {
 		g->state = AL_PLAN_GATE_FIXED;
 		from = &b->now;
@@ -145,14 +151,19 @@ static void derive_intended(al_plan_builder *b, al_plan_draft *d)
 	bool enforcing = p->p >= AL_DMARC_POLICY_QUARANTINE;
 	if (enforcing && p->t)
 		add_intended(b, d, "dmarc-testing-mode");
-	if (enforcing && p->t && p->pct < 0)
-		add_intended(b, d, "dmarc-t-without-pct");
-	if (enforcing && !p->t && p->pct >= 0)
+	/* a step left without t=y because the record in place enforces in full on RFC 9989 receivers */
+	if (d->adapted && enforcing && !p->t && p->pct >= 0)
 		add_intended(b, d, "dmarc-pct-without-t");
 	if ((p->sp != AL_DMARC_POLICY_UNSET && p->sp < p->p) || (p->np != AL_DMARC_POLICY_UNSET && p->np < p->p))
 		add_intended(b, d, "dmarc-subdomain-policy-weaker");
 	for (size_t i = 0; d->source != NULL && d->kind == AL_PLAN_STEP_RAMP && i < d->source->intend_count; i++)
 		add_intended(b, d, d->source->intends[i]);
+	/* what the record in place raises and the step keeps (a step changes one thing at a time) */
+	for (size_t i = 0; i < d->record_findings.count; i++) {
+		const al_diag *f = &d->record_findings.items[i];
+		if (f->severity >= AL_SEVERITY_WARNING && !f->waived && matching(&b->now, f->rule, NULL, 0) > 0)
+			add_intended(b, d, f->rule->id);
+	}
 }
 
 void al_plan_evaluate_gates(al_plan_builder *b)
@@ -277,6 +288,15 @@ static bool intended(const al_plan_draft *d, const al_rule *rule)
 	return false;
 }
 
+/* A gate rule of the step: its findings block the step (PLAN001) rather than count as PLAN002. */
+static bool gated(const al_plan_draft *d, const al_rule *rule)
+{
+	for (size_t i = 0; i < d->gate_count; i++)
+		if (d->gates[i].rule == rule)
+			return true;
+	return false;
+}
+
 static const char *number(al_plan_builder *b, size_t n)
 {
 	return al_arena_printf(b->arena, "%zu", n);
@@ -309,23 +329,34 @@ void al_plan_raise_findings(al_plan_builder *b)
 		}
 		for (size_t i = 0; i < d->record_findings.count; i++) {
 			const al_diag *f = &d->record_findings.items[i];
-			if (f->waived || f->severity < AL_SEVERITY_WARNING || intended(d, f->rule))
+			if (f->waived || f->severity < AL_SEVERITY_WARNING || intended(d, f->rule) ||
+			    gated(d, f->rule))
 				continue;
 			kv args[] = {{"step", number(b, k + 1)}, {"title", d->title}, {"rule", f->rule->id},
 				     {"name", f->rule->name}, {"message", f->message}};
 			plan_raise(b, "PLAN002", d, args, 5, f);
 		}
+		/* gates not checked: one finding per reason, naming the rules, where they first appear */
 		for (size_t i = 0; i < d->gate_count; i++) {
 			const al_plan_gate *g = &d->gates[i];
 			const char *key = g->rule != NULL ? g->rule->id : g->text;
 			if (g->state != AL_PLAN_GATE_UNKNOWN || al_map_get(&seen_unknown, key) != NULL)
 				continue;
-			al_map_put(&seen_unknown, key, (void *)key);
+			al_strbuf rules = AL_STRBUF_INIT;
+			for (size_t j = i; j < d->gate_count; j++) {
+				const al_plan_gate *h = &d->gates[j];
+				const char *hkey = h->rule != NULL ? h->rule->id : h->text;
+				if (h->state != AL_PLAN_GATE_UNKNOWN || strcmp(h->detail, g->detail) != 0 ||
+				    al_map_get(&seen_unknown, hkey) != NULL)
+					continue;
+				al_map_put(&seen_unknown, hkey, (void *)hkey);
+				al_strbuf_printf(&rules, "%s%s", rules.length ? ", " : "", hkey);
+			}
 			kv args[] = {{"step", number(b, k + 1)},
-				     {"rule", g->rule != NULL ? g->rule->id : g->text},
-				     {"name", g->rule != NULL ? g->rule->name : "?"},
+				     {"rules", al_arena_strdup(b->arena, al_strbuf_cstr(&rules))},
 				     {"why", g->detail}};
-			plan_raise(b, "PLAN003", d, args, 4, NULL);
+			al_strbuf_free(&rules);
+			plan_raise(b, "PLAN003", d, args, 3, NULL);
 		}
 	}
 	al_map_free(&seen_unknown);

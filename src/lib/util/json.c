@@ -79,6 +79,32 @@ void al_json_string_n(al_json *json, const char *text, size_t length)
 	al_strbuf_putc(json->out, '"');
 }
 
+void al_json_string_verbatim(al_json *json, const char *text, size_t length)
+{
+	before_item(json);
+	al_strbuf_putc(json->out, '"');
+	size_t start = 0;
+	for (size_t i = 0; i < length; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (c != '"' && c != '\\' && c >= 0x20)
+			continue;
+		al_strbuf_append(json->out, text + start, i - start);
+		if (c == '"' || c == '\\') {
+			al_strbuf_putc(json->out, '\\');
+			al_strbuf_putc(json->out, (char)c);
+		} else if (c == '\n') {
+			al_strbuf_append(json->out, "\\n", 2);
+		} else if (c == '\t') {
+			al_strbuf_append(json->out, "\\t", 2);
+		} else {
+			al_strbuf_printf(json->out, "\\u%04x", c);
+		}
+		start = i + 1;
+	}
+	al_strbuf_append(json->out, text + start, length - start);
+	al_strbuf_putc(json->out, '"');
+}
+
 void al_json_string(al_json *json, const char *text)
 {
 	al_json_string_n(json, text, strlen(text));

@@ -33,6 +33,12 @@ void al_json_uint(al_json *json, unsigned long long value);
 void al_json_double(al_json *json, double value);
 void al_json_bool(al_json *json, bool value);
 void al_json_null(al_json *json);
+/**
+ * A string the caller has already put in display form (util/escape.h), such
+ * as several display-form lines joined by line breaks: only JSON's own
+ * escapes are applied (quote, backslash, control characters).
+ */
+void al_json_string_verbatim(al_json *json, const char *text, size_t length);
 /** A string, or null when @p text is NULL. */
 void al_json_string_or_null(al_json *json, const char *text);
 /* key + value shorthands */

@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/**
+ * @file spf.h
+ * SPF (RFC 7208): the record parser with a byte span on every term, the
+ * check_host() evaluator with a trace of every lookup and match, and the
+ * lookup tree of a domain analysed without a client IP.
+ *
+ * Every text handed back is raw (it may hold any byte a DNS answer held);
+ * escape it before printing (the CLI and the emitters do).
+ */
+#ifndef AUTHLINT_SPF_H
+#define AUTHLINT_SPF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <authlint/emit.h>
+#include <authlint/rule.h>
+#include <authlint/source.h>
+#include <authlint/status.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- limits of RFC 7208 section 4.6.4 ------------------------------------ */
+
+/** DNS-querying terms (include a mx ptr exists redirect) per check_host(), cumulative. */
+#define AL_SPF_MAX_LOOKUPS 10
+/** Void lookups (NXDOMAIN, or NOERROR without records) before permerror. */
+#define AL_SPF_MAX_VOID_LOOKUPS 2
+/** MX names looked up per mx term (more is permerror) and PTR names per ptr / %{p}. */
+#define AL_SPF_MAX_NAMES 10
+
+/* ---- results -------------------------------------------------------------- */
+
+typedef enum al_spf_result {
+	AL_SPF_NONE = 0,
+	AL_SPF_NEUTRAL,
+	AL_SPF_PASS,
+	AL_SPF_FAIL,
+	AL_SPF_SOFTFAIL,
+	AL_SPF_TEMPERROR,
+	AL_SPF_PERMERROR,
+} al_spf_result;
+
+/** "none", "neutral", "pass", "fail", "softfail", "temperror", "permerror". */
+const char *al_spf_result_name(al_spf_result result);
+/** Parse a result name (case-insensitive); AL_EINVAL when unknown. */
+al_status al_spf_result_parse(const char *text, al_spf_result *out);
+
+/* ---- the record ------------------------------------------------------------ */
+
+typedef enum al_spf_term_type {
+	AL_SPF_TERM_ALL = 1,
+	AL_SPF_TERM_INCLUDE,
+	AL_SPF_TERM_A,
+	AL_SPF_TERM_MX,
+	AL_SPF_TERM_PTR,
+	AL_SPF_TERM_IP4,
+	AL_SPF_TERM_IP6,
+	AL_SPF_TERM_EXISTS,
+	AL_SPF_TERM_REDIRECT,   /**< redirect= modifier */
+	AL_SPF_TERM_EXP,        /**< exp= modifier */
+	AL_SPF_TERM_MODIFIER,   /**< an unknown modifier (name=value), ignored by receivers */
+	AL_SPF_TERM_UNKNOWN,    /**< not a mechanism or modifier: a syntax error */
+} al_spf_term_type;
+
+/** "all", "include", ..., "redirect", "exp", "modifier", "unknown". */
+const char *al_spf_term_type_name(al_spf_term_type type);
+/** True for the eight mechanisms. */
+bool al_spf_term_is_mechanism(al_spf_term_type type);
+/** True for the terms that count toward the limit of 10: include a mx ptr exists redirect. */
+bool al_spf_term_queries_dns(al_spf_term_type type);
+
+/** One term. Offsets are into the record text. */
+typedef struct al_spf_term {
+	al_spf_term_type type;
+	char qualifier;            /**< '+', '-', '~' or '?' ('+' when not written); 0 for modifiers */
+	bool qualifier_written;
+	size_t start, length;      /**< the whole term */
+	size_t name_start, name_length;   /**< the mechanism or modifier name as written */
+	bool has_value;            /**< a ':' (mechanism) or '=' (modifier) was written */
+	size_t value_start, value_length; /**< domain-spec, address or modifier value (CIDR excluded) */
+	int cidr4, cidr6;          /**< prefix lengths written; -1 when absent (ip6 uses cidr6) */
+	size_t cidr_start, cidr_length;   /**< the CIDR suffix ("/24//64"), length 0 when absent */
+	uint8_t address[16];       /**< ip4 (4 bytes) or ip6 (16 bytes) network */
+	bool has_macro;            /**< the value holds macro-expands (%{...}, %%, %_, %-) */
+	int error;                 /**< index of this term's syntax error, or -1 */
+} al_spf_term;
+
+/** A syntax error: the record is a permerror wherever it is used. */
+typedef struct al_spf_error {
+	size_t start, length;      /**< the offending bytes */
+	int term;                  /**< the term, or -1 for the record as a whole */
+	const char *message;       /**< English, static */
+} al_spf_error;
+
+typedef struct al_spf_record {
+	const char *text;          /**< borrowed: the record as parsed */
+	size_t length;
+	bool version_ok;           /**< starts with "v=spf1" then a space or the end */
+	const al_spf_term *terms;
+	size_t term_count;
+	const al_spf_error *errors;
+	size_t error_count;
+	int redirect;              /**< the (first) redirect= term, or -1 */
+	int exp;                   /**< the (first) exp= term, or -1 */
+	int all;                   /**< the first all mechanism, or -1 */
+} al_spf_record;
+
+/**
+ * Parse an SPF record (the TXT character-strings joined). Syntax errors are
+ * reported in the record, not as a status: AL_OK unless out of memory. The
+ * record borrows @p text, which must outlive it. Never reads past @p length;
+ * allocates one block in proportion to the number of terms.
+ */
+al_status al_spf_parse(const char *text, size_t length, al_spf_record **out);
+void al_spf_record_free(al_spf_record *record);
+
+/* ---- check_host() --------------------------------------------------------- */
+
+typedef struct al_spf_request {
+	const char *ip;        /**< client address: "192.0.2.1", "2001:db8::1", "::ffff:192.0.2.1" */
+	const char *sender;    /**< MAIL FROM; NULL or "" is the null sender (postmaster@helo) */
+	const char *helo;      /**< HELO/EHLO name, or NULL */
+	const char *domain;    /**< the domain to check; NULL: the sender's, or the HELO name */
+	const char *receiver;  /**< %{r}; NULL: "unknown" */
+	long long timestamp;   /**< %{t}; 0: now */
+	bool trace;            /**< record every lookup and term in the outcome */
+} al_spf_request;
+
+typedef enum al_spf_event_kind {
+	AL_SPF_EVENT_CHECK = 1,  /**< check_host() of a domain starts (top, include, redirect) */
+	AL_SPF_EVENT_QUERY,      /**< a DNS query and how it went */
+	AL_SPF_EVENT_RECORD,     /**< the record selected for the domain */
+	AL_SPF_EVENT_TERM,       /**< a term was evaluated: matched or not */
+	AL_SPF_EVENT_LIMIT,      /**< a processing limit was reached */
+	AL_SPF_EVENT_RESULT,     /**< the result of a check_host() (top or nested) */
+	AL_SPF_EVENT_NOTE,       /**< anything else worth telling (explanation, %{p}) */
+} al_spf_event_kind;
+
+typedef struct al_spf_event {
+	al_spf_event_kind kind;
+	unsigned depth;          /**< include/redirect nesting, 0 at the top */
+	const char *domain;      /**< the domain whose record is evaluated */
+	const char *term;        /**< TERM: the term as written */
+	const char *name;        /**< QUERY: the name asked */
+	uint16_t type;           /**< QUERY: the type asked */
+	al_rcode rcode;          /**< QUERY: how it went */
+	size_t answers;          /**< QUERY: records of the type in the answer */
+	bool is_void;            /**< QUERY: counted as a void lookup */
+	bool matched;            /**< TERM: the term matched */
+	al_spf_result result;    /**< RESULT, LIMIT; TERM: the result it ended check_host() with, else NONE */
+	size_t lookups;          /**< DNS-querying terms counted so far */
+	size_t void_lookups;     /**< void lookups so far */
+	const char *detail;      /**< human-readable detail, or NULL */
+} al_spf_event;
+
+typedef struct al_spf_outcome {
+	al_spf_result result;
+	const char *domain;      /**< the domain checked */
+	const char *sender;      /**< the sender used (postmaster@helo for the null sender) */
+	const char *ip;          /**< the client address as evaluated (IPv4-mapped become IPv4) */
+	const char *mechanism;   /**< the term that decided, or NULL (default or error) */
+	const char *decided_by;  /**< the domain whose record held it, or NULL */
+	const char *explanation; /**< the exp= text for a fail, or NULL */
+	const char *reason;      /**< why: none, neutral by default, permerror, temperror */
+	size_t lookups;          /**< DNS-querying terms counted */
+	size_t void_lookups;
+	const al_spf_event *events; /**< the trace (request.trace) */
+	size_t event_count;
+} al_spf_outcome;
+
+/**
+ * Evaluate check_host() through @p source. Returns AL_EINVAL (with a reason in
+ * @p err) when the IP address is not valid; everything about the records is
+ * in the outcome. Lookups are made through the source only; answers that are
+ * PENDING or NOT-QUERIED count as failures (temperror).
+ */
+al_status al_spf_check_host(al_source *source, const al_spf_request *request,
+			    al_spf_outcome **out, al_error *err);
+void al_spf_outcome_free(al_spf_outcome *outcome);
+
+/* ---- the lookup tree ------------------------------------------------------- */
+
+typedef enum al_spf_node_status {
+	AL_SPF_NODE_OK = 0,        /**< one record, analysed */
+	AL_SPF_NODE_NO_RECORD,     /**< NXDOMAIN, or no "v=spf1" TXT record */
+	AL_SPF_NODE_MULTIPLE,      /**< more than one "v=spf1" record (permerror) */
+	AL_SPF_NODE_LOOKUP_FAILED, /**< the TXT lookup failed (temperror) */
+	AL_SPF_NODE_NOT_FOLLOWED,  /**< not queried: offline, outside the zone, or not answered yet */
+	AL_SPF_NODE_LOOP,          /**< the name is already on the include/redirect path */
+	AL_SPF_NODE_MACRO,         /**< the target depends on the connection (macros) */
+	AL_SPF_NODE_INVALID_NAME,  /**< the target is not a valid domain name */
+	AL_SPF_NODE_TOO_DEEP,      /**< nesting past the analysis bound */
+} al_spf_node_status;
+
+/** "ok", "no-record", "multiple-records", "lookup-failed", "not-followed", "loop", "macro", "invalid-name", "too-deep". */
+const char *al_spf_node_status_name(al_spf_node_status status);
+
+typedef struct al_spf_node al_spf_node;
+
+/** One term of a record in the tree, with what it costs. */
+typedef struct al_spf_tree_term {
+	const al_spf_term *term;  /**< in the node's record */
+	bool evaluated;           /**< false after "all", and for a redirect beside an "all" */
+	unsigned cost;            /**< 1 when it counts toward the limit of 10, else 0 */
+	size_t void_lookups;      /**< void lookups this very term causes (IPv4 client view) */
+	size_t names;             /**< mx: MX names (their address lookups are not counted toward 10) */
+	bool depends_on_client;   /**< its lookups depend on the connection (macros, ptr) */
+	const char *target;       /**< the name it looks up or follows, or NULL */
+	const char *detail;       /**< what its lookups gave, or NULL */
+	const al_spf_node *child; /**< include / redirect target, or NULL */
+} al_spf_tree_term;
+
+/** A record reached at the top, through include or through redirect. */
+struct al_spf_node {
+	const char *domain;
+	al_spf_node_status status;
+	const char *detail;         /**< why the status, or NULL */
+	const char *text;           /**< the record, or NULL */
+	size_t length;
+	const al_spf_record *record;/**< parsed, or NULL */
+	const al_spf_tree_term *terms;
+	size_t term_count;          /**< in evaluation order: written order, redirect last */
+	const char *sender;         /**< a known sending service ("Google Workspace"), or NULL */
+	size_t cost;                /**< DNS-querying terms of this subtree (a lower bound when unknown > 0) */
+	size_t void_lookups;        /**< void lookups in this subtree */
+	size_t unknown;             /**< targets below that could not be followed: cost unknown */
+	size_t max_names;           /**< most MX names of one mx term in the subtree */
+	bool permerror;             /**< check_host() reaching this node ends in permerror */
+	bool permissive_all;        /**< the record ends in "+all" (or "all") */
+	const char *const *cycle;   /**< LOOP: the path from the repeated name to here */
+	size_t cycle_length;
+};
+
+/** The tree flattened in evaluation order, with running totals. */
+typedef struct al_spf_tree_row {
+	unsigned depth;
+	const al_spf_node *node;        /**< the record this row is about */
+	const al_spf_tree_term *term;   /**< NULL for the row that opens a node */
+	const al_spf_tree_term *via;    /**< node rows: the include/redirect term that led here */
+	size_t running_total;           /**< DNS-querying terms counted up to here */
+	size_t running_voids;           /**< void lookups up to here */
+	bool over_limit;                /**< the running total is past 10 here */
+	bool voids_over_limit;          /**< the running void count is past 2 here */
+} al_spf_tree_row;
+
+typedef struct al_spf_tree {
+	const al_spf_node *root;
+	size_t lookups;          /**< = root->cost: a lower bound when not_followed > 0 */
+	size_t void_lookups;
+	size_t not_followed;     /**< targets not followed: offline, failed, macros */
+	const al_spf_tree_row *rows;
+	size_t row_count;
+	bool rows_truncated;     /**< the flattened tree hit its size bound */
+} al_spf_tree;
+
+typedef struct al_spf_tree_options {
+	const al_rules *rules;   /**< for the senders catalog (rules/senders.yaml); may be NULL */
+} al_spf_tree_options;
+
+/**
+ * Analyse the SPF record of @p domain and every include and redirect below it,
+ * without a client IP: each term with its cost, the running total, every void
+ * lookup attributed to the term that caused it, loops with their path. The
+ * tree is complete even past the limits. Names the source does not answer
+ * (offline) are reported as not followed, never counted as zero.
+ */
+al_status al_spf_tree_build(al_source *source, const char *domain, const al_spf_tree_options *options,
+			    al_spf_tree **out, al_error *err);
+void al_spf_tree_free(al_spf_tree *tree);
+
+/* ---- test suites ------------------------------------------------------------- */
+
+/**
+ * A source answering from an OpenSPF test-suite YAML file (rfc7208-tests.yml
+ * format): the zonedata of the scenario whose description is @p scenario, or
+ * of every scenario when it is NULL (the first definition of a name wins).
+ * Answers follow the suite's reference driver: SPF entries served as TXT,
+ * TIMEOUT entries, "error." names time out, other unknown names NXDOMAIN.
+ */
+al_status al_spf_fixture_source(al_source **out, const char *path, const char *scenario,
+				al_error *err);
+
+/** One test of a suite and how it went. */
+typedef struct al_spf_suite_case {
+	const char *scenario;      /**< the document's description */
+	const char *id;            /**< the test's name */
+	const char *spec;          /**< RFC section(s) as written, or NULL */
+	const char *host, *mailfrom, *helo;
+	const char *const *expected; /**< acceptable results, the first preferred */
+	size_t expected_count;
+	const char *explanation;   /**< the expected explanation, or NULL ("DEFAULT": none) */
+	const al_spf_outcome *outcome; /**< what check_host() gave (NULL when it could not run) */
+	bool passed;               /**< the result is acceptable and the explanation matches */
+	bool preferred;            /**< the result is the preferred one */
+	const char *why;           /**< when not passed: what differs */
+} al_spf_suite_case;
+
+typedef struct al_spf_suite_totals {
+	size_t passed;
+	size_t failed;
+	size_t not_preferred;      /**< passed with an acceptable result that is not the first */
+} al_spf_suite_totals;
+
+typedef void (*al_spf_suite_fn)(void *userdata, const al_spf_suite_case *test);
+
+/**
+ * Run every test of a suite file (or only the test named @p only) through
+ * check_host() with the scenario's zonedata as DNS. @p fn (may be NULL) sees
+ * each test. Fails only when the file cannot be read or is not a suite.
+ */
+al_status al_spf_suite_run(const char *path, const char *only, bool trace, al_spf_suite_fn fn,
+			   void *userdata, al_spf_suite_totals *totals, al_error *err);
+
+/* ---- output --------------------------------------------------------------------- */
+
+/**
+ * Write an outcome with its trace (text: one line per event, indented by
+ * nesting; json: one object with a "trace" array). Every text is escaped for
+ * display. AL_EUNSUPPORTED for formats other than text, json and jsonl.
+ */
+al_status al_spf_outcome_write(const al_spf_outcome *outcome, al_format format, bool color, al_sink sink);
+/** Write a lookup tree (text: indented rows with running totals; json: a flat "rows" array). */
+al_status al_spf_tree_write(const al_spf_tree *tree, al_format format, bool color, al_sink sink);
+/** Write one suite test's result as a line (text) or a JSON object (json, jsonl). */
+al_status al_spf_suite_case_write(const al_spf_suite_case *test, al_format format, al_sink sink);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

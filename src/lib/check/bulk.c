@@ -1,0 +1,344 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The bulk driver of `authlint check`: keeps N domains in flight over one
+ * lint context and one live source.
+ *
+ * A domain's pass runs the whole check of the domain. With the live source,
+ * every lookup not in the cache answers PENDING, and the pass goes on with
+ * what does not depend on it, so one pass puts all the questions of one level
+ * of the lookup tree on the wire at once. The pass is then thrown away; when
+ * the domain's last outstanding answer comes in, the pass runs again, now
+ * reaching one level deeper. The last pass finds every answer in the cache,
+ * and its findings are the domain's result. The lint context is shared: a
+ * pass starts and ends within one call, and nothing of a pending pass stays.
+ *
+ * Budgets: a domain may ask at most max_questions distinct questions and
+ * take at most max_seconds; past either, what it still needs is answered
+ * NOT-QUERIED (reported as LOOKUP002), the result is marked incomplete and
+ * names the budget.
+ */
+#include <authlint/live.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "check/lint_private.h"
+#include "dns/live_internal.h"
+
+#define MAX_PASSES 64
+
+typedef struct job {
+	al_live_waiter waiter; /* first: the waiter's address is the job's */
+	struct driver *driver;
+	size_t index;
+	double started, deadline;
+	size_t passes;
+	bool in_use, queued;
+	bool pass_limit;
+	struct job *next_ready;
+} job;
+
+typedef struct driver {
+	const al_check_options *o;
+	const al_domain_list *list;
+	al_lint *lint;
+	job *jobs;
+	size_t job_count;
+	size_t *free_slots; /* a stack of unused jobs */
+	size_t free_count;
+	job *ready_head, *ready_tail;
+	size_t next_index, active, done;
+	/* the domain whose pass is running */
+	job *current;
+	al_summary before;
+	al_diag *diags;
+	size_t diag_count, diag_capacity;
+	bool oom;
+	/* progress */
+	double t0, last_progress;
+	size_t findings, incomplete;
+	al_summary budget_total; /* what budgets added to the totals */
+} driver;
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void on_diag(void *userdata, const al_diag *diag)
+{
+	driver *d = userdata;
+	if (d->diag_count == d->diag_capacity) {
+		size_t cap = d->diag_capacity ? d->diag_capacity * 2 : 64;
+		al_diag *p = realloc(d->diags, cap * sizeof(*p));
+		if (p == NULL) {
+			d->oom = true;
+			return;
+		}
+		d->diags = p;
+		d->diag_capacity = cap;
+	}
+	d->diags[d->diag_count++] = *diag;
+}
+
+static void summary_diff(al_summary *out, const al_summary *after, const al_summary *before)
+{
+	memset(out, 0, sizeof(*out));
+	for (int i = 0; i < 4; i++)
+		out->by_severity[i] = after->by_severity[i] - before->by_severity[i];
+	out->waived = after->waived - before->waived;
+	out->names = after->names - before->names;
+	out->records = after->records - before->records;
+	out->lookups = after->lookups - before->lookups;
+	out->lookups_failed = after->lookups_failed - before->lookups_failed;
+	out->not_queried = after->not_queried - before->not_queried;
+}
+
+/* The final pass of the current domain ended: hand out its result. */
+static void on_unit_end(void *userdata)
+{
+	driver *d = userdata;
+	job *j = d->current;
+	if (j == NULL)
+		return;
+	al_domain_result r;
+	memset(&r, 0, sizeof(r));
+	r.domain = al_domain_list_at(d->list, j->index);
+	r.index = j->index;
+	r.diags = d->diags;
+	r.diag_count = d->diag_count;
+	summary_diff(&r.summary, al_lint_summary(d->lint), &d->before);
+	if (j->waiter.questions_exhausted)
+		r.budget = "queries";
+	else if (j->pass_limit)
+		r.budget = "passes";
+	else if (j->waiter.expired)
+		r.budget = "time";
+	r.incomplete = r.summary.lookups_failed > 0 || r.budget != NULL || d->oom;
+	r.summary.incomplete = r.incomplete;
+	r.questions = j->waiter.pin_count;
+	r.passes = j->passes;
+	r.elapsed = now_s() - j->started;
+	if (r.incomplete)
+		d->incomplete++;
+	if (r.budget != NULL)
+		d->budget_total.incomplete = true;
+	for (int i = AL_SEVERITY_NOTE; i <= AL_SEVERITY_ERROR; i++)
+		d->findings += r.summary.by_severity[i];
+	if (d->o->on_result != NULL)
+		d->o->on_result(d->o->userdata, &r);
+}
+
+static void push_ready(driver *d, job *j)
+{
+	if (j->queued)
+		return;
+	j->queued = true;
+	j->next_ready = NULL;
+	if (d->ready_tail)
+		d->ready_tail->next_ready = j;
+	else
+		d->ready_head = j;
+	d->ready_tail = j;
+}
+
+static void on_ready(void *userdata, al_live_waiter *w)
+{
+	(void)userdata;
+	job *j = (job *)w;
+	push_ready(j->driver, j);
+}
+
+static void finish_job(driver *d, job *j)
+{
+	if (d->o->live != NULL)
+		al_live_waiter_release(d->o->live, &j->waiter);
+	free(j->waiter.pins);
+	memset(&j->waiter, 0, sizeof(j->waiter));
+	j->in_use = false;
+	d->free_slots[d->free_count++] = (size_t)(j - d->jobs);
+	d->active--;
+	d->done++;
+}
+
+static al_status run_pass(driver *d, job *j)
+{
+	const char *name = al_domain_list_at(d->list, j->index);
+	size_t sel_count = 0;
+	const char *const *sels = al_domain_list_selectors(d->list, j->index, &sel_count);
+	d->current = j;
+	d->diag_count = 0;
+	d->oom = false;
+	d->before = *al_lint_summary(d->lint);
+	j->passes++;
+	if (d->o->live != NULL)
+		al_live_set_waiter(d->o->live, &j->waiter);
+	al_lint_set_domain_selectors(d->lint, sels, sel_count);
+	bool pending = false;
+	al_status st = al_lint_domain_try(d->lint, name, &pending);
+	al_lint_set_domain_selectors(d->lint, NULL, 0);
+	if (d->o->live != NULL)
+		al_live_set_waiter(d->o->live, NULL);
+	d->current = NULL;
+	if (st != AL_OK && st != AL_EINVAL)
+		return st;
+	if (st == AL_EINVAL || !pending) {
+		finish_job(d, j);
+		return AL_OK;
+	}
+	if (j->passes >= MAX_PASSES) {
+		/* a lookup tree deeper than any the checks make: stop waiting */
+		j->pass_limit = true;
+		j->waiter.expired = true;
+		push_ready(d, j);
+	} else if (j->waiter.outstanding == 0 || d->o->live == NULL) {
+		/* nothing to wait for (a source that answered PENDING without a live engine) */
+		j->waiter.expired = true;
+		j->pass_limit = d->o->live == NULL;
+		push_ready(d, j);
+	}
+	return AL_OK;
+}
+
+static job *free_job(driver *d)
+{
+	return d->free_count > 0 ? &d->jobs[d->free_slots[--d->free_count]] : NULL;
+}
+
+static void report_progress(driver *d, bool final)
+{
+	if (d->o->on_progress == NULL)
+		return;
+	double now = now_s();
+	double interval = d->o->progress_interval > 0 ? d->o->progress_interval : 0.5;
+	if (!final && now - d->last_progress < interval)
+		return;
+	d->last_progress = now;
+	al_check_progress p;
+	memset(&p, 0, sizeof(p));
+	p.done = d->done;
+	p.total = al_domain_list_count(d->list);
+	p.in_flight = d->active;
+	p.findings = d->findings;
+	p.incomplete = d->incomplete;
+	if (d->o->live != NULL) {
+		al_live_stats s;
+		al_live_get_stats(d->o->live, &s);
+		p.queries = s.queries;
+	}
+	p.elapsed = now - d->t0;
+	p.rate = p.elapsed > 0 ? (double)p.done / p.elapsed : 0;
+	p.eta = p.rate > 0 ? (double)(p.total - p.done) / p.rate : 0;
+	d->o->on_progress(d->o->progress_userdata, &p);
+}
+
+static void check_deadlines(driver *d, double now)
+{
+	for (size_t i = 0; i < d->job_count; i++) {
+		job *j = &d->jobs[i];
+		if (j->in_use && !j->waiter.expired && now >= j->deadline) {
+			j->waiter.expired = true;
+			push_ready(d, j);
+		}
+	}
+}
+
+al_status al_check_domains(const al_check_options *options, const al_domain_list *list, al_summary *total)
+{
+	if (total != NULL)
+		memset(total, 0, sizeof(*total));
+	if (options == NULL || list == NULL || options->lint.rules == NULL)
+		return AL_EINVAL;
+	driver d;
+	memset(&d, 0, sizeof(d));
+	d.o = options;
+	d.list = list;
+	d.job_count = options->jobs ? options->jobs : 200;
+	if (d.job_count > 100000)
+		d.job_count = 100000;
+	size_t count = al_domain_list_count(list);
+	if (d.job_count > count && count > 0)
+		d.job_count = count;
+	size_t max_questions = options->max_questions ? options->max_questions : 500;
+	double max_seconds = options->max_seconds > 0 ? options->max_seconds : 60;
+	al_lint_options lo = options->lint;
+	lo.on_diag = on_diag;
+	lo.on_unit_end = on_unit_end;
+	lo.userdata = &d;
+	al_status st = al_lint_new(&d.lint, &lo);
+	if (st != AL_OK)
+		return st;
+	d.jobs = calloc(d.job_count ? d.job_count : 1, sizeof(*d.jobs));
+	d.free_slots = calloc(d.job_count ? d.job_count : 1, sizeof(*d.free_slots));
+	if (d.jobs == NULL || d.free_slots == NULL) {
+		al_lint_free(d.lint);
+		free(d.jobs);
+		free(d.free_slots);
+		return AL_ENOMEM;
+	}
+	for (size_t i = d.job_count; i-- > 0;)
+		d.free_slots[d.free_count++] = i;
+	d.t0 = now_s();
+	d.last_progress = d.t0;
+	double last_check = d.t0;
+	while (st == AL_OK && d.done < count) {
+		/* first finish what can go further, then take new domains */
+		for (size_t guard = 0; d.ready_head != NULL && guard < 1000000 && st == AL_OK; guard++) {
+			job *j = d.ready_head;
+			d.ready_head = j->next_ready;
+			if (d.ready_head == NULL)
+				d.ready_tail = NULL;
+			j->queued = false;
+			st = run_pass(&d, j);
+		}
+		while (st == AL_OK && d.active < d.job_count && d.next_index < count) {
+			job *j = free_job(&d);
+			if (j == NULL)
+				break;
+			memset(j, 0, sizeof(*j));
+			j->in_use = true;
+			j->driver = &d;
+			j->index = d.next_index++;
+			j->started = now_s();
+			j->deadline = j->started + max_seconds;
+			j->waiter.ready = on_ready;
+			j->waiter.userdata = &d;
+			j->waiter.max_questions = max_questions;
+			d.active++;
+			st = run_pass(&d, j);
+		}
+		if (st != AL_OK || d.done >= count)
+			break;
+		if (d.ready_head == NULL) {
+			if (options->live != NULL)
+				al_live_poll(options->live, 100);
+			else
+				check_deadlines(&d, INFINITY); /* nothing can come: stop waiting */
+		}
+		double now = now_s();
+		if (now - last_check >= 0.05) {
+			check_deadlines(&d, now);
+			last_check = now;
+		}
+		report_progress(&d, false);
+	}
+	report_progress(&d, true);
+	/* domains still in flight after an error: let go of their pins */
+	for (size_t i = 0; i < d.job_count; i++)
+		if (d.jobs[i].in_use)
+			finish_job(&d, &d.jobs[i]);
+	if (total != NULL) {
+		*total = *al_lint_summary(d.lint);
+		if (d.budget_total.incomplete)
+			total->incomplete = true;
+	}
+	al_lint_free(d.lint);
+	free(d.jobs);
+	free(d.free_slots);
+	free(d.diags);
+	return st;
+}

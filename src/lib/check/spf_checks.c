@@ -1,0 +1,656 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * SPF stage and DOMAIN stage checks (RFC 7208):
+ *  - spf-syntax: syntax errors (permerror), texts that are not SPF records;
+ *  - spf-policy: what the record says: +all, ?all, no all, ignored redirect,
+ *    terms after all, modifiers first, ptr and %{p}, broad CIDRs, duplicate
+ *    includes, unknown modifiers;
+ *  - spf-lookups: the lookup tree: over 10 DNS-querying terms (or near it),
+ *    void lookups, include/redirect targets without a usable record or with
+ *    +all, loops, mx with over 10 names, targets that depend on the sender;
+ *  - spf-exp: the explanation record;
+ *  - spf-domain: a domain without an SPF record.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "check/family_api.h"
+#include "check/spf_family.h"
+#include "record/spf_syntax.h"
+#include "util/arena.h"
+#include "util/strbuf.h"
+
+/* ---- helpers ---------------------------------------------------------------------- */
+
+static const char *ttext(al_lint *lint, const al_spf_record *rec, const al_spf_term *t)
+{
+	return al_spf_term_text(al_lint_unit_arena(lint), rec, t);
+}
+
+/* Levenshtein distance, bounded (short words only). */
+static size_t distance(const char *a, size_t la, const char *b, size_t lb)
+{
+	if (la > 32 || lb > 32)
+		return 99;
+	size_t prev[33], cur[33];
+	for (size_t j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		cur[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			char x = a[i - 1], y = b[j - 1];
+			if (x >= 'A' && x <= 'Z')
+				x = (char)(x + 32);
+			size_t sub = prev[j - 1] + (x == y ? 0 : 1);
+			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+		}
+		memcpy(prev, cur, (lb + 1) * sizeof(size_t));
+	}
+	return prev[lb];
+}
+
+/* The closest of @p words to @p name, when it is close enough to be a typo. */
+static const char *closest(const char *name, size_t len, const char *const *words)
+{
+	const char *best = NULL;
+	size_t bd = 99;
+	for (const char *const *w = words; *w != NULL; w++) {
+		size_t d = distance(name, len, *w, strlen(*w));
+		if (d < bd) {
+			bd = d;
+			best = *w;
+		}
+	}
+	size_t limit = len <= 3 ? 1 : 2;
+	return bd > 0 && bd <= limit ? best : NULL;
+}
+
+static const char *const mechanism_names[] = {"all", "include", "a", "mx", "ptr", "ip4", "ip6", "exists",
+					      NULL};
+static const char *const modifier_names[] = {"redirect", "exp", NULL};
+
+/* ---- spf-syntax ------------------------------------------------------------------------- */
+
+static void not_a_record(const al_check_args *args)
+{
+	const al_subject *s = args->subject;
+	const char *why = NULL;
+	if (al_spf_near_miss(s->text, s->length, &why)) {
+		al_finding *f = al_finding_begin(args->lint, "SPF003", s);
+		al_finding_arg(f, "why", "%s", why);
+		al_finding_end(args->lint, f);
+		return;
+	}
+	size_t e = 0;
+	while (e < s->length && s->text[e] != ' ')
+		e++;
+	al_finding *f = al_finding_begin(args->lint, "SPF006", s);
+	al_finding_span(f, 0, e);
+	al_finding_end(args->lint, f);
+}
+
+/* A specific fix for common syntax errors, or NULL for the rule's. */
+static void syntax_fix(al_finding *f, const al_spf_record *rec, const al_spf_error *err)
+{
+	if (err->term < 0)
+		return;
+	const al_spf_term *t = &rec->terms[err->term];
+	const char *name = rec->text + t->name_start;
+	if (t->type == AL_SPF_TERM_UNKNOWN && t->name_length > 0) {
+		const char *m = closest(name, t->name_length, mechanism_names);
+		const char *md = closest(name, t->name_length, modifier_names);
+		if (m != NULL)
+			al_finding_fix(f, "Did you mean \"%s\"? Mechanism names are all, include, a, mx, ptr, "
+					  "ip4, ip6 and exists.", m);
+		else if (md != NULL)
+			al_finding_fix(f, "Did you mean the modifier \"%s=\"? Modifiers take '=', mechanisms ':'.",
+				       md);
+		else if (t->name_length == 8 && strncasecmp(name, "redirect", 8) == 0)
+			al_finding_fix(f, "redirect is a modifier: write redirect=domain, with '='.");
+		else if (t->name_length >= 3 && strncasecmp(name, "all", 3) == 0 && t->name_length > 3)
+			al_finding_fix(f, "A term glued to \"all\": put a space after it, or check where the "
+					  "record is split into strings.");
+		return;
+	}
+	if ((t->type == AL_SPF_TERM_A || t->type == AL_SPF_TERM_MX) && t->has_value) {
+		uint8_t addr[4];
+		(void)addr;
+		bool ip = t->value_length > 0;
+		for (size_t i = 0; i < t->value_length; i++) {
+			char c = rec->text[t->value_start + i];
+			if (!((c >= '0' && c <= '9') || c == '.'))
+				ip = false;
+		}
+		if (ip)
+			al_finding_fix(f, "For an address, use ip4:%.*s; a and mx take a host name.",
+				       (int)t->value_length, rec->text + t->value_start);
+	}
+}
+
+void al_check_spf_syntax(const al_check_args *args)
+{
+	const al_spf_record *rec = args->parsed;
+	if (rec == NULL)
+		return;
+	if (!rec->version_ok) {
+		not_a_record(args);
+		return;
+	}
+	for (size_t i = 0; i < rec->error_count; i++) {
+		const al_spf_error *err = &rec->errors[i];
+		al_finding *f = al_finding_begin(args->lint, "SPF010", args->subject);
+		al_finding_span(f, err->term >= 0 ? rec->terms[err->term].start : err->start,
+				err->term >= 0 ? rec->terms[err->term].length : err->length);
+		al_finding_arg(f, "problem", "%s", err->message);
+		al_finding_context(f, "at \"%.*s\"", (int)(err->length > 120 ? 120 : err->length),
+				   rec->text + err->start);
+		syntax_fix(f, rec, err);
+		al_finding_end(args->lint, f);
+	}
+}
+
+/* ---- spf-policy --------------------------------------------------------------------------- */
+
+static void simple(const al_check_args *args, const char *id, const al_spf_record *rec, const al_spf_term *t)
+{
+	al_finding *f = al_finding_begin(args->lint, id, args->subject);
+	if (t != NULL)
+		al_finding_span(f, t->start, t->length);
+	(void)rec;
+	al_finding_end(args->lint, f);
+}
+
+static bool same_target(const al_spf_record *rec, const al_spf_term *a, const al_spf_term *b)
+{
+	size_t la = a->value_length, lb = b->value_length;
+	const char *x = rec->text + a->value_start, *y = rec->text + b->value_start;
+	if (la > 0 && x[la - 1] == '.')
+		la--;
+	if (lb > 0 && y[lb - 1] == '.')
+		lb--;
+	return la == lb && strncasecmp(x, y, la) == 0;
+}
+
+static bool known_modifier(const char *name, size_t len)
+{
+	/* RFC 6652 authentication failure reporting modifiers */
+	static const char *const known[] = {"ra", "rp", "rr", NULL};
+	for (const char *const *k = known; *k; k++)
+		if (strlen(*k) == len && strncasecmp(name, *k, len) == 0)
+			return true;
+	return false;
+}
+
+static void unknown_modifier(const al_check_args *args, const al_spf_record *rec, const al_spf_term *t)
+{
+	const char *name = rec->text + t->name_start;
+	if (known_modifier(name, t->name_length))
+		return;
+	al_finding *f = al_finding_begin(args->lint, "SPF029", args->subject);
+	al_finding_span(f, t->start, t->length);
+	al_finding_arg(f, "name", "%.*s", (int)t->name_length, name);
+	const char *m = closest(name, t->name_length, modifier_names);
+	const char *mech = closest(name, t->name_length, mechanism_names);
+	if (m != NULL) {
+		al_finding_arg(f, "hint", "; did you mean %s=?", m);
+		al_finding_fix(f, "Spell it %s=.", m);
+	} else if (mech != NULL) {
+		al_finding_arg(f, "hint", "; did you mean the mechanism %s:?", mech);
+		al_finding_fix(f, "Mechanisms take ':', not '=': write %s:%.*s.", mech, (int)t->value_length,
+			       rec->text + t->value_start);
+	} else if (t->name_length == 7 && strncasecmp(name, "default", 7) == 0) {
+		al_finding_arg(f, "hint", "; default= is from a pre-RFC draft and does nothing");
+		al_finding_fix(f, "Remove default=; end the record with an \"all\" mechanism instead "
+				  "(-all or ~all).");
+	} else if (t->name_length > 12 && strcasestr(name, "verification") != NULL) {
+		al_finding_arg(f, "hint", "; a verification token belongs in a TXT record of its own");
+		al_finding_fix(f, "Move %.*s into a separate TXT record at the same name.", (int)t->length,
+			       rec->text + t->start);
+	} else {
+		al_finding_arg(f, "hint", "%s", "");
+	}
+	al_finding_end(args->lint, f);
+}
+
+static void broad_cidr(const al_check_args *args, const al_spf_record *rec, const al_spf_term *t)
+{
+	int v4 = -1, v6 = -1;
+	if (t->type == AL_SPF_TERM_IP4)
+		v4 = t->cidr4 < 0 ? 32 : t->cidr4;
+	else if (t->type == AL_SPF_TERM_IP6)
+		v6 = t->cidr6 < 0 ? 128 : t->cidr6;
+	else if (t->type == AL_SPF_TERM_A || t->type == AL_SPF_TERM_MX) {
+		v4 = t->cidr4;
+		v6 = t->cidr6;
+	} else {
+		return;
+	}
+	bool broad4 = v4 >= 0 && v4 <= 8, broad6 = v6 >= 0 && v6 < 32;
+	if ((!broad4 && !broad6) || t->qualifier == '-' || t->qualifier == '~')
+		return;
+	unsigned long long count = 0;
+	al_finding *f = al_finding_begin(args->lint, "SPF025", args->subject);
+	al_finding_span(f, t->start, t->length);
+	if (broad4) {
+		count = 1ull << (32 - v4);
+		al_finding_arg(f, "prefix", "/%d", v4);
+		al_finding_arg(f, "size", "%llu IPv4 addresses", count);
+	} else {
+		al_finding_arg(f, "prefix", "/%d", v6);
+		al_finding_arg(f, "size", "2^%d IPv6 addresses", 128 - v6);
+	}
+	(void)rec;
+	al_finding_end(args->lint, f);
+}
+
+void al_check_spf_policy(const al_check_args *args)
+{
+	const al_spf_record *rec = args->parsed;
+	if (rec == NULL || !rec->version_ok)
+		return;
+	al_lint *lint = args->lint;
+	const al_spf_term *all = rec->all >= 0 ? &rec->terms[rec->all] : NULL;
+	if (all != NULL && all->error < 0) {
+		if (all->qualifier == '+')
+			simple(args, "SPF017", rec, all);
+		else if (all->qualifier == '?')
+			simple(args, "SPF018", rec, all);
+	}
+	if (all == NULL && rec->redirect < 0 && rec->error_count == 0)
+		simple(args, "SPF019", rec, NULL);
+	if (all != NULL && rec->redirect >= 0) {
+		al_finding *f = al_finding_begin(lint, "SPF020", args->subject);
+		const al_spf_term *r = &rec->terms[rec->redirect];
+		al_finding_span(f, r->start, r->length);
+		al_finding_arg(f, "all", "%s", ttext(lint, rec, all));
+		al_finding_end(lint, f);
+	}
+	if (all != NULL) {
+		size_t first = 0, last = 0, n = 0;
+		for (size_t i = (size_t)rec->all + 1; i < rec->term_count; i++) {
+			if (!al_spf_term_is_mechanism(rec->terms[i].type))
+				continue;
+			if (n++ == 0)
+				first = i;
+			last = i;
+		}
+		if (n > 0) {
+			al_finding *f = al_finding_begin(lint, "SPF021", args->subject);
+			size_t s = rec->terms[first].start;
+			al_finding_span(f, s, rec->terms[last].start + rec->terms[last].length - s);
+			al_finding_arg(f, "count", "%zu", n);
+			al_finding_arg(f, "all", "%s", ttext(lint, rec, all));
+			al_finding_end(lint, f);
+		}
+	}
+	/* redirect= or exp= followed by a mechanism */
+	for (size_t i = 0; i < rec->term_count; i++) {
+		const al_spf_term *t = &rec->terms[i];
+		if (t->type != AL_SPF_TERM_REDIRECT && t->type != AL_SPF_TERM_EXP)
+			continue;
+		for (size_t k = i + 1; k < rec->term_count; k++) {
+			if (!al_spf_term_is_mechanism(rec->terms[k].type))
+				continue;
+			al_finding *f = al_finding_begin(lint, "SPF022", args->subject);
+			al_finding_span(f, t->start, t->length);
+			al_finding_arg(f, "modifier", "%.*s", (int)t->name_length, rec->text + t->name_start);
+			al_finding_end(lint, f);
+			break;
+		}
+	}
+	for (size_t i = 0; i < rec->term_count; i++) {
+		const al_spf_term *t = &rec->terms[i];
+		if (t->error >= 0)
+			continue;
+		if (t->type == AL_SPF_TERM_PTR)
+			simple(args, "SPF023", rec, t);
+		if (t->has_value && t->type != AL_SPF_TERM_EXP) {
+			/* %{p} outside exp text (in exp text it costs lookups only on failure) */
+			size_t pos = 0;
+			al_spf_macro m;
+			const char *v = rec->text + t->value_start;
+			while (al_spf_macro_next(v, t->value_length, &pos, false, &m) != AL_SPF_MACRO_END) {
+				if (m.token == AL_SPF_MACRO_EXPAND && m.letter == 'p') {
+					al_finding *f = al_finding_begin(lint, "SPF024", args->subject);
+					al_finding_span(f, t->value_start + m.start, m.length);
+					al_finding_end(lint, f);
+					break;
+				}
+			}
+		}
+		broad_cidr(args, rec, t);
+		if (t->type == AL_SPF_TERM_MODIFIER)
+			unknown_modifier(args, rec, t);
+		if (t->type == AL_SPF_TERM_INCLUDE && !t->has_macro) {
+			for (size_t k = 0; k < i; k++) {
+				const al_spf_term *o = &rec->terms[k];
+				if (o->type == AL_SPF_TERM_INCLUDE && o->error < 0 && same_target(rec, o, t)) {
+					al_finding *f = al_finding_begin(lint, "SPF026", args->subject);
+					al_finding_span(f, t->start, t->length);
+					al_finding_arg(f, "target", "%.*s", (int)t->value_length,
+						       rec->text + t->value_start);
+					al_finding_end(lint, f);
+					break;
+				}
+			}
+		}
+	}
+	/* a wildcard owner (RFC 7208 section 3.5) */
+	const char *owner = args->subject->owner;
+	if (owner != NULL && strncmp(owner, "*.", 2) == 0)
+		simple(args, "SPF034", rec, NULL);
+}
+
+/* ---- spf-lookups --------------------------------------------------------------------------- */
+
+#define MAX_STACK 80
+
+typedef struct walk {
+	const al_check_args *args;
+	const al_spf_tree *tree;
+	const al_spf_tree_row *stack[MAX_STACK]; /* the term row at each depth */
+} walk;
+
+/* The term of the record under check that leads to row @p i (itself at depth 0). */
+static const al_spf_tree_term *root_term(const walk *w, size_t depth)
+{
+	(void)depth;
+	return w->stack[0] ? w->stack[0]->term : NULL;
+}
+
+/* "include:a.example (Service) -> include:b.example" for the rows leading to @p depth. */
+static const char *path_text(const walk *w, size_t depth)
+{
+	al_strbuf sb = AL_STRBUF_INIT;
+	for (size_t d = 0; d < depth && d < MAX_STACK; d++) {
+		const al_spf_tree_row *r = w->stack[d];
+		if (r == NULL || r->term == NULL)
+			continue;
+		const al_spf_term *t = r->term->term;
+		if (sb.length > 0)
+			al_strbuf_puts(&sb, " -> ");
+		if (d > 0)
+			al_strbuf_printf(&sb, "%s: ", r->node->domain ? r->node->domain : "?");
+		al_strbuf_append(&sb, r->node->text + t->start, t->length);
+		const al_spf_node *c = r->term->child;
+		if (c != NULL && c->sender != NULL)
+			al_strbuf_printf(&sb, " (%s)", c->sender);
+	}
+	char *s = al_arena_strndup(al_lint_unit_arena(w->args->lint), al_strbuf_cstr(&sb), sb.length);
+	al_strbuf_free(&sb);
+	return s;
+}
+
+static al_finding *begin_at(const walk *w, const char *id, size_t depth)
+{
+	al_finding *f = al_finding_begin(w->args->lint, id, w->args->subject);
+	const al_spf_tree_term *rt = root_term(w, depth);
+	if (f != NULL && rt != NULL)
+		al_finding_span(f, rt->term->start, rt->term->length);
+	if (f != NULL && depth > 1)
+		al_finding_context(f, "via %s", path_text(w, depth));
+	return f;
+}
+
+/* The root-level cost breakdown: "include:x (Service) 4, a 1, ..." */
+static const char *breakdown(const walk *w)
+{
+	const al_spf_node *root = w->tree->root;
+	al_strbuf sb = AL_STRBUF_INIT;
+	for (size_t i = 0; i < root->term_count; i++) {
+		const al_spf_tree_term *tt = &root->terms[i];
+		if (!tt->evaluated || tt->cost == 0)
+			continue;
+		size_t cost = tt->cost + (tt->child ? tt->child->cost : 0);
+		bool unknown = tt->child != NULL && tt->child->unknown > 0;
+		if (sb.length > 0)
+			al_strbuf_puts(&sb, ", ");
+		al_strbuf_append(&sb, root->text + tt->term->start, tt->term->length);
+		if (tt->child != NULL && tt->child->sender != NULL)
+			al_strbuf_printf(&sb, " (%s)", tt->child->sender);
+		al_strbuf_printf(&sb, " %s%zu", unknown ? ">=" : "", cost);
+	}
+	char *s = al_arena_strndup(al_lint_unit_arena(w->args->lint), al_strbuf_cstr(&sb), sb.length);
+	al_strbuf_free(&sb);
+	return s;
+}
+
+static void limit_findings(walk *w)
+{
+	const al_spf_tree *tree = w->tree;
+	al_lint *lint = w->args->lint;
+	bool unknown = tree->not_followed > 0;
+	if (tree->lookups > AL_SPF_MAX_LOOKUPS) {
+		/* the term of the record under check where the count passes 10 */
+		size_t at = tree->row_count;
+		for (size_t i = 0; i < tree->row_count; i++)
+			if (tree->rows[i].over_limit) {
+				at = i;
+				break;
+			}
+		const al_spf_tree_row *crossing = NULL;
+		for (size_t i = 0; i <= at && i < tree->row_count; i++)
+			if (tree->rows[i].depth == 0 && tree->rows[i].term != NULL)
+				crossing = &tree->rows[i];
+		al_finding *f = al_finding_begin(lint, "SPF011", w->args->subject);
+		if (crossing != NULL)
+			al_finding_span(f, crossing->term->term->start, crossing->term->term->length);
+		al_finding_arg(f, "count", "%s%zu", unknown ? "at least " : "", tree->lookups);
+		al_finding_context(f, "%s", breakdown(w));
+		al_finding_end(lint, f);
+	} else if (tree->lookups >= 8) {
+		al_finding *f = al_finding_begin(lint, "SPF012", w->args->subject);
+		al_finding_arg(f, "count", "%s%zu", unknown ? "at least " : "", tree->lookups);
+		al_finding_context(f, "%s", breakdown(w));
+		al_finding_end(lint, f);
+	}
+	if (tree->void_lookups > AL_SPF_MAX_VOID_LOOKUPS) {
+		const al_spf_tree_row *crossing = NULL;
+		for (size_t i = 0; i < tree->row_count; i++) {
+			if (tree->rows[i].depth == 0 && tree->rows[i].term != NULL)
+				crossing = &tree->rows[i];
+			if (tree->rows[i].voids_over_limit)
+				break;
+		}
+		al_finding *f = al_finding_begin(lint, "SPF013", w->args->subject);
+		if (crossing != NULL)
+			al_finding_span(f, crossing->term->term->start, crossing->term->term->length);
+		al_finding_arg(f, "count", "%zu", tree->void_lookups);
+		al_finding_end(lint, f);
+	}
+}
+
+static void node_findings(walk *w, const al_spf_tree_row *row)
+{
+	const al_spf_node *n = row->node;
+	const al_spf_tree_term *via = row->via;
+	size_t depth = row->depth;
+	if (via == NULL)
+		return;
+	bool redirect = via->term->type == AL_SPF_TERM_REDIRECT;
+	const char *why = NULL;
+	switch (n->status) {
+	case AL_SPF_NODE_NO_RECORD:
+		why = n->detail && strcmp(n->detail, "NXDOMAIN") == 0 ? "does not exist (NXDOMAIN)"
+								     : "has no \"v=spf1\" TXT record";
+		break;
+	case AL_SPF_NODE_MULTIPLE:
+		why = al_arena_printf(al_lint_unit_arena(w->args->lint), "has %s", n->detail);
+		break;
+	case AL_SPF_NODE_INVALID_NAME:
+		why = n->detail ? n->detail : "is not a valid domain name";
+		break;
+	case AL_SPF_NODE_OK:
+		if (n->record != NULL && n->record->error_count > 0)
+			why = al_arena_printf(al_lint_unit_arena(w->args->lint),
+					      "has a record with a syntax error (%s)", n->record->errors[0].message);
+		break;
+	case AL_SPF_NODE_LOOP: {
+		al_finding *f = begin_at(w, "SPF016", depth);
+		al_finding_arg(f, "kind", "%s", redirect ? "redirect" : "include");
+		al_finding_arg(f, "cycle", "%s", n->detail ? n->detail : n->domain);
+		al_finding_end(w->args->lint, f);
+		return;
+	}
+	case AL_SPF_NODE_MACRO: {
+		al_finding *f = begin_at(w, "SPF030", depth);
+		al_finding_arg(f, "kind", "%s", redirect ? "redirect" : "include");
+		al_finding_end(w->args->lint, f);
+		return;
+	}
+	default:
+		break;
+	}
+	if (why != NULL) {
+		al_finding *f = begin_at(w, redirect ? "SPF015" : "SPF014", depth);
+		al_finding_arg(f, "target", "%s", n->domain ? n->domain : "?");
+		al_finding_arg(f, "why", "%s", why);
+		al_finding_end(w->args->lint, f);
+	}
+	if (n->status == AL_SPF_NODE_OK && n->permissive_all) {
+		al_finding *f = begin_at(w, "SPF027", depth);
+		al_finding_arg(f, "kind", "%s", redirect ? "redirect" : "include");
+		al_finding_arg(f, "target", "%s%s%s%s", n->domain, n->sender ? " (" : "", n->sender ? n->sender : "",
+			       n->sender ? ")" : "");
+		al_finding_end(w->args->lint, f);
+	}
+}
+
+static void term_findings(walk *w, const al_spf_tree_row *row)
+{
+	const al_spf_tree_term *tt = row->term;
+	const al_spf_node *n = row->node;
+	al_lint *lint = w->args->lint;
+	if (!tt->evaluated)
+		return;
+	const char *term = al_arena_strndup(al_lint_unit_arena(lint), n->text + tt->term->start, tt->term->length);
+	if (tt->void_lookups > 0) {
+		al_finding *f = begin_at(w, "SPF032", row->depth + 1);
+		al_finding_arg(f, "what", "%s%s%s", term, row->depth > 0 ? " in the record of " : "",
+			       row->depth > 0 ? n->domain : "");
+		al_finding_arg(f, "detail", "%s", tt->detail ? tt->detail : "a void lookup");
+		al_finding_end(lint, f);
+	}
+	if (tt->names > AL_SPF_MAX_NAMES) {
+		al_finding *f = begin_at(w, "SPF031", row->depth + 1);
+		al_finding_arg(f, "what", "%s%s%s", term, row->depth > 0 ? " in the record of " : "",
+			       row->depth > 0 ? n->domain : "");
+		al_finding_arg(f, "names", "%zu", tt->names);
+		al_finding_end(lint, f);
+	}
+}
+
+void al_check_spf_lookups(const al_check_args *args)
+{
+	const al_spf_record *rec = args->parsed;
+	if (rec == NULL || !rec->version_ok)
+		return;
+	al_spf_tree tree;
+	const char *domain = args->subject->domain ? args->subject->domain : args->subject->owner;
+	if (al_spf_lint_tree(args->lint, domain, args->subject, rec, &tree) != AL_OK)
+		return;
+	walk w;
+	memset(&w, 0, sizeof(w));
+	w.args = args;
+	w.tree = &tree;
+	for (size_t i = 0; i < tree.row_count; i++) {
+		const al_spf_tree_row *r = &tree.rows[i];
+		if (r->depth >= MAX_STACK)
+			continue;
+		if (r->term == NULL) {
+			node_findings(&w, r);
+		} else {
+			w.stack[r->depth] = r;
+			term_findings(&w, r);
+		}
+	}
+	limit_findings(&w);
+}
+
+/* ---- spf-exp -------------------------------------------------------------------------------- */
+
+void al_check_spf_exp(const al_check_args *args)
+{
+	const al_spf_record *rec = args->parsed;
+	al_lint *lint = args->lint;
+	if (rec == NULL || !rec->version_ok || rec->exp < 0 || !al_lint_has_source(lint))
+		return;
+	const al_spf_term *t = &rec->terms[rec->exp];
+	if (t->error >= 0 || t->has_macro)
+		return; /* a syntax error is SPF010; a target with macros depends on the sender */
+	const char *why = NULL;
+	const char *name = al_spf_name(al_lint_unit_arena(lint), rec->text + t->value_start, t->value_length, &why);
+	if (name == NULL)
+		return;
+	const al_answer *a = al_lint_lookup(lint, name, AL_TYPE_TXT);
+	if (al_spf_answer_unusable(a))
+		return; /* reported by the lookup itself */
+	size_t n = al_spf_answer_count(a, AL_TYPE_TXT);
+	const char *problem = NULL;
+	if (n == 0)
+		problem = a->rcode == AL_RCODE_NXDOMAIN ? "does not exist" : "has no TXT record";
+	else if (n > 1)
+		problem = al_arena_printf(al_lint_unit_arena(lint), "has %zu TXT records (there must be one)", n);
+	else {
+		const al_rr *rr = NULL;
+		for (size_t i = 0; i < a->count; i++)
+			if (a->rrs[i].type == AL_TYPE_TXT)
+				rr = &a->rrs[i];
+		al_subject s;
+		if (rr != NULL && al_subject_from_rr(lint, &s, rr, AL_KIND_NONE)) {
+			for (size_t i = 0; i < s.length && problem == NULL; i++)
+				if ((unsigned char)s.text[i] >= 0x80)
+					problem = "holds text that is not ASCII";
+			size_t pos = 0;
+			al_spf_macro m;
+			while (problem == NULL &&
+			       al_spf_macro_next(s.text, s.length, &pos, true, &m) != AL_SPF_MACRO_END)
+				if (m.token == AL_SPF_MACRO_ERROR)
+					problem = al_arena_printf(al_lint_unit_arena(lint),
+								  "holds a macro that does not expand (%s)", m.error);
+		}
+	}
+	if (problem == NULL)
+		return;
+	al_finding *f = al_finding_begin(lint, "SPF028", args->subject);
+	al_finding_span(f, t->start, t->length);
+	al_finding_arg(f, "target", "%s", name);
+	al_finding_arg(f, "problem", "%s", problem);
+	al_finding_end(lint, f);
+}
+
+/* ---- spf-domain ------------------------------------------------------------------------------- */
+
+/* NAME stage: a name that should have an SPF record and has none. */
+void al_check_spf_domain(const al_check_args *args)
+{
+	al_lint *lint = args->lint;
+	const al_name_info *info = args->name;
+	if (info == NULL || info->role != AL_KIND_SPF || info->txt == NULL)
+		return;
+	const al_answer *txt = info->txt;
+	if (al_spf_answer_unusable(txt))
+		return; /* a failed lookup is never "no record" */
+	for (size_t i = 0; i < txt->count; i++) {
+		const al_rr *rr = &txt->rrs[i];
+		al_subject s;
+		const char *why = NULL;
+		if (rr->type == AL_TYPE_TXT && al_subject_from_rr(lint, &s, rr, AL_KIND_NONE) &&
+		    (al_text_is_spf(s.text, s.length) || al_spf_near_miss(s.text, s.length, &why)))
+			return; /* a record, or a near miss reported as SPF003 */
+	}
+	/* in a zone, only names that receive mail are expected to send it */
+	if (args->zone != NULL) {
+		const al_answer *mx = al_lint_lookup(lint, info->name, AL_TYPE_MX);
+		if (al_spf_answer_count(mx, AL_TYPE_MX) == 0)
+			return;
+	}
+	al_finding *f = al_finding_begin(lint, "SPF005", NULL);
+	al_finding_owner(f, info->name);
+	al_finding_arg(f, "domain", "%s", info->name);
+	al_finding_arg(f, "nx", "%s", txt->rcode == AL_RCODE_NXDOMAIN ? " (the name does not exist)" : "");
+	al_finding_end(lint, f);
+}

@@ -1,0 +1,764 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The live source: questions to recursive resolvers through the query engine,
+ * answers kept in a cache shared by every domain of a run.
+ *
+ * A cache entry is one (name, type): pending while its query is out, then
+ * done with the answer at that name (the RRset of the type, or the CNAME the
+ * front end follows; names further down a CNAME chain in the same response
+ * become entries of their own). Entries live until their TTL (negative TTL
+ * from the SOA for NXDOMAIN and NODATA, a short failure TTL for timeouts and
+ * SERVFAIL) and while anyone uses them: answers handed out are counted
+ * (refs), and a domain in flight pins what it looked at. Entries nobody uses
+ * sit in an LRU list, trimmed to the configured memory.
+ */
+#include <authlint/live.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dns/live_internal.h"
+#include "dns/query.h"
+#include "dns/wire.h"
+#include "util/hash.h"
+
+#define MAX_RESOLVERS 64
+#define MAX_CHAIN 8
+
+typedef enum { E_PENDING = 0, E_DONE } entry_state;
+
+typedef struct live_entry {
+	al_answer answer;        /* first: an answer pointer is an entry pointer */
+	al_live *live;
+	entry_state state;
+	bool is_static;          /* a budget answer: never freed by release */
+	bool detached;           /* replaced in the map by a fresher one */
+	bool in_lru;
+	double expires;
+	size_t refs, pins;
+	al_live_waiter **waiters;
+	size_t waiter_count, waiter_capacity;
+	struct live_entry *lru_prev, *lru_next;
+	size_t bytes;
+	void *data;              /* RRs, owners, rdata, server, detail */
+	char key[];              /* "TYPE/name" */
+} live_entry;
+
+struct al_live {
+	al_live_options options;
+	al_dns_engine *engine;
+	al_dns_server servers[MAX_RESOLVERS];
+	size_t server_count;
+	char description[MAX_RESOLVERS * 50 + 16];
+	al_source *source;
+	al_map map;
+	live_entry *lru_head, *lru_tail; /* head: most recently idle */
+	size_t lru_bytes;
+	size_t entries, bytes;
+	al_live_waiter *waiter;
+	live_entry *budget_entry, *expired_entry;
+	al_live_stats stats;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- entries ------------------------------------------------------------------- */
+
+/* "TYPE/name", the cache key (built by hand: it is made for every lookup). */
+static bool make_key(char *key, size_t size, const char *name, uint16_t type)
+{
+	char digits[8];
+	size_t n = 0;
+	unsigned t = type;
+	do {
+		digits[n++] = (char)('0' + t % 10);
+		t /= 10;
+	} while (t > 0);
+	size_t len = strlen(name);
+	if (n + 1 + len + 1 > size)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		key[i] = digits[n - 1 - i];
+	key[n] = '/';
+	memcpy(key + n + 1, name, len + 1);
+	return true;
+}
+
+static live_entry *entry_new(al_live *l, const char *name, uint16_t type)
+{
+	char key[AL_NAME_MAX + 8];
+	if (!make_key(key, sizeof(key), name, type))
+		return NULL;
+	size_t kl = strlen(key);
+	live_entry *e = calloc(1, sizeof(*e) + kl + 1);
+	if (e == NULL)
+		return NULL;
+	memcpy(e->key, key, kl + 1);
+	e->live = l;
+	e->answer.rcode = AL_RCODE_PENDING;
+	e->answer.qname = strchr(e->key, '/') + 1;
+	e->answer.name = e->answer.qname;
+	e->answer.qtype = type;
+	e->answer.server = l->description;
+	e->bytes = sizeof(*e) + kl + 1 + 48; /* + a map slot, roughly */
+	l->entries++;
+	l->bytes += e->bytes;
+	return e;
+}
+
+static void entry_free(al_live *l, live_entry *e)
+{
+	l->entries--;
+	l->bytes -= e->bytes;
+	free(e->waiters);
+	free(e->data);
+	free(e);
+}
+
+static void lru_unlink(al_live *l, live_entry *e)
+{
+	if (!e->in_lru)
+		return;
+	if (e->lru_prev)
+		e->lru_prev->lru_next = e->lru_next;
+	else
+		l->lru_head = e->lru_next;
+	if (e->lru_next)
+		e->lru_next->lru_prev = e->lru_prev;
+	else
+		l->lru_tail = e->lru_prev;
+	e->lru_prev = e->lru_next = NULL;
+	e->in_lru = false;
+	l->lru_bytes -= e->bytes;
+}
+
+/* Take an entry out of the map and free it (it must be idle). */
+static void entry_drop(al_live *l, live_entry *e)
+{
+	lru_unlink(l, e);
+	if (!e->detached && al_map_get(&l->map, e->key) == e)
+		al_map_remove(&l->map, e->key);
+	entry_free(l, e);
+}
+
+/* Nobody uses the entry any more: keep it in the LRU list, or free it. */
+static void entry_idle(al_live *l, live_entry *e)
+{
+	if (e->is_static || e->refs > 0 || e->pins > 0 || e->state != E_DONE)
+		return;
+	if (e->detached) {
+		entry_free(l, e);
+		return;
+	}
+	if (!e->in_lru) {
+		e->lru_prev = NULL;
+		e->lru_next = l->lru_head;
+		if (l->lru_head)
+			l->lru_head->lru_prev = e;
+		l->lru_head = e;
+		if (l->lru_tail == NULL)
+			l->lru_tail = e;
+		e->in_lru = true;
+		l->lru_bytes += e->bytes;
+	}
+	for (size_t guard = 0; l->lru_bytes > l->options.cache_bytes && l->lru_tail != NULL && guard < 1000000;
+	     guard++) {
+		live_entry *old = l->lru_tail;
+		entry_drop(l, old);
+		l->stats.evicted++;
+	}
+}
+
+/* Store what the entry answers: rcode, the RRs (copied), TTL, where from
+ * (@p server must live as long as the al_live: a resolver's text). */
+static bool entry_set(al_live *l, live_entry *e, al_rcode rcode, const al_rr *const *rrs, size_t count,
+		      uint32_t ttl, bool negative_known, const char *server, const char *detail,
+		      size_t message_size, bool truncated)
+{
+	size_t size = count * sizeof(al_rr);
+	for (size_t i = 0; i < count; i++)
+		size += strlen(rrs[i]->owner) + 1 + rrs[i]->rdlength;
+	size_t dl = detail ? strlen(detail) + 1 : 0;
+	size += dl;
+	char *block = malloc(size ? size : 1);
+	if (block == NULL)
+		return false;
+	al_rr *out = (al_rr *)block;
+	char *p = block + count * sizeof(al_rr);
+	const char *srv = server;
+	const char *det = NULL;
+	if (detail != NULL) {
+		memcpy(p, detail, dl);
+		det = p;
+		p += dl;
+	}
+	for (size_t i = 0; i < count; i++) {
+		out[i] = *rrs[i];
+		size_t ol = strlen(rrs[i]->owner) + 1;
+		memcpy(p, rrs[i]->owner, ol);
+		out[i].owner = p;
+		p += ol;
+		if (rrs[i]->rdlength > 0)
+			memcpy(p, rrs[i]->rdata, rrs[i]->rdlength);
+		out[i].rdata = (const uint8_t *)p;
+		p += rrs[i]->rdlength;
+		out[i].location.server = srv;
+		out[i].location.file = NULL;
+		out[i].comment = NULL;
+	}
+	free(e->data);
+	e->data = block;
+	l->bytes += size;
+	e->bytes += size;
+	al_answer *a = &e->answer;
+	a->rcode = rcode;
+	a->count = count;
+	a->rrs = count ? out : NULL;
+	a->ttl = ttl;
+	a->negative_ttl_known = negative_known;
+	a->server = srv;
+	a->detail = det;
+	a->message_size = message_size;
+	a->truncated = truncated;
+	e->state = E_DONE;
+	uint32_t keep = ttl < l->options.max_ttl ? ttl : l->options.max_ttl;
+	e->expires = now_s() + keep;
+	return true;
+}
+
+/* ---- from a reply to entries --------------------------------------------------- */
+
+/* Negative TTL from the SOA of the authority section (RFC 2308: min of its TTL and MINIMUM). */
+static bool negative_ttl(const al_dns_reply *r, uint32_t *ttl)
+{
+	for (size_t i = 0; i < r->authority_count; i++) {
+		const al_rr *rr = &r->authority[i];
+		if (rr->type != AL_TYPE_SOA)
+			continue;
+		size_t used, off = 0;
+		char name[AL_NAME_MAX];
+		if (!al_wire_name_to_text(rr->rdata, rr->rdlength, off, name, &used))
+			return false;
+		off += used;
+		if (!al_wire_name_to_text(rr->rdata, rr->rdlength, off, name, &used))
+			return false;
+		off += used;
+		if (off + 20 != rr->rdlength)
+			return false;
+		const uint8_t *m = rr->rdata + off + 16;
+		uint32_t minimum = ((uint32_t)m[0] << 24) | ((uint32_t)m[1] << 16) | ((uint32_t)m[2] << 8) | m[3];
+		*ttl = rr->ttl < minimum ? rr->ttl : minimum;
+		return true;
+	}
+	return false;
+}
+
+static bool has_type(const al_rr *rrs, size_t n, uint16_t type)
+{
+	for (size_t i = 0; i < n; i++)
+		if (rrs[i].type == type)
+			return true;
+	return false;
+}
+
+static void entry_fail(al_live *l, live_entry *e, al_rcode rcode, const char *server, const char *detail)
+{
+	if (!entry_set(l, e, rcode, NULL, 0, l->options.failure_ttl, false, server, detail, 0, false)) {
+		e->answer.rcode = rcode;
+		e->answer.detail = "out of memory";
+		e->state = E_DONE;
+		e->expires = now_s();
+	}
+	l->stats.failed++;
+}
+
+/* The answer for @p owner in the reply: its RRs of the type, or its CNAME. */
+static void fill_from_reply(al_live *l, live_entry *first, const al_dns_reply *r)
+{
+	char detail[600];
+	char rb[16];
+	const char *server = r->server_index < l->server_count ? l->servers[r->server_index].text : l->description;
+	if (r->outcome != AL_DNS_ANSWERED) {
+		entry_fail(l, first, r->outcome == AL_DNS_TIMEOUT ? AL_RCODE_TIMEOUT : AL_RCODE_ERROR, server,
+			   r->detail ? r->detail : al_dns_outcome_name(r->outcome));
+		return;
+	}
+	if (r->rcode == AL_DNS_RCODE_SERVFAIL || r->rcode == AL_DNS_RCODE_REFUSED ||
+	    (r->rcode != AL_DNS_RCODE_NOERROR && r->rcode != AL_DNS_RCODE_NXDOMAIN)) {
+		al_rcode rc = r->rcode == AL_DNS_RCODE_SERVFAIL  ? AL_RCODE_SERVFAIL
+			      : r->rcode == AL_DNS_RCODE_REFUSED ? AL_RCODE_REFUSED
+								 : AL_RCODE_ERROR;
+		snprintf(detail, sizeof(detail), "%s from %s", al_dns_rcode_text(r->rcode, rb), r->server);
+		entry_fail(l, first, rc, server, detail);
+		return;
+	}
+	uint16_t type = first->answer.qtype;
+	uint32_t neg = 0;
+	bool neg_known = negative_ttl(r, &neg);
+	char owner[AL_NAME_MAX];
+	snprintf(owner, sizeof(owner), "%s", first->answer.qname);
+	live_entry *e = first;
+	const al_rr *picked[256];
+	for (int hop = 0; hop <= MAX_CHAIN; hop++) {
+		size_t n = 0;
+		uint32_t ttl = UINT32_MAX;
+		for (size_t i = 0; i < r->answer_count && n < 256; i++) {
+			const al_rr *rr = &r->answer[i];
+			if (rr->type == type && strcmp(rr->owner, owner) == 0) {
+				picked[n++] = rr;
+				if (rr->ttl < ttl)
+					ttl = rr->ttl;
+			}
+		}
+		const al_rr *cname = NULL;
+		if (n == 0 && type != AL_TYPE_CNAME) {
+			for (size_t i = 0; i < r->answer_count; i++)
+				if (r->answer[i].type == AL_TYPE_CNAME && strcmp(r->answer[i].owner, owner) == 0) {
+					cname = &r->answer[i];
+					break;
+				}
+		}
+		bool ok;
+		if (n > 0) {
+			ok = entry_set(l, e, AL_RCODE_NOERROR, picked, n, ttl, false, server, NULL,
+				       r->message_size, r->truncated_udp);
+		} else if (cname != NULL) {
+			ok = entry_set(l, e, AL_RCODE_NOERROR, &cname, 1, cname->ttl, false, server, NULL,
+				       r->message_size, r->truncated_udp);
+		} else if (r->rcode == AL_DNS_RCODE_NOERROR && !neg_known && !r->aa &&
+			   has_type(r->authority, r->authority_count, AL_TYPE_NS)) {
+			/* a referral is no answer: the server does not recurse for this name */
+			snprintf(detail, sizeof(detail), "referral from %s instead of an answer (not a recursive "
+				 "resolver for this name)", r->server);
+			entry_fail(l, e, AL_RCODE_ERROR, server, detail);
+			ok = true;
+		} else {
+			al_rcode rc = r->rcode == AL_DNS_RCODE_NXDOMAIN ? AL_RCODE_NXDOMAIN : AL_RCODE_NOERROR;
+			ok = entry_set(l, e, rc, NULL, 0, neg_known ? neg : 0, neg_known, server, NULL,
+				       r->message_size, r->truncated_udp);
+		}
+		if (!ok)
+			entry_fail(l, e, AL_RCODE_ERROR, server, "out of memory");
+		if (cname == NULL)
+			return;
+		/* the chain goes on in the same response: an entry for the target, if none yet */
+		char target[AL_NAME_MAX];
+		if (!al_wire_name_to_text(cname->rdata, cname->rdlength, 0, target, NULL))
+			return;
+		bool in_answer = false;
+		for (size_t i = 0; i < r->answer_count; i++)
+			if (strcmp(r->answer[i].owner, target) == 0)
+				in_answer = true;
+		/* only what the response says about the target: its records, or the final rcode */
+		if (!in_answer && r->rcode != AL_DNS_RCODE_NXDOMAIN)
+			return;
+		if (hop == MAX_CHAIN)
+			return;
+		char key[AL_NAME_MAX + 8];
+		if (!make_key(key, sizeof(key), target, type) || al_map_get(&l->map, key) != NULL)
+			return;
+		live_entry *next = entry_new(l, target, type);
+		if (next == NULL)
+			return;
+		if (!al_map_put(&l->map, next->key, next)) {
+			entry_free(l, next);
+			return;
+		}
+		/* filled by the next round; on_reply makes it idle (nobody holds it yet) */
+		snprintf(owner, sizeof(owner), "%s", target);
+		e = next;
+	}
+}
+
+static void on_reply(void *userdata, al_dns_reply *r)
+{
+	live_entry *e = userdata;
+	al_live *l = e->live;
+	if (r == NULL) {
+		entry_fail(l, e, AL_RCODE_ERROR, l->description, "out of memory");
+	} else {
+		size_t before = l->entries;
+		fill_from_reply(l, e, r);
+		if (l->entries > before) {
+			/* entries made from the rest of a CNAME chain: idle until asked */
+			char owner[AL_NAME_MAX];
+			for (size_t i = 0; i < r->answer_count; i++) {
+				if (r->answer[i].type != AL_TYPE_CNAME)
+					continue;
+				if (!al_wire_name_to_text(r->answer[i].rdata, r->answer[i].rdlength, 0, owner, NULL))
+					continue;
+				char key[AL_NAME_MAX + 8];
+				if (!make_key(key, sizeof(key), owner, e->answer.qtype))
+					continue;
+				live_entry *d = al_map_get(&l->map, key);
+				if (d != NULL && d != e && d->state == E_DONE)
+					entry_idle(l, d);
+			}
+		}
+		al_dns_reply_free(r);
+	}
+	if (e->state != E_DONE) {
+		e->state = E_DONE;
+		e->answer.rcode = AL_RCODE_ERROR;
+		e->answer.detail = "no answer could be built";
+	}
+	/* tell the domains waiting for it */
+	al_live_waiter **ws = e->waiters;
+	size_t n = e->waiter_count;
+	e->waiters = NULL;
+	e->waiter_count = e->waiter_capacity = 0;
+	for (size_t i = 0; i < n; i++) {
+		al_live_waiter *w = ws[i];
+		if (w->outstanding > 0 && --w->outstanding == 0 && w->ready != NULL)
+			w->ready(w->userdata, w);
+	}
+	free(ws);
+	entry_idle(l, e);
+}
+
+/* ---- the source ------------------------------------------------------------------ */
+
+static bool pinned_by(const al_live_waiter *w, const live_entry *e)
+{
+	for (size_t i = w->pin_count; i-- > 0;)
+		if (w->pins[i] == e)
+			return true;
+	return false;
+}
+
+static bool pin(al_live_waiter *w, live_entry *e)
+{
+	if (w->pin_count == w->pin_capacity) {
+		size_t cap = w->pin_capacity ? w->pin_capacity * 2 : 16;
+		live_entry **p = realloc(w->pins, cap * sizeof(*p));
+		if (p == NULL)
+			return false;
+		w->pins = p;
+		w->pin_capacity = cap;
+	}
+	w->pins[w->pin_count++] = e;
+	e->pins++;
+	lru_unlink(e->live, e);
+	return true;
+}
+
+static bool add_waiter(live_entry *e, al_live_waiter *w)
+{
+	if (e->waiter_count == e->waiter_capacity) {
+		size_t cap = e->waiter_capacity ? e->waiter_capacity * 2 : 4;
+		al_live_waiter **p = realloc(e->waiters, cap * sizeof(*p));
+		if (p == NULL)
+			return false;
+		e->waiters = p;
+		e->waiter_capacity = cap;
+	}
+	e->waiters[e->waiter_count++] = w;
+	w->outstanding++;
+	return true;
+}
+
+static bool send_question(al_live *l, live_entry *e)
+{
+	al_dns_request req;
+	memset(&req, 0, sizeof(req));
+	req.name = e->answer.qname;
+	req.type = e->answer.qtype;
+	req.servers = l->servers;
+	req.server_count = l->server_count;
+	req.recursion_desired = !l->options.no_recursion;
+	req.failover_on_rcode = true;
+	if (al_dns_query(l->engine, &req, on_reply, e) != AL_OK)
+		return false;
+	l->stats.queries++;
+	return true;
+}
+
+static const al_answer *hand_out(live_entry *e)
+{
+	e->refs++;
+	lru_unlink(e->live, e);
+	return &e->answer;
+}
+
+static al_status live_lookup(void *impl, const char *name, uint16_t type, const al_answer **out)
+{
+	al_live *l = impl;
+	al_live_waiter *w = l->waiter;
+	char key[AL_NAME_MAX + 8];
+	if (!make_key(key, sizeof(key), name, type))
+		return AL_EINVAL;
+	live_entry *e = al_map_get(&l->map, key);
+	bool mine = e != NULL && w != NULL && pinned_by(w, e);
+	if (e != NULL && e->state == E_DONE && !mine && e->expires <= now_s()) {
+		/* expired: ask again (a domain still holding the old answer keeps it) */
+		if (e->refs == 0 && e->pins == 0) {
+			entry_drop(l, e);
+		} else {
+			al_map_remove(&l->map, e->key);
+			e->detached = true;
+			lru_unlink(l, e);
+		}
+		e = NULL;
+	}
+	if (w != NULL && !mine) {
+		if (w->expired && (e == NULL || e->state != E_DONE)) {
+			*out = hand_out(l->expired_entry);
+			return AL_OK;
+		}
+		if (w->max_questions > 0 && w->pin_count >= w->max_questions) {
+			w->questions_exhausted = true;
+			*out = hand_out(l->budget_entry);
+			return AL_OK;
+		}
+	}
+	if (e == NULL) {
+		e = entry_new(l, name, type);
+		if (e == NULL)
+			return AL_ENOMEM;
+		if (!al_map_put(&l->map, e->key, e)) {
+			entry_free(l, e);
+			return AL_ENOMEM;
+		}
+		if (!send_question(l, e)) {
+			entry_fail(l, e, AL_RCODE_ERROR, l->description, "the query could not be sent");
+		}
+	} else if (e->state == E_DONE && !mine) {
+		l->stats.cache_hits++;
+	}
+	if (w != NULL) {
+		if (!mine) {
+			if (!pin(w, e))
+				return AL_ENOMEM;
+			if (e->state == E_PENDING && !add_waiter(e, w))
+				return AL_ENOMEM;
+		}
+		if (e->state == E_PENDING && w->expired) {
+			*out = hand_out(l->expired_entry);
+			return AL_OK;
+		}
+	} else {
+		/* nobody to come back later: wait for the answer here */
+		e->refs++;
+		for (size_t guard = 0; e->state == E_PENDING && guard < 10000000; guard++)
+			al_dns_engine_poll(l->engine, -1);
+		e->refs--;
+	}
+	*out = hand_out(e);
+	return AL_OK;
+}
+
+static void live_release(void *impl, const al_answer *answer)
+{
+	al_live *l = impl;
+	live_entry *e = (live_entry *)answer;
+	if (e->is_static) {
+		e->refs--;
+		return;
+	}
+	if (e->refs > 0)
+		e->refs--;
+	entry_idle(l, e);
+}
+
+static bool live_covers(const void *impl, const char *name)
+{
+	(void)impl;
+	(void)name;
+	return true;
+}
+
+static const char *live_describe(const void *impl)
+{
+	return ((const al_live *)impl)->description;
+}
+
+static void live_destroy(void *impl)
+{
+	(void)impl; /* the al_live owns the source, not the other way round */
+}
+
+static const al_source_ops live_ops = {
+	.kind = "live",
+	.lookup = live_lookup,
+	.release = live_release,
+	.covers = live_covers,
+	.describe = live_describe,
+	.destroy = live_destroy,
+};
+
+/* ---- the waiter seam --------------------------------------------------------------- */
+
+void al_live_set_waiter(al_live *live, al_live_waiter *waiter)
+{
+	live->waiter = waiter;
+}
+
+void al_live_waiter_release(al_live *live, al_live_waiter *w)
+{
+	if (live->waiter == w)
+		live->waiter = NULL;
+	for (size_t i = 0; i < w->pin_count; i++) {
+		live_entry *e = w->pins[i];
+		if (e->state == E_PENDING) {
+			for (size_t k = 0; k < e->waiter_count; k++) {
+				if (e->waiters[k] == w) {
+					e->waiters[k] = e->waiters[--e->waiter_count];
+					break;
+				}
+			}
+		}
+		if (e->pins > 0)
+			e->pins--;
+		entry_idle(live, e);
+	}
+	free(w->pins);
+	w->pins = NULL;
+	w->pin_count = w->pin_capacity = 0;
+	w->outstanding = 0;
+}
+
+void al_live_poll(al_live *live, int timeout_ms)
+{
+	al_dns_engine_poll(live->engine, timeout_ms);
+}
+
+size_t al_live_pending(const al_live *live)
+{
+	return al_dns_engine_pending(live->engine);
+}
+
+/* ---- set-up ---------------------------------------------------------------------------- */
+
+static live_entry *static_entry(al_live *l, const char *detail)
+{
+	live_entry *e = entry_new(l, ".", 0);
+	if (e == NULL)
+		return NULL;
+	e->is_static = true;
+	e->state = E_DONE;
+	e->answer.rcode = AL_RCODE_NOT_QUERIED;
+	e->answer.detail = detail;
+	e->answer.server = "none";
+	return e;
+}
+
+al_status al_live_new(al_live **out, const al_live_options *options, al_error *err)
+{
+	*out = NULL;
+	al_live *l = calloc(1, sizeof(*l));
+	if (l == NULL)
+		return al_error_set(err, AL_ENOMEM, "out of memory");
+	if (options != NULL)
+		l->options = *options;
+	if (l->options.cache_bytes == 0)
+		l->options.cache_bytes = (size_t)64 << 20;
+	if (l->options.failure_ttl == 0)
+		l->options.failure_ttl = 30;
+	if (l->options.max_ttl == 0)
+		l->options.max_ttl = 86400;
+	al_map_init(&l->map, false);
+	al_status st = AL_OK;
+	for (size_t i = 0; i < l->options.resolver_count; i++) {
+		if (l->server_count >= MAX_RESOLVERS) {
+			st = al_error_set(err, AL_EINVAL, "too many resolvers (at most %d)", MAX_RESOLVERS);
+			break;
+		}
+		al_error e2;
+		if (al_dns_server_parse(l->options.resolvers[i], 53, &l->servers[l->server_count], &e2) != AL_OK) {
+			st = al_error_set(err, AL_EINVAL, "resolver %s", e2.message);
+			break;
+		}
+		l->server_count++;
+	}
+	if (st == AL_OK && l->server_count == 0 && l->options.resolv_conf != NULL) {
+		st = al_dns_read_resolv_conf(l->options.resolv_conf, l->servers, MAX_RESOLVERS, &l->server_count,
+					     err);
+		if (st == AL_OK && l->server_count == 0)
+			st = al_error_set(err, AL_EINVAL, "%s names no nameserver; give one with --resolver",
+					  l->options.resolv_conf);
+	} else if (st == AL_OK && l->server_count == 0) {
+		st = al_error_set(err, AL_EINVAL, "no resolver given");
+	}
+	if (st == AL_OK) {
+		al_dns_engine_options eo = {0};
+		eo.timeout = l->options.timeout;
+		eo.tries = l->options.tries;
+		eo.max_in_flight = l->options.max_in_flight;
+		if (al_dns_engine_new(&l->engine, &eo) != AL_OK)
+			st = al_error_set(err, AL_ENETWORK, "cannot start the DNS engine");
+	}
+	if (st == AL_OK) {
+		size_t pos = 0;
+		for (size_t i = 0; i < l->server_count && pos < sizeof(l->description) - 64; i++)
+			pos += (size_t)snprintf(l->description + pos, sizeof(l->description) - pos, "%s%s",
+						i ? ", " : "", l->servers[i].text);
+		l->budget_entry = static_entry(l, "the domain's budget of questions was used up");
+		l->expired_entry = static_entry(l, "the domain's time budget was used up before the answer came");
+		if (l->budget_entry == NULL || l->expired_entry == NULL ||
+		    al_source_new(&l->source, &live_ops, l) != AL_OK)
+			st = al_error_set(err, AL_ENOMEM, "out of memory");
+	}
+	if (st != AL_OK) {
+		al_live_free(l);
+		return st;
+	}
+	*out = l;
+	return AL_OK;
+}
+
+void al_live_free(al_live *l)
+{
+	if (l == NULL)
+		return;
+	al_dns_engine_free(l->engine); /* no callback runs after this */
+	size_t idx = 0;
+	const char *k;
+	void *v;
+	while (al_map_next(&l->map, &idx, &k, &v)) {
+		live_entry *e = v;
+		free(e->waiters);
+		free(e->data);
+		free(e);
+	}
+	al_map_free(&l->map);
+	/* detached entries still referenced by a caller are the caller's leak to report */
+	if (l->budget_entry)
+		entry_free(l, l->budget_entry);
+	if (l->expired_entry)
+		entry_free(l, l->expired_entry);
+	al_source_free(l->source);
+	free(l);
+}
+
+al_source *al_live_source(al_live *live)
+{
+	return live->source;
+}
+
+const char *al_live_describe(const al_live *live)
+{
+	return live->description;
+}
+
+void al_live_get_stats(const al_live *l, al_live_stats *out)
+{
+	*out = l->stats;
+	const al_dns_engine_stats *s = al_dns_engine_get_stats(l->engine);
+	out->sent = s->sent;
+	out->received = s->received;
+	out->retries = s->retries;
+	out->timeouts = s->timeouts;
+	out->tcp = s->tcp;
+	out->dropped = s->dropped_wrong_source + s->dropped_wrong_id + s->dropped_wrong_question +
+		       s->dropped_malformed;
+	out->max_in_flight = s->max_in_flight;
+	out->cache_entries = l->entries;
+	out->cache_bytes = l->bytes;
+}

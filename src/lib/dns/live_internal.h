@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Between the live source and the bulk driver: a waiter stands for one domain
+ * in flight. While a waiter is set, a lookup that is not in the cache sends
+ * the question (once, whoever else asks it) and answers AL_RCODE_PENDING; the
+ * waiter counts its outstanding questions and is told when the last comes in.
+ * The entries a waiter looked at are pinned for it, so its next pass sees the
+ * same answers (no eviction, no expiry in between).
+ */
+#ifndef AL_DNS_LIVE_INTERNAL_H
+#define AL_DNS_LIVE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <authlint/live.h>
+
+struct live_entry;
+
+typedef struct al_live_waiter {
+	size_t outstanding;              /* questions asked and not answered */
+	void (*ready)(void *userdata, struct al_live_waiter *waiter); /* outstanding fell to 0 */
+	void *userdata;
+	struct live_entry **pins;        /* entries looked at, each once */
+	size_t pin_count, pin_capacity;
+	size_t max_questions;            /* budget of distinct questions (0: none) */
+	bool questions_exhausted;        /* the budget was hit */
+	bool expired;                    /* the time budget was hit: no more waiting */
+} al_live_waiter;
+
+/* Lookups from now on are made for @p waiter (NULL: lookups wait for their answer). */
+void al_live_set_waiter(al_live *live, al_live_waiter *waiter);
+/* The domain is done: unpin its entries and stop waiting for it. */
+void al_live_waiter_release(al_live *live, al_live_waiter *waiter);
+/* Run the event loop once: up to @p timeout_ms for answers (-1: the next deadline). */
+void al_live_poll(al_live *live, int timeout_ms);
+/* Questions on the wire or queued. */
+size_t al_live_pending(const al_live *live);
+
+#endif

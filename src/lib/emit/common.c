@@ -1,0 +1,374 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What the emitters share: locations, spans, the summary, JSON objects. */
+#include <string.h>
+
+#include <authlint/source.h>
+#include <authlint/version.h>
+
+#include "emit/emit_internal.h"
+#include "rules_internal.h"
+#include "util/escape.h"
+
+void al_emit_escaped(al_strbuf *out, const char *text)
+{
+	if (text != NULL)
+		al_escape_display(out, text, strlen(text));
+}
+
+void al_emit_doc_text(al_strbuf *out, const char *text, size_t length)
+{
+	size_t start = 0;
+	for (size_t i = 0; i < length; i++) {
+		if (text[i] != '\\')
+			continue;
+		al_escape_display(out, text + start, i - start);
+		al_strbuf_putc(out, '\\');
+		start = i + 1;
+	}
+	al_escape_display(out, text + start, length - start);
+}
+
+bool al_emit_is_pseudo_file(const char *file)
+{
+	size_t n = file ? strlen(file) : 0;
+	return n >= 2 && file[0] == '<' && file[n - 1] == '>';
+}
+
+bool al_emit_span(const al_diag *d, size_t *start, size_t *length)
+{
+	*start = 0;
+	*length = 0;
+	if (d->record == NULL)
+		return false;
+	size_t n = d->record_length;
+	size_t s = d->span_start < n ? d->span_start : n;
+	size_t l = d->span_length < n - s ? d->span_length : n - s;
+	*start = s;
+	*length = l;
+	return true;
+}
+
+const char *al_emit_rrtype(const al_diag *d, char buf[16])
+{
+	if (d->rrtype == 0 || d->rrtype > 0xffff)
+		return NULL;
+	return al_rrtype_name((uint16_t)d->rrtype, buf);
+}
+
+void al_emit_text_location(al_strbuf *out, const al_diag *d)
+{
+	const al_location *l = &d->location;
+	if (l->file != NULL) {
+		al_emit_escaped(out, l->file);
+		if (l->line > 0) {
+			al_strbuf_printf(out, ":%lu", l->line);
+			if (l->column > 0)
+				al_strbuf_printf(out, ":%lu", l->column);
+		}
+	} else if (d->owner != NULL || d->domain != NULL) {
+		al_emit_escaped(out, d->owner ? d->owner : d->domain);
+		if (l->server != NULL) {
+			al_strbuf_puts(out, " @");
+			al_emit_escaped(out, l->server);
+		}
+	} else if (l->server != NULL) {
+		al_strbuf_putc(out, '@');
+		al_emit_escaped(out, l->server);
+	} else {
+		al_strbuf_puts(out, "authlint");
+	}
+}
+
+void al_emit_fix_paragraph(al_strbuf *out, const char *fix)
+{
+	if (fix == NULL)
+		return;
+	const char *p = fix;
+	bool first = true;
+	while (*p != '\0') {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		size_t a = 0;
+		while (a < n && (p[a] == ' ' || p[a] == '\t'))
+			a++;
+		if (a == n) {
+			if (!first)
+				break; /* a blank line ends the paragraph */
+		} else {
+			if (!first)
+				al_strbuf_putc(out, ' ');
+			al_escape_display(out, p + a, n - a);
+			first = false;
+		}
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+}
+
+static void plural(al_strbuf *b, size_t n, const char *word)
+{
+	al_strbuf_printf(b, "%zu %s%s", n, word, n == 1 ? "" : "s");
+}
+
+void al_emit_summary_line(al_strbuf *b, const al_summary *s)
+{
+	plural(b, s->by_severity[AL_SEVERITY_ERROR], "error");
+	al_strbuf_puts(b, ", ");
+	plural(b, s->by_severity[AL_SEVERITY_WARNING], "warning");
+	al_strbuf_puts(b, ", ");
+	plural(b, s->by_severity[AL_SEVERITY_NOTE], "note");
+	if (s->waived > 0)
+		al_strbuf_printf(b, " (%zu waived)", s->waived);
+	al_strbuf_puts(b, " in ");
+	plural(b, s->records, "record");
+	if (s->lookups_failed > 0)
+		al_strbuf_printf(b, "; %zu lookup%s failed, the result is incomplete", s->lookups_failed,
+				 s->lookups_failed == 1 ? "" : "s");
+	if (s->not_queried > 0)
+		al_strbuf_printf(b, "; %zu lookup%s not made", s->not_queried, s->not_queried == 1 ? "" : "s");
+	if (s->input_error)
+		al_strbuf_puts(b, "; some input could not be read");
+}
+
+/* ---- JSON ---------------------------------------------------------------- */
+
+void al_emit_lines(al_strbuf *out, const char *text, size_t length, bool doc)
+{
+	size_t start = 0;
+	for (size_t i = 0; i <= length; i++) {
+		if (i < length && text[i] != '\n')
+			continue;
+		if (doc)
+			al_emit_doc_text(out, text + start, i - start);
+		else
+			al_escape_display(out, text + start, i - start);
+		if (i < length)
+			al_strbuf_putc(out, '\n');
+		start = i + 1;
+	}
+}
+
+void al_emit_json_lines(al_json *j, const char *text, bool doc)
+{
+	if (text == NULL) {
+		al_json_null(j);
+		return;
+	}
+	al_strbuf tmp = AL_STRBUF_INIT;
+	al_emit_lines(&tmp, text, strlen(text), doc);
+	if (tmp.failed)
+		j->out->failed = true;
+	al_json_string_verbatim(j, al_strbuf_cstr(&tmp), tmp.length);
+	al_strbuf_free(&tmp);
+}
+
+static void kv_lines(al_json *j, const char *key, const char *text, bool doc)
+{
+	al_json_key(j, key);
+	al_emit_json_lines(j, text, doc);
+}
+
+void al_emit_json_tool(al_json *j)
+{
+	al_json_key(j, "tool");
+	al_json_begin_object(j);
+	al_json_kv_string(j, "name", "authlint");
+	al_json_kv_string(j, "version", al_version());
+	al_json_end_object(j);
+}
+
+void al_emit_json_inputs(al_json *j, const al_emit_options *o)
+{
+	al_json_kv_string(j, "command", o->command);
+	al_json_key(j, "inputs");
+	al_json_begin_array(j);
+	for (size_t i = 0; o->inputs != NULL && i < o->input_count; i++)
+		if (o->inputs[i] != NULL)
+			al_json_string(j, o->inputs[i]);
+	al_json_end_array(j);
+}
+
+static void kv_uint_or_null(al_json *j, const char *key, unsigned long value)
+{
+	al_json_key(j, key);
+	if (value == 0)
+		al_json_null(j);
+	else
+		al_json_uint(j, value);
+}
+
+void al_emit_json_finding(al_json *j, const al_diag *d)
+{
+	char tbuf[16];
+	al_json_key(j, "rule");
+	al_json_begin_object(j);
+	al_json_kv_string(j, "id", d->rule->id);
+	al_json_kv_string(j, "name", d->rule->name);
+	al_json_end_object(j);
+	al_json_kv_string(j, "severity", al_severity_name(d->severity));
+	al_json_kv_string(j, "kind", d->kind == AL_KIND_NONE ? NULL : al_kind_name(d->kind));
+	al_json_kv_string(j, "generation", al_generation_name(d->generation));
+	al_json_kv_string(j, "owner", d->owner);
+	al_json_kv_string(j, "domain", d->domain);
+	al_json_kv_string(j, "rrtype", al_emit_rrtype(d, tbuf));
+	al_json_key(j, "location");
+	al_json_begin_object(j);
+	al_json_kv_string(j, "file", d->location.file);
+	kv_uint_or_null(j, "line", d->location.line);
+	kv_uint_or_null(j, "column", d->location.column);
+	al_json_kv_string(j, "server", d->location.server);
+	al_json_end_object(j);
+	size_t start, length;
+	bool has_record = al_emit_span(d, &start, &length);
+	al_json_key(j, "record");
+	if (has_record)
+		al_json_string_n(j, d->record, d->record_length);
+	else
+		al_json_null(j);
+	al_json_key(j, "span");
+	if (has_record) {
+		al_json_begin_object(j);
+		al_json_kv_uint(j, "start", start);
+		al_json_kv_uint(j, "length", length);
+		al_json_end_object(j);
+	} else {
+		al_json_null(j);
+	}
+	al_json_key(j, "term");
+	if (has_record && length > 0)
+		al_json_string_n(j, d->record + start, length);
+	else
+		al_json_null(j);
+	al_json_kv_string(j, "message", d->message);
+	kv_lines(j, "fix", d->fix, false);
+	al_json_kv_string(j, "context", d->context);
+	al_json_kv_bool(j, "waived", d->waived);
+	al_json_key(j, "waiver");
+	if (d->waived) {
+		al_json_begin_object(j);
+		al_json_kv_string(j, "reason", d->waiver_reason);
+		al_json_kv_string(j, "source", d->waiver_source);
+		al_json_end_object(j);
+	} else {
+		al_json_null(j);
+	}
+}
+
+void al_emit_json_summary(al_json *j, const al_summary *s)
+{
+	al_json_kv_uint(j, "errors", s->by_severity[AL_SEVERITY_ERROR]);
+	al_json_kv_uint(j, "warnings", s->by_severity[AL_SEVERITY_WARNING]);
+	al_json_kv_uint(j, "notes", s->by_severity[AL_SEVERITY_NOTE]);
+	al_json_kv_uint(j, "waived", s->waived);
+	al_json_kv_uint(j, "names", s->names);
+	al_json_kv_uint(j, "records", s->records);
+	al_json_kv_uint(j, "lookups", s->lookups);
+	al_json_kv_uint(j, "lookups_failed", s->lookups_failed);
+	al_json_kv_uint(j, "not_queried", s->not_queried);
+	al_json_kv_bool(j, "input_error", s->input_error);
+	al_json_kv_bool(j, "incomplete", s->incomplete);
+}
+
+static const char *example_kind_name(al_example_kind kind)
+{
+	switch (kind) {
+	case AL_EXAMPLE_SPF:
+		return "spf";
+	case AL_EXAMPLE_DMARC:
+		return "dmarc";
+	case AL_EXAMPLE_DKIM:
+		return "dkim";
+	case AL_EXAMPLE_ZONE:
+		return "zone";
+	case AL_EXAMPLE_TEXT:
+		return "text";
+	}
+	return "text";
+}
+
+static void json_examples(al_json *j, const char *key, const al_rule_example *ex, size_t n)
+{
+	al_json_key(j, key);
+	al_json_begin_array(j);
+	for (size_t i = 0; i < n; i++) {
+		al_json_begin_object(j);
+		al_json_kv_string(j, "kind", example_kind_name(ex[i].kind));
+		kv_lines(j, "text", ex[i].text, true);
+		kv_lines(j, "domain", ex[i].domain, true);
+		kv_lines(j, "dmarc_spec", ex[i].dmarc_spec, true);
+		kv_lines(j, "note", ex[i].note, true);
+		al_json_kv_uint(j, "line", ex[i].line);
+		al_json_end_object(j);
+	}
+	al_json_end_array(j);
+}
+
+static const char *decl_op_name(al_decl_op op)
+{
+	switch (op) {
+	case AL_DECL_PRESENT:
+		return "present";
+	case AL_DECL_ABSENT:
+		return "absent";
+	case AL_DECL_PATTERN:
+		return "pattern";
+	case AL_DECL_NOT_PATTERN:
+		return "not-pattern";
+	case AL_DECL_VALUES:
+		return "values";
+	}
+	return "?";
+}
+
+void al_emit_json_rule(al_json *j, const al_rule *r)
+{
+	al_json_kv_string(j, "id", r->id);
+	al_json_kv_string(j, "name", r->name);
+	al_json_kv_string(j, "family", al_kind_name(r->family));
+	al_json_kv_string(j, "severity", al_severity_name(r->severity));
+	al_json_kv_string(j, "generation", al_generation_name(r->generation));
+	kv_lines(j, "summary", r->summary, true);
+	kv_lines(j, "message", r->message, true);
+	kv_lines(j, "rationale", r->rationale, true);
+	kv_lines(j, "fix", r->fix, true);
+	al_json_key(j, "references");
+	al_json_begin_array(j);
+	for (size_t i = 0; i < r->reference_count; i++)
+		al_emit_json_lines(j, r->references[i], true);
+	al_json_end_array(j);
+	kv_lines(j, "check", r->check, true);
+	kv_lines(j, "tested_by", r->tested_by, true);
+	const al_decl *decl = al_rule_decl(r);
+	al_json_key(j, "declarative");
+	if (decl != NULL) {
+		al_json_begin_object(j);
+		al_json_kv_string(j, "record", al_kind_name(decl->record));
+		kv_lines(j, "tag", decl->tag, true);
+		al_json_kv_string(j, "test", decl_op_name(decl->op));
+		kv_lines(j, "pattern", decl->pattern, true);
+		al_json_key(j, "values");
+		if (decl->op == AL_DECL_VALUES) {
+			al_json_begin_array(j);
+			for (size_t i = 0; i < decl->value_count; i++)
+				al_emit_json_lines(j, decl->values[i], true);
+			al_json_end_array(j);
+		} else {
+			al_json_null(j);
+		}
+		kv_lines(j, "domain", decl->domain, true);
+		al_json_end_object(j);
+	} else {
+		al_json_null(j);
+	}
+	al_json_key(j, "examples");
+	al_json_begin_object(j);
+	json_examples(j, "bad", r->bad, r->bad_count);
+	json_examples(j, "good", r->good, r->good_count);
+	al_json_end_object(j);
+	al_json_key(j, "source");
+	al_json_begin_object(j);
+	al_json_kv_string(j, "file", r->source_file);
+	al_json_kv_uint(j, "line", r->source_line);
+	al_json_end_object(j);
+}

@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * json: one document, schema "authlint/findings" version 1 (doc/json-schema.md).
+ * jsonl: one finding object per line, then a summary line.
+ * Both stream: each finding is written to the sink as it comes.
+ */
+#include <stdlib.h>
+
+#include <authlint/live.h>
+
+#include "emit/emit_internal.h"
+
+#define FINDINGS_SCHEMA "authlint/findings"
+#define FINDINGS_VERSION 1
+
+static al_status json_init(al_emitter *em)
+{
+	al_json *j = malloc(sizeof(*j));
+	if (j == NULL)
+		return AL_ENOMEM;
+	al_json_init(j, &em->buf, em->format == AL_FORMAT_JSON);
+	em->state = j;
+	return AL_OK;
+}
+
+static void json_destroy(al_emitter *em)
+{
+	free(em->state);
+	em->state = NULL;
+}
+
+static void header(al_emitter *em, al_json *j)
+{
+	al_json_kv_string(j, "schema", FINDINGS_SCHEMA);
+	al_json_kv_int(j, "version", FINDINGS_VERSION);
+	al_emit_json_tool(j);
+	al_emit_json_inputs(j, &em->options);
+}
+
+static void json_begin(al_emitter *em)
+{
+	al_json *j = em->state;
+	al_json_begin_object(j);
+	header(em, j);
+	al_json_key(j, "findings");
+	al_json_begin_array(j);
+	al_emit_flush(em);
+}
+
+static void json_diag(al_emitter *em, const al_diag *d)
+{
+	al_json *j = em->state;
+	al_json_begin_object(j);
+	al_emit_json_finding(j, d);
+	al_json_end_object(j);
+	al_emit_flush(em);
+}
+
+static void json_end(al_emitter *em, const al_summary *s, int exit_code)
+{
+	al_json *j = em->state;
+	al_json_end_array(j);
+	al_json_key(j, "summary");
+	al_json_begin_object(j);
+	al_emit_json_summary(j, s);
+	al_json_end_object(j);
+	al_json_kv_int(j, "exit_code", exit_code);
+	al_json_end_object(j);
+	al_strbuf_putc(&em->buf, '\n');
+	al_emit_flush(em);
+}
+
+const al_emitter_ops al_emit_json_ops = {
+	.init = json_init,
+	.begin = json_begin,
+	.diag = json_diag,
+	.end = json_end,
+	.destroy = json_destroy,
+};
+
+/* ---- jsonl --------------------------------------------------------------- */
+
+static void jsonl_diag(al_emitter *em, const al_diag *d)
+{
+	al_json *j = em->state;
+	al_json_init(j, &em->buf, false);
+	al_json_begin_object(j);
+	al_json_kv_string(j, "type", "finding");
+	al_emit_json_finding(j, d);
+	al_json_end_object(j);
+	al_strbuf_putc(&em->buf, '\n');
+	al_emit_flush(em);
+}
+
+/* One domain of a bulk check on one line: a consumer reading a stream cut
+ * short has every domain it holds complete. */
+static void jsonl_result(al_emitter *em, const al_domain_result *r)
+{
+	al_json *j = em->state;
+	al_json_init(j, &em->buf, false);
+	al_json_begin_object(j);
+	al_json_kv_string(j, "type", "domain");
+	al_json_kv_string(j, "domain", r->domain);
+	al_json_kv_uint(j, "index", r->index);
+	al_json_key(j, "findings");
+	al_json_begin_array(j);
+	for (size_t i = 0; i < r->diag_count; i++) {
+		const al_diag *d = &r->diags[i];
+		if (d->rule == NULL) {
+			if (em->status == AL_OK)
+				em->status = AL_EINVAL;
+			continue;
+		}
+		al_diag copy;
+		if (d->message == NULL) {
+			copy = *d;
+			copy.message = "";
+			d = &copy;
+		}
+		al_json_begin_object(j);
+		al_emit_json_finding(j, d);
+		al_json_end_object(j);
+	}
+	al_json_end_array(j);
+	al_json_key(j, "summary");
+	al_json_begin_object(j);
+	al_emit_json_summary(j, &r->summary);
+	al_json_end_object(j);
+	al_json_kv_bool(j, "incomplete", r->incomplete);
+	al_json_kv_string(j, "budget", r->budget);
+	al_json_kv_uint(j, "questions", r->questions);
+	al_json_kv_uint(j, "passes", r->passes);
+	al_json_key(j, "elapsed");
+	al_json_double(j, r->elapsed);
+	al_json_end_object(j);
+	al_strbuf_putc(&em->buf, '\n');
+	al_emit_flush(em);
+}
+
+static void jsonl_end(al_emitter *em, const al_summary *s, int exit_code)
+{
+	al_json *j = em->state;
+	al_json_init(j, &em->buf, false);
+	al_json_begin_object(j);
+	al_json_kv_string(j, "type", "summary");
+	header(em, j);
+	al_emit_json_summary(j, s);
+	al_json_kv_int(j, "exit_code", exit_code);
+	al_json_end_object(j);
+	al_strbuf_putc(&em->buf, '\n');
+	al_emit_flush(em);
+}
+
+const al_emitter_ops al_emit_jsonl_ops = {
+	.init = json_init,
+	.diag = jsonl_diag,
+	.result = jsonl_result,
+	.end = jsonl_end,
+	.destroy = json_destroy,
+};
