@@ -78,9 +78,8 @@ static const char *raw_to_name(fixture *fx, const char *raw, size_t length)
 {
 	uint8_t wire[255];
 	char text[AL_NAME_MAX];
-	if (raw_to_wire(raw, length, wire) == 0)
-		return NULL;
-	if (!al_wire_name_to_text(wire, 255, 0, text, NULL))
+	size_t n = raw_to_wire(raw, length, wire);
+	if (n == 0 || !al_wire_name_to_text(wire, n, 0, text, NULL))
 		return NULL;
 	return al_arena_strdup(&fx->arena, text);
 }
@@ -147,7 +146,8 @@ static bool name_rdata(fixture *fx, const char *raw, size_t length, size_t prefi
 	uint8_t *rd = al_arena_alloc(&fx->arena, prefix + n);
 	if (rd == NULL)
 		return false;
-	memcpy(rd, pre, prefix);
+	if (prefix > 0)
+		memcpy(rd, pre, prefix);
 	memcpy(rd + prefix, wire, n);
 	rr->rdata = rd;
 	rr->rdlength = (uint16_t)(prefix + n);
