@@ -294,8 +294,10 @@ class Faults(unittest.TestCase):
                           (['example.test', '--server', 'a=not-an-ip'], 'not an IPv4'),
                           (['example.test', '--server', 'a=127.0.0.1', '--until', 'soon'], 'duration'),
                           (['--server', 'a=127.0.0.1'], 'no domain'),
-                          (['bad..name', '--server', 'a=127.0.0.1'], 'empty label')):
-            p = authlint('propagation', *args)
+                          (['bad..name', '--server', 'a=127.0.0.1'], 'empty label'),
+                          # no server, no resolver: the resolv.conf of the tests names none
+                          (['example.test'], 'names no resolver')):
+            p = authlint('propagation', *args, env={'AUTHLINT_RESOLV_CONF': '/dev/null'})
             self.assertEqual(p.returncode, 2, args)
             self.assertIn(msg, p.stderr, args)
 
