@@ -9,6 +9,7 @@
 
 #include <authlint/config.h>
 #include <authlint/diag.h>
+#include <authlint/dkim.h>
 #include <authlint/dmarc.h>
 #include <authlint/emit.h>
 #include <authlint/lint.h>

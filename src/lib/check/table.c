@@ -38,8 +38,14 @@ const al_check al_checks[] = {
 	{"dmarc-policy", AL_STAGE_DMARC, al_check_dmarc_policy},
 	{"dmarc-generations", AL_STAGE_DMARC, al_check_dmarc_generations},
 	{"dmarc-reporting", AL_STAGE_DMARC, al_check_dmarc_reporting},
+	{"dmarc-report-destinations", AL_STAGE_DMARC, al_check_dmarc_report_destinations},
 	/* DMARC policy discovery per domain (discovery.c) */
 	{"dmarc-discovery", AL_STAGE_DOMAIN, al_check_dmarc_discovery},
+	/* DKIM selectors and key records (dkim_checks.c, selectors.c) */
+	{"dkim-selector", AL_STAGE_NAME, al_check_dkim_selector},
+	{"dkim-syntax", AL_STAGE_DKIM, al_check_dkim_syntax},
+	{"dkim-key", AL_STAGE_DKIM, al_check_dkim_key},
+	{"dkim-discovery", AL_STAGE_DOMAIN, al_check_dkim_discovery},
 };
 
 const size_t al_check_count = sizeof(al_checks) / sizeof(al_checks[0]);
@@ -48,6 +54,7 @@ static const al_family_ops families[] = {
 	{AL_KIND_NONE, NULL, NULL},
 	{AL_KIND_SPF, al_spf_family_parse, NULL},
 	{AL_KIND_DMARC, al_dmarc_family_parse, NULL},
+	{AL_KIND_DKIM, al_dkim_family_parse, NULL},
 };
 
 const al_family_ops *al_family_find(al_kind kind)
