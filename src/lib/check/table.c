@@ -46,6 +46,8 @@ const al_check al_checks[] = {
 	{"dkim-syntax", AL_STAGE_DKIM, al_check_dkim_syntax},
 	{"dkim-key", AL_STAGE_DKIM, al_check_dkim_key},
 	{"dkim-discovery", AL_STAGE_DOMAIN, al_check_dkim_discovery},
+	/* DMARC enforcement against the state of SPF and DKIM (cross.c) */
+	{"dmarc-cross", AL_STAGE_DOMAIN, al_check_dmarc_cross},
 };
 
 const size_t al_check_count = sizeof(al_checks) / sizeof(al_checks[0]);
