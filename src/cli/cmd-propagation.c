@@ -164,7 +164,9 @@ static int propagation_main(al_cli *cli, int argc, char **argv)
 	po.config = cli->config;
 	po.resolvers = cli->resolvers;
 	po.resolver_count = cli->resolver_count;
-	po.resolv_conf = "/etc/resolv.conf";
+	/* the same file live DNS reads (AUTHLINT_RESOLV_CONF names another, as in the tests) */
+	const char *conf = getenv("AUTHLINT_RESOLV_CONF");
+	po.resolv_conf = conf != NULL && conf[0] != '\0' ? conf : "/etc/resolv.conf";
 	po.servers = cmd.servers;
 	po.server_count = cmd.server_count;
 	po.selectors = cli->selectors;

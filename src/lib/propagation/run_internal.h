@@ -121,6 +121,7 @@ struct al_prop {
 	unsigned tries;
 	double round_seconds;
 	size_t max_servers, max_names;
+	bool zones_read;         /* the zone files' selectors were read for the domains */
 	/* rounds */
 	al_arena result_arena[2];
 	al_prop_result *current, *previous;
