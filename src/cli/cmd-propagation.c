@@ -164,7 +164,9 @@ static int propagation_main(al_cli *cli, int argc, char **argv)
 	po.config = cli->config;
 	po.resolvers = cli->resolvers;
 	po.resolver_count = cli->resolver_count;
-	po.resolv_conf = "/etc/resolv.conf";
+	/* the same file live DNS reads (AUTHLINT_RESOLV_CONF names another, as in the tests) */
+	const char *conf = getenv("AUTHLINT_RESOLV_CONF");
+	po.resolv_conf = conf != NULL && conf[0] != '\0' ? conf : "/etc/resolv.conf";
 	po.servers = cmd.servers;
 	po.server_count = cmd.server_count;
 	po.selectors = cli->selectors;
@@ -227,7 +229,7 @@ static int propagation_main(al_cli *cli, int argc, char **argv)
 
 const al_cli_command al_cmd_propagation = {
 	"propagation",
-	"propagation DOMAIN... [--server NAME=IP]... [--expect FILE] [--watch]   compare what every server answers",
+	"propagation DOMAIN... [--server NAME=IP]... [--expect FILE] [--watch]   compare every server's answers",
 	"Ask every authoritative server of each domain's zone (the NS set, every A and AAAA\n"
 	"of every name server, recursion off) and every resolver given, for the SPF record,\n"
 	"the DMARC record, the DKIM selectors known, the report authorizations the DMARC\n"

@@ -294,8 +294,10 @@ class Faults(unittest.TestCase):
                           (['example.test', '--server', 'a=not-an-ip'], 'not an IPv4'),
                           (['example.test', '--server', 'a=127.0.0.1', '--until', 'soon'], 'duration'),
                           (['--server', 'a=127.0.0.1'], 'no domain'),
-                          (['bad..name', '--server', 'a=127.0.0.1'], 'empty label')):
-            p = authlint('propagation', *args)
+                          (['bad..name', '--server', 'a=127.0.0.1'], 'empty label'),
+                          # no server, no resolver: the resolv.conf of the tests names none
+                          (['example.test'], 'names no resolver')):
+            p = authlint('propagation', *args, env={'AUTHLINT_RESOLV_CONF': '/dev/null'})
             self.assertEqual(p.returncode, 2, args)
             self.assertIn(msg, p.stderr, args)
 
@@ -358,6 +360,45 @@ class StaleCache(unittest.TestCase):
                 self.assertGreaterEqual(doc['domains'][0]['settle']['in'], spf['settle']['in'])
         finally:
             auth.stop()
+
+
+@unittest.skipUnless(have_unbound(), 'unbound is not installed')
+class Discovery(unittest.TestCase):
+    """The zone, its NS set and the name servers' addresses found through the resolver."""
+
+    ZONE = """$ORIGIN example.test.
+$TTL 3600
+@       IN SOA ns1 hostmaster 5 3600 600 86400 300
+@       IN NS  ns1
+@       IN NS  ns2.example.test.
+ns1     IN A   127.0.0.1
+ns1     IN AAAA ::1
+ns2     IN A   127.0.0.254
+@       IN TXT "v=spf1 -all"
+sub     IN TXT "v=spf1 include:example.test -all"
+"""
+
+    def test_discovery_through_the_resolver(self):
+        with AuthServer({'example.test': self.ZONE}, limit=120) as auth, \
+                CachingResolver({'example.test': [auth.endpoint]}, limit=120) as res:
+            # ns1's addresses are replaced by the server given; ns2 is found at 127.0.0.254:53,
+            # where nothing answers
+            code, doc = run_json('sub.example.test', '--resolver', res.endpoint,
+                                 '--server', 'ns1.example.test=' + auth.endpoint)
+            d = doc['domains'][0]
+            self.assertEqual(d['zone'], 'example.test')  # sub.example.test is in example.test
+            servers = {(s['name'], s['address'], s['role'], s['manual']) for s in d['servers']}
+            self.assertEqual(servers, {('ns1.example.test', auth.endpoint, 'authoritative', True),
+                                       ('ns2.example.test', '127.0.0.254:53', 'authoritative', False),
+                                       ('resolver', res.endpoint, 'resolver', False)})
+            spf = name_of(doc, 'sub.example.test')
+            self.assertEqual(spf['verdict'], 'consistent')
+            self.assertEqual(answer_of(spf, doc, '127.0.0.254:53')['status'], 'failed')
+            self.assertEqual(answer_of(spf, doc, res.endpoint)['answer'], 'A')
+            soa = name_of(doc, 'example.test', 'SOA')
+            self.assertEqual(soa['answers'][0]['serial'], 5)
+            self.assertEqual(code, 2)  # ns2 could not be read
+            self.assertIn('PROP008', rules_of(doc))
 
 
 class Watch(unittest.TestCase):

@@ -6,6 +6,7 @@
  * cache, and al_spf_summarize().
  */
 #include "helpers.h"
+#include "spf_zone.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,29 +48,6 @@ static const al_source_ops counting_ops = {
 	.release = counting_release,
 	.covers = counting_covers,
 };
-
-typedef struct zone_fixture {
-	al_zone *zone;
-	al_source *zs, *top;
-} zone_fixture;
-
-static void zone_open(zone_fixture *z, const char *text)
-{
-	al_zone_options zo = {0};
-	zo.origin = "example.com";
-	assert_int_equal(al_zone_new(&z->zone, &zo), AL_OK);
-	al_error err;
-	assert_int_equal(al_zone_load_text(z->zone, "<test>", text, strlen(text), &err), AL_OK);
-	assert_int_equal(al_source_new_zone(&z->zs, z->zone), AL_OK);
-	assert_int_equal(al_source_new_layered(&z->top, z->zs, NULL), AL_OK);
-}
-
-static void zone_close(zone_fixture *z)
-{
-	al_source_free(z->top);
-	al_source_free(z->zs);
-	al_zone_free(z->zone);
-}
 
 static al_spf_tree *tree_of(al_source *src, const char *domain)
 {

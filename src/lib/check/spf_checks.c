@@ -18,6 +18,7 @@
 
 #include "check/family_api.h"
 #include "check/spf_family.h"
+#include "dns/wire.h"
 #include "record/spf_syntax.h"
 #include "util/arena.h"
 #include "util/strbuf.h"
@@ -624,7 +625,55 @@ void al_check_spf_exp(const al_check_args *args)
 
 /* ---- spf-domain ------------------------------------------------------------------------------- */
 
-/* NAME stage: a name that should have an SPF record and has none. */
+/* Does the zone under check hold @p name? */
+static bool in_zone(const al_zone *zone, const char *name)
+{
+	for (size_t i = 0; i < al_zone_origin_count(zone); i++)
+		if (al_name_is_subdomain(name, al_zone_origin_at(zone, i)))
+			return true;
+	return false;
+}
+
+static bool has_spf_record(al_lint *lint, const al_answer *txt, bool count_near_miss)
+{
+	for (size_t i = 0; i < txt->count; i++) {
+		const al_rr *rr = &txt->rrs[i];
+		al_subject s;
+		const char *why = NULL;
+		if (rr->type == AL_TYPE_TXT && al_subject_from_rr(lint, &s, rr, AL_KIND_NONE) &&
+		    (al_text_is_spf(s.text, s.length) || (count_near_miss && al_spf_near_miss(s.text, s.length, &why))))
+			return true;
+	}
+	return false;
+}
+
+/* Zone mode: the mail hosts of a domain, inside the zone, without an SPF record for their
+ * HELO name (RFC 7208 section 2.3 recommends checking HELO). Each host once per run. */
+static void mail_hosts(const al_check_args *args, const al_answer *mx)
+{
+	al_lint *lint = args->lint;
+	size_t done = 0;
+	for (size_t i = 0; i < mx->count && done < AL_SPF_MAX_NAMES; i++) {
+		const al_rr *rr = &mx->rrs[i];
+		char host[AL_NAME_MAX];
+		if (rr->type != AL_TYPE_MX || rr->rdlength < 3 ||
+		    !al_wire_name_to_text(rr->rdata, rr->rdlength, 2, host, NULL) || strcmp(host, ".") == 0)
+			continue;
+		done++;
+		if (!in_zone(args->zone, host) || !al_spf_lint_first_report(lint, host))
+			continue;
+		const al_answer *txt = al_lint_lookup(lint, host, AL_TYPE_TXT);
+		if (al_spf_answer_unusable(txt) || has_spf_record(lint, txt, true))
+			continue;
+		al_finding *f = al_finding_begin(lint, "SPF035", NULL);
+		al_finding_owner(f, al_arena_strdup(al_lint_unit_arena(lint), host));
+		al_finding_arg(f, "host", "%s", host);
+		al_finding_arg(f, "domain", "%s", args->name->name);
+		al_finding_end(lint, f);
+	}
+}
+
+/* NAME stage: a name that should have an SPF record and has none; mail hosts without one. */
 void al_check_spf_domain(const al_check_args *args)
 {
 	al_lint *lint = args->lint;
@@ -634,20 +683,19 @@ void al_check_spf_domain(const al_check_args *args)
 	const al_answer *txt = info->txt;
 	if (al_spf_answer_unusable(txt))
 		return; /* a failed lookup is never "no record" */
-	for (size_t i = 0; i < txt->count; i++) {
-		const al_rr *rr = &txt->rrs[i];
-		al_subject s;
-		const char *why = NULL;
-		if (rr->type == AL_TYPE_TXT && al_subject_from_rr(lint, &s, rr, AL_KIND_NONE) &&
-		    (al_text_is_spf(s.text, s.length) || al_spf_near_miss(s.text, s.length, &why)))
-			return; /* a record, or a near miss reported as SPF003 */
-	}
+	bool has = has_spf_record(lint, txt, true); /* a near miss is reported as SPF003 */
+	if (has && args->zone == NULL)
+		return;
 	/* in a zone, only names that receive mail are expected to send it */
+	const al_answer *mx = NULL;
 	if (args->zone != NULL) {
-		const al_answer *mx = al_lint_lookup(lint, info->name, AL_TYPE_MX);
+		mx = al_lint_lookup(lint, info->name, AL_TYPE_MX);
 		if (al_spf_answer_count(mx, AL_TYPE_MX) == 0)
 			return;
+		mail_hosts(args, mx);
 	}
+	if (has)
+		return;
 	al_finding *f = al_finding_begin(lint, "SPF005", NULL);
 	al_finding_owner(f, info->name);
 	al_finding_arg(f, "domain", "%s", info->name);

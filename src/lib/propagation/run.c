@@ -26,6 +26,7 @@
 #include <authlint/dmarc.h>
 
 #include "dns/wire.h"
+#include "util/hash.h"
 #include "propagation/prop_internal.h"
 #include "propagation/run_internal.h"
 
@@ -271,25 +272,49 @@ static bool add_selector(al_prop *p, pdomain *d, const char *selector)
 
 typedef struct zone_selectors {
 	al_prop *p;
-	pdomain *d;
+	al_map *domains; /* name -> pdomain */
 } zone_selectors;
 
-/* "<selector>._domainkey.<domain>" in a zone file: the selector is known. */
+/* "<selector>._domainkey.<domain>" in a zone file: the selector of a domain asked is known. */
 static bool zone_name_selector(void *userdata, const char *name, uint64_t types)
 {
 	(void)types;
 	zone_selectors *z = userdata;
-	char suffix[AL_NAME_MAX + 16];
-	snprintf(suffix, sizeof(suffix), "._domainkey.%s", z->d->domain);
-	size_t n = strlen(name), m = strlen(suffix);
-	if (n > m && strcasecmp(name + n - m, suffix) == 0) {
-		char sel[AL_NAME_MAX];
-		memcpy(sel, name, n - m);
-		sel[n - m] = '\0';
-		if (strchr(sel, '*') == NULL)
-			add_selector(z->p, z->d, sel);
+	const char *p = name;
+	for (int guard = 0; guard < 128 && (p = strstr(p, "._domainkey.")) != NULL; guard++) {
+		pdomain *d = al_map_get(z->domains, p + 12);
+		if (d != NULL && p > name) {
+			char sel[AL_NAME_MAX];
+			size_t n = (size_t)(p - name);
+			memcpy(sel, name, n);
+			sel[n] = '\0';
+			if (strchr(sel, '*') == NULL)
+				add_selector(z->p, d, sel);
+			return true;
+		}
+		p++;
 	}
 	return true;
+}
+
+/* The selectors the zone files (--zone, --expect) publish for the domains asked: one pass each. */
+static void selectors_from_zones(al_prop *p)
+{
+	if (p->zones_read)
+		return;
+	p->zones_read = true;
+	if (p->opt.zone == NULL && p->opt.expect == NULL)
+		return;
+	al_map domains;
+	al_map_init(&domains, true);
+	for (size_t i = 0; i < p->domain_count; i++)
+		al_map_put(&domains, p->domains[i].domain, &p->domains[i]);
+	zone_selectors z = {p, &domains};
+	if (p->opt.zone != NULL)
+		al_zone_foreach_name(p->opt.zone, zone_name_selector, &z);
+	if (p->opt.expect != NULL)
+		al_zone_foreach_name(p->opt.expect, zone_name_selector, &z);
+	al_map_free(&domains);
 }
 
 al_status al_prop_add_domain(al_prop *p, const char *domain, al_error *err)
@@ -315,11 +340,7 @@ al_status al_prop_add_domain(al_prop *p, const char *domain, al_error *err)
 	p->domain_count++;
 	for (size_t i = 0; i < p->opt.selector_count; i++)
 		add_selector(p, d, p->opt.selectors[i]);
-	zone_selectors z = {p, d};
-	if (p->opt.zone != NULL)
-		al_zone_foreach_name(p->opt.zone, zone_name_selector, &z);
-	if (p->opt.expect != NULL)
-		al_zone_foreach_name(p->opt.expect, zone_name_selector, &z);
+	p->zones_read = false; /* a new domain: its selectors are read at the next round */
 	return AL_OK;
 }
 
@@ -570,6 +591,7 @@ static pserver *add_server(al_prop *p, pdomain *d, const char *name, const al_dn
 	s->role = role;
 	s->zone = zone;
 	s->manual = manual;
+	s->order = d->server_count;
 	const char *why = NULL;
 	if (role == AL_PROP_AUTHORITATIVE && !routable(addr, &why)) {
 		s->skipped = true;
@@ -674,6 +696,18 @@ static void find_zone_from_manual(al_prop *p, pdomain **ds, size_t count)
 	free(asks);
 }
 
+/* Authoritative servers first, by name then address; then the resolvers in the order given. */
+static int cmp_server(const void *pa, const void *pb)
+{
+	const pserver *a = pa, *b = pb;
+	if (a->role != b->role)
+		return a->role == AL_PROP_AUTHORITATIVE ? -1 : 1;
+	if (a->role == AL_PROP_RESOLVER)
+		return a->order < b->order ? -1 : a->order > b->order;
+	int c = strcmp(a->name, b->name);
+	return c != 0 ? c : strcmp(a->addr.text, b->addr.text);
+}
+
 static al_status discover_domains(al_prop *p)
 {
 	pdomain **todo = calloc(p->domain_count ? p->domain_count : 1, sizeof(*todo));
@@ -714,6 +748,9 @@ static al_status discover_domains(al_prop *p)
 		add_zone_servers(p, d, &jobs[i], true);
 		add_manual_servers(p, d);
 		add_resolvers(p, d);
+		/* before any name is asked: the servers' indexes are the replies' */
+		if (d->server_count > 1)
+			qsort(d->servers, d->server_count, sizeof(*d->servers), cmp_server);
 		d->discovered = true;
 	}
 	zjobs_free(jobs, n);
@@ -1008,6 +1045,7 @@ al_status al_prop_run(al_prop *p)
 	p->out_of_time = false;
 	int64_t started = (int64_t)time(NULL);
 
+	selectors_from_zones(p);
 	al_status st = discover_domains(p);
 	if (st != AL_OK)
 		return st;

@@ -24,6 +24,7 @@ typedef struct pserver {
 	bool manual;
 	bool skipped;
 	const char *skip_reason;
+	size_t order;             /* position when added */
 } pserver;
 
 /** The zone of a report-authorization name outside the domain's zone. */
@@ -121,6 +122,7 @@ struct al_prop {
 	unsigned tries;
 	double round_seconds;
 	size_t max_servers, max_names;
+	bool zones_read;         /* the zone files' selectors were read for the domains */
 	/* rounds */
 	al_arena result_arena[2];
 	al_prop_result *current, *previous;
