@@ -660,10 +660,13 @@ static void mail_hosts(const al_check_args *args, const al_answer *mx)
 		    !al_wire_name_to_text(rr->rdata, rr->rdlength, 2, host, NULL) || strcmp(host, ".") == 0)
 			continue;
 		done++;
-		if (!in_zone(args->zone, host) || !al_spf_lint_first_report(lint, host))
+		if (!in_zone(args->zone, host) || al_spf_lint_reported(lint, host, false))
 			continue;
 		const al_answer *txt = al_lint_lookup(lint, host, AL_TYPE_TXT);
-		if (al_spf_answer_unusable(txt) || has_spf_record(lint, txt, true))
+		if (al_spf_answer_unusable(txt))
+			continue; /* not answered (yet): not marked, so a later pass can tell */
+		al_spf_lint_reported(lint, host, true);
+		if (has_spf_record(lint, txt, true))
 			continue;
 		al_finding *f = al_finding_begin(lint, "SPF035", NULL);
 		al_finding_owner(f, al_arena_strdup(al_lint_unit_arena(lint), host));
