@@ -349,11 +349,28 @@ void al_check_spf_policy(const al_check_args *args)
 
 #define MAX_STACK 80
 
+/* Findings of one rule per record at most; the last one says how many more the tree holds. */
+#define MAX_PER_RULE 10
+
+static const char *const tree_rules[] = {"SPF014", "SPF015", "SPF016", "SPF027", "SPF030", "SPF031", "SPF032"};
+#define TREE_RULES (sizeof(tree_rules) / sizeof(tree_rules[0]))
+
 typedef struct walk {
 	const al_check_args *args;
 	const al_spf_tree *tree;
 	const al_spf_tree_row *stack[MAX_STACK]; /* the term row at each depth */
+	size_t total[TREE_RULES];                /* findings the tree holds, per rule */
+	size_t given[TREE_RULES];                /* findings raised so far */
+	bool counting;                           /* first pass: count only */
 } walk;
+
+static size_t rule_index(const char *id)
+{
+	for (size_t i = 0; i < TREE_RULES; i++)
+		if (strcmp(tree_rules[i], id) == 0)
+			return i;
+	return 0;
+}
 
 /* The term of the record under check that leads to row @p i (itself at depth 0). */
 static const al_spf_tree_term *root_term(const walk *w, size_t depth)
@@ -385,14 +402,30 @@ static const char *path_text(const walk *w, size_t depth)
 	return s;
 }
 
-static al_finding *begin_at(const walk *w, const char *id, size_t depth)
+static al_finding *begin_at(walk *w, const char *id, size_t depth)
 {
+	size_t k = rule_index(id);
+	if (w->counting) {
+		w->total[k]++;
+		return NULL;
+	}
+	if (w->given[k] >= MAX_PER_RULE)
+		return NULL;
+	w->given[k]++;
 	al_finding *f = al_finding_begin(w->args->lint, id, w->args->subject);
+	if (f == NULL)
+		return NULL;
 	const al_spf_tree_term *rt = root_term(w, depth);
-	if (f != NULL && rt != NULL)
+	if (rt != NULL)
 		al_finding_span(f, rt->term->start, rt->term->length);
-	if (f != NULL && depth > 1)
-		al_finding_context(f, "via %s", path_text(w, depth));
+	const char *via = depth > 1 ? path_text(w, depth) : NULL;
+	size_t more = w->given[k] == MAX_PER_RULE ? w->total[k] - MAX_PER_RULE : 0;
+	if (more > 0)
+		al_finding_context(f, "%s%s%s%zu more like it in the lookup tree (authlint spf %s --tree lists them)",
+				   via ? "via " : "", via ? via : "", via ? "; " : "", more,
+				   w->tree->root->domain ? w->tree->root->domain : "DOMAIN");
+	else if (via != NULL)
+		al_finding_context(f, "via %s", via);
 	return f;
 }
 
@@ -557,15 +590,20 @@ void al_check_spf_lookups(const al_check_args *args)
 	memset(&w, 0, sizeof(w));
 	w.args = args;
 	w.tree = &tree;
-	for (size_t i = 0; i < tree.row_count; i++) {
-		const al_spf_tree_row *r = &tree.rows[i];
-		if (r->depth >= MAX_STACK)
-			continue;
-		if (r->term == NULL) {
-			node_findings(&w, r);
-		} else {
-			w.stack[r->depth] = r;
-			term_findings(&w, r);
+	/* twice over the rows: count, then raise (at most MAX_PER_RULE of a rule) */
+	for (int pass = 0; pass < 2; pass++) {
+		w.counting = pass == 0;
+		memset(w.stack, 0, sizeof(w.stack));
+		for (size_t i = 0; i < tree.row_count; i++) {
+			const al_spf_tree_row *r = &tree.rows[i];
+			if (r->depth >= MAX_STACK)
+				continue;
+			if (r->term == NULL) {
+				node_findings(&w, r);
+			} else {
+				w.stack[r->depth] = r;
+				term_findings(&w, r);
+			}
 		}
 	}
 	limit_findings(&w);
@@ -660,10 +698,13 @@ static void mail_hosts(const al_check_args *args, const al_answer *mx)
 		    !al_wire_name_to_text(rr->rdata, rr->rdlength, 2, host, NULL) || strcmp(host, ".") == 0)
 			continue;
 		done++;
-		if (!in_zone(args->zone, host) || !al_spf_lint_first_report(lint, host))
+		if (!in_zone(args->zone, host) || al_spf_lint_reported(lint, host, false))
 			continue;
 		const al_answer *txt = al_lint_lookup(lint, host, AL_TYPE_TXT);
-		if (al_spf_answer_unusable(txt) || has_spf_record(lint, txt, true))
+		if (al_spf_answer_unusable(txt))
+			continue; /* not answered (yet): not marked, so a later pass can tell */
+		al_spf_lint_reported(lint, host, true);
+		if (has_spf_record(lint, txt, true))
 			continue;
 		al_finding *f = al_finding_begin(lint, "SPF035", NULL);
 		al_finding_owner(f, al_arena_strdup(al_lint_unit_arena(lint), host));

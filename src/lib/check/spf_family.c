@@ -63,13 +63,17 @@ const al_senders *al_spf_lint_senders(al_lint *lint)
 	return s->senders;
 }
 
-bool al_spf_lint_first_report(al_lint *lint, const char *name)
+bool al_spf_lint_reported(al_lint *lint, const char *name, bool mark)
 {
 	spf_state *s = state_of(lint);
 	if (s == NULL || al_map_get(&s->reported, name) != NULL)
-		return false;
-	char *key = al_arena_strdup(&s->arena, name);
-	return key != NULL && al_map_put(&s->reported, key, key);
+		return true;
+	if (mark) {
+		char *key = al_arena_strdup(&s->arena, name);
+		if (key != NULL)
+			al_map_put(&s->reported, key, key);
+	}
+	return false;
 }
 
 void *al_spf_family_parse(al_lint *lint, const al_subject *subject)

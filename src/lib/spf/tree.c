@@ -28,6 +28,8 @@
 #define MAX_TREE_DEPTH 16
 #define MAX_TREE_NODES 512
 #define MAX_ROWS 20000
+/* DNS questions per tree: a record of thousands of a: terms is analysed in part */
+#define MAX_TREE_LOOKUPS 1000
 
 typedef struct tnode {
 	al_spf_node pub;
@@ -45,6 +47,7 @@ typedef struct build {
 	const char *path[MAX_TREE_DEPTH + 2];
 	unsigned depth;
 	size_t nodes;
+	size_t lookups;
 	size_t not_followed;
 } build;
 
@@ -138,6 +141,21 @@ static const char *answer_detail(build *b, const al_answer *a, uint16_t type)
 		       a->detail ? a->detail : "");
 }
 
+static const al_answer bound_answer = {
+	.rcode = AL_RCODE_NOT_QUERIED,
+	.server = "none",
+	.detail = "the analysis bound of 1000 lookups per tree was reached",
+};
+
+/* One question, within the tree's budget. */
+static const al_answer *tree_lookup(build *b, const char *name, uint16_t type)
+{
+	if (b->lookups >= MAX_TREE_LOOKUPS)
+		return &bound_answer;
+	b->lookups++;
+	return b->ctx->dns.lookup(b->ctx->dns.ctx, name, type);
+}
+
 /* ---- terms ------------------------------------------------------------------------ */
 
 static al_spf_macro_env tree_env(const build *b, const char *domain)
@@ -178,7 +196,7 @@ static const char *tree_target(build *b, tnode *n, const al_spf_record *rec, con
 /* One address lookup (the IPv4 view): counts a void lookup on the term. Returns false when unusable. */
 static bool address_lookup(build *b, tnode *n, al_spf_tree_term *tt, const char *name, const char **detail)
 {
-	const al_answer *a = b->ctx->dns.lookup(b->ctx->dns.ctx, name, AL_TYPE_A);
+	const al_answer *a = tree_lookup(b, name, AL_TYPE_A);
 	if (al_spf_answer_unusable(a)) {
 		n->complete = false;
 		*detail = answer_detail(b, a, AL_TYPE_A);
@@ -217,7 +235,7 @@ static void term_mx(build *b, tnode *n, const al_spf_record *rec, const al_spf_t
 	}
 	if (name == NULL || b->ctx->dns.lookup == NULL)
 		return;
-	const al_answer *a = b->ctx->dns.lookup(b->ctx->dns.ctx, name, AL_TYPE_MX);
+	const al_answer *a = tree_lookup(b, name, AL_TYPE_MX);
 	if (al_spf_answer_unusable(a)) {
 		n->complete = false;
 		tt->detail = answer_detail(b, a, AL_TYPE_MX);
@@ -510,7 +528,7 @@ static tnode *analyse_name(build *b, const char *name, bool root)
 	b->nodes++;
 	if (b->ctx->dns.lookup == NULL)
 		return unknown_node(b, name, AL_SPF_NODE_NOT_FOLLOWED, "not looked up: no DNS source");
-	const al_answer *a = b->ctx->dns.lookup(b->ctx->dns.ctx, name, AL_TYPE_TXT);
+	const al_answer *a = tree_lookup(b, name, AL_TYPE_TXT);
 	tnode *n;
 	if (a->rcode == AL_RCODE_NOT_QUERIED || a->rcode == AL_RCODE_PENDING) {
 		n = unknown_node(b, name, AL_SPF_NODE_NOT_FOLLOWED, answer_detail(b, a, AL_TYPE_TXT));
