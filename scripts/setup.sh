@@ -10,6 +10,8 @@ PACKAGES=(
 	libcmocka-dev publicsuffix libunistring-dev
 	# tests: sanitizers and warnings with clang, real DNS servers, SARIF schema
 	clang knot nsd ldnsutils knot-dnsutils python3-jsonschema
+	# tests: a caching resolver for the propagation tests (stale caches)
+	unbound
 )
 
 SUDO=

@@ -9,10 +9,13 @@
 
 #include <authlint/config.h>
 #include <authlint/diag.h>
+#include <authlint/dkim.h>
 #include <authlint/dmarc.h>
 #include <authlint/emit.h>
 #include <authlint/lint.h>
 #include <authlint/live.h>
+#include <authlint/plan.h>
+#include <authlint/propagation.h>
 #include <authlint/rule.h>
 #include <authlint/source.h>
 #include <authlint/spf.h>

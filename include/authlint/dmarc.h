@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include <authlint/diag.h>
+#include <authlint/lint.h>
 #include <authlint/source.h>
 #include <authlint/status.h>
 
@@ -309,6 +310,21 @@ const char *al_dmarc_psl_source(void);
  * less each time, down to the top-level domain. At most 8. Returns the count.
  */
 size_t al_dmarc_tree_walk_names(const char *domain, const char *out[8]);
+
+/* ---- identifier alignment ------------------------------------------------------ */
+
+/**
+ * Lint identifier alignment, as `authlint align` does: for the From domain
+ * @p from (a domain or an address), whether the SPF identifier @p mail_from
+ * (the MAIL FROM domain or address; may be NULL) and each DKIM signing domain
+ * (d=) align with it, relaxed and strict, with the organizational domains of
+ * both receiver generations (RFC 7489: Public Suffix List; RFC 9989: DNS tree
+ * walk) and the mode the From domain's DMARC policy asks for. Findings come
+ * out as ALIGN rules through the lint's callback. AL_EINVAL for a name that
+ * is not valid.
+ */
+al_status al_lint_align(al_lint *lint, const char *from, const char *mail_from,
+			const char *const *dkim_domains, size_t dkim_count);
 
 #ifdef __cplusplus
 }

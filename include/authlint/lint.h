@@ -50,6 +50,10 @@ typedef struct al_lint_options {
 	/** Called with @c userdata after the findings of each unit that was kept (an owner name
 	 *  in zone mode, a domain in check mode), while they are still valid; may be NULL. */
 	void (*on_unit_end)(void *userdata);
+	unsigned threads;             /**< zone mode: names linted on this many threads (0, 1: one).
+					   Only for a source that may be read from several threads
+					   at once: zone files and the offline layer are; live is not.
+					   Findings come out in the same order whatever the number. */
 } al_lint_options;
 
 typedef struct al_lint al_lint;

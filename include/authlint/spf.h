@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <authlint/emit.h>
 #include <authlint/rule.h>
 #include <authlint/source.h>
 #include <authlint/status.h>
@@ -151,7 +152,7 @@ typedef struct al_spf_event {
 	size_t answers;          /**< QUERY: records of the type in the answer */
 	bool is_void;            /**< QUERY: counted as a void lookup */
 	bool matched;            /**< TERM: the term matched */
-	al_spf_result result;    /**< RESULT */
+	al_spf_result result;    /**< RESULT, LIMIT; TERM: the result it ended check_host() with, else NONE */
 	size_t lookups;          /**< DNS-querying terms counted so far */
 	size_t void_lookups;     /**< void lookups so far */
 	const char *detail;      /**< human-readable detail, or NULL */
@@ -272,6 +273,20 @@ al_status al_spf_tree_build(al_source *source, const char *domain, const al_spf_
 			    al_spf_tree **out, al_error *err);
 void al_spf_tree_free(al_spf_tree *tree);
 
+/**
+ * For many trees over one source: the senders catalog is loaded once, and the
+ * subtrees of names reached through include or redirect that are complete,
+ * loop-free and independent of the root are analysed once (a provider's
+ * record shared by thousands of domains). Use one source per analyzer (its
+ * answers are taken as fixed); trees borrow from the analyzer and must be
+ * freed before it.
+ */
+typedef struct al_spf_analyzer al_spf_analyzer;
+al_status al_spf_analyzer_new(al_spf_analyzer **out, const al_spf_tree_options *options, al_error *err);
+al_status al_spf_analyzer_tree(al_spf_analyzer *analyzer, al_source *source, const char *domain,
+			       al_spf_tree **out, al_error *err);
+void al_spf_analyzer_free(al_spf_analyzer *analyzer);
+
 /* ---- test suites ------------------------------------------------------------- */
 
 /**
@@ -314,6 +329,23 @@ typedef void (*al_spf_suite_fn)(void *userdata, const al_spf_suite_case *test);
  */
 al_status al_spf_suite_run(const char *path, const char *only, bool trace, al_spf_suite_fn fn,
 			   void *userdata, al_spf_suite_totals *totals, al_error *err);
+
+/* ---- output --------------------------------------------------------------------- */
+
+/**
+ * Write an outcome with its trace (text: one line per event, indented by
+ * nesting; json: one object with a "trace" array). Every text is escaped for
+ * display. AL_EUNSUPPORTED for formats other than text, json and jsonl.
+ */
+al_status al_spf_outcome_write(const al_spf_outcome *outcome, al_format format, bool color, al_sink sink);
+/** One line per outcome: "domain: result (mechanism), N lookups, N void - reason", or a JSON object. */
+al_status al_spf_outcome_write_brief(const al_spf_outcome *outcome, al_format format, al_sink sink);
+/** Write a lookup tree (text: indented rows with running totals; json: a flat "rows" array). */
+al_status al_spf_tree_write(const al_spf_tree *tree, al_format format, bool color, al_sink sink);
+/** One line per tree: "domain: N lookups, N void", or a JSON object with the totals. */
+al_status al_spf_tree_write_brief(const al_spf_tree *tree, al_format format, al_sink sink);
+/** Write one suite test's result as a line (text) or a JSON object (json, jsonl). */
+al_status al_spf_suite_case_write(const al_spf_suite_case *test, al_format format, al_sink sink);
 
 #ifdef __cplusplus
 }

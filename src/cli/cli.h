@@ -44,6 +44,7 @@ typedef struct al_cli {
 	int verbose;
 	bool offline;
 	al_generation dmarc_spec;
+	unsigned threads;  /* zone mode: lint threads (set by the command) */
 	/* loaded */
 	al_rules *rules;
 	al_config *config;

@@ -306,6 +306,7 @@ int al_cli_run_lint(al_cli *cli, al_source *source, const char *const *inputs, s
 	lo.dmarc_spec = cli->dmarc_spec;
 	lo.selectors = cli->selectors;
 	lo.selector_count = cli->selector_count;
+	lo.threads = cli->threads;
 	lo.on_diag = al_emitter_diag_fn;
 	lo.userdata = em;
 	al_lint *lint = NULL;

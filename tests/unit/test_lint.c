@@ -329,6 +329,108 @@ static void test_record_presentation(void **state)
 	al_lint_free(lint);
 }
 
+static char *big_zone(size_t domains)
+{
+	size_t cap = domains * 256 + 256, len = 0;
+	char *z = malloc(cap);
+	len += (size_t)snprintf(z + len, cap - len, "$ORIGIN example.\n@ 60 IN SOA ns hm 1 2 3 4 5\n");
+	for (size_t i = 0; i < domains; i++) {
+		/* every third domain has a mistake of its own */
+		const char *spf = i % 3 == 0 ? "\"v=spf1 mx -all\" \"include:x.example\"" : "\"v=spf1 -all\"";
+		len += (size_t)snprintf(z + len, cap - len,
+					"d%zu 60 IN TXT %s\n_dmarc.d%zu 60 IN TXT \"v=DMARC1; p=%s\"\n%s", i, spf, i,
+					i % 5 == 0 ? "none" : "reject",
+					i % 7 == 0 ? "d%zu 60 IN TXT \"v=spf1 a -all\"\n" : "");
+		if (i % 7 == 0)
+			len += (size_t)snprintf(z + len, cap - len, "d%zu 60 IN TXT \"v=spf1 a -all\"\n", i);
+	}
+	return z;
+}
+
+/* every finding, in order, folded into one hash */
+typedef struct digest {
+	uint64_t hash;
+	size_t count;
+	t_findings *first; /* the first ones kept for a readable failure */
+} digest;
+
+static void fold(uint64_t *h, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	for (size_t i = 0; i < n; i++) {
+		*h ^= p[i];
+		*h *= 0x100000001b3ULL;
+	}
+}
+
+static void digest_diag(void *ud, const al_diag *d)
+{
+	digest *g = ud;
+	fold(&g->hash, d->rule->id, strlen(d->rule->id));
+	fold(&g->hash, d->message, strlen(d->message));
+	fold(&g->hash, &d->location.line, sizeof(d->location.line));
+	fold(&g->hash, &d->location.column, sizeof(d->location.column));
+	g->count++;
+	collect(g->first, d);
+}
+
+static void lint_threads(const char *text, unsigned threads, t_findings *out, digest *g)
+{
+	memset(out, 0, sizeof(*out));
+	g->hash = 0xcbf29ce484222325ULL;
+	g->count = 0;
+	g->first = out;
+	al_zone *zone;
+	assert_int_equal(al_zone_new(&zone, NULL), AL_OK);
+	al_error err;
+	al_zone_load_text(zone, "<big>", text, strlen(text), &err);
+	al_source *zs, *top;
+	assert_int_equal(al_source_new_zone(&zs, zone), AL_OK);
+	assert_int_equal(al_source_new_layered(&top, zs, NULL), AL_OK);
+	al_lint_options o = {0};
+	o.rules = t_rules();
+	o.source = top;
+	o.offline = true;
+	o.on_diag = digest_diag;
+	o.userdata = g;
+	o.threads = threads;
+	al_lint *lint;
+	assert_int_equal(al_lint_new(&lint, &o), AL_OK);
+	assert_int_equal(al_lint_zone(lint, zone), AL_OK);
+	out->summary = *al_lint_summary(lint);
+	al_lint_free(lint);
+	al_source_free(top);
+	al_source_free(zs);
+	al_zone_free(zone);
+}
+
+static void test_threads_same_output(void **state)
+{
+	(void)state;
+	char *text = big_zone(1500); /* 3000+ names: several chunks */
+	static t_findings one, three;
+	digest g1, g3;
+	lint_threads(text, 1, &one, &g1);
+	lint_threads(text, 3, &three, &g3);
+	assert_true(g1.count > 1000);
+	assert_int_equal(g1.count, g3.count);
+	assert_true(g1.hash == g3.hash);
+	assert_int_equal(one.count, three.count);
+	for (size_t i = 0; i < one.count; i++) {
+		assert_string_equal(one.items[i].id, three.items[i].id);
+		assert_string_equal(one.items[i].message, three.items[i].message);
+		assert_int_equal(one.items[i].line, three.items[i].line);
+		assert_int_equal(one.items[i].column, three.items[i].column);
+	}
+	for (int s = 0; s < 4; s++)
+		assert_int_equal(one.summary.by_severity[s], three.summary.by_severity[s]);
+	assert_int_equal(one.summary.names, three.summary.names);
+	assert_int_equal(one.summary.records, three.summary.records);
+	t_findings_free(&one);
+	t_findings_free(&three);
+	free(text);
+}
+
 static void test_exit_codes(void **state)
 {
 	(void)state;
@@ -353,6 +455,7 @@ int main(void)
 		cmocka_unit_test(test_waivers_overrides_policies),
 		cmocka_unit_test(test_record_mode_locations),
 		cmocka_unit_test(test_record_presentation),
+		cmocka_unit_test(test_threads_same_output),
 		cmocka_unit_test(test_exit_codes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

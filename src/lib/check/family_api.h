@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <authlint/dkim.h>
 #include <authlint/dmarc.h>
 
 #include "check/lint_internal.h"
@@ -53,5 +54,34 @@ al_status al_dmarc_discover(al_lint *lint, const char *domain, al_dmarc_discover
  * what the answers so far give. Lives until the end of the unit.
  */
 al_status al_dmarc_walk_org_domain(al_lint *lint, const char *domain, const char **org, bool *complete);
+
+/* ---- DKIM (selectors.c) ------------------------------------------------------------- */
+
+/** Where the selectors of a DKIM summary came from. */
+typedef enum al_dkim_selector_source {
+	AL_DKIM_SELECTORS_NONE = 0,     /**< none to look at (offline, nothing given, no zone) */
+	AL_DKIM_SELECTORS_GIVEN,        /**< --selector, or the caller's list */
+	AL_DKIM_SELECTORS_ZONE,         /**< the <selector>._domainkey owners of the zone */
+	AL_DKIM_SELECTORS_DISCOVERED,   /**< the discovery list, probed (live DNS) */
+} al_dkim_selector_source;
+
+/** The DKIM keys of a domain. */
+typedef struct al_dkim_summary {
+	al_dkim_selector_source source;
+	size_t selectors;               /**< selectors looked up */
+	size_t keys;                    /**< of which had a key record */
+	size_t usable;                  /**< of which usable (al_dkim_key_usable) */
+	size_t failed;                  /**< lookups that failed or were not made */
+	const char *const *usable_selectors; /**< the usable ones (unit arena) */
+} al_dkim_summary;
+
+/**
+ * Look at the DKIM keys of @p domain: @p selectors when given, else --selector,
+ * else the zone's selectors for the domain (@p zone, zone mode), else the
+ * discovery list in live mode. Raises no findings. Memory lives until the end
+ * of the unit.
+ */
+al_status al_dkim_summarize(al_lint *lint, const al_zone *zone, const char *domain,
+			    const char *const *selectors, size_t count, al_dkim_summary *out);
 
 #endif

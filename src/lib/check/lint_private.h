@@ -19,6 +19,12 @@ void al_lint_mark_input_error(al_lint *lint);
 al_status al_lint_domain_try(al_lint *lint, const char *domain, bool *pending);
 
 /**
+ * Hand out the findings raised outside a pass (by the library's own engines:
+ * propagation raises its findings itself), sorted, and start a new unit.
+ */
+void al_lint_unit_end(al_lint *lint);
+
+/**
  * DKIM selectors of the next domain only (check mode: a domains file may name
  * a domain's own), looked up after the options' selectors. Borrowed until the
  * next call; NULL, 0 to clear.

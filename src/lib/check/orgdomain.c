@@ -94,3 +94,11 @@ size_t al_dmarc_tree_walk_names(const char *domain, const char *out[8])
 		out[n++] = starts[i];
 	return n;
 }
+
+bool al_same_organization(const char *a, const char *b)
+{
+	char oa[AL_NAME_MAX], ob[AL_NAME_MAX];
+	if (al_dmarc_psl_organizational_domain(a, oa) != AL_OK || al_dmarc_psl_organizational_domain(b, ob) != AL_OK)
+		return al_name_equal(a, b);
+	return al_name_equal(oa, ob);
+}

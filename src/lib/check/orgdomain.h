@@ -16,4 +16,8 @@
  */
 const char *al_psl_registrable(const char *domain);
 
+/** True when @p a and @p b have the same organizational domain by the PSL
+ *  (names that are not valid compare as they are). */
+bool al_same_organization(const char *a, const char *b);
+
 #endif

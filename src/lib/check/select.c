@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "check/lint_internal.h"
+#include "record/spf_syntax.h"
 #include "util/arena.h"
 
 static void subject_of(const al_check_args *args, const al_rr *rr, al_subject *s, al_kind kind)
@@ -25,46 +26,6 @@ static size_t skip_ws(const char *t, size_t n, size_t i)
 	while (i < n && (t[i] == ' ' || t[i] == '\t' || t[i] == '\r' || t[i] == '\n' || t[i] == '"'))
 		i++;
 	return i;
-}
-
-/* Looks like an attempt at "v=spf1" that receivers will not take. */
-static bool spf_near_miss(const char *t, size_t n, const char **why)
-{
-	if (al_text_is_spf(t, n))
-		return false;
-	size_t i = skip_ws(t, n, 0);
-	if (i > 0 && al_text_is_spf(t + i, n - i)) {
-		*why = "starts with whitespace or a quote before v=spf1";
-		return true;
-	}
-	if (n - i >= 6 && strncasecmp(t + i, "v=spf1", 6) == 0) {
-		*why = "has no space after v=spf1";
-		return true;
-	}
-	if (n - i >= 8 && strncasecmp(t + i, "v=spf2.0", 8) == 0)
-		return false; /* Sender ID: its own rule */
-	if (n - i >= 5 && strncasecmp(t + i, "spf1 ", 5) == 0) {
-		*why = "is missing the v= of v=spf1";
-		return true;
-	}
-	/* "v = spf1", "v= spf1", "v =spf1" */
-	size_t j = i;
-	if (j < n && (t[j] == 'v' || t[j] == 'V')) {
-		j++;
-		bool ws = false;
-		while (j < n && (t[j] == ' ' || t[j] == '\t'))
-			j++, ws = true;
-		if (j < n && t[j] == '=') {
-			j++;
-			while (j < n && (t[j] == ' ' || t[j] == '\t'))
-				j++, ws = true;
-			if (ws && n - j >= 4 && strncasecmp(t + j, "spf1", 4) == 0) {
-				*why = "has spaces around the = of v=spf1";
-				return true;
-			}
-		}
-	}
-	return false;
 }
 
 /* Looks like an attempt at a DMARC record that receivers discard. */
@@ -130,7 +91,7 @@ static void spf_role(const al_check_args *args)
 				al_finding_span(f, 0, 6);
 				al_finding_end(lint, f);
 			}
-		} else if (spf_near_miss(s.text, s.length, &why)) {
+		} else if (al_spf_near_miss(s.text, s.length, &why)) {
 			al_finding *f = al_finding_begin(lint, "SPF003", &s);
 			al_finding_arg(f, "why", "%s", why);
 			al_finding_end(lint, f);

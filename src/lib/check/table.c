@@ -21,6 +21,10 @@ const al_check al_checks[] = {
 	{"cname-and-data", AL_STAGE_NAME, al_check_cname_and_data},
 	/* lookups are reported by al_lint_lookup itself */
 	{"lookup", AL_STAGE_NAME, NULL},
+	/* the rollout planner raises its findings itself (plan/gates.c) */
+	{"plan", AL_STAGE_DOMAIN, NULL},
+	/* propagation raises its findings itself (src/lib/propagation/findings.c) */
+	{"propagation", AL_STAGE_NAME, NULL},
 	/* declarative rules and organisation policies */
 	{"declarative", AL_STAGE_SPF, al_check_declarative},
 	{"declarative", AL_STAGE_DMARC, al_check_declarative},
@@ -36,8 +40,18 @@ const al_check al_checks[] = {
 	{"dmarc-policy", AL_STAGE_DMARC, al_check_dmarc_policy},
 	{"dmarc-generations", AL_STAGE_DMARC, al_check_dmarc_generations},
 	{"dmarc-reporting", AL_STAGE_DMARC, al_check_dmarc_reporting},
+	{"dmarc-report-destinations", AL_STAGE_DMARC, al_check_dmarc_report_destinations},
 	/* DMARC policy discovery per domain (discovery.c) */
 	{"dmarc-discovery", AL_STAGE_DOMAIN, al_check_dmarc_discovery},
+	/* DKIM selectors and key records (dkim_checks.c, selectors.c) */
+	{"dkim-selector", AL_STAGE_NAME, al_check_dkim_selector},
+	{"dkim-syntax", AL_STAGE_DKIM, al_check_dkim_syntax},
+	{"dkim-key", AL_STAGE_DKIM, al_check_dkim_key},
+	{"dkim-discovery", AL_STAGE_DOMAIN, al_check_dkim_discovery},
+	/* DMARC enforcement against the state of SPF and DKIM (cross.c) */
+	{"dmarc-cross", AL_STAGE_DOMAIN, al_check_dmarc_cross},
+	/* identifier alignment is raised by al_lint_align (align.c), not in a pass */
+	{"align", AL_STAGE_DOMAIN, NULL},
 };
 
 const size_t al_check_count = sizeof(al_checks) / sizeof(al_checks[0]);
@@ -46,6 +60,7 @@ static const al_family_ops families[] = {
 	{AL_KIND_NONE, NULL, NULL},
 	{AL_KIND_SPF, al_spf_family_parse, NULL},
 	{AL_KIND_DMARC, al_dmarc_family_parse, NULL},
+	{AL_KIND_DKIM, al_dkim_family_parse, NULL},
 };
 
 const al_family_ops *al_family_find(al_kind kind)

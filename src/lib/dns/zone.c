@@ -194,6 +194,7 @@ al_status al_zone_new(al_zone **out, const al_zone_options *options)
 	if (z == NULL)
 		return AL_ENOMEM;
 	al_arena_init(&z->arena);
+	pthread_mutex_init(&z->scratch_lock, NULL);
 	if (options != NULL)
 		z->options = *options;
 	if (z->options.default_ttl == 0)
@@ -247,6 +248,7 @@ void al_zone_free(al_zone *zone)
 	free(zone->origins);
 	free(zone->cuts);
 	free(zone->scratch);
+	pthread_mutex_destroy(&zone->scratch_lock);
 	al_arena_clear(&zone->arena);
 	free(zone);
 }
@@ -286,6 +288,20 @@ const char *al_zone_comment(const al_zone *zone, const zrr *rr)
 	if (rr->comment == 0 || rr->comment > zone->comment_count)
 		return NULL;
 	return zone->comments[rr->comment - 1];
+}
+
+size_t al_zone_name_count(const al_zone *zone)
+{
+	return zone ? zone->ordered_count : 0;
+}
+
+bool al_zone_name_at(const al_zone *zone, size_t index, char out[AL_NAME_MAX], uint64_t *types)
+{
+	if (zone == NULL || index >= zone->ordered_count)
+		return false;
+	const znode *n = zone->ordered[index];
+	*types = n->types;
+	return al_wire_name_to_text(n->wire, n->wire_length, 0, out, NULL);
 }
 
 void al_zone_foreach_name(const al_zone *zone, al_zone_name_fn fn, void *userdata)
@@ -1037,11 +1053,16 @@ bool al_zone_locate(const al_zone *zone, const al_rr *rr, size_t offset, unsigne
 		return false;
 	const char *text;
 	size_t length;
-	if (!record_text((al_zone *)zone, z, &text, &length))
-		return false;
+	al_zone *mz = (al_zone *)zone;
+	pthread_mutex_lock(&mz->scratch_lock);
+	bool found = false;
 	locate_ctx lc = {offset, 0, 0, false};
-	zsource_walk w = {locate_byte, NULL, &lc};
-	if (!al_zone_walk_txt_source(text, length, 0, z->line, &w) || !lc.found)
+	if (record_text(mz, z, &text, &length)) {
+		zsource_walk w = {locate_byte, NULL, &lc};
+		found = al_zone_walk_txt_source(text, length, 0, z->line, &w) && lc.found;
+	}
+	pthread_mutex_unlock(&mz->scratch_lock);
+	if (!found)
 		return false;
 	*line = lc.line;
 	*column = lc.column;

@@ -8,6 +8,7 @@
 #ifndef AL_DNS_ZONE_INTERNAL_H
 #define AL_DNS_ZONE_INTERNAL_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -90,7 +91,13 @@ struct al_zone {
 	size_t scratch_size;
 	size_t scratch_length;
 	const zrr *scratch_for; /* the record whose text is in scratch */
+	pthread_mutex_t scratch_lock; /* columns are looked up from several lint threads */
 };
+
+/** Names with data, in first-appearance order (what al_zone_foreach_name visits). */
+size_t al_zone_name_count(const al_zone *zone);
+/** The @p index-th of them in presentation form, with its type bitmap; false when out of range. */
+bool al_zone_name_at(const al_zone *zone, size_t index, char out[AL_NAME_MAX], uint64_t *types);
 
 /** Hash of a lower-case wire name. */
 uint64_t al_zone_hash(const uint8_t *wire, size_t length);

@@ -11,10 +11,6 @@ struct al_arena;
 al_status al_dmarc_parse_arena(const char *text, size_t length, struct al_arena *arena,
 			       al_dmarc_record **out);
 
-/** Closest known name to @p word within a small edit distance, or NULL (typo hints). */
-const char *al_closest_word(const char *word, size_t length, const char *const *words, size_t count,
-			    bool case_sensitive);
-
 /** One level below a policy: reject -> quarantine -> none. */
 al_dmarc_policy al_dmarc_policy_lower(al_dmarc_policy policy);
 

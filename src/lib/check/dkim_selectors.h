@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * DKIM selectors: the discovery list (rules/selectors.yaml plus the usual
+ * selectors of rules/senders.yaml), providers recognised by the target of a
+ * selector's CNAME, and the selectors a zone file holds per domain.
+ */
+#ifndef AL_CHECK_DKIM_SELECTORS_H
+#define AL_CHECK_DKIM_SELECTORS_H
+
+#include <stddef.h>
+
+#include "check/lint_internal.h"
+
+/** Most selectors probed for one domain. */
+#define AL_DKIM_MAX_PROBE 64
+
+/** The provider whose CNAME target pattern matches @p target, or NULL. */
+const char *al_dkim_provider_of(al_lint *lint, const char *target);
+/** Services that usually sign with @p selector ("Google Workspace"), comma-separated, or NULL. */
+const char *al_dkim_selector_services(al_lint *lint, const char *selector);
+/** The discovery list: selectors probed in live mode, in file order, without repeats. */
+size_t al_dkim_discovery_list(al_lint *lint, const char *const **out);
+/**
+ * The selectors a zone holds for @p domain (owners <selector>._domainkey.<domain>).
+ * Built in one pass over the zone the first time it is asked.
+ */
+size_t al_dkim_zone_selectors(al_lint *lint, const al_zone *zone, const char *domain, const char *const **out);
+
+#endif
