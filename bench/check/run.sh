@@ -91,12 +91,15 @@ PY
 	done
 
 	bench() { /usr/bin/python3 "$shared/bench/bench.py" --n "$n" --units "$n" --unit domains --reps "$REPS" "$@"; }
-	bench --tool authlint --mode "check-spf-dmarc-dkim" --note "all checks, SPF+DMARC+DKIM (selectors per domain), -j $JOBS" -- \
+	bench --tool authlint --mode "check-spf-dmarc-dkim" --note "all checks, SPF+DMARC+DKIM: the selectors the data names, discovery (about 60 probes) for the 5% without, -j $JOBS" -- \
 		"$authlint" check -v --no-progress --resolver 127.0.0.1:5300 -j "$JOBS" --format jsonl --fail-on never \
 		--domains-file "$all"
-	bench --tool authlint --mode "check-spf-dmarc" --note "all checks, SPF+DMARC, -j $JOBS" -- \
-		"$authlint" check -v --no-progress --resolver 127.0.0.1:5300 -j "$JOBS" --format jsonl --fail-on never \
-		--domains-file "$data/domains.txt"
+	bench --tool authlint --mode "check-spf-dmarc-dkim-known" --note "all checks, SPF+DMARC+DKIM at the selectors the data names (--no-discover), -j $JOBS" -- \
+		"$authlint" check -v --no-discover --no-progress --resolver 127.0.0.1:5300 -j "$JOBS" --format jsonl \
+		--fail-on never --domains-file "$all"
+	bench --tool authlint --mode "check-spf-dmarc" --note "all checks, SPF+DMARC (--no-discover, no selector), -j $JOBS" -- \
+		"$authlint" check -v --no-discover --no-progress --resolver 127.0.0.1:5300 -j "$JOBS" --format jsonl \
+		--fail-on never --domains-file "$data/domains.txt"
 	if [ -d "$nm/mailauth" ]; then
 		MAILAUTH_NODE_MODULES=$nm bench --tool mailauth --mode "spf-dmarc-c32" --note "mailauth 4.13.3, 32 in flight" -- \
 			node "$shared/bench/peers/mailauth_run.js" "$data/domains.txt" --conc 32

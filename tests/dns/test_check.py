@@ -119,6 +119,13 @@ class CheckAuthoritativeTest(unittest.TestCase):
         self.assertIn('checked 2 domains', p.stderr)
         self.assertEqual(len(findings(p.stdout)), len(TWO_FINDINGS))
 
+    def test_no_discover_probes_no_selector(self):
+        p = self.check('--no-discover', '-v', 'two.example.test')
+        self.assertEqual(sorted(r for _, r, _ in findings(p.stdout)), ['SPF001', 'SPF001'])
+        # TXT of the domain, _dmarc and the DMARC tree above it: no _domainkey probe
+        q = int(re.search(r'; (\d+) queries', p.stderr).group(1))
+        self.assertLess(q, 8, p.stderr)
+
     def test_selectors_after_the_domain(self):
         p = self.check('--domains-file', '-', stdin='two.example.test s1\n')
         self.assertIn('DKIM001', {r for _, r, _ in findings(p.stdout)})
