@@ -273,6 +273,20 @@ al_status al_spf_tree_build(al_source *source, const char *domain, const al_spf_
 			    al_spf_tree **out, al_error *err);
 void al_spf_tree_free(al_spf_tree *tree);
 
+/**
+ * For many trees over one source: the senders catalog is loaded once, and the
+ * subtrees of names reached through include or redirect that are complete,
+ * loop-free and independent of the root are analysed once (a provider's
+ * record shared by thousands of domains). Use one source per analyzer (its
+ * answers are taken as fixed); trees borrow from the analyzer and must be
+ * freed before it.
+ */
+typedef struct al_spf_analyzer al_spf_analyzer;
+al_status al_spf_analyzer_new(al_spf_analyzer **out, const al_spf_tree_options *options, al_error *err);
+al_status al_spf_analyzer_tree(al_spf_analyzer *analyzer, al_source *source, const char *domain,
+			       al_spf_tree **out, al_error *err);
+void al_spf_analyzer_free(al_spf_analyzer *analyzer);
+
 /* ---- test suites ------------------------------------------------------------- */
 
 /**
@@ -324,8 +338,12 @@ al_status al_spf_suite_run(const char *path, const char *only, bool trace, al_sp
  * display. AL_EUNSUPPORTED for formats other than text, json and jsonl.
  */
 al_status al_spf_outcome_write(const al_spf_outcome *outcome, al_format format, bool color, al_sink sink);
+/** One line per outcome: "domain: result (mechanism), N lookups, N void - reason", or a JSON object. */
+al_status al_spf_outcome_write_brief(const al_spf_outcome *outcome, al_format format, al_sink sink);
 /** Write a lookup tree (text: indented rows with running totals; json: a flat "rows" array). */
 al_status al_spf_tree_write(const al_spf_tree *tree, al_format format, bool color, al_sink sink);
+/** One line per tree: "domain: N lookups, N void", or a JSON object with the totals. */
+al_status al_spf_tree_write_brief(const al_spf_tree *tree, al_format format, al_sink sink);
 /** Write one suite test's result as a line (text) or a JSON object (json, jsonl). */
 al_status al_spf_suite_case_write(const al_spf_suite_case *test, al_format format, al_sink sink);
 

@@ -229,7 +229,7 @@ static int propagation_main(al_cli *cli, int argc, char **argv)
 
 const al_cli_command al_cmd_propagation = {
 	"propagation",
-	"propagation DOMAIN... [--server NAME=IP]... [--expect FILE] [--watch]   compare what every server answers",
+	"propagation DOMAIN... [--server NAME=IP]... [--expect FILE] [--watch]   compare every server's answers",
 	"Ask every authoritative server of each domain's zone (the NS set, every A and AAAA\n"
 	"of every name server, recursion off) and every resolver given, for the SPF record,\n"
 	"the DMARC record, the DKIM selectors known, the report authorizations the DMARC\n"

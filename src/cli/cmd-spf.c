@@ -19,6 +19,7 @@ enum {
 	OPT_SCENARIO,
 	OPT_SUITE,
 	OPT_TEST,
+	OPT_DOMAINS_FILE,
 };
 
 typedef struct spf_cmd {
@@ -31,6 +32,7 @@ typedef struct spf_cmd {
 	const char *scenario;
 	const char *suite;
 	const char *test;
+	const char *domains_file;
 } spf_cmd;
 
 static const struct option spf_options[] = {
@@ -44,6 +46,7 @@ static const struct option spf_options[] = {
 	{"scenario", required_argument, NULL, OPT_SCENARIO},
 	{"suite", required_argument, NULL, OPT_SUITE},
 	{"test", required_argument, NULL, OPT_TEST},
+	{"domains-file", required_argument, NULL, OPT_DOMAINS_FILE},
 	{NULL, 0, NULL, 0},
 };
 
@@ -82,6 +85,10 @@ static int spf_option(al_cli *cli, void *cmdp, int id, const char *arg)
 		return 0;
 	case OPT_TEST:
 		c->test = arg;
+		return 0;
+	case 'd':
+	case OPT_DOMAINS_FILE:
+		c->domains_file = arg;
 		return 0;
 	}
 	return AL_EXIT_ERROR;
@@ -199,11 +206,97 @@ static int evaluate(al_cli *cli, const spf_cmd *cmd, const char *domain, al_sour
 	return rc;
 }
 
+/* Every domain of a file, one line each: check_host() as postmaster@domain (HELO domain),
+ * or the tree's totals. Exit 2 when a domain ended in temperror (or its tree lookup failed). */
+static int evaluate_list(al_cli *cli, const spf_cmd *cmd, al_source *source)
+{
+	al_domain_list *list = NULL;
+	al_error err = {0};
+	FILE *f = strcmp(cmd->domains_file, "-") == 0 ? stdin : fopen(cmd->domains_file, "r");
+	if (f == NULL) {
+		al_cli_error("%s: cannot open it", cmd->domains_file);
+		return AL_EXIT_ERROR;
+	}
+	al_status st = al_domain_list_new(&list);
+	if (st == AL_OK)
+		st = al_domain_list_read(list, f, cmd->domains_file, &err);
+	if (f != stdin)
+		fclose(f);
+	if (st != AL_OK) {
+		al_cli_error("%s", err.message[0] ? err.message : al_status_message(st));
+		al_domain_list_free(list);
+		return AL_EXIT_ERROR;
+	}
+	for (size_t i = 0; i < al_domain_list_problem_count(list); i++)
+		al_cli_error("%s", al_domain_list_problem_at(list, i));
+	al_spf_tree_options opt = {cli->rules};
+	al_spf_analyzer *analyzer = NULL;
+	if (cmd->tree && al_spf_analyzer_new(&analyzer, &opt, &err) != AL_OK) {
+		al_cli_error("%s", err.message);
+		al_domain_list_free(list);
+		return AL_EXIT_ERROR;
+	}
+	size_t counts[AL_SPF_PERMERROR + 1] = {0};
+	int rc = AL_EXIT_OK;
+	al_sink sink = al_sink_stdio(cli->out);
+	for (size_t i = 0; i < al_domain_list_count(list); i++) {
+		const char *domain = al_domain_list_at(list, i);
+		if (cmd->tree) {
+			al_spf_tree *tree = NULL;
+			if (al_spf_analyzer_tree(analyzer, source, domain, &tree, &err) != AL_OK) {
+				al_cli_error("spf: %s: %s", domain, err.message);
+				rc = AL_EXIT_ERROR;
+				continue;
+			}
+			st = al_spf_tree_write_brief(tree, cli->format, sink);
+			if (tree_exit(tree) == AL_EXIT_ERROR)
+				rc = AL_EXIT_ERROR;
+			al_spf_tree_free(tree);
+		} else {
+			char sender[AL_NAME_MAX + 16];
+			snprintf(sender, sizeof(sender), "postmaster@%s", domain);
+			al_spf_request req = {0};
+			req.ip = cmd->ip;
+			req.sender = cmd->sender ? cmd->sender : sender;
+			req.helo = cmd->helo ? cmd->helo : domain;
+			req.domain = domain;
+			req.receiver = cmd->receiver;
+			al_spf_outcome *out = NULL;
+			if (al_spf_check_host(source, &req, &out, &err) != AL_OK) {
+				al_cli_error("spf: %s", err.message);
+				al_domain_list_free(list);
+				return AL_EXIT_ERROR;
+			}
+			counts[out->result]++;
+			st = al_spf_outcome_write_brief(out, cli->format, sink);
+			if (out->result == AL_SPF_TEMPERROR)
+				rc = AL_EXIT_ERROR;
+			al_spf_outcome_free(out);
+		}
+		if (st != AL_OK)
+			break;
+	}
+	if (!cmd->tree && cli->format == AL_FORMAT_TEXT && cli->quiet == 0) {
+		fprintf(cli->out, "%zu domains:", al_domain_list_count(list));
+		for (int r = AL_SPF_NONE; r <= AL_SPF_PERMERROR; r++)
+			if (counts[r] > 0)
+				fprintf(cli->out, " %s %zu", al_spf_result_name((al_spf_result)r), counts[r]);
+		fputc('\n', cli->out);
+	}
+	al_domain_list_free(list);
+	al_spf_analyzer_free(analyzer);
+	if (st != AL_OK || fflush(cli->out) != 0) {
+		al_cli_error("writing the output failed");
+		return AL_EXIT_ERROR;
+	}
+	return rc;
+}
+
 static int spf_main(al_cli *cli, int argc, char **argv)
 {
 	spf_cmd cmd = {0};
 	int first = 0;
-	int rc = al_cli_parse(cli, argc, argv, spf_options, "i:m:H:t", spf_option, &cmd, &al_cmd_spf, &first);
+	int rc = al_cli_parse(cli, argc, argv, spf_options, "i:m:H:td:", spf_option, &cmd, &al_cmd_spf, &first);
 	if (rc != 0)
 		return rc < 0 ? AL_EXIT_OK : rc;
 	if ((rc = al_cli_load(cli)) != 0)
@@ -220,7 +313,11 @@ static int spf_main(al_cli *cli, int argc, char **argv)
 		return AL_EXIT_ERROR;
 	}
 	const char *domain = first < argc ? argv[first] : NULL;
-	if (cmd.tree && domain == NULL) {
+	if (cmd.domains_file != NULL && domain != NULL) {
+		al_cli_error("spf: give a domain or --domains-file, not both");
+		return AL_EXIT_ERROR;
+	}
+	if (cmd.tree && domain == NULL && cmd.domains_file == NULL) {
 		al_cli_error("spf: --tree needs a domain");
 		return AL_EXIT_ERROR;
 	}
@@ -228,7 +325,7 @@ static int spf_main(al_cli *cli, int argc, char **argv)
 		al_cli_error("spf: give the client address with --ip (or --tree for the lookup tree)");
 		return AL_EXIT_ERROR;
 	}
-	if (!cmd.tree && domain == NULL && (cmd.sender == NULL || cmd.sender[0] == '\0') &&
+	if (!cmd.tree && domain == NULL && cmd.domains_file == NULL && (cmd.sender == NULL || cmd.sender[0] == '\0') &&
 	    (cmd.helo == NULL || cmd.helo[0] == '\0')) {
 		al_cli_error("spf: give a domain, --sender or --helo");
 		return AL_EXIT_ERROR;
@@ -248,7 +345,7 @@ static int spf_main(al_cli *cli, int argc, char **argv)
 			al_cli_error("%s", err.message);
 			return AL_EXIT_ERROR;
 		}
-		rc = evaluate(cli, &cmd, domain, fx);
+		rc = cmd.domains_file ? evaluate_list(cli, &cmd, fx) : evaluate(cli, &cmd, domain, fx);
 		al_source_free(fx);
 		return rc;
 	}
@@ -270,7 +367,7 @@ static int spf_main(al_cli *cli, int argc, char **argv)
 		al_cli_error("cannot set up the DNS sources");
 		return AL_EXIT_ERROR;
 	}
-	rc = evaluate(cli, &cmd, domain, sources.top);
+	rc = cmd.domains_file ? evaluate_list(cli, &cmd, sources.top) : evaluate(cli, &cmd, domain, sources.top);
 	al_cli_sources_close(&sources);
 	al_zone_free(zone);
 	return rc;
@@ -298,6 +395,9 @@ const al_cli_command al_cmd_spf = {
 	"      --scenario NAME    with --fixture: the scenario (its description) to use\n"
 	"      --suite FILE       run every test of an OpenSPF suite file; prints N passed, N failed\n"
 	"      --test ID          with --suite: only this test (-v shows its trace)\n"
+	"  -d, --domains-file FILE  every domain of FILE ('-': standard input), one line each:\n"
+	"                         check_host() as postmaster@DOMAIN from --ip, or with --tree the\n"
+	"                         lookup totals\n"
 	"\n"
 	"Exit status: check_host: 0 pass, 1 any other result, 2 temperror or an error; --tree:\n"
 	"0 within the limits, 1 a permerror condition, 2 a lookup failed; --suite: 0 when every\n"

@@ -5,6 +5,7 @@
  * temperror (never "none"), names not queried offline, the trace.
  */
 #include "helpers.h"
+#include "spf_zone.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,29 +119,6 @@ static void test_targets_truncated_and_checked(void **state)
 }
 
 /* ---- check_host() through a zone --------------------------------------------------- */
-
-typedef struct zone_fixture {
-	al_zone *zone;
-	al_source *zs, *top;
-} zone_fixture;
-
-static void zone_open(zone_fixture *z, const char *text)
-{
-	al_zone_options zo = {0};
-	zo.origin = "example.com";
-	assert_int_equal(al_zone_new(&z->zone, &zo), AL_OK);
-	al_error err;
-	assert_int_equal(al_zone_load_text(z->zone, "<test>", text, strlen(text), &err), AL_OK);
-	assert_int_equal(al_source_new_zone(&z->zs, z->zone), AL_OK);
-	assert_int_equal(al_source_new_layered(&z->top, z->zs, NULL), AL_OK);
-}
-
-static void zone_close(zone_fixture *z)
-{
-	al_source_free(z->top);
-	al_source_free(z->zs);
-	al_zone_free(z->zone);
-}
 
 static al_spf_outcome *run(al_source *src, const char *ip, const char *sender)
 {

@@ -6,6 +6,7 @@
  * cache, and al_spf_summarize().
  */
 #include "helpers.h"
+#include "spf_zone.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,29 +48,6 @@ static const al_source_ops counting_ops = {
 	.release = counting_release,
 	.covers = counting_covers,
 };
-
-typedef struct zone_fixture {
-	al_zone *zone;
-	al_source *zs, *top;
-} zone_fixture;
-
-static void zone_open(zone_fixture *z, const char *text)
-{
-	al_zone_options zo = {0};
-	zo.origin = "example.com";
-	assert_int_equal(al_zone_new(&z->zone, &zo), AL_OK);
-	al_error err;
-	assert_int_equal(al_zone_load_text(z->zone, "<test>", text, strlen(text), &err), AL_OK);
-	assert_int_equal(al_source_new_zone(&z->zs, z->zone), AL_OK);
-	assert_int_equal(al_source_new_layered(&z->top, z->zs, NULL), AL_OK);
-}
-
-static void zone_close(zone_fixture *z)
-{
-	al_source_free(z->top);
-	al_source_free(z->zs);
-	al_zone_free(z->zone);
-}
 
 static al_spf_tree *tree_of(al_source *src, const char *domain)
 {
@@ -306,6 +284,53 @@ static void test_rules_from_the_tree(void **state)
 	t_findings_free(&f);
 }
 
+static void test_bounds(void **state)
+{
+	(void)state;
+	/* thirty void lookups: ten findings, the tenth counting the other twenty */
+	char zone[4096];
+	size_t pos = (size_t)snprintf(zone, sizeof(zone), "@ IN TXT \"v=spf1");
+	for (int i = 0; i < 30; i++)
+		pos += (size_t)snprintf(zone + pos, sizeof(zone) - pos, " a:n%d.example.com", i);
+	snprintf(zone + pos, sizeof(zone) - pos, " -all\"\n");
+	t_findings f;
+	t_lint_zone(zone, "example.com", &f);
+	assert_int_equal(t_count(&f, "SPF032"), 10);
+	bool counted = false;
+	for (size_t i = 0; i < f.count; i++)
+		if (strcmp(f.items[i].id, "SPF032") == 0 && f.items[i].context != NULL &&
+		    strstr(f.items[i].context, "20 more like it") != NULL)
+			counted = true;
+	assert_true(counted);
+	assert_int_equal(t_count(&f, "SPF011"), 1);
+	assert_int_equal(t_count(&f, "SPF013"), 1);
+	t_findings_free(&f);
+	/* a record of 1500 a: terms: the tree stops asking at 1000 lookups and says so */
+	static char big[40000];
+	pos = (size_t)snprintf(big, sizeof(big), "v=spf1");
+	for (int i = 0; i < 1500; i++)
+		pos += (size_t)snprintf(big + pos, sizeof(big) - pos, " a:h%d.example.com", i);
+	al_spf_record *rec = NULL;
+	assert_int_equal(al_spf_parse(big, pos, &rec), AL_OK);
+	zone_fixture z;
+	zone_open(&z, "x IN A 192.0.2.1\n");
+	al_spf_source_dns sd;
+	al_arena arena;
+	al_arena_init(&arena);
+	al_spf_tree_ctx ctx = {0};
+	ctx.dns = al_spf_source_dns_open(&sd, z.top);
+	ctx.arena = &arena;
+	al_spf_tree t;
+	assert_int_equal(al_spf_tree_analyse(&ctx, "example.com", big, pos, rec, &t), AL_OK);
+	assert_int_equal(t.lookups, 1500);
+	assert_int_equal(t.void_lookups, 1000);
+	assert_int_equal(sd.count, 1000);
+	al_spf_source_dns_close(&sd);
+	al_arena_clear(&arena);
+	al_spf_record_free(rec);
+	zone_close(&z);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -315,6 +340,7 @@ int main(void)
 		cmocka_unit_test(test_root_without_record),
 		cmocka_unit_test(test_cache_and_summary),
 		cmocka_unit_test(test_rules_from_the_tree),
+		cmocka_unit_test(test_bounds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,6 +18,7 @@
 
 #include "check/family_api.h"
 #include "check/spf_family.h"
+#include "dns/wire.h"
 #include "record/spf_syntax.h"
 #include "util/arena.h"
 #include "util/strbuf.h"
@@ -348,11 +349,28 @@ void al_check_spf_policy(const al_check_args *args)
 
 #define MAX_STACK 80
 
+/* Findings of one rule per record at most; the last one says how many more the tree holds. */
+#define MAX_PER_RULE 10
+
+static const char *const tree_rules[] = {"SPF014", "SPF015", "SPF016", "SPF027", "SPF030", "SPF031", "SPF032"};
+#define TREE_RULES (sizeof(tree_rules) / sizeof(tree_rules[0]))
+
 typedef struct walk {
 	const al_check_args *args;
 	const al_spf_tree *tree;
 	const al_spf_tree_row *stack[MAX_STACK]; /* the term row at each depth */
+	size_t total[TREE_RULES];                /* findings the tree holds, per rule */
+	size_t given[TREE_RULES];                /* findings raised so far */
+	bool counting;                           /* first pass: count only */
 } walk;
+
+static size_t rule_index(const char *id)
+{
+	for (size_t i = 0; i < TREE_RULES; i++)
+		if (strcmp(tree_rules[i], id) == 0)
+			return i;
+	return 0;
+}
 
 /* The term of the record under check that leads to row @p i (itself at depth 0). */
 static const al_spf_tree_term *root_term(const walk *w, size_t depth)
@@ -384,14 +402,30 @@ static const char *path_text(const walk *w, size_t depth)
 	return s;
 }
 
-static al_finding *begin_at(const walk *w, const char *id, size_t depth)
+static al_finding *begin_at(walk *w, const char *id, size_t depth)
 {
+	size_t k = rule_index(id);
+	if (w->counting) {
+		w->total[k]++;
+		return NULL;
+	}
+	if (w->given[k] >= MAX_PER_RULE)
+		return NULL;
+	w->given[k]++;
 	al_finding *f = al_finding_begin(w->args->lint, id, w->args->subject);
+	if (f == NULL)
+		return NULL;
 	const al_spf_tree_term *rt = root_term(w, depth);
-	if (f != NULL && rt != NULL)
+	if (rt != NULL)
 		al_finding_span(f, rt->term->start, rt->term->length);
-	if (f != NULL && depth > 1)
-		al_finding_context(f, "via %s", path_text(w, depth));
+	const char *via = depth > 1 ? path_text(w, depth) : NULL;
+	size_t more = w->given[k] == MAX_PER_RULE ? w->total[k] - MAX_PER_RULE : 0;
+	if (more > 0)
+		al_finding_context(f, "%s%s%s%zu more like it in the lookup tree (authlint spf %s --tree lists them)",
+				   via ? "via " : "", via ? via : "", via ? "; " : "", more,
+				   w->tree->root->domain ? w->tree->root->domain : "DOMAIN");
+	else if (via != NULL)
+		al_finding_context(f, "via %s", via);
 	return f;
 }
 
@@ -556,15 +590,20 @@ void al_check_spf_lookups(const al_check_args *args)
 	memset(&w, 0, sizeof(w));
 	w.args = args;
 	w.tree = &tree;
-	for (size_t i = 0; i < tree.row_count; i++) {
-		const al_spf_tree_row *r = &tree.rows[i];
-		if (r->depth >= MAX_STACK)
-			continue;
-		if (r->term == NULL) {
-			node_findings(&w, r);
-		} else {
-			w.stack[r->depth] = r;
-			term_findings(&w, r);
+	/* twice over the rows: count, then raise (at most MAX_PER_RULE of a rule) */
+	for (int pass = 0; pass < 2; pass++) {
+		w.counting = pass == 0;
+		memset(w.stack, 0, sizeof(w.stack));
+		for (size_t i = 0; i < tree.row_count; i++) {
+			const al_spf_tree_row *r = &tree.rows[i];
+			if (r->depth >= MAX_STACK)
+				continue;
+			if (r->term == NULL) {
+				node_findings(&w, r);
+			} else {
+				w.stack[r->depth] = r;
+				term_findings(&w, r);
+			}
 		}
 	}
 	limit_findings(&w);
@@ -624,7 +663,58 @@ void al_check_spf_exp(const al_check_args *args)
 
 /* ---- spf-domain ------------------------------------------------------------------------------- */
 
-/* NAME stage: a name that should have an SPF record and has none. */
+/* Does the zone under check hold @p name? */
+static bool in_zone(const al_zone *zone, const char *name)
+{
+	for (size_t i = 0; i < al_zone_origin_count(zone); i++)
+		if (al_name_is_subdomain(name, al_zone_origin_at(zone, i)))
+			return true;
+	return false;
+}
+
+static bool has_spf_record(al_lint *lint, const al_answer *txt, bool count_near_miss)
+{
+	for (size_t i = 0; i < txt->count; i++) {
+		const al_rr *rr = &txt->rrs[i];
+		al_subject s;
+		const char *why = NULL;
+		if (rr->type == AL_TYPE_TXT && al_subject_from_rr(lint, &s, rr, AL_KIND_NONE) &&
+		    (al_text_is_spf(s.text, s.length) || (count_near_miss && al_spf_near_miss(s.text, s.length, &why))))
+			return true;
+	}
+	return false;
+}
+
+/* Zone mode: the mail hosts of a domain, inside the zone, without an SPF record for their
+ * HELO name (RFC 7208 section 2.3 recommends checking HELO). Each host once per run. */
+static void mail_hosts(const al_check_args *args, const al_answer *mx)
+{
+	al_lint *lint = args->lint;
+	size_t done = 0;
+	for (size_t i = 0; i < mx->count && done < AL_SPF_MAX_NAMES; i++) {
+		const al_rr *rr = &mx->rrs[i];
+		char host[AL_NAME_MAX];
+		if (rr->type != AL_TYPE_MX || rr->rdlength < 3 ||
+		    !al_wire_name_to_text(rr->rdata, rr->rdlength, 2, host, NULL) || strcmp(host, ".") == 0)
+			continue;
+		done++;
+		if (!in_zone(args->zone, host) || al_spf_lint_reported(lint, host, false))
+			continue;
+		const al_answer *txt = al_lint_lookup(lint, host, AL_TYPE_TXT);
+		if (al_spf_answer_unusable(txt))
+			continue; /* not answered (yet): not marked, so a later pass can tell */
+		al_spf_lint_reported(lint, host, true);
+		if (has_spf_record(lint, txt, true))
+			continue;
+		al_finding *f = al_finding_begin(lint, "SPF035", NULL);
+		al_finding_owner(f, al_arena_strdup(al_lint_unit_arena(lint), host));
+		al_finding_arg(f, "host", "%s", host);
+		al_finding_arg(f, "domain", "%s", args->name->name);
+		al_finding_end(lint, f);
+	}
+}
+
+/* NAME stage: a name that should have an SPF record and has none; mail hosts without one. */
 void al_check_spf_domain(const al_check_args *args)
 {
 	al_lint *lint = args->lint;
@@ -634,20 +724,19 @@ void al_check_spf_domain(const al_check_args *args)
 	const al_answer *txt = info->txt;
 	if (al_spf_answer_unusable(txt))
 		return; /* a failed lookup is never "no record" */
-	for (size_t i = 0; i < txt->count; i++) {
-		const al_rr *rr = &txt->rrs[i];
-		al_subject s;
-		const char *why = NULL;
-		if (rr->type == AL_TYPE_TXT && al_subject_from_rr(lint, &s, rr, AL_KIND_NONE) &&
-		    (al_text_is_spf(s.text, s.length) || al_spf_near_miss(s.text, s.length, &why)))
-			return; /* a record, or a near miss reported as SPF003 */
-	}
+	bool has = has_spf_record(lint, txt, true); /* a near miss is reported as SPF003 */
+	if (has && args->zone == NULL)
+		return;
 	/* in a zone, only names that receive mail are expected to send it */
+	const al_answer *mx = NULL;
 	if (args->zone != NULL) {
-		const al_answer *mx = al_lint_lookup(lint, info->name, AL_TYPE_MX);
+		mx = al_lint_lookup(lint, info->name, AL_TYPE_MX);
 		if (al_spf_answer_count(mx, AL_TYPE_MX) == 0)
 			return;
+		mail_hosts(args, mx);
 	}
+	if (has)
+		return;
 	al_finding *f = al_finding_begin(lint, "SPF005", NULL);
 	al_finding_owner(f, info->name);
 	al_finding_arg(f, "domain", "%s", info->name);

@@ -78,9 +78,8 @@ static const char *raw_to_name(fixture *fx, const char *raw, size_t length)
 {
 	uint8_t wire[255];
 	char text[AL_NAME_MAX];
-	if (raw_to_wire(raw, length, wire) == 0)
-		return NULL;
-	if (!al_wire_name_to_text(wire, 255, 0, text, NULL))
+	size_t n = raw_to_wire(raw, length, wire);
+	if (n == 0 || !al_wire_name_to_text(wire, n, 0, text, NULL))
 		return NULL;
 	return al_arena_strdup(&fx->arena, text);
 }
@@ -147,7 +146,8 @@ static bool name_rdata(fixture *fx, const char *raw, size_t length, size_t prefi
 	uint8_t *rd = al_arena_alloc(&fx->arena, prefix + n);
 	if (rd == NULL)
 		return false;
-	memcpy(rd, pre, prefix);
+	if (prefix > 0)
+		memcpy(rd, pre, prefix);
 	memcpy(rd + prefix, wire, n);
 	rr->rdata = rd;
 	rr->rdlength = (uint16_t)(prefix + n);
@@ -338,35 +338,31 @@ static al_status fx_lookup(void *impl, const char *name, uint16_t type, const al
 		return AL_OK;
 	}
 	bool answered = false; /* an entry of the type came before any bare TIMEOUT */
+	bool timeout = false;
 	size_t count = 0;
 	const al_rr *cname = NULL;
-	for (size_t i = 0; i < fn->count; i++) {
+	for (size_t i = 0; i < fn->count && !timeout; i++) {
 		const fx_entry *e = &fn->entries[i];
 		if (e->type == 0) {
-			if (!answered) {
-				a->pub.rcode = AL_RCODE_TIMEOUT;
-				snprintf(a->detail, sizeof(a->detail), "fixture: %s is scripted to time out", name);
-				a->pub.detail = a->detail;
-				count = 0;
-				cname = NULL;
-				break;
-			}
+			timeout = !answered; /* a bare TIMEOUT ends the list either way */
 			break;
 		}
 		if (e->type == type) {
 			answered = true;
-			if (e->timeout) {
-				a->pub.rcode = AL_RCODE_TIMEOUT;
-				snprintf(a->detail, sizeof(a->detail), "fixture: %s is scripted to time out", name);
-				a->pub.detail = a->detail;
-				count = 0;
-				cname = NULL;
-				break;
-			}
-			a->rrs[count++] = e->rr;
+			if (e->timeout)
+				timeout = true;
+			else
+				a->rrs[count++] = e->rr;
 		} else if (e->type == AL_TYPE_CNAME && !e->timeout && cname == NULL) {
 			cname = &e->rr;
 		}
+	}
+	if (timeout) {
+		a->pub.rcode = AL_RCODE_TIMEOUT;
+		snprintf(a->detail, sizeof(a->detail), "fixture: %s is scripted to time out", name);
+		a->pub.detail = a->detail;
+		count = 0;
+		cname = NULL;
 	}
 	if (a->pub.rcode == AL_RCODE_NOERROR && count == 0 && cname != NULL && type != AL_TYPE_CNAME)
 		a->rrs[count++] = *cname;
@@ -443,46 +439,61 @@ al_status al_fixture_source_from_node(yaml_document_t *doc, yaml_node_t *zonedat
 	return fixture_finish(fx, st, out);
 }
 
-al_status al_fixture_source_open(const char *path, const char *scenario, al_source **out, al_error *err)
+al_status al_fixture_foreach_document(const char *path, al_fixture_document_fn fn, void *userdata,
+				      size_t *count, al_error *err)
 {
-	*out = NULL;
+	size_t n = 0;
 	al_yaml_stream stream;
 	al_status st = al_yaml_stream_open_file(&stream, path, err);
-	if (st != AL_OK)
-		return st;
-	fixture *fx = fixture_new(path);
-	if (fx == NULL) {
-		al_yaml_stream_close(&stream);
-		return al_error_set(err, AL_ENOMEM, "out of memory");
-	}
-	bool found = scenario == NULL;
-	for (;;) {
+	bool stop = false;
+	while (st == AL_OK && !stop) {
 		yaml_document_t doc;
 		bool got = false;
 		st = al_yaml_stream_next(&stream, &doc, &got, err);
 		if (st != AL_OK || !got)
 			break;
-		yaml_node_t *root = al_yaml_root(&doc);
-		yaml_node_t *zonedata = al_yaml_map_get(&doc, root, "zonedata");
-		yaml_node_t *description = al_yaml_map_get(&doc, root, "description");
-		if (scenario != NULL) {
-			const char *d = al_yaml_scalar(description);
-			if (d == NULL || strcmp(d, scenario) != 0) {
-				yaml_document_delete(&doc);
-				continue;
-			}
-			found = true;
-		}
-		if (zonedata == NULL && al_yaml_map_get(&doc, root, "tests") == NULL)
-			zonedata = root; /* a bare zonedata mapping */
-		if (zonedata != NULL)
-			st = load_zonedata(fx, &doc, zonedata, path, err);
+		n++;
+		st = fn(userdata, &doc, al_yaml_root(&doc), &stop, err);
 		yaml_document_delete(&doc);
-		if (st != AL_OK || (scenario != NULL && found))
-			break;
 	}
 	al_yaml_stream_close(&stream);
-	if (st == AL_OK && !found)
+	if (count != NULL)
+		*count = n;
+	return st;
+}
+
+typedef struct open_state {
+	fixture *fx;
+	const char *path;
+	const char *scenario;
+	bool found;
+} open_state;
+
+static al_status open_document(void *userdata, yaml_document_t *doc, yaml_node_t *root, bool *stop,
+			       al_error *err)
+{
+	open_state *os = userdata;
+	if (os->scenario != NULL) {
+		const char *d = al_yaml_scalar(al_yaml_map_get(doc, root, "description"));
+		if (d == NULL || strcmp(d, os->scenario) != 0)
+			return AL_OK;
+		os->found = *stop = true;
+	}
+	yaml_node_t *zonedata = al_yaml_map_get(doc, root, "zonedata");
+	if (zonedata == NULL && al_yaml_map_get(doc, root, "tests") == NULL)
+		zonedata = root; /* a bare zonedata mapping */
+	return zonedata != NULL ? load_zonedata(os->fx, doc, zonedata, os->path, err) : AL_OK;
+}
+
+al_status al_fixture_source_open(const char *path, const char *scenario, al_source **out, al_error *err)
+{
+	*out = NULL;
+	fixture *fx = fixture_new(path);
+	if (fx == NULL)
+		return al_error_set(err, AL_ENOMEM, "out of memory");
+	open_state os = {fx, path, scenario, scenario == NULL};
+	al_status st = al_fixture_foreach_document(path, open_document, &os, NULL, err);
+	if (st == AL_OK && !os.found)
 		st = al_error_set(err, AL_ENOENT, "%s: no scenario with the description '%s'", path, scenario);
 	if (st == AL_OK && scenario != NULL)
 		snprintf(fx->description, sizeof(fx->description), "fixture %s (%s)", path, scenario);

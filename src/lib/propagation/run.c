@@ -591,6 +591,7 @@ static pserver *add_server(al_prop *p, pdomain *d, const char *name, const al_dn
 	s->role = role;
 	s->zone = zone;
 	s->manual = manual;
+	s->order = d->server_count;
 	const char *why = NULL;
 	if (role == AL_PROP_AUTHORITATIVE && !routable(addr, &why)) {
 		s->skipped = true;
@@ -695,6 +696,18 @@ static void find_zone_from_manual(al_prop *p, pdomain **ds, size_t count)
 	free(asks);
 }
 
+/* Authoritative servers first, by name then address; then the resolvers in the order given. */
+static int cmp_server(const void *pa, const void *pb)
+{
+	const pserver *a = pa, *b = pb;
+	if (a->role != b->role)
+		return a->role == AL_PROP_AUTHORITATIVE ? -1 : 1;
+	if (a->role == AL_PROP_RESOLVER)
+		return a->order < b->order ? -1 : a->order > b->order;
+	int c = strcmp(a->name, b->name);
+	return c != 0 ? c : strcmp(a->addr.text, b->addr.text);
+}
+
 static al_status discover_domains(al_prop *p)
 {
 	pdomain **todo = calloc(p->domain_count ? p->domain_count : 1, sizeof(*todo));
@@ -735,6 +748,9 @@ static al_status discover_domains(al_prop *p)
 		add_zone_servers(p, d, &jobs[i], true);
 		add_manual_servers(p, d);
 		add_resolvers(p, d);
+		/* before any name is asked: the servers' indexes are the replies' */
+		if (d->server_count > 1)
+			qsort(d->servers, d->server_count, sizeof(*d->servers), cmp_server);
 		d->discovered = true;
 	}
 	zjobs_free(jobs, n);

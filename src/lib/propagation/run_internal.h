@@ -24,6 +24,7 @@ typedef struct pserver {
 	bool manual;
 	bool skipped;
 	const char *skip_reason;
+	size_t order;             /* position when added */
 } pserver;
 
 /** The zone of a report-authorization name outside the domain's zone. */

@@ -461,6 +461,16 @@ static void note_macros(parser *p, al_spf_term *term)
 	term->has_macro = memchr(p->t + term->value_start, '%', term->value_length) != NULL;
 }
 
+/* ":" domain-spec to the end of the term */
+static void domain_after_colon(parser *p, int index, al_spf_term *term, size_t colon, size_t end)
+{
+	term->has_value = true;
+	term->value_start = colon + 1;
+	term->value_length = end - colon - 1;
+	note_macros(p, term);
+	check_domain(p, index, term);
+}
+
 static void parse_mechanism(parser *p, int index, al_spf_term *term)
 {
 	const char *t = p->t;
@@ -522,11 +532,7 @@ static void parse_mechanism(parser *p, int index, al_spf_term *term)
 					      : "a mechanism that takes no CIDR length");
 			return;
 		}
-		term->has_value = true;
-		term->value_start = rest + 1;
-		term->value_length = end - rest - 1;
-		note_macros(p, term);
-		check_domain(p, index, term);
+		domain_after_colon(p, index, term, rest, end);
 		return;
 	case AL_SPF_TERM_PTR:
 		if (rest == end)
@@ -535,11 +541,7 @@ static void parse_mechanism(parser *p, int index, al_spf_term *term)
 			add_error(p, index, rest, end - rest, "\"ptr\" takes no CIDR length");
 			return;
 		}
-		term->has_value = true;
-		term->value_start = rest + 1;
-		term->value_length = end - rest - 1;
-		note_macros(p, term);
-		check_domain(p, index, term);
+		domain_after_colon(p, index, term, rest, end);
 		return;
 	case AL_SPF_TERM_A:
 	case AL_SPF_TERM_MX: {

@@ -319,17 +319,31 @@ static match invalid_target(eval *e, const char *domain, const char *term, const
 	return count_void(e, term) ? NO_MATCH : ABORT;
 }
 
-static match eval_a(eval *e, const char *domain, const al_spf_record *rec, const al_spf_term *t,
-		    const char *term)
+/* The target of a lookup term; NULL when the term is decided already (*m says how:
+ * NO_MATCH for a name that is not valid, a void lookup; ABORT for an error). */
+static const char *lookup_target(eval *e, const char *domain, const al_spf_record *rec, const al_spf_term *t,
+				 const char *term, match *m)
 {
 	bool invalid;
 	const char *why;
 	const char *name = term_target(e, domain, rec, t, &invalid, &why);
-	if (e->abort != AL_SPF_NONE)
-		return ABORT;
+	if (e->abort != AL_SPF_NONE) {
+		*m = ABORT;
+		return NULL;
+	}
 	if (name == NULL)
-		return invalid ? invalid_target(e, domain, term, why)
-			       : stop(e, AL_SPF_PERMERROR, fmt(e, "%s: %s", term, why));
+		*m = invalid ? invalid_target(e, domain, term, why)
+			     : stop(e, AL_SPF_PERMERROR, fmt(e, "%s: %s", term, why));
+	return name;
+}
+
+static match eval_a(eval *e, const char *domain, const al_spf_record *rec, const al_spf_term *t,
+		    const char *term)
+{
+	match m = NO_MATCH;
+	const char *name = lookup_target(e, domain, rec, t, term, &m);
+	if (name == NULL)
+		return m;
 	const al_answer *a = query(e, domain, name, address_type(e));
 	if (al_spf_answer_unusable(a))
 		return stop(e, AL_SPF_TEMPERROR, answer_problem(e, name, address_type(e), a));
@@ -355,14 +369,10 @@ static int cmp_mx(const void *pa, const void *pb)
 static match eval_mx(eval *e, const char *domain, const al_spf_record *rec, const al_spf_term *t,
 		     const char *term)
 {
-	bool invalid;
-	const char *why;
-	const char *name = term_target(e, domain, rec, t, &invalid, &why);
-	if (e->abort != AL_SPF_NONE)
-		return ABORT;
+	match m = NO_MATCH;
+	const char *name = lookup_target(e, domain, rec, t, term, &m);
 	if (name == NULL)
-		return invalid ? invalid_target(e, domain, term, why)
-			       : stop(e, AL_SPF_PERMERROR, fmt(e, "%s: %s", term, why));
+		return m;
 	const al_answer *a = query(e, domain, name, AL_TYPE_MX);
 	if (al_spf_answer_unusable(a))
 		return stop(e, AL_SPF_TEMPERROR, answer_problem(e, name, AL_TYPE_MX, a));
@@ -408,14 +418,10 @@ static match eval_mx(eval *e, const char *domain, const al_spf_record *rec, cons
 static match eval_ptr(eval *e, const char *domain, const al_spf_record *rec, const al_spf_term *t,
 		      const char *term)
 {
-	bool invalid;
-	const char *why;
-	const char *target = term_target(e, domain, rec, t, &invalid, &why);
-	if (e->abort != AL_SPF_NONE)
-		return ABORT;
+	match m = NO_MATCH;
+	const char *target = lookup_target(e, domain, rec, t, term, &m);
 	if (target == NULL)
-		return invalid ? invalid_target(e, domain, term, why)
-			       : stop(e, AL_SPF_PERMERROR, fmt(e, "%s: %s", term, why));
+		return m;
 	if (!validated_names(e, domain))
 		return ABORT;
 	for (size_t i = 0; i < e->ptr_count; i++)
@@ -427,14 +433,10 @@ static match eval_ptr(eval *e, const char *domain, const al_spf_record *rec, con
 static match eval_exists(eval *e, const char *domain, const al_spf_record *rec, const al_spf_term *t,
 			 const char *term)
 {
-	bool invalid;
-	const char *why;
-	const char *name = term_target(e, domain, rec, t, &invalid, &why);
-	if (e->abort != AL_SPF_NONE)
-		return ABORT;
+	match m = NO_MATCH;
+	const char *name = lookup_target(e, domain, rec, t, term, &m);
 	if (name == NULL)
-		return invalid ? invalid_target(e, domain, term, why)
-			       : stop(e, AL_SPF_PERMERROR, fmt(e, "%s: %s", term, why));
+		return m;
 	/* always an A query, whatever the client's address family (RFC 7208 section 5.7) */
 	const al_answer *a = query(e, domain, name, AL_TYPE_A);
 	if (al_spf_answer_unusable(a))

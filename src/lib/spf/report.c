@@ -260,6 +260,45 @@ al_status al_spf_outcome_write(const al_spf_outcome *o, al_format format, bool c
 	return st;
 }
 
+al_status al_spf_outcome_write_brief(const al_spf_outcome *o, al_format format, al_sink sink)
+{
+	al_strbuf sb = AL_STRBUF_INIT;
+	if (format == AL_FORMAT_JSON || format == AL_FORMAT_JSONL) {
+		al_json j;
+		al_json_init(&j, &sb, false);
+		al_json_begin_object(&j);
+		al_json_kv_string(&j, "domain", o->domain);
+		al_json_kv_string(&j, "result", al_spf_result_name(o->result));
+		al_json_key(&j, "mechanism");
+		al_json_string_or_null(&j, o->mechanism);
+		al_json_key(&j, "decided_by");
+		al_json_string_or_null(&j, o->decided_by);
+		al_json_kv_uint(&j, "lookups", o->lookups);
+		al_json_kv_uint(&j, "void_lookups", o->void_lookups);
+		al_json_key(&j, "reason");
+		al_json_string_or_null(&j, o->reason);
+		al_json_end_object(&j);
+	} else {
+		put(&sb, o->domain ? o->domain : "-");
+		al_strbuf_printf(&sb, ": %s", al_spf_result_name(o->result));
+		if (o->mechanism != NULL) {
+			al_strbuf_puts(&sb, " (");
+			put(&sb, o->mechanism);
+			al_strbuf_putc(&sb, ')');
+		}
+		al_strbuf_printf(&sb, ", %zu lookup%s, %zu void", o->lookups, o->lookups == 1 ? "" : "s",
+				 o->void_lookups);
+		if (o->reason != NULL && o->result != AL_SPF_NEUTRAL) {
+			al_strbuf_puts(&sb, " - ");
+			put(&sb, o->reason);
+		}
+	}
+	al_strbuf_putc(&sb, '\n');
+	al_status st = flush(&sb, sink);
+	al_strbuf_free(&sb);
+	return st;
+}
+
 /* ---- the lookup tree ------------------------------------------------------------------- */
 
 static void text_row(al_strbuf *sb, const al_spf_tree_row *r, bool color)
@@ -419,6 +458,43 @@ al_status al_spf_tree_write(const al_spf_tree *t, al_format format, bool color, 
 	} else {
 		st = AL_EUNSUPPORTED;
 	}
+	al_strbuf_free(&sb);
+	return st;
+}
+
+al_status al_spf_tree_write_brief(const al_spf_tree *t, al_format format, al_sink sink)
+{
+	al_strbuf sb = AL_STRBUF_INIT;
+	const al_spf_node *root = t->root;
+	if (format == AL_FORMAT_JSON || format == AL_FORMAT_JSONL) {
+		al_json j;
+		al_json_init(&j, &sb, false);
+		al_json_begin_object(&j);
+		al_json_key(&j, "domain");
+		al_json_string_or_null(&j, root->domain);
+		al_json_kv_string(&j, "status", al_spf_node_status_name(root->status));
+		al_json_kv_uint(&j, "lookups", t->lookups);
+		al_json_kv_bool(&j, "lookups_complete", t->not_followed == 0);
+		al_json_kv_uint(&j, "void_lookups", t->void_lookups);
+		al_json_kv_uint(&j, "not_followed", t->not_followed);
+		al_json_kv_bool(&j, "permerror", root->permerror || t->lookups > AL_SPF_MAX_LOOKUPS ||
+						     t->void_lookups > AL_SPF_MAX_VOID_LOOKUPS);
+		al_json_end_object(&j);
+	} else {
+		put(&sb, root->domain ? root->domain : "-");
+		if (root->status != AL_SPF_NODE_OK) {
+			al_strbuf_printf(&sb, ": %s", al_spf_node_status_name(root->status));
+		} else {
+			al_strbuf_printf(&sb, ": %s%zu lookup%s, %zu void", t->not_followed ? ">=" : "", t->lookups,
+					 t->lookups == 1 ? "" : "s", t->void_lookups);
+			if (t->not_followed > 0)
+				al_strbuf_printf(&sb, ", %zu not followed", t->not_followed);
+			if (root->permerror || t->lookups > AL_SPF_MAX_LOOKUPS || t->void_lookups > AL_SPF_MAX_VOID_LOOKUPS)
+				al_strbuf_puts(&sb, " (permerror)");
+		}
+	}
+	al_strbuf_putc(&sb, '\n');
+	al_status st = flush(&sb, sink);
 	al_strbuf_free(&sb);
 	return st;
 }

@@ -127,49 +127,47 @@ static void run_test(al_source *dns, const char *scenario, yaml_document_t *doc,
 	al_arena_clear(&arena);
 }
 
+typedef struct suite_state {
+	const char *path;
+	const char *only;
+	bool trace;
+	al_spf_suite_fn fn;
+	void *userdata;
+	al_spf_suite_totals *totals;
+} suite_state;
+
+/* One scenario: its zonedata as DNS, then its tests. */
+static al_status run_scenario(void *userdata, yaml_document_t *doc, yaml_node_t *root, bool *stop, al_error *err)
+{
+	(void)stop;
+	suite_state *ss = userdata;
+	yaml_node_t *tests = al_yaml_map_get(doc, root, "tests");
+	const char *scenario = scalar_or_null(al_yaml_map_get(doc, root, "description"));
+	if (!al_yaml_is_map(tests))
+		return al_error_set(err, AL_ESYNTAX, "%s:%lu: a scenario without tests", ss->path, al_yaml_line(root));
+	al_source *dns = NULL;
+	al_status st = al_fixture_source_from_node(doc, al_yaml_map_get(doc, root, "zonedata"), ss->path, &dns, err);
+	if (st != AL_OK)
+		return st;
+	for (size_t i = 0; i < al_yaml_map_count(tests); i++) {
+		yaml_node_t *k, *v;
+		if (!al_yaml_map_at(doc, tests, i, &k, &v))
+			continue;
+		if (ss->only != NULL && (!al_yaml_is_scalar(k) || strcmp(al_yaml_scalar(k), ss->only) != 0))
+			continue;
+		run_test(dns, scenario ? scenario : "", doc, k, v, ss->trace, ss->fn, ss->userdata, ss->totals);
+	}
+	al_source_free(dns);
+	return AL_OK;
+}
+
 al_status al_spf_suite_run(const char *path, const char *only, bool trace, al_spf_suite_fn fn,
 			   void *userdata, al_spf_suite_totals *totals, al_error *err)
 {
 	memset(totals, 0, sizeof(*totals));
-	al_yaml_stream stream;
-	al_status st = al_yaml_stream_open_file(&stream, path, err);
-	if (st != AL_OK)
-		return st;
+	suite_state ss = {path, only, trace, fn, userdata, totals};
 	size_t documents = 0;
-	for (;;) {
-		yaml_document_t doc;
-		bool got = false;
-		st = al_yaml_stream_next(&stream, &doc, &got, err);
-		if (st != AL_OK || !got)
-			break;
-		documents++;
-		yaml_node_t *root = al_yaml_root(&doc);
-		yaml_node_t *tests = al_yaml_map_get(&doc, root, "tests");
-		const char *scenario = scalar_or_null(al_yaml_map_get(&doc, root, "description"));
-		if (!al_yaml_is_map(tests)) {
-			st = al_error_set(err, AL_ESYNTAX, "%s:%lu: a scenario without tests", path,
-					  al_yaml_line(root));
-			yaml_document_delete(&doc);
-			break;
-		}
-		al_source *dns = NULL;
-		st = al_fixture_source_from_node(&doc, al_yaml_map_get(&doc, root, "zonedata"), path, &dns, err);
-		if (st != AL_OK) {
-			yaml_document_delete(&doc);
-			break;
-		}
-		for (size_t i = 0; i < al_yaml_map_count(tests); i++) {
-			yaml_node_t *k, *v;
-			if (!al_yaml_map_at(&doc, tests, i, &k, &v))
-				continue;
-			if (only != NULL && (!al_yaml_is_scalar(k) || strcmp(al_yaml_scalar(k), only) != 0))
-				continue;
-			run_test(dns, scenario ? scenario : "", &doc, k, v, trace, fn, userdata, totals);
-		}
-		al_source_free(dns);
-		yaml_document_delete(&doc);
-	}
-	al_yaml_stream_close(&stream);
+	al_status st = al_fixture_foreach_document(path, run_scenario, &ss, &documents, err);
 	if (st == AL_OK && documents == 0)
 		st = al_error_set(err, AL_ESYNTAX, "%s: no scenario in the file", path);
 	return st;

@@ -28,6 +28,8 @@
 #define MAX_TREE_DEPTH 16
 #define MAX_TREE_NODES 512
 #define MAX_ROWS 20000
+/* DNS questions per tree: a record of thousands of a: terms is analysed in part */
+#define MAX_TREE_LOOKUPS 1000
 
 typedef struct tnode {
 	al_spf_node pub;
@@ -45,6 +47,7 @@ typedef struct build {
 	const char *path[MAX_TREE_DEPTH + 2];
 	unsigned depth;
 	size_t nodes;
+	size_t lookups;
 	size_t not_followed;
 } build;
 
@@ -106,7 +109,8 @@ static tnode *new_node(build *b, const char *domain, al_spf_node_status status, 
 	n->pub.status = status;
 	n->pub.detail = detail;
 	n->complete = true;
-	if (domain != NULL && b->ctx->senders != NULL) {
+	/* name the service of include and redirect targets (not the domain under check) */
+	if (domain != NULL && b->ctx->senders != NULL && b->depth > 0) {
 		const al_sender *s = al_senders_match_include(b->ctx->senders, domain);
 		n->pub.sender = s ? s->name : NULL;
 	}
@@ -135,6 +139,21 @@ static const char *answer_detail(build *b, const al_answer *a, uint16_t type)
 		return bprintf(b->arena, "%s not answered yet", t);
 	return bprintf(b->arena, "%s lookup failed: %s%s%s", t, al_rcode_name(a->rcode), a->detail ? ": " : "",
 		       a->detail ? a->detail : "");
+}
+
+static const al_answer bound_answer = {
+	.rcode = AL_RCODE_NOT_QUERIED,
+	.server = "none",
+	.detail = "the analysis bound of 1000 lookups per tree was reached",
+};
+
+/* One question, within the tree's budget. */
+static const al_answer *tree_lookup(build *b, const char *name, uint16_t type)
+{
+	if (b->lookups >= MAX_TREE_LOOKUPS)
+		return &bound_answer;
+	b->lookups++;
+	return b->ctx->dns.lookup(b->ctx->dns.ctx, name, type);
 }
 
 /* ---- terms ------------------------------------------------------------------------ */
@@ -177,7 +196,7 @@ static const char *tree_target(build *b, tnode *n, const al_spf_record *rec, con
 /* One address lookup (the IPv4 view): counts a void lookup on the term. Returns false when unusable. */
 static bool address_lookup(build *b, tnode *n, al_spf_tree_term *tt, const char *name, const char **detail)
 {
-	const al_answer *a = b->ctx->dns.lookup(b->ctx->dns.ctx, name, AL_TYPE_A);
+	const al_answer *a = tree_lookup(b, name, AL_TYPE_A);
 	if (al_spf_answer_unusable(a)) {
 		n->complete = false;
 		*detail = answer_detail(b, a, AL_TYPE_A);
@@ -216,7 +235,7 @@ static void term_mx(build *b, tnode *n, const al_spf_record *rec, const al_spf_t
 	}
 	if (name == NULL || b->ctx->dns.lookup == NULL)
 		return;
-	const al_answer *a = b->ctx->dns.lookup(b->ctx->dns.ctx, name, AL_TYPE_MX);
+	const al_answer *a = tree_lookup(b, name, AL_TYPE_MX);
 	if (al_spf_answer_unusable(a)) {
 		n->complete = false;
 		tt->detail = answer_detail(b, a, AL_TYPE_MX);
@@ -509,7 +528,7 @@ static tnode *analyse_name(build *b, const char *name, bool root)
 	b->nodes++;
 	if (b->ctx->dns.lookup == NULL)
 		return unknown_node(b, name, AL_SPF_NODE_NOT_FOLLOWED, "not looked up: no DNS source");
-	const al_answer *a = b->ctx->dns.lookup(b->ctx->dns.ctx, name, AL_TYPE_TXT);
+	const al_answer *a = tree_lookup(b, name, AL_TYPE_TXT);
 	tnode *n;
 	if (a->rcode == AL_RCODE_NOT_QUERIED || a->rcode == AL_RCODE_PENDING) {
 		n = unknown_node(b, name, AL_SPF_NODE_NOT_FOLLOWED, answer_detail(b, a, AL_TYPE_TXT));
@@ -629,16 +648,48 @@ al_status al_spf_tree_analyse(const al_spf_tree_ctx *ctx, const char *domain, co
 	return AL_OK;
 }
 
-/* ---- the public tree -------------------------------------------------------------------------------- */
+/* ---- the public tree ------------------------------------------------------------------------------ */
+
+struct al_spf_analyzer {
+	al_senders *senders;
+	al_spf_cache cache;
+};
 
 struct tree_impl {
 	al_spf_tree pub;
 	al_arena arena;
-	al_senders *senders;
+	al_spf_analyzer *owned; /* al_spf_tree_build: the tree's own analyzer */
 };
 
-al_status al_spf_tree_build(al_source *source, const char *domain, const al_spf_tree_options *options,
-			    al_spf_tree **out, al_error *err)
+al_status al_spf_analyzer_new(al_spf_analyzer **out, const al_spf_tree_options *options, al_error *err)
+{
+	*out = NULL;
+	al_spf_analyzer *a = calloc(1, sizeof(*a));
+	if (a == NULL)
+		return al_error_set(err, AL_ENOMEM, "out of memory");
+	al_spf_cache_init(&a->cache);
+	if (options != NULL && options->rules != NULL) {
+		al_status st = al_senders_load(options->rules, &a->senders, err);
+		if (st != AL_OK) {
+			al_spf_analyzer_free(a);
+			return st;
+		}
+	}
+	*out = a;
+	return AL_OK;
+}
+
+void al_spf_analyzer_free(al_spf_analyzer *a)
+{
+	if (a == NULL)
+		return;
+	al_senders_free(a->senders);
+	al_spf_cache_clear(&a->cache);
+	free(a);
+}
+
+al_status al_spf_analyzer_tree(al_spf_analyzer *a, al_source *source, const char *domain, al_spf_tree **out,
+			       al_error *err)
 {
 	*out = NULL;
 	char norm[AL_NAME_MAX];
@@ -648,16 +699,12 @@ al_status al_spf_tree_build(al_source *source, const char *domain, const al_spf_
 	if (impl == NULL)
 		return al_error_set(err, AL_ENOMEM, "out of memory");
 	al_arena_init(&impl->arena);
-	if (options != NULL && options->rules != NULL &&
-	    al_senders_load(options->rules, &impl->senders, err) != AL_OK) {
-		free(impl);
-		return err ? err->status : AL_ERULES;
-	}
 	al_spf_source_dns sd;
 	al_spf_tree_ctx ctx = {0};
 	ctx.dns = al_spf_source_dns_open(&sd, source);
 	ctx.arena = &impl->arena;
-	ctx.senders = impl->senders;
+	ctx.senders = a->senders;
+	ctx.cache = &a->cache;
 	const char *root = al_arena_strdup(&impl->arena, norm);
 	al_status st = root ? al_spf_tree_analyse(&ctx, root, NULL, 0, NULL, &impl->pub) : AL_ENOMEM;
 	al_spf_source_dns_close(&sd);
@@ -669,12 +716,29 @@ al_status al_spf_tree_build(al_source *source, const char *domain, const al_spf_
 	return AL_OK;
 }
 
+al_status al_spf_tree_build(al_source *source, const char *domain, const al_spf_tree_options *options,
+			    al_spf_tree **out, al_error *err)
+{
+	al_spf_analyzer *a = NULL;
+	al_status st = al_spf_analyzer_new(&a, options, err);
+	if (st != AL_OK)
+		return st;
+	st = al_spf_analyzer_tree(a, source, domain, out, err);
+	if (st != AL_OK) {
+		al_spf_analyzer_free(a);
+		return st;
+	}
+	/* the tree points into the analyzer's cache and catalog: it owns them now */
+	((struct tree_impl *)*out)->owned = a;
+	return AL_OK;
+}
+
 void al_spf_tree_free(al_spf_tree *tree)
 {
 	if (tree == NULL)
 		return;
 	struct tree_impl *impl = (struct tree_impl *)tree;
-	al_senders_free(impl->senders);
 	al_arena_clear(&impl->arena);
+	al_spf_analyzer_free(impl->owned);
 	free(impl);
 }

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Benchmark: SPF check_host() over every domain of the synthetic zone of ../shared/bench,
+# authlint side by side with pyspf (Debian python3-spf) on the same data and the same server,
+# plus authlint's offline runs (from the zone file) and the lookup-tree analysis.
+#
+#   bench/spf/run.sh                   # N=10000, REPS=3
+#   N=100000 REPS=1 bench/spf/run.sh
+#
+# Client 198.18.0.1 matches no mechanism, so every record is walked to the end (the peers'
+# worst case). A Knot of our own serves test.zone and rev.zone on $ADDR:5300 (a loopback
+# address of this benchmark's own, so it never meets another benchmark's server); it is
+# started here and stopped by its pid at the end, also on failure.
+#
+# Env: DATA_ROOT  generated data (default /work/data: z10k, z100k; else gen_zone.py output
+#                 under $WORK/data/n$N)
+#      ADDR       loopback address of the server (default 127.0.0.53)
+#      WORK       build and results (default build-bench in the tree)
+# Needs: knot (knotd), knot-dnsutils (kdig), python3-spf, python3-dnspython, time.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+shared=${SHARED:-}
+if [ -z "$shared" ]; then
+	for d in "$root/../shared" "$root/../../shared" /work/shared; do
+		if [ -d "$d/bench" ]; then shared=$(cd "$d" && pwd); break; fi
+	done
+fi
+[ -n "$shared" ] || { echo "run.sh: set SHARED to the shared material (with bench/)" >&2; exit 2; }
+N=${N:-10000}
+REPS=${REPS:-3}
+ADDR=${ADDR:-127.0.0.53}
+case "$ADDR" in 127.*) ;; *) echo "run.sh: ADDR must be a loopback address" >&2; exit 2 ;; esac
+WORK=${WORK:-$root/build-bench}
+DATA_ROOT=${DATA_ROOT:-/work/data}
+IP=198.18.0.1
+export BENCH_RESULTS=$WORK/results-spf
+export BENCH_RUN=$WORK/run-spf
+mkdir -p "$BENCH_RESULTS" "$BENCH_RUN"
+
+if [ ! -x "$WORK/build/src/cli/authlint" ]; then
+	meson setup "$WORK/build" "$root" --buildtype=release -Dtests=false >/dev/null
+fi
+ninja -C "$WORK/build" >/dev/null
+authlint=$WORK/build/src/cli/authlint
+export AUTHLINT_RESOLV_CONF=/dev/null # never the machine's resolvers
+
+data=$DATA_ROOT/z$((N / 1000))k
+if [ ! -f "$data/test.zone" ]; then
+	data=$WORK/data/n$N
+	[ -f "$data/test.zone" ] || /usr/bin/python3 "$shared/bench/gen_zone.py" -n "$N" --out "$data" >/dev/null
+fi
+
+# ---- our own server, stopped by its pid --------------------------------------------------
+srv=$BENCH_RUN/primary
+stop_server() {
+	if [ -f "$srv/pid" ]; then
+		pid=$(cat "$srv/pid")
+		if kill -0 "$pid" 2>/dev/null; then
+			kill -TERM "$pid"
+			for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+		fi
+		rm -f "$srv/pid"
+	fi
+}
+trap stop_server EXIT
+stop_server
+rm -rf "$srv"
+mkdir -p "$srv/db"
+cat > "$srv/knot.conf" <<EOF
+server:
+    rundir: "$srv"
+    user: root:root
+    pidfile: "$srv/pid"
+    listen: $ADDR@5300
+    udp-workers: 1
+    tcp-workers: 1
+    background-workers: 1
+control:
+    listen: "$srv/knot.sock"
+database:
+    storage: "$srv/db"
+log:
+  - target: "$srv/log"
+    any: warning
+template:
+  - id: default
+    storage: "$data"
+    zonefile-sync: -1
+    zonefile-load: whole
+    journal-content: none
+    semantic-checks: off
+zone:
+  - domain: test.
+    file: test.zone
+  - domain: 18.198.in-addr.arpa.
+    file: rev.zone
+EOF
+knotd -c "$srv/knot.conf" -d
+for _ in $(seq 600); do
+	kdig @"$ADDR" -p 5300 SOA test. +short +timeout=1 +retry=0 2>/dev/null | grep -q . && break
+	sleep 0.1
+done
+kdig @"$ADDR" -p 5300 SOA test. +short +timeout=1 +retry=0 | grep -q . || { echo "knotd is not answering" >&2; exit 1; }
+echo "knotd pid $(cat "$srv/pid") serving $data on $ADDR:5300"
+
+bench() { /usr/bin/python3 "$shared/bench/bench.py" --n "$N" --units "$N" --unit domains --reps "$REPS" "$@"; }
+
+# ---- check_host() over DNS, the same server for both ----------------------------------------
+bench --tool authlint --mode spf-live --note "check_host() of every domain, sequential, live source" -- \
+	"$authlint" spf --domains-file "$data/domains.txt" --ip "$IP" --resolver "$ADDR:5300" --format jsonl
+bench --tool pyspf --mode spf-seq --note "pyspf 2.0.14, sequential" -- \
+	/usr/bin/python3 "$shared/bench/peers/pyspf_run.py" "$data/domains.txt" --server "$ADDR" --port 5300 \
+	--out "$BENCH_RESULTS/pyspf-n$N.tsv"
+bench --tool pyspf --mode spf-p2 --note "pyspf 2.0.14, 2 processes" -- \
+	/usr/bin/python3 "$shared/bench/peers/pyspf_run.py" "$data/domains.txt" --server "$ADDR" --port 5300 \
+	--workers 2 --pool process
+
+# ---- offline: the zone file is the DNS (load included) ----------------------------------------
+bench --tool authlint --mode spf-zone --note "check_host() of every domain, zone file in memory (load included)" -- \
+	"$authlint" spf --domains-file "$data/domains.txt" --ip "$IP" --zone "$data/test.zone" \
+	--zone "$data/rev.zone" --format jsonl
+bench --tool authlint --mode spf-tree-zone --note "lookup tree of every domain, zone file (load included)" -- \
+	"$authlint" spf --tree --domains-file "$data/domains.txt" --zone "$data/test.zone" --format jsonl
+bench --tool authlint --mode zone-lint --note "authlint zone: every check, SPF trees with the run cache" -- \
+	"$authlint" zone --offline "$data/test.zone" --format jsonl --fail-on never
+
+# ---- do the two agree? --------------------------------------------------------------------------
+last=$(ls "$BENCH_RESULTS"/logs/authlint.spf-live.n"$N".r*.out | tail -1)
+/usr/bin/python3 "$here/compare.py" "$last" "$BENCH_RESULTS/pyspf-n$N.tsv" | tee "$BENCH_RESULTS/agreement-n$N.txt"
