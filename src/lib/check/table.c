@@ -21,6 +21,8 @@ const al_check al_checks[] = {
 	{"cname-and-data", AL_STAGE_NAME, al_check_cname_and_data},
 	/* lookups are reported by al_lint_lookup itself */
 	{"lookup", AL_STAGE_NAME, NULL},
+	/* the rollout planner raises its findings itself (plan/gates.c) */
+	{"plan", AL_STAGE_DOMAIN, NULL},
 	/* propagation raises its findings itself (src/lib/propagation/findings.c) */
 	{"propagation", AL_STAGE_NAME, NULL},
 	/* declarative rules and organisation policies */

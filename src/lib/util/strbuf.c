@@ -103,8 +103,12 @@ char *al_strbuf_detach(al_strbuf *sb, size_t *length)
 		al_strbuf_free(sb);
 		return NULL;
 	}
-	if (sb->data == NULL && !al_strbuf_reserve(sb, 0))
-		return NULL;
+	if (sb->data == NULL) {
+		/* an empty buffer: still a string */
+		if (!al_strbuf_reserve(sb, 0))
+			return NULL;
+		sb->data[0] = '\0';
+	}
 	char *p = sb->data;
 	if (length != NULL)
 		*length = sb->length;

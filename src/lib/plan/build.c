@@ -1,0 +1,863 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Building a plan: read the current record, lint the domain, place the domain
+ * on the template, add what is left to harden, then lint the domain again with
+ * each step's record in place (an overlay for _dmarc.<domain>), so gates and
+ * the record's own findings are exactly what authlint would say after the step.
+ *
+ * Placing the domain on the template compares how much each record enforces on
+ * the domain, per generation (al_plan_strength): a step that enforces no more
+ * than the record in place on both generations is done; one that enforces
+ * more on one and less on the other is adapted (t=y left out, when the record
+ * in place already enforces in full on RFC 9989 receivers) or skipped. A plan
+ * never lowers enforcement on either generation.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "check/lint_internal.h"
+#include "plan/builder.h"
+#include "record/dmarc_parse.h"
+#include "util/escape.h"
+
+typedef struct plan_private {
+	al_plan plan; /* first: an al_plan pointer is a plan_private pointer */
+	al_arena arena;
+} plan_private;
+
+/* ---- small helpers ---------------------------------------------------------- */
+
+static bool grow(al_plan_builder *b, void **items, size_t *count, size_t *capacity, size_t size)
+{
+	if (*count < *capacity)
+		return true;
+	size_t cap = *capacity ? *capacity * 2 : 8;
+	void *p = al_arena_alloc(b->arena, cap * size);
+	if (p == NULL) {
+		b->status = AL_ENOMEM;
+		return false;
+	}
+	if (*count > 0)
+		memcpy(p, *items, *count * size);
+	*items = p;
+	*capacity = cap;
+	return true;
+}
+
+bool al_plan_strvec_push(al_plan_builder *b, al_plan_strvec *v, const char *item)
+{
+	if (item == NULL) {
+		b->status = AL_ENOMEM;
+		return false;
+	}
+	if (!grow(b, (void **)&v->items, &v->count, &v->capacity, sizeof(*v->items)))
+		return false;
+	v->items[v->count++] = item;
+	return true;
+}
+
+bool al_plan_note(al_plan_builder *b, al_plan_strvec *v, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *text = al_arena_vprintf(b->arena, fmt, ap);
+	va_end(ap);
+	return al_plan_strvec_push(b, v, text);
+}
+
+static const char *dup_or_null(al_arena *a, const char *s)
+{
+	return s != NULL ? al_arena_strdup(a, s) : NULL;
+}
+
+bool al_plan_diag_copy(al_plan_builder *b, al_plan_diagvec *v, const al_diag *d)
+{
+	if (!grow(b, (void **)&v->items, &v->count, &v->capacity, sizeof(*v->items)))
+		return false;
+	al_diag *c = &v->items[v->count];
+	*c = *d;
+	al_arena *a = b->arena;
+	c->owner = dup_or_null(a, d->owner);
+	c->domain = dup_or_null(a, d->domain);
+	c->location.file = dup_or_null(a, d->location.file);
+	c->location.server = dup_or_null(a, d->location.server);
+	c->record = d->record != NULL ? al_arena_strndup(a, d->record, d->record_length) : NULL;
+	c->message = dup_or_null(a, d->message);
+	c->fix = dup_or_null(a, d->fix);
+	c->context = dup_or_null(a, d->context);
+	c->waiver_reason = dup_or_null(a, d->waiver_reason);
+	c->waiver_source = dup_or_null(a, d->waiver_source);
+	if (c->message == NULL) {
+		b->status = AL_ENOMEM;
+		return false;
+	}
+	v->count++;
+	return true;
+}
+
+static void collect(void *userdata, const al_diag *diag)
+{
+	al_plan_builder *b = userdata;
+	if (b->collect != NULL)
+		al_plan_diag_copy(b, b->collect, diag);
+}
+
+/* Lint the domain as it is (overlay off, or the record given) or with @p text in place. */
+static al_status lint_domain(al_plan_builder *b, al_plan_diagvec *into)
+{
+	b->collect = into;
+	al_status st = al_lint_domain(b->lint, b->domain);
+	b->collect = NULL;
+	return st;
+}
+
+/* ---- the current record --------------------------------------------------------- */
+
+static const char *joined_text(al_arena *a, const al_rr *rr, size_t *length)
+{
+	char *text = al_arena_alloc(a, (size_t)rr->rdlength + 1);
+	size_t pos = 0;
+	if (text == NULL)
+		return NULL;
+	for (size_t i = 0; i < rr->rdlength;) {
+		size_t n = rr->rdata[i];
+		if (i + 1 + n > rr->rdlength)
+			break;
+		memcpy(text + pos, rr->rdata + i + 1, n);
+		pos += n;
+		i += 1 + n;
+	}
+	text[pos] = '\0';
+	*length = pos;
+	return text;
+}
+
+static void read_current(al_plan_builder *b)
+{
+	al_plan_current *cur = &b->plan->current;
+	cur->owner = b->owner;
+	if (b->source == NULL) {
+		cur->problem = "no DNS source: give a zone file (--zone), the record (--record) or go online";
+		return;
+	}
+	const al_answer *a = NULL;
+	al_status st = al_source_lookup(b->source, b->owner, AL_TYPE_TXT, &a);
+	if (st != AL_OK || a == NULL) {
+		cur->problem = al_arena_printf(b->arena, "the lookup of %s TXT failed: %s", b->owner,
+					       al_status_message(st));
+		return;
+	}
+	if (al_rcode_failed(a->rcode) || a->rcode == AL_RCODE_NOT_QUERIED ||
+	    a->rcode == AL_RCODE_PENDING) {
+		cur->problem = al_arena_printf(b->arena, "%s TXT was not answered: %s (%s, from %s)",
+					       b->owner, al_rcode_name(a->rcode),
+					       a->detail ? a->detail : "no detail",
+					       a->server ? a->server : "no server");
+		al_source_release(b->source, a);
+		return;
+	}
+	cur->known = true;
+	const al_rr *found = NULL;
+	size_t found_length = 0;
+	const char *found_text = NULL;
+	for (size_t i = 0; i < a->count; i++) {
+		size_t length = 0;
+		const char *text = joined_text(b->arena, &a->rrs[i], &length);
+		if (text == NULL) {
+			b->status = AL_ENOMEM;
+			break;
+		}
+		if (!al_text_is_dmarc(text, length))
+			continue;
+		if (cur->record_count++ == 0) {
+			found = &a->rrs[i];
+			found_text = text;
+			found_length = length;
+		}
+	}
+	if (cur->record_count > 0) {
+		cur->ttl = a->ttl;
+		cur->ttl_known = true;
+	} else if (a->negative_ttl_known) {
+		cur->ttl = a->ttl;
+		cur->ttl_known = true;
+	}
+	if (b->options->record != NULL) {
+		/* record mode: the TTL is what the caller says, if anything */
+		cur->ttl = b->options->record_ttl;
+		cur->ttl_known = b->options->record_ttl > 0;
+	}
+	if (cur->record_count == 1) {
+		cur->record = found_text;
+		cur->location = found->location;
+		cur->location.file = dup_or_null(b->arena, found->location.file);
+		cur->location.server = dup_or_null(b->arena, a->server);
+		al_dmarc_record *r = NULL;
+		if (al_dmarc_parse_arena(found_text, found_length, b->arena, &r) == AL_OK)
+			b->current = r;
+	}
+	al_source_release(b->source, a);
+	al_plan_effects_of(b->arena, cur->record, cur->record ? strlen(cur->record) : 0, cur->effect);
+	const al_dmarc_record *r = b->current;
+	cur->usable = r != NULL && r->is_dmarc && al_dmarc_has_valid_rua(r) &&
+		      cur->effect[0].rfc7489.applies && !cur->effect[0].rfc7489.fallback &&
+		      cur->effect[0].rfc9989.applies && !cur->effect[0].rfc9989.fallback;
+}
+
+/* ---- the policy in place ---------------------------------------------------------- */
+
+/* True when "v=DMARC1; rua=<uris>" has a valid rua. */
+static bool rua_valid(al_plan_builder *b, const char *uris)
+{
+	const char *text = al_arena_printf(b->arena, "v=DMARC1; p=none; rua=%s", uris);
+	al_dmarc_record *r = NULL;
+	return text != NULL && al_dmarc_parse_arena(text, strlen(text), b->arena, &r) == AL_OK &&
+	       al_dmarc_has_valid_rua(r) && r->rua_count > 0;
+}
+
+/* The URIs of rua or ruf receivers can use, without the obsolete size suffix. */
+static const char *usable_uris(al_plan_builder *b, const al_dmarc_record *r, const al_dmarc_uri *uris,
+			       size_t count, const char *tag)
+{
+	al_strbuf sb = AL_STRBUF_INIT;
+	for (size_t i = 0; i < count; i++) {
+		const al_dmarc_uri *u = &uris[i];
+		const char *start = r->text + u->span.start;
+		size_t length = u->has_size ? u->size.start - u->span.start : u->span.length;
+		const char *uri = al_arena_strndup(b->arena, start, length);
+		if (uri == NULL)
+			break;
+		if (!u->valid && u->scheme == AL_DMARC_URI_NO_SCHEME && memchr(uri, '@', length) &&
+		    !memchr(uri, ':', length)) {
+			/* "dmarc@example.com": the scheme was left out */
+			const char *fixed = al_arena_printf(b->arena, "mailto:%s", uri);
+			if (fixed != NULL && rua_valid(b, fixed)) {
+				al_plan_note(b, &b->notes, "%s '%s' had no scheme; the plan writes %s", tag,
+					     uri, fixed);
+				uri = fixed;
+			}
+		} else if (!u->valid) {
+			al_plan_note(b, &b->notes, "%s '%s' is not a URI receivers can use; the plan leaves it out",
+				     tag, uri);
+			continue;
+		}
+		if (u->has_size)
+			al_plan_note(b, &b->notes,
+				     "the size limit on %s '%s' is obsolete (RFC 9989); the plan leaves it out",
+				     tag, uri);
+		if (!rua_valid(b, uri))
+			continue;
+		al_strbuf_printf(&sb, "%s%s", sb.length ? "," : "", uri);
+	}
+	const char *out = sb.length > 0 && !sb.failed ? al_arena_strdup(b->arena, al_strbuf_cstr(&sb)) : NULL;
+	al_strbuf_free(&sb);
+	return out;
+}
+
+static void carry_tags(al_plan_builder *b, const al_dmarc_record *r)
+{
+	al_plan_policy *s = &b->state;
+	if (r->p >= AL_DMARC_POLICY_NONE)
+		s->p = r->p;
+	else
+		al_plan_note(b, &b->notes, "the record's p is %s: receivers act as if it said p=none",
+			     r->p == AL_DMARC_POLICY_UNSET ? "missing" : "not valid");
+	if (r->pct_valid && r->pct < 100 && s->p != AL_DMARC_POLICY_NONE)
+		s->pct = (int)r->pct;
+	s->t = r->t == AL_DMARC_FLAG_Y && s->p != AL_DMARC_POLICY_NONE;
+	if (r->sp >= AL_DMARC_POLICY_NONE)
+		s->sp = r->sp;
+	if (r->np >= AL_DMARC_POLICY_NONE)
+		s->np = r->np;
+	if (r->sp == AL_DMARC_POLICY_INVALID || r->np == AL_DMARC_POLICY_INVALID)
+		al_plan_note(b, &b->notes, "an sp or np that is not a policy is left out");
+	if (r->adkim == AL_DMARC_ALIGN_RELAXED || r->adkim == AL_DMARC_ALIGN_STRICT)
+		s->adkim = r->adkim == AL_DMARC_ALIGN_STRICT ? "s" : "r";
+	if (r->aspf == AL_DMARC_ALIGN_RELAXED || r->aspf == AL_DMARC_ALIGN_STRICT)
+		s->aspf = r->aspf == AL_DMARC_ALIGN_STRICT ? "s" : "r";
+	if (r->psd == AL_DMARC_FLAG_N || r->psd == AL_DMARC_FLAG_U)
+		s->psd = r->psd == AL_DMARC_FLAG_N ? "n" : "u";
+	else if (r->psd == AL_DMARC_FLAG_Y)
+		al_plan_note(b, &b->notes,
+			     "psd=y belongs on a public suffix operator's record; the plan leaves it out");
+	s->rua = usable_uris(b, r, r->rua, r->rua_count, "rua");
+	s->ruf = usable_uris(b, r, r->ruf, r->ruf_count, "ruf");
+	if (r->fo != 0 && s->ruf != NULL) {
+		/* RFC 9989: 0 and 1 exclude each other; 1 asks for more */
+		char fo[16] = "";
+		static const struct {
+			unsigned bit;
+			const char *name;
+		} bits[] = {{AL_DMARC_FO_0, "0"}, {AL_DMARC_FO_1, "1"}, {AL_DMARC_FO_D, "d"}, {AL_DMARC_FO_S, "s"}};
+		for (size_t i = 0; i < 4; i++) {
+			if (!(r->fo & bits[i].bit) || (bits[i].bit == AL_DMARC_FO_0 && (r->fo & AL_DMARC_FO_1)))
+				continue;
+			snprintf(fo + strlen(fo), sizeof(fo) - strlen(fo), "%s%s", fo[0] ? ":" : "", bits[i].name);
+		}
+		s->fo = al_arena_strdup(b->arena, fo);
+	} else if (r->fo != 0) {
+		al_plan_note(b, &b->notes, "fo is left out: it has no effect without ruf");
+	}
+	if (r->tag[AL_DMARC_TAG_RF] != NULL || r->tag[AL_DMARC_TAG_RI] != NULL)
+		al_plan_note(b, &b->notes, "rf and ri are left out: RFC 9989 removed them");
+	for (size_t i = 0; i < r->tag_count; i++) {
+		if (r->tags[i].id != AL_DMARC_TAG_UNKNOWN)
+			continue;
+		const char *name = al_arena_strndup(b->arena, r->text + r->tags[i].name.start,
+						    r->tags[i].name.length);
+		al_plan_note(b, &b->notes, "the unknown tag '%s' is left out", name ? name : "?");
+	}
+}
+
+static void init_state(al_plan_builder *b)
+{
+	al_plan_policy *s = &b->state;
+	memset(s, 0, sizeof(*s));
+	s->p = AL_DMARC_POLICY_NONE;
+	s->pct = -1;
+	if (b->current != NULL && b->current->is_dmarc)
+		carry_tags(b, b->current);
+	if (s->rua == NULL && b->options->rua != NULL) {
+		s->rua = al_arena_strdup(b->arena, b->options->rua);
+	} else if (s->rua == NULL) {
+		s->rua = al_arena_printf(b->arena, "mailto:dmarc-reports@%s", b->domain);
+		b->plan->rua_suggested = true;
+		al_plan_note(b, &b->notes,
+			     "the domain asks for no aggregate reports; the plan uses %s: create that "
+			     "mailbox or give the address to use (--rua)",
+			     s->rua);
+	}
+	b->plan->rua = s->rua;
+	b->state_published = b->plan->current.usable;
+}
+
+/* ---- drafts ------------------------------------------------------------------------ */
+
+static al_plan_draft *add_draft(al_plan_builder *b, al_plan_step_kind kind, const char *id,
+				const char *title, const al_plan_policy *policy,
+				const al_plan_template_step *source)
+{
+	if (!grow(b, (void **)&b->drafts, &b->draft_count, &b->draft_capacity, sizeof(*b->drafts)))
+		return NULL;
+	al_plan_draft *d = &b->drafts[b->draft_count++];
+	memset(d, 0, sizeof(*d));
+	d->kind = kind;
+	/* ids are unique within a plan: a hardening id a template also uses gets a suffix */
+	const char *unique = id;
+	for (unsigned n = 2; n < 100; n++) {
+		bool clash = false;
+		for (size_t i = 0; i + 1 < b->draft_count && !clash; i++)
+			clash = strcmp(b->drafts[i].id, unique) == 0;
+		if (!clash)
+			break;
+		unique = al_arena_printf(b->arena, "%s-%u", id, n);
+	}
+	d->id = unique;
+	d->title = title;
+	d->policy = *policy;
+	d->record_changes = kind != AL_PLAN_STEP_DKIM;
+	d->source = source;
+	if (kind != AL_PLAN_STEP_DKIM) {
+		b->state = *policy;
+		b->state_published = true;
+	}
+	return d;
+}
+
+static bool same_record(al_plan_builder *b, const al_plan_policy *x, const al_plan_policy *y)
+{
+	const char *a = al_plan_policy_text(b->arena, x), *c = al_plan_policy_text(b->arena, y);
+	return a != NULL && c != NULL && strcmp(a, c) == 0;
+}
+
+static void apply_sub(al_plan_tag_action action, al_dmarc_policy value, al_dmarc_policy *tag)
+{
+	if (action == AL_PLAN_TAG_REMOVE)
+		*tag = AL_DMARC_POLICY_UNSET;
+	else if (action == AL_PLAN_TAG_SET)
+		*tag = value;
+}
+
+/* Keep sp / np as they are when a change would lower what subdomains get. */
+static void guard_subdomains(al_plan_builder *b, al_plan_policy *next, al_plan_strvec *notes)
+{
+	static const struct {
+		al_dmarc_target target;
+		const char *tag;
+	} targets[] = {{AL_DMARC_TARGET_SUBDOMAIN, "sp"}, {AL_DMARC_TARGET_NONEXISTENT, "np"}};
+	for (size_t i = 0; i < 2; i++) {
+		unsigned n7, n9, s7, s9;
+		al_plan_policy_strengths(next, targets[i].target, &n7, &n9);
+		al_plan_policy_strengths(&b->state, targets[i].target, &s7, &s9);
+		if (n7 >= s7 && n9 >= s9)
+			continue;
+		al_dmarc_policy *tag = i == 0 ? &next->sp : &next->np;
+		al_dmarc_policy keep = i == 0 ? b->state.sp : b->state.np;
+		if (*tag == keep)
+			continue;
+		*tag = keep;
+		if (notes != NULL)
+			al_plan_note(b, notes, "%s is kept as it is: the template's value would lower what %s get",
+				     targets[i].tag, al_plan_target_label(targets[i].target));
+	}
+}
+
+typedef struct pending_sub {
+	al_plan_tag_action sp_action, np_action;
+	al_dmarc_policy sp, np;
+	const char *from;
+} pending_sub;
+
+/* "sp=quarantine, np=reject": the subdomain tags that differ between two policies. */
+static const char *sub_changes(al_plan_builder *b, const al_plan_policy *from, const al_plan_policy *to,
+			       const char **id)
+{
+	al_strbuf sb = AL_STRBUF_INIT;
+	*id = "subdomain-policy";
+	int changed = 0;
+	const struct {
+		const char *tag;
+		al_dmarc_policy a, b;
+	} tags[] = {{"sp", from->sp, to->sp}, {"np", from->np, to->np}};
+	for (size_t i = 0; i < 2; i++) {
+		if (tags[i].a == tags[i].b)
+			continue;
+		const char *value = tags[i].b == AL_DMARC_POLICY_UNSET ? "inherit" : al_dmarc_policy_name(tags[i].b);
+		al_strbuf_printf(&sb, "%s%s=%s", changed++ ? ", " : "", tags[i].tag, value);
+		if (changed == 1)
+			*id = al_arena_printf(b->arena, "%s-%s", tags[i].tag, value);
+	}
+	if (changed > 1)
+		*id = "subdomain-policy";
+	const char *text = sb.failed ? NULL : al_arena_strdup(b->arena, al_strbuf_cstr(&sb));
+	al_strbuf_free(&sb);
+	return text;
+}
+
+static void flush_pending(al_plan_builder *b, pending_sub *p)
+{
+	if (p->sp_action == AL_PLAN_TAG_KEEP && p->np_action == AL_PLAN_TAG_KEEP)
+		return;
+	al_plan_policy next = b->state;
+	apply_sub(p->sp_action, p->sp, &next.sp);
+	apply_sub(p->np_action, p->np, &next.np);
+	guard_subdomains(b, &next, NULL);
+	const char *from = p->from;
+	memset(p, 0, sizeof(*p));
+	if (same_record(b, &next, &b->state))
+		return;
+	const al_plan_template_step *h = al_plan_template_hardening(b->options->plan_template);
+	const char *id = NULL;
+	const char *changes = sub_changes(b, &b->state, &next, &id);
+	al_plan_draft *d = add_draft(b, AL_PLAN_STEP_SUBDOMAIN, id,
+				     al_arena_printf(b->arena, "Subdomain policy: %s", changes ? changes : "?"),
+				     &next, h);
+	if (d != NULL)
+		al_plan_note(b, &d->notes,
+			     "the template sets this at step '%s', which the domain is past already; "
+			     "the policy for the domain itself stays as it is",
+			     from);
+}
+
+static void place_on_template(al_plan_builder *b)
+{
+	const al_plan_template *t = b->options->plan_template;
+	size_t count = al_plan_template_step_count(t);
+	unsigned s7, s9;
+	al_plan_policy_strengths(&b->state, AL_DMARC_TARGET_DOMAIN, &s7, &s9);
+	bool forced = false;
+	if (!b->state_published && s7 == 0 && s9 == 0) {
+		/* no usable record and nothing enforced: the first step publishes one */
+		forced = true;
+	} else if (!b->state_published) {
+		/* enforcing, but without reports (or not applied alike): add them first */
+		al_plan_policy next = b->state;
+		al_plan_draft *d = add_draft(b, AL_PLAN_STEP_REPORTING, "reporting",
+					     "Aggregate reports for the policy in place", &next,
+					     al_plan_template_step_at(t, 0));
+		if (d != NULL)
+			al_plan_note(b, &d->notes,
+				     "the policy stays as it is; reports show which sources fail before "
+				     "enforcement goes further");
+	}
+	pending_sub pending = {0};
+	for (size_t i = 0; i < count && b->status == AL_OK; i++) {
+		const al_plan_template_step *ts = al_plan_template_step_at(t, i);
+		al_plan_policy next = b->state;
+		next.p = ts->policy;
+		next.pct = ts->pct;
+		next.t = ts->testing;
+		apply_sub(ts->sp_action, ts->sp, &next.sp);
+		apply_sub(ts->np_action, ts->np, &next.np);
+		unsigned n7, n9;
+		al_plan_policy_strengths(&next, AL_DMARC_TARGET_DOMAIN, &n7, &n9);
+		const char *adapted = NULL;
+		if (forced) {
+			forced = false;
+		} else if (n7 <= s7 && n9 <= s9) {
+			/* done already; what it sets for subdomains is caught up on later */
+			if (ts->sp_action != AL_PLAN_TAG_KEEP) {
+				pending.sp_action = ts->sp_action;
+				pending.sp = ts->sp;
+				pending.from = ts->id;
+			}
+			if (ts->np_action != AL_PLAN_TAG_KEEP) {
+				pending.np_action = ts->np_action;
+				pending.np = ts->np;
+				pending.from = ts->id;
+			}
+			continue;
+		} else if (n7 < s7 || n9 < s9) {
+			/* more on one generation, less on the other */
+			if (n9 < s9 && next.t) {
+				next.t = false;
+				al_plan_policy_strengths(&next, AL_DMARC_TARGET_DOMAIN, &n7, &n9);
+				adapted = "t=y is left out: RFC 9989 receivers already get the full policy "
+					  "from the record in place, and t=y would lower it";
+			}
+			if (n7 < s7 || n9 < s9) {
+				al_plan_note(b, &b->notes,
+					     "step '%s' of the template is left out: it would enforce less "
+					     "than the record in place on RFC %s receivers",
+					     ts->id, n7 < s7 ? "7489" : "9989");
+				continue;
+			}
+		}
+		if (pending.sp_action != AL_PLAN_TAG_KEEP || pending.np_action != AL_PLAN_TAG_KEEP) {
+			flush_pending(b, &pending);
+			/* the step builds on the subdomain policy just staged */
+			next.sp = b->state.sp;
+			next.np = b->state.np;
+			apply_sub(ts->sp_action, ts->sp, &next.sp);
+			apply_sub(ts->np_action, ts->np, &next.np);
+		}
+		al_plan_strvec notes = {0};
+		guard_subdomains(b, &next, &notes);
+		if (b->state_published && same_record(b, &next, &b->state))
+			continue;
+		al_plan_draft *d = add_draft(b, AL_PLAN_STEP_RAMP, ts->id, ts->title, &next, ts);
+		if (d == NULL)
+			return;
+		d->notes = notes;
+		if (adapted != NULL) {
+			d->adapted = true;
+			al_plan_note(b, &d->notes, "%s", adapted);
+		}
+		s7 = n7;
+		s9 = n9;
+	}
+	flush_pending(b, &pending);
+}
+
+/* ---- hardening ---------------------------------------------------------------------- */
+
+/* Rules about weak DKIM keys whose findings call for a new key (those in the registry). */
+static const char *const weak_key_rules[] = {"dkim-rsa-key-too-short", "dkim-rsa-key-weak", NULL};
+
+static void harden_dkim(al_plan_builder *b, const al_plan_template_step *h)
+{
+	for (size_t i = 0; i < b->now.count; i++) {
+		const al_diag *d = &b->now.items[i];
+		bool weak = false;
+		for (const char *const *n = weak_key_rules; *n != NULL && !weak; n++)
+			weak = strcmp(d->rule->name, *n) == 0;
+		if (!weak || d->waived || d->owner == NULL)
+			continue;
+		const char *dk = strstr(d->owner, "._domainkey.");
+		const char *selector = dk != NULL ? al_arena_strndup(b->arena, d->owner,
+								      (size_t)(dk - d->owner))
+						  : d->owner;
+		const char *id = al_arena_printf(b->arena, "dkim-key-%s", selector);
+		bool seen = false;
+		for (size_t k = 0; k < b->draft_count && !seen; k++)
+			seen = id != NULL && strcmp(b->drafts[k].id, id) == 0;
+		if (seen || id == NULL)
+			continue;
+		al_plan_policy same = b->state;
+		al_plan_draft *dr = add_draft(b, AL_PLAN_STEP_DKIM, id,
+					      al_arena_printf(b->arena, "A stronger DKIM key for selector %s",
+							      selector),
+					      &same, h);
+		if (dr == NULL)
+			return;
+		al_plan_note(b, &dr->notes, "%s", d->message);
+		al_plan_note(b, &dr->notes,
+			     "publish a 2048-bit RSA key (or ed25519 next to it) under a new selector, "
+			     "switch the signer to it, then retire %s; the DMARC record stays as it is",
+			     selector);
+	}
+}
+
+static void harden(al_plan_builder *b)
+{
+	const al_plan_template_step *h = al_plan_template_hardening(b->options->plan_template);
+	if (b->state.p < AL_DMARC_POLICY_QUARANTINE) {
+		harden_dkim(b, h);
+		return;
+	}
+	al_plan_policy next;
+	/* non-existent subdomains send no mail: np=reject costs nothing */
+	unsigned n7, n9;
+	next = b->state;
+	next.np = AL_DMARC_POLICY_REJECT;
+	al_plan_policy_strengths(&b->state, AL_DMARC_TARGET_NONEXISTENT, &n7, &n9);
+	if (n9 < 200 && !same_record(b, &next, &b->state)) {
+		al_plan_draft *d = add_draft(b, AL_PLAN_STEP_SUBDOMAIN, "np-reject",
+					     "Reject mail from non-existent subdomains (np=reject)", &next, h);
+		if (d != NULL)
+			al_plan_note(b, &d->notes,
+				     "np is read by RFC 9989 receivers only; RFC 7489 receivers keep "
+				     "applying %s to non-existent subdomains",
+				     b->state.sp != AL_DMARC_POLICY_UNSET ? "sp" : "p");
+	}
+	/* t=y or a partial pct left in place means not enforcing in full */
+	if (b->state.t || b->state.pct >= 0) {
+		next = b->state;
+		next.t = false;
+		next.pct = -1;
+		add_draft(b, AL_PLAN_STEP_TESTING, "enforce-in-full",
+			  al_arena_printf(b->arena, "Enforce p=%s in full (no t=y, no pct)",
+					  al_dmarc_policy_name(b->state.p)),
+			  &next, h);
+	}
+	/* existing subdomains: one level at a time up to p */
+	for (int guard = 0; guard < 3 && b->state.sp != AL_DMARC_POLICY_UNSET &&
+			    b->state.sp < b->state.p && b->status == AL_OK;
+	     guard++) {
+		next = b->state;
+		al_dmarc_policy up = (al_dmarc_policy)(b->state.sp + 1);
+		next.sp = up >= b->state.p ? AL_DMARC_POLICY_UNSET : up;
+		const char *id = next.sp == AL_DMARC_POLICY_UNSET ? "sp-inherit" : "sp-quarantine";
+		const char *title = next.sp == AL_DMARC_POLICY_UNSET
+			? al_arena_printf(b->arena, "Existing subdomains follow p=%s (sp removed)",
+					  al_dmarc_policy_name(b->state.p))
+			: "Quarantine mail from existing subdomains (sp=quarantine)";
+		al_plan_draft *d = add_draft(b, AL_PLAN_STEP_SUBDOMAIN, id, title, &next, h);
+		if (d != NULL)
+			al_plan_note(b, &d->notes,
+				     "subdomains that send mail of their own can publish their own "
+				     "_dmarc record before this step");
+	}
+	harden_dkim(b, h);
+}
+
+/* ---- the whole plan ------------------------------------------------------------------ */
+
+static al_status setup_source(al_plan_builder *b)
+{
+	const al_plan_options *o = b->options;
+	al_status st = al_plan_overlay_new(&b->overlay_source, &b->overlay, b->owner);
+	if (st != AL_OK)
+		return st;
+	if ((st = al_source_new_layered(&b->source, b->overlay_source, o->source)) != AL_OK)
+		return st;
+	if (o->record != NULL)
+		return al_plan_overlay_set(b->overlay, o->record, o->record_length, o->record_ttl,
+					   "<argument>");
+	if (o->source == NULL) {
+		/* nothing answers: the current record cannot be read */
+		al_source_free(b->source);
+		b->source = NULL;
+	}
+	return AL_OK;
+}
+
+static al_status setup_lint(al_plan_builder *b)
+{
+	const al_plan_options *o = b->options;
+	al_lint_options lo = {0};
+	lo.rules = o->rules;
+	lo.config = o->config;
+	lo.source = b->source;
+	lo.offline = o->offline;
+	lo.dmarc_spec = o->dmarc_spec;
+	lo.selectors = o->selectors;
+	lo.selector_count = o->selector_count;
+	lo.on_diag = collect;
+	lo.userdata = b;
+	return al_lint_new(&b->lint, &lo);
+}
+
+/* Lint the domain with each step's record in place. */
+static al_status lint_steps(al_plan_builder *b)
+{
+	const al_plan_diagvec *previous = &b->now;
+	for (size_t i = 0; i < b->draft_count && b->status == AL_OK; i++) {
+		al_plan_draft *d = &b->drafts[i];
+		d->text = al_plan_policy_text(b->arena, &d->policy);
+		if (d->text == NULL)
+			return AL_ENOMEM;
+		if (!d->record_changes) {
+			d->lint = *previous;
+		} else {
+			al_status st = al_plan_overlay_set(b->overlay, d->text, strlen(d->text),
+							   b->publish_ttl, "<plan>");
+			if (st == AL_OK)
+				st = lint_domain(b, &d->lint);
+			if (st != AL_OK)
+				return st;
+		}
+		previous = &d->lint;
+		for (size_t k = 0; k < d->lint.count; k++) {
+			const al_diag *f = &d->lint.items[k];
+			if (f->owner != NULL && al_name_equal(f->owner, b->owner) &&
+			    !al_plan_diag_copy(b, &d->record_findings, f))
+				return AL_ENOMEM;
+		}
+	}
+	/* back to the domain as it is */
+	if (b->options->record != NULL)
+		return al_plan_overlay_set(b->overlay, b->options->record, b->options->record_length,
+					   b->options->record_ttl, "<argument>");
+	al_plan_overlay_disable(b->overlay);
+	return AL_OK;
+}
+
+static uint32_t publish_ttl(const al_plan_builder *b)
+{
+	if (b->options->ttl > 0)
+		return b->options->ttl;
+	const al_plan_current *c = &b->plan->current;
+	if (c->record != NULL && c->ttl_known && c->ttl > 0 && c->ttl < 3600)
+		return c->ttl;
+	return 3600;
+}
+
+static al_status check_options(const al_plan_options *o, const char *domain, al_error *err)
+{
+	if (o == NULL || o->rules == NULL || o->plan_template == NULL || domain == NULL)
+		return al_error_set(err, AL_EINVAL, "a plan needs a registry, a template and a domain");
+	char probe[16];
+	if (o->start.year == 0)
+		return al_error_set(err, AL_EINVAL, "a plan needs a start date");
+	al_date_format(o->start, probe);
+	al_date check;
+	if (al_date_parse(probe, &check) != AL_OK)
+		return al_error_set(err, AL_EINVAL, "the start date %s is not a date", probe);
+	if (o->record != NULL && o->record_length > 60000)
+		return al_error_set(err, AL_ELIMIT, "the record is longer than 60000 bytes");
+	if (o->rua != NULL) {
+		al_arena a;
+		al_arena_init(&a);
+		const char *text = al_arena_printf(&a, "v=DMARC1; p=none; rua=%s", o->rua);
+		al_dmarc_record *r = NULL;
+		bool ok = text != NULL && strpbrk(o->rua, "; \t") == NULL &&
+			  al_dmarc_parse_arena(text, strlen(text), &a, &r) == AL_OK && r->rua_count > 0 &&
+			  r->problem_count == 0;
+		/* receivers must support mailto: (RFC 9989 4.7); other schemes they may ignore */
+		for (size_t i = 0; ok && i < r->rua_count; i++)
+			ok = r->rua[i].valid && r->rua[i].scheme == AL_DMARC_URI_MAILTO && !r->rua[i].has_size;
+		al_arena_clear(&a);
+		if (!ok) {
+			char *shown = al_escape_display_dup(o->rua);
+			al_error_set(err, AL_EINVAL,
+				     "'%s' is not a report URI receivers can use (mailto:address@domain)",
+				     shown ? shown : "?");
+			free(shown);
+			return AL_EINVAL;
+		}
+	}
+	return AL_OK;
+}
+
+static void free_builder(al_plan_builder *b)
+{
+	al_lint_free(b->lint);
+	al_source_free(b->source);
+	al_source_free(b->overlay_source);
+}
+
+al_status al_plan_build(const al_plan_options *options, const char *domain, al_plan **out, al_error *err)
+{
+	*out = NULL;
+	if (err != NULL)
+		err->status = AL_OK;
+	al_status st = check_options(options, domain, err);
+	if (st != AL_OK)
+		return st;
+	plan_private *pp = calloc(1, sizeof(*pp));
+	if (pp == NULL)
+		return al_error_set(err, AL_ENOMEM, "out of memory");
+	al_arena_init(&pp->arena);
+	al_plan_builder b;
+	memset(&b, 0, sizeof(b));
+	b.options = options;
+	b.plan = &pp->plan;
+	b.arena = &pp->arena;
+	al_error nerr;
+	if (al_name_normalize(domain, strlen(domain), b.domain, &nerr) != AL_OK ||
+	    al_name_label_count(b.domain) == 0) {
+		char *shown = al_escape_display_dup(domain);
+		al_error_set(err, AL_EINVAL, "'%s' is not a domain name: %s", shown ? shown : "?",
+			     nerr.message);
+		free(shown);
+		al_plan_free(&pp->plan);
+		return AL_EINVAL;
+	}
+	b.owner = al_arena_printf(b.arena, "_dmarc.%s", b.domain);
+	al_date_format(options->start, b.today);
+	al_plan *plan = &pp->plan;
+	plan->domain = b.owner != NULL ? b.owner + 7 : NULL;
+	plan->template_name = al_plan_template_name(options->plan_template);
+	plan->template_summary = al_plan_template_summary(options->plan_template);
+	plan->template_source = al_plan_template_source(options->plan_template);
+	plan->start = options->start;
+
+	if (b.owner == NULL || (st = setup_source(&b)) != AL_OK || (st = setup_lint(&b)) != AL_OK) {
+		if (st == AL_OK)
+			st = AL_ENOMEM;
+		goto fail;
+	}
+	read_current(&b);
+	if ((st = lint_domain(&b, &b.now)) != AL_OK) {
+		if (st == AL_EUNSUPPORTED)
+			al_error_set(err, st, "the DNS source answers asynchronously; plan needs one that waits");
+		goto fail;
+	}
+	plan->complete = plan->current.known && !al_lint_summary(b.lint)->incomplete;
+	if (plan->current.known) {
+		b.publish_ttl = publish_ttl(&b);
+		init_state(&b);
+		place_on_template(&b);
+		harden(&b);
+		if ((st = lint_steps(&b)) != AL_OK)
+			goto fail;
+		al_plan_evaluate_gates(&b);
+		al_plan_finish_steps(&b);
+		plan->nothing_to_do = plan->step_count == 0 && plan->current.usable;
+		if (b.publish_ttl < plan->current.ttl && plan->current.record != NULL && options->ttl == 0)
+			al_plan_note(&b, &b.notes,
+				     "the plan publishes its records with TTL %lu instead of %lu, so a "
+				     "rollback reaches every cache within %lu seconds",
+				     (unsigned long)b.publish_ttl, (unsigned long)plan->current.ttl,
+				     (unsigned long)b.publish_ttl);
+	}
+	al_plan_raise_findings(&b);
+	plan->notes = b.notes.items;
+	plan->note_count = b.notes.count;
+	if (b.status != AL_OK) {
+		st = b.status;
+		goto fail;
+	}
+	free_builder(&b);
+	*out = plan;
+	return AL_OK;
+fail:
+	free_builder(&b);
+	al_plan_free(&pp->plan);
+	if (err != NULL && err->status == AL_OK)
+		al_error_set(err, st, "%s: cannot build the plan: %s", domain, al_status_message(st));
+	return st;
+}
+
+void al_plan_free(al_plan *plan)
+{
+	if (plan == NULL)
+		return;
+	plan_private *pp = (plan_private *)plan;
+	al_arena_clear(&pp->arena);
+	free(pp);
+}

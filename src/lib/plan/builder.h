@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The planner's working state, shared by build.c (stages) and gates.c (gates, dates, findings). */
+#ifndef AL_PLAN_BUILDER_H
+#define AL_PLAN_BUILDER_H
+
+#include "plan/overlay.h"
+#include "plan/plan_internal.h"
+
+typedef struct al_plan_strvec {
+	const char **items;
+	size_t count, capacity;
+} al_plan_strvec;
+
+typedef struct al_plan_diagvec {
+	al_diag *items;
+	size_t count, capacity;
+} al_plan_diagvec;
+
+/* A step while the plan is being built. */
+typedef struct al_plan_draft {
+	al_plan_step_kind kind;
+	const char *id;
+	const char *title;
+	al_plan_policy policy;
+	bool record_changes;
+	bool adapted;                        /* t=y left out (see place_on_template) */
+	const al_plan_template_step *source; /* durations, gates, intends, note, line */
+	al_plan_strvec notes;
+	al_plan_strvec intended;             /* rule ids */
+	const char *text;                    /* the record */
+	al_plan_diagvec lint;                /* the domain linted with this record in place */
+	al_plan_diagvec record_findings;     /* ... the findings about the DMARC record */
+	al_plan_gate *gates;
+	size_t gate_count;
+	al_plan_step_status status;
+} al_plan_draft;
+
+typedef struct al_plan_builder {
+	const al_plan_options *options;
+	al_plan *plan;
+	al_arena *arena;                     /* the plan's */
+	char domain[AL_NAME_MAX];
+	const char *owner;                   /* _dmarc.<domain> */
+	al_plan_overlay *overlay;
+	al_source *overlay_source;
+	al_source *source;                   /* overlay, then the caller's source */
+	al_lint *lint;
+	al_plan_diagvec *collect;            /* where the lint's findings go */
+	al_plan_diagvec now;                 /* the domain as it is */
+	al_plan_diagvec plan_findings;       /* PLAN */
+	al_plan_draft *drafts;
+	size_t draft_count, draft_capacity;
+	al_plan_strvec notes;
+	al_plan_policy state;                /* the policy in place as steps are added */
+	bool state_published;                /* a usable record is in place (now, or after a step) */
+	const al_dmarc_record *current;      /* the current record parsed, or NULL */
+	uint32_t publish_ttl;                /* TTL of the records the plan publishes */
+	char today[11];                      /* the start date: waivers are judged on it */
+	al_status status;                    /* AL_ENOMEM once memory ran out */
+} al_plan_builder;
+
+/* Vectors in the plan's arena. */
+bool al_plan_strvec_push(al_plan_builder *b, al_plan_strvec *v, const char *item);
+bool al_plan_note(al_plan_builder *b, al_plan_strvec *v, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+bool al_plan_diag_copy(al_plan_builder *b, al_plan_diagvec *v, const al_diag *diag);
+
+/* Evaluate every draft's gates and status (gates.c). */
+void al_plan_evaluate_gates(al_plan_builder *b);
+/* Raise the plan's own findings: blocked step, unexpected record findings, gates not checked. */
+void al_plan_raise_findings(al_plan_builder *b);
+/* Turn drafts into the public steps: records, effects, dates, rollbacks. */
+void al_plan_finish_steps(al_plan_builder *b);
+
+#endif
