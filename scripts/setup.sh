@@ -12,6 +12,8 @@ PACKAGES=(
 	clang knot nsd ldnsutils knot-dnsutils python3-jsonschema
 	# tests: a caching resolver for the propagation tests (stale caches)
 	unbound
+	# benchmarks (bench/spf): the pyspf peer and /usr/bin/time
+	python3-spf python3-dnspython time
 )
 
 SUDO=

@@ -268,6 +268,8 @@ size_t al_dkim_zone_selectors(al_lint *lint, const al_zone *zone, const char *do
 
 /* ---- summaries for other families (family_api.h) ------------------------------------ */
 
+static bool domainkey_exists(al_lint *lint, const char *domain, bool *none);
+
 static bool answer_keys(al_lint *lint, const al_answer *a, bool *usable)
 {
 	bool any = false;
@@ -300,8 +302,15 @@ al_status al_dkim_summarize(al_lint *lint, const al_zone *zone, const char *doma
 			count = al_dkim_zone_selectors(lint, zone, domain, &selectors);
 			out->source = AL_DKIM_SELECTORS_ZONE;
 		} else if (!o->offline && al_lint_has_source(lint)) {
-			count = al_dkim_discovery_list(lint, &selectors);
 			out->source = AL_DKIM_SELECTORS_DISCOVERED;
+			bool none = false;
+			if (!domainkey_exists(lint, domain, &none)) {
+				out->failed++;
+				return AL_OK;
+			}
+			if (none)
+				return AL_OK; /* proven: no selector at all */
+			count = al_dkim_discovery_list(lint, &selectors);
 		} else {
 			out->source = AL_DKIM_SELECTORS_NONE;
 			return AL_OK;
@@ -333,6 +342,25 @@ al_status al_dkim_summarize(al_lint *lint, const al_zone *zone, const char *doma
 }
 
 /* ---- probing the discovery list (DOMAIN stage, live mode) ------------------------------ */
+
+/*
+ * Does _domainkey.<domain> exist? False when the lookup is pending or failed
+ * (the caller stops); *none is set for NXDOMAIN, which by RFC 8020 proves that
+ * no <selector>._domainkey.<domain> exists either, saving the probes.
+ */
+static bool domainkey_exists(al_lint *lint, const char *domain, bool *none)
+{
+	*none = false;
+	const char *name = al_arena_printf(al_lint_unit_arena(lint), "_domainkey.%s", domain);
+	if (name == NULL)
+		return false;
+	const al_answer *a = al_lint_lookup(lint, name, AL_TYPE_TXT);
+	if (a->rcode == AL_RCODE_NXDOMAIN) {
+		*none = true;
+		return true;
+	}
+	return a->rcode == AL_RCODE_NOERROR;
+}
 
 static void lint_found_key(const al_check_args *parent, const char *name, const char *selector,
 			   const al_answer *a)
@@ -389,6 +417,20 @@ void al_check_dkim_discovery(const al_check_args *args)
 	if (n == 0)
 		return;
 	al_arena *arena = al_lint_unit_arena(lint);
+	/* RFC 8020: when _domainkey.<domain> does not exist, no selector below it does */
+	bool none;
+	if (!domainkey_exists(lint, args->domain, &none))
+		return; /* pending or failed: the pass runs again, or the failure is reported */
+	if (none) {
+		al_finding *f = al_finding_begin(lint, "DKIM033", NULL);
+		al_finding_owner(f, args->domain);
+		al_finding_arg(f, "domain", "%s", args->domain);
+		al_finding_arg(f, "count", "%s", "0");
+		al_finding_arg(f, "why", "_domainkey.%s does not exist (NXDOMAIN), so no selector below it does",
+			       args->domain);
+		al_finding_end(lint, f);
+		return;
+	}
 	const al_answer *answers[AL_DKIM_MAX_PROBE];
 	const char *names[AL_DKIM_MAX_PROBE];
 	/* one batch: every lookup before looking at any answer */
@@ -415,6 +457,8 @@ void al_check_dkim_discovery(const al_check_args *args)
 	al_finding_arg(f, "domain", "%s", args->domain);
 	al_finding_arg(f, "count", "%zu", n < AL_DKIM_MAX_PROBE ? n : (size_t)AL_DKIM_MAX_PROBE);
 	al_finding_arg(f, "found", "%s", al_strbuf_cstr(&found));
+	al_finding_arg(f, "why", "no key at any of the %zu usual selectors probed",
+		       n < AL_DKIM_MAX_PROBE ? n : (size_t)AL_DKIM_MAX_PROBE);
 	al_finding_end(lint, f);
 	al_strbuf_free(&found);
 }

@@ -15,7 +15,7 @@
 #include <strings.h>
 
 #include "record/dkim_parse.h"
-#include "record/hint.h"
+#include "record/parse_util.h"
 #include "record/tagvalue.h"
 #include "util/arena.h"
 
@@ -43,52 +43,25 @@ const char *al_dkim_algorithm_name(al_dkim_algorithm alg)
 }
 
 typedef struct parser {
-	al_arena *arena;
+	al_rec_ctx c; /* arena, text, nomem */
 	al_dkim_record *rec;
-	const char *t;
 	al_dkim_problem *problems;
 	size_t problem_count, problem_cap;
-	bool nomem;
 } parser;
 
 static void problem(parser *ps, al_dkim_problem_kind kind, al_dkim_tag_id tag, size_t start,
 		    size_t length, const char *detail, const char *hint)
 {
-	if (ps->nomem)
+	al_dkim_problem *list = al_rec_grow(&ps->c, ps->problems, ps->problem_count, &ps->problem_cap,
+					    sizeof(*list));
+	if (list == NULL)
 		return;
-	if (ps->problem_count == ps->problem_cap) {
-		size_t cap = ps->problem_cap ? ps->problem_cap * 2 : 8;
-		al_dkim_problem *p = al_arena_alloc(ps->arena, cap * sizeof(*p));
-		if (p == NULL) {
-			ps->nomem = true;
-			return;
-		}
-		if (ps->problem_count)
-			memcpy(p, ps->problems, ps->problem_count * sizeof(*p));
-		ps->problems = p;
-		ps->problem_cap = cap;
-	}
-	ps->problems[ps->problem_count++] = (al_dkim_problem){kind, tag, {start, length}, detail ? detail : "", hint};
+	ps->problems = list;
+	list[ps->problem_count++] = (al_dkim_problem){kind, tag, {start, length}, detail ? detail : "", hint};
 }
 
-static char *fmt(parser *ps, const char *f, ...) __attribute__((format(printf, 2, 3)));
-static char *fmt(parser *ps, const char *f, ...)
-{
-	va_list ap;
-	va_start(ap, f);
-	char *s = al_arena_vprintf(ps->arena, f, ap);
-	va_end(ap);
-	if (s == NULL)
-		ps->nomem = true;
-	return s;
-}
-
-static char *quoted(parser *ps, size_t start, size_t length)
-{
-	if (length > 60)
-		return fmt(ps, "'%.*s...'", 57, ps->t + start);
-	return fmt(ps, "'%.*s'", (int)length, ps->t + start);
-}
+#define fmt(ps, ...) al_rec_fmt(&(ps)->c, __VA_ARGS__)
+#define quoted(ps, start, length) al_rec_quoted(&(ps)->c, (start), (length))
 
 static al_dkim_tag_id tag_lookup(const char *name, size_t length)
 {
@@ -103,7 +76,7 @@ typedef void (*item_fn)(parser *ps, const al_dkim_tag *tag, size_t start, size_t
 
 static void colon_list(parser *ps, const al_dkim_tag *tag, item_fn fn)
 {
-	const char *t = ps->t;
+	const char *t = ps->c.t;
 	size_t s = tag->value.start, end = s + tag->value.length;
 	for (size_t i = s; i <= end; i++) {
 		if (i < end && t[i] != ':')
@@ -120,7 +93,7 @@ static void colon_list(parser *ps, const al_dkim_tag *tag, item_fn fn)
 
 static bool is(parser *ps, size_t start, size_t length, const char *word)
 {
-	return strlen(word) == length && strncasecmp(ps->t + start, word, length) == 0;
+	return strlen(word) == length && strncasecmp(ps->c.t + start, word, length) == 0;
 }
 
 static void hash_item(parser *ps, const al_dkim_tag *tag, size_t start, size_t length)
@@ -132,7 +105,7 @@ static void hash_item(parser *ps, const al_dkim_tag *tag, size_t start, size_t l
 	else {
 		ps->rec->hashes |= AL_DKIM_HASH_OTHER;
 		static const char *const known[] = {"sha256", "sha1"};
-		const char *close = al_closest_word(ps->t + start, length, known, 2, false);
+		const char *close = al_closest_word(ps->c.t + start, length, known, 2, false);
 		problem(ps, AL_DKIM_PROBLEM_VALUE, tag->id, start, length,
 			fmt(ps, "h= lists %s, a hash verifiers do not know", length ? quoted(ps, start, length) : "an empty item"),
 			close ? fmt(ps, "did you mean %s?", close) : NULL);
@@ -165,11 +138,11 @@ static const char *const known_names[] = {"v", "h", "k", "n", "p", "s", "t"};
 
 static void parse_tags(parser *ps, const al_taglist *lex)
 {
-	const char *t = ps->t;
+	const char *t = ps->c.t;
 	al_dkim_record *r = ps->rec;
-	al_dkim_tag *tags = al_arena_calloc(ps->arena, lex->count ? lex->count : 1, sizeof(*tags));
+	al_dkim_tag *tags = al_arena_calloc(ps->c.arena, lex->count ? lex->count : 1, sizeof(*tags));
 	if (tags == NULL) {
-		ps->nomem = true;
+		ps->c.nomem = true;
 		return;
 	}
 	bool broken = false;
@@ -288,7 +261,7 @@ static void parse_tags(parser *ps, const al_taglist *lex)
 		r->key.status = AL_DKIM_KEY_MISSING;
 		broken = true;
 	} else {
-		al_dkim_key_decode(t + p->value.start, p->value.length, r->k, k_known, ps->arena, &r->key);
+		al_dkim_key_decode(t + p->value.start, p->value.length, r->k, k_known, ps->c.arena, &r->key);
 	}
 	r->valid = !broken;
 }
@@ -302,12 +275,12 @@ al_status al_dkim_parse_arena(const char *text, size_t length, al_arena *arena, 
 		return AL_ENOMEM;
 	r->text = copy;
 	r->length = length;
-	parser ps = {.arena = arena, .rec = r, .t = copy};
+	parser ps = {.c = {.arena = arena, .t = copy}, .rec = r};
 	al_taglist lex;
 	if (al_tagvalue_parse(copy, length, arena, &lex) != AL_OK)
 		return AL_ENOMEM;
 	parse_tags(&ps, &lex);
-	if (ps.nomem)
+	if (ps.c.nomem)
 		return AL_ENOMEM;
 	r->problems = ps.problems;
 	r->problem_count = ps.problem_count;
@@ -315,37 +288,25 @@ al_status al_dkim_parse_arena(const char *text, size_t length, al_arena *arena, 
 	return AL_OK;
 }
 
-typedef struct owned_record {
-	al_dkim_record record;
-	al_arena arena;
-} owned_record;
+static al_status parse_void(const char *text, size_t length, al_arena *arena, void **out)
+{
+	al_dkim_record *r = NULL;
+	al_status st = al_dkim_parse_arena(text, length, arena, &r);
+	*out = r;
+	return st;
+}
 
 al_status al_dkim_parse(const char *text, size_t length, al_dkim_record **out)
 {
-	*out = NULL;
-	owned_record *o = malloc(sizeof(*o));
-	if (o == NULL)
-		return AL_ENOMEM;
-	al_arena_init(&o->arena);
-	al_dkim_record *r = NULL;
-	al_status st = al_dkim_parse_arena(text != NULL ? text : "", text != NULL ? length : 0, &o->arena, &r);
-	if (st != AL_OK) {
-		al_arena_clear(&o->arena);
-		free(o);
-		return st;
-	}
-	o->record = *r;
-	*out = &o->record;
-	return AL_OK;
+	void *r = NULL;
+	al_status st = al_rec_parse_owned(text, length, sizeof(al_dkim_record), parse_void, &r);
+	*out = r;
+	return st;
 }
 
 void al_dkim_record_free(al_dkim_record *record)
 {
-	if (record == NULL)
-		return;
-	owned_record *o = (owned_record *)((char *)record - offsetof(owned_record, record));
-	al_arena_clear(&o->arena);
-	free(o);
+	al_rec_free_owned(record);
 }
 
 bool al_dkim_key_usable(const al_dkim_record *r)

@@ -18,7 +18,7 @@
 #include <strings.h>
 
 #include "record/dmarc_parse.h"
-#include "record/hint.h"
+#include "record/parse_util.h"
 #include "record/tagvalue.h"
 #include "util/arena.h"
 
@@ -81,60 +81,25 @@ al_dmarc_policy al_dmarc_policy_lower(al_dmarc_policy policy)
 /* ---- parser state ---------------------------------------------------------- */
 
 typedef struct parser {
-	al_arena *arena;
+	al_rec_ctx c; /* arena, text, nomem */
 	al_dmarc_record *rec;
-	const char *t;
 	al_dmarc_problem *problems;
 	size_t problem_count, problem_cap;
-	bool nomem;
 } parser;
 
 static void problem(parser *ps, al_dmarc_problem_kind kind, al_dmarc_tag_id tag, al_generation gen,
 		    size_t start, size_t length, const char *detail, const char *hint)
 {
-	if (ps->nomem)
+	al_dmarc_problem *list = al_rec_grow(&ps->c, ps->problems, ps->problem_count, &ps->problem_cap,
+					     sizeof(*list));
+	if (list == NULL)
 		return;
-	if (ps->problem_count == ps->problem_cap) {
-		size_t cap = ps->problem_cap ? ps->problem_cap * 2 : 8;
-		al_dmarc_problem *p = al_arena_alloc(ps->arena, cap * sizeof(*p));
-		if (p == NULL) {
-			ps->nomem = true;
-			return;
-		}
-		if (ps->problem_count)
-			memcpy(p, ps->problems, ps->problem_count * sizeof(*p));
-		ps->problems = p;
-		ps->problem_cap = cap;
-	}
-	al_dmarc_problem *p = &ps->problems[ps->problem_count++];
-	p->kind = kind;
-	p->tag = tag;
-	p->generation = gen;
-	p->span.start = start;
-	p->span.length = length;
-	p->detail = detail ? detail : "";
-	p->hint = hint;
+	ps->problems = list;
+	list[ps->problem_count++] = (al_dmarc_problem){kind, tag, gen, {start, length}, detail ? detail : "", hint};
 }
 
-static char *fmt(parser *ps, const char *f, ...) __attribute__((format(printf, 2, 3)));
-static char *fmt(parser *ps, const char *f, ...)
-{
-	va_list ap;
-	va_start(ap, f);
-	char *s = al_arena_vprintf(ps->arena, f, ap);
-	va_end(ap);
-	if (s == NULL)
-		ps->nomem = true;
-	return s;
-}
-
-/* A value quoted for a message, cut when long. */
-static char *quoted(parser *ps, size_t start, size_t length)
-{
-	if (length > 60)
-		return fmt(ps, "'%.*s...'", 57, ps->t + start);
-	return fmt(ps, "'%.*s'", (int)length, ps->t + start);
-}
+#define fmt(ps, ...) al_rec_fmt(&(ps)->c, __VA_ARGS__)
+#define quoted(ps, start, length) al_rec_quoted(&(ps)->c, (start), (length))
 
 static bool eq_nocase(const char *t, size_t length, const char *word)
 {
@@ -152,7 +117,7 @@ static al_dmarc_tag_id tag_lookup(const char *name, size_t length)
 /* "none p=reject": a separator seems to be missing before a tag. */
 static const char *missing_separator_hint(parser *ps, size_t start, size_t length)
 {
-	const char *v = ps->t + start;
+	const char *v = ps->c.t + start;
 	for (size_t i = 1; i + 1 < length; i++) {
 		if (v[i] != ' ' && v[i] != '\t')
 			continue;
@@ -174,7 +139,7 @@ static const char *const policy_words[] = {"none", "quarantine", "reject"};
 
 static al_dmarc_policy parse_policy(parser *ps, const al_dmarc_tag *tag, al_generation gen)
 {
-	const char *v = ps->t + tag->value.start;
+	const char *v = ps->c.t + tag->value.start;
 	size_t n = tag->value.length;
 	for (size_t i = 0; i < 3; i++)
 		if (eq_nocase(v, n, policy_words[i]))
@@ -194,7 +159,7 @@ static al_dmarc_policy parse_policy(parser *ps, const al_dmarc_tag *tag, al_gene
 
 static al_dmarc_alignment parse_alignment(parser *ps, const al_dmarc_tag *tag)
 {
-	const char *v = ps->t + tag->value.start;
+	const char *v = ps->c.t + tag->value.start;
 	size_t n = tag->value.length;
 	if (eq_nocase(v, n, "r"))
 		return AL_DMARC_ALIGN_RELAXED;
@@ -212,7 +177,7 @@ static al_dmarc_alignment parse_alignment(parser *ps, const al_dmarc_tag *tag)
 
 static al_dmarc_flag parse_flag(parser *ps, const al_dmarc_tag *tag, bool allow_u)
 {
-	const char *v = ps->t + tag->value.start;
+	const char *v = ps->c.t + tag->value.start;
 	size_t n = tag->value.length;
 	if (eq_nocase(v, n, "y"))
 		return AL_DMARC_FLAG_Y;
@@ -244,7 +209,7 @@ static bool all_digits(const char *v, size_t n)
 
 static void parse_pct(parser *ps, const al_dmarc_tag *tag)
 {
-	const char *v = ps->t + tag->value.start;
+	const char *v = ps->c.t + tag->value.start;
 	size_t n = tag->value.length;
 	al_dmarc_record *r = ps->rec;
 	if (all_digits(v, n) && n <= 3) {
@@ -268,7 +233,7 @@ static void parse_pct(parser *ps, const al_dmarc_tag *tag)
 
 static void parse_ri(parser *ps, const al_dmarc_tag *tag)
 {
-	const char *v = ps->t + tag->value.start;
+	const char *v = ps->c.t + tag->value.start;
 	size_t n = tag->value.length;
 	if (all_digits(v, n)) {
 		uint64_t x = 0;
@@ -296,7 +261,7 @@ static void colon_list(parser *ps, const al_dmarc_tag *tag, item_fn fn, void *ud
 {
 	size_t s = tag->value.start, end = s + tag->value.length;
 	for (size_t i = s; i <= end; i++) {
-		if (i == end || ps->t[i] == ':') {
+		if (i == end || ps->c.t[i] == ':') {
 			fn(ps, tag, s, i - s, ud);
 			s = i + 1;
 		}
@@ -313,7 +278,7 @@ typedef struct fo_state {
 static void fo_item(parser *ps, const al_dmarc_tag *tag, size_t start, size_t length, void *ud)
 {
 	fo_state *st = ud;
-	const char *v = ps->t + start;
+	const char *v = ps->c.t + start;
 	unsigned bit = 0;
 	if (length == 1) {
 		switch (tolower((unsigned char)v[0])) {
@@ -365,7 +330,7 @@ static void parse_fo(parser *ps, const al_dmarc_tag *tag)
 static void rf_item(parser *ps, const al_dmarc_tag *tag, size_t start, size_t length, void *ud)
 {
 	(void)ud;
-	const char *v = ps->t + start;
+	const char *v = ps->c.t + start;
 	bool ok = length > 0 && isalpha((unsigned char)v[0]);
 	for (size_t i = 1; ok && i < length; i++)
 		ok = isalnum((unsigned char)v[i]);
@@ -435,9 +400,9 @@ static char *lower_host(parser *ps, const char *h, size_t n)
 {
 	if (n > 0 && h[n - 1] == '.')
 		n--;
-	char *s = al_arena_strndup(ps->arena, h, n);
+	char *s = al_arena_strndup(ps->c.arena, h, n);
 	if (s == NULL) {
-		ps->nomem = true;
+		ps->c.nomem = true;
 		return NULL;
 	}
 	for (char *p = s; *p; p++)
@@ -492,7 +457,7 @@ static void uri_problem(parser *ps, const al_dmarc_tag *tag, al_dmarc_uri *u, si
 /* Parse "mailto:..." after the scheme: the addr-spec, percent-decoded. */
 static void parse_mailto(parser *ps, const al_dmarc_tag *tag, al_dmarc_uri *u, size_t s, size_t e)
 {
-	const char *t = ps->t;
+	const char *t = ps->c.t;
 	if (e - s >= 2 && t[s] == '/' && t[s + 1] == '/') {
 		uri_problem(ps, tag, u, u->span.start, e - u->span.start,
 			    "a mailto: URI takes an address, not '//'",
@@ -502,9 +467,9 @@ static void parse_mailto(parser *ps, const al_dmarc_tag *tag, al_dmarc_uri *u, s
 	size_t q = s;
 	while (q < e && t[q] != '?')
 		q++;
-	char *addr = al_arena_alloc(ps->arena, q - s + 1);
+	char *addr = al_arena_alloc(ps->c.arena, q - s + 1);
 	if (addr == NULL) {
-		ps->nomem = true;
+		ps->c.nomem = true;
 		return;
 	}
 	size_t n = 0;
@@ -549,7 +514,7 @@ static void parse_mailto(parser *ps, const al_dmarc_tag *tag, al_dmarc_uri *u, s
 
 static void parse_http(parser *ps, const al_dmarc_tag *tag, al_dmarc_uri *u, size_t s, size_t e)
 {
-	const char *t = ps->t;
+	const char *t = ps->c.t;
 	if (e - s < 2 || t[s] != '/' || t[s + 1] != '/') {
 		uri_problem(ps, tag, u, u->span.start, e - u->span.start,
 			    "an http(s) URI needs '//' and a host", NULL);
@@ -564,7 +529,7 @@ static void parse_http(parser *ps, const al_dmarc_tag *tag, al_dmarc_uri *u, siz
 			h = i + 1;
 	size_t hostend = he;
 	if (h < he && t[h] == '[') {
-		u->address = al_arena_strndup(ps->arena, t + u->span.start, e - u->span.start);
+		u->address = al_arena_strndup(ps->c.arena, t + u->span.start, e - u->span.start);
 		return; /* IP literal: no domain */
 	}
 	for (size_t i = h; i < he; i++)
@@ -579,13 +544,13 @@ static void parse_http(parser *ps, const al_dmarc_tag *tag, al_dmarc_uri *u, siz
 			    NULL);
 		return;
 	}
-	u->address = al_arena_strndup(ps->arena, t + u->span.start, e - u->span.start);
+	u->address = al_arena_strndup(ps->c.arena, t + u->span.start, e - u->span.start);
 	u->domain = lower_host(ps, t + h, hostend - h);
 }
 
 static void parse_uri(parser *ps, const al_dmarc_tag *tag, al_dmarc_uri *u, size_t s, size_t e)
 {
-	const char *t = ps->t;
+	const char *t = ps->c.t;
 	memset(u, 0, sizeof(*u));
 	u->span.start = s;
 	u->span.length = e - s;
@@ -679,13 +644,13 @@ static void parse_uri(parser *ps, const al_dmarc_tag *tag, al_dmarc_uri *u, size
 		parse_http(ps, tag, u, c + 1, ue);
 	} else {
 		u->scheme = AL_DMARC_URI_OTHER;
-		u->address = al_arena_strndup(ps->arena, t + s, ue - s);
+		u->address = al_arena_strndup(ps->c.arena, t + s, ue - s);
 	}
 }
 
 static void parse_uri_list(parser *ps, const al_dmarc_tag *tag, const al_dmarc_uri **out, size_t *count)
 {
-	const char *t = ps->t;
+	const char *t = ps->c.t;
 	size_t s = tag->value.start, end = s + tag->value.length;
 	if (s == end) {
 		problem(ps, AL_DMARC_PROBLEM_URI, tag->id, AL_GENERATION_ANY, tag->spec.start,
@@ -697,9 +662,9 @@ static void parse_uri_list(parser *ps, const al_dmarc_tag *tag, const al_dmarc_u
 	for (size_t i = s; i < end; i++)
 		if (t[i] == ',')
 			n++;
-	al_dmarc_uri *uris = al_arena_calloc(ps->arena, n, sizeof(*uris));
+	al_dmarc_uri *uris = al_arena_calloc(ps->c.arena, n, sizeof(*uris));
 	if (uris == NULL) {
-		ps->nomem = true;
+		ps->c.nomem = true;
 		return;
 	}
 	size_t k = 0;
@@ -741,7 +706,7 @@ static const char *const known_names[] = {"v",   "p",    "sp",  "np",  "psd", "t
 /* "fo:1", "rua:mailto:x": a ':' where the '=' should be. */
 static const char *colon_hint(parser *ps, size_t start, size_t length)
 {
-	const char *v = ps->t + start;
+	const char *v = ps->c.t + start;
 	const char *colon = memchr(v, ':', length);
 	if (colon == NULL)
 		return NULL;
@@ -753,7 +718,7 @@ static const char *colon_hint(parser *ps, size_t start, size_t length)
 
 static void check_version(parser *ps, const al_taglist *lex)
 {
-	const char *t = ps->t;
+	const char *t = ps->c.t;
 	al_dmarc_record *r = ps->rec;
 	size_t n = r->length;
 	if (lex->count == 0) {
@@ -808,7 +773,7 @@ static void check_version(parser *ps, const al_taglist *lex)
  * a separator or around '=' (WSP). */
 static void check_bytes(parser *ps)
 {
-	const char *t = ps->t;
+	const char *t = ps->c.t;
 	size_t n = ps->rec->length;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)t[i];
@@ -874,11 +839,11 @@ static void parse_value(parser *ps, al_dmarc_tag *tag)
 
 static void parse_tags(parser *ps, const al_taglist *lex)
 {
-	const char *t = ps->t;
+	const char *t = ps->c.t;
 	al_dmarc_record *r = ps->rec;
-	al_dmarc_tag *tags = al_arena_calloc(ps->arena, lex->count ? lex->count : 1, sizeof(*tags));
+	al_dmarc_tag *tags = al_arena_calloc(ps->c.arena, lex->count ? lex->count : 1, sizeof(*tags));
 	if (tags == NULL) {
-		ps->nomem = true;
+		ps->c.nomem = true;
 		return;
 	}
 	/* lexer problems: empty specs and names that are not names */
@@ -963,15 +928,15 @@ al_status al_dmarc_parse_arena(const char *text, size_t length, al_arena *arena,
 	r->length = length;
 	r->pct = 100;
 	r->ri = 86400;
-	parser ps = {.arena = arena, .rec = r, .t = copy};
+	parser ps = {.c = {.arena = arena, .t = copy}, .rec = r};
 	al_taglist lex;
 	if (al_tagvalue_parse(copy, length, arena, &lex) != AL_OK)
 		return AL_ENOMEM;
 	check_bytes(&ps);
 	parse_tags(&ps, &lex);
-	if (!ps.nomem)
+	if (!ps.c.nomem)
 		check_version(&ps, &lex);
-	if (ps.nomem)
+	if (ps.c.nomem)
 		return AL_ENOMEM;
 	r->problems = ps.problems;
 	r->problem_count = ps.problem_count;
@@ -979,40 +944,25 @@ al_status al_dmarc_parse_arena(const char *text, size_t length, al_arena *arena,
 	return AL_OK;
 }
 
-/* A record of its own: the public struct first, then the arena holding the rest. */
-typedef struct owned_record {
-	al_dmarc_record record;
-	al_arena arena;
-} owned_record;
+static al_status parse_void(const char *text, size_t length, al_arena *arena, void **out)
+{
+	al_dmarc_record *r = NULL;
+	al_status st = al_dmarc_parse_arena(text, length, arena, &r);
+	*out = r;
+	return st;
+}
 
 al_status al_dmarc_parse(const char *text, size_t length, al_dmarc_record **out)
 {
-	*out = NULL;
-	owned_record *o = malloc(sizeof(*o));
-	if (o == NULL)
-		return AL_ENOMEM;
-	al_arena_init(&o->arena);
-	al_dmarc_record *r = NULL;
-	al_status st = al_dmarc_parse_arena(text != NULL ? text : "", text != NULL ? length : 0,
-					    &o->arena, &r);
-	if (st != AL_OK) {
-		al_arena_clear(&o->arena);
-		free(o);
-		return st;
-	}
-	/* everything r points to lives in the arena, so a copy of the struct is whole */
-	o->record = *r;
-	*out = &o->record;
-	return AL_OK;
+	void *r = NULL;
+	al_status st = al_rec_parse_owned(text, length, sizeof(al_dmarc_record), parse_void, &r);
+	*out = r;
+	return st;
 }
 
 void al_dmarc_record_free(al_dmarc_record *record)
 {
-	if (record == NULL)
-		return;
-	owned_record *o = (owned_record *)((char *)record - offsetof(owned_record, record));
-	al_arena_clear(&o->arena);
-	free(o);
+	al_rec_free_owned(record);
 }
 
 bool al_dmarc_has_valid_rua(const al_dmarc_record *record)

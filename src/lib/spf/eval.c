@@ -44,6 +44,7 @@ typedef struct eval {
 	char timestamp[24];
 	/* limits */
 	size_t lookups, voids;
+	bool explaining; /* exp= is being expanded: its lookups count toward no limit */
 	/* %{p} and ptr: validated names, computed once */
 	bool ptr_done;
 	const char **ptr_names;
@@ -143,6 +144,8 @@ static const al_answer *query(eval *e, const char *domain, const char *name, uin
 /* Count a void lookup (RFC 7208 section 4.6.4); false when it is one too many. */
 static bool count_void(eval *e, const char *what)
 {
+	if (e->explaining)
+		return true;
 	e->voids++;
 	if (e->event_count > 0 && e->trace)
 		e->events[e->event_count - 1].is_void = true;
@@ -706,8 +709,11 @@ static al_spf_result check_host(eval *e, const char *raw_domain, bool in_include
 			al_spf_result r = qualifier_result(t->qualifier);
 			e->mechanism = term;
 			e->decided_by = domain;
-			if (r == AL_SPF_FAIL && !in_include && rec->exp >= 0)
+			if (r == AL_SPF_FAIL && !in_include && rec->exp >= 0) {
+				e->explaining = true;
 				explain(e, domain, rec);
+				e->explaining = false;
+			}
 			return finish(e, domain, r);
 		}
 	}

@@ -1,9 +1,85 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Typo hints for tag names and values ("rau" -> "rua"), shared by DMARC and DKIM. */
-#include "record/hint.h"
+/* What the DMARC and DKIM parsers share (parse_util.h). */
+#include "record/parse_util.h"
 
 #include <ctype.h>
+#include <stdarg.h>
+#include <stdalign.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "util/arena.h"
+
+char *al_rec_fmt(al_rec_ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = al_arena_vprintf(c->arena, fmt, ap);
+	va_end(ap);
+	if (s == NULL)
+		c->nomem = true;
+	return s;
+}
+
+char *al_rec_quoted(al_rec_ctx *c, size_t start, size_t length)
+{
+	if (length > 60)
+		return al_rec_fmt(c, "'%.*s...'", 57, c->t + start);
+	return al_rec_fmt(c, "'%.*s'", (int)length, c->t + start);
+}
+
+void *al_rec_grow(al_rec_ctx *c, void *items, size_t count, size_t *capacity, size_t size)
+{
+	if (c->nomem)
+		return NULL;
+	if (count < *capacity)
+		return items;
+	size_t cap = *capacity ? *capacity * 2 : 8;
+	void *p = al_arena_alloc(c->arena, cap * size);
+	if (p == NULL) {
+		c->nomem = true;
+		return NULL;
+	}
+	if (count)
+		memcpy(p, items, count * size);
+	*capacity = cap;
+	return p;
+}
+
+/* The arena first, then the public struct, aligned for anything. */
+typedef struct owned {
+	al_arena arena;
+	alignas(max_align_t) unsigned char record[];
+} owned;
+
+al_status al_rec_parse_owned(const char *text, size_t length, size_t size, al_rec_parse_fn parse, void **out)
+{
+	*out = NULL;
+	owned *o = malloc(sizeof(*o) + size);
+	if (o == NULL)
+		return AL_ENOMEM;
+	al_arena_init(&o->arena);
+	void *r = NULL;
+	al_status st = parse(text != NULL ? text : "", text != NULL ? length : 0, &o->arena, &r);
+	if (st != AL_OK) {
+		al_arena_clear(&o->arena);
+		free(o);
+		return st;
+	}
+	/* everything the struct points to lives in the arena, so a copy of it is whole */
+	memcpy(o->record, r, size);
+	*out = o->record;
+	return AL_OK;
+}
+
+void al_rec_free_owned(void *record)
+{
+	if (record == NULL)
+		return;
+	owned *o = (owned *)((unsigned char *)record - offsetof(owned, record));
+	al_arena_clear(&o->arena);
+	free(o);
+}
 
 /* Optimal string alignment distance (Damerau-Levenshtein without repeated
  * edits of a substring), for short words only. */
