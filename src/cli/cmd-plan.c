@@ -242,8 +242,10 @@ static int run_plan(al_cli *cli, plan_cmd *cmd, const char *domain, al_plan_temp
 		al_cli_error("plan: which domain? Give DOMAIN, --domain with --record, or a zone file with an origin");
 		return AL_EXIT_ERROR;
 	}
+	/* a domain alone is planned from live DNS: a resolver is needed */
+	bool need_live = zone == NULL && cmd->record == NULL && !cli->offline;
 	al_cli_sources sources;
-	if (al_cli_sources_open(cli, zone, &sources) != AL_OK) {
+	if (al_cli_sources_open_for(cli, zone, need_live, &sources) != AL_OK) {
 		al_zone_free(zone);
 		al_cli_error("cannot set up the DNS sources");
 		return AL_EXIT_ERROR;

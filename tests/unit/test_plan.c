@@ -300,6 +300,36 @@ static void test_several_records(void **state)
 	t_plan_free(&t);
 }
 
+static void test_weak_dkim_key(void **state)
+{
+	(void)state;
+	t_plan t;
+	t_plan_options(&t, "default", "2026-12-01");
+	t_plan_zone(&t, "$ORIGIN example.com.\n$TTL 3600\n@ IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n"
+			"@ IN MX 10 mail\nmail IN A 192.0.2.25\n" T_SPF
+			"_dmarc IN TXT \"v=DMARC1; p=reject; " RUA "\"\n"
+			"s1._domainkey IN TXT \"v=DKIM1; k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDM4GHCmFkzFGy4BGPM4AEByBwXd"
+			"zO3U6bGSOIS+Udcz6YGCeTr76C5CjHlCvDXZBVI/jBurbyQiD4Ih2ci+moNl3rYjtZK1TBzuNKE/+4lXeeVU12JsKomEVA6DzSoPEXSY"
+			"PotAjXzW5JKDLB1OgCfGgYIMGBXFctirfBYrXhkhQIDAQAB\"\n");
+	const al_plan *p = t_plan_build(&t, "example.com");
+	/* a 1024-bit key: usable, but the one thing left to harden */
+	assert_true(t_plan_count(p, "DKIM013") > 0);
+	assert_false(p->nothing_to_do);
+	assert_int_equal(p->step_count, 1);
+	const al_plan_step *s = &p->steps[0];
+	assert_int_equal(s->kind, AL_PLAN_STEP_DKIM);
+	assert_string_equal(s->id, "dkim-key-s1");
+	assert_false(s->record_changes);
+	assert_null(s->rollback);
+	assert_string_equal(s->record, "v=DMARC1; p=reject; " RUA);
+	assert_false(s->replaces_ttl_known);
+	bool noted = false;
+	for (size_t i = 0; i < s->note_count; i++)
+		noted |= strstr(s->notes[i], "2048-bit") != NULL;
+	assert_true(noted);
+	t_plan_free(&t);
+}
+
 /* ---- gates ---------------------------------------------------------------------------- */
 
 static const al_plan_gate *gate(const al_plan_step *s, const char *rule_id)
@@ -729,6 +759,7 @@ int main(void)
 		cmocka_unit_test(test_reject_sp_none),
 		cmocka_unit_test(test_nothing_to_do),
 		cmocka_unit_test(test_several_records),
+		cmocka_unit_test(test_weak_dkim_key),
 		cmocka_unit_test(test_blocked),
 		cmocka_unit_test(test_unknown_gates),
 		cmocka_unit_test(test_waived_gate),

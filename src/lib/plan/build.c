@@ -141,6 +141,7 @@ static void read_current(al_plan_builder *b)
 	cur->owner = b->owner;
 	if (b->source == NULL) {
 		cur->problem = "no DNS source: give a zone file (--zone), the record (--record) or go online";
+		b->current_reason = "no DNS source (offline)";
 		return;
 	}
 	const al_answer *a = NULL;
@@ -156,6 +157,9 @@ static void read_current(al_plan_builder *b)
 					       b->owner, al_rcode_name(a->rcode),
 					       a->detail ? a->detail : "no detail",
 					       a->server ? a->server : "no server");
+		b->current_failed = a->rcode != AL_RCODE_NOT_QUERIED;
+		b->current_reason = al_arena_strdup(b->arena, a->detail ? a->detail : al_rcode_name(a->rcode));
+		b->current_server = dup_or_null(b->arena, a->server);
 		al_source_release(b->source, a);
 		return;
 	}
@@ -812,7 +816,8 @@ al_status al_plan_build(const al_plan_options *options, const char *domain, al_p
 		goto fail;
 	}
 	read_current(&b);
-	if ((st = lint_domain(&b, &b.now)) != AL_OK) {
+	/* without the current record there is no plan: the lookup says why (no need to lint the rest) */
+	if (plan->current.known && (st = lint_domain(&b, &b.now)) != AL_OK) {
 		if (st == AL_EUNSUPPORTED)
 			al_error_set(err, st, "the DNS source answers asynchronously; plan needs one that waits");
 		goto fail;

@@ -56,6 +56,9 @@ typedef struct al_plan_builder {
 	const al_dmarc_record *current;      /* the current record parsed, or NULL */
 	uint32_t publish_ttl;                /* TTL of the records the plan publishes */
 	char today[11];                      /* the start date: waivers are judged on it */
+	bool current_failed;                 /* the _dmarc lookup failed (LOOKUP001), else not made */
+	const char *current_reason;          /* why, for the LOOKUP finding */
+	const char *current_server;
 	al_status status;                    /* AL_ENOMEM once memory ran out */
 } al_plan_builder;
 

@@ -43,13 +43,27 @@ static bool is_lookup_rule(const al_rule *rule)
 	return rule->family == AL_KIND_LOOKUP;
 }
 
+static bool has_rule(const al_plan_diagvec *lint, const char *name)
+{
+	for (size_t i = 0; i < lint->count; i++)
+		if (strcmp(lint->items[i].rule->name, name) == 0)
+			return true;
+	return false;
+}
+
 /* Why @p rule cannot be judged from @p lint, or NULL. */
 static const char *unknown_reason(al_plan_builder *b, const al_plan_diagvec *lint, const al_rule *rule)
 {
 	if (al_config_severity(b->options->config, rule) == AL_SEVERITY_OFF)
 		return "the rule is turned off in the configuration";
-	if (rule->family == AL_KIND_DKIM && b->options->selector_count == 0)
+	if (rule->family == AL_KIND_DKIM && b->options->selector_count == 0) {
+		/* live DNS probes the usual selectors (DKIM032: keys found, and linted) */
+		if (has_rule(lint, "dkim-selectors-discovered"))
+			return NULL;
+		if (has_rule(lint, "dkim-no-key-discovered"))
+			return "no DKIM key at any of the usual selectors; name yours with --selector";
 		return "no DKIM selector was given (--selector), so no key was checked";
+	}
 	bool any_family = rule->family != AL_KIND_SPF && rule->family != AL_KIND_DMARC &&
 			  rule->family != AL_KIND_DKIM;
 	for (size_t i = 0; i < lint->count; i++) {
@@ -360,6 +374,21 @@ void al_plan_raise_findings(al_plan_builder *b)
 		}
 	}
 	al_map_free(&seen_unknown);
+	if (!plan->current.known) {
+		kv args[] = {{"name", b->owner},
+			     {"type", "TXT"},
+			     {"reason", b->current_reason != NULL ? b->current_reason : "not answered"}};
+		size_t before = b->plan_findings.count;
+		plan_raise(b, b->current_failed ? "LOOKUP001" : "LOOKUP002", NULL, args, 3, NULL);
+		if (b->plan_findings.count > before) {
+			al_diag *f = &b->plan_findings.items[before];
+			f->kind = AL_KIND_LOOKUP;
+			f->location.file = NULL;
+			f->location.line = 0;
+			f->location.server = b->current_server;
+			f->rrtype = AL_TYPE_TXT;
+		}
+	}
 
 	/* the findings of the domain, then the plan's */
 	size_t n = b->now.count + b->plan_findings.count;

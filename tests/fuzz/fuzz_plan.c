@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The planner on arbitrary bytes. The first byte picks what they are: odd, a
+ * template (loaded, then planned from a p=none record); even, the current
+ * DMARC record (planned with the default template). Every plan is written in
+ * every format, and no output may carry a control byte other than line ends.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <authlint/authlint.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static al_rules *rules;
+static al_plan_template *fallback;
+
+static int check_output(void *ctx, const void *bytes, size_t length)
+{
+	al_plan_format format = *(const al_plan_format *)ctx;
+	const unsigned char *p = bytes;
+	for (size_t i = 0; i < length; i++) {
+		if (p[i] == '\n' || (p[i] == '\r' && format == AL_PLAN_FORMAT_ICS))
+			continue;
+		if (p[i] < 0x20 || p[i] == 0x7f)
+			abort();
+	}
+	return 0;
+}
+
+static void plan_and_write(const al_plan_template *tmpl, const char *record, size_t length)
+{
+	al_plan_options o = {0};
+	o.rules = rules;
+	o.plan_template = tmpl;
+	o.offline = true;
+	o.start.year = 2026;
+	o.start.month = 12;
+	o.start.day = 1;
+	o.record = record;
+	o.record_length = length;
+	al_plan *plan = NULL;
+	al_error err;
+	if (al_plan_build(&o, "example.com", &plan, &err) != AL_OK)
+		return;
+	for (size_t i = 0; i < plan->step_count; i++) {
+		al_dmarc_record *r = NULL;
+		if (al_dmarc_parse(plan->steps[i].record, strlen(plan->steps[i].record), &r) != AL_OK)
+			abort();
+		if (!r->is_dmarc)
+			abort();
+		al_dmarc_record_free(r);
+		if (i > 0 && al_date_diff_days(plan->steps[i - 1].earliest, plan->steps[i].earliest) < 0)
+			abort();
+	}
+	al_plan_write_options wo = {0};
+	wo.dtstamp = "20261201T000000Z";
+	for (al_plan_format f = AL_PLAN_FORMAT_TEXT; f <= AL_PLAN_FORMAT_ICS; f++) {
+		al_sink sink = {check_output, &f};
+		if (al_plan_write(plan, f, &wo, sink) != AL_OK)
+			abort();
+	}
+	al_plan_free(plan);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	al_error err;
+	if (rules == NULL && al_rules_load_builtin(&rules, &err) != AL_OK)
+		abort();
+	if (fallback == NULL && al_plan_template_load_builtin(&fallback, "default", rules, &err) != AL_OK)
+		abort();
+	if (size == 0)
+		return 0;
+	const char *text = (const char *)data + 1;
+	size_t length = size - 1;
+	if (data[0] & 1) {
+		al_plan_template *t = NULL;
+		if (al_plan_template_load_buffer(&t, "fuzz.yaml", text, length, rules, &err) == AL_OK) {
+			static const char record[] = "v=DMARC1; p=none; rua=mailto:d@example.com";
+			plan_and_write(t, record, sizeof(record) - 1);
+			al_plan_template_free(t);
+		} else if (err.message[0] == '\0') {
+			abort(); /* every error says what and where */
+		}
+	} else {
+		plan_and_write(fallback, text, length);
+	}
+	return 0;
+}
