@@ -445,8 +445,13 @@ static void inherited_policy(const al_check_args *args, const al_dmarc_discovery
 	char b9[512], b7[512];
 	al_dmarc_effect_describe(o9->record, AL_GENERATION_RFC9989, o9->target, &o9->effect, b9, sizeof(b9));
 	al_dmarc_effect_describe(o7->record, AL_GENERATION_RFC7489, o7->target, &o7->effect, b7, sizeof(b7));
+	const al_dmarc_effect *e9 = &o9->effect, *e7 = &o7->effect;
+	bool same = o9->record == o7->record && e9->applies == e7->applies && e9->applied == e7->applied &&
+		    e9->rest == e7->rest && e9->percent == e7->percent;
 	if (strcmp(b9, b7) == 0)
 		al_finding_arg(f, "effect", "%s", b9);
+	else if (same)
+		al_finding_arg(f, "effect", "%s (RFC 7489 receivers do the same)", b9);
 	else
 		al_finding_arg(f, "effect", "RFC 9989 receivers: %s; RFC 7489 receivers: %s", b9, b7);
 	al_finding_end(args->lint, f);
