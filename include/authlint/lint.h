@@ -42,6 +42,7 @@ typedef struct al_lint_options {
 	const al_config *config;      /**< severity overrides, waivers, policies; may be NULL */
 	al_source *source;            /**< lookups go here; may be NULL (record mode, no lookups) */
 	bool offline;                 /**< never send a query; report what would have needed one */
+	bool no_selector_discovery;   /**< no DKIM selector given: do not probe the common ones */
 	al_generation dmarc_spec;     /**< reading of DMARC records: RFC9989 (default) or RFC7489 */
 	const char *const *selectors; /**< DKIM selectors to check for a domain */
 	size_t selector_count;

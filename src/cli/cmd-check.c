@@ -18,6 +18,7 @@ enum {
 	OPT_MAX_TIME,
 	OPT_PROGRESS,
 	OPT_NO_PROGRESS,
+	OPT_NO_DISCOVER,
 };
 
 typedef struct check_cmd {
@@ -28,6 +29,7 @@ typedef struct check_cmd {
 	unsigned long max_queries;
 	double max_time;
 	int progress; /* -1 never, 0 on a terminal, 1 always */
+	bool no_discover;
 } check_cmd;
 
 static const struct option check_options[] = {
@@ -38,6 +40,7 @@ static const struct option check_options[] = {
 	{"max-time", required_argument, NULL, OPT_MAX_TIME},
 	{"progress", no_argument, NULL, OPT_PROGRESS},
 	{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+	{"no-discover", no_argument, NULL, OPT_NO_DISCOVER},
 	{NULL, 0, NULL, 0},
 };
 
@@ -96,6 +99,9 @@ static int check_option(al_cli *cli, void *cmdp, int id, const char *arg)
 		return 0;
 	case OPT_NO_PROGRESS:
 		c->progress = -1;
+		return 0;
+	case OPT_NO_DISCOVER:
+		c->no_discover = true;
 		return 0;
 	}
 	return AL_EXIT_ERROR;
@@ -287,6 +293,7 @@ static int check_main(al_cli *cli, int argc, char **argv)
 	co.lint.dmarc_spec = cli->dmarc_spec;
 	co.lint.selectors = cli->selectors;
 	co.lint.selector_count = cli->selector_count;
+	co.lint.no_selector_discovery = cmd.no_discover;
 	co.live = sources.engine;
 	co.jobs = cmd.jobs;
 	co.max_questions = cmd.max_queries;
@@ -341,6 +348,8 @@ const al_cli_command al_cmd_check = {
 	"      --shard K/N        check only the K-th of N shards (by a hash of the name)\n"
 	"      --max-queries N    questions one domain may need (default 500)\n"
 	"      --max-time S       seconds one domain may take (default 60)\n"
+	"      --no-discover      for a domain without selectors, do not probe the common\n"
+	"                         ones (about 60 lookups each)\n"
 	"      --progress         show the progress line on stderr also when not a terminal\n"
 	"      --no-progress      never show it\n"
 	"\n"

@@ -24,6 +24,12 @@ s1._domainkey.two IN TXT "v=DKIM1; k=rsa; p=MIIB"
 s1._domainkey.two IN TXT "v=DKIM1; k=rsa; p=MIIC"
 plain   IN TXT "v=spf1 -all"
 alias   IN CNAME two
+chain   IN TXT "v=spf1 include:c1.example.test -all"
+c1      IN TXT "v=spf1 include:c2.example.test ~all"
+c2      IN TXT "v=spf1 include:c3.example.test redirect=c4.example.test"
+c3      IN TXT "v=spf1 ip4:192.0.2.1 -all"
+c4      IN TXT "v=spf1 ip4:192.0.2.2 -all"
+macro   IN TXT "v=spf1 include:%{d}.c1.example.test -all"
 """
 
 # two.example.test without --selector: its two SPF records, and the two broken
@@ -66,6 +72,22 @@ class CheckAuthoritativeTest(unittest.TestCase):
                                ('two.example.test', 'SPF001'), ('two.example.test', 'SPF001')])
         self.assertIn('checked 1 domain', p.stderr)
 
+    def test_include_tree_in_two_passes(self):
+        # the includes are asked as soon as the record naming them is in (prefetch), so
+        # the domain is linted twice: once to find its first questions, once with all in
+        import json
+        p = self.check('chain.example.test', '--format', 'jsonl')
+        dom = [json.loads(l) for l in p.stdout.splitlines() if '"type":"domain"' in l][0]
+        self.assertEqual(dom['passes'], 2, dom)
+        self.assertFalse(dom['incomplete'])
+        self.assertGreaterEqual(dom['questions'], 6)  # chain, _dmarc, c1..c4
+
+    def test_prefetch_leaves_macros_to_the_checks(self):
+        import json
+        p = self.check('macro.example.test', '--format', 'jsonl')
+        dom = [json.loads(l) for l in p.stdout.splitlines() if '"type":"domain"' in l][0]
+        self.assertFalse(dom['incomplete'], dom)
+
     def test_clean_domain(self):
         p = self.check('plain.example.test')
         self.assertEqual(findings(p.stdout), [])
@@ -96,6 +118,13 @@ class CheckAuthoritativeTest(unittest.TestCase):
         self.assertIn('%s:2:' % path, p.stderr)
         self.assertIn('checked 2 domains', p.stderr)
         self.assertEqual(len(findings(p.stdout)), len(TWO_FINDINGS))
+
+    def test_no_discover_probes_no_selector(self):
+        p = self.check('--no-discover', '-v', 'two.example.test')
+        self.assertEqual(sorted(r for _, r, _ in findings(p.stdout)), ['SPF001', 'SPF001'])
+        # TXT of the domain, _dmarc and the DMARC tree above it: no _domainkey probe
+        q = int(re.search(r'; (\d+) queries', p.stderr).group(1))
+        self.assertLess(q, 8, p.stderr)
 
     def test_selectors_after_the_domain(self):
         p = self.check('--domains-file', '-', stdin='two.example.test s1\n')

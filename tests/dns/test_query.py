@@ -105,6 +105,31 @@ class AuthoritativeTest(unittest.TestCase):
         self.assertEqual(stats['sent'], 0)
 
 
+def have_ipv6_loopback():
+    import socket
+    try:
+        s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+        s.bind(('::1', 0))
+        s.close()
+        return True
+    except OSError:
+        return False
+
+
+@unittest.skipUnless(have_ipv6_loopback(), 'no IPv6 loopback')
+class Ipv6Test(unittest.TestCase):
+    def test_server_on_ipv6_loopback(self):
+        import socket
+        with AuthServer({'example.test': ZONE}, family=socket.AF_INET6, limit=60) as srv:
+            self.assertTrue(srv.endpoint.startswith('[::1]:'))
+            (r,), _ = dnsq([srv.endpoint], [('example.test', 'TXT')])
+            self.assertEqual(r['outcome'], 'answered')
+            self.assertEqual(r['server'], srv.endpoint)
+            (r,), _ = dnsq([srv.endpoint], [('example.test', 'TXT')], '--tcp')
+            self.assertTrue(r['tcp'])
+            self.assertEqual(len(r['answer']), 1)
+
+
 @unittest.skipUnless(have('nsd'), 'NSD is not installed')
 class NsdAuthoritativeTest(AuthoritativeTest):
     kind = 'nsd'

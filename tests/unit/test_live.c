@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "dns/query.h"
+#include "util/hash.h"
 
 static void test_server_parse(void **state)
 {
@@ -172,12 +173,41 @@ static void test_shards(void **state)
 		assert_int_equal(seen[i], 1);
 }
 
+/* The cache map sees far more removals than keys alive at once: it must not grow with them. */
+static void test_map_with_many_removals(void **state)
+{
+	(void)state;
+	al_map m;
+	al_map_init(&m, false);
+	static char keys[2000][16];
+	for (int round = 0; round < 100000; round++) {
+		char *k = keys[round % 2000];
+		if (round >= 2000) {
+			assert_ptr_equal(al_map_remove(&m, k), k);
+			assert_null(al_map_get(&m, k));
+		}
+		snprintf(k, 16, "k%d", round);
+		assert_true(al_map_put(&m, k, k));
+	}
+	assert_int_equal(m.count, 2000);
+	assert_true(m.capacity <= 8192);
+	for (int i = 0; i < 2000; i++)
+		assert_ptr_equal(al_map_get(&m, keys[i]), keys[i]);
+	size_t idx = 0, n = 0;
+	const char *k;
+	void *v;
+	while (al_map_next(&m, &idx, &k, &v))
+		n++;
+	assert_int_equal(n, 2000);
+	al_map_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_server_parse), cmocka_unit_test(test_resolv_conf),
 		cmocka_unit_test(test_live_new),     cmocka_unit_test(test_domain_list),
-		cmocka_unit_test(test_shards),
+		cmocka_unit_test(test_shards),       cmocka_unit_test(test_map_with_many_removals),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

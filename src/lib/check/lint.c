@@ -1131,19 +1131,10 @@ al_status al_lint_domain_try(al_lint *lint, const char *domain, bool *pending)
 	char name[AL_NAME_MAX + 16];
 	snprintf(name, sizeof(name), "_dmarc.%s", norm);
 	lint_name(lint, name, false, false);
-	for (size_t i = 0; i < lint->options.selector_count; i++) {
-		snprintf(name, sizeof(name), "%s._domainkey.%s", lint->options.selectors[i], norm);
-		lint_name(lint, name, false, false);
-	}
-	for (size_t i = 0; i < lint->domain_selector_count; i++) {
-		bool seen = false;
-		for (size_t k = 0; k < lint->options.selector_count && !seen; k++)
-			seen = strcasecmp(lint->options.selectors[k], lint->domain_selectors[i]) == 0;
-		for (size_t k = 0; k < i && !seen; k++)
-			seen = strcasecmp(lint->domain_selectors[k], lint->domain_selectors[i]) == 0;
-		if (seen)
-			continue;
-		snprintf(name, sizeof(name), "%s._domainkey.%s", lint->domain_selectors[i], norm);
+	const char *const *selectors = NULL;
+	size_t selector_count = al_lint_selectors(lint, &selectors);
+	for (size_t i = 0; i < selector_count; i++) {
+		snprintf(name, sizeof(name), "%s._domainkey.%s", selectors[i], norm);
 		lint_name(lint, name, false, false);
 	}
 	al_check_args args = {.lint = lint, .domain = al_arena_strdup(&lint->unit_arena, norm)};
@@ -1153,6 +1144,33 @@ al_status al_lint_domain_try(al_lint *lint, const char *domain, bool *pending)
 		lint->summary = saved;
 	unit_flush(lint);
 	return AL_OK;
+}
+
+size_t al_lint_selectors(al_lint *lint, const char *const **out)
+{
+	size_t no = lint->options.selector_count, nd = lint->domain_selector_count;
+	*out = lint->options.selectors;
+	if (nd == 0)
+		return no;
+	if (no == 0) {
+		*out = lint->domain_selectors;
+		return nd;
+	}
+	const char **all = al_arena_alloc(&lint->unit_arena, (no + nd) * sizeof(*all));
+	if (all == NULL)
+		return no;
+	size_t n = 0;
+	for (size_t i = 0; i < no; i++)
+		all[n++] = lint->options.selectors[i];
+	for (size_t i = 0; i < nd; i++) {
+		bool seen = false;
+		for (size_t k = 0; k < n && !seen; k++)
+			seen = strcasecmp(all[k], lint->domain_selectors[i]) == 0;
+		if (!seen)
+			all[n++] = lint->domain_selectors[i];
+	}
+	*out = all;
+	return n;
 }
 
 void al_lint_set_domain_selectors(al_lint *lint, const char *const *selectors, size_t count)

@@ -81,6 +81,12 @@ bool al_lint_rule_enabled(const al_lint *lint, const char *rule_id);
 const al_answer *al_lint_lookup(al_lint *lint, const char *name, uint16_t type);
 /** True when lookups can be made at all (a source is present). */
 bool al_lint_has_source(const al_lint *lint);
+/**
+ * The DKIM selectors given for the domain being checked: the options' and, in
+ * a bulk check, the domain's own from the domains file (no duplicates). 0 when
+ * none were given (then selectors may be discovered).
+ */
+size_t al_lint_selectors(al_lint *lint, const char *const **out);
 /** True when the current pass is waiting for an asynchronous answer. */
 bool al_lint_pending(const al_lint *lint);
 

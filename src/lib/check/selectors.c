@@ -293,15 +293,17 @@ al_status al_dkim_summarize(al_lint *lint, const al_zone *zone, const char *doma
 {
 	memset(out, 0, sizeof(*out));
 	const al_lint_options *o = al_lint_get_options(lint);
+	const char *const *given = NULL;
+	size_t given_count = al_lint_selectors(lint, &given);
 	if (selectors == NULL || count == 0) {
-		if (o->selector_count > 0) {
-			selectors = o->selectors;
-			count = o->selector_count;
+		if (given_count > 0) {
+			selectors = given;
+			count = given_count;
 			out->source = AL_DKIM_SELECTORS_GIVEN;
 		} else if (zone != NULL) {
 			count = al_dkim_zone_selectors(lint, zone, domain, &selectors);
 			out->source = AL_DKIM_SELECTORS_ZONE;
-		} else if (!o->offline && al_lint_has_source(lint)) {
+		} else if (!o->offline && !o->no_selector_discovery && al_lint_has_source(lint)) {
 			out->source = AL_DKIM_SELECTORS_DISCOVERED;
 			bool none = false;
 			if (!domainkey_exists(lint, domain, &none)) {
@@ -409,8 +411,9 @@ void al_check_dkim_discovery(const al_check_args *args)
 {
 	al_lint *lint = args->lint;
 	const al_lint_options *o = al_lint_get_options(lint);
-	if (args->zone != NULL || args->domain == NULL || o->offline || !al_lint_has_source(lint) ||
-	    o->selector_count > 0)
+	const char *const *given = NULL;
+	if (args->zone != NULL || args->domain == NULL || o->offline || o->no_selector_discovery ||
+	    !al_lint_has_source(lint) || al_lint_selectors(lint, &given) > 0)
 		return;
 	const char *const *list = NULL;
 	size_t n = al_dkim_discovery_list(lint, &list);

@@ -36,6 +36,7 @@ typedef struct live_entry {
 	bool is_static;          /* a budget answer: never freed by release */
 	bool detached;           /* replaced in the map by a fresher one */
 	bool in_lru;
+	unsigned char prefetch_depth; /* asked ahead of time for another answer, how deep */
 	double expires;
 	size_t refs, pins;
 	al_live_waiter **waiters;
@@ -60,7 +61,12 @@ struct al_live {
 	al_live_waiter *waiter;
 	live_entry *budget_entry, *expired_entry;
 	al_live_stats stats;
+	al_live_prefetch_fn prefetch;
+	void *prefetch_userdata;
 };
+
+#define MAX_PREFETCH_DEPTH 6
+#define MAX_PREFETCH 16
 
 static double now_s(void)
 {
@@ -377,6 +383,48 @@ static void fill_from_reply(al_live *l, live_entry *first, const al_dns_reply *r
 	}
 }
 
+static bool pinned_by(const al_live_waiter *w, const live_entry *e);
+static bool pin(al_live_waiter *w, live_entry *e);
+static bool add_waiter(live_entry *e, al_live_waiter *w);
+static bool send_question(al_live *l, live_entry *e);
+
+/* Ask now what the waiters of @p e will ask next because of its answer. */
+static void prefetch(al_live *l, live_entry *e)
+{
+	al_live_question qs[MAX_PREFETCH];
+	size_t n = l->prefetch(l->prefetch_userdata, &e->answer, qs, MAX_PREFETCH);
+	for (size_t i = 0; i < n && i < MAX_PREFETCH; i++) {
+		char key[AL_NAME_MAX + 8];
+		if (!make_key(key, sizeof(key), qs[i].name, qs[i].type))
+			continue;
+		live_entry *p = al_map_get(&l->map, key);
+		if (p == NULL) {
+			p = entry_new(l, qs[i].name, qs[i].type);
+			if (p == NULL)
+				return;
+			if (!al_map_put(&l->map, p->key, p)) {
+				entry_free(l, p);
+				return;
+			}
+			p->prefetch_depth = (unsigned char)(e->prefetch_depth + 1);
+			if (!send_question(l, p))
+				entry_fail(l, p, AL_RCODE_ERROR, l->description, "the query could not be sent");
+		}
+		/* each domain waiting for the first answer now waits for this one too */
+		for (size_t k = 0; k < e->waiter_count; k++) {
+			al_live_waiter *w = e->waiters[k];
+			if (w->expired || pinned_by(w, p) ||
+			    (w->max_questions > 0 && w->pin_count >= w->max_questions))
+				continue;
+			if (!pin(w, p))
+				continue;
+			if (p->state == E_PENDING)
+				add_waiter(p, w);
+		}
+		entry_idle(l, p); /* nobody took it (all budgets full): it waits in the LRU list */
+	}
+}
+
 static void on_reply(void *userdata, al_dns_reply *r)
 {
 	live_entry *e = userdata;
@@ -409,6 +457,9 @@ static void on_reply(void *userdata, al_dns_reply *r)
 		e->answer.rcode = AL_RCODE_ERROR;
 		e->answer.detail = "no answer could be built";
 	}
+	if (l->prefetch != NULL && e->waiter_count > 0 && e->prefetch_depth < MAX_PREFETCH_DEPTH &&
+	    (e->answer.rcode == AL_RCODE_NOERROR || e->answer.rcode == AL_RCODE_NXDOMAIN))
+		prefetch(l, e);
 	/* tell the domains waiting for it */
 	al_live_waiter **ws = e->waiters;
 	size_t n = e->waiter_count;
@@ -594,6 +645,12 @@ static const al_source_ops live_ops = {
 };
 
 /* ---- the waiter seam --------------------------------------------------------------- */
+
+void al_live_set_prefetch(al_live *live, al_live_prefetch_fn fn, void *userdata)
+{
+	live->prefetch = fn;
+	live->prefetch_userdata = userdata;
+}
 
 void al_live_set_waiter(al_live *live, al_live_waiter *waiter)
 {

@@ -28,6 +28,21 @@ typedef struct al_live_waiter {
 	bool expired;                    /* the time budget was hit: no more waiting */
 } al_live_waiter;
 
+/* A question to ask ahead of time. */
+typedef struct al_live_question {
+	char name[AL_NAME_MAX];
+	uint16_t type;
+} al_live_question;
+
+/*
+ * Prefetch: told of each answer that domains wait for, returns the questions
+ * their next pass will ask because of it (at most @p max), so that they go
+ * out now and the pass after finds them answered: one pass less per level.
+ */
+typedef size_t (*al_live_prefetch_fn)(void *userdata, const al_answer *answer, al_live_question *out,
+				      size_t max);
+void al_live_set_prefetch(al_live *live, al_live_prefetch_fn fn, void *userdata);
+
 /* Lookups from now on are made for @p waiter (NULL: lookups wait for their answer). */
 void al_live_set_waiter(al_live *live, al_live_waiter *waiter);
 /* The domain is done: unpin its entries and stop waiting for it. */

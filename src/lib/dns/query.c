@@ -1302,6 +1302,24 @@ static void tcp_failed(al_dns_engine *e, query *q, const char *what, int error)
 	try_next(e, q);
 }
 
+/* Read towards @p want bytes in the TCP buffer: 1 some came, 0 none for now, -1 the try failed. */
+static int tcp_read(al_dns_engine *e, query *q, size_t want, const char *closed)
+{
+	ssize_t n = recv(q->tcp_fd, q->tcp_buf + q->tcp_have, want - q->tcp_have, 0);
+	if (n == 0) {
+		tcp_failed(e, q, closed, 0);
+		return -1;
+	}
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+			return 0;
+		tcp_failed(e, q, "receive failed", errno);
+		return -1;
+	}
+	q->tcp_have += (size_t)n;
+	return 1;
+}
+
 static void handle_tcp(al_dns_engine *e, query *q, uint32_t events)
 {
 	if (q->state != Q_TCP || q->tcp_fd < 0)
@@ -1345,18 +1363,8 @@ static void handle_tcp(al_dns_engine *e, query *q, uint32_t events)
 					return;
 				}
 			}
-			ssize_t n = recv(q->tcp_fd, q->tcp_buf + q->tcp_have, 2 - q->tcp_have, 0);
-			if (n == 0) {
-				tcp_failed(e, q, "connection closed before an answer", 0);
+			if (tcp_read(e, q, 2, "connection closed before an answer") <= 0)
 				return;
-			}
-			if (n < 0) {
-				if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-					return;
-				tcp_failed(e, q, "receive failed", errno);
-				return;
-			}
-			q->tcp_have += (size_t)n;
 			if (q->tcp_have < 2)
 				continue;
 			size_t need = ((size_t)q->tcp_buf[0] << 8) | q->tcp_buf[1];
@@ -1375,18 +1383,8 @@ static void handle_tcp(al_dns_engine *e, query *q, uint32_t events)
 			q->tcp_need = need;
 			q->tcp_have = 0;
 		}
-		ssize_t n = recv(q->tcp_fd, q->tcp_buf + q->tcp_have, q->tcp_need - q->tcp_have, 0);
-		if (n == 0) {
-			tcp_failed(e, q, "connection closed in the middle of an answer", 0);
+		if (tcp_read(e, q, q->tcp_need, "connection closed in the middle of an answer") <= 0)
 			return;
-		}
-		if (n < 0) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-				return;
-			tcp_failed(e, q, "receive failed", errno);
-			return;
-		}
-		q->tcp_have += (size_t)n;
 		if (q->tcp_have < q->tcp_need)
 			continue;
 		/* a whole message */

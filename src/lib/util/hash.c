@@ -53,6 +53,7 @@ void al_map_init(al_map *map, bool nocase)
 	map->slots = NULL;
 	map->capacity = 0;
 	map->count = 0;
+	map->tombstones = 0;
 	map->nocase = nocase;
 }
 
@@ -88,9 +89,9 @@ static struct al_map_slot *find(const al_map *map, const char *key, uint64_t h)
 	return NULL;
 }
 
-static bool grow(al_map *map)
+/* Rehash into @p cap slots (a power of two), leaving the tombstones behind. */
+static bool rehash(al_map *map, size_t cap)
 {
-	size_t cap = map->capacity ? map->capacity * 2 : 16;
 	struct al_map_slot *slots = calloc(cap, sizeof(*slots));
 	if (slots == NULL)
 		return false;
@@ -106,6 +107,7 @@ static bool grow(al_map *map)
 	free(map->slots);
 	map->slots = slots;
 	map->capacity = cap;
+	map->tombstones = 0;
 	return true;
 }
 
@@ -123,15 +125,21 @@ bool al_map_put(al_map *map, const char *key, void *value)
 		s->value = value;
 		return true;
 	}
-	/* tombstones count as used so probing always ends */
-	if ((map->count + 1) * 4 > map->capacity * 3 && !grow(map))
-		return false;
+	/* tombstones count as used so probing always ends; a map that is mostly
+	 * tombstones (many removals) is cleaned at the same size instead of grown */
+	if ((map->count + map->tombstones + 1) * 4 > map->capacity * 3) {
+		size_t cap = map->capacity == 0 ? 16
+			     : (map->count + 1) * 2 <= map->capacity ? map->capacity : map->capacity * 2;
+		if (!rehash(map, cap))
+			return false;
+	}
 	size_t mask = map->capacity - 1;
 	size_t i = h & mask;
 	while (map->slots[i].key != NULL && map->slots[i].key != TOMBSTONE)
 		i = (i + 1) & mask;
-	if (map->slots[i].key == NULL)
-		map->count++;
+	if (map->slots[i].key == TOMBSTONE)
+		map->tombstones--;
+	map->count++;
 	map->slots[i].key = key;
 	map->slots[i].value = value;
 	map->slots[i].hash = h;
@@ -146,6 +154,8 @@ void *al_map_remove(al_map *map, const char *key)
 	void *v = s->value;
 	s->key = TOMBSTONE;
 	s->value = NULL;
+	map->count--;
+	map->tombstones++;
 	return v;
 }
 

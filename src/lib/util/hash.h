@@ -19,7 +19,8 @@ uint64_t al_hash_nocase(const void *data, size_t length);
 typedef struct al_map {
 	struct al_map_slot *slots;
 	size_t capacity; /* power of two, or 0 */
-	size_t count;
+	size_t count;    /* keys in the map */
+	size_t tombstones; /* slots of removed keys, until the next rehash */
 	bool nocase;
 } al_map;
 
