@@ -94,6 +94,22 @@ static void test_no_record(void **state)
 	assert_string_equal(p->steps[1].rollback, s->record);
 	assert_string_equal(p->steps[10].record, "v=DMARC1; p=reject; rua=mailto:dmarc-reports@example.com");
 	assert_false(p->nothing_to_do);
+	/* a made-up report address does not count as reports: enforcement waits for a real one */
+	assert_int_equal(s->status, AL_PLAN_STEP_READY);
+	const al_plan_step *q = &p->steps[1];
+	assert_int_equal(q->status, AL_PLAN_STEP_BLOCKED);
+	for (size_t i = 0; i < q->gate_count; i++) {
+		const al_plan_gate *g = &q->gates[i];
+		if (g->rule != NULL && strcmp(g->rule->name, "dmarc-no-rua") == 0) {
+			assert_int_equal(g->state, AL_PLAN_GATE_FAIL);
+			assert_non_null(strstr(g->detail, "--rua"));
+		} else if (g->rule != NULL && strcmp(g->rule->name, "dmarc-no-record") == 0) {
+			/* DMARC010 now; the monitor step's record removes it */
+			assert_int_equal(g->state, AL_PLAN_GATE_FIXED);
+			assert_int_equal(g->fixed_by, 1);
+		}
+	}
+	assert_int_equal(p->first_blocked, 2);
 	t_plan_free(&t);
 }
 
@@ -118,6 +134,9 @@ static void test_none_without_rua(void **state)
 	p = t_plan_build(&t, "example.com");
 	assert_false(p->rua_suggested);
 	assert_string_equal(p->steps[0].record, "v=DMARC1; p=none; rua=mailto:reports@example.com");
+	/* DMARC012 now, removed by the monitor step's record */
+	assert_int_equal(p->steps[1].status, AL_PLAN_STEP_READY);
+	assert_int_equal(p->first_blocked, 0);
 	t_plan_free(&t);
 }
 

@@ -106,7 +106,18 @@ static void judge_rule(al_plan_builder *b, size_t k, const al_rule *rule, al_pla
 	size_t n = matching(before, rule, NULL, 0);
 	const al_plan_diagvec *from = before;
 	const al_plan_diagvec *own = &b->drafts[k].lint;
-	if (n > 0) {
+	if (b->plan->rua_suggested && strcmp(rule->name, "dmarc-no-rua") == 0) {
+		/* the plan made the address up: nobody knows that reports arrive there */
+		g->state = AL_PLAN_GATE_FAIL;
+		g->detail = al_arena_printf(b->arena,
+					    "the domain asks for no reports, and %s is only the plan's "
+					    "suggestion: publish a rua, or give the address with --rua",
+					    b->plan->rua);
+		from = &b->now;
+		n = matching(from, rule, NULL, 0);
+		if (n == 0)
+			return;
+	} else if (n > 0) {
 		g->state = AL_PLAN_GATE_FAIL;
 		if (k > 0 && matching(&b->now, rule, NULL, 0) == 0)
 			g->detail = al_arena_printf(b->arena, "raised once step %zu's record is in place", k);
@@ -335,6 +346,8 @@ void al_plan_raise_findings(al_plan_builder *b)
 				al_strbuf_printf(&sb, "%s%s %s", sb.length ? "; " : "", g->rule->id, g->rule->name);
 				if (g->finding_count > 0)
 					al_strbuf_printf(&sb, " (%s)", g->findings[0]->message);
+				else if (g->detail != NULL)
+					al_strbuf_printf(&sb, " (%s)", g->detail);
 			}
 			kv args[] = {{"step", number(b, k + 1)}, {"title", d->title},
 				     {"blockers", al_arena_strdup(b->arena, al_strbuf_cstr(&sb))}};

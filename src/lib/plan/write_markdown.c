@@ -25,19 +25,25 @@ static void text(al_strbuf *out, const char *s)
 	al_strbuf_free(&shown);
 }
 
-/* A code span holding @p s: fenced with one backtick more than its longest run. */
-static void code(al_strbuf *out, const char *s)
+/* The longest run of backticks in @p t: a fence must be longer. */
+static size_t longest_backticks(const char *t)
 {
-	al_strbuf shown = AL_STRBUF_INIT;
-	al_escape_display(&shown, s, strlen(s));
-	const char *t = al_strbuf_cstr(&shown);
 	size_t run = 0, longest = 0;
 	for (const char *p = t; *p != '\0'; p++) {
 		run = *p == '`' ? run + 1 : 0;
 		if (run > longest)
 			longest = run;
 	}
-	size_t fence = longest + 1;
+	return longest;
+}
+
+/* A code span holding @p s: fenced with one backtick more than its longest run. */
+static void code(al_strbuf *out, const char *s)
+{
+	al_strbuf shown = AL_STRBUF_INIT;
+	al_escape_display(&shown, s, strlen(s));
+	const char *t = al_strbuf_cstr(&shown);
+	size_t fence = longest_backticks(t) + 1;
 	bool space = t[0] == '`' || (shown.length > 0 && t[shown.length - 1] == '`');
 	for (size_t i = 0; i < fence; i++)
 		al_strbuf_putc(out, '`');
@@ -62,12 +68,7 @@ static void block(al_strbuf *out, const char *indent, const char *s)
 	al_strbuf shown = AL_STRBUF_INIT;
 	al_escape_display(&shown, s, strlen(s));
 	const char *t = al_strbuf_cstr(&shown);
-	size_t run = 0, longest = 0;
-	for (const char *p = t; *p != '\0'; p++) {
-		run = *p == '`' ? run + 1 : 0;
-		if (run > longest)
-			longest = run;
-	}
+	size_t longest = longest_backticks(t);
 	size_t fence = longest >= 3 ? longest + 1 : 3;
 	al_strbuf_puts(out, indent);
 	for (size_t i = 0; i < fence; i++)

@@ -65,19 +65,7 @@ static void effects(text_out *o, const char *indent, const al_plan_effect e[3])
 
 static const char *gate_word(al_plan_gate_state state)
 {
-	switch (state) {
-	case AL_PLAN_GATE_PASS:
-		return "pass";
-	case AL_PLAN_GATE_FAIL:
-		return "FAIL";
-	case AL_PLAN_GATE_FIXED:
-		return "fixed";
-	case AL_PLAN_GATE_UNKNOWN:
-		return "unknown";
-	case AL_PLAN_GATE_CONFIRM:
-		return "confirm";
-	}
-	return "?";
+	return state == AL_PLAN_GATE_FAIL ? "FAIL" : al_plan_gate_state_name(state);
 }
 
 static void gate_label(text_out *o, size_t *lines, const char *word, al_plan_gate_state state)

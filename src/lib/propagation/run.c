@@ -603,8 +603,9 @@ static pserver *add_server(al_prop *p, pdomain *d, const char *name, const al_dn
 /* Fill text of a server address built from an A/AAAA record. */
 static void address_text(al_dns_server *s)
 {
-	char buf[64];
-	char host[64] = "?";
+	/* INET6_ADDRSTRLEN (46) + brackets, colon and port fit in 64 */
+	char buf[80];
+	char host[INET6_ADDRSTRLEN] = "?";
 	if (s->addr.ss_family == AF_INET) {
 		const struct sockaddr_in *in = (const struct sockaddr_in *)&s->addr;
 		inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
