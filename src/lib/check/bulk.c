@@ -23,7 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include <authlint/spf.h>
 
@@ -31,6 +30,7 @@
 #include "check/lint_private.h"
 #include "dns/live_internal.h"
 #include "dns/wire.h"
+#include "util/clock.h"
 
 #define MAX_PASSES 64
 
@@ -66,13 +66,6 @@ typedef struct driver {
 	size_t findings, incomplete;
 	al_summary budget_total; /* what budgets added to the totals */
 } driver;
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void on_diag(void *userdata, const al_diag *diag)
 {
@@ -127,7 +120,7 @@ static void on_unit_end(void *userdata)
 	r.summary.incomplete = r.incomplete;
 	r.questions = j->waiter.pin_count;
 	r.passes = j->passes;
-	r.elapsed = now_s() - j->started;
+	r.elapsed = al_clock_now() - j->started;
 	if (r.incomplete)
 		d->incomplete++;
 	if (r.budget != NULL)
@@ -378,7 +371,7 @@ static void report_progress(driver *d, bool final)
 {
 	if (d->o->on_progress == NULL)
 		return;
-	double now = now_s();
+	double now = al_clock_now();
 	double interval = d->o->progress_interval > 0 ? d->o->progress_interval : 0.5;
 	if (!final && now - d->last_progress < interval)
 		return;
@@ -449,7 +442,7 @@ al_status al_check_domains(const al_check_options *options, const al_domain_list
 		d.free_slots[d.free_count++] = i;
 	if (options->live != NULL)
 		al_live_set_prefetch(options->live, prefetch_hint, &d);
-	d.t0 = now_s();
+	d.t0 = al_clock_now();
 	d.last_progress = d.t0;
 	double last_check = d.t0;
 	while (st == AL_OK && d.done < count) {
@@ -470,7 +463,7 @@ al_status al_check_domains(const al_check_options *options, const al_domain_list
 			j->in_use = true;
 			j->driver = &d;
 			j->index = d.next_index++;
-			j->started = now_s();
+			j->started = al_clock_now();
 			j->deadline = j->started + max_seconds;
 			j->waiter.ready = on_ready;
 			j->waiter.userdata = &d;
@@ -486,7 +479,7 @@ al_status al_check_domains(const al_check_options *options, const al_domain_list
 			else
 				check_deadlines(&d, INFINITY); /* nothing can come: stop waiting */
 		}
-		double now = now_s();
+		double now = al_clock_now();
 		if (now - last_check >= 0.05) {
 			check_deadlines(&d, now);
 			last_check = now;

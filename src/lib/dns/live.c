@@ -17,12 +17,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "dns/live_internal.h"
 #include "dns/query.h"
 #include "dns/wire.h"
 #include "util/hash.h"
+#include "util/clock.h"
 
 #define MAX_RESOLVERS 64
 #define MAX_CHAIN 8
@@ -67,13 +67,6 @@ struct al_live {
 
 #define MAX_PREFETCH_DEPTH 6
 #define MAX_PREFETCH 16
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* ---- entries ------------------------------------------------------------------- */
 
@@ -235,7 +228,7 @@ static bool entry_set(al_live *l, live_entry *e, al_rcode rcode, const al_rr *co
 	a->truncated = truncated;
 	e->state = E_DONE;
 	uint32_t keep = ttl < l->options.max_ttl ? ttl : l->options.max_ttl;
-	e->expires = now_s() + keep;
+	e->expires = al_clock_now() + keep;
 	return true;
 }
 
@@ -280,7 +273,7 @@ static void entry_fail(al_live *l, live_entry *e, al_rcode rcode, const char *se
 		e->answer.rcode = rcode;
 		e->answer.detail = "out of memory";
 		e->state = E_DONE;
-		e->expires = now_s();
+		e->expires = al_clock_now();
 	}
 	l->stats.failed++;
 }
@@ -547,7 +540,7 @@ static al_status live_lookup(void *impl, const char *name, uint16_t type, const 
 		return AL_EINVAL;
 	live_entry *e = al_map_get(&l->map, key);
 	bool mine = e != NULL && w != NULL && pinned_by(w, e);
-	if (e != NULL && e->state == E_DONE && !mine && e->expires <= now_s()) {
+	if (e != NULL && e->state == E_DONE && !mine && e->expires <= al_clock_now()) {
 		/* expired: ask again (a domain still holding the old answer keeps it) */
 		if (e->refs == 0 && e->pins == 0) {
 			entry_drop(l, e);

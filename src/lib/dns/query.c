@@ -19,12 +19,12 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/epoll.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <ldns/ldns.h>
 
 #include "dns/wire.h"
+#include "util/clock.h"
 
 #define ID_SPACE 65536
 #define RECV_BATCH 32
@@ -146,13 +146,6 @@ struct al_dns_engine {
 };
 
 /* ---- small things --------------------------------------------------------- */
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 const char *al_dns_outcome_name(al_dns_outcome outcome)
 {
@@ -729,7 +722,7 @@ static al_dns_reply *make_reply(al_dns_engine *e, query *q, al_dns_outcome outco
 	r->qtype = q->type;
 	r->server_index = q->server_index;
 	r->tries = q->tries;
-	r->elapsed = now_s() - q->started;
+	r->elapsed = al_clock_now() - q->started;
 	r->wrong_id = q->wrong_id;
 	r->wrong_question = q->wrong_question;
 	r->malformed = q->malformed;
@@ -806,7 +799,7 @@ static void finish_failed(al_dns_engine *e, query *q)
 		al_dns_reply *r = q->last_rcode_reply;
 		q->last_rcode_reply = NULL;
 		r->tries = q->tries;
-		r->elapsed = now_s() - q->started;
+		r->elapsed = al_clock_now() - q->started;
 		finish(e, q, r);
 		return;
 	}
@@ -997,7 +990,7 @@ static void send_try(al_dns_engine *e, query *q)
 			try_next(e, q);
 			return;
 		}
-		set_deadline(e, q, now_s() + q->timeout);
+		set_deadline(e, q, al_clock_now() + q->timeout);
 		return;
 	}
 	if (!bind_id(e, q, srv->addr.ss_family)) {
@@ -1006,7 +999,7 @@ static void send_try(al_dns_engine *e, query *q)
 		return;
 	}
 	q->state = Q_UDP;
-	double now = now_s();
+	double now = al_clock_now();
 	q->sent_at = now;
 	set_fresh(e, q, true);
 	set_deadline(e, q, now + try_wait(e, q, now));
@@ -1055,7 +1048,7 @@ static void dispatch(al_dns_engine *e)
 		if (e->queue_head == NULL)
 			e->queue_tail = NULL;
 		q->next = NULL;
-		q->started = now_s();
+		q->started = al_clock_now();
 		q->final_deadline = q->started + q->timeout * q->max_tries;
 		live_add(e, q);
 		send_try(e, q);
@@ -1265,7 +1258,7 @@ static void handle_datagram(al_dns_engine *e, usock *s, const uint8_t *data, siz
 		return;
 	}
 	if (q->tries == 1) /* Karn: only unambiguous samples */
-		rtt_sample(e, from, now_s() - q->sent_at);
+		rtt_sample(e, from, al_clock_now() - q->sent_at);
 	set_fresh(e, q, false);
 	take_response(e, q, data, length, false);
 }
@@ -1420,7 +1413,7 @@ static void handle_tcp(al_dns_engine *e, query *q, uint32_t events)
 
 static void handle_timeouts(al_dns_engine *e)
 {
-	double now = now_s();
+	double now = al_clock_now();
 	for (size_t guard = 0; e->heap_count > 0 && guard < 1000000; guard++) {
 		query *q = e->heap[0];
 		if (q->deadline > now)
@@ -1470,7 +1463,7 @@ size_t al_dns_engine_poll(al_dns_engine *e, int timeout_ms)
 	if (done > 0)
 		timeout_ms = 0;
 	if (e->heap_count > 0) {
-		double wait = (e->heap[0]->deadline - now_s()) * 1000.0;
+		double wait = (e->heap[0]->deadline - al_clock_now()) * 1000.0;
 		int w = wait <= 0 ? 0 : (int)wait + 1;
 		if (timeout_ms < 0 || w < timeout_ms)
 			timeout_ms = w;
