@@ -21,8 +21,8 @@
 #include "dns/live_internal.h"
 #include "dns/query.h"
 #include "dns/wire.h"
-#include "util/hash.h"
 #include "util/clock.h"
+#include "util/hash.h"
 
 #define MAX_RESOLVERS 64
 #define MAX_CHAIN 8
