@@ -109,8 +109,9 @@ static al_status zone_lookup(void *impl, const char *name, uint16_t type, const 
 	if (wl == 0)
 		return AL_EINVAL;
 	al_zone_wire_lower(wire, wl);
+	/* the front end hands over normalised names: keep them as they are */
 	char text[AL_NAME_MAX];
-	if (!al_wire_name_to_text(wire, wl, 0, text, NULL))
+	if (al_name_normalize(name, strlen(name), text, NULL) != AL_OK)
 		return AL_EINVAL;
 
 	if (!al_zone_covers_wire(zone, wire, wl)) {
