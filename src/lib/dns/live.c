@@ -686,11 +686,6 @@ void al_live_poll(al_live *live, int timeout_ms)
 	al_dns_engine_poll(live->engine, timeout_ms);
 }
 
-size_t al_live_pending(const al_live *live)
-{
-	return al_dns_engine_pending(live->engine);
-}
-
 /* ---- set-up ---------------------------------------------------------------------------- */
 
 static live_entry *static_entry(al_live *l, const char *detail)

@@ -49,7 +49,5 @@ void al_live_set_waiter(al_live *live, al_live_waiter *waiter);
 void al_live_waiter_release(al_live *live, al_live_waiter *waiter);
 /* Run the event loop once: up to @p timeout_ms for answers (-1: the next deadline). */
 void al_live_poll(al_live *live, int timeout_ms);
-/* Questions on the wire or queued. */
-size_t al_live_pending(const al_live *live);
 
 #endif
