@@ -757,6 +757,12 @@ static void run_record(al_lint *l, al_name_info *info, const al_subject *subject
 		return;
 	}
 	l->summary.records++;
+	/* no check of the stage runs (every rule of the family is off): no parse either */
+	bool any = false;
+	for (size_t i = 0; i < al_check_count && !any; i++)
+		any = al_checks[i].stage == stage && al_checks[i].fn != NULL && l->check_wanted[i];
+	if (!any)
+		return;
 	const al_family_ops *fam = al_family_find(subject->kind);
 	void *parsed = (fam != NULL && fam->parse != NULL) ? fam->parse(l, subject) : NULL;
 	al_check_args args = {.lint = l, .zone = l->zone, .name = info, .subject = subject,

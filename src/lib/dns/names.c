@@ -145,12 +145,41 @@ size_t al_name_to_wire(const char *name, size_t length, uint8_t out[255], const 
 	return wire;
 }
 
+/* Already in normal form (lower case, plain bytes, no empty label, within the
+ * limits)? Most names the checks pass around are: they came out of this
+ * function or of the wire. */
+static bool already_normal(const char *in, size_t length)
+{
+	if (length == 0 || length > 253 || in[0] == '.' || in[length - 1] == '.')
+		return false;
+	size_t label = 0;
+	for (size_t i = 0; i < length; i++) {
+		unsigned char c = (unsigned char)in[i];
+		if (c == '.') {
+			if (label == 0)
+				return false;
+			label = 0;
+			continue;
+		}
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '*'))
+			return false;
+		if (++label > 63)
+			return false;
+	}
+	return true;
+}
+
 al_status al_name_normalize(const char *in, size_t length, char out[AL_NAME_MAX], al_error *err)
 {
 	uint8_t wire[255];
 	const char *why = NULL;
 	if (in == NULL)
 		return al_error_set(err, AL_EINVAL, "no name");
+	if (already_normal(in, length)) {
+		memcpy(out, in, length);
+		out[length] = '\0';
+		return AL_OK;
+	}
 	size_t n = al_name_to_wire(in, length, wire, &why);
 	if (n == 0)
 		return al_error_set(err, AL_EINVAL, "'%.*s' is not a valid domain name: %s",

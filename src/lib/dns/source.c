@@ -29,9 +29,27 @@ typedef struct front_answer {
 	const al_answer *inner[MAX_CNAME_CHAIN + 1];
 	size_t inner_count;
 	const char *cnames[MAX_CNAME_CHAIN + 1];
-	char detail[AL_NAME_MAX * 2 + 64];
-	char names[MAX_CNAME_CHAIN + 1][AL_NAME_MAX];
+	char *names[MAX_CNAME_CHAIN + 1]; /* [0] the name asked, then each target (malloc) */
+	char *detail;                     /* why it failed (malloc), or NULL */
 } front_answer;
+
+static void front_free(front_answer *fa)
+{
+	for (size_t i = 0; i <= MAX_CNAME_CHAIN; i++)
+		free(fa->names[i]);
+	free(fa->detail);
+	free(fa);
+}
+
+static void front_detail(front_answer *fa, const char *fmt, const char *a, const char *b)
+{
+	size_t n = strlen(fmt) + strlen(a) + (b ? strlen(b) : 0) + 16;
+	free(fa->detail);
+	fa->detail = malloc(n);
+	if (fa->detail != NULL)
+		snprintf(fa->detail, n, fmt, a, b);
+	fa->pub.detail = fa->detail ? fa->detail : "CNAME error";
+}
 
 const char *al_rrtype_name(uint16_t type, char buf[16])
 {
@@ -156,17 +174,19 @@ al_status al_source_lookup(al_source *source, const char *name, uint16_t type, c
 	*out = NULL;
 	if (source == NULL || name == NULL)
 		return AL_EINVAL;
-	/* not zeroed whole: the name buffers are large and filled as needed */
-	front_answer *fa = malloc(sizeof(*fa));
+	front_answer *fa = calloc(1, sizeof(*fa));
 	if (fa == NULL)
 		return AL_ENOMEM;
-	memset(&fa->pub, 0, sizeof(fa->pub));
-	fa->inner_count = 0;
-	fa->detail[0] = '\0';
 	al_error err;
-	if (al_name_normalize(name, strlen(name), fa->names[0], &err) != AL_OK) {
+	char buf[AL_NAME_MAX];
+	if (al_name_normalize(name, strlen(name), buf, &err) != AL_OK) {
 		free(fa);
 		return AL_EINVAL;
+	}
+	fa->names[0] = strdup(buf);
+	if (fa->names[0] == NULL) {
+		free(fa);
+		return AL_ENOMEM;
 	}
 	const char *current = fa->names[0];
 	for (;;) {
@@ -175,7 +195,7 @@ al_status al_source_lookup(al_source *source, const char *name, uint16_t type, c
 		if (st != AL_OK || a == NULL) {
 			for (size_t i = 0; i < fa->inner_count; i++)
 				release_inner(source, fa->inner[i]);
-			free(fa);
+			front_free(fa);
 			return st != AL_OK ? st : AL_EINTERNAL;
 		}
 		fa->inner[fa->inner_count++] = a;
@@ -202,27 +222,32 @@ al_status al_source_lookup(al_source *source, const char *name, uint16_t type, c
 			fa->pub.rcode = AL_RCODE_ERROR;
 			fa->pub.count = 0;
 			fa->pub.rrs = NULL;
+			char limit[16];
+			snprintf(limit, sizeof(limit), "%d", MAX_CNAME_CHAIN);
 			if (hop > MAX_CNAME_CHAIN)
-				snprintf(fa->detail, sizeof(fa->detail), "CNAME chain longer than %d at %s",
-					 MAX_CNAME_CHAIN, current);
+				front_detail(fa, "CNAME chain longer than %s at %s", limit, current);
 			else
-				snprintf(fa->detail, sizeof(fa->detail), "malformed CNAME at %s", current);
-			fa->pub.detail = fa->detail;
+				front_detail(fa, "malformed CNAME at %s%s", current, "");
 			break;
 		}
 		bool loop = false;
 		for (size_t i = 0; i < hop; i++)
 			if (strcasecmp(fa->names[i], target) == 0)
 				loop = true;
-		strcpy(fa->names[hop], target);
+		fa->names[hop] = strdup(target);
+		if (fa->names[hop] == NULL) {
+			for (size_t i = 0; i < fa->inner_count; i++)
+				release_inner(source, fa->inner[i]);
+			front_free(fa);
+			return AL_ENOMEM;
+		}
 		fa->cnames[hop - 1] = fa->names[hop];
 		fa->pub.cname_count = hop;
 		if (loop) {
 			fa->pub.rcode = AL_RCODE_ERROR;
 			fa->pub.count = 0;
 			fa->pub.rrs = NULL;
-			snprintf(fa->detail, sizeof(fa->detail), "CNAME loop: %s -> %s", current, target);
-			fa->pub.detail = fa->detail;
+			front_detail(fa, "CNAME loop: %s -> %s", current, fa->names[hop]);
 			break;
 		}
 		current = fa->names[hop];
@@ -238,7 +263,7 @@ void al_source_release(al_source *source, const al_answer *answer)
 	front_answer *fa = (front_answer *)answer;
 	for (size_t i = 0; i < fa->inner_count; i++)
 		release_inner(source, fa->inner[i]);
-	free(fa);
+	front_free(fa);
 }
 
 /* ---- layered --------------------------------------------------------------- */

@@ -13,11 +13,11 @@
 #include "dns/wire.h"
 #include "dns/zone_internal.h"
 
+/* One allocation: the answer, its RRs, then the owner name and (rarely) the
+ * wildcard and the detail, exactly as long as they are. */
 typedef struct zone_answer {
 	al_answer pub;
-	char name[AL_NAME_MAX];
-	char wildcard[AL_NAME_MAX];
-	char detail[AL_NAME_MAX + 64];
+	char *name;
 	al_rr rrs[];
 } zone_answer;
 
@@ -35,12 +35,28 @@ static size_t count_rrs(const znode *n, uint16_t type)
 	return c;
 }
 
-static zone_answer *new_answer(size_t count, const char *name)
+static zone_answer *new_answer(size_t count, const char *name, const char *wildcard, const char *detail)
 {
-	zone_answer *a = calloc(1, sizeof(*a) + count * sizeof(al_rr));
+	size_t nl = strlen(name) + 1;
+	size_t wl = wildcard ? strlen(wildcard) + 1 : 0;
+	size_t dl = detail ? strlen(detail) + 1 : 0;
+	size_t head = sizeof(zone_answer) + count * sizeof(al_rr);
+	zone_answer *a = malloc(head + nl + wl + dl);
 	if (a == NULL)
 		return NULL;
-	snprintf(a->name, sizeof(a->name), "%s", name);
+	memset(a, 0, head);
+	a->name = (char *)a + head;
+	memcpy(a->name, name, nl);
+	if (wildcard != NULL) {
+		char *w = a->name + nl;
+		memcpy(w, wildcard, wl);
+		a->pub.wildcard = w;
+	}
+	if (detail != NULL) {
+		char *d = a->name + nl + wl;
+		memcpy(d, detail, dl);
+		a->pub.detail = d;
+	}
 	a->pub.qname = a->name;
 	a->pub.name = a->name;
 	a->pub.server = "zone";
@@ -93,18 +109,19 @@ static al_status zone_lookup(void *impl, const char *name, uint16_t type, const 
 	if (wl == 0)
 		return AL_EINVAL;
 	al_zone_wire_lower(wire, wl);
+	/* the front end hands over normalised names: keep them as they are */
 	char text[AL_NAME_MAX];
-	if (!al_wire_name_to_text(wire, wl, 0, text, NULL))
+	if (al_name_normalize(name, strlen(name), text, NULL) != AL_OK)
 		return AL_EINVAL;
 
 	if (!al_zone_covers_wire(zone, wire, wl)) {
-		zone_answer *a = new_answer(0, text);
+		char detail[AL_NAME_MAX + 32];
+		snprintf(detail, sizeof(detail), "%s is outside the zone", text);
+		zone_answer *a = new_answer(0, text, NULL, detail);
 		if (a == NULL)
 			return AL_ENOMEM;
 		a->pub.qtype = type;
 		a->pub.rcode = AL_RCODE_NOT_QUERIED;
-		snprintf(a->detail, sizeof(a->detail), "%s is outside the zone", text);
-		a->pub.detail = a->detail;
 		*out = &a->pub;
 		return AL_OK;
 	}
@@ -139,7 +156,7 @@ static al_status zone_lookup(void *impl, const char *name, uint16_t type, const 
 	const zorigin *origin = al_zone_origin_of(zone, wire, wl);
 	uint32_t negative = origin ? origin->negative_ttl : 0;
 	if (source == NULL) {
-		zone_answer *a = new_answer(0, text);
+		zone_answer *a = new_answer(0, text, NULL, NULL);
 		if (a == NULL)
 			return AL_ENOMEM;
 		a->pub.qtype = type;
@@ -159,7 +176,7 @@ static al_status zone_lookup(void *impl, const char *name, uint16_t type, const 
 			use = AL_TYPE_CNAME;
 		}
 	}
-	zone_answer *a = new_answer(count, text);
+	zone_answer *a = new_answer(count, text, wildcard, NULL);
 	if (a == NULL)
 		return AL_ENOMEM;
 	a->pub.qtype = type;
@@ -168,10 +185,6 @@ static al_status zone_lookup(void *impl, const char *name, uint16_t type, const 
 	if (count == 0) {
 		a->pub.ttl = negative;
 		a->pub.negative_ttl_known = origin != NULL && origin->from_soa;
-	}
-	if (wildcard != NULL) {
-		snprintf(a->wildcard, sizeof(a->wildcard), "%s", wildcard);
-		a->pub.wildcard = a->wildcard;
 	}
 	a->pub.message_size = message_size(wl, &a->pub);
 	*out = &a->pub;

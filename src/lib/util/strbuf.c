@@ -54,8 +54,13 @@ bool al_strbuf_reserve(al_strbuf *sb, size_t extra)
 
 void al_strbuf_append(al_strbuf *sb, const void *data, size_t length)
 {
-	if (!al_strbuf_reserve(sb, length))
+	/* the common case needs no check beyond the capacity */
+	if (sb->data == NULL || sb->length + length + 1 > sb->capacity) {
+		if (!al_strbuf_reserve(sb, length))
+			return;
+	} else if (sb->failed) {
 		return;
+	}
 	if (length > 0)
 		memcpy(sb->data + sb->length, data, length);
 	sb->length += length;
@@ -69,6 +74,11 @@ void al_strbuf_puts(al_strbuf *sb, const char *text)
 
 void al_strbuf_putc(al_strbuf *sb, char c)
 {
+	if (sb->data != NULL && !sb->failed && sb->length + 2 <= sb->capacity) {
+		sb->data[sb->length++] = c;
+		sb->data[sb->length] = '\0';
+		return;
+	}
 	al_strbuf_append(sb, &c, 1);
 }
 
