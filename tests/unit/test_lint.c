@@ -331,7 +331,7 @@ static void test_record_presentation(void **state)
 
 static char *big_zone(size_t domains)
 {
-	size_t cap = domains * 256 + 256, len = 0;
+	size_t cap = domains * 512 + 256, len = 0;
 	char *z = malloc(cap);
 	len += (size_t)snprintf(z + len, cap - len, "$ORIGIN example.\n@ 60 IN SOA ns hm 1 2 3 4 5\n");
 	for (size_t i = 0; i < domains; i++) {
@@ -343,7 +343,15 @@ static char *big_zone(size_t domains)
 					i % 7 == 0 ? "d%zu 60 IN TXT \"v=spf1 a -all\"\n" : "");
 		if (i % 7 == 0)
 			len += (size_t)snprintf(z + len, cap - len, "d%zu 60 IN TXT \"v=spf1 a -all\"\n", i);
+		/* names several domains share (mail hosts, a provider's SPF), and names of
+		 * their own: what one unit reports must not depend on the units before it */
+		len += (size_t)snprintf(z + len, cap - len,
+					"d%zu 60 IN MX 10 mx.shared\nd%zu 60 IN MX 20 mx1.d%zu\nmx1.d%zu 60 IN A 192.0.2.%zu\n"
+					"s1._domainkey.d%zu 60 IN TXT \"v=DKIM1; k=ed25519; p=%s\"\n",
+					i, i, i, i, 1 + i % 250, i,
+					i % 2 ? "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=" : "");
 	}
+	len += (size_t)snprintf(z + len, cap - len, "mx.shared 60 IN A 192.0.2.25\n");
 	return z;
 }
 

@@ -51,6 +51,8 @@ typedef struct dkim_state {
 	pcre2_match_data *match;
 	const al_zone *indexed;     /* the zone of zone_map */
 	al_map zone_map;            /* domain -> sel_list */
+	al_map usable;              /* "<owner>/<hash of the RDATA>" -> 1 (no key) 2 (unusable) 3 (usable):
+				       the DMARC checks of every domain ask about the same keys */
 } dkim_state;
 
 static void state_free(void *p)
@@ -69,6 +71,7 @@ static void state_free(void *p)
 		free(l->items);
 	}
 	al_map_free(&s->zone_map);
+	al_map_free(&s->usable);
 	al_senders_free(s->senders);
 	pcre2_match_data_free(s->match);
 	al_arena_clear(&s->arena);
@@ -154,6 +157,7 @@ static dkim_state *state(al_lint *lint)
 		return NULL;
 	al_arena_init(&s->arena);
 	al_map_init(&s->zone_map, true);
+	al_map_init(&s->usable, false);
 	s->match = pcre2_match_data_create(4, NULL);
 	size_t cap = 0;
 	const al_rules *rules = al_lint_rules(lint);
@@ -270,7 +274,31 @@ size_t al_dkim_zone_selectors(al_lint *lint, const al_zone *zone, const char *do
 
 static bool domainkey_exists(al_lint *lint, const char *domain, bool *none);
 
+static bool answer_keys_parse(al_lint *lint, const al_answer *a, bool *usable);
+
 static bool answer_keys(al_lint *lint, const al_answer *a, bool *usable)
+{
+	dkim_state *s = state(lint);
+	if (s == NULL || a->rcode != AL_RCODE_NOERROR || a->name == NULL)
+		return answer_keys_parse(lint, a, usable);
+	uint64_t h = 0;
+	for (size_t i = 0; i < a->count; i++)
+		h = h * 31 + al_hash_bytes(a->rrs[i].rdata, a->rrs[i].rdlength) + a->rrs[i].type;
+	char key[AL_NAME_MAX + 24];
+	snprintf(key, sizeof(key), "%s/%016llx", a->name, (unsigned long long)h);
+	uintptr_t known = (uintptr_t)al_map_get(&s->usable, key);
+	if (known != 0) {
+		*usable = known == 3;
+		return known != 1;
+	}
+	bool any = answer_keys_parse(lint, a, usable);
+	char *k = al_arena_strdup(&s->arena, key);
+	if (k != NULL)
+		al_map_put(&s->usable, k, (void *)(uintptr_t)(!any ? 1 : *usable ? 3 : 2));
+	return any;
+}
+
+static bool answer_keys_parse(al_lint *lint, const al_answer *a, bool *usable)
 {
 	bool any = false;
 	*usable = false;

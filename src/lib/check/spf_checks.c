@@ -685,8 +685,14 @@ static bool has_spf_record(al_lint *lint, const al_answer *txt, bool count_near_
 	return false;
 }
 
-/* Zone mode: the mail hosts of a domain, inside the zone, without an SPF record for their
- * HELO name (RFC 7208 section 2.3 recommends checking HELO). Each host once per run. */
+/*
+ * The domain's own mail hosts (its MX targets at or below it, in the zone)
+ * without an SPF record for their HELO name (RFC 7208 section 2.3 recommends
+ * checking HELO). Reported in the unit of the domain whose MX names them, at
+ * the MX record: what a unit reports never depends on the units linted before
+ * it (zone mode runs names on several threads). A provider's hosts, outside
+ * the domain, are the provider's to publish.
+ */
 static void mail_hosts(const al_check_args *args, const al_answer *mx)
 {
 	al_lint *lint = args->lint;
@@ -698,16 +704,14 @@ static void mail_hosts(const al_check_args *args, const al_answer *mx)
 		    !al_wire_name_to_text(rr->rdata, rr->rdlength, 2, host, NULL) || strcmp(host, ".") == 0)
 			continue;
 		done++;
-		if (!in_zone(args->zone, host) || al_spf_lint_reported(lint, host, false))
+		if (!in_zone(args->zone, host) || !al_name_is_subdomain(host, args->name->name))
 			continue;
 		const al_answer *txt = al_lint_lookup(lint, host, AL_TYPE_TXT);
-		if (al_spf_answer_unusable(txt))
-			continue; /* not answered (yet): not marked, so a later pass can tell */
-		al_spf_lint_reported(lint, host, true);
-		if (has_spf_record(lint, txt, true))
-			continue;
+		if (al_spf_answer_unusable(txt) || has_spf_record(lint, txt, true))
+			continue; /* not answered: nothing concluded */
 		al_finding *f = al_finding_begin(lint, "SPF035", NULL);
 		al_finding_owner(f, al_arena_strdup(al_lint_unit_arena(lint), host));
+		al_finding_location(f, &rr->location);
 		al_finding_arg(f, "host", "%s", host);
 		al_finding_arg(f, "domain", "%s", args->name->name);
 		al_finding_end(lint, f);

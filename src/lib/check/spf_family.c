@@ -17,7 +17,6 @@ typedef struct spf_state {
 	al_spf_cache cache;
 	al_senders *senders;
 	bool senders_loaded;
-	al_map reported; /* mail hosts already reported without a HELO record */
 	al_arena arena;
 } spf_state;
 
@@ -28,7 +27,6 @@ static void state_free(void *p)
 		return;
 	al_spf_cache_clear(&s->cache);
 	al_senders_free(s->senders);
-	al_map_free(&s->reported);
 	al_arena_clear(&s->arena);
 	free(s);
 }
@@ -42,7 +40,6 @@ static spf_state *state_of(al_lint *lint)
 	if (s == NULL)
 		return NULL;
 	al_spf_cache_init(&s->cache);
-	al_map_init(&s->reported, true);
 	al_arena_init(&s->arena);
 	al_lint_set_family_state(lint, AL_KIND_SPF, s, state_free);
 	return s;
@@ -61,19 +58,6 @@ const al_senders *al_spf_lint_senders(al_lint *lint)
 			s->senders = NULL;
 	}
 	return s->senders;
-}
-
-bool al_spf_lint_reported(al_lint *lint, const char *name, bool mark)
-{
-	spf_state *s = state_of(lint);
-	if (s == NULL || al_map_get(&s->reported, name) != NULL)
-		return true;
-	if (mark) {
-		char *key = al_arena_strdup(&s->arena, name);
-		if (key != NULL)
-			al_map_put(&s->reported, key, key);
-	}
-	return false;
 }
 
 void *al_spf_family_parse(al_lint *lint, const al_subject *subject)

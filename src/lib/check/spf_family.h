@@ -12,8 +12,6 @@
 void *al_spf_family_parse(al_lint *lint, const al_subject *subject);
 /** The senders catalog of the lint's registry, loaded once per lint (NULL when absent). */
 const al_senders *al_spf_lint_senders(al_lint *lint);
-/** True when @p name was marked already in this lint run; @p mark marks it (findings once per run). */
-bool al_spf_lint_reported(al_lint *lint, const char *name, bool mark);
 /**
  * The lookup tree of @p domain through the lint's lookups (counted, reported,
  * cached per run). With @p subject, its record is the root and the domain's TXT
