@@ -6,8 +6,7 @@
 #   bench/check/run.sh                       # N="10000 100000", REPS=3
 #   N=10000 REPS=1 bench/check/run.sh
 #
-# Env: DATA_ROOT   where the generated data lives (default /work/data: z10k, z100k; else
-#                  generated into $WORK/data/n$N by gen_zone.py)
+# Env: DATA_ROOT   generated data (zNk/ folders), else gen_zone.py output under $WORK/data/nN
 #      MAILAUTH_NODE_MODULES  node_modules holding mailauth (default $WORK/node_modules;
 #                  installed there with npm when missing and npm is available)
 #      JOBS        authlint -j (default 200)
@@ -17,28 +16,17 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-shared=${SHARED:-}
-if [ -z "$shared" ]; then
-	for d in "$root/../shared" "$root/../../shared" /work/shared; do
-		if [ -d "$d/bench" ]; then shared=$(cd "$d" && pwd); break; fi
-	done
-fi
-[ -n "$shared" ] || { echo "run.sh: set SHARED to the shared material (with bench/)" >&2; exit 2; }
+. "$here/../lib.sh"
+bench_find_shared
 Ns=${N:-"10000 100000"}
 REPS=${REPS:-3}
 JOBS=${JOBS:-200}
 PYSPF_MAX=${PYSPF_MAX:-10000}
-WORK=${WORK:-$root/build-bench}
-DATA_ROOT=${DATA_ROOT:-/work/data}
 export BENCH_RESULTS=$WORK/results
 export BENCH_RUN=$WORK/run
 mkdir -p "$BENCH_RESULTS" "$BENCH_RUN"
 
-if [ ! -x "$WORK/build/src/cli/authlint" ]; then
-	meson setup "$WORK/build" "$root" --buildtype=release -Dtests=false >/dev/null
-fi
-ninja -C "$WORK/build" >/dev/null
-authlint=$WORK/build/src/cli/authlint
+bench_build
 
 nm=${MAILAUTH_NODE_MODULES:-$WORK/node_modules}
 if [ ! -d "$nm/mailauth" ] && command -v npm >/dev/null; then
@@ -49,11 +37,7 @@ stop_server() { "$shared/bench/servers.sh" stop >/dev/null 2>&1 || true; }
 trap stop_server EXIT
 
 for n in $Ns; do
-	data=$DATA_ROOT/z$((n / 1000))k
-	if [ ! -f "$data/test.zone" ]; then
-		data=$WORK/data/n$n
-		[ -f "$data/test.zone" ] || /usr/bin/python3 "$shared/bench/gen_zone.py" -n "$n" --out "$data" >/dev/null
-	fi
+	bench_data "$n"
 	# every domain, with the DKIM selectors the generator published for it
 	all=$WORK/domains-n$n.txt
 	/usr/bin/python3 - "$data" "$all" <<'PY'

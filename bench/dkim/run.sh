@@ -9,19 +9,14 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
+. "$here/../lib.sh"
 N=${N:-100000}
-WORK=${WORK:-$root/build-bench}
 keys=${KEYS:-}
 if [ -z "$keys" ]; then
-	for d in "$root/../shared/bench/keys" "$root/../../shared/bench/keys" /work/shared/bench/keys; do
-		if [ -d "$d" ]; then keys=$d; break; fi
-	done
+	bench_find_shared
+	keys=$shared/bench/keys
 fi
-[ -n "$keys" ] || { echo "run.sh: set KEYS to the directory of *.pub.der keys" >&2; exit 2; }
-if [ ! -x "$WORK/build/src/cli/authlint" ]; then
-	meson setup "$WORK/build" "$root" --buildtype=release -Dtests=false >/dev/null
-fi
-ninja -C "$WORK/build" >/dev/null
+bench_build
 cc -O2 -I"$root/include" -I"$WORK/build/include" "$here/decode.c" -o "$WORK/dkim-decode" \
 	"$WORK/build/src/lib/libauthlint.so" -Wl,-rpath,"$WORK/build/src/lib" -lcrypto
 "$WORK/dkim-decode" "$N" "$keys"/*.pub.der

@@ -11,29 +11,16 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-shared=${SHARED:-}
-if [ -z "$shared" ]; then
-	for d in "$root/../shared" "$root/../../shared"; do
-		if [ -d "$d/bench" ]; then shared=$(cd "$d" && pwd); break; fi
-	done
-fi
-[ -n "$shared" ] || { echo "run.sh: set SHARED to the shared material (with bench/)" >&2; exit 2; }
+. "$here/../lib.sh"
+bench_find_shared
 N=${N:-10000}
 REPS=${REPS:-5}
-WORK=${WORK:-$root/build-bench}
-data=$WORK/data/n$N
 export BENCH_RESULTS=$WORK/results
 export SOURCE_DATE_EPOCH=1796083200
 mkdir -p "$BENCH_RESULTS"
 
-if [ ! -x "$WORK/build/src/cli/authlint" ]; then
-	meson setup "$WORK/build" "$root" --buildtype=release -Dtests=false >/dev/null
-fi
-ninja -C "$WORK/build" >/dev/null
-authlint=$WORK/build/src/cli/authlint
-if [ ! -f "$data/test.zone" ]; then
-	/usr/bin/python3 "$shared/bench/gen_zone.py" -n "$N" --out "$data" >/dev/null
-fi
+bench_build
+bench_data "$N"
 records=$(/usr/bin/python3 -c "import json; print(json.load(open('$data/stats.json'))['records'])")
 
 bench() { /usr/bin/python3 "$shared/bench/bench.py" --reps "$REPS" "$@"; }

@@ -11,44 +11,28 @@
 # address of this benchmark's own, so it never meets another benchmark's server); it is
 # started here and stopped by its pid at the end, also on failure.
 #
-# Env: DATA_ROOT  generated data (default /work/data: z10k, z100k; else gen_zone.py output
-#                 under $WORK/data/n$N)
+# Env: DATA_ROOT  generated data (zNk/ folders), else gen_zone.py output under $WORK/data/nN
 #      ADDR       loopback address of the server (default 127.0.0.53)
 #      WORK       build and results (default build-bench in the tree)
 # Needs: knot (knotd), knot-dnsutils (kdig), python3-spf, python3-dnspython, time.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-shared=${SHARED:-}
-if [ -z "$shared" ]; then
-	for d in "$root/../shared" "$root/../../shared" /work/shared; do
-		if [ -d "$d/bench" ]; then shared=$(cd "$d" && pwd); break; fi
-	done
-fi
-[ -n "$shared" ] || { echo "run.sh: set SHARED to the shared material (with bench/)" >&2; exit 2; }
+. "$here/../lib.sh"
+bench_find_shared
 N=${N:-10000}
 REPS=${REPS:-3}
 ADDR=${ADDR:-127.0.0.53}
 case "$ADDR" in 127.*) ;; *) echo "run.sh: ADDR must be a loopback address" >&2; exit 2 ;; esac
-WORK=${WORK:-$root/build-bench}
-DATA_ROOT=${DATA_ROOT:-/work/data}
 IP=198.18.0.1
 export BENCH_RESULTS=$WORK/results-spf
 export BENCH_RUN=$WORK/run-spf
 mkdir -p "$BENCH_RESULTS" "$BENCH_RUN"
 
-if [ ! -x "$WORK/build/src/cli/authlint" ]; then
-	meson setup "$WORK/build" "$root" --buildtype=release -Dtests=false >/dev/null
-fi
-ninja -C "$WORK/build" >/dev/null
-authlint=$WORK/build/src/cli/authlint
+bench_build
 export AUTHLINT_RESOLV_CONF=/dev/null # never the machine's resolvers
 
-data=$DATA_ROOT/z$((N / 1000))k
-if [ ! -f "$data/test.zone" ]; then
-	data=$WORK/data/n$N
-	[ -f "$data/test.zone" ] || /usr/bin/python3 "$shared/bench/gen_zone.py" -n "$N" --out "$data" >/dev/null
-fi
+bench_data "$N"
 
 # ---- our own server, stopped by its pid --------------------------------------------------
 srv=$BENCH_RUN/primary

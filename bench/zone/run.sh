@@ -12,29 +12,16 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-shared=${SHARED:-}
-if [ -z "$shared" ]; then
-	for d in "$root/../shared" "$root/../../shared"; do
-		if [ -d "$d/bench" ]; then shared=$(cd "$d" && pwd); break; fi
-	done
-fi
-[ -n "$shared" ] || { echo "run.sh: set SHARED to the shared material (with bench/)" >&2; exit 2; }
+. "$here/../lib.sh"
+bench_find_shared
 N=${N:-100000}
 REPS=${REPS:-5}
-WORK=${WORK:-$root/build-bench}
-data=$WORK/data/n$N
 export BENCH_RESULTS=$WORK/results
 mkdir -p "$BENCH_RESULTS"
 
-if [ ! -x "$WORK/build/src/cli/authlint" ]; then
-	meson setup "$WORK/build" "$root" --buildtype=release -Dtests=false >/dev/null
-fi
-ninja -C "$WORK/build" >/dev/null
-authlint=$WORK/build/src/cli/authlint
+bench_build
 
-if [ ! -f "$data/test.zone" ]; then
-	/usr/bin/python3 "$shared/bench/gen_zone.py" -n "$N" --out "$data" >/dev/null
-fi
+bench_data "$N"
 zone=$data/test.zone
 records=$(/usr/bin/python3 -c "import json; print(json.load(open('$data/stats.json'))['records'])")
 
