@@ -499,7 +499,8 @@ static void report_lookup(al_lint *l, const char *name, uint16_t type, const al_
 		return;
 	al_finding_owner(f, al_arena_strdup(&l->unit_arena, name));
 	al_location loc = {0};
-	loc.server = a->server;
+	/* a lookup not made was answered by nobody */
+	loc.server = a->rcode == AL_RCODE_NOT_QUERIED ? NULL : a->server;
 	al_finding_location(f, &loc);
 	al_finding_arg(f, "name", "%s", name);
 	al_finding_arg(f, "type", "%s", al_rrtype_name(type, tbuf));
