@@ -7,6 +7,7 @@
 #   N=10000 REPS=1 bench/check/run.sh
 #
 # Env: DATA_ROOT   generated data (zNk/ folders), else gen_zone.py output under $WORK/data/nN
+#      PEERS       0: run authlint only (default 1: also mailauth and pyspf)
 #      MAILAUTH_NODE_MODULES  node_modules holding mailauth (default $WORK/node_modules;
 #                  installed there with npm when missing and npm is available)
 #      JOBS        authlint -j (default 200)
@@ -84,13 +85,15 @@ PY
 	bench --tool authlint --mode "check-spf-dmarc" --note "all checks, SPF+DMARC (--no-discover, no selector), -j $JOBS" -- \
 		"$authlint" check -v --no-discover --no-progress --resolver 127.0.0.1:5300 -j "$JOBS" --format jsonl \
 		--fail-on never --domains-file "$data/domains.txt"
-	if [ -d "$nm/mailauth" ]; then
+	if [ "${PEERS:-1}" = 0 ]; then
+		: # PEERS=0: authlint only
+	elif [ -d "$nm/mailauth" ]; then
 		MAILAUTH_NODE_MODULES=$nm bench --tool mailauth --mode "spf-dmarc-c32" --note "mailauth 4.13.3, 32 in flight" -- \
 			node "$shared/bench/peers/mailauth_run.js" "$data/domains.txt" --conc 32
 	else
 		echo "mailauth not installed (npm install mailauth@4.13.3, MAILAUTH_NODE_MODULES=...): skipped" >&2
 	fi
-	if [ "$n" -le "$PYSPF_MAX" ] && /usr/bin/python3 -c 'import spf' 2>/dev/null; then
+	if [ "${PEERS:-1}" != 0 ] && [ "$n" -le "$PYSPF_MAX" ] && /usr/bin/python3 -c 'import spf' 2>/dev/null; then
 		bench --tool pyspf --mode "spf-p2" --note "pyspf, 2 processes" -- \
 			/usr/bin/python3 "$shared/bench/peers/pyspf_run.py" "$data/domains.txt" --workers 2 --pool process
 	fi

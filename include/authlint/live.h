@@ -140,10 +140,24 @@ typedef struct al_check_progress {
 
 typedef void (*al_progress_fn)(void *userdata, const al_check_progress *progress);
 
+/** The DNS sources of one more bulk-check thread. */
+typedef struct al_check_sources {
+	al_live *live;             /**< its engine (event loop and cache) */
+	al_source *source;         /**< what its lint asks (the engine's source, or a zone then it) */
+	void *userdata;            /**< the caller's, for closing */
+} al_check_sources;
+
 typedef struct al_check_options {
 	/** rules, config, source, offline, dmarc_spec, selectors; on_diag and userdata are not used */
 	al_lint_options lint;
 	al_live *live;             /**< the engine to wait on; NULL when the source answers at once */
+	/** Threads, each with an event loop and engine of its own (0, 1: one). Needs
+	 *  open_sources: it makes the sources of every thread but the first, which
+	 *  uses lint.source and live. Results come out in the order domains finish. */
+	unsigned threads;
+	al_status (*open_sources)(void *userdata, al_check_sources *out);
+	void (*close_sources)(void *userdata, al_check_sources *sources);
+	void *sources_userdata;
 	size_t jobs;               /**< domains in flight (0: 200) */
 	size_t max_questions;      /**< per domain (0: 500) */
 	double max_seconds;        /**< per domain (0: 60) */

@@ -20,6 +20,7 @@
 #include <authlint/live.h>
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -55,6 +56,7 @@ typedef struct driver {
 	size_t free_count;
 	job *ready_head, *ready_tail;
 	size_t next_index, active, done;
+	size_t stride;      /* this driver takes every stride-th domain (threads) */
 	/* the domain whose pass is running */
 	job *current;
 	al_summary before;
@@ -379,7 +381,7 @@ static void report_progress(driver *d, bool final)
 	al_check_progress p;
 	memset(&p, 0, sizeof(p));
 	p.done = d->done;
-	p.total = al_domain_list_count(d->list);
+	p.total = (al_domain_list_count(d->list) + d->stride - 1) / d->stride;
 	p.in_flight = d->active;
 	p.findings = d->findings;
 	p.incomplete = d->incomplete;
@@ -405,20 +407,21 @@ static void check_deadlines(driver *d, double now)
 	}
 }
 
-al_status al_check_domains(const al_check_options *options, const al_domain_list *list, al_summary *total)
+/* One event loop over the domains first, first + stride, ... of the list. */
+static al_status drive(const al_check_options *options, const al_domain_list *list, size_t first,
+		       size_t stride, al_summary *total)
 {
-	if (total != NULL)
-		memset(total, 0, sizeof(*total));
-	if (options == NULL || list == NULL || options->lint.rules == NULL)
-		return AL_EINVAL;
 	driver d;
 	memset(&d, 0, sizeof(d));
 	d.o = options;
 	d.list = list;
+	d.stride = stride;
+	d.next_index = first;
 	d.job_count = options->jobs ? options->jobs : 200;
 	if (d.job_count > 100000)
 		d.job_count = 100000;
-	size_t count = al_domain_list_count(list);
+	size_t listed = al_domain_list_count(list);
+	size_t count = listed > first ? (listed - first + stride - 1) / stride : 0; /* mine */
 	if (d.job_count > count && count > 0)
 		d.job_count = count;
 	size_t max_questions = options->max_questions ? options->max_questions : 500;
@@ -455,14 +458,15 @@ al_status al_check_domains(const al_check_options *options, const al_domain_list
 			j->queued = false;
 			st = run_pass(&d, j);
 		}
-		while (st == AL_OK && d.active < d.job_count && d.next_index < count) {
+		while (st == AL_OK && d.active < d.job_count && d.next_index < listed) {
 			job *j = free_job(&d);
 			if (j == NULL)
 				break;
 			memset(j, 0, sizeof(*j));
 			j->in_use = true;
 			j->driver = &d;
-			j->index = d.next_index++;
+			j->index = d.next_index;
+			d.next_index += d.stride;
 			j->started = al_clock_now();
 			j->deadline = j->started + max_seconds;
 			j->waiter.ready = on_ready;
@@ -502,5 +506,167 @@ al_status al_check_domains(const al_check_options *options, const al_domain_list
 	free(d.jobs);
 	free(d.free_slots);
 	free(d.diags);
+	return st;
+}
+
+/* ---- several event loops -------------------------------------------------------------- */
+
+/*
+ * With options->threads > 1, the list is dealt round-robin to that many
+ * threads, each with an event loop, a live engine and a cache of its own
+ * (made by options->open_sources; the first thread uses the ones given).
+ * The lint checks are CPU work, so a second core doubles the rate; what the
+ * threads share (the registry, the configuration, a zone store) is only read.
+ * Results and progress reach the callbacks one at a time.
+ */
+typedef struct threaded {
+	const al_check_options *options;
+	const al_domain_list *list;
+	pthread_mutex_t lock;
+	al_check_progress *progress; /* per thread */
+	size_t threads;
+	size_t total_domains;
+} threaded;
+
+typedef struct worker {
+	threaded *shared;
+	al_check_options options;
+	al_check_sources sources;
+	bool own_sources;
+	size_t index;
+	al_summary summary;
+	al_status status;
+	pthread_t thread;
+} worker;
+
+static void threaded_result(void *userdata, const al_domain_result *r)
+{
+	worker *w = userdata;
+	threaded *t = w->shared;
+	pthread_mutex_lock(&t->lock);
+	t->options->on_result(t->options->userdata, r);
+	pthread_mutex_unlock(&t->lock);
+}
+
+static void threaded_progress(void *userdata, const al_check_progress *p)
+{
+	worker *w = userdata;
+	threaded *t = w->shared;
+	pthread_mutex_lock(&t->lock);
+	t->progress[w->index] = *p;
+	al_check_progress sum;
+	memset(&sum, 0, sizeof(sum));
+	for (size_t i = 0; i < t->threads; i++) {
+		const al_check_progress *q = &t->progress[i];
+		sum.done += q->done;
+		sum.in_flight += q->in_flight;
+		sum.findings += q->findings;
+		sum.incomplete += q->incomplete;
+		sum.queries += q->queries;
+		if (q->elapsed > sum.elapsed)
+			sum.elapsed = q->elapsed;
+	}
+	sum.total = t->total_domains;
+	sum.rate = sum.elapsed > 0 ? (double)sum.done / sum.elapsed : 0;
+	sum.eta = sum.rate > 0 ? (double)(sum.total - sum.done) / sum.rate : 0;
+	t->options->on_progress(t->options->progress_userdata, &sum);
+	pthread_mutex_unlock(&t->lock);
+}
+
+static void *worker_main(void *arg)
+{
+	worker *w = arg;
+	w->status = drive(&w->options, w->shared->list, w->index, w->shared->threads, &w->summary);
+	return NULL;
+}
+
+static void add_summary(al_summary *to, const al_summary *from)
+{
+	for (int i = 0; i < 4; i++)
+		to->by_severity[i] += from->by_severity[i];
+	to->waived += from->waived;
+	to->names += from->names;
+	to->records += from->records;
+	to->lookups += from->lookups;
+	to->lookups_failed += from->lookups_failed;
+	to->not_queried += from->not_queried;
+	to->input_error |= from->input_error;
+	to->incomplete |= from->incomplete;
+}
+
+al_status al_check_domains(const al_check_options *options, const al_domain_list *list, al_summary *total)
+{
+	if (total != NULL)
+		memset(total, 0, sizeof(*total));
+	if (options == NULL || list == NULL || options->lint.rules == NULL)
+		return AL_EINVAL;
+	size_t threads = options->threads;
+	size_t count = al_domain_list_count(list);
+	if (threads > 64)
+		threads = 64;
+	if (threads <= 1 || options->open_sources == NULL || count < 2 * threads)
+		return drive(options, list, 0, 1, total);
+
+	threaded t;
+	memset(&t, 0, sizeof(t));
+	al_check_options base = *options;
+	t.options = &base;
+	t.list = list;
+	t.threads = threads;
+	t.total_domains = count;
+	t.progress = calloc(threads, sizeof(*t.progress));
+	worker *w = calloc(threads, sizeof(*w));
+	if (t.progress == NULL || w == NULL) {
+		free(t.progress);
+		free(w);
+		return AL_ENOMEM;
+	}
+	pthread_mutex_init(&t.lock, NULL);
+	(void)al_rules_at(options->lint.rules, 0); /* sorts the registry once, here */
+	al_status st = AL_OK;
+	for (size_t i = 0; i < threads && st == AL_OK; i++) {
+		w[i].shared = &t;
+		w[i].index = i;
+		w[i].options = base;
+		if (i > 0) {
+			st = options->open_sources(options->sources_userdata, &w[i].sources);
+			if (st != AL_OK)
+				break;
+			w[i].own_sources = true;
+			w[i].options.live = w[i].sources.live;
+			w[i].options.lint.source = w[i].sources.source;
+		}
+		if (options->on_result != NULL) {
+			w[i].options.on_result = threaded_result;
+			w[i].options.userdata = &w[i];
+		}
+		if (options->on_progress != NULL) {
+			w[i].options.on_progress = threaded_progress;
+			w[i].options.progress_userdata = &w[i];
+		}
+	}
+	size_t started = 0;
+	for (size_t i = 0; i < threads && st == AL_OK; i++) {
+		if (pthread_create(&w[i].thread, NULL, worker_main, &w[i]) != 0) {
+			st = AL_ENOMEM;
+			break;
+		}
+		started++;
+	}
+	for (size_t i = 0; i < started; i++) {
+		pthread_join(w[i].thread, NULL);
+		if (w[i].status != AL_OK && st == AL_OK)
+			st = w[i].status;
+		if (total != NULL)
+			add_summary(total, &w[i].summary);
+	}
+	for (size_t i = 0; i < threads; i++)
+		if (w[i].own_sources && options->close_sources != NULL)
+			options->close_sources(options->sources_userdata, &w[i].sources);
+	pthread_mutex_destroy(&t.lock);
+	free(t.progress);
+	free(w);
+	if (st == AL_OK && started < threads)
+		st = AL_ENOMEM; /* a share of the list was not checked */
 	return st;
 }
