@@ -45,6 +45,7 @@ typedef struct al_cli {
 	bool offline;
 	al_generation dmarc_spec;
 	unsigned threads;  /* zone mode: lint threads (set by the command) */
+	unsigned live_share; /* check: live engines running at once, sharing one's budget */
 	/* loaded */
 	al_rules *rules;
 	al_config *config;

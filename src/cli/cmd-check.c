@@ -320,6 +320,14 @@ static int check_main(al_cli *cli, int argc, char **argv)
 	al_zone *zone = NULL;
 	if (cli->zone_count > 0)
 		al_cli_load_zones(cli, cli->zones, cli->zone_count, NULL, &zone);
+	/* the checks are CPU work: one event loop per processor, each with its own
+	 * engine and cache, when lookups go out live */
+	unsigned threads = 1;
+	if (!cli->offline) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = cmd.threads ? (unsigned)cmd.threads : (cpus > 8 ? 8u : cpus > 0 ? (unsigned)cpus : 1u);
+	}
+	cli->live_share = threads;
 	al_cli_sources sources;
 	if (al_cli_sources_open_for(cli, zone, !cli->offline, &sources) != AL_OK) {
 		al_zone_free(zone);
@@ -363,11 +371,8 @@ static int check_main(al_cli *cli, int argc, char **argv)
 	co.userdata = &run;
 	co.on_progress = on_progress;
 	co.progress_userdata = &run;
-	/* the checks are CPU work: one event loop per processor (each with its own
-	 * engine and cache) when lookups go out live */
 	if (sources.engine != NULL) {
-		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-		co.threads = cmd.threads ? (unsigned)cmd.threads : (cpus > 8 ? 8u : cpus > 0 ? (unsigned)cpus : 1u);
+		co.threads = threads;
 		co.open_sources = open_thread_sources;
 		co.close_sources = close_thread_sources;
 		co.sources_userdata = &ts;
@@ -416,7 +421,8 @@ const al_cli_command al_cmd_check = {
 	"                           blank lines skipped; a domain given twice is checked once\n"
 	"  -j, --jobs N           domains in flight at once, per thread (default 200)\n"
 	"      --threads N        event loops, each with its own engine and cache (default:\n"
-	"                         one per processor, up to 8)\n"
+	"                         one per processor, up to 8); they share the queries on the\n"
+	"                         wire (200) and the cache memory (64 MiB) one would use\n"
 	"      --shard K/N        check only the K-th of N shards (by a hash of the name)\n"
 	"      --max-queries N    questions one domain may need (default 500)\n"
 	"      --max-time S       seconds one domain may take (default 60)\n"

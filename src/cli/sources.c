@@ -37,6 +37,12 @@ static al_status open_live(al_cli *cli, bool need_live, al_live **out)
 	const char *conf = getenv("AUTHLINT_RESOLV_CONF");
 	lo.resolv_conf = conf != NULL && conf[0] != '\0' ? conf : "/etc/resolv.conf";
 	lo.timeout = cli->timeout;
+	/* several engines at once (check --threads) share what one would use: the
+	 * queries on the wire (a resolver's socket buffer) and the cache memory */
+	if (cli->live_share > 1) {
+		lo.max_in_flight = 200 / cli->live_share > 16 ? 200 / cli->live_share : 16;
+		lo.cache_bytes = ((size_t)64 << 20) / cli->live_share;
+	}
 	al_error err = {0};
 	al_status st = al_live_new(out, &lo, &err);
 	if (st == AL_OK)
