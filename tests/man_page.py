@@ -12,8 +12,8 @@ import shutil
 import subprocess
 import sys
 
-# commands the page documents now; the others add their sections when they land
-DOCUMENTED = ['zone', 'record', 'rules', 'explain']
+# every command of the CLI
+DOCUMENTED = ['zone', 'record', 'check', 'spf', 'propagation', 'plan', 'align', 'rules', 'explain']
 
 
 def main():
