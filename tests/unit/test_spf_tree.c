@@ -331,6 +331,27 @@ static void test_bounds(void **state)
 	zone_close(&z);
 }
 
+/* The senders catalog: the built-in one names services and their envelope; errors name the line. */
+static void test_senders_catalog(void **state)
+{
+	(void)state;
+	al_senders *s = NULL;
+	al_error err = {0};
+	assert_int_equal(al_senders_load(t_rules(), &s, &err), AL_OK);
+	const al_sender *g = al_senders_match_include(s, "_spf.google.com");
+	assert_non_null(g);
+	assert_string_equal(g->name, "Google Workspace");
+	assert_true(g->own_envelope);
+	const al_sender *m = al_senders_match_include(s, "servers.mcsv.net");
+	assert_non_null(m);
+	assert_false(m->own_envelope);
+	assert_null(al_senders_match_include(s, "_spf.example.com"));
+	al_senders_free(s);
+	const char *bad = "senders:\n  - id: x\n    name: X\n    spf: ['^x$']\n    envelope: customer\n";
+	assert_int_not_equal(al_senders_load_text("s.yaml", bad, strlen(bad), &s, &err), AL_OK);
+	assert_non_null(strstr(err.message, "s.yaml:5: envelope must be own or provider"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -341,6 +362,7 @@ int main(void)
 		cmocka_unit_test(test_cache_and_summary),
 		cmocka_unit_test(test_rules_from_the_tree),
 		cmocka_unit_test(test_bounds),
+		cmocka_unit_test(test_senders_catalog),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,22 +25,6 @@
 #include "util/arena.h"
 #include "util/strbuf.h"
 
-/* Senders that send with the customer's own envelope address (mailbox hosts,
- * gateways): SPF aligns strictly for them. Every other sender of the catalog
- * uses a bounce domain of its own, or a subdomain of the customer's. */
-static const char *const own_envelope[] = {
-	"google-workspace", "microsoft-365", "zoho", "fastmail", "proton", "icloud", "yahoo",
-	"rackspace", "godaddy", "ovhcloud", "mimecast", "proofpoint", "mailchannels",
-};
-
-static bool keeps_envelope(const char *id)
-{
-	for (size_t i = 0; i < sizeof(own_envelope) / sizeof(own_envelope[0]); i++)
-		if (strcmp(own_envelope[i], id) == 0)
-			return true;
-	return false;
-}
-
 /* The SPF TXT record of @p domain says "v=spf1 -all" (and nothing else): no mail. */
 static bool sends_no_mail(al_lint *lint, const char *domain)
 {
@@ -156,7 +140,7 @@ static void strict_spf(const al_check_args *args, const al_dmarc_discovery *d, c
 	const al_sender *seen[16];
 	for (size_t i = 0; i < spf->include_count; i++) {
 		const al_sender *snd = al_senders_match_include(cat, spf->includes[i]);
-		if (snd == NULL || keeps_envelope(snd->id))
+		if (snd == NULL || snd->own_envelope)
 			continue;
 		bool dup = false;
 		for (size_t k = 0; k < n && k < 16; k++)

@@ -86,7 +86,7 @@ static al_status load_sender(al_senders *s, yaml_document_t *doc, yaml_node_t *i
 	unsigned long line = al_yaml_line(item);
 	if (!al_yaml_is_map(item))
 		return al_error_set(err, AL_ERULES, "%s:%lu: a sender is not a mapping", label, line);
-	static const char *const keys[] = {"id", "name", "url", "spf", "dkim-selectors", NULL};
+	static const char *const keys[] = {"id", "name", "url", "spf", "dkim-selectors", "envelope", NULL};
 	for (size_t i = 0; i < al_yaml_map_count(item); i++) {
 		yaml_node_t *k, *v;
 		al_yaml_map_at(doc, item, i, &k, &v);
@@ -106,6 +106,15 @@ static al_status load_sender(al_senders *s, yaml_document_t *doc, yaml_node_t *i
 	d->url = text_of(s, doc, item, "url");
 	if (d->id == NULL || d->name == NULL)
 		return al_error_set(err, AL_ERULES, "%s:%lu: a sender needs an id and a name", label, line);
+	/* envelope: own (the customer's MAIL FROM) or provider (a bounce domain of its own, the default) */
+	yaml_node_t *env = al_yaml_map_get(doc, item, "envelope");
+	if (env != NULL) {
+		const char *e = al_yaml_scalar(env);
+		if (e == NULL || (strcmp(e, "own") != 0 && strcmp(e, "provider") != 0))
+			return al_error_set(err, AL_ERULES, "%s:%lu: envelope must be own or provider", label,
+					    al_yaml_line(env));
+		d->own_envelope = strcmp(e, "own") == 0;
+	}
 	for (size_t i = 0; i < s->count; i++)
 		if (strcmp(s->senders[i].id, d->id) == 0)
 			return al_error_set(err, AL_ERULES, "%s:%lu: sender '%s' is defined twice", label, line,

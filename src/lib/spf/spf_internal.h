@@ -106,6 +106,8 @@ typedef struct al_sender {
 	const char *url;                /* documentation, or NULL */
 	const char *const *selectors;   /* usual DKIM selectors */
 	size_t selector_count;
+	bool own_envelope;              /* sends with the customer's own MAIL FROM address
+					   (mailbox hosts, gateways): SPF aligns strictly */
 } al_sender;
 
 typedef struct al_senders al_senders;
