@@ -227,7 +227,13 @@ static int run_plan(al_cli *cli, plan_cmd *cmd, const char *domain, al_plan_temp
 		return AL_EXIT_ERROR;
 	if (cmd->record_ttl != NULL && !parse_seconds("--record-ttl", cmd->record_ttl, &po.record_ttl))
 		return AL_EXIT_ERROR;
-	if (cmd->record != NULL) {
+	char *from_stdin = NULL;
+	if (cmd->record != NULL && strcmp(cmd->record, "-") == 0) {
+		from_stdin = al_cli_read_stdin("plan", &po.record_length);
+		if (from_stdin == NULL)
+			return AL_EXIT_ERROR;
+		po.record = from_stdin;
+	} else if (cmd->record != NULL) {
 		po.record = cmd->record;
 		po.record_length = strlen(cmd->record);
 	}
@@ -239,6 +245,7 @@ static int run_plan(al_cli *cli, plan_cmd *cmd, const char *domain, al_plan_temp
 		domain = al_zone_origin_at(zone, 0);
 	if (domain == NULL) {
 		al_zone_free(zone);
+		free(from_stdin);
 		al_cli_error("plan: which domain? Give DOMAIN, --domain with --record, or a zone file with an origin");
 		return AL_EXIT_ERROR;
 	}
@@ -247,6 +254,7 @@ static int run_plan(al_cli *cli, plan_cmd *cmd, const char *domain, al_plan_temp
 	al_cli_sources sources;
 	if (al_cli_sources_open_for(cli, zone, need_live, &sources) != AL_OK) {
 		al_zone_free(zone);
+		free(from_stdin);
 		al_cli_error("cannot set up the DNS sources");
 		return AL_EXIT_ERROR;
 	}
@@ -277,6 +285,7 @@ static int run_plan(al_cli *cli, plan_cmd *cmd, const char *domain, al_plan_temp
 	al_plan_free(plan);
 	al_cli_sources_close(&sources);
 	al_zone_free(zone);
+	free(from_stdin);
 	return code;
 }
 
@@ -329,6 +338,7 @@ const al_cli_command al_cmd_plan = {
 	"\n"
 	"  -d, --domain NAME      the domain (with --record; or instead of DOMAIN)\n"
 	"      --record TXT       the current DMARC record, instead of reading _dmarc.DOMAIN\n"
+	"                         ('-': from standard input)\n"
 	"      --record-ttl S     its TTL in seconds (unknown otherwise: one day is assumed)\n"
 	"  -t, --template T       a built-in template (default, rfc9989, cautious, fast) or a file\n"
 	"      --list-templates   list the built-in templates\n"

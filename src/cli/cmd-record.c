@@ -49,41 +49,6 @@ static al_status lint_record(al_cli *cli, al_lint *lint, void *userdata)
 	return st;
 }
 
-/* Standard input, without the final line break(s). */
-static char *read_stdin(size_t *length)
-{
-	size_t cap = 4096, len = 0;
-	char *buf = malloc(cap);
-	while (buf != NULL) {
-		if (len + 1 >= cap) {
-			if (cap >= (1u << 20)) {
-				free(buf);
-				al_cli_error("record: standard input is larger than 1 MiB");
-				return NULL;
-			}
-			char *p = realloc(buf, cap * 2);
-			if (p == NULL)
-				break;
-			buf = p;
-			cap *= 2;
-		}
-		size_t n = fread(buf + len, 1, cap - len - 1, stdin);
-		if (n == 0)
-			break;
-		len += n;
-	}
-	if (buf == NULL || ferror(stdin)) {
-		free(buf);
-		al_cli_error("record: cannot read standard input");
-		return NULL;
-	}
-	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
-		len--;
-	buf[len] = '\0';
-	*length = len;
-	return buf;
-}
-
 static int record_main(al_cli *cli, int argc, char **argv)
 {
 	record_cmd cmd = {0};
@@ -112,7 +77,7 @@ static int record_main(al_cli *cli, int argc, char **argv)
 		return rc;
 	char *owned = NULL;
 	if (strcmp(argv[first + 1], "-") == 0) {
-		owned = read_stdin(&run.length);
+		owned = al_cli_read_stdin("record", &run.length);
 		if (owned == NULL)
 			return AL_EXIT_ERROR;
 		run.text = owned;

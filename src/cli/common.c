@@ -335,3 +335,40 @@ int al_cli_run_lint(al_cli *cli, al_source *source, const char *const *inputs, s
 	}
 	return code;
 }
+
+char *al_cli_read_stdin(const char *command, size_t *length)
+{
+	size_t cap = 4096, len = 0;
+	char *buf = malloc(cap);
+	while (buf != NULL) {
+		if (len + 1 >= cap) {
+			if (cap >= (1u << 20)) {
+				free(buf);
+				al_cli_error("%s: standard input is larger than 1 MiB", command);
+				return NULL;
+			}
+			char *p = realloc(buf, cap * 2);
+			if (p == NULL) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = p;
+			cap *= 2;
+		}
+		size_t n = fread(buf + len, 1, cap - len - 1, stdin);
+		if (n == 0)
+			break;
+		len += n;
+	}
+	if (buf == NULL || ferror(stdin)) {
+		free(buf);
+		al_cli_error("%s: cannot read standard input", command);
+		return NULL;
+	}
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+		len--;
+	buf[len] = '\0';
+	*length = len;
+	return buf;
+}
