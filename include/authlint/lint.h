@@ -97,6 +97,9 @@ al_status al_lint_domain(al_lint *lint, const char *domain);
 /** Totals so far. */
 const al_summary *al_lint_summary(const al_lint *lint);
 
+/** Add @p from's counts to @p to (runs over several threads or inputs). */
+void al_summary_add(al_summary *to, const al_summary *from);
+
 /**
  * Exit code for a summary: 2 when input was bad or a lookup failed, else 1
  * when a finding is at or above @p fail_on (OFF: never), else 0.

@@ -69,8 +69,8 @@ static al_lint *new_lint(al_source *source, const al_config *config, al_generati
 	return lint;
 }
 
-void t_lint_zone_with(const char *zone_text, const char *origin, const al_config *config,
-		      al_generation spec, t_findings *out)
+void t_lint_zone_options(const char *zone_text, const char *origin, al_lint_options *o,
+			 al_summary *summary)
 {
 	al_zone_options zo = {0};
 	zo.origin = origin;
@@ -81,13 +81,32 @@ void t_lint_zone_with(const char *zone_text, const char *origin, const al_config
 	al_source *zs = NULL, *top = NULL;
 	assert_int_equal(al_source_new_zone(&zs, zone), AL_OK);
 	assert_int_equal(al_source_new_layered(&top, zs, NULL), AL_OK);
-	al_lint *lint = new_lint(top, config, spec, NULL, 0, out);
-	out->status = al_lint_zone(lint, zone);
-	out->summary = *al_lint_summary(lint);
+	if (o->rules == NULL)
+		o->rules = t_rules();
+	o->source = top;
+	o->offline = true;
+	al_lint *lint = NULL;
+	assert_int_equal(al_lint_new(&lint, o), AL_OK);
+	assert_int_equal(al_lint_zone(lint, zone), AL_OK);
+	if (summary != NULL)
+		*summary = *al_lint_summary(lint);
 	al_lint_free(lint);
 	al_source_free(top);
 	al_source_free(zs);
 	al_zone_free(zone);
+}
+
+void t_lint_zone_with(const char *zone_text, const char *origin, const al_config *config,
+		      al_generation spec, t_findings *out)
+{
+	memset(out, 0, sizeof(*out));
+	al_lint_options o = {0};
+	o.config = config;
+	o.dmarc_spec = spec;
+	o.on_diag = collect;
+	o.userdata = out;
+	t_lint_zone_options(zone_text, origin, &o, &out->summary);
+	out->status = AL_OK;
 }
 
 void t_lint_zone(const char *zone_text, const char *origin, t_findings *out)

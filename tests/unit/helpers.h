@@ -41,6 +41,13 @@ void t_lint_zone(const char *zone_text, const char *origin, t_findings *out);
 /** Lint zone text with options (config, dmarc spec) and an optional extra source for names outside. */
 void t_lint_zone_with(const char *zone_text, const char *origin, const al_config *config,
 		      al_generation spec, t_findings *out);
+/**
+ * Lint zone text offline with options of the caller's (rules, config, on_diag,
+ * userdata, threads...): the zone source is filled in. The run's totals go to
+ * @p summary (may be NULL).
+ */
+void t_lint_zone_options(const char *zone_text, const char *origin, al_lint_options *options,
+			 al_summary *summary);
 /** Lint one record string offline. */
 void t_lint_record(al_kind kind, const char *text, const char *domain, t_findings *out);
 void t_lint_record_spec(al_kind kind, const char *text, const char *domain, al_generation spec,

@@ -164,28 +164,12 @@ static void collect(void *ud, const al_diag *d)
 static void lint_zone_config(const char *text, al_rules *rules, al_config *config, t_findings *out)
 {
 	memset(out, 0, sizeof(*out));
-	al_zone *zone;
-	assert_int_equal(al_zone_new(&zone, NULL), AL_OK);
-	al_error err;
-	al_zone_load_text(zone, "<t>", text, strlen(text), &err);
-	al_source *zs, *top;
-	assert_int_equal(al_source_new_zone(&zs, zone), AL_OK);
-	assert_int_equal(al_source_new_layered(&top, zs, NULL), AL_OK);
 	al_lint_options o = {0};
 	o.rules = rules;
 	o.config = config;
-	o.source = top;
-	o.offline = true;
 	o.on_diag = collect;
 	o.userdata = out;
-	al_lint *lint;
-	assert_int_equal(al_lint_new(&lint, &o), AL_OK);
-	assert_int_equal(al_lint_zone(lint, zone), AL_OK);
-	out->summary = *al_lint_summary(lint);
-	al_lint_free(lint);
-	al_source_free(top);
-	al_source_free(zs);
-	al_zone_free(zone);
+	t_lint_zone_options(text, NULL, &o, &out->summary);
 }
 
 static void test_waivers_overrides_policies(void **state)
@@ -388,28 +372,11 @@ static void lint_threads(const char *text, unsigned threads, t_findings *out, di
 	g->hash = 0xcbf29ce484222325ULL;
 	g->count = 0;
 	g->first = out;
-	al_zone *zone;
-	assert_int_equal(al_zone_new(&zone, NULL), AL_OK);
-	al_error err;
-	al_zone_load_text(zone, "<big>", text, strlen(text), &err);
-	al_source *zs, *top;
-	assert_int_equal(al_source_new_zone(&zs, zone), AL_OK);
-	assert_int_equal(al_source_new_layered(&top, zs, NULL), AL_OK);
 	al_lint_options o = {0};
-	o.rules = t_rules();
-	o.source = top;
-	o.offline = true;
 	o.on_diag = digest_diag;
 	o.userdata = g;
 	o.threads = threads;
-	al_lint *lint;
-	assert_int_equal(al_lint_new(&lint, &o), AL_OK);
-	assert_int_equal(al_lint_zone(lint, zone), AL_OK);
-	out->summary = *al_lint_summary(lint);
-	al_lint_free(lint);
-	al_source_free(top);
-	al_source_free(zs);
-	al_zone_free(zone);
+	t_lint_zone_options(text, NULL, &o, &out->summary);
 }
 
 static void test_threads_same_output(void **state)

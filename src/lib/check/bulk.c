@@ -580,20 +580,6 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-static void add_summary(al_summary *to, const al_summary *from)
-{
-	for (int i = 0; i < 4; i++)
-		to->by_severity[i] += from->by_severity[i];
-	to->waived += from->waived;
-	to->names += from->names;
-	to->records += from->records;
-	to->lookups += from->lookups;
-	to->lookups_failed += from->lookups_failed;
-	to->not_queried += from->not_queried;
-	to->input_error |= from->input_error;
-	to->incomplete |= from->incomplete;
-}
-
 al_status al_check_domains(const al_check_options *options, const al_domain_list *list, al_summary *total)
 {
 	if (total != NULL)
@@ -658,7 +644,7 @@ al_status al_check_domains(const al_check_options *options, const al_domain_list
 		if (w[i].status != AL_OK && st == AL_OK)
 			st = w[i].status;
 		if (total != NULL)
-			add_summary(total, &w[i].summary);
+			al_summary_add(total, &w[i].summary);
 	}
 	for (size_t i = 0; i < threads; i++)
 		if (w[i].own_sources && options->close_sources != NULL)

@@ -171,6 +171,20 @@ const char *al_lint_today(const al_lint *lint)
 	return lint->today;
 }
 
+void al_summary_add(al_summary *to, const al_summary *from)
+{
+	for (int i = 0; i < 4; i++)
+		to->by_severity[i] += from->by_severity[i];
+	to->waived += from->waived;
+	to->names += from->names;
+	to->records += from->records;
+	to->lookups += from->lookups;
+	to->lookups_failed += from->lookups_failed;
+	to->not_queried += from->not_queried;
+	to->input_error |= from->input_error;
+	to->incomplete |= from->incomplete;
+}
+
 int al_summary_exit_code(const al_summary *summary, al_severity fail_on)
 {
 	if (summary->input_error || summary->incomplete)
@@ -937,20 +951,6 @@ static void chunk_unit_end(void *userdata)
 	c->unit_ends[c->unit_count++] = c->count;
 }
 
-static void add_summary(al_summary *to, const al_summary *from)
-{
-	for (int i = 0; i < 4; i++)
-		to->by_severity[i] += from->by_severity[i];
-	to->waived += from->waived;
-	to->names += from->names;
-	to->records += from->records;
-	to->lookups += from->lookups;
-	to->lookups_failed += from->lookups_failed;
-	to->not_queried += from->not_queried;
-	to->input_error |= from->input_error;
-	to->incomplete |= from->incomplete;
-}
-
 static void *worker_main(void *arg)
 {
 	worker *w = arg;
@@ -982,7 +982,7 @@ static void *worker_main(void *arg)
 		pthread_mutex_unlock(&job->lock);
 	}
 	pthread_mutex_lock(&job->lock);
-	add_summary(&job->summary, al_lint_summary(w->lint));
+	al_summary_add(&job->summary, al_lint_summary(w->lint));
 	pthread_mutex_unlock(&job->lock);
 	return NULL;
 }
@@ -1074,7 +1074,7 @@ static al_status lint_zone_threads(al_lint *lint, al_zone *zone, unsigned thread
 		if (workers[t].started)
 			pthread_join(workers[t].thread, NULL);
 	if (!fallback)
-		add_summary(&lint->summary, &job->summary);
+		al_summary_add(&lint->summary, &job->summary);
 	for (unsigned t = 0; t < threads; t++)
 		al_lint_free(workers[t].lint);
 	for (size_t i = 0; i < WINDOW; i++) {
