@@ -19,6 +19,7 @@
 
 #include "dns/wire.h"
 #include "dns/zone_internal.h"
+#include "util/file.h"
 #include "util/hash.h"
 
 #define MAX_PROBLEMS_PER_ZONE 1000
@@ -795,26 +796,12 @@ al_status al_zone_load_file(al_zone *zone, const char *path, al_error *err)
 		return AL_EINVAL;
 	if (strcmp(path, "-") == 0) {
 		/* standard input: read it whole, then scan it from memory */
-		size_t cap = 1 << 16, len = 0;
-		char *buf = malloc(cap);
-		size_t n;
-		while (buf != NULL && (n = fread(buf + len, 1, cap - len, stdin)) > 0) {
-			len += n;
-			if (len == cap) {
-				char *p = cap < (SIZE_MAX / 2) ? realloc(buf, cap * 2) : NULL;
-				if (p == NULL) {
-					free(buf);
-					buf = NULL;
-					break;
-				}
-				buf = p;
-				cap *= 2;
-			}
-		}
-		if (buf == NULL || ferror(stdin)) {
-			free(buf);
-			add_problem(zone, AL_ZONE_PROBLEM_UNREADABLE, "<stdin>", 0, NULL, "cannot read standard input");
-			return al_error_set(err, AL_EIO, "<stdin>: cannot read standard input");
+		char *buf = NULL;
+		size_t len = 0;
+		al_error rerr = {0};
+		if (al_stream_read_all(stdin, "<stdin>", SIZE_MAX / 4, &buf, &len, &rerr) != AL_OK) {
+			add_problem(zone, AL_ZONE_PROBLEM_UNREADABLE, "<stdin>", 0, NULL, "%s", rerr.message);
+			return al_error_set(err, rerr.status, "%s", rerr.message);
 		}
 		al_status st = al_zone_load_text(zone, "<stdin>", buf, len, err);
 		free(buf);
