@@ -10,6 +10,8 @@
 #include <stddef.h>
 
 #include "check/lint_internal.h"
+#include "util/arena.h"
+#include "util/hash.h"
 
 /** Most selectors probed for one domain. */
 #define AL_DKIM_MAX_PROBE 64
@@ -25,5 +27,12 @@ size_t al_dkim_discovery_list(al_lint *lint, const char *const **out);
  * Built in one pass over the zone the first time it is asked.
  */
 size_t al_dkim_zone_selectors(al_lint *lint, const al_zone *zone, const char *domain, const char *const **out);
+
+/**
+ * The lint's memo of DKIM key verdicts, "<owner>/<hash of the RDATA>" -> 1 (no
+ * key), 2 (unusable), 3 (usable): the DMARC checks of every domain ask about
+ * the same keys. Its keys live in *arena. NULL when it cannot be had.
+ */
+al_map *al_dkim_key_memo(al_lint *lint, al_arena **arena);
 
 #endif

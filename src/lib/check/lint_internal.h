@@ -154,6 +154,20 @@ typedef struct al_family_ops {
 /** The parse hooks of a family, or NULL. */
 const al_family_ops *al_family_find(al_kind kind);
 
+/**
+ * Run one record through the checks of its family's stage (the one way a
+ * record is checked): counts it, parses it once with the family's hook and
+ * hands the result to every wanted check. @p info is the name the record was
+ * found at (its role, domain and selector).
+ */
+void al_lint_run_record(al_lint *lint, al_name_info *info, const al_subject *subject);
+/**
+ * Check a name a check found (a discovered DKIM selector) from its TXT answer,
+ * as if the driver had walked it: the NAME stage, then each record of the
+ * name's role through al_lint_run_record.
+ */
+void al_lint_check_answer(al_lint *lint, const char *name, const al_answer *txt);
+
 /* checks provided by the foundation */
 void al_check_zone_input(const al_check_args *args);
 void al_check_record_selection(const al_check_args *args);

@@ -2,9 +2,8 @@
 /*
  * DKIM selectors. Which ones to look at for a domain: those given (--selector),
  * every <selector>._domainkey.<domain> owner of a zone file, or in live mode
- * the discovery list, probed in one batch. Which provider a selector's CNAME
- * points to. And the DOMAIN-stage check that probes the discovery list and
- * lints the keys it finds.
+ * the discovery list (probed by dkim_discovery.c). Which provider a
+ * selector's CNAME points to.
  *
  * rules/selectors.yaml:
  *   selectors: [default, dkim, ...]          probed in live mode (with the
@@ -20,14 +19,10 @@
 #include <strings.h>
 
 #include "check/dkim_selectors.h"
-#include "check/dmarc_checks.h"
-#include "check/orgdomain.h"
-#include "check/family_api.h"
 #include "rules_internal.h"
 #include "spf/spf_internal.h"
 #include "util/arena.h"
 #include "util/hash.h"
-#include "util/strbuf.h"
 #include "util/yaml.h"
 
 typedef struct provider {
@@ -272,224 +267,11 @@ size_t al_dkim_zone_selectors(al_lint *lint, const al_zone *zone, const char *do
 
 /* ---- summaries for other families (family_api.h) ------------------------------------ */
 
-static bool domainkey_exists(al_lint *lint, const char *domain, bool *none);
-
-static bool answer_keys_parse(al_lint *lint, const al_answer *a, bool *usable);
-
-static bool answer_keys(al_lint *lint, const al_answer *a, bool *usable)
+al_map *al_dkim_key_memo(al_lint *lint, al_arena **arena)
 {
 	dkim_state *s = state(lint);
-	if (s == NULL || a->rcode != AL_RCODE_NOERROR || a->name == NULL)
-		return answer_keys_parse(lint, a, usable);
-	uint64_t h = 0;
-	for (size_t i = 0; i < a->count; i++)
-		h = h * 31 + al_hash_bytes(a->rrs[i].rdata, a->rrs[i].rdlength) + a->rrs[i].type;
-	char key[AL_NAME_MAX + 24];
-	snprintf(key, sizeof(key), "%s/%016llx", a->name, (unsigned long long)h);
-	uintptr_t known = (uintptr_t)al_map_get(&s->usable, key);
-	if (known != 0) {
-		*usable = known == 3;
-		return known != 1;
-	}
-	bool any = answer_keys_parse(lint, a, usable);
-	char *k = al_arena_strdup(&s->arena, key);
-	if (k != NULL)
-		al_map_put(&s->usable, k, (void *)(uintptr_t)(!any ? 1 : *usable ? 3 : 2));
-	return any;
-}
-
-static bool answer_keys_parse(al_lint *lint, const al_answer *a, bool *usable)
-{
-	bool any = false;
-	*usable = false;
-	for (size_t i = 0; a->rcode == AL_RCODE_NOERROR && i < a->count; i++) {
-		if (a->rrs[i].type != AL_TYPE_TXT)
-			continue;
-		al_subject sub;
-		if (!al_subject_from_rr(lint, &sub, &a->rrs[i], AL_KIND_DKIM))
-			continue;
-		any = true;
-		al_dkim_record *r = al_dkim_family_parse(lint, &sub);
-		if (r != NULL && al_dkim_key_usable(r))
-			*usable = true;
-	}
-	return any;
-}
-
-al_status al_dkim_summarize(al_lint *lint, const al_zone *zone, const char *domain,
-			    const char *const *selectors, size_t count, al_dkim_summary *out)
-{
-	memset(out, 0, sizeof(*out));
-	const al_lint_options *o = al_lint_get_options(lint);
-	const char *const *given = NULL;
-	size_t given_count = al_lint_selectors(lint, &given);
-	if (selectors == NULL || count == 0) {
-		if (given_count > 0) {
-			selectors = given;
-			count = given_count;
-			out->source = AL_DKIM_SELECTORS_GIVEN;
-		} else if (zone != NULL) {
-			count = al_dkim_zone_selectors(lint, zone, domain, &selectors);
-			out->source = AL_DKIM_SELECTORS_ZONE;
-		} else if (!o->offline && !o->no_selector_discovery && al_lint_has_source(lint)) {
-			out->source = AL_DKIM_SELECTORS_DISCOVERED;
-			bool none = false;
-			if (!domainkey_exists(lint, domain, &none)) {
-				out->failed++;
-				return AL_OK;
-			}
-			if (none)
-				return AL_OK; /* proven: no selector at all */
-			count = al_dkim_discovery_list(lint, &selectors);
-		} else {
-			out->source = AL_DKIM_SELECTORS_NONE;
-			return AL_OK;
-		}
-	} else {
-		out->source = AL_DKIM_SELECTORS_GIVEN;
-	}
-	al_arena *arena = al_lint_unit_arena(lint);
-	const char **usable = count ? al_arena_calloc(arena, count, sizeof(*usable)) : NULL;
-	for (size_t i = 0; i < count && i < AL_DKIM_MAX_PROBE; i++) {
-		char *name = al_arena_printf(arena, "%s._domainkey.%s", selectors[i], domain);
-		if (name == NULL)
-			return AL_ENOMEM;
-		out->selectors++;
-		const al_answer *a = al_lint_lookup(lint, name, AL_TYPE_TXT);
-		if (a->rcode != AL_RCODE_NOERROR && a->rcode != AL_RCODE_NXDOMAIN) {
-			out->failed++;
-			continue;
-		}
-		bool ok = false;
-		if (answer_keys(lint, a, &ok)) {
-			out->keys++;
-			if (ok && usable != NULL)
-				usable[out->usable++] = selectors[i];
-		}
-	}
-	out->usable_selectors = usable;
-	return AL_OK;
-}
-
-/* ---- probing the discovery list (DOMAIN stage, live mode) ------------------------------ */
-
-/*
- * Does _domainkey.<domain> exist? False when the lookup is pending or failed
- * (the caller stops); *none is set for NXDOMAIN, which by RFC 8020 proves that
- * no <selector>._domainkey.<domain> exists either, saving the probes.
- */
-static bool domainkey_exists(al_lint *lint, const char *domain, bool *none)
-{
-	*none = false;
-	const char *name = al_arena_printf(al_lint_unit_arena(lint), "_domainkey.%s", domain);
-	if (name == NULL)
-		return false;
-	const al_answer *a = al_lint_lookup(lint, name, AL_TYPE_TXT);
-	if (a->rcode == AL_RCODE_NXDOMAIN) {
-		*none = true;
-		return true;
-	}
-	return a->rcode == AL_RCODE_NOERROR;
-}
-
-static void lint_found_key(const al_check_args *parent, const char *name, const char *selector,
-			   const al_answer *a)
-{
-	al_lint *lint = parent->lint;
-	size_t txt = 0, index = 0;
-	for (size_t i = 0; i < a->count; i++)
-		txt += a->rrs[i].type == AL_TYPE_TXT;
-	for (size_t i = 0; i < a->count; i++) {
-		if (a->rrs[i].type != AL_TYPE_TXT)
-			continue;
-		al_subject sub;
-		if (!al_subject_from_rr(lint, &sub, &a->rrs[i], AL_KIND_DKIM))
-			continue;
-		sub.owner = a->name ? a->name : name;
-		sub.domain = parent->domain;
-		sub.selector = selector;
-		index++;
-		if (txt > 1) {
-			/* as at a selector given by name (select.c) */
-			al_finding *f = al_finding_begin(lint, "DKIM001", &sub);
-			al_finding_arg(f, "count", "%zu", txt);
-			al_finding_arg(f, "index", "%zu", index);
-			al_finding_end(lint, f);
-		}
-		al_check_args args = {.lint = lint, .subject = &sub, .parsed = al_dkim_family_parse(lint, &sub)};
-		al_check_dkim_syntax(&args);
-		al_check_dkim_key(&args);
-		al_check_declarative(&args);
-	}
-	if (a->cname_count > 0 && a->cnames != NULL &&
-	    !al_same_organization(a->cnames[a->cname_count - 1], parent->domain)) {
-		const char *target = a->cnames[a->cname_count - 1];
-		const char *prov = al_dkim_provider_of(lint, target);
-		al_finding *f = al_finding_begin(lint, "DKIM031", NULL);
-		al_finding_owner(f, name);
-		al_finding_arg(f, "selector", "%s", selector);
-		al_finding_arg(f, "target", "%s", target);
-		al_finding_arg(f, "provider", "%s", prov ? prov : "a provider authlint does not know");
-		al_finding_arg(f, "status", "the key there is checked below");
-		al_finding_end(lint, f);
-	}
-}
-
-void al_check_dkim_discovery(const al_check_args *args)
-{
-	al_lint *lint = args->lint;
-	const al_lint_options *o = al_lint_get_options(lint);
-	const char *const *given = NULL;
-	if (args->zone != NULL || args->domain == NULL || o->offline || o->no_selector_discovery ||
-	    !al_lint_has_source(lint) || al_lint_selectors(lint, &given) > 0)
-		return;
-	const char *const *list = NULL;
-	size_t n = al_dkim_discovery_list(lint, &list);
-	if (n == 0)
-		return;
-	al_arena *arena = al_lint_unit_arena(lint);
-	/* RFC 8020: when _domainkey.<domain> does not exist, no selector below it does */
-	bool none;
-	if (!domainkey_exists(lint, args->domain, &none))
-		return; /* pending or failed: the pass runs again, or the failure is reported */
-	if (none) {
-		al_finding *f = al_finding_begin(lint, "DKIM033", NULL);
-		al_finding_owner(f, args->domain);
-		al_finding_arg(f, "domain", "%s", args->domain);
-		al_finding_arg(f, "count", "%s", "0");
-		al_finding_arg(f, "why", "_domainkey.%s does not exist (NXDOMAIN), so no selector below it does",
-			       args->domain);
-		al_finding_end(lint, f);
-		return;
-	}
-	const al_answer *answers[AL_DKIM_MAX_PROBE];
-	const char *names[AL_DKIM_MAX_PROBE];
-	/* one batch: every lookup before looking at any answer */
-	for (size_t i = 0; i < n && i < AL_DKIM_MAX_PROBE; i++) {
-		names[i] = al_arena_printf(arena, "%s._domainkey.%s", list[i], args->domain);
-		answers[i] = names[i] ? al_lint_lookup(lint, names[i], AL_TYPE_TXT) : NULL;
-	}
-	if (al_lint_pending(lint))
-		return;
-	al_strbuf found = AL_STRBUF_INIT;
-	size_t count = 0;
-	for (size_t i = 0; i < n && i < AL_DKIM_MAX_PROBE; i++) {
-		const al_answer *a = answers[i];
-		if (a == NULL || a->rcode != AL_RCODE_NOERROR || a->count == 0)
-			continue;
-		count++;
-		const char *svc = al_dkim_selector_services(lint, list[i]);
-		al_strbuf_printf(&found, "%s%s%s%s%s", found.length ? ", " : "", list[i], svc ? " (usual for " : "",
-				 svc ? svc : "", svc ? ")" : "");
-		lint_found_key(args, names[i], list[i], a);
-	}
-	al_finding *f = al_finding_begin(lint, count ? "DKIM032" : "DKIM033", NULL);
-	al_finding_owner(f, args->domain);
-	al_finding_arg(f, "domain", "%s", args->domain);
-	al_finding_arg(f, "count", "%zu", n < AL_DKIM_MAX_PROBE ? n : (size_t)AL_DKIM_MAX_PROBE);
-	al_finding_arg(f, "found", "%s", al_strbuf_cstr(&found));
-	al_finding_arg(f, "why", "no key at any of the %zu usual selectors probed",
-		       n < AL_DKIM_MAX_PROBE ? n : (size_t)AL_DKIM_MAX_PROBE);
-	al_finding_end(lint, f);
-	al_strbuf_free(&found);
+	if (s == NULL)
+		return NULL;
+	*arena = &s->arena;
+	return &s->usable;
 }

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The lint context as the driver's own files see it (lint.c, finding.c,
+ * lookup.c, subject.c, zone_mode.c, domain_mode.c, record_mode.c). Check code
+ * sees only lint_internal.h.
+ */
+#ifndef AL_CHECK_LINT_CONTEXT_H
+#define AL_CHECK_LINT_CONTEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <authlint/lint.h>
+
+#include "check/lint_internal.h"
+#include "util/arena.h"
+#include "util/hash.h"
+
+#define MAX_ARGS 16
+
+
+struct al_finding {
+	al_diag diag;
+	const al_subject *subject;
+	const char *keys[MAX_ARGS];
+	const char *values[MAX_ARGS];
+	size_t arg_count;
+	bool active;
+	bool has_location;
+};
+
+typedef struct family_state {
+	void *state;
+	void (*free_fn)(void *);
+} family_state;
+
+struct al_lint {
+	al_lint_options options;
+	al_summary summary;
+	al_arena unit_arena;
+	al_diag *diags;
+	size_t diag_count, diag_capacity;
+	const al_answer **answers; /* to release at the end of the unit */
+	size_t answer_count, answer_capacity;
+	al_map reported; /* "name/type" lookups already reported in this unit */
+	struct al_finding finding;
+	bool pending;
+	bool discard;    /* the unit is being discarded: no findings */
+	const al_zone *zone;
+	char today[16];
+	family_state families[AL_KIND_COUNT_];
+	size_t unit_lookups;
+	/* record mode, presentation form: where each byte of the pasted record was */
+	const al_rr *pasted_rr;
+	const unsigned long *pasted_lines, *pasted_columns;
+	const char *const *domain_selectors;
+	size_t domain_selector_count;
+	bool *check_wanted; /* per entry of al_checks[] */
+};
+
+/** Start a new unit: release the unit's answers, findings and arena. */
+void al_lint_unit_reset(al_lint *lint);
+/** Sort and hand out the unit's findings (unless the pass is pending), then reset. */
+void al_lint_unit_flush(al_lint *lint);
+/** Run every wanted check of @p stage. */
+void al_lint_run_stage(al_lint *lint, al_check_stage stage, al_check_args *args);
+/** Lint everything at one owner name: its RRsets, the NAME checks, then each record. */
+void al_lint_name(al_lint *lint, const char *name, bool ask_spf_type, bool ask_cname);
+/** The role of an owner name (DMARC, DKIM, report authorization as NONE, else SPF). */
+al_kind al_lint_name_role(al_lint *lint, const char *name, const char **domain, const char **selector);
+
+#endif

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The lookup gate: every DNS lookup of a check goes through al_lint_lookup,
+ * which counts it, keeps its answer until the end of the unit, and reports a
+ * failed lookup (LOOKUP001) or one not made (LOOKUP002) once per unit.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "check/lint_context.h"
+#include "util/arena.h"
+#include "util/hash.h"
+
+/* ---- lookups ------------------------------------------------------------- */
+
+static const al_answer offline_answer = {
+	.rcode = AL_RCODE_NOT_QUERIED,
+	.server = "none",
+	.detail = "no DNS source: offline",
+};
+
+bool al_lint_has_source(const al_lint *lint)
+{
+	return lint->options.source != NULL;
+}
+
+bool al_lint_pending(const al_lint *lint)
+{
+	return lint->pending;
+}
+
+static void report_lookup(al_lint *l, const char *name, uint16_t type, const al_answer *a)
+{
+	char key[AL_NAME_MAX + 16];
+	char tbuf[16];
+	snprintf(key, sizeof(key), "%s/%u", name, (unsigned)type);
+	if (al_map_get(&l->reported, key) != NULL)
+		return;
+	char *k = al_arena_strdup(&l->unit_arena, key);
+	if (k == NULL || !al_map_put(&l->reported, k, k))
+		return;
+	const char *rule = a->rcode == AL_RCODE_NOT_QUERIED ? "LOOKUP002" : "LOOKUP001";
+	al_finding *f = al_finding_begin(l, rule, NULL);
+	if (f == NULL)
+		return;
+	al_finding_owner(f, al_arena_strdup(&l->unit_arena, name));
+	al_location loc = {0};
+	/* a lookup not made was answered by nobody */
+	loc.server = a->rcode == AL_RCODE_NOT_QUERIED ? NULL : a->server;
+	al_finding_location(f, &loc);
+	al_finding_arg(f, "name", "%s", name);
+	al_finding_arg(f, "type", "%s", al_rrtype_name(type, tbuf));
+	al_finding_arg(f, "rcode", "%s", al_rcode_name(a->rcode));
+	al_finding_arg(f, "reason", "%s", a->detail ? a->detail : al_rcode_name(a->rcode));
+	al_finding_arg(f, "server", "%s", a->server ? a->server : "-");
+	al_finding_end(l, f);
+}
+
+const al_answer *al_lint_lookup(al_lint *lint, const char *name, uint16_t type)
+{
+	const al_answer *a = NULL;
+	lint->summary.lookups++;
+	lint->unit_lookups++;
+	if (lint->options.source == NULL) {
+		a = &offline_answer;
+	} else {
+		al_status st = al_source_lookup(lint->options.source, name, type, &a);
+		if (st != AL_OK || a == NULL) {
+			static const al_answer invalid = {
+				.rcode = AL_RCODE_ERROR,
+				.server = "none",
+				.detail = "the name is not a valid domain name",
+			};
+			static const al_answer nomem = {
+				.rcode = AL_RCODE_ERROR,
+				.server = "none",
+				.detail = "out of memory",
+			};
+			a = st == AL_EINVAL ? &invalid : &nomem;
+		} else if (lint->answer_count == lint->answer_capacity) {
+			size_t cap = lint->answer_capacity ? lint->answer_capacity * 2 : 32;
+			const al_answer **p = realloc(lint->answers, cap * sizeof(*p));
+			if (p == NULL) {
+				al_source_release(lint->options.source, a);
+				return &offline_answer;
+			}
+			lint->answers = p;
+			lint->answer_capacity = cap;
+			lint->answers[lint->answer_count++] = a;
+		} else {
+			lint->answers[lint->answer_count++] = a;
+		}
+	}
+	if (a->rcode == AL_RCODE_PENDING) {
+		/* the pass will be thrown away: build no more findings in it */
+		lint->pending = true;
+		lint->discard = true;
+		return a;
+	}
+	if (a->rcode == AL_RCODE_NOT_QUERIED) {
+		lint->summary.not_queried++;
+		report_lookup(lint, name, type, a);
+	} else if (al_rcode_failed(a->rcode)) {
+		lint->summary.lookups_failed++;
+		lint->summary.incomplete = true;
+		report_lookup(lint, name, type, a);
+	}
+	return a;
+}

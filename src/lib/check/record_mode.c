@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Record mode: one record string, as receivers see it or as written in a
+ * zone file (then the string boundaries are checked too).
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "check/lint_context.h"
+#include "record/txtpres.h"
+#include "util/arena.h"
+
+/* ---- record mode --------------------------------------------------------- */
+
+al_status al_lint_record(al_lint *lint, al_kind kind, const char *text, size_t length,
+			 const char *domain, const char *label)
+{
+	return al_lint_record_ex(lint, kind, text, length, domain, label, NULL);
+}
+
+al_status al_lint_record_ex(al_lint *lint, al_kind kind, const char *text, size_t length,
+			    const char *domain, const char *label, al_error *err_out)
+{
+	if (kind != AL_KIND_SPF && kind != AL_KIND_DMARC && kind != AL_KIND_DKIM)
+		return AL_EINVAL;
+	char norm[AL_NAME_MAX];
+	al_error err;
+	const char *dom = NULL;
+	if (domain != NULL) {
+		if (al_name_normalize(domain, strlen(domain), norm, &err) != AL_OK)
+			return AL_EINVAL;
+		dom = norm;
+	}
+	al_name_info info;
+	memset(&info, 0, sizeof(info));
+	al_subject s;
+	memset(&s, 0, sizeof(s));
+	/* a record pasted as in a zone file: "v=spf1 mx " "-all" */
+	al_txt_presentation pres;
+	bool presentation = al_txt_is_presentation(text, length);
+	al_rr *rr = NULL;
+	if (presentation) {
+		al_status st = al_txt_parse_presentation(text, length, &lint->unit_arena, &pres, err_out);
+		if (st != AL_OK) {
+			al_lint_unit_reset(lint);
+			return st;
+		}
+		rr = al_arena_calloc(&lint->unit_arena, 1, sizeof(*rr));
+		if (rr == NULL)
+			return AL_ENOMEM;
+		rr->type = AL_TYPE_TXT;
+		rr->ttl = 0;
+		rr->rdata = pres.rdata;
+		rr->rdlength = (uint16_t)pres.rdlength;
+		rr->location.file = label ? label : "<argument>";
+		rr->location.line = 1;
+		lint->pasted_rr = rr;
+		lint->pasted_lines = pres.lines;
+		lint->pasted_columns = pres.columns;
+		if (!al_subject_from_rr(lint, &s, rr, kind))
+			return AL_ENOMEM;
+	} else {
+		s.kind = kind;
+		s.rrtype = AL_TYPE_TXT;
+		s.text = al_arena_strndup(&lint->unit_arena, text, length);
+		s.length = length;
+		size_t *ends = al_arena_alloc(&lint->unit_arena, sizeof(size_t));
+		if (s.text == NULL || ends == NULL)
+			return AL_ENOMEM;
+		ends[0] = length;
+		s.string_ends = ends;
+		s.string_count = 1;
+	}
+	s.location.file = label ? label : "<argument>";
+	s.location.line = 1;
+	s.location.column = 1;
+	const char *owner = dom;
+	if (dom != NULL && kind == AL_KIND_DMARC) {
+		const char *sel;
+		if (al_lint_name_role(lint, dom, &s.domain, &sel) != AL_KIND_DMARC) {
+			owner = al_arena_printf(&lint->unit_arena, "_dmarc.%s", dom);
+			s.domain = al_arena_strdup(&lint->unit_arena, dom);
+		} else {
+			owner = al_arena_strdup(&lint->unit_arena, dom);
+			s.domain = owner + 7;
+		}
+	} else if (dom != NULL && kind == AL_KIND_DKIM) {
+		owner = al_arena_strdup(&lint->unit_arena, dom);
+		if (al_lint_name_role(lint, owner, &s.domain, &s.selector) != AL_KIND_DKIM)
+			s.domain = owner;
+	} else if (dom != NULL) {
+		owner = al_arena_strdup(&lint->unit_arena, dom);
+		s.domain = owner;
+	}
+	s.owner = owner;
+	info.name = owner;
+	info.role = kind;
+	info.domain = s.domain;
+	info.selector = s.selector;
+	info.record_count = 1;
+	if (presentation) {
+		/* the string checks of a zone record apply to what was pasted */
+		if (pres.longest > 255) {
+			al_finding *f = al_finding_begin(lint, "DNS001", NULL);
+			al_finding_owner(f, owner);
+			al_location loc = {.file = s.location.file, .line = pres.longest_line,
+					   .column = pres.longest_column};
+			al_finding_location(f, &loc);
+			al_finding_arg(f, "problem", "a quoted string of %zu octets; DNS character-strings hold at most 255",
+				       pres.longest);
+			al_finding_end(lint, f);
+		}
+		al_answer *answer = al_arena_calloc(&lint->unit_arena, 1, sizeof(*answer));
+		if (answer == NULL)
+			return AL_ENOMEM;
+		rr->owner = owner ? owner : "";
+		answer->rcode = AL_RCODE_NOERROR;
+		answer->qname = answer->name = rr->owner;
+		answer->qtype = AL_TYPE_TXT;
+		answer->count = 1;
+		answer->rrs = rr;
+		answer->server = "argument";
+		info.txt = answer;
+		if (owner != NULL) {
+			al_check_args args = {.lint = lint, .name = &info};
+			al_lint_run_stage(lint, AL_STAGE_NAME, &args);
+		}
+	}
+	al_lint_run_record(lint, &info, &s);
+	al_lint_unit_flush(lint);
+	lint->pasted_rr = NULL;
+	return AL_OK;
+}

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Subjects (a record under check: its strings joined) and the roles of owner
+ * names.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "check/lint_context.h"
+#include "util/arena.h"
+
+/* ---- subjects ------------------------------------------------------------ */
+
+bool al_subject_from_rr(al_lint *lint, al_subject *s, const al_rr *rr, al_kind kind)
+{
+	memset(s, 0, sizeof(*s));
+	s->kind = kind;
+	s->owner = rr->owner;
+	s->rrtype = rr->type;
+	s->rr = rr;
+	s->location = rr->location;
+	s->zone = lint->zone;
+	if (rr == lint->pasted_rr) {
+		s->source_lines = lint->pasted_lines;
+		s->source_columns = lint->pasted_columns;
+	}
+	/* join the character-strings */
+	size_t count = 0, total = 0;
+	for (size_t i = 0; i < rr->rdlength;) {
+		size_t n = rr->rdata[i];
+		if (i + 1 + n > rr->rdlength)
+			break;
+		count++;
+		total += n;
+		i += 1 + n;
+	}
+	char *text = al_arena_alloc(&lint->unit_arena, total + 1);
+	size_t *ends = al_arena_alloc(&lint->unit_arena, (count ? count : 1) * sizeof(size_t));
+	if (text == NULL || ends == NULL)
+		return false;
+	size_t pos = 0, k = 0;
+	for (size_t i = 0; i < rr->rdlength && k < count;) {
+		size_t n = rr->rdata[i];
+		memcpy(text + pos, rr->rdata + i + 1, n);
+		pos += n;
+		ends[k++] = pos;
+		i += 1 + n;
+	}
+	text[pos] = '\0';
+	s->text = text;
+	s->length = pos;
+	s->string_ends = ends;
+	s->string_count = count;
+	return true;
+}
+
+/* Role of a name: DMARC when its first label is _dmarc, DKIM when a later
+ * label is _domainkey, NONE for an external report authorization
+ * (<domain>._report._dmarc.<destination>, RFC 7489 7.1), else SPF. Fills
+ * domain (for an authorization: the destination) and selector. */
+al_kind al_lint_name_role(al_lint *l, const char *name, const char **domain, const char **selector)
+{
+	*selector = NULL;
+	*domain = name;
+	const char *auth = strcasestr(name, "._report._dmarc.");
+	if (auth != NULL || strncasecmp(name, "_report._dmarc.", 15) == 0) {
+		*domain = auth != NULL ? auth + 16 : name + 15;
+		return AL_KIND_NONE;
+	}
+	if (strncasecmp(name, "_dmarc.", 7) == 0) {
+		*domain = name + 7;
+		return AL_KIND_DMARC;
+	}
+	const char *p = name;
+	while ((p = strstr(p, "._domainkey")) != NULL) {
+		if ((p[11] == '.' || p[11] == '\0') && p > name) {
+			*selector = al_arena_strndup(&l->unit_arena, name, (size_t)(p - name));
+			*domain = p[11] == '.' ? p + 12 : ".";
+			return AL_KIND_DKIM;
+		}
+		p++;
+	}
+	return AL_KIND_SPF;
+}
+
+bool al_text_is_spf(const char *text, size_t length)
+{
+	return length >= 6 && strncasecmp(text, "v=spf1", 6) == 0 && (length == 6 || text[6] == ' ');
+}
+
+bool al_text_is_dmarc(const char *text, size_t length)
+{
+	if (length < 8 || strncasecmp(text, "v=DMARC1", 8) != 0)
+		return false;
+	if (length == 8)
+		return true;
+	char c = text[8];
+	return c == ';' || c == ' ' || c == '\t';
+}
