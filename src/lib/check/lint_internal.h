@@ -18,6 +18,8 @@
 
 #include <authlint/lint.h>
 
+#include "record/detect.h"
+
 /** A record under check: the TXT strings joined, with where it came from. */
 typedef struct al_subject {
 	al_kind kind;             /* SPF, DMARC, DKIM, or NONE for a TXT of no family */
@@ -176,9 +178,5 @@ void al_check_rrset_size(const al_check_args *args);
 void al_check_cname_and_data(const al_check_args *args);
 void al_check_declarative(const al_check_args *args);
 
-/** Classify a TXT text: does it start an SPF record ("v=spf1" then SP or end)? */
-bool al_text_is_spf(const char *text, size_t length);
-/** Does it start like a DMARC record ("v=DMARC1", any case, then ; SP or end)? */
-bool al_text_is_dmarc(const char *text, size_t length);
 
 #endif

@@ -216,10 +216,10 @@ static bool index_name(void *userdata, const char *name, uint64_t types)
 {
 	(void)types;
 	dkim_state *s = ((index_walk *)userdata)->s;
-	const char *p = strstr(name, "._domainkey.");
-	if (p == NULL || p == name)
+	size_t selector_length;
+	const char *domain;
+	if (!al_dkim_name_split(name, &selector_length, &domain) || *domain == '\0')
 		return true;
-	const char *domain = p + 12;
 	sel_list *l = al_map_get(&s->zone_map, domain);
 	if (l == NULL) {
 		l = al_arena_calloc(&s->arena, 1, sizeof(*l));
@@ -235,7 +235,7 @@ static bool index_name(void *userdata, const char *name, uint64_t types)
 		l->items = items;
 		l->capacity = n;
 	}
-	l->items[l->count++] = al_arena_strndup(&s->arena, name, (size_t)(p - name));
+	l->items[l->count++] = al_arena_strndup(&s->arena, name, selector_length);
 	return true;
 }
 

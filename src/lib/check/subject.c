@@ -74,29 +74,12 @@ al_kind al_lint_name_role(al_lint *l, const char *name, const char **domain, con
 		*domain = name + 7;
 		return AL_KIND_DMARC;
 	}
-	const char *p = name;
-	while ((p = strstr(p, "._domainkey")) != NULL) {
-		if ((p[11] == '.' || p[11] == '\0') && p > name) {
-			*selector = al_arena_strndup(&l->unit_arena, name, (size_t)(p - name));
-			*domain = p[11] == '.' ? p + 12 : ".";
-			return AL_KIND_DKIM;
-		}
-		p++;
+	size_t selector_length;
+	const char *after;
+	if (al_dkim_name_split(name, &selector_length, &after)) {
+		*selector = al_arena_strndup(&l->unit_arena, name, selector_length);
+		*domain = *after != '\0' ? after : ".";
+		return AL_KIND_DKIM;
 	}
 	return AL_KIND_SPF;
-}
-
-bool al_text_is_spf(const char *text, size_t length)
-{
-	return length >= 6 && strncasecmp(text, "v=spf1", 6) == 0 && (length == 6 || text[6] == ' ');
-}
-
-bool al_text_is_dmarc(const char *text, size_t length)
-{
-	if (length < 8 || strncasecmp(text, "v=DMARC1", 8) != 0)
-		return false;
-	if (length == 8)
-		return true;
-	char c = text[8];
-	return c == ';' || c == ' ' || c == '\t';
 }

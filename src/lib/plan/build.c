@@ -570,10 +570,11 @@ static void harden_dkim(al_plan_builder *b, const al_plan_template_step *h)
 			weak = strcmp(d->rule->name, *n) == 0;
 		if (!weak || d->waived || d->owner == NULL)
 			continue;
-		const char *dk = strstr(d->owner, "._domainkey.");
-		const char *selector = dk != NULL ? al_arena_strndup(b->arena, d->owner,
-								      (size_t)(dk - d->owner))
-						  : d->owner;
+		size_t selector_length;
+		const char *dkim_domain;
+		const char *selector = al_dkim_name_split(d->owner, &selector_length, &dkim_domain)
+					       ? al_arena_strndup(b->arena, d->owner, selector_length)
+					       : d->owner;
 		const char *id = al_arena_printf(b->arena, "dkim-key-%s", selector);
 		bool seen = false;
 		for (size_t k = 0; k < b->draft_count && !seen; k++)

@@ -26,6 +26,7 @@
 #include <authlint/dmarc.h>
 
 #include "dns/wire.h"
+#include "record/detect.h"
 #include "util/hash.h"
 #include "propagation/prop_internal.h"
 #include "propagation/run_internal.h"
@@ -904,7 +905,7 @@ static void collect_destinations(al_prop *p, round_state *rs, pname *n)
 				len += m;
 				i += 1 + m;
 			}
-			if (len < 8 || strncasecmp(text, "v=DMARC1", 8) != 0)
+			if (!al_text_is_dmarc(text, len))
 				continue;
 			al_dmarc_record *rec = NULL;
 			if (al_dmarc_parse(text, len, &rec) != AL_OK || rec == NULL)

@@ -15,6 +15,7 @@
 
 #include <authlint/spf.h>
 
+#include "record/detect.h"
 #include "record/spf_syntax.h"
 #include "util/arena.h"
 
@@ -677,10 +678,6 @@ static size_t count_terms(const char *t, size_t n, size_t from)
 	return count;
 }
 
-static bool version_ok(const char *t, size_t n)
-{
-	return n >= 6 && strncasecmp(t, "v=spf1", 6) == 0 && (n == 6 || t[6] == ' ');
-}
 
 typedef void *(*alloc_fn)(void *ctx, size_t size);
 
@@ -690,7 +687,7 @@ static al_status parse_with(alloc_fn alloc, void *ctx, const char *text, size_t 
 	*out = NULL;
 	if (text == NULL)
 		length = 0;
-	bool vok = version_ok(text, length);
+	bool vok = al_text_is_spf(text, length);
 	size_t count = vok ? count_terms(text, length, 6) : 0;
 	size_t error_capacity = count + 1;
 	size_t size = sizeof(al_spf_record) + count * sizeof(al_spf_term) +
@@ -780,10 +777,10 @@ static size_t skip_ws(const char *t, size_t n, size_t i)
 
 bool al_spf_near_miss(const char *t, size_t n, const char **why)
 {
-	if (version_ok(t, n))
+	if (al_text_is_spf(t, n))
 		return false;
 	size_t i = skip_ws(t, n, 0);
-	if (i > 0 && version_ok(t + i, n - i)) {
+	if (i > 0 && al_text_is_spf(t + i, n - i)) {
 		*why = "starts with whitespace or a quote before v=spf1";
 		return true;
 	}

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check/lint_internal.h"
+#include "record/detect.h"
 #include "spf/spf_internal.h"
 
 static const al_answer failed_answer = {
