@@ -108,7 +108,7 @@ static void identifier(al_lint *lint, const al_dmarc_discovery *d, const char *f
 	bool differ = v7.known && v9.known && v7.aligned != v9.aligned;
 	al_finding *f;
 	if (differ) {
-		f = al_finding_begin(lint, "ALIGN004", NULL);
+		f = al_finding_begin(lint, AL_RULE_ALIGN004, NULL);
 		al_finding_arg(f, "rfc7489", "%s; %s: %s", v7.aligned ? "aligned" : "not aligned",
 			       explain(lint, &v7, "the Public Suffix List"), mode_text(lint, &d->rfc7489, dkim));
 		al_finding_arg(f, "rfc9989", "%s; %s: %s", v9.aligned ? "aligned" : "not aligned",
@@ -118,7 +118,7 @@ static void identifier(al_lint *lint, const al_dmarc_discovery *d, const char *f
 		const al_dmarc_outcome *o = v9.known ? &d->rfc9989 : &d->rfc7489;
 		bool orgs_differ = v7.known && v9.known && !v->strict &&
 				   !(al_name_equal(v7.org_from, v9.org_from) && al_name_equal(v7.org_id, v9.org_id));
-		f = al_finding_begin(lint, v->aligned ? "ALIGN002" : "ALIGN003", NULL);
+		f = al_finding_begin(lint, v->aligned ? AL_RULE_ALIGN002 : AL_RULE_ALIGN003, NULL);
 		al_finding_arg(f, "detail", "%s%s%s", explain(lint, v, v9.known ? "the DNS tree walk" : "the Public Suffix List"),
 			       orgs_differ ? "; by the Public Suffix List: " : "",
 			       orgs_differ ? explain(lint, &v7, "the Public Suffix List") : "");
@@ -152,7 +152,7 @@ al_status al_lint_align(al_lint *lint, const char *from, const char *mail_from, 
 	const char *org7 = psl_org(lint, from_dom);
 	const char *org9 = walk_org(lint, from_dom);
 	/* the From domain itself: its organizational domains and the policy that applies */
-	al_finding *fi = al_finding_begin(lint, "ALIGN001", NULL);
+	al_finding *fi = al_finding_begin(lint, AL_RULE_ALIGN001, NULL);
 	al_finding_owner(fi, from_dom);
 	al_finding_arg(fi, "from", "%s", from_dom);
 	al_finding_arg(fi, "org7489", "%s", org7 ? org7 : "not determined");

@@ -75,7 +75,7 @@ static void broken_spf(const al_check_args *args, const al_dmarc_discovery *d, c
 								     "it meets %zu void lookups, over the limit of 2",
 								     spf->void_lookups)
 						  : "its record is broken (see the SPF findings)";
-	al_finding *f = al_finding_begin(args->lint, "DMARC044", NULL);
+	al_finding *f = al_finding_begin(args->lint, AL_RULE_DMARC044, NULL);
 	al_finding_owner(f, d->domain);
 	al_finding_arg(f, "domain", "%s", d->domain);
 	al_finding_arg(f, "policy", "%s", al_dmarc_policy_name(o->effect.requested));
@@ -116,7 +116,7 @@ static void no_dkim(const al_check_args *args, const al_dmarc_discovery *d, cons
 			return;
 		org_checked = so.source != AL_DKIM_SELECTORS_NONE;
 	}
-	al_finding *f = al_finding_begin(lint, "DMARC045", NULL);
+	al_finding *f = al_finding_begin(lint, AL_RULE_DMARC045, NULL);
 	al_finding_owner(f, d->domain);
 	al_finding_arg(f, "domain", "%s", d->domain);
 	al_finding_arg(f, "policy", "%s", al_dmarc_policy_name(o->effect.requested));
@@ -153,7 +153,7 @@ static void strict_spf(const al_check_args *args, const al_dmarc_discovery *d, c
 		al_strbuf_printf(&names, "%s%s (%s)", names.length ? ", " : "", snd->name, spf->includes[i]);
 	}
 	if (n > 0) {
-		al_finding *f = al_finding_begin(args->lint, "DMARC046", NULL);
+		al_finding *f = al_finding_begin(args->lint, AL_RULE_DMARC046, NULL);
 		al_finding_owner(f, d->domain);
 		al_finding_arg(f, "domain", "%s", d->domain);
 		al_finding_arg(f, "senders", "%s", al_strbuf_cstr(&names));

@@ -132,7 +132,7 @@ void al_check_declarative(const al_check_args *args)
 			continue;
 		if (d->domain != NULL && (s->domain == NULL || !al_name_is_subdomain(s->domain, d->domain)))
 			continue;
-		if (!al_lint_rule_enabled(lint, rule->id))
+		if (!al_lint_rule_on(lint, rule))
 			continue;
 		value vals[MAX_VALUES];
 		bool present = false;
@@ -149,7 +149,7 @@ void al_check_declarative(const al_check_args *args)
 		if (d->op == AL_DECL_PRESENT || d->op == AL_DECL_ABSENT) {
 			if ((d->op == AL_DECL_PRESENT) == present)
 				continue;
-			al_finding *f = al_finding_begin(lint, rule->id, s);
+			al_finding *f = al_finding_begin_rule(lint, rule, s);
 			al_finding_arg(f, "tag", "%s", d->tag);
 			if (present && n > 0) {
 				al_finding_span(f, vals[0].start, vals[0].length);
@@ -173,7 +173,7 @@ void al_check_declarative(const al_check_args *args)
 			}
 			if (!bad)
 				continue;
-			al_finding *f = al_finding_begin(lint, rule->id, s);
+			al_finding *f = al_finding_begin_rule(lint, rule, s);
 			al_finding_span(f, vals[i].start, vl);
 			al_finding_arg(f, "tag", "%s", d->tag ? d->tag : "record");
 			al_finding_arg(f, "value", "%.*s", (int)vl, v);

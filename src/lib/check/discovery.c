@@ -388,7 +388,7 @@ static void no_record(const al_check_args *args, const al_dmarc_discovery *d)
 	const char *org7 = o7->organizational_domain;
 	if (args->zone != NULL && org7 != NULL && !al_name_equal(org7, d->domain) && has_spf(args->lint, org7))
 		return;
-	al_finding *f = al_finding_begin(args->lint, "DMARC010", NULL);
+	al_finding *f = al_finding_begin(args->lint, AL_RULE_DMARC010, NULL);
 	al_finding_owner(f, d->domain);
 	al_finding_arg(f, "domain", "%s", d->domain);
 	al_finding_arg(f, "where", "%s",
@@ -418,7 +418,7 @@ static void disagreement(const al_check_args *args, const al_dmarc_discovery *d)
 {
 	if (!d->disagree)
 		return;
-	al_finding *f = al_finding_begin(args->lint, "DMARC041", NULL);
+	al_finding *f = al_finding_begin(args->lint, AL_RULE_DMARC041, NULL);
 	al_finding_owner(f, d->domain);
 	al_finding_arg(f, "domain", "%s", d->domain);
 	al_finding_arg(f, "rfc7489", "%s", outcome_text(args->lint, &d->rfc7489, AL_GENERATION_RFC7489));
@@ -434,7 +434,7 @@ static void inherited_policy(const al_check_args *args, const al_dmarc_discovery
 	const al_dmarc_outcome *o9 = &d->rfc9989, *o7 = &d->rfc7489;
 	if (d->disagree || o9->record == NULL || o9->found == AL_DMARC_FOUND_DOMAIN)
 		return;
-	al_finding *f = al_finding_begin(args->lint, "DMARC042", NULL);
+	al_finding *f = al_finding_begin(args->lint, AL_RULE_DMARC042, NULL);
 	al_finding_owner(f, d->domain);
 	al_finding_arg(f, "domain", "%s", d->domain);
 	al_finding_arg(f, "policy_domain", "%s", o9->policy_domain);
@@ -462,7 +462,7 @@ static void wildcard_answer(const al_check_args *args, const al_dmarc_discovery 
 	const al_dmarc_step *own = &d->steps[0];
 	if (own->wildcard == NULL || (own->record_count == 0 && own->other_count == 0))
 		return;
-	al_finding *f = al_finding_begin(args->lint, "DMARC043", NULL);
+	al_finding *f = al_finding_begin(args->lint, AL_RULE_DMARC043, NULL);
 	al_finding_owner(f, d->domain);
 	al_finding_arg(f, "domain", "%s", d->domain);
 	al_finding_arg(f, "wildcard", "%s", own->wildcard);

@@ -69,7 +69,7 @@ void al_check_dkim_selector(const al_check_args *args)
 	al_lint *lint = args->lint;
 	const char *why = NULL;
 	if (!selector_ok(info->selector, &why)) {
-		al_finding *f = al_finding_begin(lint, "DKIM030", NULL);
+		al_finding *f = al_finding_begin(lint, AL_RULE_DKIM030, NULL);
 		al_finding_owner(f, info->name);
 		al_finding_arg(f, "selector", "%s", info->selector);
 		al_finding_arg(f, "why", "%s", why);
@@ -81,7 +81,7 @@ void al_check_dkim_selector(const al_check_args *args)
 	    !al_same_organization(txt->cnames[txt->cname_count - 1], info->domain)) {
 		const char *target = txt->cnames[txt->cname_count - 1];
 		const char *provider = al_dkim_provider_of(lint, target);
-		al_finding *f = al_finding_begin(lint, "DKIM031", NULL);
+		al_finding *f = al_finding_begin(lint, AL_RULE_DKIM031, NULL);
 		al_finding_owner(f, info->name);
 		al_finding_arg(f, "selector", "%s", info->selector);
 		al_finding_arg(f, "target", "%s", target);
@@ -98,7 +98,7 @@ void al_check_dkim_selector(const al_check_args *args)
 			keys++;
 	if (keys > 0 || (txt->rcode != AL_RCODE_NOERROR && txt->rcode != AL_RCODE_NXDOMAIN))
 		return; /* a key, or a lookup that failed (reported by the lint) */
-	al_finding *f = al_finding_begin(lint, "DKIM010", NULL);
+	al_finding *f = al_finding_begin(lint, AL_RULE_DKIM010, NULL);
 	al_finding_owner(f, info->name);
 	al_finding_arg(f, "selector", "%s", info->selector);
 	al_finding_arg(f, "name", "%s", txt->name ? txt->name : info->name);
@@ -116,19 +116,19 @@ void al_check_dkim_syntax(const al_check_args *args)
 	al_lint *lint = args->lint;
 	for (size_t i = 0; i < r->problem_count; i++) {
 		const al_dkim_problem *p = &r->problems[i];
-		const char *rule = NULL;
+		al_rule_code rule = AL_RULE_NONE_;
 		switch (p->kind) {
 		case AL_DKIM_PROBLEM_SYNTAX:
-			rule = "DKIM015";
+			rule = AL_RULE_DKIM015;
 			break;
 		case AL_DKIM_PROBLEM_DUPLICATE:
-			rule = "DKIM016";
+			rule = AL_RULE_DKIM016;
 			break;
 		case AL_DKIM_PROBLEM_VERSION:
-			rule = "DKIM017";
+			rule = AL_RULE_DKIM017;
 			break;
 		case AL_DKIM_PROBLEM_UNKNOWN_TAG:
-			rule = "DKIM019";
+			rule = AL_RULE_DKIM019;
 			break;
 		case AL_DKIM_PROBLEM_VALUE:
 			/* h= and k= values: their consequence is reported by dkim-key */
@@ -142,11 +142,11 @@ void al_check_dkim_syntax(const al_check_args *args)
 		al_finding_end(lint, f);
 	}
 	if (r->tag[AL_DKIM_TAG_V] == NULL) {
-		al_finding *f = al_finding_begin(lint, "DKIM018", args->subject);
+		al_finding *f = al_finding_begin(lint, AL_RULE_DKIM018, args->subject);
 		al_finding_end(lint, f);
 	}
 	if (r->tag[AL_DKIM_TAG_P] == NULL) {
-		al_finding *f = al_finding_begin(lint, "DKIM020", args->subject);
+		al_finding *f = al_finding_begin(lint, AL_RULE_DKIM020, args->subject);
 		al_finding_end(lint, f);
 	}
 }
@@ -167,7 +167,7 @@ static bool cut_at_string_limit(const al_subject *s)
 
 static void unusable(const al_check_args *args, const al_dkim_record *r, const char *detail)
 {
-	al_finding *f = al_finding_begin(args->lint, "DKIM014", args->subject);
+	al_finding *f = al_finding_begin(args->lint, AL_RULE_DKIM014, args->subject);
 	if (r->tag[AL_DKIM_TAG_P] != NULL)
 		span_of(f, r->tag[AL_DKIM_TAG_P]->value);
 	al_finding_arg(f, "detail", "%s", detail);
@@ -183,13 +183,13 @@ static void key_findings(const al_check_args *args, const al_dkim_record *r)
 	case AL_DKIM_KEY_MISSING:
 		return; /* DKIM020 */
 	case AL_DKIM_KEY_REVOKED: {
-		al_finding *f = al_finding_begin(lint, "DKIM011", args->subject);
+		al_finding *f = al_finding_begin(lint, AL_RULE_DKIM011, args->subject);
 		span_of(f, p->spec);
 		al_finding_end(lint, f);
 		return;
 	}
 	case AL_DKIM_KEY_WRONG_FORM: {
-		al_finding *f = al_finding_begin(lint, "DKIM028", args->subject);
+		al_finding *f = al_finding_begin(lint, AL_RULE_DKIM028, args->subject);
 		span_of(f, p->value);
 		al_finding_end(lint, f);
 		return;
@@ -221,16 +221,16 @@ static void key_findings(const al_check_args *args, const al_dkim_record *r)
 		break;
 	}
 	if (key->algorithm == AL_DKIM_ALG_RSA) {
-		const char *rule = key->bits < 1024 ? "DKIM012" : key->bits < 2048 ? "DKIM013"
-								 : key->bits > 4096 ? "DKIM026" : NULL;
-		if (rule != NULL) {
+		al_rule_code rule = key->bits < 1024 ? AL_RULE_DKIM012 : key->bits < 2048 ? AL_RULE_DKIM013
+								 : key->bits > 4096 ? AL_RULE_DKIM026 : AL_RULE_NONE_;
+		if (rule != AL_RULE_NONE_) {
 			al_finding *f = al_finding_begin(lint, rule, args->subject);
 			span_of(f, p->value);
 			al_finding_arg(f, "bits", "%u", key->bits);
 			al_finding_end(lint, f);
 		}
 		if (key->form == AL_DKIM_FORM_RSA_PKCS1) {
-			al_finding *f = al_finding_begin(lint, "DKIM027", args->subject);
+			al_finding *f = al_finding_begin(lint, AL_RULE_DKIM027, args->subject);
 			span_of(f, p->value);
 			al_finding_end(lint, f);
 		}
@@ -246,9 +246,9 @@ static void hash_findings(const al_check_args *args, const al_dkim_record *r)
 		unusable(args, r, "h= lists no hash algorithm verifiers know (sha256)");
 		return;
 	}
-	const char *rule = (r->hashes & AL_DKIM_HASH_SHA256) ? ((r->hashes & AL_DKIM_HASH_SHA1) ? "DKIM022" : NULL)
-							     : "DKIM021";
-	if (rule == NULL)
+	al_rule_code rule = (r->hashes & AL_DKIM_HASH_SHA256) ? ((r->hashes & AL_DKIM_HASH_SHA1) ? AL_RULE_DKIM022 : AL_RULE_NONE_)
+							     : AL_RULE_DKIM021;
+	if (rule == AL_RULE_NONE_)
 		return;
 	al_finding *f = al_finding_begin(args->lint, rule, args->subject);
 	span_of(f, h->spec);
@@ -261,7 +261,7 @@ static void split_damage(const al_check_args *args, const al_dkim_record *r)
 	const al_subject *s = args->subject;
 	const char *q = memchr(s->text, '"', s->length);
 	if (q != NULL) {
-		al_finding *f = al_finding_begin(args->lint, "DKIM029", s);
+		al_finding *f = al_finding_begin(args->lint, AL_RULE_DKIM029, s);
 		al_finding_span(f, (size_t)(q - s->text), 1);
 		al_finding_arg(f, "detail", "the record holds a '\"': the quotes of a zone file or of a split record "
 					    "were pasted into the value");
@@ -276,7 +276,7 @@ static void split_damage(const al_check_args *args, const al_dkim_record *r)
 		if (b <= ps || b >= pe)
 			continue;
 		if (isspace((unsigned char)s->text[b - 1]) || isspace((unsigned char)s->text[b])) {
-			al_finding *f = al_finding_begin(args->lint, "DKIM029", s);
+			al_finding *f = al_finding_begin(args->lint, AL_RULE_DKIM029, s);
 			size_t a = b - 1;
 			al_finding_span(f, a, 2);
 			al_finding_arg(f, "detail",
@@ -297,17 +297,17 @@ void al_check_dkim_key(const al_check_args *args)
 	key_findings(args, r);
 	hash_findings(args, r);
 	if (r->services != 0 && !(r->services & (AL_DKIM_SERVICE_EMAIL | AL_DKIM_SERVICE_ANY))) {
-		al_finding *f = al_finding_begin(lint, "DKIM023", args->subject);
+		al_finding *f = al_finding_begin(lint, AL_RULE_DKIM023, args->subject);
 		span_of(f, r->tag[AL_DKIM_TAG_S]->spec);
 		al_finding_end(lint, f);
 	}
 	if (r->flags & AL_DKIM_FLAG_Y) {
-		al_finding *f = al_finding_begin(lint, "DKIM024", args->subject);
+		al_finding *f = al_finding_begin(lint, AL_RULE_DKIM024, args->subject);
 		span_of(f, r->tag[AL_DKIM_TAG_T]->spec);
 		al_finding_end(lint, f);
 	}
 	if (r->flags & AL_DKIM_FLAG_S) {
-		al_finding *f = al_finding_begin(lint, "DKIM025", args->subject);
+		al_finding *f = al_finding_begin(lint, AL_RULE_DKIM025, args->subject);
 		span_of(f, r->tag[AL_DKIM_TAG_T]->spec);
 		al_finding_end(lint, f);
 	}

@@ -149,7 +149,7 @@ static void lint_found_key(const al_check_args *parent, const char *name, const 
 	    !al_same_organization(a->cnames[a->cname_count - 1], parent->domain)) {
 		const char *target = a->cnames[a->cname_count - 1];
 		const char *prov = al_dkim_provider_of(lint, target);
-		al_finding *f = al_finding_begin(lint, "DKIM031", NULL);
+		al_finding *f = al_finding_begin(lint, AL_RULE_DKIM031, NULL);
 		al_finding_owner(f, name);
 		al_finding_arg(f, "selector", "%s", selector);
 		al_finding_arg(f, "target", "%s", target);
@@ -177,7 +177,7 @@ void al_check_dkim_discovery(const al_check_args *args)
 	if (!domainkey_exists(lint, args->domain, &none))
 		return; /* pending or failed: the pass runs again, or the failure is reported */
 	if (none) {
-		al_finding *f = al_finding_begin(lint, "DKIM033", NULL);
+		al_finding *f = al_finding_begin(lint, AL_RULE_DKIM033, NULL);
 		al_finding_owner(f, args->domain);
 		al_finding_arg(f, "domain", "%s", args->domain);
 		al_finding_arg(f, "count", "%s", "0");
@@ -207,7 +207,7 @@ void al_check_dkim_discovery(const al_check_args *args)
 				 svc ? svc : "", svc ? ")" : "");
 		lint_found_key(args, names[i], list[i], a);
 	}
-	al_finding *f = al_finding_begin(lint, count ? "DKIM032" : "DKIM033", NULL);
+	al_finding *f = al_finding_begin(lint, count ? AL_RULE_DKIM032 : AL_RULE_DKIM033, NULL);
 	al_finding_owner(f, args->domain);
 	al_finding_arg(f, "domain", "%s", args->domain);
 	al_finding_arg(f, "count", "%zu", n < AL_DKIM_MAX_PROBE ? n : (size_t)AL_DKIM_MAX_PROBE);

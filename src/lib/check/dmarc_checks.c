@@ -38,7 +38,7 @@ static void generation_of(al_finding *f, al_generation g)
 		al_finding_generation(f, g);
 }
 
-static void raise_problem(const al_check_args *args, const char *rule, const al_dmarc_problem *p)
+static void raise_problem(const al_check_args *args, al_rule_code rule, const al_dmarc_problem *p)
 {
 	al_finding *f = al_finding_begin(args->lint, rule, args->subject);
 	span_of(f, p->span);
@@ -61,21 +61,21 @@ void al_check_dmarc_syntax(const al_check_args *args)
 		const al_dmarc_problem *p = &r->problems[i];
 		switch (p->kind) {
 		case AL_DMARC_PROBLEM_VERSION:
-			raise_problem(args, "DMARC014", p);
+			raise_problem(args, AL_RULE_DMARC014, p);
 			break;
 		case AL_DMARC_PROBLEM_SYNTAX:
-			raise_problem(args, "DMARC011", p);
+			raise_problem(args, AL_RULE_DMARC011, p);
 			break;
 		case AL_DMARC_PROBLEM_DUPLICATE:
-			raise_problem(args, "DMARC015", p);
+			raise_problem(args, AL_RULE_DMARC015, p);
 			break;
 		case AL_DMARC_PROBLEM_UNKNOWN_TAG:
-			raise_problem(args, "DMARC016", p);
+			raise_problem(args, AL_RULE_DMARC016, p);
 			break;
 		case AL_DMARC_PROBLEM_VALUE:
 			if (p->tag == AL_DMARC_TAG_P || p->tag == AL_DMARC_TAG_SP || p->tag == AL_DMARC_TAG_NP)
 				break; /* dmarc-policy reports these with their consequence */
-			raise_problem(args, "DMARC011", p);
+			raise_problem(args, AL_RULE_DMARC011, p);
 			break;
 		case AL_DMARC_PROBLEM_URI:
 			break; /* dmarc-reporting */
@@ -98,7 +98,7 @@ static void invalid_policies(const al_check_args *args, const al_dmarc_record *r
 		if (p->kind != AL_DMARC_PROBLEM_VALUE ||
 		    (p->tag != AL_DMARC_TAG_P && p->tag != AL_DMARC_TAG_SP && p->tag != AL_DMARC_TAG_NP))
 			continue;
-		al_finding *f = al_finding_begin(args->lint, "DMARC017", args->subject);
+		al_finding *f = al_finding_begin(args->lint, AL_RULE_DMARC017, args->subject);
 		span_of(f, p->span);
 		al_finding_arg(f, "detail", "%s", p->detail);
 		al_finding_arg(f, "consequence", "%s",
@@ -131,7 +131,7 @@ static void weaker_subdomain_policy(const al_check_args *args, const al_dmarc_re
 {
 	if (pol < AL_DMARC_POLICY_NONE || r->p < AL_DMARC_POLICY_NONE || pol >= r->p)
 		return;
-	al_finding *f = al_finding_begin(args->lint, "DMARC027", args->subject);
+	al_finding *f = al_finding_begin(args->lint, AL_RULE_DMARC027, args->subject);
 	span_of(f, r->tag[id]->spec);
 	al_finding_arg(f, "tag", "%s", al_dmarc_tag_name(id));
 	al_finding_arg(f, "value", "%s", al_dmarc_policy_name(pol));
@@ -155,20 +155,20 @@ void al_check_dmarc_policy(const al_check_args *args)
 	invalid_policies(args, r);
 
 	if (r->tag[AL_DMARC_TAG_P] == NULL) {
-		al_finding *f = al_finding_begin(lint, r7489 ? "DMARC019" : "DMARC018", args->subject);
+		al_finding *f = al_finding_begin(lint, r7489 ? AL_RULE_DMARC019 : AL_RULE_DMARC018, args->subject);
 		al_finding_span(f, r->tags[0].spec.start, r->tags[0].spec.length);
 		al_finding_arg(f, "consequence", "%s", rua_consequence(r));
 		al_finding_end(lint, f);
 	} else {
 		size_t pi = tag_index(r, AL_DMARC_TAG_P);
 		if (pi != 1) {
-			al_finding *f = al_finding_begin(lint, r7489 ? "DMARC021" : "DMARC020", args->subject);
+			al_finding *f = al_finding_begin(lint, r7489 ? AL_RULE_DMARC021 : AL_RULE_DMARC020, args->subject);
 			span_of(f, r->tag[AL_DMARC_TAG_P]->spec);
 			al_finding_end(lint, f);
 		}
 	}
 	if (r->p == AL_DMARC_POLICY_NONE) {
-		al_finding *f = al_finding_begin(lint, "DMARC026", args->subject);
+		al_finding *f = al_finding_begin(lint, AL_RULE_DMARC026, args->subject);
 		span_of(f, r->tag[AL_DMARC_TAG_P]->spec);
 		al_finding_end(lint, f);
 	}
@@ -182,7 +182,7 @@ void al_check_dmarc_policy(const al_check_args *args)
 	    r->sp != AL_DMARC_POLICY_INVALID) {
 		al_dmarc_policy inherited = r->sp >= AL_DMARC_POLICY_NONE ? r->sp : r->p;
 		if (inherited != AL_DMARC_POLICY_REJECT) {
-			al_finding *f = al_finding_begin(lint, "DMARC028", args->subject);
+			al_finding *f = al_finding_begin(lint, AL_RULE_DMARC028, args->subject);
 			al_finding_arg(f, "inherited", "%s", al_dmarc_policy_name(inherited));
 			al_finding_arg(f, "from", "%s", r->sp >= AL_DMARC_POLICY_NONE ? "sp" : "p");
 			al_finding_end(lint, f);
@@ -191,7 +191,7 @@ void al_check_dmarc_policy(const al_check_args *args)
 	/* t=y: RFC 9989 receivers apply one level less */
 	if (!r7489 && r->t == AL_DMARC_FLAG_Y && (enforcing(r->p) || enforcing(r->sp) || enforcing(r->np))) {
 		al_dmarc_policy shown = enforcing(r->p) ? r->p : enforcing(r->sp) ? r->sp : r->np;
-		al_finding *f = al_finding_begin(lint, "DMARC029", args->subject);
+		al_finding *f = al_finding_begin(lint, AL_RULE_DMARC029, args->subject);
 		span_of(f, r->tag[AL_DMARC_TAG_T]->spec);
 		al_finding_arg(f, "policy", "%s", al_dmarc_policy_name(shown));
 		al_finding_arg(f, "lowered", "%s", al_dmarc_policy_name(al_dmarc_policy_lower(shown)));
@@ -202,7 +202,7 @@ void al_check_dmarc_policy(const al_check_args *args)
 		al_dmarc_alignment a = k == 0 ? r->adkim : r->aspf;
 		if (a != AL_DMARC_ALIGN_STRICT)
 			continue;
-		al_finding *f = al_finding_begin(lint, "DMARC030", args->subject);
+		al_finding *f = al_finding_begin(lint, AL_RULE_DMARC030, args->subject);
 		span_of(f, r->tag[id]->spec);
 		al_finding_arg(f, "tag", "%s", al_dmarc_tag_name(id));
 		al_finding_arg(f, "what", "%s", k == 0 ? "DKIM signing domain (d=)" : "envelope sender (MAIL FROM) domain");
@@ -211,7 +211,7 @@ void al_check_dmarc_policy(const al_check_args *args)
 	/* psd=y belongs to public suffix operators */
 	if (r->psd == AL_DMARC_FLAG_Y && args->subject->domain != NULL &&
 	    strcmp(args->subject->domain, ".") != 0 && !al_dmarc_psl_is_public_suffix(args->subject->domain)) {
-		al_finding *f = al_finding_begin(lint, "DMARC040", args->subject);
+		al_finding *f = al_finding_begin(lint, AL_RULE_DMARC040, args->subject);
 		span_of(f, r->tag[AL_DMARC_TAG_PSD]->spec);
 		al_finding_end(lint, f);
 	}
@@ -239,7 +239,7 @@ void al_check_dmarc_generations(const al_check_args *args)
 			/* a partial pct is about what 9989 receivers do instead: DMARC023/24 */
 			if (removed[i] == AL_DMARC_TAG_PCT && partial)
 				continue;
-			al_finding *f = al_finding_begin(lint, "DMARC022", args->subject);
+			al_finding *f = al_finding_begin(lint, AL_RULE_DMARC022, args->subject);
 			span_of(f, t->spec);
 			al_finding_arg(f, "tag", "%s", al_dmarc_tag_name(removed[i]));
 			al_finding_arg(f, "meaning", "%s",
@@ -253,7 +253,7 @@ void al_check_dmarc_generations(const al_check_args *args)
 	}
 	/* t=y on an enforcing policy without a partial pct: RFC 7489 receivers enforce fully */
 	if (r->t == AL_DMARC_FLAG_Y && enforce && !partial) {
-		al_finding *f = al_finding_begin(lint, "DMARC023", args->subject);
+		al_finding *f = al_finding_begin(lint, AL_RULE_DMARC023, args->subject);
 		span_of(f, r->tag[AL_DMARC_TAG_T]->spec);
 		al_finding_arg(f, "policy", "%s", al_dmarc_policy_name(strongest));
 		al_finding_arg(f, "lowered", "%s", al_dmarc_policy_name(al_dmarc_policy_lower(strongest)));
@@ -261,7 +261,7 @@ void al_check_dmarc_generations(const al_check_args *args)
 	}
 	/* a partial pct without t=y: RFC 9989 receivers enforce fully */
 	if (partial && enforce && r->t != AL_DMARC_FLAG_Y) {
-		al_finding *f = al_finding_begin(lint, "DMARC024", args->subject);
+		al_finding *f = al_finding_begin(lint, AL_RULE_DMARC024, args->subject);
 		span_of(f, r->tag[AL_DMARC_TAG_PCT]->spec);
 		al_finding_arg(f, "pct", "%u", r->pct);
 		al_finding_arg(f, "policy", "%s", al_dmarc_policy_name(strongest));
@@ -273,7 +273,7 @@ void al_check_dmarc_generations(const al_check_args *args)
 			const al_dmarc_tag *t = r->tag[newer[i]];
 			if (t == NULL)
 				continue;
-			al_finding *f = al_finding_begin(lint, "DMARC025", args->subject);
+			al_finding *f = al_finding_begin(lint, AL_RULE_DMARC025, args->subject);
 			span_of(f, t->spec);
 			al_finding_arg(f, "tag", "%s", al_dmarc_tag_name(newer[i]));
 			al_finding_end(lint, f);
@@ -289,7 +289,7 @@ static void uri_list_checks(const al_check_args *args, const al_dmarc_record *r,
 	al_lint *lint = args->lint;
 	const char *tag = al_dmarc_tag_name(id);
 	if (count > 2) {
-		al_finding *f = al_finding_begin(lint, "DMARC034", args->subject);
+		al_finding *f = al_finding_begin(lint, AL_RULE_DMARC034, args->subject);
 		span_of(f, r->tag[id]->value);
 		al_finding_arg(f, "tag", "%s", tag);
 		al_finding_arg(f, "count", "%zu", count);
@@ -300,7 +300,7 @@ static void uri_list_checks(const al_check_args *args, const al_dmarc_record *r,
 		if (!u->valid)
 			continue;
 		if (u->scheme != AL_DMARC_URI_MAILTO) {
-			al_finding *f = al_finding_begin(lint, "DMARC036", args->subject);
+			al_finding *f = al_finding_begin(lint, AL_RULE_DMARC036, args->subject);
 			span_of(f, u->span);
 			al_finding_arg(f, "tag", "%s", tag);
 			al_finding_arg(f, "why", "%s",
@@ -311,7 +311,7 @@ static void uri_list_checks(const al_check_args *args, const al_dmarc_record *r,
 			al_finding_end(lint, f);
 		}
 		if (u->has_size && u->size_valid && !reading_7489(args)) {
-			al_finding *f = al_finding_begin(lint, "DMARC037", args->subject);
+			al_finding *f = al_finding_begin(lint, AL_RULE_DMARC037, args->subject);
 			span_of(f, u->size);
 			al_finding_arg(f, "size", "%.*s", (int)u->size.length, r->text + u->size.start);
 			al_finding_end(lint, f);
@@ -327,9 +327,9 @@ void al_check_dmarc_reporting(const al_check_args *args)
 	al_lint *lint = args->lint;
 	for (size_t i = 0; i < r->problem_count; i++)
 		if (r->problems[i].kind == AL_DMARC_PROBLEM_URI)
-			raise_problem(args, "DMARC035", &r->problems[i]);
+			raise_problem(args, AL_RULE_DMARC035, &r->problems[i]);
 	if (!al_dmarc_has_valid_rua(r)) {
-		al_finding *f = al_finding_begin(lint, "DMARC012", args->subject);
+		al_finding *f = al_finding_begin(lint, AL_RULE_DMARC012, args->subject);
 		if (r->tag[AL_DMARC_TAG_RUA] != NULL)
 			span_of(f, r->tag[AL_DMARC_TAG_RUA]->spec);
 		al_finding_arg(f, "why", "%s",
@@ -340,16 +340,16 @@ void al_check_dmarc_reporting(const al_check_args *args)
 		uri_list_checks(args, r, AL_DMARC_TAG_RUA, r->rua, r->rua_count);
 	if (r->tag[AL_DMARC_TAG_RUF] != NULL) {
 		uri_list_checks(args, r, AL_DMARC_TAG_RUF, r->ruf, r->ruf_count);
-		al_finding *f = al_finding_begin(lint, "DMARC031", args->subject);
+		al_finding *f = al_finding_begin(lint, AL_RULE_DMARC031, args->subject);
 		span_of(f, r->tag[AL_DMARC_TAG_RUF]->spec);
 		al_finding_end(lint, f);
 		if (r->tag[AL_DMARC_TAG_FO] == NULL) {
-			f = al_finding_begin(lint, "DMARC033", args->subject);
+			f = al_finding_begin(lint, AL_RULE_DMARC033, args->subject);
 			span_of(f, r->tag[AL_DMARC_TAG_RUF]->spec);
 			al_finding_end(lint, f);
 		}
 	} else if (r->tag[AL_DMARC_TAG_FO] != NULL) {
-		al_finding *f = al_finding_begin(lint, "DMARC032", args->subject);
+		al_finding *f = al_finding_begin(lint, AL_RULE_DMARC032, args->subject);
 		span_of(f, r->tag[AL_DMARC_TAG_FO]->spec);
 		al_finding_end(lint, f);
 	}

@@ -67,7 +67,7 @@ static void glue_spf(const al_check_args *args, const al_subject *s)
 			re++;
 		if (!spf_term_ends(t, ls, b) || !spf_term_starts(t, re, b))
 			continue;
-		al_finding *f = al_finding_begin(args->lint, "DNS002", s);
+		al_finding *f = al_finding_begin(args->lint, AL_RULE_DNS002, s);
 		al_finding_span(f, ls, re - ls);
 		al_finding_arg(f, "left", "%.*s", (int)(b - ls), t + ls);
 		al_finding_arg(f, "right", "%.*s", (int)(re - b), t + b);
@@ -110,7 +110,7 @@ static void glue_dmarc(const al_check_args *args, const al_subject *s)
 		size_t left = ls;
 		while (left < b && (t[left] == ' ' || t[left] == '\t'))
 			left++;
-		al_finding *f = al_finding_begin(args->lint, "DNS002", s);
+		al_finding *f = al_finding_begin(args->lint, AL_RULE_DNS002, s);
 		al_finding_span(f, left, re - left);
 		al_finding_arg(f, "left", "%.*s", (int)(b - left), t + left);
 		al_finding_arg(f, "right", "%.*s", (int)(re - b), t + b);
@@ -164,7 +164,7 @@ void al_check_rrset_size(const al_check_args *args)
 			continue;
 		s.owner = a->name ? a->name : info->name;
 		s.domain = info->domain;
-		al_finding *f = al_finding_begin(args->lint, a->message_size > 512 ? "DNS003" : "DNS004", &s);
+		al_finding *f = al_finding_begin(args->lint, a->message_size > 512 ? AL_RULE_DNS003 : AL_RULE_DNS004, &s);
 		al_finding_arg(f, "size", "%zu", a->message_size);
 		al_finding_arg(f, "records", "%zu", a->count);
 		al_finding_end(args->lint, f);
@@ -187,7 +187,7 @@ void al_check_cname_and_data(const al_check_args *args)
 	s.kind = AL_KIND_DNS;
 	s.owner = info->name;
 	s.domain = info->domain;
-	al_finding *f = al_finding_begin(args->lint, "DNS005", &s);
+	al_finding *f = al_finding_begin(args->lint, AL_RULE_DNS005, &s);
 	char target[AL_NAME_MAX];
 	target[0] = '\0';
 	const al_rr *c = &info->cname->rrs[0];

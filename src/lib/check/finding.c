@@ -19,20 +19,29 @@
 
 /* ---- findings ------------------------------------------------------------ */
 
-bool al_lint_rule_enabled(const al_lint *lint, const char *rule_id)
+const al_rule *al_lint_rule(const al_lint *lint, al_rule_code code)
 {
-	const al_rule *rule = al_rules_find(lint->options.rules, rule_id);
-	if (rule == NULL)
-		return false;
-	return al_config_severity(lint->options.config, rule) != AL_SEVERITY_OFF;
+	return (unsigned)code < AL_RULE_COUNT_ ? lint->by_code[code] : NULL;
 }
 
-al_finding *al_finding_begin(al_lint *lint, const char *rule_id, const al_subject *subject)
+bool al_lint_rule_on(const al_lint *lint, const al_rule *rule)
 {
-	if (lint->discard || lint->finding.active)
-		return NULL;
-	const al_rule *rule = al_rules_find(lint->options.rules, rule_id);
-	if (rule == NULL)
+	return rule != NULL && al_config_severity(lint->options.config, rule) != AL_SEVERITY_OFF;
+}
+
+bool al_lint_rule_enabled(const al_lint *lint, al_rule_code code)
+{
+	return al_lint_rule_on(lint, al_lint_rule(lint, code));
+}
+
+al_finding *al_finding_begin(al_lint *lint, al_rule_code code, const al_subject *subject)
+{
+	return al_finding_begin_rule(lint, al_lint_rule(lint, code), subject);
+}
+
+al_finding *al_finding_begin_rule(al_lint *lint, const al_rule *rule, const al_subject *subject)
+{
+	if (lint->discard || lint->finding.active || rule == NULL)
 		return NULL;
 	al_severity severity = al_config_severity(lint->options.config, rule);
 	if (severity == AL_SEVERITY_OFF)

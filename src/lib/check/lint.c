@@ -48,6 +48,8 @@ al_status al_lint_new(al_lint **out, const al_lint_options *options)
 	}
 	for (size_t i = 0; i < al_check_count; i++)
 		l->check_wanted[i] = check_wanted(l, &al_checks[i]);
+	for (size_t code = 1; code < AL_RULE_COUNT_; code++)
+		l->by_code[code] = al_rules_find(l->options.rules, al_rule_code_ids[code]);
 	time_t now = time(NULL);
 	struct tm tm;
 	gmtime_r(&now, &tm);

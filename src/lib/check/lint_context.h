@@ -56,6 +56,7 @@ struct al_lint {
 	const char *const *domain_selectors;
 	size_t domain_selector_count;
 	bool *check_wanted; /* per entry of al_checks[] */
+	const al_rule *by_code[AL_RULE_COUNT_]; /* the registry's entry of each rule, or NULL */
 };
 
 /** Start a new unit: release the unit's answers, findings and arena. */

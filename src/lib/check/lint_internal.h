@@ -19,6 +19,7 @@
 #include <authlint/lint.h>
 
 #include "record/detect.h"
+#include "rule_codes.h"
 
 /** A record under check: the TXT strings joined, with where it came from. */
 typedef struct al_subject {
@@ -50,7 +51,12 @@ typedef struct al_finding al_finding;
  * NULL when the rule is disabled, so a check can skip work; every setter
  * accepts NULL. One finding is built at a time.
  */
-al_finding *al_finding_begin(al_lint *lint, const char *rule_id, const al_subject *subject);
+al_finding *al_finding_begin(al_lint *lint, al_rule_code rule, const al_subject *subject);
+/**
+ * The same for a rule of the registry met at run time (a declarative rule or
+ * an organisation policy of the configuration). NULL when @p rule is NULL.
+ */
+al_finding *al_finding_begin_rule(al_lint *lint, const al_rule *rule, const al_subject *subject);
 /** The offending bytes in the subject's text. */
 void al_finding_span(al_finding *finding, size_t start, size_t length);
 /** A value for the placeholder {key} of the rule's message template. */
@@ -69,8 +75,15 @@ void al_finding_location(al_finding *finding, const al_location *location);
 /** Render the message, apply configuration and waivers, and add it to the current unit. */
 void al_finding_end(al_lint *lint, al_finding *finding);
 
-/** True when @p rule_id is known and not disabled. */
-bool al_lint_rule_enabled(const al_lint *lint, const char *rule_id);
+/**
+ * The loaded registry's entry for @p rule: NULL when the registry does not
+ * have it (a --rules-dir copy may leave rules out: those are not raised).
+ */
+const al_rule *al_lint_rule(const al_lint *lint, al_rule_code rule);
+/** True when the loaded registry has @p rule and the configuration does not turn it off. */
+bool al_lint_rule_enabled(const al_lint *lint, al_rule_code rule);
+/** The same for a registry entry met at run time (NULL: false). */
+bool al_lint_rule_on(const al_lint *lint, const al_rule *rule);
 
 /* ---- lookups ------------------------------------------------------------- */
 

@@ -42,7 +42,7 @@ static void report_lookup(al_lint *l, const char *name, uint16_t type, const al_
 	char *k = al_arena_strdup(&l->unit_arena, key);
 	if (k == NULL || !al_map_put(&l->reported, k, k))
 		return;
-	const char *rule = a->rcode == AL_RCODE_NOT_QUERIED ? "LOOKUP002" : "LOOKUP001";
+	al_rule_code rule = a->rcode == AL_RCODE_NOT_QUERIED ? AL_RULE_LOOKUP002 : AL_RULE_LOOKUP001;
 	al_finding *f = al_finding_begin(l, rule, NULL);
 	if (f == NULL)
 		return;

@@ -104,7 +104,7 @@ al_status al_lint_record_ex(al_lint *lint, al_kind kind, const char *text, size_
 	if (presentation) {
 		/* the string checks of a zone record apply to what was pasted */
 		if (pres.longest > 255) {
-			al_finding *f = al_finding_begin(lint, "DNS001", NULL);
+			al_finding *f = al_finding_begin(lint, AL_RULE_DNS001, NULL);
 			al_finding_owner(f, owner);
 			al_location loc = {.file = s.location.file, .line = pres.longest_line,
 					   .column = pres.longest_column};

@@ -72,7 +72,7 @@ static void check_override(const al_check_args *args, const al_dmarc_uri *u, al_
 	for (size_t i = 0; i < n; i++) {
 		if (!list[i].valid || list[i].domain == NULL || al_name_equal(list[i].domain, dest))
 			continue;
-		al_finding *f = al_finding_begin(args->lint, "DMARC039", args->subject);
+		al_finding *f = al_finding_begin(args->lint, AL_RULE_DMARC039, args->subject);
 		al_finding_span(f, u->span.start, u->span.length);
 		al_finding_arg(f, "tag", "%s", al_dmarc_tag_name(id));
 		al_finding_arg(f, "name", "%s", asked);
@@ -137,7 +137,7 @@ static void destination(const al_check_args *args, const al_dmarc_uri *u, al_dma
 		const char *asked = NULL;
 		auth_state st = authorization(lint, policy_domain, dest, &auth, &asked);
 		if (st == AUTH_NO) {
-			al_finding *f = al_finding_begin(lint, "DMARC013", args->subject);
+			al_finding *f = al_finding_begin(lint, AL_RULE_DMARC013, args->subject);
 			al_finding_span(f, u->span.start, u->span.length);
 			al_finding_arg(f, "tag", "%s", al_dmarc_tag_name(id));
 			al_finding_arg(f, "dest", "%s", dest);
@@ -155,7 +155,7 @@ static void destination(const al_check_args *args, const al_dmarc_uri *u, al_dma
 	mail_state m = accepts_mail(lint, dest);
 	if (m == MAIL_YES || m == MAIL_UNKNOWN)
 		return;
-	al_finding *f = al_finding_begin(lint, "DMARC038", args->subject);
+	al_finding *f = al_finding_begin(lint, AL_RULE_DMARC038, args->subject);
 	al_finding_span(f, u->span.start, u->span.length);
 	al_finding_arg(f, "tag", "%s", al_dmarc_tag_name(id));
 	al_finding_arg(f, "dest", "%s", dest);

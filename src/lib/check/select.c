@@ -85,22 +85,22 @@ static void spf_role(const al_check_args *args)
 			spf_count++;
 			s.kind = AL_KIND_SPF;
 			if (info->record_count > 1) {
-				al_finding *f = al_finding_begin(lint, "SPF001", &s);
+				al_finding *f = al_finding_begin(lint, AL_RULE_SPF001, &s);
 				al_finding_arg(f, "count", "%zu", info->record_count);
 				al_finding_arg(f, "index", "%zu", spf_count);
 				al_finding_span(f, 0, 6);
 				al_finding_end(lint, f);
 			}
 		} else if (al_spf_near_miss(s.text, s.length, &why)) {
-			al_finding *f = al_finding_begin(lint, "SPF003", &s);
+			al_finding *f = al_finding_begin(lint, AL_RULE_SPF003, &s);
 			al_finding_arg(f, "why", "%s", why);
 			al_finding_end(lint, f);
 		} else if (s.length >= 8 && strncasecmp(s.text, "v=spf2.0", 8) == 0) {
-			al_finding *f = al_finding_begin(lint, "SPF004", &s);
+			al_finding *f = al_finding_begin(lint, AL_RULE_SPF004, &s);
 			al_finding_end(lint, f);
 		} else if (al_text_is_dmarc(s.text, s.length)) {
 			s.kind = AL_KIND_DMARC;
-			al_finding *f = al_finding_begin(lint, "DMARC001", &s);
+			al_finding *f = al_finding_begin(lint, AL_RULE_DMARC001, &s);
 			al_finding_arg(f, "expected", "_dmarc.%s", info->name);
 			al_finding_span(f, 0, 8);
 			al_finding_end(lint, f);
@@ -121,7 +121,7 @@ static void spf_role(const al_check_args *args)
 				if (t.length == s.length && memcmp(t.text, s.text, s.length) == 0)
 					same = true;
 			}
-			al_finding *f = al_finding_begin(lint, "SPF002", &s);
+			al_finding *f = al_finding_begin(lint, AL_RULE_SPF002, &s);
 			al_finding_arg(f, "difference",
 				       "%s", spf_count == 0 ? "; there is no SPF TXT record, so receivers see no SPF policy"
 				       : same ? "" : "; it differs from the TXT record, which is the one receivers use");
@@ -144,22 +144,22 @@ static void dmarc_role(const al_check_args *args)
 			s.kind = AL_KIND_DMARC;
 			index++;
 			if (info->record_count > 1) {
-				al_finding *f = al_finding_begin(lint, "DMARC004", &s);
+				al_finding *f = al_finding_begin(lint, AL_RULE_DMARC004, &s);
 				al_finding_arg(f, "count", "%zu", info->record_count);
 				al_finding_arg(f, "index", "%zu", index);
 				al_finding_span(f, 0, 8);
 				al_finding_end(lint, f);
 			}
 		} else if (al_text_is_spf(s.text, s.length)) {
-			al_finding *f = al_finding_begin(lint, "DMARC003", &s);
+			al_finding *f = al_finding_begin(lint, AL_RULE_DMARC003, &s);
 			al_finding_span(f, 0, 6);
 			al_finding_end(lint, f);
 		} else if (dmarc_near_miss(s.text, s.length, &why)) {
-			al_finding *f = al_finding_begin(lint, "DMARC005", &s);
+			al_finding *f = al_finding_begin(lint, AL_RULE_DMARC005, &s);
 			al_finding_arg(f, "why", "%s", why);
 			al_finding_end(lint, f);
 		} else {
-			al_finding *f = al_finding_begin(lint, "DMARC002", &s);
+			al_finding *f = al_finding_begin(lint, AL_RULE_DMARC002, &s);
 			al_finding_end(lint, f);
 		}
 	}
@@ -174,7 +174,7 @@ static void dkim_role(const al_check_args *args)
 	for (size_t i = 0; i < txt->count; i++) {
 		al_subject s;
 		subject_of(args, &txt->rrs[i], &s, AL_KIND_DKIM);
-		al_finding *f = al_finding_begin(args->lint, "DKIM001", &s);
+		al_finding *f = al_finding_begin(args->lint, AL_RULE_DKIM001, &s);
 		al_finding_arg(f, "count", "%zu", txt->count);
 		al_finding_arg(f, "index", "%zu", i + 1);
 		al_finding_end(args->lint, f);

@@ -80,7 +80,7 @@ static void not_a_record(const al_check_args *args)
 	const al_subject *s = args->subject;
 	const char *why = NULL;
 	if (al_spf_near_miss(s->text, s->length, &why)) {
-		al_finding *f = al_finding_begin(args->lint, "SPF003", s);
+		al_finding *f = al_finding_begin(args->lint, AL_RULE_SPF003, s);
 		al_finding_arg(f, "why", "%s", why);
 		al_finding_end(args->lint, f);
 		return;
@@ -88,7 +88,7 @@ static void not_a_record(const al_check_args *args)
 	size_t e = 0;
 	while (e < s->length && s->text[e] != ' ')
 		e++;
-	al_finding *f = al_finding_begin(args->lint, "SPF006", s);
+	al_finding *f = al_finding_begin(args->lint, AL_RULE_SPF006, s);
 	al_finding_span(f, 0, e);
 	al_finding_end(args->lint, f);
 }
@@ -142,7 +142,7 @@ void al_check_spf_syntax(const al_check_args *args)
 	}
 	for (size_t i = 0; i < rec->error_count; i++) {
 		const al_spf_error *err = &rec->errors[i];
-		al_finding *f = al_finding_begin(args->lint, "SPF010", args->subject);
+		al_finding *f = al_finding_begin(args->lint, AL_RULE_SPF010, args->subject);
 		al_finding_span(f, err->term >= 0 ? rec->terms[err->term].start : err->start,
 				err->term >= 0 ? rec->terms[err->term].length : err->length);
 		al_finding_arg(f, "problem", "%s", err->message);
@@ -155,7 +155,7 @@ void al_check_spf_syntax(const al_check_args *args)
 
 /* ---- spf-policy --------------------------------------------------------------------------- */
 
-static void simple(const al_check_args *args, const char *id, const al_spf_record *rec, const al_spf_term *t)
+static void simple(const al_check_args *args, al_rule_code id, const al_spf_record *rec, const al_spf_term *t)
 {
 	al_finding *f = al_finding_begin(args->lint, id, args->subject);
 	if (t != NULL)
@@ -190,7 +190,7 @@ static void unknown_modifier(const al_check_args *args, const al_spf_record *rec
 	const char *name = rec->text + t->name_start;
 	if (known_modifier(name, t->name_length))
 		return;
-	al_finding *f = al_finding_begin(args->lint, "SPF029", args->subject);
+	al_finding *f = al_finding_begin(args->lint, AL_RULE_SPF029, args->subject);
 	al_finding_span(f, t->start, t->length);
 	al_finding_arg(f, "name", "%.*s", (int)t->name_length, name);
 	const char *m = closest(name, t->name_length, modifier_names);
@@ -233,7 +233,7 @@ static void broad_cidr(const al_check_args *args, const al_spf_record *rec, cons
 	if ((!broad4 && !broad6) || t->qualifier == '-' || t->qualifier == '~')
 		return;
 	unsigned long long count = 0;
-	al_finding *f = al_finding_begin(args->lint, "SPF025", args->subject);
+	al_finding *f = al_finding_begin(args->lint, AL_RULE_SPF025, args->subject);
 	al_finding_span(f, t->start, t->length);
 	if (broad4) {
 		count = 1ull << (32 - v4);
@@ -256,14 +256,14 @@ void al_check_spf_policy(const al_check_args *args)
 	const al_spf_term *all = rec->all >= 0 ? &rec->terms[rec->all] : NULL;
 	if (all != NULL && all->error < 0) {
 		if (all->qualifier == '+')
-			simple(args, "SPF017", rec, all);
+			simple(args, AL_RULE_SPF017, rec, all);
 		else if (all->qualifier == '?')
-			simple(args, "SPF018", rec, all);
+			simple(args, AL_RULE_SPF018, rec, all);
 	}
 	if (all == NULL && rec->redirect < 0 && rec->error_count == 0)
-		simple(args, "SPF019", rec, NULL);
+		simple(args, AL_RULE_SPF019, rec, NULL);
 	if (all != NULL && rec->redirect >= 0) {
-		al_finding *f = al_finding_begin(lint, "SPF020", args->subject);
+		al_finding *f = al_finding_begin(lint, AL_RULE_SPF020, args->subject);
 		const al_spf_term *r = &rec->terms[rec->redirect];
 		al_finding_span(f, r->start, r->length);
 		al_finding_arg(f, "all", "%s", ttext(lint, rec, all));
@@ -279,7 +279,7 @@ void al_check_spf_policy(const al_check_args *args)
 			last = i;
 		}
 		if (n > 0) {
-			al_finding *f = al_finding_begin(lint, "SPF021", args->subject);
+			al_finding *f = al_finding_begin(lint, AL_RULE_SPF021, args->subject);
 			size_t s = rec->terms[first].start;
 			al_finding_span(f, s, rec->terms[last].start + rec->terms[last].length - s);
 			al_finding_arg(f, "count", "%zu", n);
@@ -295,7 +295,7 @@ void al_check_spf_policy(const al_check_args *args)
 		for (size_t k = i + 1; k < rec->term_count; k++) {
 			if (!al_spf_term_is_mechanism(rec->terms[k].type))
 				continue;
-			al_finding *f = al_finding_begin(lint, "SPF022", args->subject);
+			al_finding *f = al_finding_begin(lint, AL_RULE_SPF022, args->subject);
 			al_finding_span(f, t->start, t->length);
 			al_finding_arg(f, "modifier", "%.*s", (int)t->name_length, rec->text + t->name_start);
 			al_finding_end(lint, f);
@@ -307,7 +307,7 @@ void al_check_spf_policy(const al_check_args *args)
 		if (t->error >= 0)
 			continue;
 		if (t->type == AL_SPF_TERM_PTR)
-			simple(args, "SPF023", rec, t);
+			simple(args, AL_RULE_SPF023, rec, t);
 		if (t->has_value && t->type != AL_SPF_TERM_EXP) {
 			/* %{p} outside exp text (in exp text it costs lookups only on failure) */
 			size_t pos = 0;
@@ -315,7 +315,7 @@ void al_check_spf_policy(const al_check_args *args)
 			const char *v = rec->text + t->value_start;
 			while (al_spf_macro_next(v, t->value_length, &pos, false, &m) != AL_SPF_MACRO_END) {
 				if (m.token == AL_SPF_MACRO_EXPAND && m.letter == 'p') {
-					al_finding *f = al_finding_begin(lint, "SPF024", args->subject);
+					al_finding *f = al_finding_begin(lint, AL_RULE_SPF024, args->subject);
 					al_finding_span(f, t->value_start + m.start, m.length);
 					al_finding_end(lint, f);
 					break;
@@ -329,7 +329,7 @@ void al_check_spf_policy(const al_check_args *args)
 			for (size_t k = 0; k < i; k++) {
 				const al_spf_term *o = &rec->terms[k];
 				if (o->type == AL_SPF_TERM_INCLUDE && o->error < 0 && same_target(rec, o, t)) {
-					al_finding *f = al_finding_begin(lint, "SPF026", args->subject);
+					al_finding *f = al_finding_begin(lint, AL_RULE_SPF026, args->subject);
 					al_finding_span(f, t->start, t->length);
 					al_finding_arg(f, "target", "%.*s", (int)t->value_length,
 						       rec->text + t->value_start);
@@ -342,7 +342,7 @@ void al_check_spf_policy(const al_check_args *args)
 	/* a wildcard owner (RFC 7208 section 3.5) */
 	const char *owner = args->subject->owner;
 	if (owner != NULL && strncmp(owner, "*.", 2) == 0)
-		simple(args, "SPF034", rec, NULL);
+		simple(args, AL_RULE_SPF034, rec, NULL);
 }
 
 /* ---- spf-lookups --------------------------------------------------------------------------- */
@@ -352,7 +352,7 @@ void al_check_spf_policy(const al_check_args *args)
 /* Findings of one rule per record at most; the last one says how many more the tree holds. */
 #define MAX_PER_RULE 10
 
-static const char *const tree_rules[] = {"SPF014", "SPF015", "SPF016", "SPF027", "SPF030", "SPF031", "SPF032"};
+static const al_rule_code tree_rules[] = {AL_RULE_SPF014, AL_RULE_SPF015, AL_RULE_SPF016, AL_RULE_SPF027, AL_RULE_SPF030, AL_RULE_SPF031, AL_RULE_SPF032};
 #define TREE_RULES (sizeof(tree_rules) / sizeof(tree_rules[0]))
 
 typedef struct walk {
@@ -364,10 +364,10 @@ typedef struct walk {
 	bool counting;                           /* first pass: count only */
 } walk;
 
-static size_t rule_index(const char *id)
+static size_t rule_index(al_rule_code id)
 {
 	for (size_t i = 0; i < TREE_RULES; i++)
-		if (strcmp(tree_rules[i], id) == 0)
+		if (tree_rules[i] == id)
 			return i;
 	return 0;
 }
@@ -402,7 +402,7 @@ static const char *path_text(const walk *w, size_t depth)
 	return s;
 }
 
-static al_finding *begin_at(walk *w, const char *id, size_t depth)
+static al_finding *begin_at(walk *w, al_rule_code id, size_t depth)
 {
 	size_t k = rule_index(id);
 	if (w->counting) {
@@ -469,14 +469,14 @@ static void limit_findings(walk *w)
 		for (size_t i = 0; i <= at && i < tree->row_count; i++)
 			if (tree->rows[i].depth == 0 && tree->rows[i].term != NULL)
 				crossing = &tree->rows[i];
-		al_finding *f = al_finding_begin(lint, "SPF011", w->args->subject);
+		al_finding *f = al_finding_begin(lint, AL_RULE_SPF011, w->args->subject);
 		if (crossing != NULL)
 			al_finding_span(f, crossing->term->term->start, crossing->term->term->length);
 		al_finding_arg(f, "count", "%s%zu", unknown ? "at least " : "", tree->lookups);
 		al_finding_context(f, "%s", breakdown(w));
 		al_finding_end(lint, f);
 	} else if (tree->lookups >= 8) {
-		al_finding *f = al_finding_begin(lint, "SPF012", w->args->subject);
+		al_finding *f = al_finding_begin(lint, AL_RULE_SPF012, w->args->subject);
 		al_finding_arg(f, "count", "%s%zu", unknown ? "at least " : "", tree->lookups);
 		al_finding_context(f, "%s", breakdown(w));
 		al_finding_end(lint, f);
@@ -489,7 +489,7 @@ static void limit_findings(walk *w)
 			if (tree->rows[i].voids_over_limit)
 				break;
 		}
-		al_finding *f = al_finding_begin(lint, "SPF013", w->args->subject);
+		al_finding *f = al_finding_begin(lint, AL_RULE_SPF013, w->args->subject);
 		if (crossing != NULL)
 			al_finding_span(f, crossing->term->term->start, crossing->term->term->length);
 		al_finding_arg(f, "count", "%zu", tree->void_lookups);
@@ -523,14 +523,14 @@ static void node_findings(walk *w, const al_spf_tree_row *row)
 					      "has a record with a syntax error (%s)", n->record->errors[0].message);
 		break;
 	case AL_SPF_NODE_LOOP: {
-		al_finding *f = begin_at(w, "SPF016", depth);
+		al_finding *f = begin_at(w, AL_RULE_SPF016, depth);
 		al_finding_arg(f, "kind", "%s", redirect ? "redirect" : "include");
 		al_finding_arg(f, "cycle", "%s", n->detail ? n->detail : n->domain);
 		al_finding_end(w->args->lint, f);
 		return;
 	}
 	case AL_SPF_NODE_MACRO: {
-		al_finding *f = begin_at(w, "SPF030", depth);
+		al_finding *f = begin_at(w, AL_RULE_SPF030, depth);
 		al_finding_arg(f, "kind", "%s", redirect ? "redirect" : "include");
 		al_finding_end(w->args->lint, f);
 		return;
@@ -539,13 +539,13 @@ static void node_findings(walk *w, const al_spf_tree_row *row)
 		break;
 	}
 	if (why != NULL) {
-		al_finding *f = begin_at(w, redirect ? "SPF015" : "SPF014", depth);
+		al_finding *f = begin_at(w, redirect ? AL_RULE_SPF015 : AL_RULE_SPF014, depth);
 		al_finding_arg(f, "target", "%s", n->domain ? n->domain : "?");
 		al_finding_arg(f, "why", "%s", why);
 		al_finding_end(w->args->lint, f);
 	}
 	if (n->status == AL_SPF_NODE_OK && n->permissive_all) {
-		al_finding *f = begin_at(w, "SPF027", depth);
+		al_finding *f = begin_at(w, AL_RULE_SPF027, depth);
 		al_finding_arg(f, "kind", "%s", redirect ? "redirect" : "include");
 		al_finding_arg(f, "target", "%s%s%s%s", n->domain, n->sender ? " (" : "", n->sender ? n->sender : "",
 			       n->sender ? ")" : "");
@@ -562,14 +562,14 @@ static void term_findings(walk *w, const al_spf_tree_row *row)
 		return;
 	const char *term = al_arena_strndup(al_lint_unit_arena(lint), n->text + tt->term->start, tt->term->length);
 	if (tt->void_lookups > 0) {
-		al_finding *f = begin_at(w, "SPF032", row->depth + 1);
+		al_finding *f = begin_at(w, AL_RULE_SPF032, row->depth + 1);
 		al_finding_arg(f, "what", "%s%s%s", term, row->depth > 0 ? " in the record of " : "",
 			       row->depth > 0 ? n->domain : "");
 		al_finding_arg(f, "detail", "%s", tt->detail ? tt->detail : "a void lookup");
 		al_finding_end(lint, f);
 	}
 	if (tt->names > AL_SPF_MAX_NAMES) {
-		al_finding *f = begin_at(w, "SPF031", row->depth + 1);
+		al_finding *f = begin_at(w, AL_RULE_SPF031, row->depth + 1);
 		al_finding_arg(f, "what", "%s%s%s", term, row->depth > 0 ? " in the record of " : "",
 			       row->depth > 0 ? n->domain : "");
 		al_finding_arg(f, "names", "%zu", tt->names);
@@ -654,7 +654,7 @@ void al_check_spf_exp(const al_check_args *args)
 	}
 	if (problem == NULL)
 		return;
-	al_finding *f = al_finding_begin(lint, "SPF028", args->subject);
+	al_finding *f = al_finding_begin(lint, AL_RULE_SPF028, args->subject);
 	al_finding_span(f, t->start, t->length);
 	al_finding_arg(f, "target", "%s", name);
 	al_finding_arg(f, "problem", "%s", problem);
@@ -709,7 +709,7 @@ static void mail_hosts(const al_check_args *args, const al_answer *mx)
 		const al_answer *txt = al_lint_lookup(lint, host, AL_TYPE_TXT);
 		if (al_spf_answer_unusable(txt) || has_spf_record(lint, txt, true))
 			continue; /* not answered: nothing concluded */
-		al_finding *f = al_finding_begin(lint, "SPF035", NULL);
+		al_finding *f = al_finding_begin(lint, AL_RULE_SPF035, NULL);
 		al_finding_owner(f, al_arena_strdup(al_lint_unit_arena(lint), host));
 		al_finding_location(f, &rr->location);
 		al_finding_arg(f, "host", "%s", host);
@@ -741,7 +741,7 @@ void al_check_spf_domain(const al_check_args *args)
 	}
 	if (has)
 		return;
-	al_finding *f = al_finding_begin(lint, "SPF005", NULL);
+	al_finding *f = al_finding_begin(lint, AL_RULE_SPF005, NULL);
 	al_finding_owner(f, info->name);
 	al_finding_arg(f, "domain", "%s", info->name);
 	al_finding_arg(f, "nx", "%s", txt->rcode == AL_RCODE_NXDOMAIN ? " (the name does not exist)" : "");

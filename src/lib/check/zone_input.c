@@ -5,24 +5,24 @@
 #include "check/lint_internal.h"
 #include "check/lint_private.h"
 
-static const char *problem_rule(al_zone_problem_kind kind)
+static al_rule_code problem_rule(al_zone_problem_kind kind)
 {
 	switch (kind) {
 	case AL_ZONE_PROBLEM_SYNTAX:
-		return "ZONE001";
+		return AL_RULE_ZONE001;
 	case AL_ZONE_PROBLEM_UNREADABLE:
-		return "ZONE002";
+		return AL_RULE_ZONE002;
 	case AL_ZONE_PROBLEM_INCLUDE_LOOP:
-		return "ZONE003";
+		return AL_RULE_ZONE003;
 	case AL_ZONE_PROBLEM_NAME_TOO_LONG:
 	case AL_ZONE_PROBLEM_LABEL_TOO_LONG:
-		return "ZONE004";
+		return AL_RULE_ZONE004;
 	case AL_ZONE_PROBLEM_STRING_TOO_LONG:
-		return "DNS001";
+		return AL_RULE_DNS001;
 	case AL_ZONE_PROBLEM_LIMIT:
-		return "ZONE005";
+		return AL_RULE_ZONE005;
 	}
-	return "ZONE001";
+	return AL_RULE_ZONE001;
 }
 
 void al_check_zone_input(const al_check_args *args)

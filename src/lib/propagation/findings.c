@@ -146,7 +146,7 @@ static void name_findings(al_lint *lint, al_arena *arena, const al_prop_domain *
 				    n->answers[g].serial == n->answers[h].serial)
 					serial_only = false;
 		if (!serial_only) {
-			al_finding *f = al_finding_begin(lint, "PROP004", NULL);
+			al_finding *f = al_finding_begin(lint, AL_RULE_PROP004, NULL);
 			if (f != NULL) {
 				al_finding_owner(f, n->name);
 				for (size_t g = 0; g < n->answer_count; g++) {
@@ -187,7 +187,7 @@ static void name_findings(al_lint *lint, al_arena *arena, const al_prop_domain *
 				    sbv->serial_state == AL_PROP_SERIAL_NONE || sbv->serial != sa->serial ||
 				    n->replies[b].answer == n->replies[a].answer)
 					continue;
-				al_finding *f = al_finding_begin(lint, "PROP006", NULL);
+				al_finding *f = al_finding_begin(lint, AL_RULE_PROP006, NULL);
 				if (f != NULL) {
 					al_finding_owner(f, n->name);
 					al_finding_arg(f, "name", "%s", n->name);
@@ -217,9 +217,9 @@ static void name_findings(al_lint *lint, al_arena *arena, const al_prop_domain *
 			if ((int)g == auth || a->resolvers == 0)
 				continue;
 			bool negative = a->status != AL_PROP_ANSWER;
-			const char *rule = negative && auth >= 0 && n->answers[auth].status == AL_PROP_ANSWER
-						   ? "PROP002"
-						   : "PROP001";
+			al_rule_code rule = negative && auth >= 0 && n->answers[auth].status == AL_PROP_ANSWER
+						   ? AL_RULE_PROP002
+						   : AL_RULE_PROP001;
 			al_finding *f = al_finding_begin(lint, rule, NULL);
 			if (f == NULL)
 				continue;
@@ -255,7 +255,7 @@ static void name_findings(al_lint *lint, al_arena *arena, const al_prop_domain *
 		const al_prop_reply *r = &n->replies[s];
 		if (!r->truncated)
 			continue;
-		al_finding *f = al_finding_begin(lint, "PROP003", NULL);
+		al_finding *f = al_finding_begin(lint, AL_RULE_PROP003, NULL);
 		if (f == NULL)
 			break;
 		al_finding_owner(f, n->name);
@@ -284,7 +284,7 @@ static void name_findings(al_lint *lint, al_arena *arena, const al_prop_domain *
 				behind++;
 		}
 		if (behind > 0) {
-			al_finding *f = al_finding_begin(lint, "PROP009", NULL);
+			al_finding *f = al_finding_begin(lint, AL_RULE_PROP009, NULL);
 			if (f != NULL) {
 				al_finding_owner(f, n->name);
 				size_t k = 0;
@@ -321,7 +321,7 @@ static void domain_findings(al_lint *lint, al_arena *arena, const al_prop_domain
 {
 	al_strbuf sb = AL_STRBUF_INIT;
 	for (size_t i = 0; i < d->problem_count; i++) {
-		al_finding *f = al_finding_begin(lint, "PROP011", NULL);
+		al_finding *f = al_finding_begin(lint, AL_RULE_PROP011, NULL);
 		if (f == NULL)
 			break;
 		al_finding_owner(f, d->domain);
@@ -330,7 +330,7 @@ static void domain_findings(al_lint *lint, al_arena *arena, const al_prop_domain
 		al_finding_end(lint, f);
 	}
 	for (size_t i = 0; i < d->note_count; i++) {
-		al_finding *f = al_finding_begin(lint, "PROP012", NULL);
+		al_finding *f = al_finding_begin(lint, AL_RULE_PROP012, NULL);
 		if (f == NULL)
 			break;
 		al_finding_owner(f, d->domain);
@@ -352,7 +352,7 @@ static void domain_findings(al_lint *lint, al_arena *arena, const al_prop_domain
 		server_label(&sb, sv);
 		char *label = take(arena, &sb);
 		if (sv->lame) {
-			al_finding *f = al_finding_begin(lint, "PROP007", NULL);
+			al_finding *f = al_finding_begin(lint, AL_RULE_PROP007, NULL);
 			if (f != NULL) {
 				al_finding_owner(f, sv->zone ? sv->zone : d->domain);
 				al_finding_arg(f, "server", "%s", label ? label : sv->address);
@@ -364,7 +364,7 @@ static void domain_findings(al_lint *lint, al_arena *arena, const al_prop_domain
 				al_finding_end(lint, f);
 			}
 		} else if (sv->failed) {
-			al_finding *f = al_finding_begin(lint, "PROP008", NULL);
+			al_finding *f = al_finding_begin(lint, AL_RULE_PROP008, NULL);
 			if (f != NULL) {
 				al_finding_owner(f, sv->zone ? sv->zone : d->domain);
 				al_finding_arg(f, "server", "%s", label ? label : sv->address);
@@ -378,7 +378,7 @@ static void domain_findings(al_lint *lint, al_arena *arena, const al_prop_domain
 			}
 		}
 		if (sv->serial_state == AL_PROP_SERIAL_BEHIND && sv->role == AL_PROP_AUTHORITATIVE) {
-			al_finding *f = al_finding_begin(lint, "PROP005", NULL);
+			al_finding *f = al_finding_begin(lint, AL_RULE_PROP005, NULL);
 			if (f != NULL) {
 				al_finding_owner(f, d->zone ? d->zone : d->domain);
 				al_finding_arg(f, "server", "%s", label ? label : sv->address);
@@ -394,7 +394,7 @@ static void domain_findings(al_lint *lint, al_arena *arena, const al_prop_domain
 		}
 	}
 	if (d->serials_unordered) {
-		al_finding *f = al_finding_begin(lint, "PROP010", NULL);
+		al_finding *f = al_finding_begin(lint, AL_RULE_PROP010, NULL);
 		if (f != NULL) {
 			al_finding_owner(f, d->zone ? d->zone : d->domain);
 			al_finding_arg(f, "zone", "%s", d->zone ? d->zone : d->domain);
