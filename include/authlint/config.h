@@ -7,6 +7,8 @@
 #ifndef AUTHLINT_CONFIG_H
 #define AUTHLINT_CONFIG_H
 
+#include <authlint/export.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -38,34 +40,34 @@ typedef struct al_waiver {
  * not clash with the registry's). Every error names the file and line and
  * returns AL_ECONFIG.
  */
-al_status al_config_load(al_config **out, const char *path, al_rules *rules, al_error *err);
+AL_EXPORT al_status al_config_load(al_config **out, const char *path, al_rules *rules, al_error *err);
 /** An empty configuration (defaults everywhere). */
-al_status al_config_new_empty(al_config **out);
-void al_config_free(al_config *config);
+AL_EXPORT al_status al_config_new_empty(al_config **out);
+AL_EXPORT void al_config_free(al_config *config);
 
 /** The file it was read from, or NULL. */
-const char *al_config_path(const al_config *config);
+AL_EXPORT const char *al_config_path(const al_config *config);
 /** Effective severity of @p rule (an override, or the rule's default); OFF when disabled. */
-al_severity al_config_severity(const al_config *config, const al_rule *rule);
+AL_EXPORT al_severity al_config_severity(const al_config *config, const al_rule *rule);
 /**
  * The waiver for @p rule_id at @p owner that applies on @p today ("YYYY-MM-DD",
  * NULL: never expired), or NULL.
  */
-const al_waiver *al_config_find_waiver(const al_config *config, const char *rule_id,
+AL_EXPORT const al_waiver *al_config_find_waiver(const al_config *config, const char *rule_id,
 				       const char *owner, const char *today);
-size_t al_config_waiver_count(const al_config *config);
-const al_waiver *al_config_waiver_at(const al_config *config, size_t index);
+AL_EXPORT size_t al_config_waiver_count(const al_config *config);
+AL_EXPORT const al_waiver *al_config_waiver_at(const al_config *config, size_t index);
 
 /** Resolvers ("192.0.2.53", "[2001:db8::53]:5353"). */
-size_t al_config_resolver_count(const al_config *config);
-const char *al_config_resolver_at(const al_config *config, size_t index);
+AL_EXPORT size_t al_config_resolver_count(const al_config *config);
+AL_EXPORT const char *al_config_resolver_at(const al_config *config, size_t index);
 
 /** Defaults a command line may override; NULL / OFF+false when not set. */
-const char *al_config_fail_on(const al_config *config);
-const char *al_config_dmarc_spec(const al_config *config);
-const char *al_config_format(const al_config *config);
-size_t al_config_selector_count(const al_config *config);
-const char *al_config_selector_at(const al_config *config, size_t index);
+AL_EXPORT const char *al_config_fail_on(const al_config *config);
+AL_EXPORT const char *al_config_dmarc_spec(const al_config *config);
+AL_EXPORT const char *al_config_format(const al_config *config);
+AL_EXPORT size_t al_config_selector_count(const al_config *config);
+AL_EXPORT const char *al_config_selector_at(const al_config *config, size_t index);
 
 #ifdef __cplusplus
 }

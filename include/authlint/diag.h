@@ -6,6 +6,8 @@
 #ifndef AUTHLINT_DIAG_H
 #define AUTHLINT_DIAG_H
 
+#include <authlint/export.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -26,9 +28,9 @@ typedef enum al_severity {
 } al_severity;
 
 /** "off", "note", "warning", "error". */
-const char *al_severity_name(al_severity severity);
+AL_EXPORT const char *al_severity_name(al_severity severity);
 /** Parse "error"/"warning"/"note"/"off" (also "info" for note, "none"/"disabled" for off). */
-al_status al_severity_parse(const char *text, al_severity *out);
+AL_EXPORT al_status al_severity_parse(const char *text, al_severity *out);
 
 /** The family a record or finding belongs to. */
 typedef enum al_kind {
@@ -47,9 +49,9 @@ typedef enum al_kind {
 } al_kind;
 
 /** "spf", "dmarc", "dkim", "dns", "zone", "lookup", "propagation", "plan", "policy", "align". */
-const char *al_kind_name(al_kind kind);
+AL_EXPORT const char *al_kind_name(al_kind kind);
 /** Parse a kind name; returns AL_EINVAL for an unknown one. */
-al_status al_kind_parse(const char *text, al_kind *out);
+AL_EXPORT al_status al_kind_parse(const char *text, al_kind *out);
 
 /** Which DMARC receiver generation a finding concerns. */
 typedef enum al_generation {
@@ -59,7 +61,7 @@ typedef enum al_generation {
 } al_generation;
 
 /** NULL for ANY, "rfc7489", "rfc9989". */
-const char *al_generation_name(al_generation generation);
+AL_EXPORT const char *al_generation_name(al_generation generation);
 
 /** Where a record came from. */
 typedef struct al_location {

@@ -10,6 +10,8 @@
 #ifndef AUTHLINT_DKIM_H
 #define AUTHLINT_DKIM_H
 
+#include <authlint/export.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -40,7 +42,7 @@ typedef enum al_dkim_tag_id {
 } al_dkim_tag_id;
 
 /** "v", "h", ..., or "?". */
-const char *al_dkim_tag_name(al_dkim_tag_id id);
+AL_EXPORT const char *al_dkim_tag_name(al_dkim_tag_id id);
 
 typedef enum al_dkim_algorithm {
 	AL_DKIM_ALG_UNKNOWN = 0, /**< k= names something verifiers do not know */
@@ -49,7 +51,7 @@ typedef enum al_dkim_algorithm {
 } al_dkim_algorithm;
 
 /** "rsa", "ed25519", "unknown". */
-const char *al_dkim_algorithm_name(al_dkim_algorithm alg);
+AL_EXPORT const char *al_dkim_algorithm_name(al_dkim_algorithm alg);
 
 /** h= hash algorithms (bits). */
 enum {
@@ -144,15 +146,15 @@ typedef struct al_dkim_record {
 } al_dkim_record;
 
 /** Parse a key record and decode its key. AL_ENOMEM is the only failure. */
-al_status al_dkim_parse(const char *text, size_t length, al_dkim_record **out);
-void al_dkim_record_free(al_dkim_record *record);
+AL_EXPORT al_status al_dkim_parse(const char *text, size_t length, al_dkim_record **out);
+AL_EXPORT void al_dkim_record_free(al_dkim_record *record);
 
 /**
  * True when a verifier can check signatures with the record: it is valid, its
  * key decodes to the algorithm k= names, RSA keys have at least 1024 bits
  * (RFC 8301), h= allows sha256, and s= allows email.
  */
-bool al_dkim_key_usable(const al_dkim_record *record);
+AL_EXPORT bool al_dkim_key_usable(const al_dkim_record *record);
 
 #ifdef __cplusplus
 }

@@ -13,6 +13,8 @@
 #ifndef AUTHLINT_DMARC_H
 #define AUTHLINT_DMARC_H
 
+#include <authlint/export.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -53,9 +55,9 @@ typedef enum al_dmarc_tag_id {
 } al_dmarc_tag_id;
 
 /** "v", "p", ..., or "?" for UNKNOWN. */
-const char *al_dmarc_tag_name(al_dmarc_tag_id id);
+AL_EXPORT const char *al_dmarc_tag_name(al_dmarc_tag_id id);
 /** Which generation defines a tag: ANY (both), RFC7489 (pct rf ri) or RFC9989 (np psd t). */
-al_generation al_dmarc_tag_generation(al_dmarc_tag_id id);
+AL_EXPORT al_generation al_dmarc_tag_generation(al_dmarc_tag_id id);
 
 /** p, sp, np. Ordered: a higher value is stronger. */
 typedef enum al_dmarc_policy {
@@ -67,7 +69,7 @@ typedef enum al_dmarc_policy {
 } al_dmarc_policy;
 
 /** "none", "quarantine", "reject", "(unset)", "(invalid)". */
-const char *al_dmarc_policy_name(al_dmarc_policy policy);
+AL_EXPORT const char *al_dmarc_policy_name(al_dmarc_policy policy);
 
 /** adkim, aspf. */
 typedef enum al_dmarc_alignment {
@@ -185,12 +187,12 @@ typedef struct al_dmarc_record {
  * Parse @p text (the character-strings joined). Never fails on bad input:
  * problems are listed in the record. AL_ENOMEM is the only failure.
  */
-al_status al_dmarc_parse(const char *text, size_t length, al_dmarc_record **out);
+AL_EXPORT al_status al_dmarc_parse(const char *text, size_t length, al_dmarc_record **out);
 /** Free; NULL is safe. */
-void al_dmarc_record_free(al_dmarc_record *record);
+AL_EXPORT void al_dmarc_record_free(al_dmarc_record *record);
 
 /** True when rua has at least one syntactically valid URI (the fallback to p=none needs it). */
-bool al_dmarc_has_valid_rua(const al_dmarc_record *record);
+AL_EXPORT bool al_dmarc_has_valid_rua(const al_dmarc_record *record);
 
 /* ---- the policy a record gives --------------------------------------------- */
 
@@ -220,14 +222,14 @@ typedef struct al_dmarc_effect {
 } al_dmarc_effect;
 
 /** The effect of @p record on mail of @p target under @p generation (ANY reads as RFC 9989). */
-void al_dmarc_effect_of(const al_dmarc_record *record, al_generation generation,
+AL_EXPORT void al_dmarc_effect_of(const al_dmarc_record *record, al_generation generation,
 			al_dmarc_target target, al_dmarc_effect *out);
 /**
  * A sentence for an effect, the inheritance spelled out ("sp is not set, so p=reject
  * applies; t=y lowers it to quarantine"). Writes at most @p size bytes with NUL;
  * returns the length it needed.
  */
-size_t al_dmarc_effect_describe(const al_dmarc_record *record, al_generation generation,
+AL_EXPORT size_t al_dmarc_effect_describe(const al_dmarc_record *record, al_generation generation,
 				al_dmarc_target target, const al_dmarc_effect *effect, char *buf,
 				size_t size);
 
@@ -298,18 +300,18 @@ typedef struct al_dmarc_discovery {
  * (/usr/share/publicsuffix/public_suffix_list.dafsa) or, failing that, the one
  * built into libpsl. AL_EINVAL for a name that is not valid.
  */
-al_status al_dmarc_psl_organizational_domain(const char *domain, char out[AL_NAME_MAX]);
+AL_EXPORT al_status al_dmarc_psl_organizational_domain(const char *domain, char out[AL_NAME_MAX]);
 /** True when @p domain is a public suffix by the list (the implicit "*" rule included). */
-bool al_dmarc_psl_is_public_suffix(const char *domain);
+AL_EXPORT bool al_dmarc_psl_is_public_suffix(const char *domain);
 /** Which list is in use: its file name, or "libpsl built-in list". */
-const char *al_dmarc_psl_source(void);
+AL_EXPORT const char *al_dmarc_psl_source(void);
 
 /**
  * The RFC 9989 tree walk targets for @p domain, in order, as suffixes of it:
  * the domain, then (for 8 or more labels) its 7-label suffix, then one label
  * less each time, down to the top-level domain. At most 8. Returns the count.
  */
-size_t al_dmarc_tree_walk_names(const char *domain, const char *out[8]);
+AL_EXPORT size_t al_dmarc_tree_walk_names(const char *domain, const char *out[8]);
 
 /* ---- identifier alignment ------------------------------------------------------ */
 
@@ -323,7 +325,7 @@ size_t al_dmarc_tree_walk_names(const char *domain, const char *out[8]);
  * out as ALIGN rules through the lint's callback. AL_EINVAL for a name that
  * is not valid.
  */
-al_status al_lint_align(al_lint *lint, const char *from, const char *mail_from,
+AL_EXPORT al_status al_lint_align(al_lint *lint, const char *from, const char *mail_from,
 			const char *const *dkim_domains, size_t dkim_count);
 
 #ifdef __cplusplus

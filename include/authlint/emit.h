@@ -9,6 +9,8 @@
 #ifndef AUTHLINT_EMIT_H
 #define AUTHLINT_EMIT_H
 
+#include <authlint/export.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -32,8 +34,8 @@ typedef enum al_format {
 } al_format;
 
 /** Parse "text", "json", "jsonl", "sarif", "github". */
-al_status al_format_parse(const char *text, al_format *out);
-const char *al_format_name(al_format format);
+AL_EXPORT al_status al_format_parse(const char *text, al_format *out);
+AL_EXPORT const char *al_format_name(al_format format);
 
 /** Where output goes. @c write returns 0 on success, -1 on failure. */
 typedef struct al_sink {
@@ -42,7 +44,7 @@ typedef struct al_sink {
 } al_sink;
 
 /** A sink writing to a stdio stream (borrowed). */
-al_sink al_sink_stdio(FILE *stream);
+AL_EXPORT al_sink al_sink_stdio(FILE *stream);
 
 typedef struct al_emit_options {
 	const al_rules *rules;     /**< required: SARIF lists the rules of the run */
@@ -58,47 +60,47 @@ typedef struct al_emit_options {
 
 typedef struct al_emitter al_emitter;
 
-al_status al_emitter_new(al_emitter **out, al_format format, al_sink sink,
+AL_EXPORT al_status al_emitter_new(al_emitter **out, al_format format, al_sink sink,
 			 const al_emit_options *options);
 /** Write what comes before the first finding. */
-void al_emitter_begin(al_emitter *emitter);
+AL_EXPORT void al_emitter_begin(al_emitter *emitter);
 /** Write one finding. */
-void al_emitter_diag(al_emitter *emitter, const al_diag *diag);
+AL_EXPORT void al_emitter_diag(al_emitter *emitter, const al_diag *diag);
 struct al_domain_result;
 /**
  * Write one domain's result of a bulk check (authlint check). JSON Lines
  * writes it as one object with its findings, so a stream interrupted keeps
  * every domain it finished; the other formats write its findings one by one.
  */
-void al_emitter_result(al_emitter *emitter, const struct al_domain_result *result);
+AL_EXPORT void al_emitter_result(al_emitter *emitter, const struct al_domain_result *result);
 /** Write the summary and close the document; @p exit_code goes into SARIF/JSON. */
-void al_emitter_end(al_emitter *emitter, const al_summary *summary, int exit_code);
+AL_EXPORT void al_emitter_end(al_emitter *emitter, const al_summary *summary, int exit_code);
 /** AL_EIO when a write failed at any point. */
-al_status al_emitter_status(const al_emitter *emitter);
+AL_EXPORT al_status al_emitter_status(const al_emitter *emitter);
 /** Adapter: pass as al_lint_options.on_diag with the emitter as userdata. */
-void al_emitter_diag_fn(void *emitter, const al_diag *diag);
-void al_emitter_free(al_emitter *emitter);
+AL_EXPORT void al_emitter_diag_fn(void *emitter, const al_diag *diag);
+AL_EXPORT void al_emitter_free(al_emitter *emitter);
 
 /**
  * Write one rule's documentation (authlint explain) as text or markdown:
  * summary, message, rationale, fix, references, examples, the check.
  * AL_EIO when the sink failed.
  */
-al_status al_rule_explain(const al_rule *rule, bool markdown, al_sink sink);
+AL_EXPORT al_status al_rule_explain(const al_rule *rule, bool markdown, al_sink sink);
 /**
  * One rule as a JSON object with every field (the items of
  * `authlint rules --format json`); JSONL adds "type": "rule". Other formats:
  * AL_EUNSUPPORTED.
  */
-al_status al_rule_write_json(const al_rule *rule, al_format format, al_sink sink);
+AL_EXPORT al_status al_rule_write_json(const al_rule *rule, al_format format, al_sink sink);
 /** The whole registry as a markdown reference (doc/rules.md), grouped by family. */
-al_status al_rules_write_markdown(const al_rules *rules, al_sink sink);
+AL_EXPORT al_status al_rules_write_markdown(const al_rules *rules, al_sink sink);
 /**
  * The registry as a list: text table (ID, SEVERITY, NAME, SUMMARY), json (one
  * document, schema "authlint/rules") or jsonl (one rule a line). Other formats:
  * AL_EUNSUPPORTED.
  */
-al_status al_rules_write_list(const al_rules *rules, al_format format, al_sink sink);
+AL_EXPORT al_status al_rules_write_list(const al_rules *rules, al_format format, al_sink sink);
 
 #ifdef __cplusplus
 }

@@ -8,6 +8,8 @@
 #ifndef AUTHLINT_LINT_H
 #define AUTHLINT_LINT_H
 
+#include <authlint/export.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -59,15 +61,15 @@ typedef struct al_lint_options {
 
 typedef struct al_lint al_lint;
 
-al_status al_lint_new(al_lint **out, const al_lint_options *options);
+AL_EXPORT al_status al_lint_new(al_lint **out, const al_lint_options *options);
 /** Free; NULL is safe. */
-void al_lint_free(al_lint *lint);
+AL_EXPORT void al_lint_free(al_lint *lint);
 
 /**
  * Lint every SPF, DMARC and DKIM record in a zone store, and the zone's own
  * reading problems. Findings come out in file order.
  */
-al_status al_lint_zone(al_lint *lint, al_zone *zone);
+AL_EXPORT al_status al_lint_zone(al_lint *lint, al_zone *zone);
 
 /**
  * Lint one record string, as `authlint record` does. @p domain gives context
@@ -77,7 +79,7 @@ al_status al_lint_zone(al_lint *lint, al_zone *zone);
  * the record as written in a zone file: quoted character-strings with
  * escapes, so that string boundaries are checked too.
  */
-al_status al_lint_record(al_lint *lint, al_kind kind, const char *text, size_t length,
+AL_EXPORT al_status al_lint_record(al_lint *lint, al_kind kind, const char *text, size_t length,
 			 const char *domain, const char *label);
 
 /**
@@ -85,26 +87,26 @@ al_status al_lint_record(al_lint *lint, al_kind kind, const char *text, size_t l
  * given as in a zone file ("v=spf1 mx " "-all") with an unclosed quote or a
  * bad escape gives AL_ESYNTAX.
  */
-al_status al_lint_record_ex(al_lint *lint, al_kind kind, const char *text, size_t length,
+AL_EXPORT al_status al_lint_record_ex(al_lint *lint, al_kind kind, const char *text, size_t length,
 			    const char *domain, const char *label, al_error *err);
 
 /**
  * Lint the SPF record of @p domain, its DMARC policy and the configured DKIM
  * selectors through the source, as `authlint check` does.
  */
-al_status al_lint_domain(al_lint *lint, const char *domain);
+AL_EXPORT al_status al_lint_domain(al_lint *lint, const char *domain);
 
 /** Totals so far. */
-const al_summary *al_lint_summary(const al_lint *lint);
+AL_EXPORT const al_summary *al_lint_summary(const al_lint *lint);
 
 /** Add @p from's counts to @p to (runs over several threads or inputs). */
-void al_summary_add(al_summary *to, const al_summary *from);
+AL_EXPORT void al_summary_add(al_summary *to, const al_summary *from);
 
 /**
  * Exit code for a summary: 2 when input was bad or a lookup failed, else 1
  * when a finding is at or above @p fail_on (OFF: never), else 0.
  */
-int al_summary_exit_code(const al_summary *summary, al_severity fail_on);
+AL_EXPORT int al_summary_exit_code(const al_summary *summary, al_severity fail_on);
 
 #ifdef __cplusplus
 }

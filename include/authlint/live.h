@@ -19,6 +19,8 @@
 #ifndef AUTHLINT_LIVE_H
 #define AUTHLINT_LIVE_H
 
+#include <authlint/export.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -52,13 +54,13 @@ typedef struct al_live_options {
 } al_live_options;
 
 /** Start the engine. Fails with a message for a bad resolver address or no resolver at all. */
-al_status al_live_new(al_live **out, const al_live_options *options, al_error *err);
+AL_EXPORT al_status al_live_new(al_live **out, const al_live_options *options, al_error *err);
 /** Free; the source it handed out goes with it. NULL is safe. */
-void al_live_free(al_live *live);
+AL_EXPORT void al_live_free(al_live *live);
 /** The source to give al_lint (borrowed; lives as long as @p live). */
-al_source *al_live_source(al_live *live);
+AL_EXPORT al_source *al_live_source(al_live *live);
 /** "127.0.0.1:53, [::1]:53": the resolvers in use. */
-const char *al_live_describe(const al_live *live);
+AL_EXPORT const char *al_live_describe(const al_live *live);
 
 typedef struct al_live_stats {
 	size_t queries;          /**< questions sent (after the cache) */
@@ -76,41 +78,41 @@ typedef struct al_live_stats {
 	size_t max_in_flight;
 } al_live_stats;
 
-void al_live_get_stats(const al_live *live, al_live_stats *out);
+AL_EXPORT void al_live_get_stats(const al_live *live, al_live_stats *out);
 
 /* ---- bulk checking --------------------------------------------------------- */
 
 /** The domains of a run: normalised, in input order, each once. */
 typedef struct al_domain_list al_domain_list;
 
-al_status al_domain_list_new(al_domain_list **out);
-void al_domain_list_free(al_domain_list *list);
+AL_EXPORT al_status al_domain_list_new(al_domain_list **out);
+AL_EXPORT void al_domain_list_free(al_domain_list *list);
 /**
  * Add one domain, optionally with DKIM selectors of its own ("example.com",
  * "example.com s1 s2"). A duplicate is skipped (its selectors are merged).
  * AL_EINVAL with the reason in @p err for a name that is not valid.
  */
-al_status al_domain_list_add(al_domain_list *list, const char *line, al_error *err);
+AL_EXPORT al_status al_domain_list_add(al_domain_list *list, const char *line, al_error *err);
 /**
  * Read a list: one domain per line, optionally followed by DKIM selectors;
  * '#' starts a comment; blank lines are skipped. A line that is not valid is
  * recorded as a problem ("FILE:LINE: reason") and skipped. AL_EIO when the
  * stream cannot be read; @p label names it in problems ("-" for stdin).
  */
-al_status al_domain_list_read(al_domain_list *list, FILE *stream, const char *label, al_error *err);
-size_t al_domain_list_count(const al_domain_list *list);
-const char *al_domain_list_at(const al_domain_list *list, size_t index);
+AL_EXPORT al_status al_domain_list_read(al_domain_list *list, FILE *stream, const char *label, al_error *err);
+AL_EXPORT size_t al_domain_list_count(const al_domain_list *list);
+AL_EXPORT const char *al_domain_list_at(const al_domain_list *list, size_t index);
 /** The selectors given for domain @p index (may be none). */
-const char *const *al_domain_list_selectors(const al_domain_list *list, size_t index, size_t *count);
-size_t al_domain_list_problem_count(const al_domain_list *list);
-const char *al_domain_list_problem_at(const al_domain_list *list, size_t index);
+AL_EXPORT const char *const *al_domain_list_selectors(const al_domain_list *list, size_t index, size_t *count);
+AL_EXPORT size_t al_domain_list_problem_count(const al_domain_list *list);
+AL_EXPORT const char *al_domain_list_problem_at(const al_domain_list *list, size_t index);
 /** Parse "K/N" (1 <= K <= N <= 1000000). */
-al_status al_shard_parse(const char *text, unsigned *k, unsigned *n, al_error *err);
+AL_EXPORT al_status al_shard_parse(const char *text, unsigned *k, unsigned *n, al_error *err);
 /**
  * Keep only shard @p k of @p n. A domain's shard comes from a hash of its
  * name, so it is the same on every machine whatever the order of the list.
  */
-al_status al_domain_list_shard(al_domain_list *list, unsigned k, unsigned n);
+AL_EXPORT al_status al_domain_list_shard(al_domain_list *list, unsigned k, unsigned n);
 
 /** What one domain came to. Valid only during the callback. */
 typedef struct al_domain_result {
@@ -174,7 +176,7 @@ typedef struct al_check_options {
  * findings of a domain are the same for the same answers. @p total gets the
  * run's totals (may be NULL).
  */
-al_status al_check_domains(const al_check_options *options, const al_domain_list *list,
+AL_EXPORT al_status al_check_domains(const al_check_options *options, const al_domain_list *list,
 			   al_summary *total);
 
 #ifdef __cplusplus

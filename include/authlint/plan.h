@@ -20,6 +20,8 @@
 #ifndef AUTHLINT_PLAN_H
 #define AUTHLINT_PLAN_H
 
+#include <authlint/export.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -47,20 +49,20 @@ typedef struct al_date {
 } al_date;
 
 /** Parse "YYYY-MM-DD" (a real date, 1970-01-01 to 9999-12-31); AL_EINVAL otherwise. */
-al_status al_date_parse(const char *text, al_date *out);
+AL_EXPORT al_status al_date_parse(const char *text, al_date *out);
 /** "YYYY-MM-DD" into @p out. */
-void al_date_format(al_date date, char out[11]);
+AL_EXPORT void al_date_format(al_date date, char out[11]);
 /** The date @p days later (or earlier, when negative). */
-al_date al_date_add_days(al_date date, long days);
+AL_EXPORT al_date al_date_add_days(al_date date, long days);
 /** Days from @p from to @p to (negative when @p to is earlier). */
-long al_date_diff_days(al_date from, al_date to);
+AL_EXPORT long al_date_diff_days(al_date from, al_date to);
 /** The date of @p unix_seconds in UTC (for the CLI's "today"). */
-al_date al_date_from_unix(int64_t unix_seconds);
+AL_EXPORT al_date al_date_from_unix(int64_t unix_seconds);
 /**
  * Whole days a TTL of @p ttl seconds can keep an old answer in caches,
  * rounded up: 0 for 0, 1 for 1..86400, 2 for 86401..172800, ...
  */
-unsigned al_ttl_days(uint32_t ttl);
+AL_EXPORT unsigned al_ttl_days(uint32_t ttl);
 
 /* ---- templates ------------------------------------------------------------- */
 
@@ -109,32 +111,32 @@ typedef struct al_plan_template al_plan_template;
  * steps that enforce less than the step before them on either receiver
  * generation.
  */
-al_status al_plan_template_load_file(al_plan_template **out, const char *path, const al_rules *rules,
+AL_EXPORT al_status al_plan_template_load_file(al_plan_template **out, const char *path, const al_rules *rules,
 				     al_error *err);
 /** Same, from memory; @p label names it in errors. */
-al_status al_plan_template_load_buffer(al_plan_template **out, const char *label, const char *data,
+AL_EXPORT al_status al_plan_template_load_buffer(al_plan_template **out, const char *label, const char *data,
 				       size_t length, const al_rules *rules, al_error *err);
 /** A built-in template ("default", "rfc9989", "cautious", "fast"); AL_ENOENT for another name. */
-al_status al_plan_template_load_builtin(al_plan_template **out, const char *name,
+AL_EXPORT al_status al_plan_template_load_builtin(al_plan_template **out, const char *name,
 					const al_rules *rules, al_error *err);
 /** The name of built-in template @p index in name order, or NULL past the end. */
-const char *al_plan_template_builtin_at(size_t index);
+AL_EXPORT const char *al_plan_template_builtin_at(size_t index);
 /** Free; NULL is safe. */
-void al_plan_template_free(al_plan_template *tmpl);
+AL_EXPORT void al_plan_template_free(al_plan_template *tmpl);
 
-const char *al_plan_template_name(const al_plan_template *tmpl);
-const char *al_plan_template_summary(const al_plan_template *tmpl);
-const char *al_plan_template_description(const al_plan_template *tmpl);
+AL_EXPORT const char *al_plan_template_name(const al_plan_template *tmpl);
+AL_EXPORT const char *al_plan_template_summary(const al_plan_template *tmpl);
+AL_EXPORT const char *al_plan_template_description(const al_plan_template *tmpl);
 /** Where it came from: "plans/default.yaml" (built in) or the file given. */
-const char *al_plan_template_source(const al_plan_template *tmpl);
-size_t al_plan_template_step_count(const al_plan_template *tmpl);
-const al_plan_template_step *al_plan_template_step_at(const al_plan_template *tmpl, size_t index);
+AL_EXPORT const char *al_plan_template_source(const al_plan_template *tmpl);
+AL_EXPORT size_t al_plan_template_step_count(const al_plan_template *tmpl);
+AL_EXPORT const al_plan_template_step *al_plan_template_step_at(const al_plan_template *tmpl, size_t index);
 /**
  * Durations and gates of the steps the planner adds itself after the template
  * (subdomain policy, removing t=y, replacing a weak DKIM key). Its policy is
  * not used.
  */
-const al_plan_template_step *al_plan_template_hardening(const al_plan_template *tmpl);
+AL_EXPORT const al_plan_template_step *al_plan_template_hardening(const al_plan_template *tmpl);
 
 /* ---- plans ----------------------------------------------------------------- */
 
@@ -168,7 +170,7 @@ typedef enum al_plan_gate_state {
 } al_plan_gate_state;
 
 /** "pass", "fail", "fixed", "unknown", "confirm". */
-const char *al_plan_gate_state_name(al_plan_gate_state state);
+AL_EXPORT const char *al_plan_gate_state_name(al_plan_gate_state state);
 
 typedef struct al_plan_gate {
 	al_plan_gate_state state;
@@ -199,7 +201,7 @@ typedef enum al_plan_step_kind {
 } al_plan_step_kind;
 
 /** "ramp", "reporting", "subdomain", "testing", "dkim". */
-const char *al_plan_step_kind_name(al_plan_step_kind kind);
+AL_EXPORT const char *al_plan_step_kind_name(al_plan_step_kind kind);
 
 typedef enum al_plan_step_status {
 	AL_PLAN_STEP_READY = 0,   /**< every gate rule passes (or an earlier step fixes it) */
@@ -208,7 +210,7 @@ typedef enum al_plan_step_status {
 } al_plan_step_status;
 
 /** "ready", "blocked", "unverified". */
-const char *al_plan_step_status_name(al_plan_step_status status);
+AL_EXPORT const char *al_plan_step_status_name(al_plan_step_status status);
 
 typedef struct al_plan_step {
 	size_t number;                  /**< 1-based */
@@ -286,10 +288,10 @@ typedef struct al_plan {
  * (current.known is false and there are no steps). AL_EINVAL with a reason
  * for a domain that is not valid or options that are missing.
  */
-al_status al_plan_build(const al_plan_options *options, const char *domain, al_plan **out,
+AL_EXPORT al_status al_plan_build(const al_plan_options *options, const char *domain, al_plan **out,
 			al_error *err);
 /** Free; NULL is safe. */
-void al_plan_free(al_plan *plan);
+AL_EXPORT void al_plan_free(al_plan *plan);
 
 /* ---- output ---------------------------------------------------------------- */
 
@@ -302,8 +304,8 @@ typedef enum al_plan_format {
 } al_plan_format;
 
 /** Parse "text", "json", "yaml", "markdown" (or "md"), "ics". */
-al_status al_plan_format_parse(const char *text, al_plan_format *out);
-const char *al_plan_format_name(al_plan_format format);
+AL_EXPORT al_status al_plan_format_parse(const char *text, al_plan_format *out);
+AL_EXPORT const char *al_plan_format_name(al_plan_format format);
 
 typedef struct al_plan_write_options {
 	/** ICS: DTSTAMP, when the calendar was made, as "YYYYMMDDTHHMMSSZ"; required for ICS */
@@ -313,7 +315,7 @@ typedef struct al_plan_write_options {
 } al_plan_write_options;
 
 /** Write @p plan. Every string is escaped for its format. AL_EIO when a write failed. */
-al_status al_plan_write(const al_plan *plan, al_plan_format format,
+AL_EXPORT al_status al_plan_write(const al_plan *plan, al_plan_format format,
 			const al_plan_write_options *options, al_sink sink);
 
 #ifdef __cplusplus

@@ -31,6 +31,8 @@
 #ifndef AUTHLINT_PROPAGATION_H
 #define AUTHLINT_PROPAGATION_H
 
+#include <authlint/export.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -64,7 +66,7 @@ typedef enum al_prop_status {
 } al_prop_status;
 
 /** "answer", "nodata", "nxdomain", "lame", "failed", "not-asked". */
-const char *al_prop_status_name(al_prop_status status);
+AL_EXPORT const char *al_prop_status_name(al_prop_status status);
 
 /** The verdict for one name (and, worst first, for a domain and a run). */
 typedef enum al_prop_verdict {
@@ -75,7 +77,7 @@ typedef enum al_prop_verdict {
 } al_prop_verdict;
 
 /** "consistent", "propagating", "inconsistent", "unknown". */
-const char *al_prop_verdict_name(al_prop_verdict verdict);
+AL_EXPORT const char *al_prop_verdict_name(al_prop_verdict verdict);
 
 /** How a server's SOA serial relates to the newest (RFC 1982). */
 typedef enum al_prop_serial_state {
@@ -209,7 +211,7 @@ typedef struct al_prop_result {
  * (a disagreement was seen), else 2 when something could not be told (a
  * server or a name without a usable answer), else 0.
  */
-int al_prop_exit_code(const al_prop_result *result);
+AL_EXPORT int al_prop_exit_code(const al_prop_result *result);
 
 typedef struct al_prop_options {
 	const al_rules *rules;         /**< required: the PROP findings */
@@ -242,22 +244,22 @@ typedef struct al_prop al_prop;
  * A comparison run. Checks the addresses given: a resolver or server that
  * does not parse is AL_EINVAL with the reason in @p err. No query is sent yet.
  */
-al_status al_prop_new(al_prop **out, const al_prop_options *options, al_error *err);
+AL_EXPORT al_status al_prop_new(al_prop **out, const al_prop_options *options, al_error *err);
 /** Add a domain to compare. AL_EINVAL (with the reason) for a name that is not valid. */
-al_status al_prop_add_domain(al_prop *prop, const char *domain, al_error *err);
+AL_EXPORT al_status al_prop_add_domain(al_prop *prop, const char *domain, al_error *err);
 /**
  * Run one round: find the servers (the first time), ask every name of every
  * server, compare. The result replaces the previous one, which is kept for
  * al_prop_previous (one round back). Fails only for AL_ENOMEM or when no
  * domain was added.
  */
-al_status al_prop_run(al_prop *prop);
+AL_EXPORT al_status al_prop_run(al_prop *prop);
 /** The result of the last round, or NULL before the first. Valid until the round after next. */
-const al_prop_result *al_prop_current(const al_prop *prop);
+AL_EXPORT const al_prop_result *al_prop_current(const al_prop *prop);
 /** The result of the round before, or NULL. */
-const al_prop_result *al_prop_previous(const al_prop *prop);
+AL_EXPORT const al_prop_result *al_prop_previous(const al_prop *prop);
 /** Free; NULL is safe. */
-void al_prop_free(al_prop *prop);
+AL_EXPORT void al_prop_free(al_prop *prop);
 
 /** Called after each round of a watch; return false to stop. */
 typedef bool (*al_prop_round_fn)(void *userdata, const al_prop_result *result);
@@ -274,14 +276,14 @@ typedef struct al_prop_watch_options {
  * unreadable), the time or the rounds run out, or @p fn returns false. The
  * first round is run here too. @p fn may be NULL.
  */
-al_status al_prop_watch(al_prop *prop, const al_prop_watch_options *options, al_prop_round_fn fn,
+AL_EXPORT al_status al_prop_watch(al_prop *prop, const al_prop_watch_options *options, al_prop_round_fn fn,
 			void *userdata);
 
 /**
  * Parse a duration: "90", "90s", "15m", "2h", "1d", "1h30m". AL_EINVAL for
  * anything else or more than 7 days.
  */
-al_status al_prop_parse_duration(const char *text, double *seconds);
+AL_EXPORT al_status al_prop_parse_duration(const char *text, double *seconds);
 
 /* ---- output ---------------------------------------------------------------- */
 
@@ -302,7 +304,7 @@ typedef struct al_prop_write_options {
  * SARIF 2.1.0 log. github: the findings as workflow annotations. AL_EIO when
  * the sink failed.
  */
-al_status al_prop_write(const al_prop_result *result, al_format format, al_sink sink,
+AL_EXPORT al_status al_prop_write(const al_prop_result *result, al_format format, al_sink sink,
 			const al_prop_write_options *options);
 
 /**
@@ -310,7 +312,7 @@ al_status al_prop_write(const al_prop_result *result, al_format format, al_sink 
  * verdict, a serial): text lines, or JSON Lines objects of type "change".
  * Other formats write nothing. AL_EIO when the sink failed.
  */
-al_status al_prop_write_changes(const al_prop_result *before, const al_prop_result *after,
+AL_EXPORT al_status al_prop_write_changes(const al_prop_result *before, const al_prop_result *after,
 				al_format format, al_sink sink, const al_prop_write_options *options);
 
 #ifdef __cplusplus

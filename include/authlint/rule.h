@@ -8,6 +8,8 @@
 #ifndef AUTHLINT_RULE_H
 #define AUTHLINT_RULE_H
 
+#include <authlint/export.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -63,26 +65,26 @@ typedef struct al_rule {
 typedef struct al_rules al_rules;
 
 /** Load the rules embedded at build time. */
-al_status al_rules_load_builtin(al_rules **out, al_error *err);
+AL_EXPORT al_status al_rules_load_builtin(al_rules **out, al_error *err);
 /**
  * Load every `*.yaml` under @p dir (one level of family subdirectories:
  * dir/spf/SPF001.yaml). Errors name the file and line: unknown keys,
  * duplicate ids or names, unknown check names, PCRE2 patterns that fail to
  * compile, missing required keys.
  */
-al_status al_rules_load_dir(al_rules **out, const char *dir, al_error *err);
+AL_EXPORT al_status al_rules_load_dir(al_rules **out, const char *dir, al_error *err);
 /** Free a registry; NULL is safe. */
-void al_rules_free(al_rules *rules);
+AL_EXPORT void al_rules_free(al_rules *rules);
 
 /** Number of rules. */
-size_t al_rules_count(const al_rules *rules);
+AL_EXPORT size_t al_rules_count(const al_rules *rules);
 /** Rule @p index in id order; NULL when out of range. */
-const al_rule *al_rules_at(const al_rules *rules, size_t index);
+AL_EXPORT const al_rule *al_rules_at(const al_rules *rules, size_t index);
 /** Find by id ("SPF010", case-insensitive) or by name ("spf-too-many-lookups"). */
-const al_rule *al_rules_find(const al_rules *rules, const char *id_or_name);
+AL_EXPORT const al_rule *al_rules_find(const al_rules *rules, const char *id_or_name);
 
 /** Names of the C checks a rule's `check:` may name; NULL-terminated. */
-const char *const *al_rules_check_names(void);
+AL_EXPORT const char *const *al_rules_check_names(void);
 
 #ifdef __cplusplus
 }

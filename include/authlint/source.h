@@ -16,6 +16,8 @@
 #ifndef AUTHLINT_SOURCE_H
 #define AUTHLINT_SOURCE_H
 
+#include <authlint/export.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -41,7 +43,7 @@ enum {
 };
 
 /** "TXT", "SPF", ..., or "TYPE<n>" written into @p buf (at least 16 bytes). */
-const char *al_rrtype_name(uint16_t type, char buf[16]);
+AL_EXPORT const char *al_rrtype_name(uint16_t type, char buf[16]);
 
 /** Longest presentation name we ever produce, with NUL (255 octets, all escaped). */
 #define AL_NAME_MAX 1024
@@ -59,9 +61,9 @@ typedef enum al_rcode {
 } al_rcode;
 
 /** "NOERROR", "NXDOMAIN", "SERVFAIL", "REFUSED", "TIMEOUT", "ERROR", "NOT-QUERIED", "PENDING". */
-const char *al_rcode_name(al_rcode rcode);
+AL_EXPORT const char *al_rcode_name(al_rcode rcode);
 /** True when the lookup failed: neither an answer nor a proof of absence. */
-bool al_rcode_failed(al_rcode rcode);
+AL_EXPORT bool al_rcode_failed(al_rcode rcode);
 
 /** One resource record. Owned by the answer or the source that returned it. */
 typedef struct al_rr {
@@ -95,7 +97,7 @@ typedef struct al_answer {
 } al_answer;
 
 /** True for a void lookup in the RFC 7208 4.6.4 sense: NXDOMAIN, or NOERROR with no RR. */
-bool al_answer_is_void(const al_answer *answer);
+AL_EXPORT bool al_answer_is_void(const al_answer *answer);
 
 typedef struct al_source al_source;
 
@@ -106,16 +108,16 @@ typedef struct al_source al_source;
  * AL_ENOMEM. CNAMEs are followed (at most 8, loops give AL_RCODE_ERROR) unless
  * @p type is CNAME.
  */
-al_status al_source_lookup(al_source *source, const char *name, uint16_t type,
+AL_EXPORT al_status al_source_lookup(al_source *source, const char *name, uint16_t type,
 			   const al_answer **out);
 /** Give back an answer; NULL is safe. */
-void al_source_release(al_source *source, const al_answer *answer);
+AL_EXPORT void al_source_release(al_source *source, const al_answer *answer);
 /** True when the source answers for @p name with authority (zone: inside the origin). */
-bool al_source_covers(const al_source *source, const char *name);
+AL_EXPORT bool al_source_covers(const al_source *source, const char *name);
 /** Short description for messages ("zone example.com", "live 127.0.0.1:5300"). */
-const char *al_source_describe(const al_source *source);
+AL_EXPORT const char *al_source_describe(const al_source *source);
 /** Free a source; NULL is safe. Answers not released are freed with it. */
-void al_source_free(al_source *source);
+AL_EXPORT void al_source_free(al_source *source);
 
 /* ---- backend seam ---------------------------------------------------- */
 
@@ -132,7 +134,7 @@ typedef struct al_source_ops {
 } al_source_ops;
 
 /** Wrap a backend. The source owns @p impl and calls ops->destroy on it. */
-al_status al_source_new(al_source **out, const al_source_ops *ops, void *impl);
+AL_EXPORT al_status al_source_new(al_source **out, const al_source_ops *ops, void *impl);
 
 /* ---- zone files ------------------------------------------------------ */
 
@@ -165,56 +167,56 @@ typedef struct al_zone_options {
 typedef struct al_zone al_zone;
 
 /** A zone store; several files can be loaded into it. */
-al_status al_zone_new(al_zone **out, const al_zone_options *options);
+AL_EXPORT al_status al_zone_new(al_zone **out, const al_zone_options *options);
 /**
  * Read a zone file (with its $INCLUDEs) into the store. Syntax errors do not
  * stop reading: each is recorded as a problem with file and line, and the rest
  * of the file is read. Returns AL_EIO when the file itself cannot be read (the
  * problem is recorded too).
  */
-al_status al_zone_load_file(al_zone *zone, const char *path, al_error *err);
+AL_EXPORT al_status al_zone_load_file(al_zone *zone, const char *path, al_error *err);
 /** Read zone text from memory; @p label names it in locations ("<stdin>"). */
-al_status al_zone_load_text(al_zone *zone, const char *label, const char *text, size_t length,
+AL_EXPORT al_status al_zone_load_text(al_zone *zone, const char *label, const char *text, size_t length,
 			    al_error *err);
-size_t al_zone_problem_count(const al_zone *zone);
-const al_zone_problem *al_zone_problem_at(const al_zone *zone, size_t index);
+AL_EXPORT size_t al_zone_problem_count(const al_zone *zone);
+AL_EXPORT const al_zone_problem *al_zone_problem_at(const al_zone *zone, size_t index);
 /** Number of RRs stored. */
-size_t al_zone_record_count(const al_zone *zone);
+AL_EXPORT size_t al_zone_record_count(const al_zone *zone);
 /** The origins (SOA owners, or the $ORIGIN given) of the loaded files. */
-size_t al_zone_origin_count(const al_zone *zone);
-const char *al_zone_origin_at(const al_zone *zone, size_t index);
+AL_EXPORT size_t al_zone_origin_count(const al_zone *zone);
+AL_EXPORT const char *al_zone_origin_at(const al_zone *zone, size_t index);
 /**
  * Visit every owner name in order of first appearance in the files. The
  * callback returns false to stop. @p types is a bitmap of the RR types present
  * (bit n for type n < 64; bit 63 also for every type >= 63).
  */
 typedef bool (*al_zone_name_fn)(void *userdata, const char *name, uint64_t types);
-void al_zone_foreach_name(const al_zone *zone, al_zone_name_fn fn, void *userdata);
+AL_EXPORT void al_zone_foreach_name(const al_zone *zone, al_zone_name_fn fn, void *userdata);
 /**
  * Map a byte offset in the joined text of a TXT record back to the file:
  * line and column of that byte in the zone file. Returns false when it cannot
  * (the record came from memory, or the file changed); the RR's line stays valid.
  */
-bool al_zone_locate(const al_zone *zone, const al_rr *rr, size_t offset, unsigned long *line,
+AL_EXPORT bool al_zone_locate(const al_zone *zone, const al_rr *rr, size_t offset, unsigned long *line,
 		    unsigned long *column);
 /** Free the store; NULL is safe. */
-void al_zone_free(al_zone *zone);
+AL_EXPORT void al_zone_free(al_zone *zone);
 
 /** A source answering from a zone store (borrowed; must outlive the source). */
-al_status al_source_new_zone(al_source **out, al_zone *zone);
+AL_EXPORT al_status al_source_new_zone(al_source **out, al_zone *zone);
 
 /**
  * A source answering from the zonedata of an OpenSPF test-suite YAML file (see
  * tests/spf/README): SPF entries served as TXT, TIMEOUT entries, "error."
  * names, long labels as temperror.
  */
-al_status al_source_new_fixture_file(al_source **out, const char *path, al_error *err);
+AL_EXPORT al_status al_source_new_fixture_file(al_source **out, const char *path, al_error *err);
 
 /**
  * Names @p primary covers go to it; the others to @p fallback, or when
  * @p fallback is NULL they get AL_RCODE_NOT_QUERIED ("offline"). Both borrowed.
  */
-al_status al_source_new_layered(al_source **out, al_source *primary, al_source *fallback);
+AL_EXPORT al_status al_source_new_layered(al_source **out, al_source *primary, al_source *fallback);
 
 /* ---- names ------------------------------------------------------------ */
 
@@ -223,13 +225,13 @@ al_status al_source_new_layered(al_source **out, al_source *primary, al_source *
  * lower case, no trailing dot. Fails (AL_EINVAL, with a reason in @p err) for
  * an empty label, a label over 63 octets or a name over 255 octets in wire form.
  */
-al_status al_name_normalize(const char *in, size_t length, char out[AL_NAME_MAX], al_error *err);
+AL_EXPORT al_status al_name_normalize(const char *in, size_t length, char out[AL_NAME_MAX], al_error *err);
 /** Case-insensitive equality of two presentation names. */
-bool al_name_equal(const char *a, const char *b);
+AL_EXPORT bool al_name_equal(const char *a, const char *b);
 /** True when @p name is @p parent or below it. */
-bool al_name_is_subdomain(const char *name, const char *parent);
+AL_EXPORT bool al_name_is_subdomain(const char *name, const char *parent);
 /** Number of labels ("." has 0). */
-size_t al_name_label_count(const char *name);
+AL_EXPORT size_t al_name_label_count(const char *name);
 
 #ifdef __cplusplus
 }

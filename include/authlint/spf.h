@@ -11,6 +11,8 @@
 #ifndef AUTHLINT_SPF_H
 #define AUTHLINT_SPF_H
 
+#include <authlint/export.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -46,9 +48,9 @@ typedef enum al_spf_result {
 } al_spf_result;
 
 /** "none", "neutral", "pass", "fail", "softfail", "temperror", "permerror". */
-const char *al_spf_result_name(al_spf_result result);
+AL_EXPORT const char *al_spf_result_name(al_spf_result result);
 /** Parse a result name (case-insensitive); AL_EINVAL when unknown. */
-al_status al_spf_result_parse(const char *text, al_spf_result *out);
+AL_EXPORT al_status al_spf_result_parse(const char *text, al_spf_result *out);
 
 /* ---- the record ------------------------------------------------------------ */
 
@@ -68,11 +70,11 @@ typedef enum al_spf_term_type {
 } al_spf_term_type;
 
 /** "all", "include", ..., "redirect", "exp", "modifier", "unknown". */
-const char *al_spf_term_type_name(al_spf_term_type type);
+AL_EXPORT const char *al_spf_term_type_name(al_spf_term_type type);
 /** True for the eight mechanisms. */
-bool al_spf_term_is_mechanism(al_spf_term_type type);
+AL_EXPORT bool al_spf_term_is_mechanism(al_spf_term_type type);
 /** True for the terms that count toward the limit of 10: include a mx ptr exists redirect. */
-bool al_spf_term_queries_dns(al_spf_term_type type);
+AL_EXPORT bool al_spf_term_queries_dns(al_spf_term_type type);
 
 /** One term. Offsets are into the record text. */
 typedef struct al_spf_term {
@@ -116,8 +118,8 @@ typedef struct al_spf_record {
  * record borrows @p text, which must outlive it. Never reads past @p length;
  * allocates one block in proportion to the number of terms.
  */
-al_status al_spf_parse(const char *text, size_t length, al_spf_record **out);
-void al_spf_record_free(al_spf_record *record);
+AL_EXPORT al_status al_spf_parse(const char *text, size_t length, al_spf_record **out);
+AL_EXPORT void al_spf_record_free(al_spf_record *record);
 
 /* ---- check_host() --------------------------------------------------------- */
 
@@ -179,9 +181,9 @@ typedef struct al_spf_outcome {
  * in the outcome. Lookups are made through the source only; answers that are
  * PENDING or NOT-QUERIED count as failures (temperror).
  */
-al_status al_spf_check_host(al_source *source, const al_spf_request *request,
+AL_EXPORT al_status al_spf_check_host(al_source *source, const al_spf_request *request,
 			    al_spf_outcome **out, al_error *err);
-void al_spf_outcome_free(al_spf_outcome *outcome);
+AL_EXPORT void al_spf_outcome_free(al_spf_outcome *outcome);
 
 /* ---- the lookup tree ------------------------------------------------------- */
 
@@ -198,7 +200,7 @@ typedef enum al_spf_node_status {
 } al_spf_node_status;
 
 /** "ok", "no-record", "multiple-records", "lookup-failed", "not-followed", "loop", "macro", "invalid-name", "too-deep". */
-const char *al_spf_node_status_name(al_spf_node_status status);
+AL_EXPORT const char *al_spf_node_status_name(al_spf_node_status status);
 
 typedef struct al_spf_node al_spf_node;
 
@@ -269,9 +271,9 @@ typedef struct al_spf_tree_options {
  * tree is complete even past the limits. Names the source does not answer
  * (offline) are reported as not followed, never counted as zero.
  */
-al_status al_spf_tree_build(al_source *source, const char *domain, const al_spf_tree_options *options,
+AL_EXPORT al_status al_spf_tree_build(al_source *source, const char *domain, const al_spf_tree_options *options,
 			    al_spf_tree **out, al_error *err);
-void al_spf_tree_free(al_spf_tree *tree);
+AL_EXPORT void al_spf_tree_free(al_spf_tree *tree);
 
 /**
  * For many trees over one source: the senders catalog is loaded once, and the
@@ -282,10 +284,10 @@ void al_spf_tree_free(al_spf_tree *tree);
  * freed before it.
  */
 typedef struct al_spf_analyzer al_spf_analyzer;
-al_status al_spf_analyzer_new(al_spf_analyzer **out, const al_spf_tree_options *options, al_error *err);
-al_status al_spf_analyzer_tree(al_spf_analyzer *analyzer, al_source *source, const char *domain,
+AL_EXPORT al_status al_spf_analyzer_new(al_spf_analyzer **out, const al_spf_tree_options *options, al_error *err);
+AL_EXPORT al_status al_spf_analyzer_tree(al_spf_analyzer *analyzer, al_source *source, const char *domain,
 			       al_spf_tree **out, al_error *err);
-void al_spf_analyzer_free(al_spf_analyzer *analyzer);
+AL_EXPORT void al_spf_analyzer_free(al_spf_analyzer *analyzer);
 
 /* ---- test suites ------------------------------------------------------------- */
 
@@ -296,7 +298,7 @@ void al_spf_analyzer_free(al_spf_analyzer *analyzer);
  * Answers follow the suite's reference driver: SPF entries served as TXT,
  * TIMEOUT entries, "error." names time out, other unknown names NXDOMAIN.
  */
-al_status al_spf_fixture_source(al_source **out, const char *path, const char *scenario,
+AL_EXPORT al_status al_spf_fixture_source(al_source **out, const char *path, const char *scenario,
 				al_error *err);
 
 /** One test of a suite and how it went. */
@@ -327,7 +329,7 @@ typedef void (*al_spf_suite_fn)(void *userdata, const al_spf_suite_case *test);
  * check_host() with the scenario's zonedata as DNS. @p fn (may be NULL) sees
  * each test. Fails only when the file cannot be read or is not a suite.
  */
-al_status al_spf_suite_run(const char *path, const char *only, bool trace, al_spf_suite_fn fn,
+AL_EXPORT al_status al_spf_suite_run(const char *path, const char *only, bool trace, al_spf_suite_fn fn,
 			   void *userdata, al_spf_suite_totals *totals, al_error *err);
 
 /* ---- output --------------------------------------------------------------------- */
@@ -337,15 +339,15 @@ al_status al_spf_suite_run(const char *path, const char *only, bool trace, al_sp
  * nesting; json: one object with a "trace" array). Every text is escaped for
  * display. AL_EUNSUPPORTED for formats other than text, json and jsonl.
  */
-al_status al_spf_outcome_write(const al_spf_outcome *outcome, al_format format, bool color, al_sink sink);
+AL_EXPORT al_status al_spf_outcome_write(const al_spf_outcome *outcome, al_format format, bool color, al_sink sink);
 /** One line per outcome: "domain: result (mechanism), N lookups, N void - reason", or a JSON object. */
-al_status al_spf_outcome_write_brief(const al_spf_outcome *outcome, al_format format, al_sink sink);
+AL_EXPORT al_status al_spf_outcome_write_brief(const al_spf_outcome *outcome, al_format format, al_sink sink);
 /** Write a lookup tree (text: indented rows with running totals; json: a flat "rows" array). */
-al_status al_spf_tree_write(const al_spf_tree *tree, al_format format, bool color, al_sink sink);
+AL_EXPORT al_status al_spf_tree_write(const al_spf_tree *tree, al_format format, bool color, al_sink sink);
 /** One line per tree: "domain: N lookups, N void", or a JSON object with the totals. */
-al_status al_spf_tree_write_brief(const al_spf_tree *tree, al_format format, al_sink sink);
+AL_EXPORT al_status al_spf_tree_write_brief(const al_spf_tree *tree, al_format format, al_sink sink);
 /** Write one suite test's result as a line (text) or a JSON object (json, jsonl). */
-al_status al_spf_suite_case_write(const al_spf_suite_case *test, al_format format, al_sink sink);
+AL_EXPORT al_status al_spf_suite_case_write(const al_spf_suite_case *test, al_format format, al_sink sink);
 
 #ifdef __cplusplus
 }

@@ -7,6 +7,8 @@
 #ifndef AUTHLINT_STATUS_H
 #define AUTHLINT_STATUS_H
 
+#include <authlint/export.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -36,9 +38,9 @@ typedef enum al_status {
 } al_status;
 
 /** Symbolic name of a status ("AL_ENOMEM"); never NULL. */
-const char *al_status_name(al_status status);
+AL_EXPORT const char *al_status_name(al_status status);
 /** Human message of a status ("out of memory"); never NULL. */
-const char *al_status_message(al_status status);
+AL_EXPORT const char *al_status_message(al_status status);
 
 /**
  * Detail for a failed call: the status and a message naming the file and
@@ -51,7 +53,7 @@ typedef struct al_error {
 } al_error;
 
 /** Set @p err (if not NULL) to @p status with a printf-style message; returns @p status. */
-al_status al_error_set(al_error *err, al_status status, const char *fmt, ...)
+AL_EXPORT al_status al_error_set(al_error *err, al_status status, const char *fmt, ...)
 #if defined(__GNUC__)
 	__attribute__((format(printf, 3, 4)))
 #endif
