@@ -53,6 +53,11 @@ typedef struct al_lint_options {
 	/** Called with @c userdata after the findings of each unit that was kept (an owner name
 	 *  in zone mode, a domain in check mode), while they are still valid; may be NULL. */
 	void (*on_unit_end)(void *userdata);
+	/** The date, in UTC, that decides whether a waiver has expired: "YYYY-MM-DD". The
+	 *  caller's (the CLI takes it from SOURCE_DATE_EPOCH when set, else the clock; the
+	 *  planner gives its start date). NULL: the current UTC date, for callers that do
+	 *  not care. Copied. */
+	const char *today;
 	unsigned threads;             /**< zone mode: names linted on this many threads (0, 1: one).
 					   Only for a source that may be read from several threads
 					   at once: zone files and the offline layer are; live is not.

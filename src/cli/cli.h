@@ -9,6 +9,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include <authlint/authlint.h>
@@ -46,6 +47,10 @@ typedef struct al_cli {
 	al_generation dmarc_spec;
 	unsigned threads;  /* zone mode: lint threads (set by the command) */
 	unsigned live_share; /* check: live engines running at once, sharing one's budget */
+	/* the date in UTC (SOURCE_DATE_EPOCH when set, else the clock): waiver expiry,
+	 * the plan's default start */
+	int64_t now;
+	char today[11];
 	/* loaded */
 	al_rules *rules;
 	al_config *config;

@@ -362,6 +362,7 @@ static int check_main(al_cli *cli, int argc, char **argv)
 	co.lint.dmarc_spec = cli->dmarc_spec;
 	co.lint.selectors = cli->selectors;
 	co.lint.selector_count = cli->selector_count;
+	co.lint.today = cli->today;
 	co.lint.no_selector_discovery = cmd.no_discover;
 	co.live = sources.engine;
 	co.jobs = cmd.jobs;

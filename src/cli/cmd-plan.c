@@ -170,26 +170,11 @@ static al_plan_template *load_template(al_cli *cli, const char *name)
 	return t;
 }
 
-/* "today" in local time, and the calendar's stamp (SOURCE_DATE_EPOCH for reproducible output). */
-static al_date today(void)
+/* The calendar's stamp: the same "now" as the rest of the run (SOURCE_DATE_EPOCH
+ * when set, for reproducible output), in UTC. */
+static void dtstamp(const al_cli *cli, char out[17])
 {
-	time_t now = time(NULL);
-	struct tm tm;
-	localtime_r(&now, &tm);
-	al_date d = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
-	return d;
-}
-
-static void dtstamp(char out[17])
-{
-	time_t when = time(NULL);
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	if (sde != NULL && sde[0] != '\0') {
-		char *end = NULL;
-		long long v = strtoll(sde, &end, 10);
-		if (end != NULL && *end == '\0' && v >= 0)
-			when = (time_t)v;
-	}
+	time_t when = (time_t)cli->now;
 	struct tm tm;
 	gmtime_r(&when, &tm);
 	strftime(out, 17, "%Y%m%dT%H%M%SZ", &tm);
@@ -218,7 +203,7 @@ static int run_plan(al_cli *cli, plan_cmd *cmd, const char *domain, al_plan_temp
 	po.selector_count = cli->selector_count;
 	po.plan_template = tmpl;
 	po.rua = cmd->rua;
-	po.start = today();
+	po.start = al_date_from_unix(cli->now); /* today, in UTC */
 	if (cmd->start != NULL && al_date_parse(cmd->start, &po.start) != AL_OK) {
 		al_cli_error("plan: --start '%s' is not a date (YYYY-MM-DD)", cmd->start);
 		return AL_EXIT_ERROR;
@@ -267,7 +252,7 @@ static int run_plan(al_cli *cli, plan_cmd *cmd, const char *domain, al_plan_temp
 		al_cli_error("plan: %s", err.message[0] ? err.message : al_status_message(st));
 	} else {
 		char stamp[17];
-		dtstamp(stamp);
+		dtstamp(cli, stamp);
 		al_plan_write_options wo = {0};
 		wo.dtstamp = stamp;
 		wo.color = cli->color;

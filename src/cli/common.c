@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -223,9 +224,25 @@ int al_cli_parse(al_cli *cli, int argc, char **argv, const struct option *own, c
 	return rc;
 }
 
+/* Now, for everything that depends on the date: SOURCE_DATE_EPOCH (reproducible
+ * builds' convention) when it is set and valid, else the clock. */
+static int64_t cli_now(void)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	if (sde != NULL && sde[0] != '\0') {
+		char *end = NULL;
+		long long v = strtoll(sde, &end, 10);
+		if (end != NULL && *end == '\0' && v >= 0)
+			return (int64_t)v;
+	}
+	return (int64_t)time(NULL);
+}
+
 int al_cli_load(al_cli *cli)
 {
 	al_error err = {0};
+	cli->now = cli_now();
+	al_date_format(al_date_from_unix(cli->now), cli->today);
 	al_status st = cli->rules_dir ? al_rules_load_dir(&cli->rules, cli->rules_dir, &err)
 				      : al_rules_load_builtin(&cli->rules, &err);
 	if (st != AL_OK) {
@@ -307,6 +324,7 @@ int al_cli_run_lint(al_cli *cli, al_source *source, const char *const *inputs, s
 	lo.selectors = cli->selectors;
 	lo.selector_count = cli->selector_count;
 	lo.threads = cli->threads;
+	lo.today = cli->today;
 	lo.on_diag = al_emitter_diag_fn;
 	lo.userdata = em;
 	al_lint *lint = NULL;

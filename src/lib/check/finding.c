@@ -24,6 +24,12 @@ const al_rule *al_lint_rule(const al_lint *lint, al_rule_code code)
 	return (unsigned)code < AL_RULE_COUNT_ ? lint->by_code[code] : NULL;
 }
 
+bool al_rule_is(const al_rule *rule, al_rule_code code)
+{
+	return rule != NULL && (unsigned)code < AL_RULE_COUNT_ && code != AL_RULE_NONE_ &&
+	       strcmp(rule->id, al_rule_code_ids[code]) == 0;
+}
+
 bool al_lint_rule_on(const al_lint *lint, const al_rule *rule)
 {
 	return rule != NULL && al_config_severity(lint->options.config, rule) != AL_SEVERITY_OFF;

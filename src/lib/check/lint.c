@@ -50,10 +50,15 @@ al_status al_lint_new(al_lint **out, const al_lint_options *options)
 		l->check_wanted[i] = check_wanted(l, &al_checks[i]);
 	for (size_t code = 1; code < AL_RULE_COUNT_; code++)
 		l->by_code[code] = al_rules_find(l->options.rules, al_rule_code_ids[code]);
-	time_t now = time(NULL);
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	strftime(l->today, sizeof(l->today), "%Y-%m-%d", &tm);
+	if (options->today != NULL && strlen(options->today) == 10) {
+		memcpy(l->today, options->today, 11);
+	} else {
+		time_t now = time(NULL);
+		struct tm tm;
+		gmtime_r(&now, &tm);
+		strftime(l->today, sizeof(l->today), "%Y-%m-%d", &tm);
+	}
+	l->options.today = l->today;
 	*out = l;
 	return AL_OK;
 }

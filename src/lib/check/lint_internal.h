@@ -82,6 +82,8 @@ void al_finding_end(al_lint *lint, al_finding *finding);
 const al_rule *al_lint_rule(const al_lint *lint, al_rule_code rule);
 /** True when the loaded registry has @p rule and the configuration does not turn it off. */
 bool al_lint_rule_enabled(const al_lint *lint, al_rule_code rule);
+/** Is @p rule (a registry entry, from a finding) the rule @p code? NULL: false. */
+bool al_rule_is(const al_rule *rule, al_rule_code code);
 /** The same for a registry entry met at run time (NULL: false). */
 bool al_lint_rule_on(const al_lint *lint, const al_rule *rule);
 

@@ -559,15 +559,15 @@ static void place_on_template(al_plan_builder *b)
 /* ---- hardening ---------------------------------------------------------------------- */
 
 /* Rules about weak DKIM keys whose findings call for a new key (those in the registry). */
-static const char *const weak_key_rules[] = {"dkim-rsa-key-too-short", "dkim-rsa-key-weak", NULL};
+static const al_rule_code weak_key_rules[] = {AL_RULE_DKIM012, AL_RULE_DKIM013};
 
 static void harden_dkim(al_plan_builder *b, const al_plan_template_step *h)
 {
 	for (size_t i = 0; i < b->now.count; i++) {
 		const al_diag *d = &b->now.items[i];
 		bool weak = false;
-		for (const char *const *n = weak_key_rules; *n != NULL && !weak; n++)
-			weak = strcmp(d->rule->name, *n) == 0;
+		for (size_t n = 0; n < sizeof(weak_key_rules) / sizeof(weak_key_rules[0]) && !weak; n++)
+			weak = al_rule_is(d->rule, weak_key_rules[n]);
 		if (!weak || d->waived || d->owner == NULL)
 			continue;
 		size_t selector_length;
@@ -683,6 +683,7 @@ static al_status setup_lint(al_plan_builder *b)
 	lo.selector_count = o->selector_count;
 	lo.on_diag = collect;
 	lo.userdata = b;
+	lo.today = b->today; /* the steps and the plan's own findings judge waivers on the start date */
 	return al_lint_new(&b->lint, &lo);
 }
 

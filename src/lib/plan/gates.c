@@ -18,6 +18,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "check/lint_internal.h"
+#include "check/lint_private.h"
 #include "plan/builder.h"
 #include "util/hash.h"
 
@@ -43,10 +45,10 @@ static bool is_lookup_rule(const al_rule *rule)
 	return rule->family == AL_KIND_LOOKUP;
 }
 
-static bool has_rule(const al_plan_diagvec *lint, const char *name)
+static bool has_rule(const al_plan_diagvec *lint, al_rule_code code)
 {
 	for (size_t i = 0; i < lint->count; i++)
-		if (strcmp(lint->items[i].rule->name, name) == 0)
+		if (al_rule_is(lint->items[i].rule, code))
 			return true;
 	return false;
 }
@@ -58,9 +60,9 @@ static const char *unknown_reason(al_plan_builder *b, const al_plan_diagvec *lin
 		return "the rule is turned off in the configuration";
 	if (rule->family == AL_KIND_DKIM && b->options->selector_count == 0) {
 		/* live DNS probes the usual selectors (DKIM032: keys found, and linted) */
-		if (has_rule(lint, "dkim-selectors-discovered"))
+		if (has_rule(lint, AL_RULE_DKIM032))
 			return NULL;
-		if (has_rule(lint, "dkim-no-key-discovered"))
+		if (has_rule(lint, AL_RULE_DKIM033))
 			return "no DKIM key at any of the usual selectors; name yours with --selector";
 		return "no DKIM selector was given (--selector), so no key was checked";
 	}
@@ -106,7 +108,7 @@ static void judge_rule(al_plan_builder *b, size_t k, const al_rule *rule, al_pla
 	size_t n = matching(before, rule, NULL, 0);
 	const al_plan_diagvec *from = before;
 	const al_plan_diagvec *own = &b->drafts[k].lint;
-	if (b->plan->rua_suggested && strcmp(rule->name, "dmarc-no-rua") == 0) {
+	if (b->plan->rua_suggested && al_rule_is(rule, AL_RULE_DMARC012)) {
 		/* the plan made the address up: nobody knows that reports arrive there */
 		g->state = AL_PLAN_GATE_FAIL;
 		g->detail = al_arena_printf(b->arena,
@@ -158,9 +160,9 @@ static void judge_rule(al_plan_builder *b, size_t k, const al_rule *rule, al_pla
 	g->findings = list;
 }
 
-static void add_intended(al_plan_builder *b, al_plan_draft *d, const char *id_or_name)
+/* A rule the step raises on purpose: from the template (by id or name, user data) or by code. */
+static void add_intended_rule(al_plan_builder *b, al_plan_draft *d, const al_rule *rule)
 {
-	const al_rule *rule = al_rules_find(b->options->rules, id_or_name);
 	if (rule == NULL)
 		return;
 	for (size_t i = 0; i < d->intended.count; i++)
@@ -169,25 +171,30 @@ static void add_intended(al_plan_builder *b, al_plan_draft *d, const char *id_or
 	al_plan_strvec_push(b, &d->intended, rule->id);
 }
 
+static void add_intended(al_plan_builder *b, al_plan_draft *d, al_rule_code code)
+{
+	add_intended_rule(b, d, b->lint != NULL ? al_lint_rule(b->lint, code) : NULL);
+}
+
 /* The findings a step's record raises on purpose. */
 static void derive_intended(al_plan_builder *b, al_plan_draft *d)
 {
 	const al_plan_policy *p = &d->policy;
 	bool enforcing = p->p >= AL_DMARC_POLICY_QUARANTINE;
 	if (enforcing && p->t)
-		add_intended(b, d, "dmarc-testing-mode");
+		add_intended(b, d, AL_RULE_DMARC029);
 	/* a step left without t=y because the record in place enforces in full on RFC 9989 receivers */
 	if (d->adapted && enforcing && !p->t && p->pct >= 0)
-		add_intended(b, d, "dmarc-pct-without-t");
+		add_intended(b, d, AL_RULE_DMARC024);
 	if ((p->sp != AL_DMARC_POLICY_UNSET && p->sp < p->p) || (p->np != AL_DMARC_POLICY_UNSET && p->np < p->p))
-		add_intended(b, d, "dmarc-subdomain-policy-weaker");
+		add_intended(b, d, AL_RULE_DMARC027);
 	for (size_t i = 0; d->source != NULL && d->kind == AL_PLAN_STEP_RAMP && i < d->source->intend_count; i++)
-		add_intended(b, d, d->source->intends[i]);
+		add_intended_rule(b, d, al_rules_find(b->options->rules, d->source->intends[i]));
 	/* what the record in place raises and the step keeps (a step changes one thing at a time) */
 	for (size_t i = 0; i < d->record_findings.count; i++) {
 		const al_diag *f = &d->record_findings.items[i];
 		if (f->severity >= AL_SEVERITY_WARNING && !f->waived && matching(&b->now, f->rule, NULL, 0) > 0)
-			add_intended(b, d, f->rule->id);
+			add_intended_rule(b, d, f->rule);
 	}
 }
 
@@ -230,79 +237,54 @@ void al_plan_evaluate_gates(al_plan_builder *b)
 
 /* ---- the plan's own findings ---------------------------------------------------------- */
 
-static const char *render(al_arena *a, const char *tmpl, const kv *args, size_t count)
+/*
+ * Raise a finding of the plan itself (PLAN001-003, or the lookup of the current
+ * record) through the lint's finding builder, like every other finding: the
+ * rule's template, the configuration's severity and its waivers (judged on the
+ * start date, the lint's today). It is handed out at once, so the plan's
+ * findings keep the order of the steps.
+ */
+static void plan_raise(al_plan_builder *b, al_rule_code code, const al_plan_draft *d, const kv *args,
+		       size_t count, const al_diag *about, const al_location *at)
 {
-	al_strbuf sb = AL_STRBUF_INIT;
-	for (const char *p = tmpl; *p != '\0'; p++) {
-		if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
-			al_strbuf_putc(&sb, *p++);
-			continue;
-		}
-		const char *end = *p == '{' ? strchr(p, '}') : NULL;
-		if (end == NULL) {
-			al_strbuf_putc(&sb, *p);
-			continue;
-		}
-		const char *value = NULL;
-		for (size_t i = 0; i < count && value == NULL; i++)
-			if (strlen(args[i].key) == (size_t)(end - p - 1) &&
-			    strncmp(args[i].key, p + 1, (size_t)(end - p - 1)) == 0)
-				value = args[i].value;
-		if (value != NULL)
-			al_strbuf_puts(&sb, value);
-		else
-			al_strbuf_append(&sb, p, (size_t)(end - p) + 1);
-		p = end;
-	}
-	const char *out = sb.failed ? NULL : al_arena_strdup(a, al_strbuf_cstr(&sb));
-	al_strbuf_free(&sb);
-	return out;
-}
-
-static void plan_raise(al_plan_builder *b, const char *rule_id, const al_plan_draft *d, const kv *args,
-		  size_t count, const al_diag *about)
-{
-	const al_rule *rule = al_rules_find(b->options->rules, rule_id);
-	if (rule == NULL)
+	if (b->lint == NULL)
 		return;
-	al_severity severity = al_config_severity(b->options->config, rule);
-	if (severity == AL_SEVERITY_OFF)
-		return;
-	al_diag diag;
-	memset(&diag, 0, sizeof(diag));
-	diag.rule = rule;
-	diag.severity = severity;
-	diag.kind = AL_KIND_PLAN;
-	diag.generation = about != NULL ? about->generation : rule->generation;
-	diag.owner = b->owner;
-	diag.domain = b->domain;
-	diag.rrtype = AL_TYPE_TXT;
-	diag.location.file = b->plan->template_source;
-	diag.location.line = d != NULL && d->source != NULL ? d->source->line : 0;
+	al_subject s;
+	memset(&s, 0, sizeof(s));
+	s.owner = b->owner;
+	s.domain = b->domain;
+	s.rrtype = AL_TYPE_TXT;
+	size_t end = 0;
 	if (d != NULL && d->record_changes && d->text != NULL) {
-		diag.record = d->text;
-		diag.record_length = strlen(d->text);
+		s.text = d->text;
+		s.length = strlen(d->text);
+		end = s.length;
+		s.string_ends = &end;
+		s.string_count = 1;
 	}
-	if (about != NULL && about->record != NULL && diag.record != NULL &&
-	    about->record_length == diag.record_length &&
-	    memcmp(about->record, diag.record, diag.record_length) == 0) {
-		diag.span_start = about->span_start;
-		diag.span_length = about->span_length;
-	}
-	diag.message = render(b->arena, rule->message, args, count);
-	diag.fix = rule->fix;
-	const al_waiver *w = al_config_find_waiver(b->options->config, rule->id, b->owner, b->today);
-	if (w != NULL) {
-		diag.waived = true;
-		diag.waiver_reason = w->reason;
-		diag.waiver_source = w->file != NULL ? al_arena_printf(b->arena, "%s:%lu", w->file, w->line)
-						     : NULL;
-	}
-	if (diag.message == NULL) {
-		b->status = AL_ENOMEM;
+	al_finding *f = al_finding_begin(b->lint, code, &s);
+	if (f == NULL)
 		return;
+	al_location loc = {0};
+	if (at != NULL) {
+		loc = *at;
+	} else {
+		loc.file = b->plan->template_source;
+		loc.line = d != NULL && d->source != NULL ? d->source->line : 0;
 	}
-	al_plan_diag_copy(b, &b->plan_findings, &diag);
+	al_finding_location(f, &loc);
+	if (about != NULL) {
+		al_finding_generation(f, about->generation);
+		if (about->record != NULL && s.text != NULL && about->record_length == s.length &&
+		    memcmp(about->record, s.text, s.length) == 0)
+			al_finding_span(f, about->span_start, about->span_length);
+	}
+	for (size_t i = 0; i < count; i++)
+		al_finding_arg(f, args[i].key, "%s", args[i].value != NULL ? args[i].value : "");
+	b->collect = &b->plan_findings;
+	al_finding_end(b->lint, f);
+	al_lint_unit_end(b->lint);
+	b->collect = NULL;
 }
 
 static bool intended(const al_plan_draft *d, const al_rule *rule)
@@ -352,7 +334,7 @@ void al_plan_raise_findings(al_plan_builder *b)
 			kv args[] = {{"step", number(b, k + 1)}, {"title", d->title},
 				     {"blockers", al_arena_strdup(b->arena, al_strbuf_cstr(&sb))}};
 			al_strbuf_free(&sb);
-			plan_raise(b, "PLAN001", d, args, 3, NULL);
+			plan_raise(b, AL_RULE_PLAN001, d, args, 3, NULL, NULL);
 		}
 		for (size_t i = 0; i < d->record_findings.count; i++) {
 			const al_diag *f = &d->record_findings.items[i];
@@ -361,7 +343,7 @@ void al_plan_raise_findings(al_plan_builder *b)
 				continue;
 			kv args[] = {{"step", number(b, k + 1)}, {"title", d->title}, {"rule", f->rule->id},
 				     {"name", f->rule->name}, {"message", f->message}};
-			plan_raise(b, "PLAN002", d, args, 5, f);
+			plan_raise(b, AL_RULE_PLAN002, d, args, 5, f, NULL);
 		}
 		/* gates not checked: one finding per reason, naming the rules, where they first appear */
 		for (size_t i = 0; i < d->gate_count; i++) {
@@ -383,7 +365,7 @@ void al_plan_raise_findings(al_plan_builder *b)
 				     {"rules", al_arena_strdup(b->arena, al_strbuf_cstr(&rules))},
 				     {"why", g->detail}};
 			al_strbuf_free(&rules);
-			plan_raise(b, "PLAN003", d, args, 3, NULL);
+			plan_raise(b, AL_RULE_PLAN003, d, args, 3, NULL, NULL);
 		}
 	}
 	al_map_free(&seen_unknown);
@@ -391,16 +373,8 @@ void al_plan_raise_findings(al_plan_builder *b)
 		kv args[] = {{"name", b->owner},
 			     {"type", "TXT"},
 			     {"reason", b->current_reason != NULL ? b->current_reason : "not answered"}};
-		size_t before = b->plan_findings.count;
-		plan_raise(b, b->current_failed ? "LOOKUP001" : "LOOKUP002", NULL, args, 3, NULL);
-		if (b->plan_findings.count > before) {
-			al_diag *f = &b->plan_findings.items[before];
-			f->kind = AL_KIND_LOOKUP;
-			f->location.file = NULL;
-			f->location.line = 0;
-			f->location.server = b->current_server;
-			f->rrtype = AL_TYPE_TXT;
-		}
+		al_location at = {.server = b->current_server};
+		plan_raise(b, b->current_failed ? AL_RULE_LOOKUP001 : AL_RULE_LOOKUP002, NULL, args, 3, NULL, &at);
 	}
 
 	/* the findings of the domain, then the plan's */
