@@ -14,6 +14,7 @@
 #include <authlint/emit.h>
 #include <authlint/lint.h>
 #include <authlint/live.h>
+#include <authlint/message.h>
 #include <authlint/plan.h>
 #include <authlint/propagation.h>
 #include <authlint/rule.h>
