@@ -84,6 +84,69 @@ static void print_escaped(FILE *out, const char *text)
 	}
 }
 
+/* A JSON string of the escaped form: "\\x1b" arrives as the four characters \\x1b. */
+static void json_string(FILE *out, const char *text)
+{
+	if (text == NULL) {
+		fputs("null", out);
+		return;
+	}
+	fputc('"', out);
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+		if (*p == '"')
+			fputs("\\\"", out);
+		else if (*p >= 0x20 && *p < 0x7f && *p != '\\')
+			fputc(*p, out);
+		else
+			fprintf(out, "\\\\x%02x", *p);
+	}
+	fputc('"', out);
+}
+
+static const char *const ar_choice_names[] = {"none", "authserv-id", "topmost", "not-found"};
+
+static void print_json(FILE *out, const char *input, const al_message_facts *f)
+{
+	fputs("{\"schema\": \"authlint/triage\", \"version\": 1, \"verified\": false, \"input\": ", out);
+	json_string(out, input);
+	fprintf(out, ",\n \"bounce\": %s, \"dsn\": {\"status\": ", f->is_bounce ? "true" : "false");
+	json_string(out, f->dsn_status);
+	fputs(", \"action\": ", out);
+	json_string(out, f->dsn_action);
+	fputs(", \"diagnostic\": ", out);
+	json_string(out, f->dsn_diagnostic);
+	fprintf(out, "},\n \"headers_found\": %s,\n \"authentication_results\": {\"choice\": \"%s\", \"count\": %zu, "
+		     "\"index\": ",
+		f->headers_found ? "true" : "false", ar_choice_names[f->ar_choice], f->ar_count);
+	if (f->ar != NULL)
+		fprintf(out, "%zu", f->ar_index);
+	else
+		fputs("null", out);
+	fputs(", \"authserv_id\": ", out);
+	json_string(out, f->ar_authserv_id);
+	fputs(", \"value\": ", out);
+	json_string(out, f->ar);
+	fputs("},\n \"received_spf\": ", out);
+	json_string(out, f->received_spf);
+	fputs(", \"connecting_ip\": ", out);
+	json_string(out, f->connecting_ip);
+	fputs(",\n \"from\": ", out);
+	json_string(out, f->from);
+	fputs(", \"from_domain\": ", out);
+	json_string(out, f->from_domain);
+	fprintf(out, ", \"from_mailboxes\": %zu, \"from_fields\": %zu,\n \"return_path\": ", f->from_count,
+		f->from_headers);
+	json_string(out, f->return_path);
+	fprintf(out, ", \"dkim_signatures\": %zu, \"arc_sets\": %zu,\n \"list_id\": ", f->dkim_signatures,
+		f->arc_seals);
+	json_string(out, f->list_id);
+	fputs(", \"list_unsubscribe\": ", out);
+	json_string(out, f->list_unsubscribe);
+	fputs(", \"list_unsubscribe_post\": ", out);
+	json_string(out, f->list_unsubscribe_post);
+	fputs("}\n", out);
+}
+
 static void line(FILE *out, const char *label, const char *value)
 {
 	fprintf(out, "  %-24s ", label);
@@ -157,8 +220,8 @@ static int triage_main(al_cli *cli, int argc, char **argv)
 		al_cli_error("triage: expected one message file (or - for standard input)");
 		return AL_EXIT_ERROR;
 	}
-	if (cli->format_set && cli->format != AL_FORMAT_TEXT) {
-		al_cli_error("triage: only --format text is available so far");
+	if (cli->format_set && cli->format != AL_FORMAT_TEXT && cli->format != AL_FORMAT_JSON) {
+		al_cli_error("triage: only --format text and json are available so far");
 		return AL_EXIT_ERROR;
 	}
 	const char *input = argv[first];
@@ -175,8 +238,11 @@ static int triage_main(al_cli *cli, int argc, char **argv)
 			     err.message[0] ? err.message : al_status_message(st));
 		return AL_EXIT_ERROR;
 	}
-	print_facts(cli->out, strcmp(input, "-") == 0 ? "standard input" : input, al_message_get_facts(msg),
-		    cmd.authserv_id);
+	const char *label = strcmp(input, "-") == 0 ? "standard input" : input;
+	if (cli->format == AL_FORMAT_JSON)
+		print_json(cli->out, label, al_message_get_facts(msg));
+	else
+		print_facts(cli->out, label, al_message_get_facts(msg), cmd.authserv_id);
 	al_message_free(msg);
 	/* nothing was verified: the result is incomplete by design of this step */
 	return AL_EXIT_OK;
@@ -189,7 +255,7 @@ const al_cli_command al_cmd_triage = {
 		 "show what the receiver recorded: the trusted Authentication-Results (the topmost\n"
 		 "from --authserv-id ID, else the topmost), Received-SPF, the connecting IP, From,\n"
 		 "Return-Path, DKIM-Signature and ARC counts, List-Id and List-Unsubscribe, and a\n"
-		 "bounce's status. Nothing is verified yet: DKIM, SPF and DMARC are not evaluated.\n\n"
+		 "bounce's status. Nothing is verified yet: DKIM, SPF and DMARC are not evaluated.\n--format json writes the same facts (doc/json-schema.md, authlint/triage).\n\n"
 		 "  --authserv-id ID   trust the Authentication-Results of this receiver\n",
 	.run = triage_main,
 };

@@ -143,6 +143,23 @@ static void no_header_is_an_error(void **state)
 	assert_non_null(strstr(err.message, "no header"));
 }
 
+/* hostile input: ten thousand signatures are counted, not kept */
+static void many_signatures(void **state)
+{
+	(void)state;
+	size_t cap = 10000 * 48 + 64, n = 0;
+	char *buf = malloc(cap);
+	assert_non_null(buf);
+	n += (size_t)snprintf(buf + n, cap - n, "From: a@b.example\n");
+	for (int i = 0; i < 10000; i++)
+		n += (size_t)snprintf(buf + n, cap - n, "DKIM-Signature: v=1; d=x%d.example\n", i);
+	al_message *m = parse(buf, NULL);
+	free(buf);
+	assert_int_equal(al_message_get_facts(m)->dkim_signatures, 10000);
+	assert_string_equal(al_message_get_facts(m)->from, "a@b.example");
+	al_message_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -151,6 +168,7 @@ int main(void)
 		cmocka_unit_test(lf_headers_without_body_and_several_from),
 		cmocka_unit_test(dsn_unwrapped),
 		cmocka_unit_test(no_header_is_an_error),
+		cmocka_unit_test(many_signatures),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
