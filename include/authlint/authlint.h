@@ -7,6 +7,7 @@
 #ifndef AUTHLINT_AUTHLINT_H
 #define AUTHLINT_AUTHLINT_H
 
+#include <authlint/bulk.h>
 #include <authlint/config.h>
 #include <authlint/diag.h>
 #include <authlint/dkim.h>

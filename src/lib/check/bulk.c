@@ -17,7 +17,7 @@
  * NOT-QUERIED (reported as LOOKUP002), the result is marked incomplete and
  * names the budget.
  */
-#include <authlint/live.h>
+#include <authlint/bulk.h>
 
 #include <math.h>
 #include <pthread.h>
