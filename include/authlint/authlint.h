@@ -21,6 +21,7 @@
 #include <authlint/rule.h>
 #include <authlint/source.h>
 #include <authlint/spf.h>
+#include <authlint/spf_eval.h>
 #include <authlint/status.h>
 #include <authlint/version.h>
 

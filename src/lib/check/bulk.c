@@ -25,7 +25,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include <authlint/spf.h>
+#include <authlint/spf_eval.h>
 
 #include "check/lint_internal.h"
 #include "check/lint_private.h"
