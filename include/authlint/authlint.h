@@ -12,6 +12,7 @@
 #include <authlint/diag.h>
 #include <authlint/dkim.h>
 #include <authlint/dmarc.h>
+#include <authlint/dmarc_discovery.h>
 #include <authlint/emit.h>
 #include <authlint/lint.h>
 #include <authlint/live.h>

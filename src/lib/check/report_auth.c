@@ -13,7 +13,7 @@
  */
 #include <string.h>
 
-#include <authlint/dmarc.h>
+#include <authlint/dmarc_discovery.h>
 
 #include "check/dmarc_checks.h"
 #include "check/orgdomain.h"
