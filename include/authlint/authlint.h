@@ -7,18 +7,22 @@
 #ifndef AUTHLINT_AUTHLINT_H
 #define AUTHLINT_AUTHLINT_H
 
+#include <authlint/bulk.h>
 #include <authlint/config.h>
 #include <authlint/diag.h>
 #include <authlint/dkim.h>
 #include <authlint/dmarc.h>
+#include <authlint/dmarc_discovery.h>
 #include <authlint/emit.h>
 #include <authlint/lint.h>
 #include <authlint/live.h>
+#include <authlint/message.h>
 #include <authlint/plan.h>
 #include <authlint/propagation.h>
 #include <authlint/rule.h>
 #include <authlint/source.h>
 #include <authlint/spf.h>
+#include <authlint/spf_eval.h>
 #include <authlint/status.h>
 #include <authlint/version.h>
 

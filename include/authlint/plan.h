@@ -28,7 +28,7 @@
 
 #include <authlint/config.h>
 #include <authlint/diag.h>
-#include <authlint/dmarc.h>
+#include <authlint/dmarc_discovery.h>
 #include <authlint/emit.h>
 #include <authlint/lint.h>
 #include <authlint/rule.h>

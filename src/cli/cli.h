@@ -104,5 +104,6 @@ extern const al_cli_command al_cmd_spf;
 extern const al_cli_command al_cmd_propagation;
 extern const al_cli_command al_cmd_plan;
 extern const al_cli_command al_cmd_align;
+extern const al_cli_command al_cmd_triage;
 
 #endif

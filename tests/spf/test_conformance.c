@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <authlint/spf.h>
+#include <authlint/spf_eval.h>
 
 static void report(void *userdata, const al_spf_suite_case *c)
 {

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <authlint/dmarc.h>
+#include <authlint/dmarc_discovery.h>
 
 static al_dmarc_record *parse(const char *text)
 {

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <authlint/live.h>
+#include <authlint/bulk.h>
 
 #include "util/escape.h"
 #include "util/strbuf.h"

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <authlint/dmarc.h>
+#include <authlint/dmarc_discovery.h>
 
 #include "check/orgdomain.h"
 

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <authlint/dmarc.h>
+#include <authlint/dmarc_discovery.h>
 
 #include "check/family_api.h"
 #include "check/lint_private.h"

@@ -17,7 +17,7 @@
  * NOT-QUERIED (reported as LOOKUP002), the result is marked incomplete and
  * names the budget.
  */
-#include <authlint/live.h>
+#include <authlint/bulk.h>
 
 #include <math.h>
 #include <pthread.h>
@@ -25,7 +25,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include <authlint/spf.h>
+#include <authlint/spf_eval.h>
 
 #include "check/lint_internal.h"
 #include "check/lint_private.h"

@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <authlint/dmarc.h>
+#include <authlint/dmarc_discovery.h>
 
 #include "check/dmarc_checks.h"
 #include "check/family_api.h"

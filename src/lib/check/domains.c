@@ -3,7 +3,7 @@
  * The domains of a bulk run: read from a list, normalised, each once, with
  * optional DKIM selectors per domain; sharding by a hash of the name.
  */
-#include <authlint/live.h>
+#include <authlint/bulk.h>
 
 #include <errno.h>
 #include <stdarg.h>

@@ -12,7 +12,7 @@
 #include <stddef.h>
 
 #include <authlint/dkim.h>
-#include <authlint/dmarc.h>
+#include <authlint/dmarc_discovery.h>
 
 #include "check/lint_internal.h"
 

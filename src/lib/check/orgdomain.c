@@ -9,7 +9,7 @@
 
 #include <libpsl.h>
 
-#include <authlint/dmarc.h>
+#include <authlint/dmarc_discovery.h>
 
 #include "check/orgdomain.h"
 

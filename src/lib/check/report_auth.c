@@ -13,11 +13,12 @@
  */
 #include <string.h>
 
-#include <authlint/dmarc.h>
+#include <authlint/dmarc_discovery.h>
 
 #include "check/dmarc_checks.h"
 #include "check/orgdomain.h"
 #include "dns/wire.h"
+#include "record/detect.h"
 #include "record/dmarc_parse.h"
 #include "util/arena.h"
 
@@ -51,9 +52,8 @@ static auth_state authorization(al_lint *lint, const char *policy_domain, const 
 		al_subject s;
 		if (!al_subject_from_rr(lint, &s, &a->rrs[i], AL_KIND_NONE))
 			continue;
-		/* "begin with v=DMARC1" (RFC 7489 7.1) */
-		if (s.length >= 8 && memcmp(s.text, "v=DMARC1", 8) == 0 &&
-		    (s.length == 8 || s.text[8] == ';' || s.text[8] == ' ' || s.text[8] == '\t')) {
+		/* "begin with v=DMARC1" (RFC 7489 7.1): a DMARC record, the version in capitals */
+		if (al_text_is_dmarc(s.text, s.length) && memcmp(s.text, "v=DMARC1", 8) == 0) {
 			al_dmarc_record *r = NULL;
 			if (al_dmarc_parse_arena(s.text, s.length, arena, &r) == AL_OK)
 				*auth_record = r;

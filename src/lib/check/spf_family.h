@@ -3,7 +3,7 @@
 #ifndef AL_CHECK_SPF_FAMILY_H
 #define AL_CHECK_SPF_FAMILY_H
 
-#include <authlint/spf.h>
+#include <authlint/spf_eval.h>
 
 #include "check/lint_internal.h"
 #include "spf/spf_internal.h"

@@ -2,7 +2,7 @@
 /*
  * The query engine: one epoll loop, a few shared UDP sockets per address
  * family, a query id table per socket, a deadline heap, TCP connections for
- * truncated answers. Responses are parsed with ldns after the cheap checks
+ * truncated answers. Responses are decoded (dns/reply.c) after the cheap checks
  * (source, id, header, question) have passed.
  *
  * A query keeps its socket and id over all its tries, so a late answer to an
@@ -21,8 +21,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
-#include <ldns/ldns.h>
-
+#include "dns/reply.h"
 #include "dns/wire.h"
 #include "util/clock.h"
 
@@ -134,7 +133,7 @@ struct al_dns_engine {
 	query *live_head;
 	size_t in_flight, pending;
 	al_dns_engine_stats stats;
-	ldns_buffer *rdbuf;
+	al_dns_decoder *decoder;
 	uint16_t idpool[256];
 	size_t idpool_left;
 	uint8_t (*rbufs)[RECV_BUFFER];
@@ -179,130 +178,6 @@ const char *al_dns_rcode_text(unsigned rcode, char buf[16])
 	return buf;
 }
 
-static void server_text(al_dns_server *s)
-{
-	char host[INET6_ADDRSTRLEN] = "?";
-	if (s->addr.ss_family == AF_INET) {
-		const struct sockaddr_in *in = (const struct sockaddr_in *)&s->addr;
-		inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
-		snprintf(s->text, sizeof(s->text), "%s:%u", host, (unsigned)ntohs(in->sin_port));
-	} else {
-		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&s->addr;
-		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
-		snprintf(s->text, sizeof(s->text), "[%s]:%u", host, (unsigned)ntohs(in6->sin6_port));
-	}
-}
-
-al_status al_dns_server_parse(const char *text, uint16_t default_port, al_dns_server *out, al_error *err)
-{
-	memset(out, 0, sizeof(*out));
-	if (text == NULL || text[0] == '\0')
-		return al_error_set(err, AL_EINVAL, "an empty server address");
-	char host[128];
-	const char *port_text = NULL;
-	size_t len = strlen(text);
-	if (len >= sizeof(host))
-		return al_error_set(err, AL_EINVAL, "'%.64s...': not an IP address", text);
-	if (text[0] == '[') {
-		const char *close = strchr(text, ']');
-		if (close == NULL)
-			return al_error_set(err, AL_EINVAL, "'%s': missing ']'", text);
-		memcpy(host, text + 1, (size_t)(close - text - 1));
-		host[close - text - 1] = '\0';
-		if (close[1] == ':')
-			port_text = close + 2;
-		else if (close[1] != '\0')
-			return al_error_set(err, AL_EINVAL, "'%s': expected ':PORT' after ']'", text);
-	} else {
-		const char *colon = strchr(text, ':');
-		if (colon != NULL && strchr(colon + 1, ':') == NULL) {
-			memcpy(host, text, (size_t)(colon - text));
-			host[colon - text] = '\0';
-			port_text = colon + 1;
-		} else {
-			memcpy(host, text, len + 1); /* IPv4 without port, or bare IPv6 */
-		}
-	}
-	unsigned long port = default_port;
-	if (port_text != NULL) {
-		char *end = NULL;
-		if (port_text[0] < '0' || port_text[0] > '9')
-			return al_error_set(err, AL_EINVAL, "'%s': the port is not a number", text);
-		port = strtoul(port_text, &end, 10);
-		if (*end != '\0' || port == 0 || port > 65535)
-			return al_error_set(err, AL_EINVAL, "'%s': the port must be 1 to 65535", text);
-	}
-	struct sockaddr_in *in = (struct sockaddr_in *)&out->addr;
-	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&out->addr;
-	if (inet_pton(AF_INET, host, &in->sin_addr) == 1) {
-		in->sin_family = AF_INET;
-		in->sin_port = htons((uint16_t)port);
-		out->addr_length = sizeof(*in);
-	} else if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
-		in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons((uint16_t)port);
-		out->addr_length = sizeof(*in6);
-	} else {
-		memset(out, 0, sizeof(*out));
-		return al_error_set(err, AL_EINVAL, "'%s': not an IPv4 or IPv6 address", text);
-	}
-	server_text(out);
-	return AL_OK;
-}
-
-static bool sockaddr_equal(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
-{
-	if (a->ss_family != b->ss_family)
-		return false;
-	if (a->ss_family == AF_INET) {
-		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
-		return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
-	}
-	if (a->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
-		return x->sin6_port == y->sin6_port &&
-		       memcmp(&x->sin6_addr, &y->sin6_addr, sizeof(x->sin6_addr)) == 0;
-	}
-	return false;
-}
-
-bool al_dns_server_equal(const al_dns_server *a, const al_dns_server *b)
-{
-	return sockaddr_equal(&a->addr, &b->addr);
-}
-
-al_status al_dns_read_resolv_conf(const char *path, al_dns_server *out, size_t max, size_t *count,
-				  al_error *err)
-{
-	*count = 0;
-	FILE *f = fopen(path, "r");
-	if (f == NULL)
-		return al_error_set(err, AL_EIO, "%s: %s", path, strerror(errno));
-	char line[512];
-	unsigned long lineno = 0;
-	while (fgets(line, sizeof(line), f) != NULL && lineno < 100000) {
-		lineno++;
-		char *p = line;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (strncmp(p, "nameserver", 10) != 0 || (p[10] != ' ' && p[10] != '\t'))
-			continue;
-		p += 10;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		char *e = p;
-		while (*e && *e != ' ' && *e != '\t' && *e != '\n' && *e != '\r' && *e != '#' && *e != ';')
-			e++;
-		*e = '\0';
-		/* a scope id (fe80::1%eth0) is not supported: skip it */
-		if (*p == '\0' || strchr(p, '%') != NULL || *count >= max)
-			continue;
-		if (al_dns_server_parse(p, 53, &out[*count], NULL) == AL_OK)
-			(*count)++;
-	}
-	fclose(f);
-	return AL_OK;
-}
 
 void al_dns_reply_free(al_dns_reply *reply)
 {
@@ -409,13 +284,13 @@ al_status al_dns_engine_new(al_dns_engine **out, const al_dns_engine_options *op
 	if (e->options.sockets > 16)
 		e->options.sockets = 16;
 	e->epfd = epoll_create1(EPOLL_CLOEXEC);
-	e->rdbuf = ldns_buffer_new(1024);
+	e->decoder = al_dns_decoder_new();
 	e->rbufs = malloc((size_t)RECV_BATCH * RECV_BUFFER);
-	if (e->epfd < 0 || e->rdbuf == NULL || e->rbufs == NULL) {
+	if (e->epfd < 0 || e->decoder == NULL || e->rbufs == NULL) {
 		if (e->epfd >= 0)
 			close(e->epfd);
 		bool no_epoll = e->epfd < 0;
-		ldns_buffer_free(e->rdbuf);
+		al_dns_decoder_free(e->decoder);
 		free(e->rbufs);
 		free(e);
 		return no_epoll ? AL_ENETWORK : AL_ENOMEM;
@@ -464,7 +339,7 @@ void al_dns_engine_free(al_dns_engine *e)
 		}
 	}
 	close(e->epfd);
-	ldns_buffer_free(e->rdbuf);
+	al_dns_decoder_free(e->decoder);
 	free(e->rbufs);
 	free(e->heap);
 	free(e);
@@ -617,107 +492,13 @@ static void live_remove(al_dns_engine *e, query *q)
 
 /* ---- replies ---------------------------------------------------------------- */
 
-typedef struct sizer {
-	size_t rrs, bytes;
-} sizer;
-
-static size_t rr_owner_text(const ldns_rr *rr, char out[AL_NAME_MAX])
-{
-	const ldns_rdf *o = ldns_rr_owner(rr);
-	if (o == NULL || !al_wire_name_to_text(ldns_rdf_data(o), ldns_rdf_size(o), 0, out, NULL)) {
-		strcpy(out, "?");
-		return 1;
-	}
-	return strlen(out);
-}
-
-static bool rr_rdata(al_dns_engine *e, const ldns_rr *rr)
-{
-	ldns_buffer_clear(e->rdbuf);
-	if (ldns_rr_rdata2buffer_wire(e->rdbuf, rr) != LDNS_STATUS_OK)
-		return false;
-	ldns_buffer_flip(e->rdbuf);
-	return ldns_buffer_limit(e->rdbuf) <= 65535;
-}
-
-static void measure_list(al_dns_engine *e, const ldns_rr_list *list, sizer *z)
-{
-	char owner[AL_NAME_MAX];
-	for (size_t i = 0; list != NULL && i < ldns_rr_list_rr_count(list); i++) {
-		const ldns_rr *rr = ldns_rr_list_rr(list, i);
-		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_OPT)
-			continue;
-		z->rrs++;
-		z->bytes += rr_owner_text(rr, owner) + 1;
-		if (rr_rdata(e, rr))
-			z->bytes += ldns_buffer_limit(e->rdbuf);
-	}
-}
-
-typedef struct filler {
-	al_rr *rr;
-	char *bytes;
-	const char *server;
-} filler;
-
-static size_t fill_list(al_dns_engine *e, const ldns_rr_list *list, filler *f)
-{
-	char owner[AL_NAME_MAX];
-	size_t n = 0;
-	for (size_t i = 0; list != NULL && i < ldns_rr_list_rr_count(list); i++) {
-		const ldns_rr *rr = ldns_rr_list_rr(list, i);
-		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_OPT)
-			continue;
-		al_rr *out = f->rr++;
-		memset(out, 0, sizeof(*out));
-		size_t ol = rr_owner_text(rr, owner);
-		memcpy(f->bytes, owner, ol + 1);
-		out->owner = f->bytes;
-		f->bytes += ol + 1;
-		out->type = ldns_rr_get_type(rr);
-		out->ttl = ldns_rr_ttl(rr);
-		out->location.server = f->server;
-		if (rr_rdata(e, rr)) {
-			size_t rl = ldns_buffer_limit(e->rdbuf);
-			memcpy(f->bytes, ldns_buffer_begin(e->rdbuf), rl);
-			out->rdata = (const uint8_t *)f->bytes;
-			out->rdlength = (uint16_t)rl;
-			f->bytes += rl;
-		}
-		n++;
-	}
-	return n;
-}
-
 /* A reply without sections (failures), or with the sections of @p pkt. */
-static al_dns_reply *make_reply(al_dns_engine *e, query *q, al_dns_outcome outcome, const ldns_pkt *pkt,
+static al_dns_reply *make_reply(al_dns_engine *e, query *q, al_dns_outcome outcome, const al_dns_packet *pkt,
 				size_t message_size, const char *detail)
 {
-	sizer z = {0, 0};
-	if (pkt != NULL) {
-		measure_list(e, ldns_pkt_answer(pkt), &z);
-		measure_list(e, ldns_pkt_authority(pkt), &z);
-		measure_list(e, ldns_pkt_additional(pkt), &z);
-	}
-	const char *server = q->servers[q->server_index].text;
-	size_t sl = strlen(server) + 1, nl = strlen(q->name) + 1, dl = detail ? strlen(detail) + 1 : 0;
-	size_t size = sizeof(al_dns_reply) + z.rrs * sizeof(al_rr) + z.bytes + sl + nl + dl;
-	al_dns_reply *r = calloc(1, size);
+	al_dns_reply *r = al_dns_reply_build(e->decoder, pkt, q->servers[q->server_index].text, q->name, detail);
 	if (r == NULL)
 		return NULL;
-	al_rr *rrs = (al_rr *)(r + 1);
-	char *bytes = (char *)(rrs + z.rrs);
-	memcpy(bytes, server, sl);
-	r->server = bytes;
-	bytes += sl;
-	memcpy(bytes, q->name, nl);
-	r->qname = bytes;
-	bytes += nl;
-	if (detail != NULL) {
-		memcpy(bytes, detail, dl);
-		r->detail = bytes;
-		bytes += dl;
-	}
 	r->outcome = outcome;
 	r->qtype = q->type;
 	r->server_index = q->server_index;
@@ -728,23 +509,6 @@ static al_dns_reply *make_reply(al_dns_engine *e, query *q, al_dns_outcome outco
 	r->malformed = q->malformed;
 	r->truncated_udp = q->truncated_udp;
 	r->message_size = message_size;
-	if (pkt != NULL) {
-		r->rcode = (unsigned)ldns_pkt_get_rcode(pkt) | ((unsigned)ldns_pkt_edns_extended_rcode(pkt) << 4);
-		r->aa = ldns_pkt_aa(pkt);
-		r->tc = ldns_pkt_tc(pkt);
-		r->rd = ldns_pkt_rd(pkt);
-		r->ra = ldns_pkt_ra(pkt);
-		r->ad = ldns_pkt_ad(pkt);
-		r->cd = ldns_pkt_cd(pkt);
-		r->edns = ldns_pkt_edns(pkt);
-		filler f = {rrs, bytes, r->server};
-		r->answer = f.rr;
-		r->answer_count = fill_list(e, ldns_pkt_answer(pkt), &f);
-		r->authority = f.rr;
-		r->authority_count = fill_list(e, ldns_pkt_authority(pkt), &f);
-		r->additional = f.rr;
-		r->additional_count = fill_list(e, ldns_pkt_additional(pkt), &f);
-	}
 	return r;
 }
 
@@ -868,7 +632,7 @@ static bool tcp_start(al_dns_engine *e, query *q)
 static server_rtt *rtt_for(al_dns_engine *e, const struct sockaddr_storage *addr, bool add)
 {
 	for (size_t i = 0; i < e->rtt_count; i++)
-		if (sockaddr_equal(&e->rtts[i].addr, addr))
+		if (al_dns_sockaddr_equal(&e->rtts[i].addr, addr))
 			return &e->rtts[i];
 	if (!add || e->rtt_count == MAX_RTT_SERVERS)
 		return NULL;
@@ -1079,7 +843,7 @@ al_status al_dns_query(al_dns_engine *e, const al_dns_request *req, al_dns_callb
 	memcpy(q->servers, req->servers, q->server_count * sizeof(*q->servers));
 	for (size_t i = 0; i < q->server_count; i++)
 		if (q->servers[i].text[0] == '\0')
-			server_text(&q->servers[i]);
+			al_dns_server_set_text(&q->servers[i]);
 	q->server_index = (unsigned)(req->first_server % q->server_count);
 	q->rd = req->recursion_desired;
 	q->edns = !req->no_edns;
@@ -1144,7 +908,7 @@ static bool from_tried_server(const query *q, const struct sockaddr_storage *fro
 	for (size_t i = 0; i < q->server_count; i++) {
 		if (i < 64 && !(q->tried_mask & ((uint64_t)1 << i)) && i != q->server_index)
 			continue;
-		if (sockaddr_equal(&q->servers[i].addr, from))
+		if (al_dns_sockaddr_equal(&q->servers[i].addr, from))
 			return true;
 	}
 	return false;
@@ -1166,17 +930,17 @@ static void attribute_wrong_id(al_dns_engine *e, usock *s, const uint8_t *data, 
 /* A response that passed the checks of id, source and question: use it. */
 static void take_response(al_dns_engine *e, query *q, const uint8_t *data, size_t length, bool over_tcp)
 {
-	ldns_pkt *pkt = NULL;
-	if (ldns_wire2pkt(&pkt, data, length) != LDNS_STATUS_OK || pkt == NULL) {
+	al_dns_packet *pkt = al_dns_packet_parse(data, length);
+	if (pkt == NULL) {
 		q->malformed++;
 		e->stats.dropped_malformed++;
 		if (over_tcp) /* a TCP stream gives one answer: this try failed */
 			try_next(e, q);
 		return;
 	}
-	unsigned rcode = (unsigned)ldns_pkt_get_rcode(pkt) | ((unsigned)ldns_pkt_edns_extended_rcode(pkt) << 4);
-	if (!over_tcp && ldns_pkt_tc(pkt)) {
-		ldns_pkt_free(pkt);
+	unsigned rcode = al_dns_packet_rcode(pkt);
+	if (!over_tcp && al_dns_packet_tc(pkt)) {
+		al_dns_packet_free(pkt);
 		q->truncated_udp = true;
 		q->tcp_from_tc = true;
 		heap_remove(e, q);
@@ -1185,10 +949,10 @@ static void take_response(al_dns_engine *e, query *q, const uint8_t *data, size_
 		send_try(e, q);
 		return;
 	}
-	if (q->edns && (rcode == AL_DNS_RCODE_FORMERR || rcode == AL_DNS_RCODE_NOTIMP) && !ldns_pkt_edns(pkt) &&
+	if (q->edns && (rcode == AL_DNS_RCODE_FORMERR || rcode == AL_DNS_RCODE_NOTIMP) && !al_dns_packet_edns(pkt) &&
 	    q->tries < q->max_tries) {
 		/* an old server that does not know EDNS: ask again without it */
-		ldns_pkt_free(pkt);
+		al_dns_packet_free(pkt);
 		drop_edns(q);
 		heap_remove(e, q);
 		tcp_close(e, q);
@@ -1202,13 +966,13 @@ static void take_response(al_dns_engine *e, query *q, const uint8_t *data, size_
 		q->last_rcode_reply = make_reply(e, q, AL_DNS_ANSWERED, pkt, length, NULL);
 		if (q->last_rcode_reply != NULL)
 			q->last_rcode_reply->tcp = over_tcp;
-		ldns_pkt_free(pkt);
+		al_dns_packet_free(pkt);
 		heap_remove(e, q);
 		try_next(e, q);
 		return;
 	}
 	al_dns_reply *r = make_reply(e, q, AL_DNS_ANSWERED, pkt, length, NULL);
-	ldns_pkt_free(pkt);
+	al_dns_packet_free(pkt);
 	if (r == NULL) {
 		snprintf(q->last_error, sizeof(q->last_error), "out of memory");
 		r = make_reply(e, q, AL_DNS_NETWORK, NULL, 0, "out of memory");

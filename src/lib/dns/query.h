@@ -47,6 +47,10 @@ al_status al_dns_server_parse(const char *text, uint16_t default_port, al_dns_se
 			      al_error *err);
 /** True when both are the same address and port. */
 bool al_dns_server_equal(const al_dns_server *a, const al_dns_server *b);
+/* Address and port equality of two socket addresses (IPv4 or IPv6). */
+bool al_dns_sockaddr_equal(const struct sockaddr_storage *a, const struct sockaddr_storage *b);
+/* Fill s->text ("1.2.3.4:53", "[::1]:53") from s->addr. */
+void al_dns_server_set_text(al_dns_server *s);
 /**
  * Read the nameserver lines of a resolv.conf file (at most @p max). Returns
  * AL_EIO when the file cannot be read; *count may be 0 when it names none.

@@ -6,7 +6,7 @@
  */
 #include <stdlib.h>
 
-#include <authlint/live.h>
+#include <authlint/bulk.h>
 
 #include "emit/emit_internal.h"
 

@@ -2,7 +2,7 @@
 /* One domain's result of a bulk check: jsonl writes it as one line, the
  * other formats write its findings one by one. */
 #include <authlint/emit.h>
-#include <authlint/live.h>
+#include <authlint/bulk.h>
 
 #include "emit/emit_internal.h"
 

@@ -23,7 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <authlint/dmarc.h>
+#include <authlint/dmarc_discovery.h>
 
 #include "dns/wire.h"
 #include "record/detect.h"

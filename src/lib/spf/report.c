@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include <authlint/spf.h>
+#include <authlint/spf_eval.h>
 
 #include "util/escape.h"
 #include "util/json.h"

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <authlint/spf.h>
+#include <authlint/spf_eval.h>
 
 #include "util/arena.h"
 #include "util/hash.h"

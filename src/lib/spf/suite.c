@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <authlint/spf.h>
+#include <authlint/spf_eval.h>
 
 #include "dns/fixture.h"
 #include "util/arena.h"

@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/**
+ * @file bulk.h
+ * The bulk checker: lint many domains at once (SPF, DMARC, DKIM), their
+ * lookups going out together through a live source (live.h).
+ *
+ * The domain list (normalised, deduplicated, sharded) and al_check_domains,
+ * which runs each domain's lint passes as its answers come in and hands out
+ * each domain's findings as soon as it is complete.
+ */
+#ifndef AUTHLINT_BULK_H
+#define AUTHLINT_BULK_H
+
+#include <authlint/export.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include <authlint/diag.h>
+#include <authlint/lint.h>
+#include <authlint/live.h>
+#include <authlint/source.h>
+#include <authlint/status.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The domains of a run: normalised, in input order, each once. */
+typedef struct al_domain_list al_domain_list;
+
+AL_EXPORT al_status al_domain_list_new(al_domain_list **out);
+AL_EXPORT void al_domain_list_free(al_domain_list *list);
+/**
+ * Add one domain, optionally with DKIM selectors of its own ("example.com",
+ * "example.com s1 s2"). A duplicate is skipped (its selectors are merged).
+ * AL_EINVAL with the reason in @p err for a name that is not valid.
+ */
+AL_EXPORT al_status al_domain_list_add(al_domain_list *list, const char *line, al_error *err);
+/**
+ * Read a list: one domain per line, optionally followed by DKIM selectors;
+ * '#' starts a comment; blank lines are skipped. A line that is not valid is
+ * recorded as a problem ("FILE:LINE: reason") and skipped. AL_EIO when the
+ * stream cannot be read; @p label names it in problems ("-" for stdin).
+ */
+AL_EXPORT al_status al_domain_list_read(al_domain_list *list, FILE *stream, const char *label, al_error *err);
+AL_EXPORT size_t al_domain_list_count(const al_domain_list *list);
+AL_EXPORT const char *al_domain_list_at(const al_domain_list *list, size_t index);
+/** The selectors given for domain @p index (may be none). */
+AL_EXPORT const char *const *al_domain_list_selectors(const al_domain_list *list, size_t index, size_t *count);
+AL_EXPORT size_t al_domain_list_problem_count(const al_domain_list *list);
+AL_EXPORT const char *al_domain_list_problem_at(const al_domain_list *list, size_t index);
+/** Parse "K/N" (1 <= K <= N <= 1000000). */
+AL_EXPORT al_status al_shard_parse(const char *text, unsigned *k, unsigned *n, al_error *err);
+/**
+ * Keep only shard @p k of @p n. A domain's shard comes from a hash of its
+ * name, so it is the same on every machine whatever the order of the list.
+ */
+AL_EXPORT al_status al_domain_list_shard(al_domain_list *list, unsigned k, unsigned n);
+
+/** What one domain came to. Valid only during the callback. */
+typedef struct al_domain_result {
+	const char *domain;
+	size_t index;              /**< position in the list */
+	const al_diag *diags;      /**< findings, sorted, waived ones included */
+	size_t diag_count;
+	al_summary summary;        /**< this domain's counts */
+	bool incomplete;           /**< a lookup failed or a budget was hit */
+	const char *budget;        /**< NULL, or which budget was hit ("queries", "time") */
+	size_t questions;          /**< distinct (name, type) questions the domain needed */
+	size_t passes;             /**< lint passes run (one per level of the lookup tree) */
+	double elapsed;            /**< seconds from its start to its result */
+} al_domain_result;
+
+typedef void (*al_result_fn)(void *userdata, const al_domain_result *result);
+
+typedef struct al_check_progress {
+	size_t done, total, in_flight;
+	size_t findings;           /**< not waived, all severities */
+	size_t incomplete;         /**< domains with a failed lookup or a budget hit */
+	size_t queries;            /**< questions sent */
+	double elapsed;            /**< seconds */
+	double rate;               /**< domains per second so far */
+	double eta;                /**< seconds left at that rate (0 when unknown) */
+} al_check_progress;
+
+typedef void (*al_progress_fn)(void *userdata, const al_check_progress *progress);
+
+/** The DNS sources of one more bulk-check thread. */
+typedef struct al_check_sources {
+	al_live *live;             /**< its engine (event loop and cache) */
+	al_source *source;         /**< what its lint asks (the engine's source, or a zone then it) */
+	void *userdata;            /**< the caller's, for closing */
+} al_check_sources;
+
+typedef struct al_check_options {
+	/** rules, config, source, offline, dmarc_spec, selectors; on_diag and userdata are not used */
+	al_lint_options lint;
+	al_live *live;             /**< the engine to wait on; NULL when the source answers at once */
+	/** Threads, each with an event loop and engine of its own (0, 1: one). Needs
+	 *  open_sources: it makes the sources of every thread but the first, which
+	 *  uses lint.source and live. Results come out in the order domains finish. */
+	unsigned threads;
+	al_status (*open_sources)(void *userdata, al_check_sources *out);
+	void (*close_sources)(void *userdata, al_check_sources *sources);
+	void *sources_userdata;
+	size_t jobs;               /**< domains in flight (0: 200) */
+	size_t max_questions;      /**< per domain (0: 500) */
+	double max_seconds;        /**< per domain (0: 60) */
+	al_result_fn on_result;    /**< each domain's result, as soon as it is complete */
+	void *userdata;
+	al_progress_fn on_progress;/**< called at most every progress_interval seconds, and at the end */
+	double progress_interval;  /**< 0: 0.5 */
+	void *progress_userdata;
+} al_check_options;
+
+/**
+ * Lint every domain of @p list: SPF, DMARC and DKIM (the selectors of the
+ * options and the list). Results come out in the order domains finish; the
+ * findings of a domain are the same for the same answers. @p total gets the
+ * run's totals (may be NULL).
+ */
+AL_EXPORT al_status al_check_domains(const al_check_options *options, const al_domain_list *list,
+			   al_summary *total);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
