@@ -50,6 +50,13 @@ AL_EXPORT const char *al_config_path(const al_config *config);
 /** Effective severity of @p rule (an override, or the rule's default); OFF when disabled. */
 AL_EXPORT al_severity al_config_severity(const al_config *config, const al_rule *rule);
 /**
+ * Effective severity of @p rule when DMARC records are read as @p reading
+ * receivers: an override, else al_rule_severity(); OFF when disabled. A rule
+ * is turned off for every reading or for none.
+ */
+AL_EXPORT al_severity al_config_severity_for(const al_config *config, const al_rule *rule,
+					     al_generation reading);
+/**
  * The waiver for @p rule_id at @p owner that applies on @p today ("YYYY-MM-DD",
  * NULL: never expired), or NULL.
  */

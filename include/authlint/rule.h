@@ -44,7 +44,7 @@ typedef struct al_rule {
 	const char *id;           /**< "SPF010"; stable, never reused */
 	const char *name;         /**< "spf-too-many-lookups" */
 	al_kind family;           /**< from the directory: rules/spf/ -> AL_KIND_SPF */
-	al_severity severity;     /**< default severity */
+	al_severity severity;     /**< default severity (RFC 9989 reading, the default --dmarc-spec) */
 	al_generation generation; /**< DMARC generation the rule concerns, or ANY */
 	const char *summary;      /**< one line */
 	const char *message;      /**< template: {name} placeholders filled by the check */
@@ -60,6 +60,12 @@ typedef struct al_rule {
 	const char *tested_by;    /**< for rules whose examples are illustrations: the test */
 	const char *source_file;  /**< the YAML file it was read from ("rules/spf/SPF010.yaml") */
 	unsigned long source_line;
+	/**
+	 * Severity when DMARC records are read as RFC 7489 receivers do
+	 * (`--dmarc-spec 7489`): the YAML's `severity: {rfc9989: S1, rfc7489: S2}`
+	 * gives it; equal to @ref severity when the YAML gives one severity.
+	 */
+	al_severity severity_rfc7489;
 } al_rule;
 
 typedef struct al_rules al_rules;
@@ -82,6 +88,19 @@ AL_EXPORT size_t al_rules_count(const al_rules *rules);
 AL_EXPORT const al_rule *al_rules_at(const al_rules *rules, size_t index);
 /** Find by id ("SPF010", case-insensitive) or by name ("spf-too-many-lookups"). */
 AL_EXPORT const al_rule *al_rules_find(const al_rules *rules, const char *id_or_name);
+
+/**
+ * The severity of @p rule when DMARC records are read as @p reading receivers
+ * (AL_GENERATION_RFC7489: severity_rfc7489; any other: severity).
+ */
+AL_EXPORT al_severity al_rule_severity(const al_rule *rule, al_generation reading);
+
+/**
+ * Ids that were retired (rules/RETIRED): they never come back, with this or
+ * another meaning. NULL-terminated; each entry is "ID", and the registry
+ * refuses a rule file that uses one.
+ */
+AL_EXPORT const char *const *al_rules_retired(void);
 
 /** Names of the C checks a rule's `check:` may name; NULL-terminated. */
 AL_EXPORT const char *const *al_rules_check_names(void);

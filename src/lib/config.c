@@ -355,13 +355,18 @@ const char *al_config_path(const al_config *config)
 
 al_severity al_config_severity(const al_config *config, const al_rule *rule)
 {
+	return al_config_severity_for(config, rule, AL_GENERATION_ANY);
+}
+
+al_severity al_config_severity_for(const al_config *config, const al_rule *rule, al_generation reading)
+{
 	if (rule == NULL)
 		return AL_SEVERITY_OFF;
 	if (config != NULL)
 		for (size_t i = 0; i < config->override_count; i++)
 			if (config->overrides[i].rule == rule)
 				return config->overrides[i].severity;
-	return rule->severity;
+	return al_rule_severity(rule, reading);
 }
 
 static bool name_matches(const char *pattern, const char *owner)

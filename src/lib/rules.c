@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "rule_codes.h"
 #include "rules_registry.h"
 
 /* ---- helpers ----------------------------------------------------------- */
@@ -132,4 +133,16 @@ const char *al_rules_data(const al_rules *rules, const char *relpath, size_t *le
 		}
 	}
 	return NULL;
+}
+
+al_severity al_rule_severity(const al_rule *rule, al_generation reading)
+{
+	if (rule == NULL)
+		return AL_SEVERITY_OFF;
+	return reading == AL_GENERATION_RFC7489 ? rule->severity_rfc7489 : rule->severity;
+}
+
+const char *const *al_rules_retired(void)
+{
+	return al_rule_retired_ids;
 }

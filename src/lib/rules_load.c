@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "embedded.h"
+#include "rule_codes.h"
 #include "rules_registry.h"
 #include "util/file.h"
 #include "util/strbuf.h"
@@ -349,6 +350,40 @@ static al_status read_examples(loader *ld, yaml_node_t *list, const al_rule_exam
 	return AL_OK;
 }
 
+static al_status one_severity(loader *ld, yaml_node_t *node, const char *text, al_severity *out)
+{
+	if (text == NULL || al_severity_parse(text, out) != AL_OK || *out == AL_SEVERITY_OFF)
+		return fail(ld, node, "severity '%s' is not error, warning or note", text ? text : "", NULL);
+	return AL_OK;
+}
+
+/*
+ * severity: warning, or one per DMARC reading:
+ * severity: {rfc9989: warning, rfc7489: error} (both keys required).
+ */
+static al_status read_severity(loader *ld, yaml_node_t *node, al_rule *r)
+{
+	static const char *const keys[] = {"rfc9989", "rfc7489", NULL};
+	yaml_node_t *v = al_yaml_map_get(ld->doc, node, "severity");
+	if (v == NULL)
+		return fail(ld, node, "missing required key '%s'", "severity", NULL);
+	if (!al_yaml_is_map(v)) {
+		al_status st = one_severity(ld, v, al_yaml_scalar(v), &r->severity);
+		r->severity_rfc7489 = r->severity;
+		return st;
+	}
+	al_status st = check_keys(ld, v, keys, "severity");
+	if (st != AL_OK)
+		return st;
+	yaml_node_t *s9 = al_yaml_map_get(ld->doc, v, "rfc9989");
+	yaml_node_t *s7 = al_yaml_map_get(ld->doc, v, "rfc7489");
+	if (s9 == NULL || s7 == NULL)
+		return fail(ld, v, "a severity per generation needs both rfc9989 and rfc7489", NULL, NULL);
+	if ((st = one_severity(ld, s9, al_yaml_scalar(s9), &r->severity)) != AL_OK)
+		return st;
+	return one_severity(ld, s7, al_yaml_scalar(s7), &r->severity_rfc7489);
+}
+
 al_status al_rules_add_yaml(al_rules *rules, yaml_document_t *doc, yaml_node_t *node,
 			    const char *file, al_kind family, bool policy, al_error *err)
 {
@@ -369,10 +404,9 @@ al_status al_rules_add_yaml(al_rules *rules, yaml_document_t *doc, yaml_node_t *
 	r->source_file = al_arena_strdup(&rules->arena, file);
 	r->source_line = al_yaml_line(node);
 
-	const char *severity = NULL, *generation = NULL;
+	const char *generation = NULL;
 	if ((st = get_string(&ld, node, "id", true, &r->id)) != AL_OK ||
 	    (st = get_string(&ld, node, "name", !policy, &r->name)) != AL_OK ||
-	    (st = get_string(&ld, node, "severity", true, &severity)) != AL_OK ||
 	    (st = get_string(&ld, node, "summary", true, &r->summary)) != AL_OK ||
 	    (st = get_string(&ld, node, "message", true, &r->message)) != AL_OK ||
 	    (st = get_string(&ld, node, "rationale", !policy, &r->rationale)) != AL_OK ||
@@ -397,11 +431,13 @@ al_status al_rules_add_yaml(al_rules *rules, yaml_document_t *doc, yaml_node_t *
 	if (!valid_name(r->name))
 		return fail(&ld, al_yaml_map_get(doc, node, "name"),
 			    "name '%s' must be lower-case words joined by dashes", r->name, NULL);
-	al_severity sev;
-	if (al_severity_parse(severity, &sev) != AL_OK || sev == AL_SEVERITY_OFF)
-		return fail(&ld, al_yaml_map_get(doc, node, "severity"),
-			    "severity '%s' is not error, warning or note", severity, NULL);
-	r->severity = sev;
+	if (!policy)
+		for (size_t i = 0; al_rule_retired_ids[i] != NULL; i++)
+			if (strcasecmp(r->id, al_rule_retired_ids[i]) == 0)
+				return fail(&ld, idnode, "%s was retired (%s); ids are never reused", r->id,
+					    al_rule_retired_why[i]);
+	if ((st = read_severity(&ld, node, r)) != AL_OK)
+		return st;
 	if (generation == NULL || strcmp(generation, "any") == 0)
 		r->generation = AL_GENERATION_ANY;
 	else if (strcmp(generation, "rfc7489") == 0)

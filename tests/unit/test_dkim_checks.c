@@ -59,8 +59,17 @@ static void test_string_damage(void **state)
 	t_lint_zone(zone, "example.com", &out);
 	const t_finding *f = t_find(&out, "DKIM029");
 	assert_non_null(f);
-	assert_non_null(strstr(f->message, "string 1"));
+	assert_non_null(strstr(f->message, "string 1 ends or string 2 starts"));
 	assert_false(t_has(&out, "DKIM014")); /* folding whitespace is allowed */
+	assert_false(t_has(&out, "DKIM034"));
+	t_findings_free(&out);
+	/* the quotes of the split pasted into the value: DKIM034, not DKIM029 */
+	snprintf(zone, sizeof(zone), "s1._domainkey.example.com. 3600 IN TXT \"v=DKIM1; p=%.150s\\\"\\\"%s\"\n", k, k + 150);
+	t_lint_zone(zone, "example.com", &out);
+	f = t_find(&out, "DKIM034");
+	assert_non_null(f);
+	assert_non_null(strstr(f->message, "pasted into the value"));
+	assert_false(t_has(&out, "DKIM029"));
 	t_findings_free(&out);
 	/* the key cut where the only string reached 255 octets */
 	snprintf(zone, sizeof(zone), "s1._domainkey.example.com. 3600 IN TXT \"v=DKIM1; k=rsa; p=%.237s\"\n", k);

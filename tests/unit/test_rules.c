@@ -176,6 +176,141 @@ static void test_dir_errors(void **state)
 	expect_error("spf/SPF909.yaml", "id: SPF909\n", "missing required key");
 }
 
+/* DMARC018 and DMARC020 carry a severity per reading (severity: {rfc9989: .., rfc7489: ..}). */
+static void test_severity_per_generation(void **state)
+{
+	(void)state;
+	const al_rule *r = al_rules_find(t_rules(), "DMARC018");
+	assert_non_null(r);
+	assert_int_equal(r->severity, AL_SEVERITY_WARNING);
+	assert_int_equal(r->severity_rfc7489, AL_SEVERITY_ERROR);
+	assert_int_equal(al_rule_severity(r, AL_GENERATION_RFC9989), AL_SEVERITY_WARNING);
+	assert_int_equal(al_rule_severity(r, AL_GENERATION_ANY), AL_SEVERITY_WARNING);
+	assert_int_equal(al_rule_severity(r, AL_GENERATION_RFC7489), AL_SEVERITY_ERROR);
+	/* a rule with one severity has it for both readings */
+	const al_rule *one = al_rules_find(t_rules(), "SPF001");
+	assert_int_equal(one->severity_rfc7489, one->severity);
+
+	/* the finding takes the severity of the lint's reading */
+	t_findings out;
+	t_lint_record_spec(AL_KIND_DMARC, "v=DMARC1; rua=mailto:d@example.com; p=reject", "example.com",
+			   AL_GENERATION_RFC9989, &out);
+	assert_int_equal(t_count(&out, "DMARC020"), 1);
+	assert_int_equal(t_find(&out, "DMARC020")->severity, AL_SEVERITY_NOTE);
+	t_findings_free(&out);
+	t_lint_record_spec(AL_KIND_DMARC, "v=DMARC1; rua=mailto:d@example.com; p=reject", "example.com",
+			   AL_GENERATION_RFC7489, &out);
+	assert_int_equal(t_count(&out, "DMARC020"), 1);
+	assert_int_equal(t_find(&out, "DMARC020")->severity, AL_SEVERITY_WARNING);
+	t_findings_free(&out);
+	t_lint_record_spec(AL_KIND_DMARC, "v=DMARC1; rua=mailto:d@example.com", "example.com",
+			   AL_GENERATION_RFC9989, &out);
+	assert_int_equal(t_find(&out, "DMARC018")->severity, AL_SEVERITY_WARNING);
+	t_findings_free(&out);
+	t_lint_record_spec(AL_KIND_DMARC, "v=DMARC1; rua=mailto:d@example.com", "example.com",
+			   AL_GENERATION_RFC7489, &out);
+	assert_int_equal(t_count(&out, "DMARC018"), 1);
+	assert_int_equal(t_find(&out, "DMARC018")->severity, AL_SEVERITY_ERROR);
+	assert_int_equal(t_find(&out, "DMARC018")->generation, AL_GENERATION_RFC7489);
+	t_findings_free(&out);
+
+	/* a configuration override wins over both */
+	al_config *c = NULL;
+	al_error err = {0};
+	write_file("authlint.yaml", "rules:\n  DMARC018: note\n");
+	char path[512];
+	snprintf(path, sizeof(path), "%s/authlint.yaml", tmpdir);
+	assert_int_equal(al_config_load(&c, path, (al_rules *)t_rules(), &err), AL_OK);
+	assert_int_equal(al_config_severity_for(c, r, AL_GENERATION_RFC7489), AL_SEVERITY_NOTE);
+	assert_int_equal(al_config_severity_for(c, r, AL_GENERATION_RFC9989), AL_SEVERITY_NOTE);
+	assert_int_equal(al_config_severity_for(NULL, r, AL_GENERATION_RFC7489), AL_SEVERITY_ERROR);
+	al_config_free(c);
+	unlink(path);
+
+	/* the loader: both keys, known keys, real severities */
+	char *map = strdup(good_rule);
+	char buf[2048];
+	char *sev = strstr(map, "severity: warning\n");
+	snprintf(buf, sizeof(buf), "%.*sseverity: {rfc9989: note, rfc7489: error}\n%s", (int)(sev - map), map,
+		 sev + strlen("severity: warning\n"));
+	write_file("spf/SPF901.yaml", buf);
+	al_rules *rules = NULL;
+	assert_int_equal(al_rules_load_dir(&rules, tmpdir, &err), AL_OK);
+	assert_int_equal(al_rules_find(rules, "SPF901")->severity, AL_SEVERITY_NOTE);
+	assert_int_equal(al_rules_find(rules, "SPF901")->severity_rfc7489, AL_SEVERITY_ERROR);
+	al_rules_free(rules);
+	unlink(strcat(strcpy(path, tmpdir), "/spf/SPF901.yaml"));
+	const char *bad[][2] = {
+		{"severity: {rfc9989: note}\n", "needs both rfc9989 and rfc7489"},
+		{"severity: {rfc9989: note, rfc7489: error, rfc4408: note}\n", "unknown key 'rfc4408' in severity"},
+		{"severity: {rfc9989: note, rfc7489: loud}\n", "severity 'loud' is not error, warning or note"},
+		{"severity: {rfc9989: off, rfc7489: note}\n", "severity 'off' is not error"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(buf, sizeof(buf), "%.*s%s%s", (int)(sev - map), map, bad[i][0],
+			 sev + strlen("severity: warning\n"));
+		expect_error("spf/SPF901.yaml", buf, bad[i][1]);
+	}
+	free(map);
+}
+
+/* Retired ids (rules/RETIRED) are known to the loader and never come back. */
+static void test_retired(void **state)
+{
+	(void)state;
+	const char *const *retired = al_rules_retired();
+	bool dmarc019 = false, dmarc021 = false;
+	for (size_t i = 0; retired[i] != NULL; i++) {
+		assert_null(al_rules_find(t_rules(), retired[i]));
+		dmarc019 |= strcmp(retired[i], "DMARC019") == 0;
+		dmarc021 |= strcmp(retired[i], "DMARC021") == 0;
+	}
+	assert_true(dmarc019);
+	assert_true(dmarc021);
+	/* a --rules-dir copy that brings one back is refused, naming the file */
+	char buf[2048];
+	snprintf(buf, sizeof(buf), "id: DMARC019\n%s", strchr(good_rule, '\n') + 1);
+	expect_error("dmarc/DMARC019.yaml", buf, "DMARC019.yaml:1: DMARC019 was retired (merged into DMARC018");
+}
+
+static void collect_id(void *userdata, const al_diag *d)
+{
+	char *ids = userdata;
+	size_t n = strlen(ids);
+	snprintf(ids + n, 512 - n, "%s ", d->rule->id);
+}
+
+/*
+ * A --rules-dir registry that leaves out rules the binary raises is not an
+ * error: those rules are simply not raised (their constants map to no entry
+ * when the lint is created), the rules it has work as usual.
+ */
+static void test_rules_dir_subset(void **state)
+{
+	(void)state;
+	write_file("spf/SPF901.yaml", good_rule);
+	al_rules *rules = NULL;
+	al_error err = {0};
+	assert_int_equal(al_rules_load_dir(&rules, tmpdir, &err), AL_OK);
+	const char *zone = "example.com. 3600 IN TXT \"v=spf1 include:evil.example +all\"\n";
+	char ids[512] = "";
+	al_lint_options o = {0};
+	o.rules = rules;
+	o.on_diag = collect_id;
+	o.userdata = ids;
+	t_lint_zone_options(zone, "example.com", &o, NULL);
+	assert_string_equal(ids, "SPF901 ");
+	/* the built-in registry raises more for the same record */
+	t_findings out;
+	t_lint_zone(zone, "example.com", &out);
+	assert_true(out.count > 1);
+	t_findings_free(&out);
+	al_rules_free(rules);
+	char path[512];
+	snprintf(path, sizeof(path), "%s/spf/SPF901.yaml", tmpdir);
+	unlink(path);
+}
+
 static void test_template_valid(void **state)
 {
 	(void)state;
@@ -304,6 +439,9 @@ int main(void)
 		cmocka_unit_test(test_builtin_matches_tree),
 		cmocka_unit_test(test_tested_by_exists),
 		cmocka_unit_test(test_dir_errors),
+		cmocka_unit_test(test_severity_per_generation),
+		cmocka_unit_test(test_retired),
+		cmocka_unit_test(test_rules_dir_subset),
 		cmocka_unit_test(test_template_valid),
 		cmocka_unit_test(test_config),
 		cmocka_unit_test(test_config_errors),

@@ -261,10 +261,8 @@ static void split_damage(const al_check_args *args, const al_dkim_record *r)
 	const al_subject *s = args->subject;
 	const char *q = memchr(s->text, '"', s->length);
 	if (q != NULL) {
-		al_finding *f = al_finding_begin(args->lint, AL_RULE_DKIM029, s);
+		al_finding *f = al_finding_begin(args->lint, AL_RULE_DKIM034, s);
 		al_finding_span(f, (size_t)(q - s->text), 1);
-		al_finding_arg(f, "detail", "the record holds a '\"': the quotes of a zone file or of a split record "
-					    "were pasted into the value");
 		al_finding_end(args->lint, f);
 	}
 	const al_dkim_tag *p = r->tag[AL_DKIM_TAG_P];
@@ -279,10 +277,8 @@ static void split_damage(const al_check_args *args, const al_dkim_record *r)
 			al_finding *f = al_finding_begin(args->lint, AL_RULE_DKIM029, s);
 			size_t a = b - 1;
 			al_finding_span(f, a, 2);
-			al_finding_arg(f, "detail",
-				       "string %zu ends or string %zu starts with a space inside p=: allowed folding "
-				       "whitespace, but some verifiers and DNS tools trip over it",
-				       i + 1, i + 2);
+			al_finding_arg(f, "string", "%zu", i + 1);
+			al_finding_arg(f, "next", "%zu", i + 2);
 			al_finding_end(args->lint, f);
 		}
 	}

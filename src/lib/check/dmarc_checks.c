@@ -155,14 +155,16 @@ void al_check_dmarc_policy(const al_check_args *args)
 	invalid_policies(args, r);
 
 	if (r->tag[AL_DMARC_TAG_P] == NULL) {
-		al_finding *f = al_finding_begin(lint, r7489 ? AL_RULE_DMARC019 : AL_RULE_DMARC018, args->subject);
+		al_finding *f = al_finding_begin(lint, AL_RULE_DMARC018, args->subject);
+		if (r7489)
+			al_finding_generation(f, AL_GENERATION_RFC7489);
 		al_finding_span(f, r->tags[0].spec.start, r->tags[0].spec.length);
 		al_finding_arg(f, "consequence", "%s", rua_consequence(r));
 		al_finding_end(lint, f);
 	} else {
 		size_t pi = tag_index(r, AL_DMARC_TAG_P);
 		if (pi != 1) {
-			al_finding *f = al_finding_begin(lint, r7489 ? AL_RULE_DMARC021 : AL_RULE_DMARC020, args->subject);
+			al_finding *f = al_finding_begin(lint, AL_RULE_DMARC020, args->subject);
 			span_of(f, r->tag[AL_DMARC_TAG_P]->spec);
 			al_finding_end(lint, f);
 		}

@@ -49,7 +49,7 @@ al_finding *al_finding_begin_rule(al_lint *lint, const al_rule *rule, const al_s
 {
 	if (lint->discard || lint->finding.active || rule == NULL)
 		return NULL;
-	al_severity severity = al_config_severity(lint->options.config, rule);
+	al_severity severity = al_config_severity_for(lint->options.config, rule, lint->options.dmarc_spec);
 	if (severity == AL_SEVERITY_OFF)
 		return NULL;
 	al_finding *f = &lint->finding;

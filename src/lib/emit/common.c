@@ -327,6 +327,8 @@ void al_emit_json_rule(al_json *j, const al_rule *r)
 	al_json_kv_string(j, "name", r->name);
 	al_json_kv_string(j, "family", al_kind_name(r->family));
 	al_json_kv_string(j, "severity", al_severity_name(r->severity));
+	if (r->severity_rfc7489 != r->severity)
+		al_json_kv_string(j, "severity_rfc7489", al_severity_name(r->severity_rfc7489));
 	al_json_kv_string(j, "generation", al_generation_name(r->generation));
 	kv_lines(j, "summary", r->summary, true);
 	kv_lines(j, "message", r->message, true);

@@ -463,7 +463,11 @@ static void rule_md(al_strbuf *b, const al_rule *r, int level)
 	al_strbuf_puts(b, "\n\n");
 	md_text(b, r->summary);
 	al_strbuf_putc(b, '\n');
-	al_strbuf_printf(b, "- Severity: %s\n", al_severity_name(r->severity));
+	al_strbuf_printf(b, "- Severity: %s", al_severity_name(r->severity));
+	if (r->severity_rfc7489 != r->severity)
+		al_strbuf_printf(b, "; %s when read as RFC 7489 receivers (`--dmarc-spec 7489`)",
+				 al_severity_name(r->severity_rfc7489));
+	al_strbuf_putc(b, '\n');
 	al_strbuf_printf(b, "- Family: %s\n", al_kind_name(r->family));
 	if (r->generation != AL_GENERATION_ANY)
 		al_strbuf_printf(b, "- Concerns: %s receivers\n",
@@ -492,6 +496,9 @@ static void rule_text(al_strbuf *b, const al_rule *r)
 	doc_line(b, r->name);
 	al_strbuf_printf(b, " (%s, %s)\n", al_severity_name(r->severity), al_kind_name(r->family));
 	text_block(b, r->summary, "");
+	if (r->severity_rfc7489 != r->severity)
+		al_strbuf_printf(b, "Severity %s when read as RFC 7489 receivers (--dmarc-spec 7489).\n",
+				 al_severity_name(r->severity_rfc7489));
 	if (r->generation != AL_GENERATION_ANY)
 		al_strbuf_printf(b, "Concerns %s receivers.\n",
 				 r->generation == AL_GENERATION_RFC7489 ? "RFC 7489" : "RFC 9989");
@@ -617,7 +624,10 @@ al_status al_rules_write_markdown(const al_rules *rules, al_sink sink)
 			md_cell(b, r->id);
 			al_strbuf_puts(b, "](#");
 			anchor(b, r->id);
-			al_strbuf_printf(b, ") | %s | ", al_severity_name(r->severity));
+			al_strbuf_printf(b, ") | %s", al_severity_name(r->severity));
+			if (r->severity_rfc7489 != r->severity)
+				al_strbuf_printf(b, " (RFC 7489: %s)", al_severity_name(r->severity_rfc7489));
+			al_strbuf_puts(b, " | ");
 			md_cell(b, r->name);
 			al_strbuf_puts(b, " | ");
 			md_cell(b, r->summary);
