@@ -166,6 +166,29 @@ typedef struct al_prop_name {
 	al_location expect_location; /**< where in the expect file (file, line of the first record) */
 } al_prop_name;
 
+/** Why part of a domain was not compared: each kind is a rule of its own. */
+typedef enum al_prop_issue_kind {
+	AL_PROP_ISSUE_ZONE_NOT_FOUND = 1, /**< PROP013: the zone of @c name was not found (@c detail: why) */
+	AL_PROP_ISSUE_NS_UNREADABLE,      /**< PROP014: the NS set of zone @c name could not be read (@c detail) */
+	AL_PROP_ISSUE_NO_NS,              /**< PROP015: zone @c name has no NS records */
+	AL_PROP_ISSUE_ADDRESS_UNREADABLE, /**< PROP016: the addresses of name server @c name could not be read */
+	AL_PROP_ISSUE_NO_ADDRESS,         /**< PROP017: name server @c name has no A or AAAA record */
+	AL_PROP_ISSUE_TOO_MANY_ADDRESSES, /**< PROP018: zone @c name has @c count addresses; @c limit are asked */
+	AL_PROP_ISSUE_NO_AUTHORITY,       /**< PROP019: no server given answered for the zone of @c name with AA */
+	AL_PROP_ISSUE_TOO_MANY_NAMES,     /**< PROP020: more than @c limit names; @c name and later not asked */
+	AL_PROP_ISSUE_BAD_SELECTOR,       /**< PROP021: selector @c detail makes @c name, not a valid name */
+	AL_PROP_ISSUE_OUTSIDE_SERVERS,    /**< PROP012 (a note): @c name is outside zone @c detail of the
+					       servers given, and was not asked */
+} al_prop_issue_kind;
+
+/** One problem or note of a domain, with its parts. Strings owned by the result. */
+typedef struct al_prop_issue {
+	al_prop_issue_kind kind;
+	const char *name;            /**< the name, zone or name server concerned */
+	const char *detail;          /**< why (a failed lookup's outcome), the selector, the zone; or NULL */
+	size_t count, limit;         /**< TOO_MANY_*: how many there are, how many are asked */
+} al_prop_issue;
+
 /** One domain's comparison. */
 typedef struct al_prop_domain {
 	const char *domain;
@@ -188,6 +211,8 @@ typedef struct al_prop_domain {
 	const char *const *notes;    /**< names left out by the scope asked (outside the servers
 					  given); the result is not incomplete for them */
 	size_t note_count;
+	const al_prop_issue *problem_items; /**< problems[i] with its parts (same index), or NULL */
+	const al_prop_issue *note_items;    /**< notes[i] with its parts (same index), or NULL */
 } al_prop_domain;
 
 /** A round: every domain compared once. */

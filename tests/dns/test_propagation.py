@@ -213,6 +213,16 @@ class ThreeServers(unittest.TestCase):
         self.assertTrue(all(n['verdict'] == 'consistent' for n in doc['domains'][0]['names']))
         self.assertEqual(doc['findings'], [])
 
+    def test_servers_not_authoritative_for_the_domain(self):
+        # the servers given do not serve other.test: PROP019, with the domain as its argument
+        code, doc = run_json('other.test', '--server', 'ns1.example.test=' + self.ns1.endpoint)
+        text = 'none of the servers given answered for the zone of other.test with authority'
+        self.assertIn(text, doc['domains'][0]['problems'])
+        found = [f for f in doc['findings'] if f['rule']['id'] == 'PROP019']
+        self.assertEqual(len(found), 1, doc['findings'])
+        self.assertEqual(found[0]['message'], text)
+        self.assertNotIn('PROP011', [f['rule']['id'] for f in doc['findings']])
+
     def test_selectors_found_by_probing(self):
         p = authlint('propagation', '--format', 'json', '--timeout', '0.5', '--tries', '1',
                      'example.test', '--server', 'ns1.example.test=' + self.ns1.endpoint)

@@ -3,6 +3,7 @@
  * servers, RFC 1982 serials, verdicts, settle times, durations. */
 #include "helpers.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -452,6 +453,87 @@ static void test_durations(void **state)
 	al_strbuf_free(&sb);
 }
 
+/* ---- what could not be done: one rule per kind, the text as its message ----------- */
+
+static void test_issue_findings(void **state)
+{
+	(void)state;
+	static const struct {
+		al_prop_issue issue;
+		const char *rule;
+		const char *text;
+	} cases[] = {
+		{{AL_PROP_ISSUE_ZONE_NOT_FOUND, "example.com", "timeout", 0, 0}, "PROP013",
+		 "cannot find the zone of example.com: timeout"},
+		{{AL_PROP_ISSUE_NS_UNREADABLE, "example.com", "SERVFAIL from 192.0.2.53", 0, 0}, "PROP014",
+		 "cannot read the NS set of example.com: SERVFAIL from 192.0.2.53"},
+		{{AL_PROP_ISSUE_NO_NS, "example.com", NULL, 0, 0}, "PROP015", "the zone example.com has no NS records"},
+		{{AL_PROP_ISSUE_ADDRESS_UNREADABLE, "ns2.example.net", "timeout", 0, 0}, "PROP016",
+		 "cannot read the addresses of ns2.example.net: timeout"},
+		{{AL_PROP_ISSUE_NO_ADDRESS, "ns3.example.com", NULL, 0, 0}, "PROP017",
+		 "the name server ns3.example.com has no A or AAAA record"},
+		{{AL_PROP_ISSUE_TOO_MANY_ADDRESSES, "example.com", NULL, 40, 32}, "PROP018",
+		 "example.com has 40 server addresses; the first 32 are asked"},
+		{{AL_PROP_ISSUE_NO_AUTHORITY, "example.com", NULL, 0, 0}, "PROP019",
+		 "none of the servers given answered for the zone of example.com with authority"},
+		{{AL_PROP_ISSUE_TOO_MANY_NAMES, "s9._domainkey.example.com", NULL, 0, 64}, "PROP020",
+		 "more than 64 names: s9._domainkey.example.com and later ones were not asked"},
+		{{AL_PROP_ISSUE_BAD_SELECTOR, "a..b._domainkey.example.com", "a..b", 0, 0}, "PROP021",
+		 "selector 'a..b': a..b._domainkey.example.com is not a valid name"},
+		{{AL_PROP_ISSUE_OUTSIDE_SERVERS, "example.com._report._dmarc.example.net", "example.com", 0, 0},
+		 "PROP012",
+		 "example.com._report._dmarc.example.net (a report authorization) is outside the zone example.com of "
+		 "the servers given, and was not asked; give --resolver to find its servers"},
+	};
+	size_t n = sizeof(cases) / sizeof(cases[0]);
+	al_arena arena;
+	al_arena_init(&arena);
+	al_prop_issue problems[16], notes[1];
+	const char *problem_text[16], *note_text[1];
+	size_t np = 0, nn = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *t = al_prop_issue_text(&arena, &cases[i].issue);
+		assert_non_null(t);
+		assert_string_equal(t, cases[i].text);
+		if (cases[i].issue.kind == AL_PROP_ISSUE_OUTSIDE_SERVERS) {
+			notes[nn] = cases[i].issue;
+			note_text[nn++] = t;
+		} else {
+			problems[np] = cases[i].issue;
+			problem_text[np++] = t;
+		}
+	}
+	al_prop_domain d = {0};
+	d.domain = "example.com";
+	d.problems = problem_text;
+	d.problem_items = problems;
+	d.problem_count = np;
+	d.notes = note_text;
+	d.note_items = notes;
+	d.note_count = nn;
+	al_prop_result result = {0};
+	result.domains = &d;
+	result.domain_count = 1;
+	assert_int_equal(al_prop_findings(&result, t_rules(), NULL, &arena), AL_OK);
+	/* one finding per problem and note, of its own rule, whose message is the text */
+	assert_int_equal(result.diag_count, n);
+	for (size_t i = 0; i < n; i++) {
+		const al_diag *found = NULL;
+		for (size_t k = 0; k < result.diag_count; k++)
+			if (strcmp(result.diags[k].rule->id, cases[i].rule) == 0)
+				found = &result.diags[k];
+		if (found == NULL) {
+			fprintf(stderr, "no %s finding\n", cases[i].rule);
+			fail();
+		}
+		assert_string_equal(found->message, cases[i].text);
+		assert_string_equal(found->owner, "example.com");
+		assert_int_equal(found->severity, strcmp(cases[i].rule, "PROP012") == 0 ? AL_SEVERITY_NOTE
+											 : AL_SEVERITY_WARNING);
+	}
+	al_arena_clear(&arena);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -465,6 +547,7 @@ int main(void)
 		cmocka_unit_test(test_verdicts),
 		cmocka_unit_test(test_settle),
 		cmocka_unit_test(test_durations),
+		cmocka_unit_test(test_issue_findings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -317,27 +317,54 @@ static void name_findings(al_lint *lint, al_arena *arena, const al_prop_domain *
 
 /* ---- one domain --------------------------------------------------------------------- */
 
+/*
+ * The rule of each thing that could not be done (problems) or was left out
+ * (notes), and the template keys its name and detail fill.
+ */
+static const struct {
+	al_prop_issue_kind kind;
+	al_rule_code rule;
+	const char *name_key, *detail_key;
+} issue_rules[] = {
+	{AL_PROP_ISSUE_ZONE_NOT_FOUND, AL_RULE_PROP013, "name", "reason"},
+	{AL_PROP_ISSUE_NS_UNREADABLE, AL_RULE_PROP014, "zone", "reason"},
+	{AL_PROP_ISSUE_NO_NS, AL_RULE_PROP015, "zone", NULL},
+	{AL_PROP_ISSUE_ADDRESS_UNREADABLE, AL_RULE_PROP016, "server", "reason"},
+	{AL_PROP_ISSUE_NO_ADDRESS, AL_RULE_PROP017, "server", NULL},
+	{AL_PROP_ISSUE_TOO_MANY_ADDRESSES, AL_RULE_PROP018, "zone", NULL},
+	{AL_PROP_ISSUE_NO_AUTHORITY, AL_RULE_PROP019, "name", NULL},
+	{AL_PROP_ISSUE_TOO_MANY_NAMES, AL_RULE_PROP020, "name", NULL},
+	{AL_PROP_ISSUE_BAD_SELECTOR, AL_RULE_PROP021, "name", "given"},
+	{AL_PROP_ISSUE_OUTSIDE_SERVERS, AL_RULE_PROP012, "name", "zone"},
+};
+
+static void issue_finding(al_lint *lint, const al_prop_domain *d, const al_prop_issue *is)
+{
+	size_t k = 0;
+	while (k < sizeof(issue_rules) / sizeof(issue_rules[0]) && issue_rules[k].kind != is->kind)
+		k++;
+	if (k == sizeof(issue_rules) / sizeof(issue_rules[0]))
+		return;
+	al_finding *f = al_finding_begin(lint, issue_rules[k].rule, NULL);
+	if (f == NULL)
+		return;
+	al_finding_owner(f, d->domain);
+	al_finding_arg(f, "domain", "%s", d->domain);
+	al_finding_arg(f, issue_rules[k].name_key, "%s", is->name ? is->name : "");
+	if (issue_rules[k].detail_key != NULL)
+		al_finding_arg(f, issue_rules[k].detail_key, "%s", is->detail ? is->detail : "");
+	al_finding_arg(f, "count", "%zu", is->count);
+	al_finding_arg(f, "limit", "%zu", is->limit);
+	al_finding_end(lint, f);
+}
+
 static void domain_findings(al_lint *lint, al_arena *arena, const al_prop_domain *d)
 {
 	al_strbuf sb = AL_STRBUF_INIT;
-	for (size_t i = 0; i < d->problem_count; i++) {
-		al_finding *f = al_finding_begin(lint, AL_RULE_PROP011, NULL);
-		if (f == NULL)
-			break;
-		al_finding_owner(f, d->domain);
-		al_finding_arg(f, "domain", "%s", d->domain);
-		al_finding_arg(f, "problem", "%s", d->problems[i]);
-		al_finding_end(lint, f);
-	}
-	for (size_t i = 0; i < d->note_count; i++) {
-		al_finding *f = al_finding_begin(lint, AL_RULE_PROP012, NULL);
-		if (f == NULL)
-			break;
-		al_finding_owner(f, d->domain);
-		al_finding_arg(f, "domain", "%s", d->domain);
-		al_finding_arg(f, "note", "%s", d->notes[i]);
-		al_finding_end(lint, f);
-	}
+	for (size_t i = 0; d->problem_items != NULL && i < d->problem_count; i++)
+		issue_finding(lint, d, &d->problem_items[i]);
+	for (size_t i = 0; d->note_items != NULL && i < d->note_count; i++)
+		issue_finding(lint, d, &d->note_items[i]);
 	for (size_t s = 0; s < d->server_count; s++) {
 		const al_prop_server *sv = &d->servers[s];
 		size_t asked = 0, bad = 0;

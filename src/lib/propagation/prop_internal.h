@@ -157,6 +157,12 @@ void al_prop_settle_compute(const al_prop_item *items, size_t count, const int *
 
 /* ---- findings and output ------------------------------------------------------- */
 
+/*
+ * The text of a problem or note, as al_prop_domain.problems and .notes give it
+ * (and as the message of its rule reads); NULL for an unknown kind.
+ */
+const char *al_prop_issue_text(al_arena *arena, const al_prop_issue *issue);
+
 /** Raise the PROP findings of a result (into result->diags, in @p arena). */
 al_status al_prop_findings(al_prop_result *result, const al_rules *rules, const al_config *config,
 			   al_arena *arena);

@@ -342,6 +342,8 @@ static al_status build_domain(al_prop *p, al_arena *arena, round_state *rs, cons
 	out->problem_count = d->problem_count;
 	out->notes = d->notes;
 	out->note_count = d->note_count;
+	out->problem_items = d->problem_items;
+	out->note_items = d->note_items;
 	if (d->problem_count > 0)
 		out->incomplete = true;
 	if (nn == 0)

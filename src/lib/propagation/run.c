@@ -67,42 +67,72 @@ static bool grow(void **array, size_t *capacity, size_t need, size_t size)
 	return true;
 }
 
-static void add_text(al_prop *p, const char ***list, size_t *count, size_t *capacity, const char *fmt, va_list ap)
-	__attribute__((format(printf, 5, 0)));
-
-static void add_text(al_prop *p, const char ***list, size_t *count, size_t *capacity, const char *fmt, va_list ap)
+const char *al_prop_issue_text(al_arena *a, const al_prop_issue *is)
 {
-	if (!grow((void **)list, capacity, *count + 1, sizeof(**list)))
-		return;
-	char *s = al_arena_vprintf(&p->arena, fmt, ap);
+	const char *detail = is->detail ? is->detail : "";
+	switch (is->kind) {
+	case AL_PROP_ISSUE_ZONE_NOT_FOUND:
+		return al_arena_printf(a, "cannot find the zone of %s: %s", is->name, detail);
+	case AL_PROP_ISSUE_NS_UNREADABLE:
+		return al_arena_printf(a, "cannot read the NS set of %s: %s", is->name, detail);
+	case AL_PROP_ISSUE_NO_NS:
+		return al_arena_printf(a, "the zone %s has no NS records", is->name);
+	case AL_PROP_ISSUE_ADDRESS_UNREADABLE:
+		return al_arena_printf(a, "cannot read the addresses of %s: %s", is->name, detail);
+	case AL_PROP_ISSUE_NO_ADDRESS:
+		return al_arena_printf(a, "the name server %s has no A or AAAA record", is->name);
+	case AL_PROP_ISSUE_TOO_MANY_ADDRESSES:
+		return al_arena_printf(a, "%s has %zu server addresses; the first %zu are asked", is->name, is->count,
+				       is->limit);
+	case AL_PROP_ISSUE_NO_AUTHORITY:
+		return al_arena_printf(a, "none of the servers given answered for the zone of %s with authority",
+				       is->name);
+	case AL_PROP_ISSUE_TOO_MANY_NAMES:
+		return al_arena_printf(a, "more than %zu names: %s and later ones were not asked", is->limit, is->name);
+	case AL_PROP_ISSUE_BAD_SELECTOR:
+		return al_arena_printf(a, "selector '%s': %s is not a valid name", detail, is->name);
+	case AL_PROP_ISSUE_OUTSIDE_SERVERS:
+		return al_arena_printf(a,
+				       "%s (a report authorization) is outside the zone %s of the servers given, and was "
+				       "not asked; give --resolver to find its servers",
+				       is->name, detail);
+	}
+	return NULL;
+}
+
+static void add_issue(al_prop *p, const char ***list, al_prop_issue **items, size_t *count, size_t *capacity,
+		      const al_prop_issue *is)
+{
+	const char *s = al_prop_issue_text(&p->arena, is);
 	if (s == NULL)
 		return;
 	for (size_t i = 0; i < *count; i++)
 		if (strcmp((*list)[i], s) == 0)
 			return;
+	/* both arrays share one capacity: grow the items first, then the list */
+	size_t cap = *capacity;
+	if (!grow((void **)items, &cap, *count + 1, sizeof(**items)))
+		return;
+	if (!grow((void **)list, capacity, *count + 1, sizeof(**list)))
+		return; /* the same doubling: both now hold *capacity */
+	(*items)[*count] = *is;
 	(*list)[(*count)++] = s;
 }
-
 /* Something that could not be done: the result is incomplete. */
-static void add_problem(al_prop *p, pdomain *d, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void add_problem(al_prop *p, pdomain *d, const char *fmt, ...)
+static void add_problem(al_prop *p, pdomain *d, al_prop_issue is)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	add_text(p, &d->problems, &d->problem_count, &d->problem_capacity, fmt, ap);
-	va_end(ap);
+	add_issue(p, &d->problems, &d->problem_items, &d->problem_count, &d->problem_capacity, &is);
 }
 
 /* A name left out by the scope asked for (only the servers given). */
-static void add_note(al_prop *p, pdomain *d, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void add_note(al_prop *p, pdomain *d, const char *fmt, ...)
+static void add_note(al_prop *p, pdomain *d, al_prop_issue is)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	add_text(p, &d->notes, &d->note_count, &d->note_capacity, fmt, ap);
-	va_end(ap);
+	add_issue(p, &d->notes, &d->note_items, &d->note_count, &d->note_capacity, &is);
+}
+
+static al_prop_issue issue(al_prop_issue_kind kind, const char *name, const char *detail)
+{
+	return (al_prop_issue){.kind = kind, .name = name, .detail = detail};
 }
 
 /* Can this host send to the address at all? A UDP connect() sends nothing. */
@@ -233,6 +263,8 @@ static void domain_free(pdomain *d)
 {
 	free(d->servers);
 	free(d->problems);
+	free(d->problem_items);
+	free(d->note_items);
 	free(d->notes);
 	free(d->selectors);
 	free(d->report_zones);
@@ -442,7 +474,7 @@ static void discover_zones(al_prop *p, zjob *jobs, size_t count)
 	ask *asks = calloc(count, sizeof(*asks));
 	if (asks == NULL) {
 		for (size_t i = 0; i < count; i++)
-			jobs[i].problem = "out of memory";
+			jobs[i].problem = issue(AL_PROP_ISSUE_ZONE_NOT_FOUND, jobs[i].name, "out of memory");
 		return;
 	}
 	/* 1. the zone: the SOA owner in the answer to SOA <name> */
@@ -454,12 +486,11 @@ static void discover_zones(al_prop *p, zjob *jobs, size_t count)
 		if (owner != NULL)
 			jobs[i].apex = al_arena_strdup(&p->arena, owner);
 		else
-			jobs[i].problem = al_arena_printf(&p->arena, "cannot find the zone of %s: %s",
-							  jobs[i].name,
-							  asks[i].reply && asks[i].reply->outcome == AL_DNS_ANSWERED &&
-									  asks[i].reply->rcode <= 3
-								  ? "no SOA in the resolver's answer"
-								  : reply_failure(&p->arena, asks[i].reply));
+			jobs[i].problem = issue(AL_PROP_ISSUE_ZONE_NOT_FOUND, jobs[i].name,
+						asks[i].reply && asks[i].reply->outcome == AL_DNS_ANSWERED &&
+								asks[i].reply->rcode <= 3
+							? "no SOA in the resolver's answer"
+							: reply_failure(&p->arena, asks[i].reply));
 		ask_release(&asks[i]);
 	}
 	/* 2. the NS set of each zone */
@@ -475,8 +506,7 @@ static void discover_zones(al_prop *p, zjob *jobs, size_t count)
 			continue;
 		const al_dns_reply *r = asks[i].reply;
 		if (r == NULL || r->outcome != AL_DNS_ANSWERED || r->rcode != AL_DNS_RCODE_NOERROR) {
-			jobs[i].problem = al_arena_printf(&p->arena, "cannot read the NS set of %s: %s", jobs[i].apex,
-							  reply_failure(&p->arena, r));
+			jobs[i].problem = issue(AL_PROP_ISSUE_NS_UNREADABLE, jobs[i].apex, reply_failure(&p->arena, r));
 			ask_release(&asks[i]);
 			continue;
 		}
@@ -493,7 +523,7 @@ static void discover_zones(al_prop *p, zjob *jobs, size_t count)
 				jobs[i].ns[jobs[i].ns_count++] = al_arena_strdup(&p->arena, target);
 		}
 		if (jobs[i].ns_count == 0)
-			jobs[i].problem = al_arena_printf(&p->arena, "the zone %s has no NS records", jobs[i].apex);
+			jobs[i].problem = issue(AL_PROP_ISSUE_NO_NS, jobs[i].apex, NULL);
 		total_ns += jobs[i].ns_count;
 		ask_release(&asks[i]);
 	}
@@ -502,7 +532,7 @@ static void discover_zones(al_prop *p, zjob *jobs, size_t count)
 	ask *aa = calloc(total_ns * 2 + 1, sizeof(*aa));
 	if (aa == NULL) {
 		for (size_t i = 0; i < count; i++)
-			jobs[i].problem = "out of memory";
+			jobs[i].problem = issue(AL_PROP_ISSUE_ZONE_NOT_FOUND, jobs[i].name, "out of memory");
 		return;
 	}
 	size_t k = 0;
@@ -523,9 +553,8 @@ static void discover_zones(al_prop *p, zjob *jobs, size_t count)
 				if (r == NULL || r->outcome != AL_DNS_ANSWERED ||
 				    (r->rcode != AL_DNS_RCODE_NOERROR && r->rcode != AL_DNS_RCODE_NXDOMAIN)) {
 					failed = true;
-					jobs[i].address_problem = al_arena_printf(
-						&p->arena, "cannot read the addresses of %s: %s", jobs[i].ns[j],
-						reply_failure(&p->arena, r));
+					jobs[i].address_problem = issue(AL_PROP_ISSUE_ADDRESS_UNREADABLE, jobs[i].ns[j],
+									reply_failure(&p->arena, r));
 					ask_release(&aa[k]);
 					continue;
 				}
@@ -559,8 +588,7 @@ static void discover_zones(al_prop *p, zjob *jobs, size_t count)
 				ask_release(&aa[k]);
 			}
 			if (found == 0 && !failed)
-				jobs[i].address_problem = al_arena_printf(
-					&p->arena, "the name server %s has no A or AAAA record", jobs[i].ns[j]);
+				jobs[i].address_problem = issue(AL_PROP_ISSUE_NO_ADDRESS, jobs[i].ns[j], NULL);
 		}
 	}
 	free(aa);
@@ -637,8 +665,8 @@ static void add_zone_servers(al_prop *p, pdomain *d, const zjob *job, bool with_
 			added++;
 	}
 	if (job->address_count > p->max_servers)
-		add_problem(p, d, "%s has %zu server addresses; the first %zu are asked", job->apex,
-			    job->address_count, p->max_servers);
+		add_problem(p, d, (al_prop_issue){.kind = AL_PROP_ISSUE_TOO_MANY_ADDRESSES, .name = job->apex,
+						  .count = job->address_count, .limit = p->max_servers});
 }
 
 static void add_manual_servers(al_prop *p, pdomain *d)
@@ -690,8 +718,7 @@ static void find_zone_from_manual(al_prop *p, pdomain **ds, size_t count)
 		if (best != NULL)
 			ds[i]->zone = al_arena_strdup(&p->arena, best);
 		else
-			add_problem(p, ds[i], "none of the servers given answered for the zone of %s with authority",
-				    ds[i]->domain);
+			add_problem(p, ds[i], issue(AL_PROP_ISSUE_NO_AUTHORITY, ds[i]->domain, NULL));
 		for (size_t m = 0; m < p->manual_count; m++)
 			ask_release(&asks[i * p->manual_count + m]);
 	}
@@ -743,10 +770,10 @@ static al_status discover_domains(al_prop *p)
 	for (size_t i = 0; i < n; i++) {
 		pdomain *d = todo[i];
 		d->zone = jobs[i].apex;
-		if (jobs[i].problem != NULL)
-			add_problem(p, d, "%s", jobs[i].problem);
-		if (jobs[i].address_problem != NULL)
-			add_problem(p, d, "%s", jobs[i].address_problem);
+		if (jobs[i].problem.kind != 0)
+			add_problem(p, d, jobs[i].problem);
+		if (jobs[i].address_problem.kind != 0)
+			add_problem(p, d, jobs[i].address_problem);
 		add_zone_servers(p, d, &jobs[i], true);
 		add_manual_servers(p, d);
 		add_resolvers(p, d);
@@ -773,7 +800,8 @@ static pname *add_name(al_prop *p, round_state *rs, pdomain *d, const char *name
 		if (rs->names[i].domain == d)
 			per_domain++;
 	if (per_domain >= p->max_names) {
-		add_problem(p, d, "more than %zu names: %s and later ones were not asked", p->max_names, name);
+		add_problem(p, d, (al_prop_issue){.kind = AL_PROP_ISSUE_TOO_MANY_NAMES,
+						  .name = al_arena_strdup(&p->arena, name), .limit = p->max_names});
 		return NULL;
 	}
 	if (!grow((void **)&rs->names, &rs->name_capacity, rs->name_count + 1, sizeof(*rs->names)))
@@ -985,10 +1013,7 @@ static void ask_reports(al_prop *p, round_state *rs)
 		if (report_zone_known(d, r->name))
 			continue;
 		if (!p->discover) {
-			add_note(p, d,
-				 "%s (a report authorization) is outside the zone %s of the servers given, and was "
-				 "not asked; give --resolver to find its servers",
-				    r->name, d->zone ? d->zone : d->domain);
+			add_note(p, d, issue(AL_PROP_ISSUE_OUTSIDE_SERVERS, r->name, d->zone ? d->zone : d->domain));
 			continue;
 		}
 		job_of[i] = nj;
@@ -1007,10 +1032,10 @@ static void ask_reports(al_prop *p, round_state *rs)
 			d->report_zones[d->report_zone_count].apex = j->apex;
 			d->report_zone_count++;
 		}
-		if (j->problem != NULL)
-			add_problem(p, d, "%s", j->problem);
-		if (j->address_problem != NULL)
-			add_problem(p, d, "%s", j->address_problem);
+		if (j->problem.kind != 0)
+			add_problem(p, d, j->problem);
+		if (j->address_problem.kind != 0)
+			add_problem(p, d, j->address_problem);
 		if (j->apex != NULL)
 			add_zone_servers(p, d, j, false);
 	}
@@ -1077,7 +1102,8 @@ al_status al_prop_run(al_prop *p)
 			if (al_name_normalize(name, strlen(name), nn, NULL) == AL_OK)
 				add_name(p, &rs, d, nn, AL_TYPE_TXT, "dkim", d->zone);
 			else
-				add_problem(p, d, "selector '%s': %s is not a valid name", d->selectors[s], name);
+				add_problem(p, d, issue(AL_PROP_ISSUE_BAD_SELECTOR, al_arena_strdup(&p->arena, name),
+							d->selectors[s]));
 		}
 		add_name(p, &rs, d, d->zone ? d->zone : d->domain, AL_TYPE_SOA, "soa", d->zone);
 	}

@@ -42,8 +42,10 @@ typedef struct pdomain {
 	pserver *servers;
 	size_t server_count, server_capacity;
 	const char **problems;
+	al_prop_issue *problem_items; /* problems[i] with its parts */
 	size_t problem_count, problem_capacity;
 	const char **notes;
+	al_prop_issue *note_items;    /* notes[i] with its parts */
 	size_t note_count, note_capacity;
 	const char **selectors;
 	size_t selector_count, selector_capacity;
@@ -71,8 +73,8 @@ typedef struct zaddr {
 typedef struct zjob {
 	const char *name;
 	const char *apex;
-	const char *problem;
-	const char *address_problem;
+	al_prop_issue problem;         /* kind 0: none */
+	al_prop_issue address_problem; /* the last name server whose addresses are missing */
 	const char *ns[AL_PROP_JOB_NS];
 	size_t ns_count;
 	zaddr *addresses;        /* malloc()ed */
