@@ -88,11 +88,13 @@ int al_cli_run_lint(al_cli *cli, al_source *source, const char *const *inputs, s
 al_emitter *al_cli_emitter_new(al_cli *cli, const char *const *inputs, size_t input_count);
 /* Exit code for an al_status from the library (2 for anything but AL_OK). */
 int al_cli_status_exit(al_status status);
+/* Everything @p stream holds, at most @p max bytes, NUL-terminated; NULL after an
+ * error naming @p command and @p label ("standard input", a file name). The caller
+ * frees it. */
+char *al_cli_read_all(const char *command, FILE *stream, const char *label, size_t max, size_t *length);
 /* Standard input whole (at most 1 MiB), without its final line breaks; NULL
  * after an error message naming @p command. The caller frees it. */
 char *al_cli_read_stdin(const char *command, size_t *length);
-/* Print a text block escaped for the terminal. */
-void al_cli_print_escaped(FILE *out, const char *text);
 
 /* subcommands */
 extern const al_cli_command al_cmd_zone;

@@ -38,38 +38,8 @@ static char *read_file(const char *path, size_t *length)
 		al_cli_error("triage: %s: %s", path, strerror(errno));
 		return NULL;
 	}
-	size_t cap = 65536, len = 0;
-	char *buf = malloc(cap);
-	while (buf != NULL) {
-		if (len == cap) {
-			if (cap > AL_MESSAGE_MAX_INPUT) {
-				al_cli_error("triage: %s: larger than %u bytes", path, AL_MESSAGE_MAX_INPUT);
-				free(buf);
-				fclose(fp);
-				return NULL;
-			}
-			char *p = realloc(buf, cap * 2);
-			if (p == NULL) {
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = p;
-			cap *= 2;
-		}
-		size_t n = fread(buf + len, 1, cap - len, fp);
-		if (n == 0)
-			break;
-		len += n;
-	}
-	if (buf == NULL || ferror(fp)) {
-		al_cli_error("triage: %s: cannot read", path);
-		free(buf);
-		fclose(fp);
-		return NULL;
-	}
+	char *buf = al_cli_read_all("triage", fp, path, AL_MESSAGE_MAX_INPUT, length);
 	fclose(fp);
-	*length = len;
 	return buf;
 }
 

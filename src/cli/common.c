@@ -354,36 +354,54 @@ int al_cli_run_lint(al_cli *cli, al_source *source, const char *const *inputs, s
 	return code;
 }
 
-char *al_cli_read_stdin(const char *command, size_t *length)
+char *al_cli_read_all(const char *command, FILE *stream, const char *label, size_t max, size_t *length)
 {
 	size_t cap = 4096, len = 0;
 	char *buf = malloc(cap);
+	/* room for max bytes, one more to tell that there are more, and the NUL */
 	while (buf != NULL) {
 		if (len + 1 >= cap) {
-			if (cap >= (1u << 20)) {
-				free(buf);
-				al_cli_error("%s: standard input is larger than 1 MiB", command);
-				return NULL;
-			}
-			char *p = realloc(buf, cap * 2);
+			if (cap >= max + 2)
+				break;
+			size_t grown = cap * 2 < max + 2 ? cap * 2 : max + 2;
+			char *p = realloc(buf, grown);
 			if (p == NULL) {
 				free(buf);
 				buf = NULL;
 				break;
 			}
 			buf = p;
-			cap *= 2;
+			cap = grown;
 		}
-		size_t n = fread(buf + len, 1, cap - len - 1, stdin);
+		size_t n = fread(buf + len, 1, cap - len - 1, stream);
 		if (n == 0)
 			break;
 		len += n;
 	}
-	if (buf == NULL || ferror(stdin)) {
+	if (buf == NULL || ferror(stream)) {
 		free(buf);
-		al_cli_error("%s: cannot read standard input", command);
+		al_cli_error("%s: cannot read %s", command, label);
 		return NULL;
 	}
+	if (len > max) {
+		free(buf);
+		if (max % (1u << 20) == 0)
+			al_cli_error("%s: %s is larger than %zu MiB", command, label, max >> 20);
+		else
+			al_cli_error("%s: %s is larger than %zu bytes", command, label, max);
+		return NULL;
+	}
+	buf[len] = '\0';
+	*length = len;
+	return buf;
+}
+
+char *al_cli_read_stdin(const char *command, size_t *length)
+{
+	size_t len = 0;
+	char *buf = al_cli_read_all(command, stdin, "standard input", 1u << 20, &len);
+	if (buf == NULL)
+		return NULL;
 	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
 		len--;
 	buf[len] = '\0';
