@@ -11,6 +11,17 @@ import os
 import sys
 
 
+def write_if_changed(path, text):
+    """Write @text to @path unless it already holds it, so that ninja sees no change."""
+    old = None
+    if os.path.exists(path):
+        with open(path) as fh:
+            old = fh.read()
+    if old != text:
+        with open(path, 'w') as fh:
+            fh.write(text)
+
+
 def main():
     symbol, root, output, depfile = sys.argv[1:5]
     entries, dirs = [], [root]
@@ -46,14 +57,7 @@ def main():
         out.append('\t{"%s", %s_%d, %d},' % (rel, symbol, i, len(data)))
     out.append('\t{0, 0, 0}};')
     out.append('const size_t %s_count = %d;' % (symbol, len(entries)))
-    text = '\n'.join(out) + '\n'
-    old = None
-    if os.path.exists(output):
-        with open(output) as fh:
-            old = fh.read()
-    if old != text:
-        with open(output, 'w') as fh:
-            fh.write(text)
+    write_if_changed(output, '\n'.join(out) + '\n')
     deps = [e[1] for e in entries] + dirs
     with open(depfile, 'w') as fh:
         fh.write('%s: %s\n' % (output.replace(' ', '\\ '),

@@ -15,18 +15,11 @@ import os
 import re
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from embed import write_if_changed  # noqa: E402
+
 ID = re.compile(r'([A-Z]+[0-9]{3})\.yaml')
 ID_KEY = re.compile(r'^id:\s*([A-Za-z]+[0-9]{3})\s*$', re.M)
-
-
-def write_if_changed(path, text):
-    old = None
-    if os.path.exists(path):
-        with open(path) as fh:
-            old = fh.read()
-    if old != text:
-        with open(path, 'w') as fh:
-            fh.write(text)
 
 
 def read_retired(path):
