@@ -59,6 +59,55 @@ AL_EXPORT al_status al_shard_parse(const char *text, unsigned *k, unsigned *n, a
  */
 AL_EXPORT al_status al_domain_list_shard(al_domain_list *list, unsigned k, unsigned n);
 
+/** Where one receiver generation found the DMARC policy of a domain. */
+typedef struct al_inventory_dmarc {
+	/** "name" (the domain's own _dmarc record), "tree-walk" (the organizational
+	 *  domain found by the RFC 9989 tree walk), "psl" (the organizational domain
+	 *  by the Public Suffix List, RFC 7489), "psd" (a public suffix domain's
+	 *  record, psd=y), "none" (proven: no record applies) or "unknown" (a lookup
+	 *  failed or was not made) */
+	const char *found;
+	const char *record_name;   /**< the _dmarc name whose record applies, or NULL */
+	/** the policy asked for the domain after inheritance ("none", "quarantine",
+	 *  "reject"); NULL when receivers apply none (no record, or a record they ignore) */
+	const char *policy;
+	/** what failing mail gets: RFC 9989 after t=y; RFC 7489 for the pct share */
+	const char *applied;
+	unsigned percent;          /**< RFC 7489 pct: the share of failing mail that gets @c applied */
+} al_inventory_dmarc;
+
+/**
+ * What a bulk check found for one domain, so a fleet can be queried without
+ * reading the findings: the SPF record's cost and result, the DMARC policy in
+ * force under each receiver generation, the DKIM selectors with a usable key.
+ * Strings are static or live as long as the result.
+ */
+typedef struct al_domain_inventory {
+	/** "record" (one SPF record), "none" (proven: none), "several" (more than
+	 *  one: permerror) or "unknown" (the lookup failed or was not made) */
+	const char *spf_state;
+	const char *spf_record;       /**< the record, or NULL */
+	size_t spf_lookups;           /**< DNS-querying terms of the whole tree */
+	bool spf_lookups_lower_bound; /**< some include or redirect could not be followed:
+					   the true count is at least spf_lookups */
+	size_t spf_void_lookups;
+	/** what check_host() gives a host the record does not list: "fail",
+	 *  "softfail", "neutral", "pass", "permerror", "none" (no record) or
+	 *  "unknown" (a lookup it needs failed or was not made) */
+	const char *spf_result;
+	al_inventory_dmarc dmarc_rfc9989;
+	al_inventory_dmarc dmarc_rfc7489;
+	/** where the DKIM selectors looked at came from: "given" (--selector, the
+	 *  domains file), "discovered" (the usual selectors, probed) or "none"
+	 *  (none looked at: offline, or --no-discover without selectors) */
+	const char *dkim_source;
+	size_t dkim_selectors_asked;
+	size_t dkim_keys;             /**< selectors with a key record, usable or not */
+	size_t dkim_failed;           /**< selector lookups that failed or were not made */
+	const char *const *dkim_usable; /**< the selectors with a usable key */
+	size_t dkim_usable_count;
+} al_domain_inventory;
+
 /** What one domain came to. Valid only during the callback. */
 typedef struct al_domain_result {
 	const char *domain;
@@ -71,6 +120,7 @@ typedef struct al_domain_result {
 	size_t questions;          /**< distinct (name, type) questions the domain needed */
 	size_t passes;             /**< lint passes run (one per level of the lookup tree) */
 	double elapsed;            /**< seconds from its start to its result */
+	const al_domain_inventory *inventory; /**< NULL when the domain's name was not valid */
 } al_domain_result;
 
 typedef void (*al_result_fn)(void *userdata, const al_domain_result *result);

@@ -82,6 +82,11 @@ class CheckAuthoritativeTest(unittest.TestCase):
         p = self.check('chain.example.test', '--format', 'jsonl')
         dom = [json.loads(l) for l in p.stdout.splitlines() if '"type":"domain"' in l][0]
         self.assertEqual(dom['passes'], 2, dom)
+        # the inventory: 3 includes and a redirect cost 4; c1's ~all does not match, chain's -all answers
+        self.assertEqual((dom['spf']['state'], dom['spf']['lookups'], dom['spf']['result']),
+                         ('record', 4, 'fail'), dom)
+        self.assertEqual((dom['dmarc']['rfc9989']['found'], dom['dmarc']['rfc9989']['record'],
+                          dom['dmarc']['rfc9989']['policy']), ('tree-walk', '_dmarc.example.test', 'none'))
         self.assertFalse(dom['incomplete'])
         self.assertGreaterEqual(dom['questions'], 6)  # chain, _dmarc, c1..c4
 
@@ -294,8 +299,14 @@ class CheckStreamTest(unittest.TestCase):
                 # the failure is reported; no SPF conclusion is drawn from the failed lookup
                 self.assertIn('LOOKUP001', rules, d)
                 self.assertNotIn('spf', kinds, d)
+                # the inventory says so too: not "no SPF record"
+                self.assertEqual(d['spf']['state'], 'unknown', d)
+                self.assertEqual(d['spf']['result'], 'unknown', d)
             else:
                 self.assertNotIn('LOOKUP001', rules)
+                if d['domain'].startswith('nx'):
+                    self.assertEqual(d['spf']['state'], 'none', d)
+                    self.assertEqual(d['dmarc']['rfc7489']['found'], 'none', d)
 
     def test_results_stream_before_the_run_ends(self):
         import json

@@ -123,6 +123,7 @@ static void on_unit_end(void *userdata)
 	r.questions = j->waiter.pin_count;
 	r.passes = j->passes;
 	r.elapsed = al_clock_now() - j->started;
+	r.inventory = al_lint_inventory(d->lint);
 	if (r.incomplete)
 		d->incomplete++;
 	if (r.budget != NULL)
@@ -433,6 +434,7 @@ static al_status drive(const al_check_options *options, const al_domain_list *li
 	al_status st = al_lint_new(&d.lint, &lo);
 	if (st != AL_OK)
 		return st;
+	al_lint_want_inventory(d.lint, true);
 	d.jobs = calloc(d.job_count ? d.job_count : 1, sizeof(*d.jobs));
 	d.free_slots = calloc(d.job_count ? d.job_count : 1, sizeof(*d.free_slots));
 	if (d.jobs == NULL || d.free_slots == NULL) {

@@ -36,6 +36,8 @@ al_status al_lint_domain_try(al_lint *lint, const char *domain, bool *pending)
 	}
 	al_check_args args = {.lint = lint, .domain = al_arena_strdup(&lint->unit_arena, norm)};
 	al_lint_run_stage(lint, AL_STAGE_DOMAIN, &args);
+	if (lint->want_inventory)
+		al_lint_collect_inventory(lint, args.domain);
 	*pending = lint->pending;
 	if (*pending)
 		lint->summary = saved;

@@ -75,6 +75,7 @@ void al_lint_unit_reset(al_lint *l)
 	l->pending = false;
 	l->discard = false;
 	l->unit_lookups = 0;
+	l->inventory_ready = false;
 }
 
 void al_lint_free(al_lint *lint)

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <authlint/bulk.h>
 #include <authlint/lint.h>
 
 #include "check/lint_internal.h"
@@ -57,12 +58,17 @@ struct al_lint {
 	size_t domain_selector_count;
 	bool *check_wanted; /* per entry of al_checks[] */
 	const al_rule *by_code[AL_RULE_COUNT_]; /* the registry's entry of each rule, or NULL */
+	/* check mode: the domain's inventory (inventory.c), valid until the unit ends */
+	bool want_inventory, inventory_ready;
+	al_domain_inventory inventory;
 };
 
 /** Start a new unit: release the unit's answers, findings and arena. */
 void al_lint_unit_reset(al_lint *lint);
 /** Sort and hand out the unit's findings (unless the pass is pending), then reset. */
 void al_lint_unit_flush(al_lint *lint);
+/** Fill lint->inventory for @p domain from the unit's answers (inventory.c). */
+void al_lint_collect_inventory(al_lint *lint, const char *domain);
 /** Run every wanted check of @p stage. */
 void al_lint_run_stage(al_lint *lint, al_check_stage stage, al_check_args *args);
 /** Lint everything at one owner name: its RRsets, the NAME checks, then each record. */

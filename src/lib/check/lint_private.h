@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 
+#include <authlint/bulk.h>
 #include <authlint/lint.h>
 
 /** Today's date in UTC as "YYYY-MM-DD" (waiver expiry). */
@@ -30,5 +31,10 @@ void al_lint_unit_end(al_lint *lint);
  * next call; NULL, 0 to clear.
  */
 void al_lint_set_domain_selectors(al_lint *lint, const char *const *selectors, size_t count);
+
+/** Collect each domain's inventory after its checks (check mode; inventory.c). */
+void al_lint_want_inventory(al_lint *lint, bool want);
+/** The inventory of the domain of the unit that is ending, or NULL. */
+const al_domain_inventory *al_lint_inventory(const al_lint *lint);
 
 #endif

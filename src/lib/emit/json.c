@@ -92,6 +92,53 @@ static void jsonl_diag(al_emitter *em, const al_diag *d)
 	al_emit_flush(em);
 }
 
+static void inventory_dmarc(al_json *j, const char *key, const al_inventory_dmarc *d)
+{
+	al_json_key(j, key);
+	al_json_begin_object(j);
+	al_json_kv_string(j, "found", d->found);
+	al_json_kv_string(j, "record", d->record_name);
+	al_json_kv_string(j, "policy", d->policy);
+	al_json_kv_string(j, "applied", d->applied);
+	al_json_key(j, "percent");
+	if (d->policy != NULL)
+		al_json_uint(j, d->percent);
+	else
+		al_json_null(j);
+	al_json_end_object(j);
+}
+
+/* What the domain has, for fleet queries: see al_domain_inventory. */
+static void inventory(al_json *j, const al_domain_inventory *inv)
+{
+	al_json_key(j, "spf");
+	al_json_begin_object(j);
+	al_json_kv_string(j, "state", inv->spf_state);
+	al_json_kv_string(j, "record", inv->spf_record);
+	al_json_kv_uint(j, "lookups", inv->spf_lookups);
+	al_json_kv_bool(j, "lookups_at_least", inv->spf_lookups_lower_bound);
+	al_json_kv_uint(j, "void_lookups", inv->spf_void_lookups);
+	al_json_kv_string(j, "result", inv->spf_result);
+	al_json_end_object(j);
+	al_json_key(j, "dmarc");
+	al_json_begin_object(j);
+	inventory_dmarc(j, "rfc9989", &inv->dmarc_rfc9989);
+	inventory_dmarc(j, "rfc7489", &inv->dmarc_rfc7489);
+	al_json_end_object(j);
+	al_json_key(j, "dkim");
+	al_json_begin_object(j);
+	al_json_kv_string(j, "selectors_from", inv->dkim_source);
+	al_json_kv_uint(j, "selectors_asked", inv->dkim_selectors_asked);
+	al_json_kv_uint(j, "keys", inv->dkim_keys);
+	al_json_kv_uint(j, "lookups_failed", inv->dkim_failed);
+	al_json_key(j, "usable");
+	al_json_begin_array(j);
+	for (size_t i = 0; i < inv->dkim_usable_count; i++)
+		al_json_string(j, inv->dkim_usable[i]);
+	al_json_end_array(j);
+	al_json_end_object(j);
+}
+
 /* One domain of a bulk check on one line: a consumer reading a stream cut
  * short has every domain it holds complete. */
 static void jsonl_result(al_emitter *em, const al_domain_result *r)
@@ -102,6 +149,8 @@ static void jsonl_result(al_emitter *em, const al_domain_result *r)
 	al_json_kv_string(j, "type", "domain");
 	al_json_kv_string(j, "domain", r->domain);
 	al_json_kv_uint(j, "index", r->index);
+	if (r->inventory != NULL)
+		inventory(j, r->inventory);
 	al_json_key(j, "findings");
 	al_json_begin_array(j);
 	for (size_t i = 0; i < r->diag_count; i++) {
