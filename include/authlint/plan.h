@@ -63,6 +63,12 @@ AL_EXPORT al_date al_date_from_unix(int64_t unix_seconds);
  * rounded up: 0 for 0, 1 for 1..86400, 2 for 86401..172800, ...
  */
 AL_EXPORT unsigned al_ttl_days(uint32_t ttl);
+/**
+ * How long a TTL of @p ttl seconds lets caches keep an answer, in the largest
+ * whole unit, rounded up: "0 seconds", "45 seconds", "5 minutes", "1 hour",
+ * "2 days". Returns @p out.
+ */
+AL_EXPORT const char *al_ttl_text(uint32_t ttl, char out[24]);
 
 /* ---- templates ------------------------------------------------------------- */
 

@@ -65,6 +65,17 @@ static void test_date_api(void **state)
 	assert_int_equal(al_ttl_days(86401), 2);
 	assert_int_equal(al_ttl_days(172800), 2);
 	assert_int_equal(al_ttl_days(UINT32_MAX), 49711);
+	/* how long caches may keep an answer, in words (the plan's "replaces" line) */
+	char buf[24];
+	assert_string_equal(al_ttl_text(0, buf), "0 seconds");
+	assert_string_equal(al_ttl_text(45, buf), "45 seconds");
+	assert_string_equal(al_ttl_text(300, buf), "5 minutes");
+	assert_string_equal(al_ttl_text(301, buf), "6 minutes");
+	assert_string_equal(al_ttl_text(3600, buf), "1 hour");
+	assert_string_equal(al_ttl_text(5400, buf), "2 hours");
+	assert_string_equal(al_ttl_text(86400, buf), "1 day");
+	assert_string_equal(al_ttl_text(172800, buf), "2 days");
+	assert_string_equal(al_ttl_text(UINT32_MAX, buf), "49711 days");
 }
 
 /* ---- where the plan starts ------------------------------------------------------- */
@@ -415,7 +426,7 @@ static void test_unknown_gates(void **state)
 	for (size_t i = 0; i < p->finding_count; i++)
 		if (strcmp(p->findings[i].rule->id, "PLAN003") == 0)
 			assert_non_null(strstr(p->findings[i].message,
-					       "gates of step 1 were not checked (DKIM010, DKIM011, DKIM012, DKIM014)"));
+					       "gates from step 1 on were not checked (DKIM010, DKIM011, DKIM012, DKIM014)"));
 	t_plan_free(&t);
 
 	/* with the selector every gate is checked and clean */

@@ -2,6 +2,7 @@
 /* Calendar dates for plans: parsing, arithmetic through day numbers, TTLs in days. */
 #include <authlint/plan.h>
 
+#include <stdio.h>
 #include <string.h>
 
 /* Days from 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
@@ -106,4 +107,21 @@ al_date al_date_from_unix(int64_t unix_seconds)
 unsigned al_ttl_days(uint32_t ttl)
 {
 	return (unsigned)((ttl + 86399ull) / 86400u);
+}
+
+const char *al_ttl_text(uint32_t ttl, char out[24])
+{
+	static const struct {
+		uint32_t seconds;
+		const char *name;
+	} units[] = {{86400, "day"}, {3600, "hour"}, {60, "minute"}, {1, "second"}};
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (ttl < units[i].seconds && units[i].seconds > 1)
+			continue;
+		unsigned long n = (unsigned long)((ttl + (uint64_t)units[i].seconds - 1) / units[i].seconds);
+		snprintf(out, 24, "%lu %s%s", n, units[i].name, n == 1 ? "" : "s");
+		return out;
+	}
+	snprintf(out, 24, "0 seconds");
+	return out;
 }

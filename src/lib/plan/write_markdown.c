@@ -156,10 +156,13 @@ static void step(al_strbuf *out, const al_plan *plan, const al_plan_step *s)
 	al_strbuf_printf(out, "Step `%s`. Publish on %s (suggested), %s at the earliest; hold at least %u days "
 			      "(%u suggested).",
 			 s->id, suggested, earliest, s->min_days, s->suggested_days);
-	if (s->record_changes)
-		al_strbuf_printf(out, " %s has TTL %lu%s, so the step counts from %s.",
+	if (s->record_changes) {
+		char ttl[24];
+		al_strbuf_printf(out, " %s has TTL %lu%s: caches may keep it up to %s, so the step counts from %s.",
 				 s->rollback != NULL ? "The record it replaces" : "The negative answer it replaces",
-				 (unsigned long)s->replaces_ttl, s->replaces_ttl_known ? "" : " (assumed)", counts);
+				 (unsigned long)s->replaces_ttl, s->replaces_ttl_known ? "" : " (assumed)",
+				 al_ttl_text(s->replaces_ttl, ttl), counts);
+	}
 	al_strbuf_puts(out, "\n\n");
 	for (size_t i = 0; i < s->note_count; i++) {
 		al_strbuf_puts(out, "> ");

@@ -8,9 +8,15 @@
 #define LABEL 11   /* width of the label column */
 #define TARGET 14  /* width of the target column of an effect table */
 
+/* Reasons why gates were not checked, said once per plan (bounded). */
+#define MAX_REASONS 16
+
 typedef struct text_out {
 	al_strbuf *out;
 	bool color;
+	const char *reasons[MAX_REASONS];
+	size_t reason_step[MAX_REASONS];
+	size_t reason_count;
 } text_out;
 
 static void put(text_out *o, const char *text)
@@ -75,7 +81,47 @@ static void gate_label(text_out *o, size_t *lines, const char *word, al_plan_gat
 	pad(o, strlen(word), 9);
 }
 
-/* Passing rules on one line, then every other gate on its own. */
+/*
+ * The rule gates not checked, on one line per reason: the reason the first
+ * time a step meets it, a pointer back to that step after.
+ */
+static void unknown_gates(text_out *o, const al_plan_step *s, size_t *lines)
+{
+	for (size_t i = 0; i < s->gate_count; i++) {
+		const al_plan_gate *g = &s->gates[i];
+		if (g->state != AL_PLAN_GATE_UNKNOWN || g->rule == NULL || g->detail == NULL)
+			continue;
+		bool earlier = false;
+		for (size_t k = 0; k < i && !earlier; k++)
+			earlier = s->gates[k].state == AL_PLAN_GATE_UNKNOWN && s->gates[k].rule != NULL &&
+				  s->gates[k].detail != NULL && strcmp(s->gates[k].detail, g->detail) == 0;
+		if (earlier)
+			continue; /* on the line of the first gate with this reason */
+		gate_label(o, lines, "unknown", g->state);
+		for (size_t k = i, n = 0; k < s->gate_count; k++) {
+			const al_plan_gate *h = &s->gates[k];
+			if (h->state == AL_PLAN_GATE_UNKNOWN && h->rule != NULL && h->detail != NULL &&
+			    strcmp(h->detail, g->detail) == 0)
+				al_strbuf_printf(o->out, "%s%s", n++ ? ", " : "", h->rule->id);
+		}
+		size_t seen = 0;
+		while (seen < o->reason_count && strcmp(o->reasons[seen], g->detail) != 0)
+			seen++;
+		if (seen < o->reason_count) {
+			al_strbuf_printf(o->out, ": not checked, as in step %zu\n", o->reason_step[seen]);
+			continue;
+		}
+		if (o->reason_count < MAX_REASONS) {
+			o->reasons[o->reason_count] = g->detail;
+			o->reason_step[o->reason_count++] = s->number;
+		}
+		al_strbuf_puts(o->out, ": not checked: ");
+		put(o, g->detail);
+		al_strbuf_putc(o->out, '\n');
+	}
+}
+
+/* Passing rules on one line, the rules not checked by reason, then every other gate on its own. */
 static void gates(text_out *o, const al_plan_step *s)
 {
 	size_t lines = 0, passed = 0;
@@ -91,9 +137,12 @@ static void gates(text_out *o, const al_plan_step *s)
 	}
 	if (passed > 0)
 		al_strbuf_putc(o->out, '\n');
+	unknown_gates(o, s, &lines);
 	for (size_t i = 0; i < s->gate_count; i++) {
 		const al_plan_gate *g = &s->gates[i];
 		if (g->state == AL_PLAN_GATE_PASS && g->detail == NULL)
+			continue;
+		if (g->state == AL_PLAN_GATE_UNKNOWN && g->rule != NULL && g->detail != NULL)
 			continue;
 		gate_label(o, &lines, gate_word(g->state), g->state);
 		if (g->rule != NULL)
@@ -127,13 +176,15 @@ static void step(text_out *o, const al_plan *plan, const al_plan_step *s)
 	al_strbuf_puts(o->out, "]\n");
 	al_strbuf_printf(o->out, "  %-*searliest %s, suggested %s; hold at least %u days, %u suggested\n",
 			 LABEL, "publish", earliest, suggested, s->min_days, s->suggested_days);
-	if (s->record_changes)
-		al_strbuf_printf(o->out, "  %-*s%s %lu%s: caches may keep it %u day%s, so the step counts from %s\n",
+	if (s->record_changes) {
+		char ttl[24];
+		al_strbuf_printf(o->out, "  %-*s%s %lu%s: caches may keep it up to %s, so the step counts from %s\n",
 				 LABEL, "replaces",
 				 s->rollback != NULL ? "a record with TTL" : "no record, a negative answer with TTL",
 				 (unsigned long)s->replaces_ttl,
-				 s->replaces_ttl_known ? "" : " (not known; assumed)", s->wait_days,
-				 s->wait_days == 1 ? "" : "s", counts);
+				 s->replaces_ttl_known ? "" : " (not known; assumed)", al_ttl_text(s->replaces_ttl, ttl),
+				 counts);
+	}
 	if (s->record_changes) {
 		field(o, "  ", "record", s->record);
 		field(o, "  ", "zone", s->zone_line);
@@ -150,7 +201,7 @@ static void step(text_out *o, const al_plan *plan, const al_plan_step *s)
 
 al_status al_plan_write_text(const al_plan *plan, const al_plan_write_options *options, al_strbuf *out)
 {
-	text_out o = {out, options->color};
+	text_out o = {.out = out, .color = options->color};
 	const al_plan_current *c = &plan->current;
 	al_strbuf_puts(out, "DMARC rollout plan for ");
 	put(&o, plan->domain);
