@@ -373,7 +373,13 @@ static bool has_spf(al_lint *lint, const char *domain)
 static void no_record(const al_check_args *args, const al_dmarc_discovery *d)
 {
 	const al_dmarc_outcome *o9 = &d->rfc9989, *o7 = &d->rfc7489;
-	bool none9 = o9->found == AL_DMARC_FOUND_NONE, none7 = o7->found == AL_DMARC_FOUND_NONE;
+	const char *u = unchecked(args->lint, d);
+	/* RFC 9989 receivers walk up to the public suffix: a name of the walk that
+	 * was not asked (a suffix outside the zone, offline) may hold a PSD policy,
+	 * so "none" is proven only for RFC 7489, whose PSL lookup was answered */
+	bool walk_unchecked = u != NULL || d->public_suffix_unchecked;
+	bool none9 = o9->found == AL_DMARC_FOUND_NONE && !walk_unchecked;
+	bool none7 = o7->found == AL_DMARC_FOUND_NONE;
 	if (!none9 && !none7)
 		return;
 	/* a generation that finds nothing while the other finds a record is DMARC041's */
@@ -391,6 +397,7 @@ static void no_record(const al_check_args *args, const al_dmarc_discovery *d)
 	al_finding *f = al_finding_begin(args->lint, AL_RULE_DMARC010, NULL);
 	al_finding_owner(f, d->domain);
 	al_finding_arg(f, "domain", "%s", d->domain);
+	al_finding_arg(f, "readers", "%s", none9 && none7 ? "" : none7 ? " at RFC 7489 receivers" : " at RFC 9989 receivers");
 	al_finding_arg(f, "where", "%s",
 		       own->rcode == AL_RCODE_NXDOMAIN || own->other_count == 0
 			       ? "no record at _dmarc"
@@ -408,9 +415,10 @@ static void no_record(const al_check_args *args, const al_dmarc_discovery *d)
 		al_finding_generation(f, AL_GENERATION_RFC9989);
 	else if (none7 && !none9)
 		al_finding_generation(f, AL_GENERATION_RFC7489);
-	const char *u = unchecked(args->lint, d);
-	if (u != NULL || d->public_suffix_unchecked)
-		al_finding_context(f, "not checked: %s", u ? u : "the public suffix records above the zone");
+	if (walk_unchecked)
+		al_finding_context(f, "%snot checked: %s",
+				   none9 ? "" : "what RFC 9989 receivers find was ",
+				   u ? u : "the public suffix records above the zone");
 	al_finding_end(args->lint, f);
 }
 

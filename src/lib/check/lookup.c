@@ -19,7 +19,7 @@
 static const al_answer offline_answer = {
 	.rcode = AL_RCODE_NOT_QUERIED,
 	.server = "none",
-	.detail = "no DNS source: offline",
+	.detail = "no DNS source (offline, or no resolver)",
 };
 
 bool al_lint_has_source(const al_lint *lint)

@@ -78,10 +78,10 @@ al_status al_spf_lint_tree(al_lint *lint, const char *domain, const al_subject *
 {
 	spf_state *s = state_of(lint);
 	al_spf_tree_ctx ctx = {0};
-	if (al_lint_has_source(lint)) {
-		ctx.dns.lookup = lint_lookup;
-		ctx.dns.ctx = lint;
-	}
+	/* without a source (record mode, --offline) every target is asked all the
+	 * same: the lint answers NOT-QUERIED and reports what was not checked */
+	ctx.dns.lookup = lint_lookup;
+	ctx.dns.ctx = lint;
 	ctx.arena = al_lint_unit_arena(lint);
 	ctx.cache = s ? &s->cache : NULL;
 	ctx.senders = al_spf_lint_senders(lint);

@@ -121,6 +121,32 @@ static const char *breakdown(const walk *w)
 	return s;
 }
 
+/* Targets whose cost is not known: the count so far is only a lower bound (SPF036). */
+static void not_counted(walk *w)
+{
+	const al_spf_tree *tree = w->tree;
+	al_strbuf names = AL_STRBUF_INIT;
+	size_t n = 0;
+	for (size_t i = 0; i < tree->row_count; i++) {
+		const al_spf_tree_row *r = &tree->rows[i];
+		const al_spf_node *c = r->term != NULL ? r->term->child : NULL;
+		if (c == NULL || (c->status != AL_SPF_NODE_NOT_FOLLOWED && c->status != AL_SPF_NODE_LOOKUP_FAILED &&
+				  c->status != AL_SPF_NODE_MACRO && c->status != AL_SPF_NODE_TOO_DEEP))
+			continue;
+		if (n++ < 6)
+			al_strbuf_printf(&names, "%s%s", n > 1 ? ", " : "", c->domain ? c->domain : "?");
+	}
+	if (n > 6)
+		al_strbuf_printf(&names, " and %zu more", n - 6);
+	if (n == 0)
+		al_strbuf_printf(&names, "%zu target%s", tree->not_followed, tree->not_followed == 1 ? "" : "s");
+	al_finding *f = al_finding_begin(w->args->lint, AL_RULE_SPF036, w->args->subject);
+	al_finding_arg(f, "count", "%zu", tree->lookups);
+	al_finding_arg(f, "targets", "%s", al_strbuf_cstr(&names));
+	al_finding_end(w->args->lint, f);
+	al_strbuf_free(&names);
+}
+
 static void limit_findings(walk *w)
 {
 	const al_spf_tree *tree = w->tree;
@@ -150,6 +176,8 @@ static void limit_findings(walk *w)
 		al_finding_context(f, "%s", breakdown(w));
 		al_finding_end(lint, f);
 	}
+	else if (unknown)
+		not_counted(w);
 	if (tree->void_lookups > AL_SPF_MAX_VOID_LOOKUPS) {
 		const al_spf_tree_row *crossing = NULL;
 		for (size_t i = 0; i < tree->row_count; i++) {
