@@ -75,6 +75,12 @@ AL_EXPORT void al_lint_free(al_lint *lint);
  * reading problems. Findings come out in file order.
  */
 AL_EXPORT al_status al_lint_zone(al_lint *lint, al_zone *zone);
+/**
+ * Report only what went wrong reading @p zone (ZONE findings, as one unit):
+ * for commands that answer lookups from zone files without linting them. A
+ * problem other than an over-long string marks the input as not read (exit 2).
+ */
+AL_EXPORT al_status al_lint_zone_problems(al_lint *lint, const al_zone *zone);
 
 /**
  * Lint one record string, as `authlint record` does. @p domain gives context

@@ -147,6 +147,8 @@ typedef enum al_zone_problem_kind {
 	AL_ZONE_PROBLEM_LABEL_TOO_LONG, /**< a label over 63 octets */
 	AL_ZONE_PROBLEM_STRING_TOO_LONG,/**< a TXT character-string over 255 octets */
 	AL_ZONE_PROBLEM_LIMIT,          /**< a size limit was hit; the rest of the file was not read */
+	AL_ZONE_PROBLEM_NO_ORIGIN,      /**< relative names with no $ORIGIN and no origin given: not read */
+	AL_ZONE_PROBLEM_ORIGIN_FROM_SOA,/**< no $ORIGIN: the SOA's owner was taken as the origin (a note) */
 } al_zone_problem_kind;
 
 typedef struct al_zone_problem {
@@ -180,6 +182,8 @@ AL_EXPORT al_status al_zone_load_text(al_zone *zone, const char *label, const ch
 			    al_error *err);
 AL_EXPORT size_t al_zone_problem_count(const al_zone *zone);
 AL_EXPORT const al_zone_problem *al_zone_problem_at(const al_zone *zone, size_t index);
+/** True when a problem of @p kind means part of the input was not read (exit 2). */
+AL_EXPORT bool al_zone_problem_unread(al_zone_problem_kind kind);
 /** Number of RRs stored. */
 AL_EXPORT size_t al_zone_record_count(const al_zone *zone);
 /** The origins (SOA owners, or the $ORIGIN given) of the loaded files. */

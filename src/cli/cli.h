@@ -47,6 +47,8 @@ typedef struct al_cli {
 	al_generation dmarc_spec;
 	unsigned threads;  /* zone mode: lint threads (set by the command) */
 	unsigned live_share; /* check: live engines running at once, sharing one's budget */
+	/* zone files that only answer lookups: al_cli_run_lint reports their problems first */
+	const al_zone *zone_input;
 	/* the date in UTC (SOURCE_DATE_EPOCH when set, else the clock): waiver expiry,
 	 * the plan's default start */
 	int64_t now;
@@ -82,6 +84,12 @@ void al_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Run a lint with an emitter on stdout; returns the exit code. The callback
  * does the linting with the given options. */
 typedef al_status (*al_cli_lint_fn)(al_cli *cli, al_lint *lint, void *userdata);
+/**
+ * Report the problems of reading @p zone as ZONE findings through @p em, and
+ * add their counts to @p total (input_error when something could not be read).
+ * For commands that do not lint through al_cli_run_lint (check).
+ */
+int al_cli_zone_findings(al_cli *cli, const al_zone *zone, al_emitter *em, al_summary *total);
 int al_cli_run_lint(al_cli *cli, al_source *source, const char *const *inputs, size_t input_count,
 		    al_cli_lint_fn fn, void *userdata);
 /* The emitter of --format on stdout, for the command's inputs; NULL (error printed) on failure. */

@@ -102,7 +102,9 @@ static int align_main(al_cli *cli, int argc, char **argv)
 		return AL_EXIT_ERROR;
 	}
 	const char *inputs[1] = {cmd.from};
+	cli->zone_input = zone;
 	rc = al_cli_run_lint(cli, sources.top, inputs, 1, run_align, &cmd);
+	cli->zone_input = NULL;
 	al_cli_sources_close(&sources);
 	al_zone_free(zone);
 	return rc;

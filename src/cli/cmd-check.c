@@ -380,8 +380,21 @@ static int check_main(al_cli *cli, int argc, char **argv)
 	}
 
 	al_emitter_begin(em);
+	/* the zone files' problems first: the answers from them may be incomplete */
+	al_summary zone_total = {0};
+	if (al_cli_zone_findings(cli, zone, em, &zone_total) != 0) {
+		al_emitter_free(em);
+		al_cli_sources_close(&sources);
+		al_zone_free(zone);
+		al_domain_list_free(list);
+		return AL_EXIT_ERROR;
+	}
 	al_summary total;
 	al_status st = al_check_domains(&co, list, &total);
+	for (int i = 0; i < 4; i++)
+		total.by_severity[i] += zone_total.by_severity[i];
+	total.waived += zone_total.waived;
+	total.input_error |= zone_total.input_error;
 	if (run.progress_shown)
 		fputc('\n', stderr);
 	if (input_error)

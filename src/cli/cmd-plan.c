@@ -184,12 +184,15 @@ static void dtstamp(const al_cli *cli, char out[17])
 static bool report_zone_problems(const al_zone *zone)
 {
 	size_t n = zone != NULL ? al_zone_problem_count(zone) : 0;
+	bool unread = false;
 	for (size_t i = 0; i < n; i++) {
 		const al_zone_problem *p = al_zone_problem_at(zone, i);
+		bool bad = al_zone_problem_unread(p->kind);
 		/* the reader's messages are printable (source.h) */
-		fprintf(stderr, "authlint: error: %s:%lu: %s\n", p->file, p->line, p->message);
+		fprintf(stderr, "authlint: %s: %s:%lu: %s\n", bad ? "error" : "note", p->file, p->line, p->message);
+		unread |= bad;
 	}
-	return n > 0;
+	return unread;
 }
 
 static int run_plan(al_cli *cli, plan_cmd *cmd, const char *domain, al_plan_template *tmpl)

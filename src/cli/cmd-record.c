@@ -99,7 +99,9 @@ static int record_main(al_cli *cli, int argc, char **argv)
 		return AL_EXIT_ERROR;
 	}
 	const char *inputs[1] = {run.label};
+	cli->zone_input = zone;
 	rc = al_cli_run_lint(cli, sources.top, inputs, 1, lint_record, &run);
+	cli->zone_input = NULL;
 	al_cli_sources_close(&sources);
 	al_zone_free(zone);
 	free(owned);

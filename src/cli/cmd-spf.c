@@ -353,12 +353,16 @@ static int spf_main(al_cli *cli, int argc, char **argv)
 	if (cli->zone_count > 0 && cli->resolver_count == 0)
 		cli->offline = true;
 	al_zone *zone = NULL;
+	bool bad_zone = false;
 	if (cli->zone_count > 0) {
 		if (al_cli_load_zones(cli, cli->zones, cli->zone_count, NULL, &zone) != AL_OK)
 			return AL_EXIT_ERROR;
 		for (size_t i = 0; i < al_zone_problem_count(zone); i++) {
 			const al_zone_problem *p = al_zone_problem_at(zone, i);
 			al_cli_error("%s:%lu: %s", p->file ? p->file : "?", p->line, p->message);
+			/* the answers may lack what the file held past the problem: exit 2 */
+			if (al_zone_problem_unread(p->kind))
+				bad_zone = true;
 		}
 	}
 	al_cli_sources sources;
@@ -368,6 +372,8 @@ static int spf_main(al_cli *cli, int argc, char **argv)
 		return AL_EXIT_ERROR;
 	}
 	rc = cmd.domains_file ? evaluate_list(cli, &cmd, sources.top) : evaluate(cli, &cmd, domain, sources.top);
+	if (bad_zone)
+		rc = AL_EXIT_ERROR;
 	al_cli_sources_close(&sources);
 	al_zone_free(zone);
 	return rc;

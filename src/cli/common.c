@@ -308,6 +308,32 @@ al_emitter *al_cli_emitter_new(al_cli *cli, const char *const *inputs, size_t in
 	return em;
 }
 
+int al_cli_zone_findings(al_cli *cli, const al_zone *zone, al_emitter *em, al_summary *total)
+{
+	if (zone == NULL || al_zone_problem_count(zone) == 0)
+		return 0;
+	al_lint_options lo = {0};
+	lo.rules = cli->rules;
+	lo.config = cli->config;
+	lo.offline = true;
+	lo.today = cli->today;
+	lo.on_diag = al_emitter_diag_fn;
+	lo.userdata = em;
+	al_lint *lint = NULL;
+	if (al_lint_new(&lint, &lo) != AL_OK) {
+		al_cli_error("cannot start: out of memory");
+		return AL_EXIT_ERROR;
+	}
+	al_lint_zone_problems(lint, zone);
+	const al_summary *s = al_lint_summary(lint);
+	for (int i = 0; i < 4; i++)
+		total->by_severity[i] += s->by_severity[i];
+	total->waived += s->waived;
+	total->input_error |= s->input_error;
+	al_lint_free(lint);
+	return 0;
+}
+
 int al_cli_run_lint(al_cli *cli, al_source *source, const char *const *inputs, size_t input_count,
 		    al_cli_lint_fn fn, void *userdata)
 {
@@ -335,7 +361,11 @@ int al_cli_run_lint(al_cli *cli, al_source *source, const char *const *inputs, s
 		return AL_EXIT_ERROR;
 	}
 	al_emitter_begin(em);
-	st = fn(cli, lint, userdata);
+	st = AL_OK;
+	if (cli->zone_input != NULL)
+		st = al_lint_zone_problems(lint, cli->zone_input);
+	if (st == AL_OK)
+		st = fn(cli, lint, userdata);
 	const al_summary *sum = al_lint_summary(lint);
 	int code = al_summary_exit_code(sum, cli->fail_on);
 	if (st != AL_OK)

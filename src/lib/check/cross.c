@@ -91,6 +91,8 @@ static const char *source_text(al_lint *lint, const al_dkim_summary *s)
 		return al_arena_printf(al_lint_unit_arena(lint), "the %zu selector%s given", s->selectors,
 				       s->selectors == 1 ? "" : "s");
 	case AL_DKIM_SELECTORS_ZONE:
+		if (s->selectors == 0)
+			return "the zone, which holds no <selector>._domainkey name for it";
 		return al_arena_printf(al_lint_unit_arena(lint), "the zone's %zu selector%s", s->selectors,
 				       s->selectors == 1 ? "" : "s");
 	default:

@@ -21,6 +21,10 @@ static al_rule_code problem_rule(al_zone_problem_kind kind)
 		return AL_RULE_DNS001;
 	case AL_ZONE_PROBLEM_LIMIT:
 		return AL_RULE_ZONE005;
+	case AL_ZONE_PROBLEM_NO_ORIGIN:
+		return AL_RULE_ZONE006;
+	case AL_ZONE_PROBLEM_ORIGIN_FROM_SOA:
+		return AL_RULE_ZONE007;
 	}
 	return AL_RULE_ZONE001;
 }
@@ -34,7 +38,7 @@ void al_check_zone_input(const al_check_args *args)
 		const al_zone_problem *p = al_zone_problem_at(zone, i);
 		/* a record the servers would refuse is a finding; anything we could
 		 * not read is also an input error (exit 2) */
-		if (p->kind != AL_ZONE_PROBLEM_STRING_TOO_LONG)
+		if (al_zone_problem_unread(p->kind))
 			al_lint_mark_input_error(args->lint);
 		al_finding *f = al_finding_begin(args->lint, problem_rule(p->kind), NULL);
 		if (f == NULL)

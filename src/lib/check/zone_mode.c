@@ -283,6 +283,16 @@ static al_status lint_zone_threads(al_lint *lint, al_zone *zone, unsigned thread
 	return AL_OK;
 }
 
+al_status al_lint_zone_problems(al_lint *lint, const al_zone *zone)
+{
+	if (lint == NULL || zone == NULL)
+		return AL_EINVAL;
+	al_check_args args = {.lint = lint, .zone = zone};
+	al_lint_run_stage(lint, AL_STAGE_ZONE, &args);
+	al_lint_unit_flush(lint);
+	return AL_OK;
+}
+
 al_status al_lint_zone(al_lint *lint, al_zone *zone)
 {
 	if (lint == NULL || zone == NULL)

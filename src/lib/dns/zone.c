@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -264,6 +265,11 @@ const al_zone_problem *al_zone_problem_at(const al_zone *zone, size_t index)
 	return zone && index < zone->problem_count ? &zone->problems[index] : NULL;
 }
 
+bool al_zone_problem_unread(al_zone_problem_kind kind)
+{
+	return kind != AL_ZONE_PROBLEM_STRING_TOO_LONG && kind != AL_ZONE_PROBLEM_ORIGIN_FROM_SOA;
+}
+
 size_t al_zone_record_count(const al_zone *zone)
 {
 	return zone ? zone->records : 0;
@@ -330,6 +336,8 @@ typedef struct load_ctx {
 	unsigned depth;
 	char **stack;         /* realpaths of the files being read, for loops */
 	size_t stack_count;
+	bool seen_data;       /* a record was read */
+	unsigned long unrooted, unrooted_line; /* relative owners read with no origin */
 } load_ctx;
 
 static bool add_file(al_zone *zone, const char *label, const char *path, const char *text,
@@ -448,11 +456,33 @@ static bool maybe_split(const zs_scanner_t *s)
 	return false;
 }
 
+/* Is the owner of the record at @p offset written relative ("@", "www")? An
+ * owner left out (the line starts with a blank) repeats the previous one. */
+static bool owner_relative(const load_ctx *lc, size_t offset)
+{
+	if (lc->input == NULL || offset >= lc->input_length)
+		return false;
+	const char *p = lc->input + offset, *end = lc->input + lc->input_length;
+	if (*p == ' ' || *p == '\t')
+		return false;
+	const char *q = p;
+	while (q < end && *q != ' ' && *q != '\t' && *q != '\n' && *q != '\r' && *q != ';' && *q != '(')
+		q++;
+	return q > p && (q[-1] != '.' || (q - p >= 2 && q[-2] == '\\'));
+}
+
 static void record(load_ctx *lc, const zs_scanner_t *s, size_t offset, unsigned long line)
 {
 	al_zone *zone = lc->zone;
 	if (zone->limit_hit)
 		return;
+	/* no origin at all: a relative name would be read under the root, which
+	 * makes false claims ("_dmarc" as a domain of its own); leave it out */
+	if (zone->options.origin == NULL && s->zone_origin_length == 1 && owner_relative(lc, offset)) {
+		if (lc->unrooted++ == 0)
+			lc->unrooted_line = line;
+		return;
+	}
 	if (zone->options.max_records != 0 && zone->records >= zone->options.max_records) {
 		zone->limit_hit = true;
 		add_problem(zone, AL_ZONE_PROBLEM_LIMIT, lc->label, line, NULL,
@@ -689,9 +719,65 @@ static void include_file(load_ctx *lc, zs_scanner_t *s, unsigned long line, cons
 	free(inner);
 }
 
+/*
+ * "$ORIGIN mkt" names an origin relative to the current one (RFC 1035 section
+ * 5.1; BIND appends the current origin), which the scanner rejects as a fatal
+ * error. Find the directive from @p from, make its name absolute under
+ * @p origin (the scanner's own was overwritten by the failed directive), and
+ * return a new scanner for the rest of the input under it, or NULL.
+ */
+static zs_scanner_t *relative_origin(load_ctx *lc, const zs_scanner_t *s, const char *from,
+				     const uint8_t *origin, size_t origin_length)
+{
+	const char *base = lc->input, *end = lc->input + lc->input_length;
+	if (base == NULL || from < base || from > end)
+		return NULL;
+	/* the directive is the first line from here that starts with "$ORIGIN" */
+	const char *p = from;
+	while (p < end && !((p == base || p[-1] == '\n') && (size_t)(end - p) > 7 && strncasecmp(p, "$ORIGIN", 7) == 0))
+		p++;
+	if (p >= end)
+		return NULL;
+	p += 7;
+	if (p >= end || (*p != ' ' && *p != '\t'))
+		return NULL;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	const char *name = p;
+	while (p < end && *p != ' ' && *p != '\t' && *p != ';' && *p != '\n' && *p != '\r' && *p != '(' &&
+	       *p != '"')
+		p++;
+	size_t nl = (size_t)(p - name);
+	if (nl == 0 || nl >= AL_NAME_MAX || name[nl - 1] == '.')
+		return NULL; /* absolute names the scanner rejected are really invalid */
+	while (p < end && *p != '\n')
+		p++;
+	if (p < end)
+		p++; /* the next line */
+	char current[AL_NAME_MAX], absolute[AL_NAME_MAX * 2 + 2];
+	if (!al_wire_name_to_text(origin, origin_length, 0, current, NULL))
+		return NULL;
+	snprintf(absolute, sizeof(absolute), "%.*s.%s", (int)nl, name, strcmp(current, ".") == 0 ? "" : current);
+	char norm[AL_NAME_MAX];
+	if (al_name_normalize(absolute, strlen(absolute), norm, NULL) != AL_OK)
+		return NULL;
+	zs_scanner_t *next = malloc(sizeof(*next));
+	if (next == NULL)
+		return NULL;
+	if (zs_init(next, absolute, s->default_class, s->default_ttl) != 0 ||
+	    zs_set_input_string(next, p, (size_t)(end - p)) != 0) {
+		zs_deinit(next);
+		free(next);
+		return NULL;
+	}
+	next->line_counter = s->line_counter + 1;
+	return next;
+}
+
 static al_status scan(load_ctx *lc, zs_scanner_t *s)
 {
 	al_zone *zone = lc->zone;
+	zs_scanner_t *own = NULL; /* the scanner of the input after a relative $ORIGIN */
 	const char *base = lc->input;
 	size_t base_length = lc->input_length;
 	/* the mapped file: pages already scanned are given back as the scan goes
@@ -708,7 +794,22 @@ static al_status scan(load_ctx *lc, zs_scanner_t *s)
 			}
 		}
 		unsigned long line_before = (unsigned long)s->line_counter;
-		if (zs_parse_record(s) != 0) {
+		uint8_t origin[sizeof(s->zone_origin)];
+		size_t origin_length = s->zone_origin_length < sizeof(origin) ? s->zone_origin_length : 0;
+		memcpy(origin, s->zone_origin, origin_length);
+		int rc = zs_parse_record(s);
+		if (s->state == ZS_STATE_ERROR && s->error.code == ZS_BAD_ORIGIN) {
+			zs_scanner_t *next = relative_origin(lc, s, before, origin, origin_length);
+			if (next != NULL) {
+				if (own != NULL) {
+					zs_deinit(own);
+					free(own);
+				}
+				s = own = next;
+				continue;
+			}
+		}
+		if (rc != 0) {
 			add_problem(zone, problem_kind(s->error.code), lc->label, (unsigned long)s->line_counter,
 				    NULL, "%s", zs_strerror(s->error.code));
 			break;
@@ -731,23 +832,49 @@ static al_status scan(load_ctx *lc, zs_scanner_t *s)
 			record(lc, s, start, line);
 			if (zone->limit_hit)
 				break;
+			/* no $ORIGIN and none given, the first record an SOA at a name: the
+			 * zone is that name's, as a server loading it for the name reads it */
+			if (!lc->seen_data && zone->options.origin == NULL && s->zone_origin_length == 1 &&
+			    s->r_type == AL_TYPE_SOA && s->r_owner_length > 1 &&
+			    s->r_owner_length <= sizeof(s->zone_origin)) {
+				memcpy(s->zone_origin, s->r_owner, s->r_owner_length);
+				s->zone_origin_length = s->r_owner_length;
+				char name[AL_NAME_MAX];
+				if (al_wire_name_to_text(s->r_owner, s->r_owner_length, 0, name, NULL))
+					add_problem(zone, AL_ZONE_PROBLEM_ORIGIN_FROM_SOA, lc->label, line, name,
+						    "the file sets no $ORIGIN: the names after the SOA are read "
+						    "relative to its owner, %s", name);
+			}
+			lc->seen_data = true;
 		} else if (s->state == ZS_STATE_ERROR) {
 			unsigned long line = (unsigned long)s->line_counter;
 			size_t n = s->buffer_length;
 			while (n > 0 && s->buffer[n - 1] == '\0')
 				n--;
+			/* a fatal error stops the scanner: say that the rest was not read */
+			const char *rest = s->error.fatal ? "; nothing after this line was read" : "";
 			if (n > 0)
-				add_problem(zone, problem_kind(s->error.code), lc->label, line, NULL, "%s near '%.*s'",
-					    zs_strerror(s->error.code), (int)n, (const char *)s->buffer);
+				add_problem(zone, problem_kind(s->error.code), lc->label, line, NULL, "%s near '%.*s'%s",
+					    zs_strerror(s->error.code), (int)n, (const char *)s->buffer, rest);
 			else
-				add_problem(zone, problem_kind(s->error.code), lc->label, line, NULL, "%s",
-					    zs_strerror(s->error.code));
+				add_problem(zone, problem_kind(s->error.code), lc->label, line, NULL, "%s%s",
+					    zs_strerror(s->error.code), rest);
 			if (s->error.fatal)
 				break;
 		} else if (s->state == ZS_STATE_INCLUDE) {
 			include(lc, s, (unsigned long)s->line_counter);
 		}
 	}
+	if (own != NULL) {
+		zs_deinit(own);
+		free(own);
+	}
+	if (lc->unrooted > 0)
+		add_problem(zone, AL_ZONE_PROBLEM_NO_ORIGIN, lc->label, lc->unrooted_line, NULL,
+			    "%lu record%s with a relative owner name (the first on this line) and no origin: "
+			    "the file sets no $ORIGIN, starts with no SOA at a name, and no --origin was given; "
+			    "%s not read", lc->unrooted, lc->unrooted == 1 ? "" : "s",
+			    lc->unrooted == 1 ? "it was" : "they were");
 	return AL_OK;
 }
 
