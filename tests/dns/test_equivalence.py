@@ -31,8 +31,10 @@ FILE_ONLY = {'LOOKUP002', 'DNS001', 'DNS005', 'SPF002'}
 # policy a domain inherits (DMARC042, src/lib/check/discovery.c); zone mode gives
 # an organizational domain of the zone the missing-policy finding once rather
 # than at each of its subdomains (DMARC010); a domain checked by name is a mail
-# domain, so check mode reports its missing SPF record (SPF005), which zone mode
-# cannot tell of a name that merely holds other TXT records; check mode on live
+# domain, so check mode says of a name that holds only other TXT records that it
+# looks unused for mail (DNS006), where zone mode takes only names with MX, SPF,
+# DMARC or DKIM records (and the apex) for mail domains. A missing SPF record
+# (SPF005) is the same in both. Check mode on live
 # DNS probes the usual DKIM selectors and says what it found (DKIM032, DKIM033,
 # src/lib/check/selectors.c), where zone mode lints every selector of the file,
 # so "no DKIM key under an enforcing policy" (DMARC045) rests on different
@@ -40,7 +42,7 @@ FILE_ONLY = {'LOOKUP002', 'DNS001', 'DNS005', 'SPF002'}
 # Zone mode checks that the zone's own mail hosts publish SPF for their HELO
 # name (SPF035, once per host); check mode does not follow MX hosts, which
 # mostly belong to providers (src/lib/check/spf_checks.c).
-MODE_ONLY = {'DMARC042', 'DMARC010', 'SPF005', 'DKIM032', 'DKIM033', 'DMARC045', 'SPF035'}
+MODE_ONLY = {'DMARC042', 'DMARC010', 'DKIM032', 'DKIM033', 'DMARC045', 'SPF035', 'DNS006'}
 
 
 def examples():

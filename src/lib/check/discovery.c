@@ -355,21 +355,6 @@ static const char *unchecked(al_lint *lint, const al_dmarc_discovery *d)
 	return s;
 }
 
-/* Does the domain have an SPF record? (zone mode lints discovery for mail domains only) */
-static bool has_spf(al_lint *lint, const char *domain)
-{
-	const al_answer *a = al_lint_lookup(lint, domain, AL_TYPE_TXT);
-	for (size_t i = 0; a->rcode == AL_RCODE_NOERROR && i < a->count; i++) {
-		const al_rr *rr = &a->rrs[i];
-		if (rr->type != AL_TYPE_TXT || rr->rdlength < 7)
-			continue;
-		al_subject s;
-		if (al_subject_from_rr(lint, &s, rr, AL_KIND_NONE) && al_text_is_spf(s.text, s.length))
-			return true;
-	}
-	return false;
-}
-
 static void no_record(const al_check_args *args, const al_dmarc_discovery *d)
 {
 	const al_dmarc_outcome *o9 = &d->rfc9989, *o7 = &d->rfc7489;
@@ -389,10 +374,14 @@ static void no_record(const al_check_args *args, const al_dmarc_discovery *d)
 	/* several records at _dmarc: DMARC004 says so at the records */
 	if (own->record_count > 1)
 		return;
+	/* a domain that sends no mail: DNS006 asks for p=reject with the rest */
+	if (al_mail_domain_parked(args->lint, d->domain))
+		return;
 	/* zone mode: an organizational domain that is itself a mail domain of the
 	 * zone gets the finding; its subdomains would only repeat it */
 	const char *org7 = o7->organizational_domain;
-	if (args->zone != NULL && org7 != NULL && !al_name_equal(org7, d->domain) && has_spf(args->lint, org7))
+	if (args->zone != NULL && org7 != NULL && !al_name_equal(org7, d->domain) &&
+	    al_mail_domain_is(args->lint, args->zone, org7))
 		return;
 	al_finding *f = al_finding_begin(args->lint, AL_RULE_DMARC010, NULL);
 	al_finding_owner(f, d->domain);
@@ -488,8 +477,8 @@ void al_check_dmarc_discovery(const al_check_args *args)
 	if (args->domain == NULL || !al_lint_has_source(lint) || strncmp(args->domain, "*.", 2) == 0 ||
 	    strcmp(args->domain, "*") == 0)
 		return;
-	/* zone mode: only the names that are mail domains (they publish SPF) */
-	if (args->zone != NULL && !has_spf(lint, args->domain))
+	/* zone mode: only the mail domains (MX, SPF, DMARC or DKIM records, the apex) */
+	if (args->zone != NULL && !args->mail_domain)
 		return;
 	al_dmarc_discovery *d = NULL;
 	if (al_dmarc_discover(lint, args->domain, &d) != AL_OK)

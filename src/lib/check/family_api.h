@@ -84,4 +84,27 @@ typedef struct al_dkim_summary {
 al_status al_dkim_summarize(al_lint *lint, const al_zone *zone, const char *domain,
 			    const char *const *selectors, size_t count, al_dkim_summary *out);
 
+/* ---- mail domains (mail_domain.c) ------------------------------------------------- */
+
+/** What a domain publishes for mail, from its answers. */
+typedef struct al_mail_domain {
+	bool known;          /**< every lookup was answered (else nothing below is) */
+	bool exists;         /**< the name exists (not NXDOMAIN) */
+	bool mx, null_mx;    /**< MX records to hosts; a null MX (RFC 7505) */
+	bool spf, spf_minus_all; /**< an SPF record; it is exactly "v=spf1 -all" */
+	bool dmarc;          /**< a DMARC record at its own _dmarc */
+	bool dkim;           /**< _domainkey.<domain> exists (keys below it) */
+	bool sends_no_mail;  /**< a null MX, or no MX, SPF, DMARC or DKIM record at all */
+} al_mail_domain;
+
+/** Look at what @p domain publishes for mail (through the lint's lookups). */
+al_status al_mail_domain_state(al_lint *lint, const char *domain, al_mail_domain *out);
+/** True when @p domain is known to send no mail: DNS006 speaks for it, not SPF005 or DMARC010. */
+bool al_mail_domain_parked(al_lint *lint, const char *domain);
+/**
+ * Is @p name a mail domain? In zone mode: MX records, an SPF, DMARC or DKIM
+ * record, or the zone apex. In check mode (no @p zone): always.
+ */
+bool al_mail_domain_is(al_lint *lint, const al_zone *zone, const char *name);
+
 #endif

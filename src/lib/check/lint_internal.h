@@ -148,6 +148,7 @@ typedef struct al_check_args {
 	const al_subject *subject;   /* record stages */
 	const void *parsed;          /* record stages: the family's parse result, or NULL */
 	const char *domain;          /* DOMAIN stage */
+	bool mail_domain;            /* DOMAIN stage in zone mode: the name is a mail domain */
 } al_check_args;
 
 typedef void (*al_check_fn)(const al_check_args *args);

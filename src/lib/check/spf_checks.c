@@ -465,15 +465,19 @@ void al_check_spf_domain(const al_check_args *args)
 	bool has = has_spf_record(lint, txt, true); /* a near miss is reported as SPF003 */
 	if (has && args->zone == NULL)
 		return;
-	/* in a zone, only names that receive mail are expected to send it */
-	const al_answer *mx = NULL;
+	/* in a zone, only mail domains are expected to send mail: names with MX,
+	 * DMARC or DKIM records, and the apex (mail_domain.c) */
 	if (args->zone != NULL) {
-		mx = al_lint_lookup(lint, info->name, AL_TYPE_MX);
-		if (al_spf_answer_count(mx, AL_TYPE_MX) == 0)
+		const al_answer *mx = al_lint_lookup(lint, info->name, AL_TYPE_MX);
+		if (al_spf_answer_count(mx, AL_TYPE_MX) > 0)
+			mail_hosts(args, mx);
+		else if (!al_mail_domain_is(lint, args->zone, info->name))
 			return;
-		mail_hosts(args, mx);
 	}
 	if (has)
+		return;
+	/* a domain that sends no mail: DNS006 says what it lacks */
+	if (al_mail_domain_parked(lint, info->name))
 		return;
 	al_finding *f = al_finding_begin(lint, AL_RULE_SPF005, NULL);
 	al_finding_owner(f, info->name);

@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <stdint.h>
 
+#include "check/family_api.h"
 #include "check/lint_context.h"
 #include "check/lint_private.h"
 #include "dns/zone_internal.h"
@@ -38,10 +39,13 @@ static bool zone_name(void *userdata, const char *name, uint64_t types)
 	bool has_txt = want_bit(types, AL_TYPE_TXT);
 	bool has_spf = want_bit(types, AL_TYPE_SPF);
 	bool has_cname = want_bit(types, AL_TYPE_CNAME);
-	if (has_txt || has_spf || (has_cname && role != AL_KIND_SPF)) {
+	/* a mail domain (MX, SPF, DMARC or DKIM records, or the apex) gets the
+	 * domain checks even without a TXT record: its missing SPF and DMARC */
+	bool mail = role == AL_KIND_SPF && !has_cname && al_mail_domain_is(l, l->zone, name);
+	if (has_txt || has_spf || (has_cname && role != AL_KIND_SPF) || mail) {
 		al_lint_name(l, name, has_spf, has_cname);
 		if (role == AL_KIND_SPF) {
-			al_check_args args = {.lint = l, .zone = l->zone, .domain = name};
+			al_check_args args = {.lint = l, .zone = l->zone, .domain = name, .mail_domain = mail};
 			al_lint_run_stage(l, AL_STAGE_DOMAIN, &args);
 		}
 	}
