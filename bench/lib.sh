@@ -44,3 +44,62 @@ bench_data() {
 		/usr/bin/python3 "$shared/bench/gen_zone.py" -n "$n" --out "$data" >/dev/null
 	fi
 }
+
+# Knot serving the synthetic zones of $3 on $2:5300 (a loopback address), its
+# files under $1; bench_knot_stop stops it by its pid (trap it on EXIT).
+bench_knot_start() {
+	knot_dir=$1
+	local addr=$2 zones=$3
+	case "$addr" in 127.*) ;; *) echo "bench_knot_start: $addr is not a loopback address" >&2; exit 2 ;; esac
+	bench_knot_stop
+	rm -rf "$knot_dir"
+	mkdir -p "$knot_dir/db"
+	cat > "$knot_dir/knot.conf" <<EOF
+server:
+    rundir: "$knot_dir"
+    user: root:root
+    pidfile: "$knot_dir/pid"
+    listen: $addr@5300
+    udp-workers: 1
+    tcp-workers: 1
+    background-workers: 1
+control:
+    listen: "$knot_dir/knot.sock"
+database:
+    storage: "$knot_dir/db"
+log:
+  - target: "$knot_dir/log"
+    any: warning
+template:
+  - id: default
+    storage: "$zones"
+    zonefile-sync: -1
+    zonefile-load: whole
+    journal-content: none
+    semantic-checks: off
+zone:
+  - domain: test.
+    file: test.zone
+  - domain: 18.198.in-addr.arpa.
+    file: rev.zone
+EOF
+	knotd -c "$knot_dir/knot.conf" -d
+	for _ in $(seq 600); do
+		kdig @"$addr" -p 5300 SOA test. +short +timeout=1 +retry=0 2>/dev/null | grep -q . && break
+		sleep 0.1
+	done
+	kdig @"$addr" -p 5300 SOA test. +short +timeout=1 +retry=0 | grep -q . ||
+		{ echo "knotd is not answering" >&2; exit 1; }
+	echo "knotd pid $(cat "$knot_dir/pid") serving $zones on $addr:5300"
+}
+
+bench_knot_stop() {
+	[ -n "${knot_dir:-}" ] && [ -f "$knot_dir/pid" ] || return 0
+	local pid
+	pid=$(cat "$knot_dir/pid")
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -TERM "$pid"
+		for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	fi
+	rm -f "$knot_dir/pid"
+}

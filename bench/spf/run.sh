@@ -35,57 +35,8 @@ export AUTHLINT_RESOLV_CONF=/dev/null # never the machine's resolvers
 bench_data "$N"
 
 # ---- our own server, stopped by its pid --------------------------------------------------
-srv=$BENCH_RUN/primary
-stop_server() {
-	if [ -f "$srv/pid" ]; then
-		pid=$(cat "$srv/pid")
-		if kill -0 "$pid" 2>/dev/null; then
-			kill -TERM "$pid"
-			for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-		fi
-		rm -f "$srv/pid"
-	fi
-}
-trap stop_server EXIT
-stop_server
-rm -rf "$srv"
-mkdir -p "$srv/db"
-cat > "$srv/knot.conf" <<EOF
-server:
-    rundir: "$srv"
-    user: root:root
-    pidfile: "$srv/pid"
-    listen: $ADDR@5300
-    udp-workers: 1
-    tcp-workers: 1
-    background-workers: 1
-control:
-    listen: "$srv/knot.sock"
-database:
-    storage: "$srv/db"
-log:
-  - target: "$srv/log"
-    any: warning
-template:
-  - id: default
-    storage: "$data"
-    zonefile-sync: -1
-    zonefile-load: whole
-    journal-content: none
-    semantic-checks: off
-zone:
-  - domain: test.
-    file: test.zone
-  - domain: 18.198.in-addr.arpa.
-    file: rev.zone
-EOF
-knotd -c "$srv/knot.conf" -d
-for _ in $(seq 600); do
-	kdig @"$ADDR" -p 5300 SOA test. +short +timeout=1 +retry=0 2>/dev/null | grep -q . && break
-	sleep 0.1
-done
-kdig @"$ADDR" -p 5300 SOA test. +short +timeout=1 +retry=0 | grep -q . || { echo "knotd is not answering" >&2; exit 1; }
-echo "knotd pid $(cat "$srv/pid") serving $data on $ADDR:5300"
+trap bench_knot_stop EXIT
+bench_knot_start "$BENCH_RUN/primary" "$ADDR" "$data"
 
 bench() { /usr/bin/python3 "$shared/bench/bench.py" --n "$N" --units "$N" --unit domains --reps "$REPS" "$@"; }
 

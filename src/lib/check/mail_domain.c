@@ -99,9 +99,11 @@ al_status al_mail_domain_state(al_lint *lint, const char *domain, al_mail_domain
 	out->spf = spf_record(lint, txt, &out->spf_minus_all);
 	out->dmarc = has_dmarc_record(lint, dm);
 	out->dkim = dk->rcode == AL_RCODE_NOERROR;
-	/* a null MX beside real MX records is a mistake, not a statement */
+	/* a null MX beside real MX records is a mistake, not a statement; beside an
+	 * SPF record that authorises senders the intent is not clear either */
+	bool spf_senders = out->spf && !out->spf_minus_all;
 	out->sends_no_mail = out->exists && !out->mx &&
-			     (out->null_mx || (!out->spf && !out->dmarc && !out->dkim));
+			     ((out->null_mx && !spf_senders) || (!out->spf && !out->dmarc && !out->dkim));
 	return AL_OK;
 }
 
@@ -140,8 +142,7 @@ void al_check_mail_parked(const al_check_args *args)
 	if (!m.null_mx)
 		items[n++] = "a null MX (MX 0 .)";
 	if (!m.spf_minus_all)
-		items[n++] = m.spf ? "the SPF record \"v=spf1 -all\" (its SPF record authorises senders)"
-				   : "the SPF record \"v=spf1 -all\"";
+		items[n++] = "the SPF record \"v=spf1 -all\"";
 	/* the policy in force, its own or inherited, must reject for both generations */
 	al_dmarc_discovery *d = NULL;
 	bool rejects = false, dmarc_known = false;
