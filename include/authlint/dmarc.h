@@ -190,6 +190,12 @@ AL_EXPORT al_status al_dmarc_parse(const char *text, size_t length, al_dmarc_rec
 /** Free; NULL is safe. */
 AL_EXPORT void al_dmarc_record_free(al_dmarc_record *record);
 
+/**
+ * True when receivers discard the record as a whole although it starts with
+ * v=DMARC1: a tag given twice makes the tag-list invalid (RFC 6376 section
+ * 3.2, which RFC 7489 section 6.4 and RFC 9989 adopt for DMARC records).
+ */
+AL_EXPORT bool al_dmarc_record_discarded(const al_dmarc_record *record);
 /** True when rua has at least one syntactically valid URI (the fallback to p=none needs it). */
 AL_EXPORT bool al_dmarc_has_valid_rua(const al_dmarc_record *record);
 

@@ -85,6 +85,16 @@ void al_check_dmarc_syntax(const al_check_args *args)
 
 /* ---- policy --------------------------------------------------------------------- */
 
+/* Receivers apply nothing of the record: discarded (a tag twice), or no valid
+ * p and no valid rua (DMARC047, DMARC017 say so); its other tags do not matter. */
+static bool ignored(const al_dmarc_record *r)
+{
+	al_dmarc_effect e9, e7;
+	al_dmarc_effect_of(r, AL_GENERATION_RFC9989, AL_DMARC_TARGET_DOMAIN, &e9);
+	al_dmarc_effect_of(r, AL_GENERATION_RFC7489, AL_DMARC_TARGET_DOMAIN, &e7);
+	return !e9.applies && !e7.applies;
+}
+
 static const char *rua_consequence(const al_dmarc_record *r)
 {
 	return al_dmarc_has_valid_rua(r) ? "receivers act as if it said p=none, because rua has a valid URI"
@@ -148,12 +158,20 @@ static void weaker_subdomain_policy(const al_check_args *args, const al_dmarc_re
 void al_check_dmarc_policy(const al_check_args *args)
 {
 	const al_dmarc_record *r = args->parsed;
-	if (r == NULL || !r->is_dmarc)
+	/* a record receivers discard (DMARC015) has no policy to judge */
+	if (r == NULL || !r->is_dmarc || al_dmarc_record_discarded(r))
 		return;
 	al_lint *lint = args->lint;
 	bool r7489 = reading_7489(args);
 	invalid_policies(args, r);
 
+	if (r->tag[AL_DMARC_TAG_P] == NULL && !al_dmarc_has_valid_rua(r)) {
+		/* no policy and nowhere to report: the record does nothing at all */
+		al_finding *f = al_finding_begin(lint, AL_RULE_DMARC047, args->subject);
+		al_finding_span(f, r->tags[0].spec.start, r->tags[0].spec.length);
+		al_finding_end(lint, f);
+		return;
+	}
 	if (r->tag[AL_DMARC_TAG_P] == NULL) {
 		al_finding *f = al_finding_begin(lint, AL_RULE_DMARC018, args->subject);
 		if (r7489)
@@ -190,8 +208,12 @@ void al_check_dmarc_policy(const al_check_args *args)
 			al_finding_end(lint, f);
 		}
 	}
-	/* t=y: RFC 9989 receivers apply one level less */
-	if (!r7489 && r->t == AL_DMARC_FLAG_Y && (enforcing(r->p) || enforcing(r->sp) || enforcing(r->np))) {
+	/* t=y: RFC 9989 receivers apply one level less; without a partial pct,
+	 * DMARC023 says so together with what RFC 7489 receivers do: one finding */
+	bool said_by_023 = r->t == AL_DMARC_FLAG_Y && (enforcing(r->p) || enforcing(r->sp)) &&
+			   !(r->pct_valid && r->pct < 100) && al_lint_rule_enabled(lint, AL_RULE_DMARC023);
+	if (!r7489 && !said_by_023 && r->t == AL_DMARC_FLAG_Y &&
+	    (enforcing(r->p) || enforcing(r->sp) || enforcing(r->np))) {
 		al_dmarc_policy shown = enforcing(r->p) ? r->p : enforcing(r->sp) ? r->sp : r->np;
 		al_finding *f = al_finding_begin(lint, AL_RULE_DMARC029, args->subject);
 		span_of(f, r->tag[AL_DMARC_TAG_T]->spec);
@@ -224,7 +246,8 @@ void al_check_dmarc_policy(const al_check_args *args)
 void al_check_dmarc_generations(const al_check_args *args)
 {
 	const al_dmarc_record *r = args->parsed;
-	if (r == NULL || !r->is_dmarc)
+	/* a record receivers ignore (DMARC015, DMARC017, DMARC047) has nothing more to judge */
+	if (r == NULL || !r->is_dmarc || ignored(r))
 		return;
 	al_lint *lint = args->lint;
 	bool r7489 = reading_7489(args);
@@ -241,6 +264,18 @@ void al_check_dmarc_generations(const al_check_args *args)
 			/* a partial pct is about what 9989 receivers do instead: DMARC023/24 */
 			if (removed[i] == AL_DMARC_TAG_PCT && partial)
 				continue;
+			/* the RFC 7489 default changes nothing anywhere: a note (DMARC048) */
+			const char *deflt = removed[i] == AL_DMARC_TAG_PCT ? (r->pct_valid && r->pct == 100 ? "100" : NULL)
+					    : removed[i] == AL_DMARC_TAG_RI ? (r->ri_valid && r->ri == 86400 ? "86400" : NULL)
+									    : (r->rf == AL_DMARC_RF_AFRF ? "afrf" : NULL);
+			if (deflt != NULL) {
+				al_finding *f = al_finding_begin(lint, AL_RULE_DMARC048, args->subject);
+				span_of(f, t->spec);
+				al_finding_arg(f, "tag", "%s", al_dmarc_tag_name(removed[i]));
+				al_finding_arg(f, "value", "%s", deflt);
+				al_finding_end(lint, f);
+				continue;
+			}
 			al_finding *f = al_finding_begin(lint, AL_RULE_DMARC022, args->subject);
 			span_of(f, t->spec);
 			al_finding_arg(f, "tag", "%s", al_dmarc_tag_name(removed[i]));
@@ -324,7 +359,8 @@ static void uri_list_checks(const al_check_args *args, const al_dmarc_record *r,
 void al_check_dmarc_reporting(const al_check_args *args)
 {
 	const al_dmarc_record *r = args->parsed;
-	if (r == NULL || !r->is_dmarc)
+	/* a record receivers ignore (DMARC015, DMARC017, DMARC047) has nothing more to judge */
+	if (r == NULL || !r->is_dmarc || ignored(r))
 		return;
 	al_lint *lint = args->lint;
 	for (size_t i = 0; i < r->problem_count; i++)

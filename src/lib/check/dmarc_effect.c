@@ -19,7 +19,7 @@ void al_dmarc_effect_of(const al_dmarc_record *r, al_generation gen, al_dmarc_ta
 	out->source = AL_DMARC_TAG_UNKNOWN;
 	if (gen == AL_GENERATION_ANY)
 		gen = AL_GENERATION_RFC9989;
-	if (r == NULL || !r->is_dmarc)
+	if (r == NULL || !r->is_dmarc || al_dmarc_record_discarded(r))
 		return;
 	bool rfc7489 = gen == AL_GENERATION_RFC7489;
 	/* RFC 7489 6.6.3, RFC 9989 4.10.1: an invalid or missing p, or an invalid sp

@@ -170,7 +170,7 @@ void al_check_dmarc_report_destinations(const al_check_args *args)
 {
 	const al_dmarc_record *r = args->parsed;
 	/* without a source the lookups answer NOT-QUERIED: reported as not checked */
-	if (r == NULL || !r->is_dmarc)
+	if (r == NULL || !r->is_dmarc || al_dmarc_record_discarded(r))
 		return;
 	for (int k = 0; k < 2; k++) {
 		al_dmarc_tag_id id = k == 0 ? AL_DMARC_TAG_RUA : AL_DMARC_TAG_RUF;

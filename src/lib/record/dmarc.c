@@ -965,6 +965,16 @@ void al_dmarc_record_free(al_dmarc_record *record)
 	al_rec_free_owned(record);
 }
 
+bool al_dmarc_record_discarded(const al_dmarc_record *r)
+{
+	if (r == NULL || !r->is_dmarc)
+		return false;
+	for (size_t i = 0; i < r->tag_count; i++)
+		if (r->tags[i].duplicate)
+			return true;
+	return false;
+}
+
 bool al_dmarc_has_valid_rua(const al_dmarc_record *record)
 {
 	for (size_t i = 0; i < record->rua_count; i++)
