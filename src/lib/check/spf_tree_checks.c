@@ -258,7 +258,9 @@ static void term_findings(walk *w, const al_spf_tree_row *row)
 	if (!tt->evaluated)
 		return;
 	const char *term = al_arena_strndup(al_lint_unit_arena(lint), n->text + tt->term->start, tt->term->length);
-	if (tt->void_lookups > 0) {
+	/* an include or redirect to a name without a record: SPF014/SPF015 say it */
+	bool target_missing = tt->child != NULL && tt->child->status == AL_SPF_NODE_NO_RECORD;
+	if (tt->void_lookups > 0 && !target_missing) {
 		al_finding *f = begin_at(w, AL_RULE_SPF032, row->depth + 1);
 		al_finding_arg(f, "what", "%s%s%s", term, row->depth > 0 ? " in the record of " : "",
 			       row->depth > 0 ? n->domain : "");

@@ -37,6 +37,7 @@ typedef struct tnode {
 	bool has_loop;    /* a loop below: the subtree depends on the path */
 	bool uses_origin; /* %{o} was expanded below: the subtree depends on the root */
 	bool cached;      /* lives in the run cache */
+	bool void_answer; /* NO_RECORD from NXDOMAIN or an empty answer: a void lookup */
 } tnode;
 
 typedef struct build {
@@ -292,6 +293,10 @@ static void term_follow(build *b, tnode *n, const al_spf_record *rec, const al_s
 					     (int)t->length, rec->text + t->start));
 	} else {
 		child = analyse_name(b, name, false);
+		/* a target that does not exist, or has no TXT record at all, is a void
+		 * lookup (RFC 7208 section 4.6.4), as pyspf and mailauth count it */
+		if (child != NULL && child->void_answer)
+			tt->void_lookups++;
 	}
 	tt->child = child ? &child->pub : NULL;
 }
@@ -320,11 +325,18 @@ static void analyse_terms(build *b, tnode *n, const al_spf_record *rec)
 	n->pub.terms = terms;
 	n->pub.term_count = k;
 	bool after_all = false;
+	/* RFC 7208 section 4.6: a syntax error anywhere makes check_host() return
+	 * permerror before it evaluates any term, so none is looked up or counted */
+	bool broken = rec->error_count > 0;
 	for (size_t i = 0; i < k; i++) {
 		al_spf_tree_term *tt = &terms[i];
 		const al_spf_term *t = tt->term;
 		if (t->error >= 0) {
 			tt->detail = rec->errors[t->error].message;
+			continue;
+		}
+		if (broken) {
+			tt->detail = "not evaluated: a syntax error in the record makes check_host() a permerror first";
 			continue;
 		}
 		if (t->type == AL_SPF_TERM_REDIRECT) {
@@ -538,9 +550,12 @@ static tnode *analyse_name(build *b, const char *name, bool root)
 		const char *text;
 		size_t length;
 		size_t found = al_spf_select_records(b->arena, a, &text, &length);
-		if (found == 0)
+		if (found == 0) {
 			n = new_node(b, name, AL_SPF_NODE_NO_RECORD,
 				     a->rcode == AL_RCODE_NXDOMAIN ? "NXDOMAIN" : "no \"v=spf1\" TXT record");
+			if (n != NULL)
+				n->void_answer = al_answer_is_void(a);
+		}
 		else if (found > 1)
 			n = new_node(b, name, AL_SPF_NODE_MULTIPLE,
 				     bprintf(b->arena, "%zu \"v=spf1\" records (permerror)", found));
