@@ -26,5 +26,7 @@ void al_check_spf_policy(const al_check_args *args);
 void al_check_spf_lookups(const al_check_args *args);
 void al_check_spf_exp(const al_check_args *args);
 void al_check_spf_domain(const al_check_args *args);
+/* ip4/ip6 ranges (spf_range_checks.c) */
+void al_check_spf_ranges(const al_check_args *args);
 
 #endif

@@ -35,6 +35,7 @@ const al_check al_checks[] = {
 	{"spf-lookups", AL_STAGE_SPF, al_check_spf_lookups},
 	{"spf-exp", AL_STAGE_SPF, al_check_spf_exp},
 	{"spf-domain", AL_STAGE_NAME, al_check_spf_domain},
+	{"spf-ranges", AL_STAGE_SPF, al_check_spf_ranges},
 	/* DMARC records (dmarc_checks.c) */
 	{"dmarc-syntax", AL_STAGE_DMARC, al_check_dmarc_syntax},
 	{"dmarc-policy", AL_STAGE_DMARC, al_check_dmarc_policy},
