@@ -62,6 +62,12 @@ AL_EXPORT al_severity al_config_severity_for(const al_config *config, const al_r
  */
 AL_EXPORT const al_waiver *al_config_find_waiver(const al_config *config, const char *rule_id,
 				       const char *owner, const char *today);
+/**
+ * A waiver for @p rule_id at @p owner that expired before @p today, or NULL:
+ * the finding it covered is back, and says why.
+ */
+AL_EXPORT const al_waiver *al_config_find_expired_waiver(const al_config *config, const char *rule_id,
+					       const char *owner, const char *today);
 AL_EXPORT size_t al_config_waiver_count(const al_config *config);
 AL_EXPORT const al_waiver *al_config_waiver_at(const al_config *config, size_t index);
 

@@ -380,8 +380,10 @@ static bool name_matches(const char *pattern, const char *owner)
 	return al_name_equal(pattern, owner);
 }
 
-const al_waiver *al_config_find_waiver(const al_config *config, const char *rule_id,
-				       const char *owner, const char *today)
+/* The first waiver for the rule at the owner that is in force (or, with
+ * @p expired, that has expired) on @p today. */
+static const al_waiver *find_waiver(const al_config *config, const char *rule_id, const char *owner,
+				    const char *today, bool expired)
 {
 	if (config == NULL || rule_id == NULL)
 		return NULL;
@@ -391,11 +393,23 @@ const al_waiver *al_config_find_waiver(const al_config *config, const char *rule
 			continue;
 		if (!name_matches(w->name, owner ? owner : ""))
 			continue;
-		if (w->expires != NULL && today != NULL && strcmp(today, w->expires) > 0)
-			continue;
-		return w;
+		bool over = w->expires != NULL && today != NULL && strcmp(today, w->expires) > 0;
+		if (over == expired)
+			return w;
 	}
 	return NULL;
+}
+
+const al_waiver *al_config_find_waiver(const al_config *config, const char *rule_id,
+				       const char *owner, const char *today)
+{
+	return find_waiver(config, rule_id, owner, today, false);
+}
+
+const al_waiver *al_config_find_expired_waiver(const al_config *config, const char *rule_id,
+					       const char *owner, const char *today)
+{
+	return find_waiver(config, rule_id, owner, today, true);
 }
 
 size_t al_config_waiver_count(const al_config *config)

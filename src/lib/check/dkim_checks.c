@@ -220,7 +220,10 @@ static void key_findings(const al_check_args *args, const al_dkim_record *r)
 	case AL_DKIM_KEY_OK:
 		break;
 	}
-	if (key->algorithm == AL_DKIM_ALG_RSA) {
+	/* a key verifiers discard for another reason (h= without sha256, s= without
+	 * email, a broken record): its strength is beside the point */
+	bool discarded = key->algorithm == AL_DKIM_ALG_RSA && key->bits >= 1024 && !al_dkim_key_usable(r);
+	if (key->algorithm == AL_DKIM_ALG_RSA && !discarded) {
 		al_rule_code rule = key->bits < 1024 ? AL_RULE_DKIM012 : key->bits < 2048 ? AL_RULE_DKIM013
 								 : key->bits > 4096 ? AL_RULE_DKIM026 : AL_RULE_NONE_;
 		if (rule != AL_RULE_NONE_) {

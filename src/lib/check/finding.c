@@ -299,7 +299,16 @@ void al_finding_end(al_lint *lint, al_finding *f)
 		d->waiver_reason = w->reason;
 		d->waiver_source = w->file ? al_arena_printf(&lint->unit_arena, "%s:%lu", w->file, w->line)
 					   : NULL;
-	} else if (s != NULL && s->rr != NULL) {
+	} else if ((w = al_config_find_expired_waiver(lint->options.config, d->rule->id, d->owner ? d->owner : "",
+						      lint->today)) != NULL) {
+		/* back after its waiver ran out: say so, or it looks like a new finding */
+		const char *at = w->file ? al_arena_printf(&lint->unit_arena, " (%s:%lu)", w->file, w->line) : "";
+		const char *note = al_arena_printf(&lint->unit_arena, "the waiver%s expired on %s: %s", at,
+						   w->expires, w->reason);
+		d->context = d->context != NULL ? al_arena_printf(&lint->unit_arena, "%s; %s", d->context, note)
+						: note;
+	}
+	if (!d->waived && s != NULL && s->rr != NULL) {
 		const char *reason = NULL;
 		if (inline_waiver(lint, s->rr->comment, d->rule->id, &reason)) {
 			d->waived = true;
