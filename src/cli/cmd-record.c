@@ -53,11 +53,21 @@ static int record_main(al_cli *cli, int argc, char **argv)
 {
 	record_cmd cmd = {0};
 	int first = 0;
+	/* a PEM key pasted as the record starts with dashes: it is the record, not
+	 * an option (the lint then says what to publish instead, DKIM035) */
+	const char *pem = NULL;
+	for (int i = 1; i < argc && pem == NULL; i++) {
+		if (strncmp(argv[i], "-----BEGIN ", 11) != 0)
+			continue;
+		pem = argv[i];
+		memmove(&argv[i], &argv[i + 1], (size_t)(argc - i - 1) * sizeof(*argv));
+		argv[--argc] = NULL;
+	}
 	int rc = al_cli_parse(cli, argc, argv, record_options, "d:", record_option, &cmd, &al_cmd_record,
 			      &first);
 	if (rc != 0)
 		return rc < 0 ? AL_EXIT_OK : rc;
-	if (argc - first != 2) {
+	if (argc - first != (pem != NULL ? 1 : 2)) {
 		al_cli_error("record: expected a type (spf, dmarc, dkim) and a record (or - for standard input)");
 		return AL_EXIT_ERROR;
 	}
@@ -76,7 +86,11 @@ static int record_main(al_cli *cli, int argc, char **argv)
 	if ((rc = al_cli_load(cli)) != 0)
 		return rc;
 	char *owned = NULL;
-	if (strcmp(argv[first + 1], "-") == 0) {
+	if (pem != NULL) {
+		run.text = pem;
+		run.length = strlen(pem);
+		run.label = "<argument>";
+	} else if (strcmp(argv[first + 1], "-") == 0) {
 		owned = al_cli_read_stdin("record", &run.length);
 		if (owned == NULL)
 			return AL_EXIT_ERROR;

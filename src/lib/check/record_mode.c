@@ -10,10 +10,90 @@
 #include <strings.h>
 
 #include "check/lint_context.h"
+#include "record/dkim_parse.h"
 #include "record/txtpres.h"
 #include "util/arena.h"
 
 /* ---- record mode --------------------------------------------------------- */
+
+/* Typographic quotes a document or chat puts around pasted text: the opening
+ * and closing forms, UTF-8. */
+static const struct {
+	const char *open, *close;
+} quotes[] = {
+	{"\xe2\x80\x9c", "\xe2\x80\x9d"}, /* “ ” */
+	{"\xe2\x80\x9d", "\xe2\x80\x9d"}, /* ” ” */
+	{"\xe2\x80\x98", "\xe2\x80\x99"}, /* ‘ ’ */
+	{"\xe2\x80\x9e", "\xe2\x80\x9c"}, /* „ “ */
+	{"\xc2\xab", "\xc2\xbb"},           /* « » */
+};
+
+/* A paste mistake found before the record is linted (DNS007, DKIM035). */
+static al_finding *paste_finding(al_lint *lint, al_rule_code rule, const char *owner, const char *label)
+{
+	al_finding *f = al_finding_begin(lint, rule, NULL);
+	if (f == NULL)
+		return NULL;
+	al_finding_owner(f, owner);
+	al_location loc = {.file = label ? label : "<argument>", .line = 1, .column = 1};
+	al_finding_location(f, &loc);
+	return f;
+}
+
+/*
+ * Undo what pasting did to a record: typographic quotes around it (DNS007),
+ * a PEM key for a DKIM record (DKIM035). *text and *length become what is
+ * then linted; false when there is nothing to lint (a private key).
+ */
+static bool unpaste(al_lint *lint, al_kind kind, const char *owner, const char *label, const char **text,
+		    size_t *length)
+{
+	const char *t = *text;
+	size_t n = *length;
+	while (n > 0 && (*t == ' ' || *t == '\t' || *t == '\n' || *t == '\r'))
+		t++, n--;
+	while (n > 0 && (t[n - 1] == ' ' || t[n - 1] == '\t' || t[n - 1] == '\n' || t[n - 1] == '\r'))
+		n--;
+	for (size_t i = 0; i < sizeof(quotes) / sizeof(quotes[0]); i++) {
+		size_t ol = strlen(quotes[i].open), cl = strlen(quotes[i].close);
+		if (n >= ol + cl && memcmp(t, quotes[i].open, ol) == 0 && memcmp(t + n - cl, quotes[i].close, cl) == 0) {
+			al_finding *f = paste_finding(lint, AL_RULE_DNS007, owner, label);
+			al_finding_arg(f, "open", "%s", quotes[i].open);
+			al_finding_arg(f, "close", "%s", quotes[i].close);
+			al_finding_end(lint, f);
+			*text = t + ol;
+			*length = n - ol - cl;
+			t = *text;
+			n = *length;
+			break;
+		}
+	}
+	if (kind != AL_KIND_DKIM || n < 11 || memmem(t, n, "-----BEGIN ", 11) == NULL)
+		return true;
+	if (memmem(t, n, "PRIVATE KEY-----", 16) != NULL) {
+		al_finding *f = paste_finding(lint, AL_RULE_DKIM035, owner, label);
+		al_finding_arg(f, "what", "%s",
+			       "this is a PEM PRIVATE key: it must never be published, as whoever reads it can sign "
+			       "as the domain; publish the record of its public key, and treat this key as exposed");
+		al_finding_end(lint, f);
+		return false;
+	}
+	const char *record = al_dkim_record_from_pem(&lint->unit_arena, t, n);
+	al_finding *f = paste_finding(lint, AL_RULE_DKIM035, owner, label);
+	if (record == NULL) {
+		al_finding_arg(f, "what", "%s",
+			       "this is a PEM block, not a DKIM key record, and not an RSA or Ed25519 public key "
+			       "authlint can turn into one");
+		al_finding_end(lint, f);
+		return false;
+	}
+	al_finding_arg(f, "what", "this is a PEM public key, not a DKIM key record; the record to publish is \"%s\", "
+		       "linted below", record);
+	al_finding_end(lint, f);
+	*text = record;
+	*length = strlen(record);
+	return true;
+}
 
 al_status al_lint_record(al_lint *lint, al_kind kind, const char *text, size_t length,
 			 const char *domain, const char *label)
@@ -33,6 +113,14 @@ al_status al_lint_record_ex(al_lint *lint, al_kind kind, const char *text, size_
 		if (al_name_normalize(domain, strlen(domain), norm, &err) != AL_OK)
 			return AL_EINVAL;
 		dom = norm;
+	}
+	/* the owner the paste findings name; the record's own findings compute theirs below */
+	const char *paste_owner = dom != NULL && kind == AL_KIND_DMARC && strncmp(dom, "_dmarc.", 7) != 0
+					  ? al_arena_printf(&lint->unit_arena, "_dmarc.%s", dom)
+					  : dom != NULL ? al_arena_strdup(&lint->unit_arena, dom) : NULL;
+	if (!unpaste(lint, kind, paste_owner, label, &text, &length)) {
+		al_lint_unit_flush(lint);
+		return AL_OK;
 	}
 	al_name_info info;
 	memset(&info, 0, sizeof(info));

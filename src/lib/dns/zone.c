@@ -853,6 +853,12 @@ static al_status scan(load_ctx *lc, zs_scanner_t *s)
 				n--;
 			/* a fatal error stops the scanner: say that the rest was not read */
 			const char *rest = s->error.fatal ? "; nothing after this line was read" : "";
+			/* quotes pasted from a document: the scanner only sees bytes it does not expect */
+			if (n > 0 && (memmem(s->buffer, n, "\xe2\x80\x9c", 3) || memmem(s->buffer, n, "\xe2\x80\x9d", 3) ||
+				      memmem(s->buffer, n, "\xe2\x80\x98", 3) || memmem(s->buffer, n, "\xe2\x80\x99", 3)))
+				rest = s->error.fatal ? "; typographic quotes are not zone-file quotes: use \" (U+0022); "
+							"nothing after this line was read"
+						      : "; typographic quotes are not zone-file quotes: use \" (U+0022)";
 			if (n > 0)
 				add_problem(zone, problem_kind(s->error.code), lc->label, line, NULL, "%s near '%.*s'%s",
 					    zs_strerror(s->error.code), (int)n, (const char *)s->buffer, rest);

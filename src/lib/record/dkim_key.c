@@ -228,3 +228,44 @@ void al_dkim_key_decode(const char *value, size_t length, al_dkim_algorithm k, b
 	}
 	sk_ASN1_TYPE_pop_free(hold, ASN1_TYPE_free);
 }
+
+/* A PEM public key ("-----BEGIN PUBLIC KEY-----", base64, "-----END ...")
+ * as the DKIM key record it stands for, or NULL. */
+const char *al_dkim_record_from_pem(al_arena *arena, const char *text, size_t length)
+{
+	static const char begin[] = "-----BEGIN PUBLIC KEY-----", end[] = "-----END PUBLIC KEY-----";
+	const char *b = memmem(text, length, begin, sizeof(begin) - 1);
+	if (b == NULL)
+		return NULL;
+	const char *body = b + sizeof(begin) - 1;
+	const char *e = memmem(body, length - (size_t)(body - text), end, sizeof(end) - 1);
+	if (e == NULL || e - body > 16384)
+		return NULL;
+	size_t n = (size_t)(e - body);
+	unsigned char *der = al_arena_alloc(arena, n * 3 / 4 + 3);
+	char *clean = al_arena_alloc(arena, n + 1);
+	size_t der_len = 0;
+	const char *why = NULL;
+	if (der == NULL || clean == NULL || !b64_decode(body, n, der, &der_len, clean, &why))
+		return NULL;
+	spki s;
+	ASN1_SEQUENCE_ANY *hold = NULL;
+	const char *out = NULL;
+	if (spki_split(der, der_len, &s, &hold)) {
+		if (s.nid == NID_rsaEncryption) {
+			/* the whole SubjectPublicKeyInfo, as openssl and nearly every signer publish it */
+			size_t cl = 0; /* b64_decode kept the base64 characters, unterminated */
+			for (size_t i = 0; i < n; i++)
+				cl += !fws((unsigned char)body[i]);
+			out = al_arena_printf(arena, "v=DKIM1; k=rsa; p=%.*s", (int)cl, clean);
+		} else if (s.nid == NID_ED25519 && s.key_len == 32) {
+			/* RFC 8463: the bare 32-octet key, not its SubjectPublicKeyInfo */
+			unsigned char raw[48];
+			int rl = EVP_EncodeBlock(raw, s.key, 32);
+			if (rl > 0)
+				out = al_arena_printf(arena, "v=DKIM1; k=ed25519; p=%.*s", rl, (const char *)raw);
+		}
+	}
+	sk_ASN1_TYPE_pop_free(hold, ASN1_TYPE_free);
+	return out;
+}
