@@ -14,6 +14,8 @@ PACKAGES=(
 	unbound
 	# benchmarks (bench/spf): the pyspf peer and /usr/bin/time
 	python3-spf python3-dnspython time
+	# tests: scripts/refresh-provider-spf.py reads YAML
+	python3-yaml
 )
 
 SUDO=

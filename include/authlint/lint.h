@@ -62,6 +62,10 @@ typedef struct al_lint_options {
 					   Only for a source that may be read from several threads
 					   at once: zone files and the offline layer are; live is not.
 					   Findings come out in the same order whatever the number. */
+	/** what include targets cost when they cannot be looked up (spf_eval.h); NULL:
+	 *  the registry's provider-spf.yaml */
+	const struct al_spf_snapshot *provider_snapshot;
+	bool no_provider_snapshot;    /**< count such targets as unknown, always */
 } al_lint_options;
 
 typedef struct al_lint al_lint;

@@ -141,6 +141,8 @@ struct al_spf_node {
 	size_t max_names;           /**< most MX names of one mx term in the subtree */
 	bool permerror;             /**< check_host() reaching this node ends in permerror */
 	bool permissive_all;        /**< the record ends in "+all" (or "all") */
+	bool estimated;             /**< not looked up: cost and void lookups come from the
+				         provider snapshot (al_spf_snapshot) */
 	const char *const *cycle;   /**< LOOP: the path from the repeated name to here */
 	size_t cycle_length;
 };
@@ -161,14 +163,49 @@ typedef struct al_spf_tree {
 	const al_spf_node *root;
 	size_t lookups;          /**< = root->cost: a lower bound when not_followed > 0 */
 	size_t void_lookups;
-	size_t not_followed;     /**< targets not followed: offline, failed, macros */
+	size_t not_followed;     /**< targets not followed and not in the provider snapshot */
+	size_t estimated;        /**< targets not followed whose cost the provider snapshot gave */
+	const char *snapshot_date; /**< the snapshot's date when estimated > 0 */
 	const al_spf_tree_row *rows;
 	size_t row_count;
 	bool rows_truncated;     /**< the flattened tree hit its size bound */
 } al_spf_tree;
 
+/* ---- the provider snapshot ---------------------------------------------------- */
+
+/**
+ * What the include targets of common sending services cost, as seen on a
+ * date (rules/provider-spf.yaml, refreshed by scripts/refresh-provider-spf.py).
+ * The lookup tree uses it for a target it cannot look up.
+ */
+typedef struct al_spf_snapshot al_spf_snapshot;
+
+typedef struct al_spf_snapshot_entry {
+	const char *include;      /**< the include target, normalised */
+	size_t lookups;           /**< what include:<name> costs, the include itself counted */
+	size_t void_lookups;
+	const char *source;       /**< where the figure comes from */
+	const char *seen;         /**< the date the source saw it */
+} al_spf_snapshot_entry;
+
+/** The registry's snapshot (provider-spf.yaml); *out stays NULL when the registry has none. */
+AL_EXPORT al_status al_spf_snapshot_load(const al_rules *rules, al_spf_snapshot **out, al_error *err);
+/** A snapshot file of the same form (a newer one, --provider-snapshot). */
+AL_EXPORT al_status al_spf_snapshot_load_file(const char *path, al_spf_snapshot **out, al_error *err);
+AL_EXPORT al_status al_spf_snapshot_load_text(const char *label, const char *text, size_t length,
+				    al_spf_snapshot **out, al_error *err);
+AL_EXPORT void al_spf_snapshot_free(al_spf_snapshot *snapshot);
+/** "YYYY-MM-DD", the day the snapshot was taken. */
+AL_EXPORT const char *al_spf_snapshot_date(const al_spf_snapshot *snapshot);
+AL_EXPORT size_t al_spf_snapshot_count(const al_spf_snapshot *snapshot);
+/** The entry for include target @p name, or NULL. */
+AL_EXPORT const al_spf_snapshot_entry *al_spf_snapshot_find(const al_spf_snapshot *snapshot, const char *name);
+
 typedef struct al_spf_tree_options {
 	const al_rules *rules;   /**< for the senders catalog (rules/senders.yaml); may be NULL */
+	/** costs of targets that cannot be looked up; NULL: the registry's provider-spf.yaml */
+	const al_spf_snapshot *snapshot;
+	bool no_snapshot;        /**< use no snapshot at all */
 } al_spf_tree_options;
 
 /**

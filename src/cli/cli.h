@@ -32,6 +32,9 @@ typedef struct al_cli {
 	bool fail_on_set;
 	const char *config_path;
 	const char *rules_dir;
+	const char *snapshot_path;   /* --provider-snapshot */
+	al_spf_snapshot *snapshot;   /* loaded by al_cli_load; NULL: none */
+	bool no_snapshot;            /* --provider-snapshot none */
 	const char *resolvers[AL_CLI_MAX_LIST];
 	size_t resolver_count;
 	const char *zones[AL_CLI_MAX_LIST];

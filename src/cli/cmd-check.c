@@ -363,6 +363,8 @@ static int check_main(al_cli *cli, int argc, char **argv)
 	co.lint.selectors = cli->selectors;
 	co.lint.selector_count = cli->selector_count;
 	co.lint.today = cli->today;
+	co.lint.provider_snapshot = cli->snapshot;
+	co.lint.no_provider_snapshot = cli->no_snapshot;
 	co.lint.no_selector_discovery = cmd.no_discover;
 	co.live = sources.engine;
 	co.jobs = cmd.jobs;

@@ -169,7 +169,7 @@ static int evaluate(al_cli *cli, const spf_cmd *cmd, const char *domain, al_sour
 	al_error err = {0};
 	al_status st;
 	if (cmd->tree) {
-		al_spf_tree_options opt = {cli->rules};
+		al_spf_tree_options opt = {cli->rules, cli->snapshot, cli->no_snapshot};
 		al_spf_tree *tree = NULL;
 		if (al_spf_tree_build(source, domain, &opt, &tree, &err) != AL_OK) {
 			al_cli_error("spf: %s", err.message);
@@ -229,7 +229,7 @@ static int evaluate_list(al_cli *cli, const spf_cmd *cmd, al_source *source)
 	}
 	for (size_t i = 0; i < al_domain_list_problem_count(list); i++)
 		al_cli_error("%s", al_domain_list_problem_at(list, i));
-	al_spf_tree_options opt = {cli->rules};
+	al_spf_tree_options opt = {cli->rules, cli->snapshot, cli->no_snapshot};
 	al_spf_analyzer *analyzer = NULL;
 	if (cmd->tree && al_spf_analyzer_new(&analyzer, &opt, &err) != AL_OK) {
 		al_cli_error("%s", err.message);

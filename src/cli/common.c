@@ -20,6 +20,7 @@ enum {
 	OPT_NO_COLOR,
 	OPT_OFFLINE,
 	OPT_DMARC_SPEC,
+	OPT_PROVIDER_SNAPSHOT,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -36,6 +37,7 @@ static const struct option common_options[] = {
 	{"no-color", no_argument, NULL, OPT_NO_COLOR},
 	{"offline", no_argument, NULL, OPT_OFFLINE},
 	{"dmarc-spec", required_argument, NULL, OPT_DMARC_SPEC},
+	{"provider-snapshot", required_argument, NULL, OPT_PROVIDER_SNAPSHOT},
 	{"quiet", no_argument, NULL, 'q'},
 	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, OPT_HELP},
@@ -56,6 +58,8 @@ static const char common_help[] =
 	"      --timeout S        per-query timeout in seconds (default 2)\n"
 	"      --offline          never send a DNS query; report what was not checked\n"
 	"      --dmarc-spec N     read DMARC records as an RFC 9989 (default) or 7489 receiver\n"
+	"      --provider-snapshot FILE  what SPF include targets not looked up cost (default:\n"
+	"                         the registry's provider-spf.yaml); 'none' for no estimates\n"
 	"      --no-color         no colour (also when NO_COLOR is set or output is not a terminal)\n"
 	"  -q, --quiet            less output (no summary line)\n"
 	"  -v, --verbose          more output\n"
@@ -111,6 +115,9 @@ static int common_option(al_cli *cli, int id, const char *arg, const al_cli_comm
 	case 'c':
 	case OPT_CONFIG:
 		cli->config_path = arg;
+		return 0;
+	case OPT_PROVIDER_SNAPSHOT:
+		cli->snapshot_path = arg;
 		return 0;
 	case OPT_RULES_DIR:
 		cli->rules_dir = arg;
@@ -249,6 +256,17 @@ int al_cli_load(al_cli *cli)
 		al_cli_error("%s", err.message[0] ? err.message : al_status_message(st));
 		return AL_EXIT_ERROR;
 	}
+	/* the provider snapshot: a file given, or the registry's; a broken one is an error */
+	if (cli->snapshot_path != NULL && strcmp(cli->snapshot_path, "none") == 0)
+		cli->no_snapshot = true;
+	else if (cli->snapshot_path != NULL)
+		st = al_spf_snapshot_load_file(cli->snapshot_path, &cli->snapshot, &err);
+	else
+		st = al_spf_snapshot_load(cli->rules, &cli->snapshot, &err);
+	if (st != AL_OK) {
+		al_cli_error("%s", err.message[0] ? err.message : al_status_message(st));
+		return AL_EXIT_ERROR;
+	}
 	const char *path = cli->config_path;
 	if (path == NULL && access(AL_CONFIG_FILENAME, F_OK) == 0)
 		path = AL_CONFIG_FILENAME;
@@ -282,6 +300,8 @@ void al_cli_finish(al_cli *cli)
 	cli->config = NULL;
 	al_rules_free(cli->rules);
 	cli->rules = NULL;
+	al_spf_snapshot_free(cli->snapshot);
+	cli->snapshot = NULL;
 }
 
 int al_cli_status_exit(al_status status)
@@ -351,6 +371,8 @@ int al_cli_run_lint(al_cli *cli, al_source *source, const char *const *inputs, s
 	lo.selector_count = cli->selector_count;
 	lo.threads = cli->threads;
 	lo.today = cli->today;
+	lo.provider_snapshot = cli->snapshot;
+	lo.no_provider_snapshot = cli->no_snapshot;
 	lo.on_diag = al_emitter_diag_fn;
 	lo.userdata = em;
 	al_lint *lint = NULL;

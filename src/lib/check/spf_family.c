@@ -17,6 +17,8 @@ typedef struct spf_state {
 	al_spf_cache cache;
 	al_senders *senders;
 	bool senders_loaded;
+	al_spf_snapshot *snapshot; /* the registry's, when the options give none */
+	bool snapshot_loaded;
 	al_arena arena;
 } spf_state;
 
@@ -27,6 +29,7 @@ static void state_free(void *p)
 		return;
 	al_spf_cache_clear(&s->cache);
 	al_senders_free(s->senders);
+	al_spf_snapshot_free(s->snapshot);
 	al_arena_clear(&s->arena);
 	free(s);
 }
@@ -68,6 +71,27 @@ void *al_spf_family_parse(al_lint *lint, const al_subject *subject)
 	return rec;
 }
 
+/* The provider snapshot the lookup tree estimates with, or NULL. */
+static const al_spf_snapshot *lint_snapshot(al_lint *lint)
+{
+	const al_lint_options *o = al_lint_get_options(lint);
+	if (o->no_provider_snapshot)
+		return NULL;
+	if (o->provider_snapshot != NULL)
+		return o->provider_snapshot;
+	spf_state *s = state_of(lint);
+	if (s == NULL)
+		return NULL;
+	if (!s->snapshot_loaded) {
+		s->snapshot_loaded = true;
+		al_error err;
+		/* a snapshot that does not load gives no estimates: the targets stay unknown */
+		if (al_spf_snapshot_load(al_lint_rules(lint), &s->snapshot, &err) != AL_OK)
+			s->snapshot = NULL;
+	}
+	return s->snapshot;
+}
+
 static const al_answer *lint_lookup(void *ctx, const char *name, uint16_t type)
 {
 	return al_lint_lookup(ctx, name, type);
@@ -85,6 +109,7 @@ al_status al_spf_lint_tree(al_lint *lint, const char *domain, const al_subject *
 	ctx.arena = al_lint_unit_arena(lint);
 	ctx.cache = s ? &s->cache : NULL;
 	ctx.senders = al_spf_lint_senders(lint);
+	ctx.snapshot = lint_snapshot(lint);
 	if (subject != NULL)
 		return al_spf_tree_analyse(&ctx, domain, subject->text, subject->length, parsed, out);
 	return al_spf_tree_analyse(&ctx, domain, NULL, 0, NULL, out);

@@ -122,7 +122,7 @@ static const char *breakdown(const walk *w)
 }
 
 /* Targets whose cost is not known: the count so far is only a lower bound (SPF036). */
-static void not_counted(walk *w)
+static void not_counted(walk *w, const char *est)
 {
 	const al_spf_tree *tree = w->tree;
 	al_strbuf names = AL_STRBUF_INIT;
@@ -130,7 +130,7 @@ static void not_counted(walk *w)
 	for (size_t i = 0; i < tree->row_count; i++) {
 		const al_spf_tree_row *r = &tree->rows[i];
 		const al_spf_node *c = r->term != NULL ? r->term->child : NULL;
-		if (c == NULL || (c->status != AL_SPF_NODE_NOT_FOLLOWED && c->status != AL_SPF_NODE_LOOKUP_FAILED &&
+		if (c == NULL || c->estimated || (c->status != AL_SPF_NODE_NOT_FOLLOWED && c->status != AL_SPF_NODE_LOOKUP_FAILED &&
 				  c->status != AL_SPF_NODE_MACRO && c->status != AL_SPF_NODE_TOO_DEEP))
 			continue;
 		if (n++ < 6)
@@ -141,7 +141,30 @@ static void not_counted(walk *w)
 	if (n == 0)
 		al_strbuf_printf(&names, "%zu target%s", tree->not_followed, tree->not_followed == 1 ? "" : "s");
 	al_finding *f = al_finding_begin(w->args->lint, AL_RULE_SPF036, w->args->subject);
+	al_finding_arg(f, "count", "%zu%s", tree->lookups, est);
+	al_finding_arg(f, "targets", "%s", al_strbuf_cstr(&names));
+	al_finding_end(w->args->lint, f);
+	al_strbuf_free(&names);
+}
+
+/* Every target not looked up is in the provider snapshot: a count to trust as far as the snapshot (SPF039). */
+static void estimated(walk *w)
+{
+	const al_spf_tree *tree = w->tree;
+	al_strbuf names = AL_STRBUF_INIT;
+	size_t n = 0;
+	for (size_t i = 0; i < tree->row_count; i++) {
+		const al_spf_tree_row *r = &tree->rows[i];
+		if (r->term != NULL || !r->node->estimated)
+			continue;
+		if (n++ < 6)
+			al_strbuf_printf(&names, "%s%s", n > 1 ? ", " : "", r->node->domain ? r->node->domain : "?");
+	}
+	if (n > 6)
+		al_strbuf_printf(&names, " and %zu more", n - 6);
+	al_finding *f = al_finding_begin(w->args->lint, AL_RULE_SPF039, w->args->subject);
 	al_finding_arg(f, "count", "%zu", tree->lookups);
+	al_finding_arg(f, "date", "%s", tree->snapshot_date ? tree->snapshot_date : "?");
 	al_finding_arg(f, "targets", "%s", al_strbuf_cstr(&names));
 	al_finding_end(w->args->lint, f);
 	al_strbuf_free(&names);
@@ -152,6 +175,11 @@ static void limit_findings(walk *w)
 	const al_spf_tree *tree = w->tree;
 	al_lint *lint = w->args->lint;
 	bool unknown = tree->not_followed > 0;
+	/* targets not looked up whose cost the provider snapshot gives */
+	const char *est = tree->estimated == 0 ? ""
+			  : al_arena_printf(al_lint_unit_arena(lint), " (with the provider snapshot of %s for %zu target%s)",
+					    tree->snapshot_date ? tree->snapshot_date : "?", tree->estimated,
+					    tree->estimated == 1 ? "" : "s");
 	if (tree->lookups > AL_SPF_MAX_LOOKUPS) {
 		/* the term of the record under check where the count passes 10 */
 		size_t at = tree->row_count;
@@ -167,17 +195,19 @@ static void limit_findings(walk *w)
 		al_finding *f = al_finding_begin(lint, AL_RULE_SPF011, w->args->subject);
 		if (crossing != NULL)
 			al_finding_span(f, crossing->term->term->start, crossing->term->term->length);
-		al_finding_arg(f, "count", "%s%zu", unknown ? "at least " : "", tree->lookups);
+		al_finding_arg(f, "count", "%s%zu%s", unknown ? "at least " : "", tree->lookups, est);
 		al_finding_context(f, "%s", breakdown(w));
 		al_finding_end(lint, f);
 	} else if (tree->lookups >= 8) {
 		al_finding *f = al_finding_begin(lint, AL_RULE_SPF012, w->args->subject);
-		al_finding_arg(f, "count", "%s%zu", unknown ? "at least " : "", tree->lookups);
+		al_finding_arg(f, "count", "%s%zu%s", unknown ? "at least " : "", tree->lookups, est);
 		al_finding_context(f, "%s", breakdown(w));
 		al_finding_end(lint, f);
 	}
 	else if (unknown)
-		not_counted(w);
+		not_counted(w, est);
+	else if (tree->estimated > 0)
+		estimated(w);
 	if (tree->void_lookups > AL_SPF_MAX_VOID_LOOKUPS) {
 		const al_spf_tree_row *crossing = NULL;
 		for (size_t i = 0; i < tree->row_count; i++) {

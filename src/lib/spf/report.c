@@ -420,7 +420,9 @@ al_status al_spf_tree_write(const al_spf_tree *t, al_format format, bool color, 
 		al_json_string_or_null(&j, t->root->domain);
 		al_json_kv_string(&j, "status", al_spf_node_status_name(t->root->status));
 		al_json_kv_uint(&j, "lookups", t->lookups);
-		al_json_kv_bool(&j, "lookups_complete", t->not_followed == 0);
+		al_json_kv_bool(&j, "lookups_complete", t->not_followed == 0 && t->estimated == 0);
+		al_json_kv_uint(&j, "estimated", t->estimated);
+		al_json_kv_string(&j, "provider_snapshot", t->estimated > 0 ? t->snapshot_date : NULL);
 		al_json_kv_uint(&j, "lookup_limit", AL_SPF_MAX_LOOKUPS);
 		al_json_kv_uint(&j, "void_lookups", t->void_lookups);
 		al_json_kv_uint(&j, "void_lookup_limit", AL_SPF_MAX_VOID_LOOKUPS);
@@ -452,6 +454,10 @@ al_status al_spf_tree_write(const al_spf_tree *t, al_format format, bool color, 
 		if (t->not_followed > 0)
 			al_strbuf_printf(&sb, "; %zu target%s not followed (cost unknown)", t->not_followed,
 					 t->not_followed == 1 ? "" : "s");
+		if (t->estimated > 0)
+			al_strbuf_printf(&sb, "; %zu target%s not looked up, counted with the provider snapshot of %s",
+					 t->estimated, t->estimated == 1 ? "" : "s",
+					 t->snapshot_date ? t->snapshot_date : "?");
 		al_strbuf_putc(&sb, '\n');
 		if (st == AL_OK)
 			st = flush(&sb, sink);

@@ -140,6 +140,7 @@ typedef struct al_spf_tree_ctx {
 	al_arena *arena;               /* nodes of this analysis */
 	al_spf_cache *cache;           /* may be NULL */
 	const al_senders *senders;     /* may be NULL */
+	const al_spf_snapshot *snapshot; /* costs of targets not looked up; may be NULL */
 } al_spf_tree_ctx;
 
 /**

@@ -542,7 +542,22 @@ static tnode *analyse_name(build *b, const char *name, bool root)
 		return unknown_node(b, name, AL_SPF_NODE_NOT_FOLLOWED, "not looked up: no DNS source");
 	const al_answer *a = tree_lookup(b, name, AL_TYPE_TXT);
 	tnode *n;
-	if (a->rcode == AL_RCODE_NOT_QUERIED || a->rcode == AL_RCODE_PENDING) {
+	const al_spf_snapshot_entry *known_cost =
+		a->rcode == AL_RCODE_NOT_QUERIED && !root ? al_spf_snapshot_find(b->ctx->snapshot, name) : NULL;
+	if (known_cost != NULL) {
+		/* not looked up, but the provider snapshot knows what it costs */
+		n = new_node(b, name, AL_SPF_NODE_NOT_FOLLOWED,
+			     bprintf(b->arena, "%s; the provider snapshot of %s gives include:%s %zu lookup%s "
+				     "(seen %s)", answer_detail(b, a, AL_TYPE_TXT),
+				     al_spf_snapshot_date(b->ctx->snapshot), name, known_cost->lookups,
+				     known_cost->lookups == 1 ? "" : "s", known_cost->seen));
+		if (n != NULL) {
+			n->pub.cost = known_cost->lookups - 1; /* the include term counts itself */
+			n->pub.void_lookups = known_cost->void_lookups;
+			n->pub.estimated = true;
+			n->complete = false;
+		}
+	} else if (a->rcode == AL_RCODE_NOT_QUERIED || a->rcode == AL_RCODE_PENDING) {
 		n = unknown_node(b, name, AL_SPF_NODE_NOT_FOLLOWED, answer_detail(b, a, AL_TYPE_TXT));
 	} else if (al_spf_answer_unusable(a)) {
 		n = unknown_node(b, name, AL_SPF_NODE_LOOKUP_FAILED, answer_detail(b, a, AL_TYPE_TXT));
@@ -616,6 +631,11 @@ static void push_row(flat *f, unsigned depth, const al_spf_node *node, const al_
 
 static void flatten(flat *f, const al_spf_node *node, unsigned depth, const al_spf_tree_term *via)
 {
+	if (node->estimated) {
+		/* no terms to walk: the provider snapshot's figures count here */
+		f->running += node->cost;
+		f->voids += node->void_lookups;
+	}
 	push_row(f, depth, node, NULL, via);
 	for (size_t i = 0; i < node->term_count && !f->truncated; i++) {
 		const al_spf_tree_term *tt = &node->terms[i];
@@ -660,6 +680,11 @@ al_status al_spf_tree_analyse(const al_spf_tree_ctx *ctx, const char *domain, co
 	}
 	out->rows_truncated = f.truncated;
 	free(f.rows);
+	for (size_t i = 0; i < out->row_count; i++)
+		if (out->rows[i].term == NULL && out->rows[i].node->estimated)
+			out->estimated++;
+	if (out->estimated > 0)
+		out->snapshot_date = al_spf_snapshot_date(ctx->snapshot);
 	return AL_OK;
 }
 
@@ -668,6 +693,8 @@ al_status al_spf_tree_analyse(const al_spf_tree_ctx *ctx, const char *domain, co
 struct al_spf_analyzer {
 	al_senders *senders;
 	al_spf_cache cache;
+	const al_spf_snapshot *snapshot;
+	al_spf_snapshot *own_snapshot;
 };
 
 struct tree_impl {
@@ -685,11 +712,15 @@ al_status al_spf_analyzer_new(al_spf_analyzer **out, const al_spf_tree_options *
 	al_spf_cache_init(&a->cache);
 	if (options != NULL && options->rules != NULL) {
 		al_status st = al_senders_load(options->rules, &a->senders, err);
+		if (st == AL_OK && options->snapshot == NULL && !options->no_snapshot)
+			st = al_spf_snapshot_load(options->rules, &a->own_snapshot, err);
 		if (st != AL_OK) {
 			al_spf_analyzer_free(a);
 			return st;
 		}
 	}
+	if (options != NULL && !options->no_snapshot)
+		a->snapshot = options->snapshot != NULL ? options->snapshot : a->own_snapshot;
 	*out = a;
 	return AL_OK;
 }
@@ -699,6 +730,7 @@ void al_spf_analyzer_free(al_spf_analyzer *a)
 	if (a == NULL)
 		return;
 	al_senders_free(a->senders);
+	al_spf_snapshot_free(a->own_snapshot);
 	al_spf_cache_clear(&a->cache);
 	free(a);
 }
@@ -719,6 +751,7 @@ al_status al_spf_analyzer_tree(al_spf_analyzer *a, al_source *source, const char
 	ctx.dns = al_spf_source_dns_open(&sd, source);
 	ctx.arena = &impl->arena;
 	ctx.senders = a->senders;
+	ctx.snapshot = a->snapshot;
 	ctx.cache = &a->cache;
 	const char *root = al_arena_strdup(&impl->arena, norm);
 	al_status st = root ? al_spf_tree_analyse(&ctx, root, NULL, 0, NULL, &impl->pub) : AL_ENOMEM;
