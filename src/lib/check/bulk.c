@@ -30,6 +30,7 @@
 #include "check/lint_internal.h"
 #include "check/lint_private.h"
 #include "dns/live_internal.h"
+#include "dns/txt.h"
 #include "dns/wire.h"
 #include "util/clock.h"
 
@@ -134,19 +135,16 @@ static void on_unit_end(void *userdata)
 		d->o->on_result(d->o->userdata, &r);
 }
 
-/* Joined character-strings of a TXT RR into @p text; false when it does not fit. */
+/* Joined character-strings of a TXT RR into @p text; false when it is
+ * malformed or does not fit. */
 static bool txt_join(const al_rr *rr, char *text, size_t size, size_t *length)
 {
-	size_t len = 0;
-	for (size_t k = 0; k < rr->rdlength;) {
-		size_t sl = rr->rdata[k];
-		if (k + 1 + sl > rr->rdlength || len + sl >= size)
-			return false;
-		memcpy(text + len, rr->rdata + k + 1, sl);
-		len += sl;
-		k += 1 + sl;
-	}
-	*length = len;
+	size_t total;
+	bool malformed;
+	al_txt_measure(rr->rdata, rr->rdlength, NULL, &total, &malformed);
+	if (malformed || total >= size)
+		return false;
+	*length = al_txt_copy(rr->rdata, rr->rdlength, text, total, NULL);
 	return true;
 }
 

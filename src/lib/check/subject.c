@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "check/lint_context.h"
+#include "dns/txt.h"
 #include "util/arena.h"
 
 /* ---- subjects ------------------------------------------------------------ */
@@ -27,28 +28,14 @@ bool al_subject_from_rr(al_lint *lint, al_subject *s, const al_rr *rr, al_kind k
 		s->source_lines = lint->pasted_lines;
 		s->source_columns = lint->pasted_columns;
 	}
-	/* join the character-strings */
+	/* join the character-strings (the whole ones: a cut string ends the text) */
 	size_t count = 0, total = 0;
-	for (size_t i = 0; i < rr->rdlength;) {
-		size_t n = rr->rdata[i];
-		if (i + 1 + n > rr->rdlength)
-			break;
-		count++;
-		total += n;
-		i += 1 + n;
-	}
+	al_txt_measure(rr->rdata, rr->rdlength, &count, &total, NULL);
 	char *text = al_arena_alloc(&lint->unit_arena, total + 1);
 	size_t *ends = al_arena_alloc(&lint->unit_arena, (count ? count : 1) * sizeof(size_t));
 	if (text == NULL || ends == NULL)
 		return false;
-	size_t pos = 0, k = 0;
-	for (size_t i = 0; i < rr->rdlength && k < count;) {
-		size_t n = rr->rdata[i];
-		memcpy(text + pos, rr->rdata + i + 1, n);
-		pos += n;
-		ends[k++] = pos;
-		i += 1 + n;
-	}
+	size_t pos = al_txt_copy(rr->rdata, rr->rdlength, text, total, ends);
 	text[pos] = '\0';
 	s->text = text;
 	s->length = pos;

@@ -29,7 +29,7 @@ const al_check al_checks[] = {
 	{"declarative", AL_STAGE_SPF, al_check_declarative},
 	{"declarative", AL_STAGE_DMARC, al_check_declarative},
 	{"declarative", AL_STAGE_DKIM, al_check_declarative},
-	/* SPF (issue 3) */
+	/* SPF records (spf_checks.c, spf_tree_checks.c, spf_range_checks.c) */
 	{"spf-syntax", AL_STAGE_SPF, al_check_spf_syntax},
 	{"spf-policy", AL_STAGE_SPF, al_check_spf_policy},
 	{"spf-lookups", AL_STAGE_SPF, al_check_spf_lookups},

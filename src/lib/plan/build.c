@@ -18,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dns/txt.h"
 #include "check/lint_internal.h"
 #include "plan/builder.h"
 #include "record/dmarc_parse.h"
@@ -122,14 +123,7 @@ static const char *joined_text(al_arena *a, const al_rr *rr, size_t *length)
 	size_t pos = 0;
 	if (text == NULL)
 		return NULL;
-	for (size_t i = 0; i < rr->rdlength;) {
-		size_t n = rr->rdata[i];
-		if (i + 1 + n > rr->rdlength)
-			break;
-		memcpy(text + pos, rr->rdata + i + 1, n);
-		pos += n;
-		i += 1 + n;
-	}
+	pos = al_txt_copy(rr->rdata, rr->rdlength, text, rr->rdlength, NULL);
 	text[pos] = '\0';
 	*length = pos;
 	return text;

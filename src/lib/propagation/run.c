@@ -25,6 +25,7 @@
 
 #include <authlint/dmarc_discovery.h>
 
+#include "dns/txt.h"
 #include "dns/wire.h"
 #include "record/detect.h"
 #include "util/hash.h"
@@ -924,15 +925,7 @@ static void collect_destinations(al_prop *p, round_state *rs, pname *n)
 			if (rr->type != AL_TYPE_TXT)
 				continue;
 			char text[4096];
-			size_t len = 0;
-			for (size_t i = 0; i < rr->rdlength;) {
-				size_t m = rr->rdata[i];
-				if (i + 1 + m > rr->rdlength || len + m >= sizeof(text))
-					break;
-				memcpy(text + len, rr->rdata + i + 1, m);
-				len += m;
-				i += 1 + m;
-			}
+			size_t len = al_txt_copy(rr->rdata, rr->rdlength, text, sizeof(text) - 1, NULL);
 			if (!al_text_is_dmarc(text, len))
 				continue;
 			al_dmarc_record *rec = NULL;

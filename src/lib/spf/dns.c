@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dns/txt.h"
 #include "record/detect.h"
 #include "spf/spf_internal.h"
 
@@ -74,23 +75,6 @@ bool al_spf_answer_unusable(const al_answer *a)
 	return a == NULL || (a->rcode != AL_RCODE_NOERROR && a->rcode != AL_RCODE_NXDOMAIN);
 }
 
-/* The character-strings of a TXT RDATA joined; false when the RDATA is malformed. */
-static bool join_txt(const al_rr *rr, char *out, size_t *length)
-{
-	size_t pos = 0;
-	for (size_t i = 0; i < rr->rdlength;) {
-		size_t n = rr->rdata[i];
-		if (i + 1 + n > rr->rdlength)
-			return false;
-		if (out != NULL)
-			memcpy(out + pos, rr->rdata + i + 1, n);
-		pos += n;
-		i += 1 + n;
-	}
-	*length = pos;
-	return true;
-}
-
 size_t al_spf_select_records(al_arena *arena, const al_answer *a, const char **text, size_t *length)
 {
 	*text = NULL;
@@ -103,25 +87,21 @@ size_t al_spf_select_records(al_arena *arena, const al_answer *a, const char **t
 		if (rr->type != AL_TYPE_TXT)
 			continue;
 		size_t n;
-		if (!join_txt(rr, NULL, &n) || n < 6)
-			continue;
+		bool malformed;
+		al_txt_measure(rr->rdata, rr->rdlength, NULL, &n, &malformed);
+		if (malformed || n < 6)
+			continue; /* a cut string: not a record receivers can read */
 		/* the version is within the first strings: look without copying everything */
 		char head[8];
-		size_t hn = 0;
-		for (size_t k = 0; k < rr->rdlength && hn < 7;) {
-			size_t len = rr->rdata[k];
-			for (size_t j = 0; j < len && hn < 7; j++)
-				head[hn++] = (char)rr->rdata[k + 1 + j];
-			k += 1 + len;
-		}
-		if (!al_text_is_spf(head, hn < n ? hn : n))
+		size_t hn = al_txt_copy(rr->rdata, rr->rdlength, head, 7, NULL);
+		if (!al_text_is_spf(head, hn))
 			continue;
 		found++;
 		if (found == 1) {
 			char *buf = al_arena_alloc(arena, n + 1);
 			if (buf == NULL)
 				return found;
-			join_txt(rr, buf, &n);
+			n = al_txt_copy(rr->rdata, rr->rdlength, buf, n, NULL);
 			buf[n] = '\0';
 			*text = buf;
 			*length = n;

@@ -17,6 +17,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "dns/txt.h"
 #include "dns/wire.h"
 #include "record/spf_syntax.h"
 #include "spf/spf_internal.h"
@@ -522,14 +523,8 @@ static void explain(eval *e, const char *domain, const al_spf_record *rec)
 			if (a->rrs[i].type == AL_TYPE_TXT)
 				rr = &a->rrs[i];
 		text = al_arena_alloc(e->arena, rr->rdlength + 1u);
-		for (size_t i = 0; text != NULL && i < rr->rdlength;) {
-			size_t k = rr->rdata[i];
-			if (i + 1 + k > rr->rdlength)
-				break;
-			memcpy(text + len, rr->rdata + i + 1, k);
-			len += k;
-			i += 1 + k;
-		}
+		if (text != NULL)
+			len = al_txt_copy(rr->rdata, rr->rdlength, text, rr->rdlength, NULL);
 		for (size_t i = 0; text != NULL && i < len; i++)
 			if ((unsigned char)text[i] >= 0x80)
 				problem = "the text is not ASCII";
