@@ -17,6 +17,7 @@
 #include "check/family_api.h"
 #include "check/spf_family.h"
 #include "dns/wire.h"
+#include "record/parse_util.h"
 #include "record/spf_syntax.h"
 #include "util/arena.h"
 #include "util/strbuf.h"
@@ -28,43 +29,13 @@ static const char *ttext(al_lint *lint, const al_spf_record *rec, const al_spf_t
 	return al_spf_term_text(al_lint_unit_arena(lint), rec, t);
 }
 
-/* Levenshtein distance, bounded (short words only). */
-static size_t distance(const char *a, size_t la, const char *b, size_t lb)
-{
-	if (la > 32 || lb > 32)
-		return 99;
-	size_t prev[33], cur[33];
-	for (size_t j = 0; j <= lb; j++)
-		prev[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		cur[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			char x = a[i - 1], y = b[j - 1];
-			if (x >= 'A' && x <= 'Z')
-				x = (char)(x + 32);
-			size_t sub = prev[j - 1] + (x == y ? 0 : 1);
-			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
-			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-		}
-		memcpy(prev, cur, (lb + 1) * sizeof(size_t));
-	}
-	return prev[lb];
-}
-
-/* The closest of @p words to @p name, when it is close enough to be a typo. */
+/* The closest of @p words (NULL-terminated) to @p name, when it is close enough to be a typo. */
 static const char *closest(const char *name, size_t len, const char *const *words)
 {
-	const char *best = NULL;
-	size_t bd = 99;
-	for (const char *const *w = words; *w != NULL; w++) {
-		size_t d = distance(name, len, *w, strlen(*w));
-		if (d < bd) {
-			bd = d;
-			best = *w;
-		}
-	}
-	size_t limit = len <= 3 ? 1 : 2;
-	return bd > 0 && bd <= limit ? best : NULL;
+	size_t count = 0;
+	while (words[count] != NULL)
+		count++;
+	return al_closest_word(name, len, words, count, false);
 }
 
 static const char *const mechanism_names[] = {"all", "include", "a", "mx", "ptr", "ip4", "ip6", "exists",
