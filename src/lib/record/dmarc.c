@@ -18,6 +18,7 @@
 #include <strings.h>
 
 #include "record/dmarc_parse.h"
+#include "record/dmarc_parser.h"
 #include "record/parse_util.h"
 #include "record/tagvalue.h"
 #include "util/arena.h"
@@ -78,16 +79,9 @@ al_dmarc_policy al_dmarc_policy_lower(al_dmarc_policy policy)
 	return policy;
 }
 
-/* ---- parser state ---------------------------------------------------------- */
+/* ---- parser state (record/dmarc_parser.h) ------------------------------ */
 
-typedef struct parser {
-	al_rec_ctx c; /* arena, text, nomem */
-	al_dmarc_record *rec;
-	al_dmarc_problem *problems;
-	size_t problem_count, problem_cap;
-} parser;
-
-static void problem(parser *ps, al_dmarc_problem_kind kind, al_dmarc_tag_id tag, al_generation gen,
+void al_dmarc_add_problem(parser *ps, al_dmarc_problem_kind kind, al_dmarc_tag_id tag, al_generation gen,
 		    size_t start, size_t length, const char *detail, const char *hint)
 {
 	al_dmarc_problem *list = al_rec_grow(&ps->c, ps->problems, ps->problem_count, &ps->problem_cap,
@@ -98,10 +92,8 @@ static void problem(parser *ps, al_dmarc_problem_kind kind, al_dmarc_tag_id tag,
 	list[ps->problem_count++] = (al_dmarc_problem){kind, tag, gen, {start, length}, detail ? detail : "", hint};
 }
 
-#define fmt(ps, ...) al_rec_fmt(&(ps)->c, __VA_ARGS__)
-#define quoted(ps, start, length) al_rec_quoted(&(ps)->c, (start), (length))
 
-static bool eq_nocase(const char *t, size_t length, const char *word)
+bool al_dmarc_eq_nocase(const char *t, size_t length, const char *word)
 {
 	return strlen(word) == length && strncasecmp(t, word, length) == 0;
 }
@@ -109,13 +101,13 @@ static bool eq_nocase(const char *t, size_t length, const char *word)
 static al_dmarc_tag_id tag_lookup(const char *name, size_t length)
 {
 	for (int id = AL_DMARC_TAG_V; id < AL_DMARC_TAG_COUNT_; id++)
-		if (eq_nocase(name, length, tag_names[id]))
+		if (al_dmarc_eq_nocase(name, length, tag_names[id]))
 			return (al_dmarc_tag_id)id;
 	return AL_DMARC_TAG_UNKNOWN;
 }
 
 /* "none p=reject": a separator seems to be missing before a tag. */
-static const char *missing_separator_hint(parser *ps, size_t start, size_t length)
+const char *al_dmarc_separator_hint(parser *ps, size_t start, size_t length)
 {
 	const char *v = ps->c.t + start;
 	for (size_t i = 1; i + 1 < length; i++) {
@@ -142,15 +134,15 @@ static al_dmarc_policy parse_policy(parser *ps, const al_dmarc_tag *tag, al_gene
 	const char *v = ps->c.t + tag->value.start;
 	size_t n = tag->value.length;
 	for (size_t i = 0; i < 3; i++)
-		if (eq_nocase(v, n, policy_words[i]))
+		if (al_dmarc_eq_nocase(v, n, policy_words[i]))
 			return (al_dmarc_policy)(AL_DMARC_POLICY_NONE + i);
-	const char *hint = missing_separator_hint(ps, tag->value.start, n);
+	const char *hint = al_dmarc_separator_hint(ps, tag->value.start, n);
 	if (hint == NULL) {
 		const char *close = al_closest_word(v, n, policy_words, 3, false);
 		if (close != NULL)
 			hint = fmt(ps, "did you mean %s=%s?", tag_names[tag->id], close);
 	}
-	problem(ps, AL_DMARC_PROBLEM_VALUE, tag->id, gen, tag->value.start, n,
+	al_dmarc_add_problem(ps, AL_DMARC_PROBLEM_VALUE, tag->id, gen, tag->value.start, n,
 		fmt(ps, "%s=%s is not none, quarantine or reject", tag_names[tag->id],
 		    n ? quoted(ps, tag->value.start, n) : "(empty)"),
 		hint);
@@ -161,14 +153,14 @@ static al_dmarc_alignment parse_alignment(parser *ps, const al_dmarc_tag *tag)
 {
 	const char *v = ps->c.t + tag->value.start;
 	size_t n = tag->value.length;
-	if (eq_nocase(v, n, "r"))
+	if (al_dmarc_eq_nocase(v, n, "r"))
 		return AL_DMARC_ALIGN_RELAXED;
-	if (eq_nocase(v, n, "s"))
+	if (al_dmarc_eq_nocase(v, n, "s"))
 		return AL_DMARC_ALIGN_STRICT;
 	const char *hint = NULL;
-	if (n > 1 && (eq_nocase(v, n, "relaxed") || eq_nocase(v, n, "strict")))
+	if (n > 1 && (al_dmarc_eq_nocase(v, n, "relaxed") || al_dmarc_eq_nocase(v, n, "strict")))
 		hint = fmt(ps, "write %s=%c", tag_names[tag->id], tolower((unsigned char)v[0]));
-	problem(ps, AL_DMARC_PROBLEM_VALUE, tag->id, AL_GENERATION_ANY, tag->value.start, n,
+	al_dmarc_add_problem(ps, AL_DMARC_PROBLEM_VALUE, tag->id, AL_GENERATION_ANY, tag->value.start, n,
 		fmt(ps, "%s=%s is not r (relaxed) or s (strict)", tag_names[tag->id],
 		    n ? quoted(ps, tag->value.start, n) : "(empty)"),
 		hint);
@@ -179,18 +171,18 @@ static al_dmarc_flag parse_flag(parser *ps, const al_dmarc_tag *tag, bool allow_
 {
 	const char *v = ps->c.t + tag->value.start;
 	size_t n = tag->value.length;
-	if (eq_nocase(v, n, "y"))
+	if (al_dmarc_eq_nocase(v, n, "y"))
 		return AL_DMARC_FLAG_Y;
-	if (eq_nocase(v, n, "n"))
+	if (al_dmarc_eq_nocase(v, n, "n"))
 		return AL_DMARC_FLAG_N;
-	if (allow_u && eq_nocase(v, n, "u"))
+	if (allow_u && al_dmarc_eq_nocase(v, n, "u"))
 		return AL_DMARC_FLAG_U;
 	const char *hint = NULL;
-	if (eq_nocase(v, n, "yes") || eq_nocase(v, n, "true") || eq_nocase(v, n, "1"))
+	if (al_dmarc_eq_nocase(v, n, "yes") || al_dmarc_eq_nocase(v, n, "true") || al_dmarc_eq_nocase(v, n, "1"))
 		hint = fmt(ps, "write %s=y", tag_names[tag->id]);
-	else if (eq_nocase(v, n, "no") || eq_nocase(v, n, "false") || eq_nocase(v, n, "0"))
+	else if (al_dmarc_eq_nocase(v, n, "no") || al_dmarc_eq_nocase(v, n, "false") || al_dmarc_eq_nocase(v, n, "0"))
 		hint = fmt(ps, "write %s=n", tag_names[tag->id]);
-	problem(ps, AL_DMARC_PROBLEM_VALUE, tag->id, AL_GENERATION_RFC9989, tag->value.start, n,
+	al_dmarc_add_problem(ps, AL_DMARC_PROBLEM_VALUE, tag->id, AL_GENERATION_RFC9989, tag->value.start, n,
 		fmt(ps, "%s=%s is not %s", tag_names[tag->id],
 		    n ? quoted(ps, tag->value.start, n) : "(empty)", allow_u ? "y, n or u" : "y or n"),
 		hint);
@@ -225,7 +217,7 @@ static void parse_pct(parser *ps, const al_dmarc_tag *tag)
 	const char *hint = NULL;
 	if (n >= 2 && v[n - 1] == '%' && all_digits(v, n - 1))
 		hint = fmt(ps, "write pct=%.*s", (int)(n - 1), v);
-	problem(ps, AL_DMARC_PROBLEM_VALUE, tag->id, AL_GENERATION_RFC7489, tag->value.start, n,
+	al_dmarc_add_problem(ps, AL_DMARC_PROBLEM_VALUE, tag->id, AL_GENERATION_RFC7489, tag->value.start, n,
 		fmt(ps, "pct=%s is not an integer from 0 to 100",
 		    n ? quoted(ps, tag->value.start, n) : "(empty)"),
 		hint);
@@ -248,7 +240,7 @@ static void parse_ri(parser *ps, const al_dmarc_tag *tag)
 			return;
 		}
 	}
-	problem(ps, AL_DMARC_PROBLEM_VALUE, tag->id, AL_GENERATION_RFC7489, tag->value.start, n,
+	al_dmarc_add_problem(ps, AL_DMARC_PROBLEM_VALUE, tag->id, AL_GENERATION_RFC7489, tag->value.start, n,
 		fmt(ps, "ri=%s is not a number of seconds (an unsigned 32-bit integer)",
 		    n ? quoted(ps, tag->value.start, n) : "(empty)"),
 		NULL);
@@ -300,7 +292,7 @@ static void fo_item(parser *ps, const al_dmarc_tag *tag, size_t start, size_t le
 	}
 	if (bit == 0) {
 		st->bad = true;
-		problem(ps, AL_DMARC_PROBLEM_VALUE, tag->id, AL_GENERATION_ANY, start, length,
+		al_dmarc_add_problem(ps, AL_DMARC_PROBLEM_VALUE, tag->id, AL_GENERATION_ANY, start, length,
 			fmt(ps, "fo option %s is not 0, 1, d or s (options are separated by ':')",
 			    length ? quoted(ps, start, length) : "(empty)"),
 			NULL);
@@ -319,11 +311,11 @@ static void parse_fo(parser *ps, const al_dmarc_tag *tag)
 	if ((st.seen & AL_DMARC_FO_0) && (st.seen & AL_DMARC_FO_1)) {
 		size_t a = st.zero_at < st.one_at ? st.zero_at : st.one_at;
 		size_t b = st.zero_at < st.one_at ? st.one_at : st.zero_at;
-		problem(ps, AL_DMARC_PROBLEM_VALUE, tag->id, AL_GENERATION_RFC9989, a, b - a + 1,
+		al_dmarc_add_problem(ps, AL_DMARC_PROBLEM_VALUE, tag->id, AL_GENERATION_RFC9989, a, b - a + 1,
 			"fo=0 and fo=1 are mutually exclusive under RFC 9989", "keep one of 0 and 1");
 	}
 	if (st.repeated & (AL_DMARC_FO_D | AL_DMARC_FO_S))
-		problem(ps, AL_DMARC_PROBLEM_VALUE, tag->id, AL_GENERATION_RFC9989, tag->value.start,
+		al_dmarc_add_problem(ps, AL_DMARC_PROBLEM_VALUE, tag->id, AL_GENERATION_RFC9989, tag->value.start,
 			tag->value.length, "d and s may appear at most once in fo under RFC 9989", NULL);
 }
 
@@ -335,367 +327,22 @@ static void rf_item(parser *ps, const al_dmarc_tag *tag, size_t start, size_t le
 	for (size_t i = 1; ok && i < length; i++)
 		ok = isalnum((unsigned char)v[i]);
 	if (!ok) {
-		problem(ps, AL_DMARC_PROBLEM_VALUE, tag->id, AL_GENERATION_RFC7489, start, length,
+		al_dmarc_add_problem(ps, AL_DMARC_PROBLEM_VALUE, tag->id, AL_GENERATION_RFC7489, start, length,
 			fmt(ps, "rf format %s is not a keyword (formats are separated by ':')",
 			    length ? quoted(ps, start, length) : "(empty)"),
 			NULL);
 		return;
 	}
-	if (eq_nocase(v, length, "afrf"))
+	if (al_dmarc_eq_nocase(v, length, "afrf"))
 		ps->rec->rf |= AL_DMARC_RF_AFRF;
-	else if (eq_nocase(v, length, "iodef"))
+	else if (al_dmarc_eq_nocase(v, length, "iodef"))
 		ps->rec->rf |= AL_DMARC_RF_IODEF;
 	else {
 		ps->rec->rf |= AL_DMARC_RF_OTHER;
-		problem(ps, AL_DMARC_PROBLEM_VALUE, tag->id, AL_GENERATION_RFC7489, start, length,
+		al_dmarc_add_problem(ps, AL_DMARC_PROBLEM_VALUE, tag->id, AL_GENERATION_RFC7489, start, length,
 			fmt(ps, "rf format %s is not one receivers know (afrf)", quoted(ps, start, length)),
 			"write rf=afrf or remove rf");
 	}
-}
-
-/* ---- report URIs ------------------------------------------------------------- */
-
-static bool uri_char(unsigned char c)
-{
-	if (isalnum(c))
-		return true;
-	return strchr("-._~:/?#[]@!$&'()*+,;=", c) != NULL && c != '\0';
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* A host name: LDH labels of 1..63, at most 253 octets; a trailing dot allowed. */
-static bool host_ok(const char *h, size_t n)
-{
-	if (n > 0 && h[n - 1] == '.')
-		n--;
-	if (n == 0 || n > 253)
-		return false;
-	size_t label = 0;
-	for (size_t i = 0; i <= n; i++) {
-		if (i == n || h[i] == '.') {
-			if (label == 0 || label > 63 || h[i - 1] == '-' || h[i - label] == '-')
-				return false;
-			label = 0;
-			continue;
-		}
-		unsigned char c = (unsigned char)h[i];
-		if (!isalnum(c) && c != '-' && c != '_')
-			return false;
-		label++;
-	}
-	return true;
-}
-
-static char *lower_host(parser *ps, const char *h, size_t n)
-{
-	if (n > 0 && h[n - 1] == '.')
-		n--;
-	char *s = al_arena_strndup(ps->c.arena, h, n);
-	if (s == NULL) {
-		ps->c.nomem = true;
-		return NULL;
-	}
-	for (char *p = s; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	return s;
-}
-
-/* Size suffix: "!" 1*DIGIT [k/m/g/t] at the end. */
-static bool parse_size(const char *v, size_t n, uint64_t *out)
-{
-	if (n < 2 || v[0] != '!')
-		return false;
-	size_t i = 1;
-	uint64_t x = 0;
-	bool sat = false;
-	while (i < n && isdigit((unsigned char)v[i])) {
-		uint64_t d = (uint64_t)(v[i] - '0');
-		if (x > (UINT64_MAX - d) / 10)
-			sat = true;
-		else
-			x = x * 10 + d;
-		i++;
-	}
-	if (i == 1)
-		return false;
-	unsigned shift = 0;
-	if (i < n) {
-		switch (tolower((unsigned char)v[i])) {
-		case 'k': shift = 10; break;
-		case 'm': shift = 20; break;
-		case 'g': shift = 30; break;
-		case 't': shift = 40; break;
-		default: return false;
-		}
-		i++;
-	}
-	if (i != n)
-		return false;
-	if (!sat && shift && x > (UINT64_MAX >> shift))
-		sat = true;
-	*out = sat ? UINT64_MAX : x << shift;
-	return true;
-}
-
-static void uri_problem(parser *ps, const al_dmarc_tag *tag, al_dmarc_uri *u, size_t start,
-			size_t length, const char *detail, const char *hint)
-{
-	u->valid = false;
-	problem(ps, AL_DMARC_PROBLEM_URI, tag->id, AL_GENERATION_ANY, start, length, detail, hint);
-}
-
-/* Parse "mailto:..." after the scheme: the addr-spec, percent-decoded. */
-static void parse_mailto(parser *ps, const al_dmarc_tag *tag, al_dmarc_uri *u, size_t s, size_t e)
-{
-	const char *t = ps->c.t;
-	if (e - s >= 2 && t[s] == '/' && t[s + 1] == '/') {
-		uri_problem(ps, tag, u, u->span.start, e - u->span.start,
-			    "a mailto: URI takes an address, not '//'",
-			    fmt(ps, "write mailto:%.*s", (int)(e - s - 2), t + s + 2));
-		return;
-	}
-	size_t q = s;
-	while (q < e && t[q] != '?')
-		q++;
-	char *addr = al_arena_alloc(ps->c.arena, q - s + 1);
-	if (addr == NULL) {
-		ps->c.nomem = true;
-		return;
-	}
-	size_t n = 0;
-	for (size_t i = s; i < q; i++) {
-		if (t[i] == '%') {
-			int hi = i + 2 < q ? hexval(t[i + 1]) : -1;
-			int lo = i + 2 < q ? hexval(t[i + 2]) : -1;
-			if (hi < 0 || lo < 0) {
-				uri_problem(ps, tag, u, i, 1, "'%' must start a %XX escape", NULL);
-				return;
-			}
-			addr[n++] = (char)(hi * 16 + lo);
-			i += 2;
-		} else {
-			addr[n++] = t[i];
-		}
-	}
-	addr[n] = '\0';
-	char *at = strrchr(addr, '@');
-	if (n == 0 || at == NULL || at == addr || at[1] == '\0') {
-		uri_problem(ps, tag, u, u->span.start, e - u->span.start,
-			    fmt(ps, "%s is not a mailto: URI with an address (local@domain)",
-				quoted(ps, u->span.start, e - u->span.start)),
-			    NULL);
-		return;
-	}
-	const char *dom = at + 1;
-	size_t dl = strlen(dom);
-	if (dom[0] == '[') {
-		/* an address literal: valid, but no domain to check */
-		u->address = addr;
-		return;
-	}
-	if (!host_ok(dom, dl)) {
-		uri_problem(ps, tag, u, u->span.start, e - u->span.start,
-			    fmt(ps, "the address domain '%s' is not a valid host name", dom), NULL);
-		return;
-	}
-	u->address = addr;
-	u->domain = lower_host(ps, dom, dl);
-}
-
-static void parse_http(parser *ps, const al_dmarc_tag *tag, al_dmarc_uri *u, size_t s, size_t e)
-{
-	const char *t = ps->c.t;
-	if (e - s < 2 || t[s] != '/' || t[s + 1] != '/') {
-		uri_problem(ps, tag, u, u->span.start, e - u->span.start,
-			    "an http(s) URI needs '//' and a host", NULL);
-		return;
-	}
-	size_t h = s + 2, he = h;
-	while (he < e && t[he] != '/' && t[he] != '?' && t[he] != '#')
-		he++;
-	/* userinfo@host:port */
-	for (size_t i = h; i < he; i++)
-		if (t[i] == '@')
-			h = i + 1;
-	size_t hostend = he;
-	if (h < he && t[h] == '[') {
-		u->address = al_arena_strndup(ps->c.arena, t + u->span.start, e - u->span.start);
-		return; /* IP literal: no domain */
-	}
-	for (size_t i = h; i < he; i++)
-		if (t[i] == ':') {
-			hostend = i;
-			break;
-		}
-	if (!host_ok(t + h, hostend - h)) {
-		uri_problem(ps, tag, u, h, hostend - h,
-			    fmt(ps, "%s is not a valid host name",
-				hostend > h ? quoted(ps, h, hostend - h) : "the empty host"),
-			    NULL);
-		return;
-	}
-	u->address = al_arena_strndup(ps->c.arena, t + u->span.start, e - u->span.start);
-	u->domain = lower_host(ps, t + h, hostend - h);
-}
-
-static void parse_uri(parser *ps, const al_dmarc_tag *tag, al_dmarc_uri *u, size_t s, size_t e)
-{
-	const char *t = ps->c.t;
-	memset(u, 0, sizeof(*u));
-	u->span.start = s;
-	u->span.length = e - s;
-	u->valid = true;
-	if (s == e) {
-		uri_problem(ps, tag, u, s, 0, fmt(ps, "%s has an empty URI", tag_names[tag->id]),
-			    "remove the extra ','");
-		return;
-	}
-	/* the obsolete size suffix: the last '!' when what follows is a size */
-	size_t bang = e;
-	for (size_t i = e; i > s; i--)
-		if (t[i - 1] == '!') {
-			bang = i - 1;
-			break;
-		}
-	size_t ue = e;
-	if (bang < e) {
-		uint64_t size = 0;
-		const char *after = t + bang + 1;
-		size_t alen = e - bang - 1;
-		bool sizeish = alen > 0 && isdigit((unsigned char)after[0]) &&
-			       memchr(after, '@', alen) == NULL && memchr(after, '/', alen) == NULL;
-		if (parse_size(t + bang, e - bang, &size)) {
-			u->has_size = true;
-			u->size_valid = true;
-			u->size.start = bang;
-			u->size.length = e - bang;
-			u->size_limit = size;
-			ue = bang;
-		} else if (sizeish) {
-			u->has_size = true;
-			u->size.start = bang;
-			u->size.length = e - bang;
-			ue = bang;
-			uri_problem(ps, tag, u, bang, e - bang,
-				    fmt(ps, "the size limit %s is not '!' digits and one of k, m, g, t",
-					quoted(ps, bang, e - bang)),
-				    NULL);
-		}
-	}
-	/* bytes a URI may hold; '!' only as the size suffix */
-	for (size_t i = s; i < ue; i++) {
-		unsigned char c = (unsigned char)t[i];
-		if (c == '%') {
-			if (i + 2 >= ue || hexval(t[i + 1]) < 0 || hexval(t[i + 2]) < 0) {
-				uri_problem(ps, tag, u, i, 1, "'%' must start a %XX escape", NULL);
-				return;
-			}
-			i += 2;
-			continue;
-		}
-		if (c == '!') {
-			uri_problem(ps, tag, u, i, 1, "a '!' inside a report URI must be written %21",
-				    NULL);
-			return;
-		}
-		if (!uri_char(c)) {
-			uri_problem(ps, tag, u, i, 1,
-				    c == ' ' || c == '\t' ? "a URI cannot contain spaces"
-							  : fmt(ps, "a URI cannot contain '%c'", c),
-				    c == ' ' || c == '\t' ? missing_separator_hint(ps, s, e - s) : NULL);
-			return;
-		}
-	}
-	/* scheme ":" */
-	size_t c = s;
-	bool scheme = c < ue && isalpha((unsigned char)t[c]);
-	while (scheme && c < ue && (isalnum((unsigned char)t[c]) || t[c] == '+' || t[c] == '-' || t[c] == '.'))
-		c++;
-	if (!scheme || c >= ue || t[c] != ':') {
-		u->scheme = AL_DMARC_URI_NO_SCHEME;
-		const char *hint = memchr(t + s, '@', ue - s)
-					   ? fmt(ps, "write mailto:%.*s", (int)(ue - s), t + s)
-					   : NULL;
-		uri_problem(ps, tag, u, s, ue - s,
-			    fmt(ps, "%s is not a URI (it has no scheme such as mailto:)",
-				quoted(ps, s, ue - s)),
-			    hint);
-		return;
-	}
-	size_t sl = c - s;
-	if (eq_nocase(t + s, sl, "mailto")) {
-		u->scheme = AL_DMARC_URI_MAILTO;
-		parse_mailto(ps, tag, u, c + 1, ue);
-	} else if (eq_nocase(t + s, sl, "https")) {
-		u->scheme = AL_DMARC_URI_HTTPS;
-		parse_http(ps, tag, u, c + 1, ue);
-	} else if (eq_nocase(t + s, sl, "http")) {
-		u->scheme = AL_DMARC_URI_HTTP;
-		parse_http(ps, tag, u, c + 1, ue);
-	} else {
-		u->scheme = AL_DMARC_URI_OTHER;
-		u->address = al_arena_strndup(ps->c.arena, t + s, ue - s);
-	}
-}
-
-static void parse_uri_list(parser *ps, const al_dmarc_tag *tag, const al_dmarc_uri **out, size_t *count)
-{
-	const char *t = ps->c.t;
-	size_t s = tag->value.start, end = s + tag->value.length;
-	if (s == end) {
-		problem(ps, AL_DMARC_PROBLEM_URI, tag->id, AL_GENERATION_ANY, tag->spec.start,
-			tag->spec.length, fmt(ps, "%s has no value", tag_names[tag->id]),
-			fmt(ps, "give a mailto: URI or remove %s", tag_names[tag->id]));
-		return;
-	}
-	size_t n = 1;
-	for (size_t i = s; i < end; i++)
-		if (t[i] == ',')
-			n++;
-	al_dmarc_uri *uris = al_arena_calloc(ps->c.arena, n, sizeof(*uris));
-	if (uris == NULL) {
-		ps->c.nomem = true;
-		return;
-	}
-	size_t k = 0;
-	size_t a = s;
-	for (size_t i = s; i <= end; i++) {
-		if (i < end && t[i] != ',')
-			continue;
-		size_t x = a, y = i;
-		while (x < y && (t[x] == ' ' || t[x] == '\t'))
-			x++;
-		while (y > x && (t[y - 1] == ' ' || t[y - 1] == '\t'))
-			y--;
-		parse_uri(ps, tag, &uris[k++], x, y);
-		a = i + 1;
-	}
-	/* a comma inside one address leaves a piece without a scheme after it */
-	for (size_t i = 1; i < k; i++) {
-		const al_dmarc_uri *prev = &uris[i - 1], *cur = &uris[i];
-		bool cur_at = memchr(t + cur->span.start, '@', cur->span.length) != NULL;
-		bool prev_at = memchr(t + prev->span.start, '@', prev->span.length) != NULL;
-		if (cur->scheme == AL_DMARC_URI_NO_SCHEME && cur->span.length > 0 &&
-		    prev->scheme != AL_DMARC_URI_NO_SCHEME &&
-		    (!cur_at || (prev->scheme == AL_DMARC_URI_MAILTO && !prev_at))) {
-			size_t st = uris[i - 1].span.start;
-			problem(ps, AL_DMARC_PROBLEM_URI, tag->id, AL_GENERATION_ANY, st,
-				uris[i].span.start + uris[i].span.length - st,
-				"a ',' inside a report URI splits it in two", "write the comma as %2C");
-		}
-	}
-	*out = uris;
-	*count = k;
 }
 
 /* ---- the record ---------------------------------------------------------------- */
@@ -722,14 +369,14 @@ static void check_version(parser *ps, const al_taglist *lex)
 	al_dmarc_record *r = ps->rec;
 	size_t n = r->length;
 	if (lex->count == 0) {
-		problem(ps, AL_DMARC_PROBLEM_VERSION, AL_DMARC_TAG_V, AL_GENERATION_ANY, 0, n,
+		al_dmarc_add_problem(ps, AL_DMARC_PROBLEM_VERSION, AL_DMARC_TAG_V, AL_GENERATION_ANY, 0, n,
 			"the record has no tags; it must start with v=DMARC1", NULL);
 		return;
 	}
 	const al_dmarc_tag *first = &r->tags[0];
 	if (first->id != AL_DMARC_TAG_V) {
 		const al_dmarc_tag *v = r->tag[AL_DMARC_TAG_V];
-		problem(ps, AL_DMARC_PROBLEM_VERSION, AL_DMARC_TAG_V, AL_GENERATION_ANY,
+		al_dmarc_add_problem(ps, AL_DMARC_PROBLEM_VERSION, AL_DMARC_TAG_V, AL_GENERATION_ANY,
 			v ? v->spec.start : first->spec.start,
 			v ? v->spec.length : first->spec.length,
 			v ? "v=DMARC1 is not the first tag" : "the record does not start with v=DMARC1",
@@ -737,7 +384,7 @@ static void check_version(parser *ps, const al_taglist *lex)
 		return;
 	}
 	if (first->spec.start > 0) {
-		problem(ps, AL_DMARC_PROBLEM_VERSION, AL_DMARC_TAG_V, AL_GENERATION_ANY, 0,
+		al_dmarc_add_problem(ps, AL_DMARC_PROBLEM_VERSION, AL_DMARC_TAG_V, AL_GENERATION_ANY, 0,
 			first->spec.start, "the record starts with whitespace before v=DMARC1",
 			"remove the leading whitespace");
 		return;
@@ -749,7 +396,7 @@ static void check_version(parser *ps, const al_taglist *lex)
 		return;
 	}
 	if (vl == 6 && strncasecmp(v, "DMARC1", 6) == 0) {
-		problem(ps, AL_DMARC_PROBLEM_VERSION, AL_DMARC_TAG_V, AL_GENERATION_ANY,
+		al_dmarc_add_problem(ps, AL_DMARC_PROBLEM_VERSION, AL_DMARC_TAG_V, AL_GENERATION_ANY,
 			first->value.start, vl,
 			fmt(ps, "the version %s is not DMARC1: the value is case-sensitive",
 			    quoted(ps, first->value.start, vl)),
@@ -757,14 +404,14 @@ static void check_version(parser *ps, const al_taglist *lex)
 		return;
 	}
 	if (vl > 6 && strncasecmp(v, "DMARC1", 6) == 0 && (v[6] == ' ' || v[6] == '\t')) {
-		problem(ps, AL_DMARC_PROBLEM_VERSION, AL_DMARC_TAG_V, AL_GENERATION_ANY,
+		al_dmarc_add_problem(ps, AL_DMARC_PROBLEM_VERSION, AL_DMARC_TAG_V, AL_GENERATION_ANY,
 			first->value.start, vl,
 			fmt(ps, "the version is %s: a ';' is missing after v=DMARC1",
 			    quoted(ps, first->value.start, vl)),
 			"write v=DMARC1; then the other tags");
 		return;
 	}
-	problem(ps, AL_DMARC_PROBLEM_VERSION, AL_DMARC_TAG_V, AL_GENERATION_ANY, first->value.start, vl,
+	al_dmarc_add_problem(ps, AL_DMARC_PROBLEM_VERSION, AL_DMARC_TAG_V, AL_GENERATION_ANY, first->value.start, vl,
 		fmt(ps, "the version %s is not DMARC1", vl ? quoted(ps, first->value.start, vl) : "(empty)"),
 		"write v=DMARC1");
 }
@@ -783,7 +430,7 @@ static void check_bytes(parser *ps)
 		while (j < n && !(((unsigned char)t[j] >= 0x20 && (unsigned char)t[j] <= 0x7e) || t[j] == '\t'))
 			j++;
 		const char *what = (c == '\r' || c == '\n') ? "a line break" : "a byte outside printable ASCII";
-		problem(ps, AL_DMARC_PROBLEM_SYNTAX, AL_DMARC_TAG_UNKNOWN, AL_GENERATION_ANY, i, j - i,
+		al_dmarc_add_problem(ps, AL_DMARC_PROBLEM_SYNTAX, AL_DMARC_TAG_UNKNOWN, AL_GENERATION_ANY, i, j - i,
 			fmt(ps, "the record contains %s", what), NULL);
 		i = j;
 	}
@@ -827,10 +474,10 @@ static void parse_value(parser *ps, al_dmarc_tag *tag)
 		parse_fo(ps, tag);
 		break;
 	case AL_DMARC_TAG_RUA:
-		parse_uri_list(ps, tag, &r->rua, &r->rua_count);
+		al_dmarc_parse_uri_list(ps, tag, &r->rua, &r->rua_count);
 		break;
 	case AL_DMARC_TAG_RUF:
-		parse_uri_list(ps, tag, &r->ruf, &r->ruf_count);
+		al_dmarc_parse_uri_list(ps, tag, &r->ruf, &r->ruf_count);
 		break;
 	default:
 		break;
@@ -850,11 +497,11 @@ static void parse_tags(parser *ps, const al_taglist *lex)
 	for (size_t i = 0; i < lex->problem_count; i++) {
 		const al_tv_problem *lp = &lex->problems[i];
 		if (lp->kind == AL_TV_EMPTY_SPEC)
-			problem(ps, AL_DMARC_PROBLEM_SYNTAX, AL_DMARC_TAG_UNKNOWN, AL_GENERATION_ANY,
+			al_dmarc_add_problem(ps, AL_DMARC_PROBLEM_SYNTAX, AL_DMARC_TAG_UNKNOWN, AL_GENERATION_ANY,
 				lp->start, lp->length, "an empty tag between two ';'",
 				"remove the extra ';'");
 		else if (lp->kind == AL_TV_EMPTY_NAME)
-			problem(ps, AL_DMARC_PROBLEM_SYNTAX, AL_DMARC_TAG_UNKNOWN, AL_GENERATION_ANY,
+			al_dmarc_add_problem(ps, AL_DMARC_PROBLEM_SYNTAX, AL_DMARC_TAG_UNKNOWN, AL_GENERATION_ANY,
 				lp->start, lp->length, "a '=' without a tag name before it", NULL);
 	}
 	for (size_t i = 0; i < lex->count; i++) {
@@ -869,7 +516,7 @@ static void parse_tags(parser *ps, const al_taglist *lex)
 			const char *hint = colon_hint(ps, lt->start, lt->end - lt->start);
 			if (hint == NULL && tag->id != AL_DMARC_TAG_UNKNOWN)
 				hint = fmt(ps, "write %s=<value>", tag_names[tag->id]);
-			problem(ps, AL_DMARC_PROBLEM_SYNTAX, tag->id, AL_GENERATION_ANY, lt->start,
+			al_dmarc_add_problem(ps, AL_DMARC_PROBLEM_SYNTAX, tag->id, AL_GENERATION_ANY, lt->start,
 				lt->end - lt->start,
 				fmt(ps, "%s is not tag=value", quoted(ps, lt->start, lt->end - lt->start)),
 				hint);
@@ -884,7 +531,7 @@ static void parse_tags(parser *ps, const al_taglist *lex)
 				if (!isalpha((unsigned char)t[lt->name_start + k]))
 					alpha = false;
 			if (!alpha) {
-				problem(ps, AL_DMARC_PROBLEM_SYNTAX, AL_DMARC_TAG_UNKNOWN, AL_GENERATION_ANY,
+				al_dmarc_add_problem(ps, AL_DMARC_PROBLEM_SYNTAX, AL_DMARC_TAG_UNKNOWN, AL_GENERATION_ANY,
 					lt->name_start, lt->name_length,
 					fmt(ps, "the tag name %s is not letters only",
 					    quoted(ps, lt->name_start, lt->name_length)),
@@ -894,7 +541,7 @@ static void parse_tags(parser *ps, const al_taglist *lex)
 			const char *close = al_closest_word(t + lt->name_start, lt->name_length, known_names,
 							    sizeof(known_names) / sizeof(known_names[0]),
 							    false);
-			problem(ps, AL_DMARC_PROBLEM_UNKNOWN_TAG, AL_DMARC_TAG_UNKNOWN, AL_GENERATION_ANY,
+			al_dmarc_add_problem(ps, AL_DMARC_PROBLEM_UNKNOWN_TAG, AL_DMARC_TAG_UNKNOWN, AL_GENERATION_ANY,
 				lt->name_start, lt->name_length,
 				fmt(ps, "%s is not a DMARC tag", quoted(ps, lt->name_start, lt->name_length)),
 				close ? fmt(ps, "did you mean %s?", close) : NULL);
@@ -902,7 +549,7 @@ static void parse_tags(parser *ps, const al_taglist *lex)
 		}
 		if (r->tag[tag->id] != NULL) {
 			tag->duplicate = true;
-			problem(ps, AL_DMARC_PROBLEM_DUPLICATE, tag->id, AL_GENERATION_ANY, lt->start,
+			al_dmarc_add_problem(ps, AL_DMARC_PROBLEM_DUPLICATE, tag->id, AL_GENERATION_ANY, lt->start,
 				lt->end - lt->start,
 				fmt(ps, "%s appears more than once", tag_names[tag->id]),
 				"keep one of them");
