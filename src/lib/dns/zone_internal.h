@@ -129,4 +129,19 @@ typedef struct zsource_walk {
 bool al_zone_walk_txt_source(const char *text, size_t length, size_t offset, unsigned long first_line,
 			     const zsource_walk *walk);
 
+
+/* ---- shared by zone.c (the store) and zone_load.c (reading files) ---- */
+
+#define AL_ZONE_MAX_PROBLEMS 1000
+
+/** The RR types whose RDATA the checks read; other types only mark the name. */
+bool al_zone_keep_rdata(uint16_t type);
+/** The node of @p wire (lower case), created when new (*added). */
+znode *al_zone_intern(al_zone *zone, const uint8_t *wire, size_t length, bool *added);
+/** Mark the ancestors of a new name below its origin as existing (empty non-terminals). */
+bool al_zone_mark_ancestors(al_zone *zone, const uint8_t *wire, size_t length);
+/** Record a reading problem (bounded: past AL_ZONE_MAX_PROBLEMS they are counted). */
+void al_zone_add_problem(al_zone *zone, al_zone_problem_kind kind, const char *file, unsigned long line,
+			 const char *owner, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
 #endif

@@ -1,0 +1,698 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Reading zone files into the store, with Knot DNS's libzscanner in manual
+ * mode: $INCLUDE is ours to resolve (loops and depth bounded), a relative
+ * $ORIGIN is made absolute as BIND does, a file without an origin is read
+ * under its SOA's owner or not at all, and every problem is recorded with
+ * its file and line while reading goes on.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libzscanner/scanner.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dns/wire.h"
+#include "dns/zone_internal.h"
+#include "util/file.h"
+#include "util/hash.h"
+
+/* ---- loading ----------------------------------------------------------------------- */
+
+typedef struct load_ctx {
+	al_zone *zone;
+	uint16_t file;        /* index of the file being read */
+	const char *label;
+	const char *input;    /* the whole input of the current file */
+	size_t input_length;
+	unsigned depth;
+	char **stack;         /* realpaths of the files being read, for loops */
+	size_t stack_count;
+	bool seen_data;       /* a record was read */
+	unsigned long unrooted, unrooted_line; /* relative owners read with no origin */
+} load_ctx;
+
+static bool add_file(al_zone *zone, const char *label, const char *path, const char *text,
+		     size_t text_length, uint16_t *index)
+{
+	if (zone->file_count >= UINT16_MAX)
+		return false;
+	zfile *files = realloc(zone->files, (zone->file_count + 1) * sizeof(*files));
+	if (files == NULL)
+		return false;
+	zone->files = files;
+	zfile *f = &files[zone->file_count];
+	memset(f, 0, sizeof(*f));
+	f->fd = -1;
+	f->label = strdup(label);
+	f->path = path ? strdup(path) : NULL;
+	if (text != NULL) {
+		f->text = malloc(text_length + 1);
+		if (f->text != NULL) {
+			memcpy(f->text, text, text_length);
+			f->text[text_length] = '\0';
+			f->text_length = text_length;
+		}
+	}
+	if (f->label == NULL || (path != NULL && f->path == NULL) || (text != NULL && f->text == NULL)) {
+		free(f->label);
+		free(f->path);
+		free(f->text);
+		return false;
+	}
+	*index = (uint16_t)zone->file_count++;
+	return true;
+}
+
+static uint32_t keep_comment(al_zone *zone, const uint8_t *buf, size_t length)
+{
+	/* only inline waivers are kept: the rest of the comments are not needed */
+	if (length == 0 || length > 4096 || memmem(buf, length, "authlint:", 9) == NULL)
+		return 0;
+	if (zone->comment_count == zone->comment_capacity) {
+		size_t cap = zone->comment_capacity ? zone->comment_capacity * 2 : 16;
+		char **p = realloc(zone->comments, cap * sizeof(*p));
+		if (p == NULL)
+			return 0;
+		zone->comments = p;
+		zone->comment_capacity = cap;
+	}
+	size_t n = length;
+	while (n > 0 && buf[n - 1] == '\0')
+		n--;
+	char *c = al_arena_strndup(&zone->arena, (const char *)buf, n);
+	if (c == NULL)
+		return 0;
+	zone->comments[zone->comment_count++] = c;
+	return (uint32_t)zone->comment_count;
+}
+
+static void note_origin_soa(al_zone *zone, const uint8_t *wire, size_t length, const zs_scanner_t *s)
+{
+	for (size_t i = 0; i < zone->origin_count; i++) {
+		if (zone->origins[i].wire_length == length && memcmp(zone->origins[i].wire, wire, length) == 0) {
+			zone->origins[i].from_soa = true;
+			goto set_ttl;
+		}
+	}
+	{
+		zorigin *o = realloc(zone->origins, (zone->origin_count + 1) * sizeof(*o));
+		if (o == NULL)
+			return;
+		zone->origins = o;
+		zorigin *n = &o[zone->origin_count++];
+		memset(n, 0, sizeof(*n));
+		memcpy(n->wire, wire, length);
+		n->wire_length = (uint8_t)length;
+		char text[AL_NAME_MAX];
+		al_wire_name_to_text(wire, length, 0, text, NULL);
+		n->name = al_arena_strdup(&zone->arena, text);
+		n->from_soa = true;
+	}
+set_ttl:
+	/* RFC 2308: the negative TTL is the smaller of the SOA's TTL and MINIMUM */
+	if (s->r_data_length >= 20) {
+		const uint8_t *m = s->r_data + s->r_data_length - 4;
+		uint32_t minimum = ((uint32_t)m[0] << 24) | ((uint32_t)m[1] << 16) | ((uint32_t)m[2] << 8) | m[3];
+		for (size_t i = 0; i < zone->origin_count; i++)
+			if (zone->origins[i].wire_length == length &&
+			    memcmp(zone->origins[i].wire, wire, length) == 0)
+				zone->origins[i].negative_ttl = minimum < s->r_ttl ? minimum : s->r_ttl;
+	}
+}
+
+/* Was a quoted string over 255 octets split by the scanner? */
+typedef struct long_check {
+	size_t longest;
+	unsigned long line;
+} long_check;
+
+static void long_string_fn(void *ctx, size_t decoded, unsigned long line)
+{
+	long_check *lc = ctx;
+	if (decoded > lc->longest) {
+		lc->longest = decoded;
+		lc->line = line;
+	}
+}
+
+static bool maybe_split(const zs_scanner_t *s)
+{
+	/* a string of exactly 255 octets followed by another one */
+	for (size_t i = 0; i < s->r_data_length;) {
+		size_t n = s->r_data[i];
+		if (n == 255 && i + 1 + n < s->r_data_length)
+			return true;
+		i += 1 + n;
+	}
+	return false;
+}
+
+/* Is the owner of the record at @p offset written relative ("@", "www")? An
+ * owner left out (the line starts with a blank) repeats the previous one. */
+static bool owner_relative(const load_ctx *lc, size_t offset)
+{
+	if (lc->input == NULL || offset >= lc->input_length)
+		return false;
+	const char *p = lc->input + offset, *end = lc->input + lc->input_length;
+	if (*p == ' ' || *p == '\t')
+		return false;
+	const char *q = p;
+	while (q < end && *q != ' ' && *q != '\t' && *q != '\n' && *q != '\r' && *q != ';' && *q != '(')
+		q++;
+	return q > p && (q[-1] != '.' || (q - p >= 2 && q[-2] == '\\'));
+}
+
+static void record(load_ctx *lc, const zs_scanner_t *s, size_t offset, unsigned long line)
+{
+	al_zone *zone = lc->zone;
+	if (zone->limit_hit)
+		return;
+	/* no origin at all: a relative name would be read under the root, which
+	 * makes false claims ("_dmarc" as a domain of its own); leave it out */
+	if (zone->options.origin == NULL && s->zone_origin_length == 1 && owner_relative(lc, offset)) {
+		if (lc->unrooted++ == 0)
+			lc->unrooted_line = line;
+		return;
+	}
+	if (zone->options.max_records != 0 && zone->records >= zone->options.max_records) {
+		zone->limit_hit = true;
+		al_zone_add_problem(zone, AL_ZONE_PROBLEM_LIMIT, lc->label, line, NULL,
+			    "more than %zu records; the rest of the input was not read",
+			    zone->options.max_records);
+		return;
+	}
+	uint8_t wire[ZS_MAX_DNAME_LENGTH + ZS_MAX_LABEL_LENGTH];
+	size_t wl = s->r_owner_length;
+	if (wl == 0 || wl > 255) {
+		al_zone_add_problem(zone, AL_ZONE_PROBLEM_NAME_TOO_LONG, lc->label, line, NULL,
+			    "an owner name longer than 255 octets");
+		return;
+	}
+	memcpy(wire, s->r_owner, wl);
+	al_zone_wire_lower(wire, wl);
+	bool added = false;
+	znode *node = al_zone_intern(zone, wire, wl, &added);
+	if (node == NULL)
+		return;
+	if (added && !al_zone_mark_ancestors(zone, wire, wl))
+		return;
+	if (!(node->flags & ZNODE_DATA)) {
+		node->flags |= ZNODE_DATA;
+		if (zone->ordered_count == zone->ordered_capacity) {
+			size_t cap = zone->ordered_capacity ? zone->ordered_capacity * 2 : 1024;
+			znode **p = realloc(zone->ordered, cap * sizeof(*p));
+			if (p == NULL)
+				return;
+			zone->ordered = p;
+			zone->ordered_capacity = cap;
+		}
+		node->order = (uint32_t)zone->ordered_count;
+		zone->ordered[zone->ordered_count++] = node;
+	}
+	uint16_t type = s->r_type;
+	node->types |= type < 63 ? (1ULL << type) : (1ULL << 63);
+	zone->records++;
+	if (type == AL_TYPE_SOA)
+		note_origin_soa(zone, wire, wl, s);
+	if (type == AL_TYPE_NS && zone->origin_count > 0) {
+		bool apex = false;
+		for (size_t i = 0; i < zone->origin_count; i++)
+			if (zone->origins[i].wire_length == wl && memcmp(zone->origins[i].wire, wire, wl) == 0)
+				apex = true;
+		if (!apex) {
+			uint8_t **cuts = realloc(zone->cuts, (zone->cut_count + 1) * sizeof(*cuts));
+			if (cuts != NULL) {
+				zone->cuts = cuts;
+				cuts[zone->cut_count] = node->wire;
+				zone->cut_count++;
+			}
+		}
+	}
+	if (!al_zone_keep_rdata(type))
+		return;
+	size_t rdl = s->r_data_length;
+	zrr *rr = al_arena_alloc8(&zone->arena, sizeof(zrr) + rdl);
+	if (rr == NULL)
+		return;
+	rr->offset = offset < UINT32_MAX ? (uint32_t)offset : UINT32_MAX;
+	rr->ttl = s->r_ttl;
+	rr->line = (uint32_t)(line > UINT32_MAX ? UINT32_MAX : line);
+	rr->type = type;
+	rr->rdlength = (uint16_t)rdl;
+	rr->file = lc->file;
+	memcpy(rr->rdata, s->r_data, rdl);
+	rr->comment = keep_comment(zone, s->buffer, s->buffer_length);
+	rr->next = node->rrs;
+	node->rrs = rr;
+	/* the scanner splits a quoted string over 255 octets without a word: find it */
+	if ((type == AL_TYPE_TXT || type == AL_TYPE_SPF) && maybe_split(s) && lc->input != NULL) {
+		long_check lcheck = {0, line};
+		zsource_walk w = {NULL, long_string_fn, &lcheck};
+		if (al_zone_walk_txt_source(lc->input, lc->input_length, offset, line, &w) &&
+		    lcheck.longest > 255) {
+			char owner[AL_NAME_MAX];
+			al_wire_name_to_text(wire, wl, 0, owner, NULL);
+			al_zone_add_problem(zone, AL_ZONE_PROBLEM_STRING_TOO_LONG, lc->label, lcheck.line, owner,
+				    "a quoted string of %zu octets; DNS character-strings hold at most 255",
+				    lcheck.longest);
+		}
+	}
+}
+
+/* The first character of the record that ended the scanner's last step:
+ * skip blank lines and comment lines from where the step started. */
+static size_t record_start(const char *input, size_t from, size_t to, unsigned long *line)
+{
+	size_t p = from;
+	while (p < to) {
+		size_t q = p;
+		while (q < to && (input[q] == ' ' || input[q] == '\t' || input[q] == '\r'))
+			q++;
+		/* comment lines, and directives ($ORIGIN, $TTL) the scanner took in the same step */
+		if (q < to && (input[q] == ';' || (q == p && input[q] == '$'))) {
+			while (q < to && input[q] != '\n')
+				q++;
+		}
+		if (q < to && input[q] == '\n') {
+			(*line)++;
+			p = q + 1;
+			continue;
+		}
+		return p;
+	}
+	return from;
+}
+
+static al_zone_problem_kind problem_kind(int code)
+{
+	switch (code) {
+	case ZS_LABEL_OVERFLOW:
+		return AL_ZONE_PROBLEM_LABEL_TOO_LONG;
+	case ZS_DNAME_OVERFLOW:
+		return AL_ZONE_PROBLEM_NAME_TOO_LONG;
+	case ZS_TEXT_OVERFLOW:
+	case ZS_ITEM_OVERFLOW:
+		return AL_ZONE_PROBLEM_STRING_TOO_LONG;
+	case ZS_FILE_OPEN:
+	case ZS_FILE_INVALID:
+	case ZS_FILE_ACCESS:
+	case ZS_UNOPENED_INCLUDE:
+		return AL_ZONE_PROBLEM_UNREADABLE;
+	default:
+		return AL_ZONE_PROBLEM_SYNTAX;
+	}
+}
+
+static al_status scan(load_ctx *lc, zs_scanner_t *s);
+static void include_file(load_ctx *lc, zs_scanner_t *s, unsigned long line, const char *name,
+			 const char *shown);
+
+/* The scanner made a relative $INCLUDE path absolute (from the including
+ * file's real directory). Show it relative to the including file's label,
+ * as the user wrote it, so that output does not depend on where it runs. */
+static char *include_label(const load_ctx *lc, const zs_scanner_t *s)
+{
+	const char *name = s->include_filename;
+	size_t pl = s->path ? strlen(s->path) : 0;
+	if (pl == 0 || strncmp(name, s->path, pl) != 0 || name[pl] != '/')
+		return strdup(name);
+	const char *rel = name + pl + 1;
+	const char *slash = strrchr(lc->label, '/');
+	if (slash == NULL)
+		return strdup(rel);
+	size_t dl = (size_t)(slash - lc->label) + 1;
+	char *out = malloc(dl + strlen(rel) + 1);
+	if (out != NULL) {
+		memcpy(out, lc->label, dl);
+		strcpy(out + dl, rel);
+	}
+	return out;
+}
+
+static void include(load_ctx *lc, zs_scanner_t *s, unsigned long line)
+{
+	const char *name = s->include_filename;
+	char *shown = include_label(lc, s);
+	if (shown == NULL)
+		return;
+	include_file(lc, s, line, name, shown);
+	free(shown);
+}
+
+static void include_file(load_ctx *lc, zs_scanner_t *s, unsigned long line, const char *name,
+			 const char *shown)
+{
+	al_zone *zone = lc->zone;
+	/* the scanner wrote the origin for the file into its buffer (\DDD form) */
+	char origin[AL_NAME_MAX];
+	size_t olen = strnlen((const char *)s->buffer, sizeof(origin) - 1);
+	memcpy(origin, s->buffer, olen);
+	origin[olen] = '\0';
+	if (lc->depth + 1 > zone->options.max_include_depth) {
+		al_zone_add_problem(zone, AL_ZONE_PROBLEM_INCLUDE_LOOP, lc->label, line, NULL,
+			    "$INCLUDE %s nests deeper than %u files", shown, zone->options.max_include_depth);
+		return;
+	}
+	char *real = realpath(name, NULL);
+	if (real == NULL) {
+		al_zone_add_problem(zone, AL_ZONE_PROBLEM_UNREADABLE, lc->label, line, NULL, "$INCLUDE %s: %s", shown,
+			    strerror(errno));
+		return;
+	}
+	for (size_t i = 0; i < lc->stack_count; i++) {
+		if (strcmp(lc->stack[i], real) == 0) {
+			al_zone_add_problem(zone, AL_ZONE_PROBLEM_INCLUDE_LOOP, lc->label, line, NULL,
+				    "$INCLUDE %s includes a file that is already being read", shown);
+			free(real);
+			return;
+		}
+	}
+	zs_scanner_t *inner = malloc(sizeof(*inner));
+	if (inner == NULL) {
+		free(real);
+		return;
+	}
+	if (zs_init(inner, origin, 1, s->default_ttl) != 0 || zs_set_input_file(inner, name) != 0) {
+		al_zone_add_problem(zone, AL_ZONE_PROBLEM_UNREADABLE, lc->label, line, NULL, "$INCLUDE %s: %s", shown,
+			    zs_strerror(inner->error.code));
+		zs_deinit(inner);
+		free(inner);
+		free(real);
+		return;
+	}
+	uint16_t index;
+	if (!add_file(zone, shown, name, NULL, 0, &index)) {
+		zs_deinit(inner);
+		free(inner);
+		free(real);
+		return;
+	}
+	char **stack = realloc(lc->stack, (lc->stack_count + 1) * sizeof(*stack));
+	if (stack == NULL) {
+		zs_deinit(inner);
+		free(inner);
+		free(real);
+		return;
+	}
+	lc->stack = stack;
+	lc->stack[lc->stack_count++] = real;
+	load_ctx sub = *lc;
+	sub.file = index;
+	sub.label = zone->files[index].label;
+	sub.input = inner->input.start;
+	sub.input_length = (size_t)(inner->input.end - inner->input.start);
+	sub.depth = lc->depth + 1;
+	scan(&sub, inner);
+	lc->stack = sub.stack;
+	lc->stack_count = sub.stack_count - 1;
+	free(real);
+	zs_deinit(inner);
+	free(inner);
+}
+
+/*
+ * "$ORIGIN mkt" names an origin relative to the current one (RFC 1035 section
+ * 5.1; BIND appends the current origin), which the scanner rejects as a fatal
+ * error. Find the directive from @p from, make its name absolute under
+ * @p origin (the scanner's own was overwritten by the failed directive), and
+ * return a new scanner for the rest of the input under it, or NULL.
+ */
+static zs_scanner_t *relative_origin(load_ctx *lc, const zs_scanner_t *s, const char *from,
+				     const uint8_t *origin, size_t origin_length)
+{
+	const char *base = lc->input, *end = lc->input + lc->input_length;
+	if (base == NULL || from < base || from > end)
+		return NULL;
+	/* the directive is the first line from here that starts with "$ORIGIN" */
+	const char *p = from;
+	while (p < end && !((p == base || p[-1] == '\n') && (size_t)(end - p) > 7 && strncasecmp(p, "$ORIGIN", 7) == 0))
+		p++;
+	if (p >= end)
+		return NULL;
+	p += 7;
+	if (p >= end || (*p != ' ' && *p != '\t'))
+		return NULL;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	const char *name = p;
+	while (p < end && *p != ' ' && *p != '\t' && *p != ';' && *p != '\n' && *p != '\r' && *p != '(' &&
+	       *p != '"')
+		p++;
+	size_t nl = (size_t)(p - name);
+	if (nl == 0 || nl >= AL_NAME_MAX || name[nl - 1] == '.')
+		return NULL; /* absolute names the scanner rejected are really invalid */
+	while (p < end && *p != '\n')
+		p++;
+	if (p < end)
+		p++; /* the next line */
+	char current[AL_NAME_MAX], absolute[AL_NAME_MAX * 2 + 2];
+	if (!al_wire_name_to_text(origin, origin_length, 0, current, NULL))
+		return NULL;
+	snprintf(absolute, sizeof(absolute), "%.*s.%s", (int)nl, name, strcmp(current, ".") == 0 ? "" : current);
+	char norm[AL_NAME_MAX];
+	if (al_name_normalize(absolute, strlen(absolute), norm, NULL) != AL_OK)
+		return NULL;
+	zs_scanner_t *next = malloc(sizeof(*next));
+	if (next == NULL)
+		return NULL;
+	if (zs_init(next, absolute, s->default_class, s->default_ttl) != 0 ||
+	    zs_set_input_string(next, p, (size_t)(end - p)) != 0) {
+		zs_deinit(next);
+		free(next);
+		return NULL;
+	}
+	next->line_counter = s->line_counter + 1;
+	return next;
+}
+
+static al_status scan(load_ctx *lc, zs_scanner_t *s)
+{
+	al_zone *zone = lc->zone;
+	zs_scanner_t *own = NULL; /* the scanner of the input after a relative $ORIGIN */
+	const char *base = lc->input;
+	size_t base_length = lc->input_length;
+	/* the mapped file: pages already scanned are given back as the scan goes
+	 * (the scanner never goes back), so a large zone does not stay resident */
+	const long page = sysconf(_SC_PAGESIZE);
+	size_t released = 0;
+	for (;;) {
+		const char *before = s->input.current;
+		if (s->input.mmaped && base != NULL && page > 0 && before >= base && before <= base + base_length) {
+			size_t done = ((size_t)(before - base) / (size_t)page) * (size_t)page;
+			if (done >= released + ((size_t)16 << 20)) {
+				madvise((void *)(base + released), done - released, MADV_DONTNEED);
+				released = done;
+			}
+		}
+		unsigned long line_before = (unsigned long)s->line_counter;
+		uint8_t origin[sizeof(s->zone_origin)];
+		size_t origin_length = s->zone_origin_length < sizeof(origin) ? s->zone_origin_length : 0;
+		memcpy(origin, s->zone_origin, origin_length);
+		int rc = zs_parse_record(s);
+		if (s->state == ZS_STATE_ERROR && s->error.code == ZS_BAD_ORIGIN) {
+			zs_scanner_t *next = relative_origin(lc, s, before, origin, origin_length);
+			if (next != NULL) {
+				if (own != NULL) {
+					zs_deinit(own);
+					free(own);
+				}
+				s = own = next;
+				continue;
+			}
+		}
+		if (rc != 0) {
+			al_zone_add_problem(zone, problem_kind(s->error.code), lc->label, (unsigned long)s->line_counter,
+				    NULL, "%s", zs_strerror(s->error.code));
+			break;
+		}
+		if (s->state == ZS_STATE_EOF || s->state == ZS_STATE_STOP)
+			break;
+		if (s->state == ZS_STATE_DATA) {
+			unsigned long line = line_before;
+			size_t start = 0;
+			if (base != NULL && before >= base && before <= base + base_length) {
+				/* the record ends where the scanner stopped, or at the end of the
+				 * input when it took the final line break from a block of its own */
+				const char *cur = s->input.current;
+				size_t to = (cur >= base && cur <= base + base_length) ? (size_t)(cur - base)
+										      : base_length;
+				start = record_start(base, (size_t)(before - base), to, &line);
+			} else {
+				line = (unsigned long)s->line_counter;
+			}
+			record(lc, s, start, line);
+			if (zone->limit_hit)
+				break;
+			/* no $ORIGIN and none given, the first record an SOA at a name: the
+			 * zone is that name's, as a server loading it for the name reads it */
+			if (!lc->seen_data && zone->options.origin == NULL && s->zone_origin_length == 1 &&
+			    s->r_type == AL_TYPE_SOA && s->r_owner_length > 1 &&
+			    s->r_owner_length <= sizeof(s->zone_origin)) {
+				memcpy(s->zone_origin, s->r_owner, s->r_owner_length);
+				s->zone_origin_length = s->r_owner_length;
+				char name[AL_NAME_MAX];
+				if (al_wire_name_to_text(s->r_owner, s->r_owner_length, 0, name, NULL))
+					al_zone_add_problem(zone, AL_ZONE_PROBLEM_ORIGIN_FROM_SOA, lc->label, line, name,
+						    "the file sets no $ORIGIN: the names after the SOA are read "
+						    "relative to its owner, %s", name);
+			}
+			lc->seen_data = true;
+		} else if (s->state == ZS_STATE_ERROR) {
+			unsigned long line = (unsigned long)s->line_counter;
+			size_t n = s->buffer_length;
+			while (n > 0 && s->buffer[n - 1] == '\0')
+				n--;
+			/* a fatal error stops the scanner: say that the rest was not read */
+			const char *rest = s->error.fatal ? "; nothing after this line was read" : "";
+			/* quotes pasted from a document: the scanner only sees bytes it does not expect */
+			if (n > 0 && (memmem(s->buffer, n, "\xe2\x80\x9c", 3) || memmem(s->buffer, n, "\xe2\x80\x9d", 3) ||
+				      memmem(s->buffer, n, "\xe2\x80\x98", 3) || memmem(s->buffer, n, "\xe2\x80\x99", 3)))
+				rest = s->error.fatal ? "; typographic quotes are not zone-file quotes: use \" (U+0022); "
+							"nothing after this line was read"
+						      : "; typographic quotes are not zone-file quotes: use \" (U+0022)";
+			if (n > 0)
+				al_zone_add_problem(zone, problem_kind(s->error.code), lc->label, line, NULL, "%s near '%.*s'%s",
+					    zs_strerror(s->error.code), (int)n, (const char *)s->buffer, rest);
+			else
+				al_zone_add_problem(zone, problem_kind(s->error.code), lc->label, line, NULL, "%s%s",
+					    zs_strerror(s->error.code), rest);
+			if (s->error.fatal)
+				break;
+		} else if (s->state == ZS_STATE_INCLUDE) {
+			include(lc, s, (unsigned long)s->line_counter);
+		}
+	}
+	if (own != NULL) {
+		zs_deinit(own);
+		free(own);
+	}
+	if (lc->unrooted > 0)
+		al_zone_add_problem(zone, AL_ZONE_PROBLEM_NO_ORIGIN, lc->label, lc->unrooted_line, NULL,
+			    "%lu record%s with a relative owner name (the first on this line) and no origin: "
+			    "the file sets no $ORIGIN, starts with no SOA at a name, and no --origin was given; "
+			    "%s not read", lc->unrooted, lc->unrooted == 1 ? "" : "s",
+			    lc->unrooted == 1 ? "it was" : "they were");
+	return AL_OK;
+}
+
+/* Scan a file already registered at @p index, from the scanner's input. */
+static al_status scan_file(al_zone *zone, zs_scanner_t *s, uint16_t index, const char *path)
+{
+	load_ctx lc = {0};
+	lc.zone = zone;
+	lc.file = index;
+	lc.label = zone->files[index].label;
+	lc.input = s->input.start;
+	lc.input_length = (size_t)(s->input.end - s->input.start);
+	if (path != NULL) {
+		char *real = realpath(path, NULL);
+		lc.stack = real ? malloc(sizeof(char *)) : NULL;
+		if (lc.stack != NULL) {
+			lc.stack[0] = real;
+			lc.stack_count = 1;
+		} else {
+			free(real);
+		}
+	}
+	al_status st = scan(&lc, s);
+	for (size_t i = 0; i < lc.stack_count; i++)
+		free(lc.stack[i]);
+	free(lc.stack);
+	if (zone->problems_dropped > 0 && zone->problem_count == AL_ZONE_MAX_PROBLEMS) {
+		/* say how many were not listed: the last slot is reused for it */
+		al_zone_problem *p = &zone->problems[zone->problem_count - 1];
+		p->kind = AL_ZONE_PROBLEM_LIMIT;
+		p->message = al_arena_printf(&zone->arena, "%zu more problems in %s were not listed",
+					     zone->problems_dropped + 1, lc.label);
+		zone->problems_dropped = 0;
+	}
+	return st;
+}
+
+static const char *scanner_origin(const al_zone *zone)
+{
+	return zone->options.origin != NULL ? zone->options.origin : ".";
+}
+
+al_status al_zone_load_file(al_zone *zone, const char *path, al_error *err)
+{
+	if (zone == NULL || path == NULL)
+		return AL_EINVAL;
+	if (strcmp(path, "-") == 0) {
+		/* standard input: read it whole, then scan it from memory */
+		char *buf = NULL;
+		size_t len = 0;
+		al_error rerr = {0};
+		if (al_stream_read_all(stdin, "<stdin>", SIZE_MAX / 4, &buf, &len, &rerr) != AL_OK) {
+			al_zone_add_problem(zone, AL_ZONE_PROBLEM_UNREADABLE, "<stdin>", 0, NULL, "%s", rerr.message);
+			return al_error_set(err, rerr.status, "%s", rerr.message);
+		}
+		al_status st = al_zone_load_text(zone, "<stdin>", buf, len, err);
+		free(buf);
+		return st;
+	}
+	zs_scanner_t *s = malloc(sizeof(*s));
+	if (s == NULL)
+		return al_error_set(err, AL_ENOMEM, "%s: out of memory", path);
+	if (zs_init(s, scanner_origin(zone), 1, zone->options.default_ttl) != 0) {
+		free(s);
+		return al_error_set(err, AL_EINVAL, "%s: bad origin", path);
+	}
+	if (zs_set_input_file(s, path) != 0) {
+		struct stat st;
+		const char *why = stat(path, &st) != 0 ? strerror(errno)
+				  : S_ISDIR(st.st_mode)   ? "is a directory"
+							  : zs_strerror(s->error.code);
+		uint16_t index;
+		add_file(zone, path, NULL, NULL, 0, &index);
+		al_zone_add_problem(zone, AL_ZONE_PROBLEM_UNREADABLE, zone->files[zone->file_count - 1].label, 0, NULL,
+			    "%s", why);
+		zs_deinit(s);
+		free(s);
+		return al_error_set(err, AL_EIO, "%s: %s", path, why);
+	}
+	uint16_t index;
+	if (!add_file(zone, path, path, NULL, 0, &index)) {
+		zs_deinit(s);
+		free(s);
+		return al_error_set(err, AL_ENOMEM, "%s: out of memory", path);
+	}
+	al_status st = scan_file(zone, s, index, path);
+	zs_deinit(s);
+	free(s);
+	return st;
+}
+
+al_status al_zone_load_text(al_zone *zone, const char *label, const char *text, size_t length,
+			    al_error *err)
+{
+	if (zone == NULL || label == NULL || (text == NULL && length > 0))
+		return AL_EINVAL;
+	zs_scanner_t *s = malloc(sizeof(*s));
+	if (s == NULL)
+		return al_error_set(err, AL_ENOMEM, "%s: out of memory", label);
+	if (zs_init(s, scanner_origin(zone), 1, zone->options.default_ttl) != 0) {
+		free(s);
+		return al_error_set(err, AL_EINVAL, "%s: bad origin", label);
+	}
+	/* scan the stored copy, so that columns can be found in it later */
+	uint16_t index;
+	if (!add_file(zone, label, NULL, text ? text : "", length, &index)) {
+		zs_deinit(s);
+		free(s);
+		return al_error_set(err, AL_ENOMEM, "%s: out of memory", label);
+	}
+	zs_set_input_string(s, zone->files[index].text, zone->files[index].text_length);
+	al_status st = scan_file(zone, s, index, NULL);
+	zs_deinit(s);
+	free(s);
+	return st;
+}
+
