@@ -137,4 +137,32 @@ struct al_prop {
 /** Build the round's result (in rs->arena) from the replies. */
 al_status al_prop_build_result(al_prop *p, round_state *rs, al_prop_result **out);
 
+/* ---- shared by run.c (options, names, rounds) and discover.c (zones, servers) ---- */
+
+#define MAX_NS_NAMES 16
+#define MAX_ADDRESSES_PER_NS 8
+
+void al_propr_add_problem(al_prop *p, pdomain *d, al_prop_issue is);
+void al_propr_ask_release(ask *a);
+void al_propr_ask_start(al_prop *p, ask *a, const char *name, uint16_t type, const al_dns_server *servers,
+		      size_t count, bool rd);
+bool al_propr_grow(void **array, size_t *capacity, size_t need, size_t size);
+al_prop_issue al_propr_issue(al_prop_issue_kind kind, const char *name, const char *detail);
+bool al_propr_routable(const al_dns_server *s, const char **why);
+void al_propr_wait_all(al_prop *p);
+void al_propr_add_zone_servers(al_prop *p, pdomain *d, const zjob *job, bool with_manual);
+al_status al_propr_discover_domains(al_prop *p);
+void al_propr_discover_zones(al_prop *p, zjob *jobs, size_t count);
+void al_propr_zjobs_free(zjob *jobs, size_t count);
+
+void al_propr_add_note(al_prop *p, pdomain *d, al_prop_issue is);
+bool al_propr_add_selector(al_prop *p, pdomain *d, const char *selector);
+pname *al_propr_add_name(al_prop *p, round_state *rs, pdomain *d, const char *name, uint16_t type,
+		       const char *purpose, const char *zone);
+void al_propr_ask_reports(al_prop *p, round_state *rs);
+void al_propr_collect_destinations(al_prop *p, round_state *rs, pname *n);
+void al_propr_probe_selectors(al_prop *p, round_state *rs);
+void al_propr_release_name(pname *n);
+bool al_propr_start_name(al_prop *p, pname *n);
+
 #endif
