@@ -21,53 +21,11 @@
 #include "dns/wire.h"
 #include "record/spf_syntax.h"
 #include "spf/spf_internal.h"
-
-/* Nesting bound: includes count toward the 10, so a deeper stack is a bug or a loop. */
-#define MAX_DEPTH 24
-#define MAX_EVENTS 4096
-
-typedef enum match {
-	NO_MATCH = 0,
-	MATCH,
-	ABORT, /* the result is already decided: e->abort holds it */
-} match;
-
-typedef struct eval {
-	al_spf_dns dns;
-	al_arena *arena;
-	/* the client */
-	int family; /* 4 or 6 */
-	uint8_t ip[16];
-	char ip_text[64];
-	char ip_dotted[80];
-	/* the identity */
-	const char *sender, *local, *sender_domain, *helo, *receiver;
-	char timestamp[24];
-	/* limits */
-	size_t lookups, voids;
-	bool explaining; /* exp= is being expanded: its lookups count toward no limit */
-	/* %{p} and ptr: validated names, computed once */
-	bool ptr_done;
-	const char **ptr_names;
-	size_t ptr_count;
-	/* loop detection */
-	const char *stack[MAX_DEPTH + 1];
-	unsigned depth;
-	/* outcome */
-	al_spf_result abort;
-	const char *reason;
-	const char *mechanism;
-	const char *decided_by;
-	const char *explanation;
-	/* trace */
-	bool trace;
-	al_spf_event *events;
-	size_t event_count, event_capacity;
-} eval;
+#include "spf/eval_internal.h"
 
 /* ---- trace ------------------------------------------------------------------- */
 
-static al_spf_event *event(eval *e, al_spf_event_kind kind, const char *domain)
+al_spf_event *al_spfe_event(eval *e, al_spf_event_kind kind, const char *domain)
 {
 	if (!e->trace || e->event_count >= MAX_EVENTS)
 		return NULL;
@@ -89,8 +47,7 @@ static al_spf_event *event(eval *e, al_spf_event_kind kind, const char *domain)
 	return ev;
 }
 
-static const char *fmt(eval *e, const char *f, ...) __attribute__((format(printf, 2, 3)));
-static const char *fmt(eval *e, const char *f, ...)
+const char *al_spfe_fmt(eval *e, const char *f, ...)
 {
 	va_list ap;
 	va_start(ap, f);
@@ -100,12 +57,12 @@ static const char *fmt(eval *e, const char *f, ...)
 }
 
 /* Decide the result now (permerror, temperror) with a reason; the first reason stays. */
-static match stop(eval *e, al_spf_result result, const char *reason)
+match al_spfe_stop(eval *e, al_spf_result result, const char *reason)
 {
 	e->abort = result;
 	if (e->reason == NULL)
 		e->reason = reason;
-	al_spf_event *ev = event(e, AL_SPF_EVENT_LIMIT, e->depth ? e->stack[e->depth - 1] : NULL);
+	al_spf_event *ev = al_spfe_event(e, AL_SPF_EVENT_LIMIT, e->depth ? e->stack[e->depth - 1] : NULL);
 	if (ev != NULL) {
 		ev->result = result;
 		ev->detail = reason;
@@ -115,35 +72,35 @@ static match stop(eval *e, al_spf_result result, const char *reason)
 
 /* ---- lookups ------------------------------------------------------------------- */
 
-static const char *answer_problem(eval *e, const char *name, uint16_t type, const al_answer *a)
+const char *al_spfe_answer_problem(eval *e, const char *name, uint16_t type, const al_answer *a)
 {
 	char tb[16];
 	const char *t = al_rrtype_name(type, tb);
 	if (a->rcode == AL_RCODE_NOT_QUERIED)
-		return fmt(e, "%s %s was not queried (%s)", name, t, a->detail ? a->detail : "offline");
+		return al_spfe_fmt(e, "%s %s was not queried (%s)", name, t, a->detail ? a->detail : "offline");
 	if (a->rcode == AL_RCODE_PENDING)
-		return fmt(e, "%s %s has no answer yet", name, t);
-	return fmt(e, "%s %s lookup failed: %s%s%s", name, t, al_rcode_name(a->rcode),
+		return al_spfe_fmt(e, "%s %s has no answer yet", name, t);
+	return al_spfe_fmt(e, "%s %s lookup failed: %s%s%s", name, t, al_rcode_name(a->rcode),
 		   a->detail ? ": " : "", a->detail ? a->detail : "");
 }
 
 /* One query, traced. */
-static const al_answer *query(eval *e, const char *domain, const char *name, uint16_t type)
+const al_answer *al_spfe_query(eval *e, const char *domain, const char *name, uint16_t type)
 {
 	const al_answer *a = e->dns.lookup(e->dns.ctx, name, type);
-	al_spf_event *ev = event(e, AL_SPF_EVENT_QUERY, domain);
+	al_spf_event *ev = al_spfe_event(e, AL_SPF_EVENT_QUERY, domain);
 	if (ev != NULL) {
 		ev->name = name;
 		ev->type = type;
 		ev->rcode = a->rcode;
 		ev->answers = al_spf_answer_count(a, type);
-		ev->detail = al_spf_answer_unusable(a) ? answer_problem(e, name, type, a) : NULL;
+		ev->detail = al_spf_answer_unusable(a) ? al_spfe_answer_problem(e, name, type, a) : NULL;
 	}
 	return a;
 }
 
 /* Count a void lookup (RFC 7208 section 4.6.4); false when it is one too many. */
-static bool count_void(eval *e, const char *what)
+bool al_spfe_count_void(eval *e, const char *what)
 {
 	if (e->explaining)
 		return true;
@@ -151,8 +108,8 @@ static bool count_void(eval *e, const char *what)
 	if (e->event_count > 0 && e->trace)
 		e->events[e->event_count - 1].is_void = true;
 	if (e->voids > AL_SPF_MAX_VOID_LOOKUPS) {
-		stop(e, AL_SPF_PERMERROR,
-		     fmt(e, "more than %d void lookups (the last: %s)", AL_SPF_MAX_VOID_LOOKUPS, what));
+		al_spfe_stop(e, AL_SPF_PERMERROR,
+		     al_spfe_fmt(e, "more than %d void lookups (the last: %s)", AL_SPF_MAX_VOID_LOOKUPS, what));
 		return false;
 	}
 	return true;
@@ -163,8 +120,8 @@ static bool count_lookup(eval *e, const char *term)
 {
 	e->lookups++;
 	if (e->lookups > AL_SPF_MAX_LOOKUPS) {
-		stop(e, AL_SPF_PERMERROR,
-		     fmt(e, "more than %d DNS-querying terms (include, a, mx, ptr, exists, redirect): "
+		al_spfe_stop(e, AL_SPF_PERMERROR,
+		     al_spfe_fmt(e, "more than %d DNS-querying terms (include, a, mx, ptr, exists, redirect): "
 			    "the %zuth is %s", AL_SPF_MAX_LOOKUPS, e->lookups, term));
 		return false;
 	}
@@ -173,7 +130,7 @@ static bool count_lookup(eval *e, const char *term)
 
 /* ---- addresses --------------------------------------------------------------------- */
 
-static bool prefix_match(const uint8_t *a, const uint8_t *b, unsigned bits)
+bool al_spfe_prefix_match(const uint8_t *a, const uint8_t *b, unsigned bits)
 {
 	unsigned bytes = bits / 8, rest = bits % 8;
 	if (memcmp(a, b, bytes) != 0)
@@ -185,16 +142,16 @@ static bool prefix_match(const uint8_t *a, const uint8_t *b, unsigned bits)
 }
 
 /* Does an A/AAAA RR hold an address within cidr of the client? */
-static bool rr_matches(const eval *e, const al_rr *rr, int cidr4, int cidr6)
+bool al_spfe_rr_matches(const eval *e, const al_rr *rr, int cidr4, int cidr6)
 {
 	if (e->family == 4 && rr->type == AL_TYPE_A && rr->rdlength == 4)
-		return prefix_match(rr->rdata, e->ip, (unsigned)(cidr4 < 0 ? 32 : cidr4));
+		return al_spfe_prefix_match(rr->rdata, e->ip, (unsigned)(cidr4 < 0 ? 32 : cidr4));
 	if (e->family == 6 && rr->type == AL_TYPE_AAAA && rr->rdlength == 16)
-		return prefix_match(rr->rdata, e->ip, (unsigned)(cidr6 < 0 ? 128 : cidr6));
+		return al_spfe_prefix_match(rr->rdata, e->ip, (unsigned)(cidr6 < 0 ? 128 : cidr6));
 	return false;
 }
 
-static uint16_t address_type(const eval *e)
+uint16_t al_spfe_address_type(const eval *e)
 {
 	return e->family == 4 ? AL_TYPE_A : AL_TYPE_AAAA;
 }
@@ -222,18 +179,18 @@ static const char *reverse_name(eval *e)
 
 /* The validated names of the client: PTR names (at most 10) whose addresses include it.
  * Returns false when a limit ended check_host(). */
-static bool validated_names(eval *e, const char *domain)
+bool al_spfe_validated_names(eval *e, const char *domain)
 {
 	if (e->ptr_done)
 		return true;
 	e->ptr_done = true;
 	const char *rev = reverse_name(e);
-	const al_answer *a = query(e, domain, rev, AL_TYPE_PTR);
+	const al_answer *a = al_spfe_query(e, domain, rev, AL_TYPE_PTR);
 	if (al_spf_answer_unusable(a))
 		return true; /* a DNS error: the mechanism does not match, %{p} is "unknown" */
 	size_t n = al_spf_answer_count(a, AL_TYPE_PTR);
 	if (n == 0)
-		return count_void(e, rev);
+		return al_spfe_count_void(e, rev);
 	e->ptr_names = al_arena_calloc(e->arena, n < AL_SPF_MAX_NAMES ? n : AL_SPF_MAX_NAMES,
 				       sizeof(*e->ptr_names));
 	size_t tried = 0;
@@ -246,16 +203,16 @@ static bool validated_names(eval *e, const char *domain)
 		if (!al_wire_name_to_text(rr->rdata, rr->rdlength, 0, name, NULL))
 			continue;
 		const char *nm = al_arena_strdup(e->arena, name);
-		const al_answer *addr = query(e, domain, nm, address_type(e));
+		const al_answer *addr = al_spfe_query(e, domain, nm, al_spfe_address_type(e));
 		if (al_spf_answer_unusable(addr))
 			continue; /* skipped, the search goes on */
-		if (al_spf_answer_count(addr, address_type(e)) == 0) {
-			if (!count_void(e, nm))
+		if (al_spf_answer_count(addr, al_spfe_address_type(e)) == 0) {
+			if (!al_spfe_count_void(e, nm))
 				return false;
 			continue;
 		}
 		for (size_t k = 0; k < addr->count; k++) {
-			if (rr_matches(e, &addr->rrs[k], -1, -1)) {
+			if (al_spfe_rr_matches(e, &addr->rrs[k], -1, -1)) {
 				e->ptr_names[e->ptr_count++] = nm;
 				break;
 			}
@@ -267,7 +224,7 @@ static bool validated_names(eval *e, const char *domain)
 static const char *ptr_macro(void *ctx, const char *domain)
 {
 	eval *e = ctx;
-	if (!validated_names(e, domain) || e->ptr_count == 0)
+	if (!al_spfe_validated_names(e, domain) || e->ptr_count == 0)
 		return "unknown";
 	/* the domain itself, else a subdomain of it, else any validated name */
 	for (size_t i = 0; i < e->ptr_count; i++)
@@ -281,7 +238,7 @@ static const char *ptr_macro(void *ctx, const char *domain)
 
 /* ---- macros ------------------------------------------------------------------------------ */
 
-static al_spf_macro_env environment(eval *e, const char *domain)
+al_spf_macro_env al_spfe_environment(eval *e, const char *domain)
 {
 	al_spf_macro_env env = {
 		.sender = e->sender,
@@ -298,252 +255,6 @@ static al_spf_macro_env environment(eval *e, const char *domain)
 		.ptr_ctx = e,
 	};
 	return env;
-}
-
-/* ---- terms ----------------------------------------------------------------------------------- */
-
-static al_spf_result check_host(eval *e, const char *domain, bool in_include);
-
-/* The target of a term: its domain-spec expanded, or the current domain. NULL with
- * *invalid when the expansion is not a valid name (treated as a void lookup). */
-static const char *term_target(eval *e, const char *domain, const al_spf_record *rec,
-			       const al_spf_term *t, bool *invalid, const char **why)
-{
-	al_spf_macro_env env = environment(e, domain);
-	const char *text = t->has_value ? rec->text + t->value_start : NULL;
-	return al_spf_target(e->arena, &env, text, t->value_length, why, invalid);
-}
-
-static match invalid_target(eval *e, const char *domain, const char *term, const char *why)
-{
-	al_spf_event *ev = event(e, AL_SPF_EVENT_NOTE, domain);
-	if (ev != NULL)
-		ev->detail = fmt(e, "%s: the target is not a valid domain name (%s): no match, a void lookup",
-				 term, why);
-	return count_void(e, term) ? NO_MATCH : ABORT;
-}
-
-/* The target of a lookup term; NULL when the term is decided already (*m says how:
- * NO_MATCH for a name that is not valid, a void lookup; ABORT for an error). */
-static const char *lookup_target(eval *e, const char *domain, const al_spf_record *rec, const al_spf_term *t,
-				 const char *term, match *m)
-{
-	bool invalid;
-	const char *why;
-	const char *name = term_target(e, domain, rec, t, &invalid, &why);
-	if (e->abort != AL_SPF_NONE) {
-		*m = ABORT;
-		return NULL;
-	}
-	if (name == NULL)
-		*m = invalid ? invalid_target(e, domain, term, why)
-			     : stop(e, AL_SPF_PERMERROR, fmt(e, "%s: %s", term, why));
-	return name;
-}
-
-static match eval_a(eval *e, const char *domain, const al_spf_record *rec, const al_spf_term *t,
-		    const char *term)
-{
-	match m = NO_MATCH;
-	const char *name = lookup_target(e, domain, rec, t, term, &m);
-	if (name == NULL)
-		return m;
-	const al_answer *a = query(e, domain, name, address_type(e));
-	if (al_spf_answer_unusable(a))
-		return stop(e, AL_SPF_TEMPERROR, answer_problem(e, name, address_type(e), a));
-	if (al_spf_answer_count(a, address_type(e)) == 0)
-		return count_void(e, name) ? NO_MATCH : ABORT;
-	for (size_t i = 0; i < a->count; i++)
-		if (rr_matches(e, &a->rrs[i], t->cidr4, t->cidr6))
-			return MATCH;
-	return NO_MATCH;
-}
-
-typedef struct mx_name {
-	unsigned preference;
-	const char *name;
-} mx_name;
-
-static int cmp_mx(const void *pa, const void *pb)
-{
-	const mx_name *a = pa, *b = pb;
-	return a->preference < b->preference ? -1 : a->preference > b->preference ? 1 : 0;
-}
-
-static match eval_mx(eval *e, const char *domain, const al_spf_record *rec, const al_spf_term *t,
-		     const char *term)
-{
-	match m = NO_MATCH;
-	const char *name = lookup_target(e, domain, rec, t, term, &m);
-	if (name == NULL)
-		return m;
-	const al_answer *a = query(e, domain, name, AL_TYPE_MX);
-	if (al_spf_answer_unusable(a))
-		return stop(e, AL_SPF_TEMPERROR, answer_problem(e, name, AL_TYPE_MX, a));
-	size_t n = al_spf_answer_count(a, AL_TYPE_MX);
-	if (n == 0)
-		return count_void(e, name) ? NO_MATCH : ABORT;
-	if (n > AL_SPF_MAX_NAMES)
-		return stop(e, AL_SPF_PERMERROR,
-			    fmt(e, "%s: %s has %zu MX records, more than %d", term, name, n, AL_SPF_MAX_NAMES));
-	mx_name names[AL_SPF_MAX_NAMES];
-	size_t count = 0;
-	for (size_t i = 0; i < a->count; i++) {
-		const al_rr *rr = &a->rrs[i];
-		if (rr->type != AL_TYPE_MX || rr->rdlength < 3)
-			continue;
-		char host[AL_NAME_MAX];
-		if (!al_wire_name_to_text(rr->rdata, rr->rdlength, 2, host, NULL))
-			continue;
-		names[count].preference = (unsigned)(rr->rdata[0] << 8 | rr->rdata[1]);
-		names[count].name = al_arena_strdup(e->arena, host);
-		count++;
-	}
-	qsort(names, count, sizeof(names[0]), cmp_mx);
-	for (size_t i = 0; i < count; i++) {
-		if (strcmp(names[i].name, ".") == 0)
-			continue; /* a null MX (RFC 7505) has no address */
-		const al_answer *addr = query(e, domain, names[i].name, address_type(e));
-		if (al_spf_answer_unusable(addr))
-			return stop(e, AL_SPF_TEMPERROR,
-				    answer_problem(e, names[i].name, address_type(e), addr));
-		if (al_spf_answer_count(addr, address_type(e)) == 0) {
-			if (!count_void(e, names[i].name))
-				return ABORT;
-			continue;
-		}
-		for (size_t k = 0; k < addr->count; k++)
-			if (rr_matches(e, &addr->rrs[k], t->cidr4, t->cidr6))
-				return MATCH;
-	}
-	return NO_MATCH;
-}
-
-static match eval_ptr(eval *e, const char *domain, const al_spf_record *rec, const al_spf_term *t,
-		      const char *term)
-{
-	match m = NO_MATCH;
-	const char *target = lookup_target(e, domain, rec, t, term, &m);
-	if (target == NULL)
-		return m;
-	if (!validated_names(e, domain))
-		return ABORT;
-	for (size_t i = 0; i < e->ptr_count; i++)
-		if (al_name_is_subdomain(e->ptr_names[i], target))
-			return MATCH;
-	return NO_MATCH;
-}
-
-static match eval_exists(eval *e, const char *domain, const al_spf_record *rec, const al_spf_term *t,
-			 const char *term)
-{
-	match m = NO_MATCH;
-	const char *name = lookup_target(e, domain, rec, t, term, &m);
-	if (name == NULL)
-		return m;
-	/* always an A query, whatever the client's address family (RFC 7208 section 5.7) */
-	const al_answer *a = query(e, domain, name, AL_TYPE_A);
-	if (al_spf_answer_unusable(a))
-		return stop(e, AL_SPF_TEMPERROR, answer_problem(e, name, AL_TYPE_A, a));
-	if (al_spf_answer_count(a, AL_TYPE_A) == 0)
-		return count_void(e, name) ? NO_MATCH : ABORT;
-	return MATCH;
-}
-
-static match eval_ip(eval *e, const al_spf_term *t)
-{
-	if (t->type == AL_SPF_TERM_IP4)
-		return e->family == 4 && prefix_match(t->address, e->ip, (unsigned)(t->cidr4 < 0 ? 32 : t->cidr4))
-			       ? MATCH
-			       : NO_MATCH;
-	return e->family == 6 && prefix_match(t->address, e->ip, (unsigned)(t->cidr6 < 0 ? 128 : t->cidr6))
-		       ? MATCH
-		       : NO_MATCH;
-}
-
-static match eval_include(eval *e, const char *domain, const al_spf_record *rec, const al_spf_term *t,
-			  const char *term)
-{
-	bool invalid;
-	const char *why;
-	const char *name = term_target(e, domain, rec, t, &invalid, &why);
-	if (e->abort != AL_SPF_NONE)
-		return ABORT;
-	if (name == NULL)
-		return stop(e, AL_SPF_PERMERROR,
-			    fmt(e, "%s: the target %s (%s)", term,
-				invalid ? "is not a valid domain name" : "cannot be expanded", why));
-	al_spf_result r = check_host(e, name, true);
-	switch (r) {
-	case AL_SPF_PASS:
-		return MATCH;
-	case AL_SPF_FAIL:
-	case AL_SPF_SOFTFAIL:
-	case AL_SPF_NEUTRAL:
-		return NO_MATCH;
-	case AL_SPF_TEMPERROR:
-		return stop(e, AL_SPF_TEMPERROR, fmt(e, "%s: temperror in %s", term, name));
-	case AL_SPF_NONE:
-		return stop(e, AL_SPF_PERMERROR, fmt(e, "%s: %s has no SPF record", term, name));
-	case AL_SPF_PERMERROR:
-	default:
-		return stop(e, AL_SPF_PERMERROR, fmt(e, "%s: permerror in %s", term, name));
-	}
-}
-
-/* ---- exp= (RFC 7208 section 6.2) --------------------------------------------------------------- */
-
-static void explain(eval *e, const char *domain, const al_spf_record *rec)
-{
-	const al_spf_term *t = &rec->terms[rec->exp];
-	bool invalid;
-	const char *why;
-	const char *name = term_target(e, domain, rec, t, &invalid, &why);
-	al_spf_event *ev;
-	if (name == NULL) {
-		if ((ev = event(e, AL_SPF_EVENT_NOTE, domain)) != NULL)
-			ev->detail = fmt(e, "exp=: the target cannot be used (%s): no explanation", why);
-		return;
-	}
-	/* the explanation's lookup counts toward no limit */
-	const al_answer *a = query(e, domain, name, AL_TYPE_TXT);
-	size_t n = al_spf_answer_count(a, AL_TYPE_TXT);
-	const char *problem = NULL;
-	if (al_spf_answer_unusable(a))
-		problem = "the lookup failed";
-	else if (n == 0)
-		problem = "no TXT record";
-	else if (n > 1)
-		problem = "more than one TXT record";
-	char *text = NULL;
-	size_t len = 0;
-	if (problem == NULL) {
-		const al_rr *rr = NULL;
-		for (size_t i = 0; i < a->count; i++)
-			if (a->rrs[i].type == AL_TYPE_TXT)
-				rr = &a->rrs[i];
-		text = al_arena_alloc(e->arena, rr->rdlength + 1u);
-		if (text != NULL)
-			len = al_txt_copy(rr->rdata, rr->rdlength, text, rr->rdlength, NULL);
-		for (size_t i = 0; text != NULL && i < len; i++)
-			if ((unsigned char)text[i] >= 0x80)
-				problem = "the text is not ASCII";
-	}
-	al_strbuf sb = AL_STRBUF_INIT;
-	if (problem == NULL && text != NULL) {
-		al_spf_macro_env env = environment(e, domain);
-		if (!al_spf_expand(&env, text, len, true, &sb, &why))
-			problem = fmt(e, "the text does not expand (%s)", why);
-	}
-	if (problem != NULL || text == NULL) {
-		if ((ev = event(e, AL_SPF_EVENT_NOTE, domain)) != NULL)
-			ev->detail = fmt(e, "exp=%s: %s: no explanation", name, problem ? problem : "no text");
-	} else {
-		e->explanation = al_arena_strndup(e->arena, al_strbuf_cstr(&sb), sb.length);
-		if ((ev = event(e, AL_SPF_EVENT_NOTE, domain)) != NULL)
-			ev->detail = fmt(e, "explanation from %s", name);
-	}
-	al_strbuf_free(&sb);
 }
 
 /* ---- check_host() ---------------------------------------------------------------------------------- */
@@ -594,17 +305,17 @@ static const char *domain_problem(const char *domain)
 
 static al_spf_result finish(eval *e, const char *domain, al_spf_result r)
 {
-	al_spf_event *ev = event(e, AL_SPF_EVENT_RESULT, domain);
+	al_spf_event *ev = al_spfe_event(e, AL_SPF_EVENT_RESULT, domain);
 	if (ev != NULL)
 		ev->result = r;
 	e->depth--;
 	return r;
 }
 
-static al_spf_result check_host(eval *e, const char *raw_domain, bool in_include)
+al_spf_result al_spfe_check_host(eval *e, const char *raw_domain, bool in_include)
 {
 	if (e->depth >= MAX_DEPTH) {
-		stop(e, AL_SPF_PERMERROR, fmt(e, "include/redirect nesting deeper than %d", MAX_DEPTH));
+		al_spfe_stop(e, AL_SPF_PERMERROR, al_spfe_fmt(e, "include/redirect nesting deeper than %d", MAX_DEPTH));
 		return AL_SPF_PERMERROR;
 	}
 	const char *why = domain_problem(raw_domain);
@@ -612,23 +323,23 @@ static al_spf_result check_host(eval *e, const char *raw_domain, bool in_include
 	if (why == NULL)
 		domain = al_spf_name(e->arena, raw_domain, strlen(raw_domain), &why);
 	e->stack[e->depth++] = domain ? domain : raw_domain;
-	al_spf_event *ev = event(e, AL_SPF_EVENT_CHECK, domain ? domain : raw_domain);
+	al_spf_event *ev = al_spfe_event(e, AL_SPF_EVENT_CHECK, domain ? domain : raw_domain);
 	if (ev != NULL)
 		ev->detail = e->depth == 1 ? "check_host()" : in_include ? "include" : "redirect";
 	if (domain == NULL) {
 		if (e->reason == NULL)
-			e->reason = fmt(e, "%s is %s", raw_domain, why);
+			e->reason = al_spfe_fmt(e, "%s is %s", raw_domain, why);
 		return finish(e, raw_domain, AL_SPF_NONE);
 	}
 	for (unsigned i = 0; i + 1 < e->depth; i++) {
 		if (strcmp(e->stack[i], domain) == 0) {
-			stop(e, AL_SPF_PERMERROR, fmt(e, "%s is included or redirected to again: a loop", domain));
+			al_spfe_stop(e, AL_SPF_PERMERROR, al_spfe_fmt(e, "%s is included or redirected to again: a loop", domain));
 			return finish(e, domain, AL_SPF_PERMERROR);
 		}
 	}
-	const al_answer *a = query(e, domain, domain, AL_TYPE_TXT);
+	const al_answer *a = al_spfe_query(e, domain, domain, AL_TYPE_TXT);
 	if (al_spf_answer_unusable(a)) {
-		stop(e, AL_SPF_TEMPERROR, answer_problem(e, domain, AL_TYPE_TXT, a));
+		al_spfe_stop(e, AL_SPF_TEMPERROR, al_spfe_answer_problem(e, domain, AL_TYPE_TXT, a));
 		return finish(e, domain, AL_SPF_TEMPERROR);
 	}
 	const char *text;
@@ -636,25 +347,25 @@ static al_spf_result check_host(eval *e, const char *raw_domain, bool in_include
 	size_t found = al_spf_select_records(e->arena, a, &text, &length);
 	if (found == 0) {
 		if (e->depth == 1)
-			e->reason = fmt(e, "%s has no SPF record%s", domain,
+			e->reason = al_spfe_fmt(e, "%s has no SPF record%s", domain,
 					a->rcode == AL_RCODE_NXDOMAIN ? " (NXDOMAIN)" : "");
 		return finish(e, domain, AL_SPF_NONE);
 	}
 	if (found > 1) {
-		stop(e, AL_SPF_PERMERROR, fmt(e, "%s has %zu SPF records", domain, found));
+		al_spfe_stop(e, AL_SPF_PERMERROR, al_spfe_fmt(e, "%s has %zu SPF records", domain, found));
 		return finish(e, domain, AL_SPF_PERMERROR);
 	}
 	al_spf_record *rec = NULL;
 	if (text == NULL || al_spf_parse_arena(e->arena, text, length, &rec) != AL_OK) {
-		stop(e, AL_SPF_TEMPERROR, "out of memory");
+		al_spfe_stop(e, AL_SPF_TEMPERROR, "out of memory");
 		return finish(e, domain, AL_SPF_TEMPERROR);
 	}
-	if ((ev = event(e, AL_SPF_EVENT_RECORD, domain)) != NULL)
+	if ((ev = al_spfe_event(e, AL_SPF_EVENT_RECORD, domain)) != NULL)
 		ev->detail = text;
 	if (rec->error_count > 0) {
 		const al_spf_error *err = &rec->errors[0];
-		stop(e, AL_SPF_PERMERROR,
-		     fmt(e, "syntax error in the record of %s: %s: \"%.*s\"", domain, err->message,
+		al_spfe_stop(e, AL_SPF_PERMERROR,
+		     al_spfe_fmt(e, "syntax error in the record of %s: %s: \"%.*s\"", domain, err->message,
 			 (int)(err->length > 200 ? 200 : err->length), text + err->start));
 		return finish(e, domain, AL_SPF_PERMERROR);
 	}
@@ -672,28 +383,28 @@ static al_spf_result check_host(eval *e, const char *raw_domain, bool in_include
 			m = MATCH;
 			break;
 		case AL_SPF_TERM_INCLUDE:
-			m = eval_include(e, domain, rec, t, term);
+			m = al_spfe_eval_include(e, domain, rec, t, term);
 			break;
 		case AL_SPF_TERM_A:
-			m = eval_a(e, domain, rec, t, term);
+			m = al_spfe_eval_a(e, domain, rec, t, term);
 			break;
 		case AL_SPF_TERM_MX:
-			m = eval_mx(e, domain, rec, t, term);
+			m = al_spfe_eval_mx(e, domain, rec, t, term);
 			break;
 		case AL_SPF_TERM_PTR:
-			m = eval_ptr(e, domain, rec, t, term);
+			m = al_spfe_eval_ptr(e, domain, rec, t, term);
 			break;
 		case AL_SPF_TERM_IP4:
 		case AL_SPF_TERM_IP6:
-			m = eval_ip(e, t);
+			m = al_spfe_eval_ip(e, t);
 			break;
 		case AL_SPF_TERM_EXISTS:
-			m = eval_exists(e, domain, rec, t, term);
+			m = al_spfe_eval_exists(e, domain, rec, t, term);
 			break;
 		default:
 			break;
 		}
-		if ((ev = event(e, AL_SPF_EVENT_TERM, domain)) != NULL) {
+		if ((ev = al_spfe_event(e, AL_SPF_EVENT_TERM, domain)) != NULL) {
 			ev->term = term;
 			ev->matched = m == MATCH;
 			ev->result = m == ABORT ? e->abort : AL_SPF_NONE; /* set when the term ended check_host() */
@@ -706,7 +417,7 @@ static al_spf_result check_host(eval *e, const char *raw_domain, bool in_include
 			e->decided_by = domain;
 			if (r == AL_SPF_FAIL && !in_include && rec->exp >= 0) {
 				e->explaining = true;
-				explain(e, domain, rec);
+				al_spfe_explain(e, domain, rec);
 				e->explaining = false;
 			}
 			return finish(e, domain, r);
@@ -719,21 +430,21 @@ static al_spf_result check_host(eval *e, const char *raw_domain, bool in_include
 		if (!count_lookup(e, term))
 			return finish(e, domain, AL_SPF_PERMERROR);
 		bool invalid;
-		const char *target = term_target(e, domain, rec, t, &invalid, &why);
+		const char *target = al_spfe_term_target(e, domain, rec, t, &invalid, &why);
 		if (e->abort != AL_SPF_NONE)
 			return finish(e, domain, e->abort);
 		if (target == NULL) {
-			stop(e, AL_SPF_PERMERROR,
-			     fmt(e, "%s: the target %s (%s)", term,
+			al_spfe_stop(e, AL_SPF_PERMERROR,
+			     al_spfe_fmt(e, "%s: the target %s (%s)", term,
 				 invalid ? "is not a valid domain name" : "cannot be expanded", why));
 			return finish(e, domain, AL_SPF_PERMERROR);
 		}
-		if ((ev = event(e, AL_SPF_EVENT_TERM, domain)) != NULL)
+		if ((ev = al_spfe_event(e, AL_SPF_EVENT_TERM, domain)) != NULL)
 			ev->term = term;
 		/* the redirect target's result is the result; its exp= applies, ours does not */
-		al_spf_result r = check_host(e, target, in_include);
+		al_spf_result r = al_spfe_check_host(e, target, in_include);
 		if (r == AL_SPF_NONE) {
-			stop(e, AL_SPF_PERMERROR, fmt(e, "%s: %s has no SPF record", term, target));
+			al_spfe_stop(e, AL_SPF_PERMERROR, al_spfe_fmt(e, "%s: %s has no SPF record", term, target));
 			r = AL_SPF_PERMERROR;
 		}
 		return finish(e, domain, r);
@@ -822,7 +533,7 @@ al_status al_spf_check_host_dns(al_spf_dns dns, al_arena *arena, const al_spf_re
 	e->helo = req->helo && req->helo[0] ? al_arena_strdup(arena, req->helo) : NULL;
 	const char *sender = req->sender && req->sender[0] ? al_arena_strdup(arena, req->sender) : NULL;
 	if (sender == NULL && e->helo != NULL)
-		sender = fmt(e, "postmaster@%s", e->helo);
+		sender = al_spfe_fmt(e, "postmaster@%s", e->helo);
 	if (sender != NULL) {
 		const char *at = strrchr(sender, '@');
 		if (at == NULL) {
@@ -832,7 +543,7 @@ al_status al_spf_check_host_dns(al_spf_dns dns, al_arena *arena, const al_spf_re
 			e->local = at == sender ? "postmaster" : al_arena_strndup(arena, sender, (size_t)(at - sender));
 			e->sender_domain = at + 1;
 		}
-		e->sender = fmt(e, "%s@%s", e->local, e->sender_domain);
+		e->sender = al_spfe_fmt(e, "%s@%s", e->local, e->sender_domain);
 	}
 	if (e->helo == NULL)
 		e->helo = "unknown";
@@ -848,7 +559,7 @@ al_status al_spf_check_host_dns(al_spf_dns dns, al_arena *arena, const al_spf_re
 		out->reason = "no domain to check: neither a sender nor a HELO name";
 	} else {
 		out->domain = domain;
-		out->result = check_host(e, domain, false);
+		out->result = al_spfe_check_host(e, domain, false);
 		out->reason = e->reason;
 		out->mechanism = e->mechanism;
 		out->decided_by = e->decided_by;
