@@ -49,8 +49,8 @@ def main():
                 rules[r] += 1
     print('%d of %d domains differ in the SPF and DMARC rules they raise' % (len(differ), len(domains)))
     if counts:
-        # the same rule raised once per record of a duplicate pair (zone: two lines)
-        # against once for both (check: one answer holds identical records once)
+        # the same rules, raised a different number of times (two records at one
+        # name each with the same finding were once collapsed into one in check mode)
         print('%d more raise the same rules a different number of times, e.g. %s: zone %s, check %s' %
               (len(counts), counts[0], dict(zone[counts[0]]), dict(check[counts[0]])))
     for r, n in rules.most_common():

@@ -192,7 +192,16 @@ static int cmp_diag(const void *pa, const void *pb)
 		return c;
 	if (a->span_start != b->span_start)
 		return a->span_start < b->span_start ? -1 : 1;
-	return cmp_str0(a->message, b->message);
+	if ((c = cmp_str0(a->message, b->message)) != 0)
+		return c;
+	/* two records at one name (no line to tell them apart in check mode) each
+	 * keep their own finding: the record is part of the place */
+	if (a->record == NULL || b->record == NULL)
+		return a->record == b->record ? 0 : a->record == NULL ? -1 : 1;
+	size_t n = a->record_length < b->record_length ? a->record_length : b->record_length;
+	if ((c = memcmp(a->record, b->record, n)) != 0)
+		return c;
+	return a->record_length == b->record_length ? 0 : a->record_length < b->record_length ? -1 : 1;
 }
 
 /* Sort and hand out the unit's findings (unless the pass is pending), then reset. */
