@@ -93,6 +93,12 @@ typedef al_status (*al_cli_lint_fn)(al_cli *cli, al_lint *lint, void *userdata);
  * For commands that do not lint through al_cli_run_lint (check).
  */
 int al_cli_zone_findings(al_cli *cli, const al_zone *zone, al_emitter *em, al_summary *total);
+/**
+ * For commands whose standard output is not a list of findings (spf, plan,
+ * propagation): the problems of reading @p zone as ZONE findings in text on
+ * standard error. True when some of the file could not be read (exit 2).
+ */
+bool al_cli_zone_problems_stderr(al_cli *cli, const al_zone *zone);
 int al_cli_run_lint(al_cli *cli, al_source *source, const char *const *inputs, size_t input_count,
 		    al_cli_lint_fn fn, void *userdata);
 /* The emitter of --format on stdout, for the command's inputs; NULL (error printed) on failure. */

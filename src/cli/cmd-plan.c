@@ -180,21 +180,6 @@ static void dtstamp(const al_cli *cli, char out[17])
 	strftime(out, 17, "%Y%m%dT%H%M%SZ", &tm);
 }
 
-/* Zone problems are input errors: named with file and line, and the exit is 2. */
-static bool report_zone_problems(const al_zone *zone)
-{
-	size_t n = zone != NULL ? al_zone_problem_count(zone) : 0;
-	bool unread = false;
-	for (size_t i = 0; i < n; i++) {
-		const al_zone_problem *p = al_zone_problem_at(zone, i);
-		bool bad = al_zone_problem_unread(p->kind);
-		/* the reader's messages are printable (source.h) */
-		fprintf(stderr, "authlint: %s: %s:%lu: %s\n", bad ? "error" : "note", p->file, p->line, p->message);
-		unread |= bad;
-	}
-	return unread;
-}
-
 static int run_plan(al_cli *cli, plan_cmd *cmd, const char *domain, al_plan_template *tmpl)
 {
 	al_plan_options po = {0};
@@ -228,7 +213,8 @@ static int run_plan(al_cli *cli, plan_cmd *cmd, const char *domain, al_plan_temp
 	al_zone *zone = NULL;
 	if (cli->zone_count > 0)
 		al_cli_load_zones(cli, cli->zones, cli->zone_count, NULL, &zone);
-	bool bad_input = report_zone_problems(zone);
+	/* zone problems are input errors: ZONE findings on stderr, and the exit is 2 */
+	bool bad_input = al_cli_zone_problems_stderr(cli, zone);
 	if (domain == NULL && zone != NULL && al_zone_origin_count(zone) > 0)
 		domain = al_zone_origin_at(zone, 0);
 	if (domain == NULL) {

@@ -115,16 +115,6 @@ static bool on_round(void *userdata, const al_prop_result *result)
 	return st == AL_OK;
 }
 
-static void report_zone_problems(const al_zone *zone)
-{
-	for (size_t i = 0; zone != NULL && i < al_zone_problem_count(zone); i++) {
-		const al_zone_problem *pr = al_zone_problem_at(zone, i);
-		/* the reader's messages are printable (source.h) */
-		fprintf(stderr, "authlint: warning: %s:%lu: %s\n", pr->file ? pr->file : "?", pr->line,
-			pr->message ? pr->message : "?");
-	}
-}
-
 static int propagation_main(al_cli *cli, int argc, char **argv)
 {
 	prop_cmd cmd = {0};
@@ -146,7 +136,8 @@ static int propagation_main(al_cli *cli, int argc, char **argv)
 	al_zone *zone = NULL, *expect = NULL;
 	if (cli->zone_count > 0 && al_cli_load_zones(cli, cli->zones, cli->zone_count, NULL, &zone) != AL_OK)
 		return AL_EXIT_ERROR;
-	report_zone_problems(zone);
+	/* what the files could not give is not compared: ZONE findings on stderr, exit 2 */
+	bool bad_input = al_cli_zone_problems_stderr(cli, zone);
 	if (cmd.expect != NULL) {
 		al_zone_options zo = {0};
 		al_error err = {0};
@@ -156,7 +147,7 @@ static int propagation_main(al_cli *cli, int argc, char **argv)
 			al_zone_free(zone);
 			return AL_EXIT_ERROR;
 		}
-		report_zone_problems(expect);
+		bad_input |= al_cli_zone_problems_stderr(cli, expect);
 	}
 
 	al_prop_options po = {0};
@@ -221,6 +212,8 @@ static int propagation_main(al_cli *cli, int argc, char **argv)
 			code = AL_EXIT_ERROR;
 		}
 	}
+	if (bad_input)
+		code = AL_EXIT_ERROR;
 	al_prop_free(prop);
 	al_zone_free(expect);
 	al_zone_free(zone);

@@ -357,13 +357,8 @@ static int spf_main(al_cli *cli, int argc, char **argv)
 	if (cli->zone_count > 0) {
 		if (al_cli_load_zones(cli, cli->zones, cli->zone_count, NULL, &zone) != AL_OK)
 			return AL_EXIT_ERROR;
-		for (size_t i = 0; i < al_zone_problem_count(zone); i++) {
-			const al_zone_problem *p = al_zone_problem_at(zone, i);
-			al_cli_error("%s:%lu: %s", p->file ? p->file : "?", p->line, p->message);
-			/* the answers may lack what the file held past the problem: exit 2 */
-			if (al_zone_problem_unread(p->kind))
-				bad_zone = true;
-		}
+		/* the answers may lack what the file held past the problem: exit 2 */
+		bad_zone = al_cli_zone_problems_stderr(cli, zone);
 	}
 	al_cli_sources sources;
 	if (al_cli_sources_open(cli, zone, &sources) != AL_OK) {

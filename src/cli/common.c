@@ -354,6 +354,29 @@ int al_cli_zone_findings(al_cli *cli, const al_zone *zone, al_emitter *em, al_su
 	return 0;
 }
 
+bool al_cli_zone_problems_stderr(al_cli *cli, const al_zone *zone)
+{
+	if (zone == NULL || al_zone_problem_count(zone) == 0)
+		return false;
+	al_emit_options eo = {0};
+	eo.rules = cli->rules;
+	eo.show_source = cli->quiet == 0;
+	eo.command = cli->command;
+	al_emitter *em = NULL;
+	al_summary total = {0};
+	if (al_emitter_new(&em, AL_FORMAT_TEXT, al_sink_stdio(stderr), &eo) != AL_OK ||
+	    al_cli_zone_findings(cli, zone, em, &total) != 0) {
+		/* no findings to be had: the reader's own words, which are printable (source.h) */
+		for (size_t i = 0; i < al_zone_problem_count(zone); i++) {
+			const al_zone_problem *p = al_zone_problem_at(zone, i);
+			al_cli_error("%s:%lu: %s", p->file ? p->file : "?", p->line, p->message ? p->message : "?");
+			total.input_error |= al_zone_problem_unread(p->kind);
+		}
+	}
+	al_emitter_free(em);
+	return total.input_error;
+}
+
 int al_cli_run_lint(al_cli *cli, al_source *source, const char *const *inputs, size_t input_count,
 		    al_cli_lint_fn fn, void *userdata)
 {

@@ -175,6 +175,19 @@ class ThreeServers(unittest.TestCase):
         self.assertEqual(dmarc['expect']['records'], 'NXDOMAIN')
         self.assertEqual(dmarc['expect']['serving'], [self.ns3.endpoint])
 
+    def test_expect_file_that_does_not_parse(self):
+        # a line the reader rejects: the records it held are not compared, so
+        # the run cannot vouch for them; the problem is a ZONE finding and exit 2
+        broken = os.path.join(self.dir, 'broken.zone')
+        with open(broken, 'w') as fh:
+            fh.write(NEW.replace('@       IN NS  ns3\n', '@       IN NS  ns3\n@       IN MX  mail.example.test.\n'))
+        p = authlint('propagation', '--format', 'json', '--timeout', '0.5', '--tries', '1', '--no-discover',
+                     *self.args, '--expect', broken)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn('broken.zone:7: error: zone file syntax error', p.stderr)
+        self.assertIn('[ZONE001]', p.stderr)
+        json.loads(p.stdout)  # the comparison is still written, as JSON
+
     def test_text_table(self):
         p = authlint('propagation', '--timeout', '0.5', '--no-discover', *self.args)
         self.assertEqual(p.returncode, 1, p.stderr)
