@@ -23,55 +23,12 @@
 #include "dns/wire.h"
 #include "util/clock.h"
 #include "util/hash.h"
-
-#define MAX_RESOLVERS 64
-#define MAX_CHAIN 8
-
-typedef enum { E_PENDING = 0, E_DONE } entry_state;
-
-typedef struct live_entry {
-	al_answer answer;        /* first: an answer pointer is an entry pointer */
-	al_live *live;
-	entry_state state;
-	bool is_static;          /* a budget answer: never freed by release */
-	bool detached;           /* replaced in the map by a fresher one */
-	bool in_lru;
-	unsigned char prefetch_depth; /* asked ahead of time for another answer, how deep */
-	double expires;
-	size_t refs, pins;
-	al_live_waiter **waiters;
-	size_t waiter_count, waiter_capacity;
-	struct live_entry *lru_prev, *lru_next;
-	size_t bytes;
-	void *data;              /* RRs, owners, rdata, server, detail */
-	char key[];              /* "TYPE/name" */
-} live_entry;
-
-struct al_live {
-	al_live_options options;
-	al_dns_engine *engine;
-	al_dns_server servers[MAX_RESOLVERS];
-	size_t server_count;
-	char description[MAX_RESOLVERS * 50 + 16];
-	al_source *source;
-	al_map map;
-	live_entry *lru_head, *lru_tail; /* head: most recently idle */
-	size_t lru_bytes;
-	size_t entries, bytes;
-	al_live_waiter *waiter;
-	live_entry *budget_entry, *expired_entry;
-	al_live_stats stats;
-	al_live_prefetch_fn prefetch;
-	void *prefetch_userdata;
-};
-
-#define MAX_PREFETCH_DEPTH 6
-#define MAX_PREFETCH 16
+#include "dns/live_cache.h"
 
 /* ---- entries ------------------------------------------------------------------- */
 
 /* "TYPE/name", the cache key (built by hand: it is made for every lookup). */
-static bool make_key(char *key, size_t size, const char *name, uint16_t type)
+bool al_livec_make_key(char *key, size_t size, const char *name, uint16_t type)
 {
 	char digits[8];
 	size_t n = 0;
@@ -90,10 +47,10 @@ static bool make_key(char *key, size_t size, const char *name, uint16_t type)
 	return true;
 }
 
-static live_entry *entry_new(al_live *l, const char *name, uint16_t type)
+live_entry *al_livec_entry_new(al_live *l, const char *name, uint16_t type)
 {
 	char key[AL_NAME_MAX + 8];
-	if (!make_key(key, sizeof(key), name, type))
+	if (!al_livec_make_key(key, sizeof(key), name, type))
 		return NULL;
 	size_t kl = strlen(key);
 	live_entry *e = calloc(1, sizeof(*e) + kl + 1);
@@ -112,7 +69,7 @@ static live_entry *entry_new(al_live *l, const char *name, uint16_t type)
 	return e;
 }
 
-static void entry_free(al_live *l, live_entry *e)
+void al_livec_entry_free(al_live *l, live_entry *e)
 {
 	l->entries--;
 	l->bytes -= e->bytes;
@@ -144,16 +101,16 @@ static void entry_drop(al_live *l, live_entry *e)
 	lru_unlink(l, e);
 	if (!e->detached && al_map_get(&l->map, e->key) == e)
 		al_map_remove(&l->map, e->key);
-	entry_free(l, e);
+	al_livec_entry_free(l, e);
 }
 
 /* Nobody uses the entry any more: keep it in the LRU list, or free it. */
-static void entry_idle(al_live *l, live_entry *e)
+void al_livec_entry_idle(al_live *l, live_entry *e)
 {
 	if (e->is_static || e->refs > 0 || e->pins > 0 || e->state != E_DONE)
 		return;
 	if (e->detached) {
-		entry_free(l, e);
+		al_livec_entry_free(l, e);
 		return;
 	}
 	if (!e->in_lru) {
@@ -177,7 +134,7 @@ static void entry_idle(al_live *l, live_entry *e)
 
 /* Store what the entry answers: rcode, the RRs (copied), TTL, where from
  * (@p server must live as long as the al_live: a resolver's text). */
-static bool entry_set(al_live *l, live_entry *e, al_rcode rcode, const al_rr *const *rrs, size_t count,
+bool al_livec_entry_set(al_live *l, live_entry *e, al_rcode rcode, const al_rr *const *rrs, size_t count,
 		      uint32_t ttl, bool negative_known, const char *server, const char *detail,
 		      size_t message_size, bool truncated)
 {
@@ -232,244 +189,9 @@ static bool entry_set(al_live *l, live_entry *e, al_rcode rcode, const al_rr *co
 	return true;
 }
 
-/* ---- from a reply to entries --------------------------------------------------- */
-
-/* Negative TTL from the SOA of the authority section (RFC 2308: min of its TTL and MINIMUM). */
-static bool negative_ttl(const al_dns_reply *r, uint32_t *ttl)
-{
-	for (size_t i = 0; i < r->authority_count; i++) {
-		const al_rr *rr = &r->authority[i];
-		if (rr->type != AL_TYPE_SOA)
-			continue;
-		size_t used, off = 0;
-		char name[AL_NAME_MAX];
-		if (!al_wire_name_to_text(rr->rdata, rr->rdlength, off, name, &used))
-			return false;
-		off += used;
-		if (!al_wire_name_to_text(rr->rdata, rr->rdlength, off, name, &used))
-			return false;
-		off += used;
-		if (off + 20 != rr->rdlength)
-			return false;
-		const uint8_t *m = rr->rdata + off + 16;
-		uint32_t minimum = ((uint32_t)m[0] << 24) | ((uint32_t)m[1] << 16) | ((uint32_t)m[2] << 8) | m[3];
-		*ttl = rr->ttl < minimum ? rr->ttl : minimum;
-		return true;
-	}
-	return false;
-}
-
-static bool has_type(const al_rr *rrs, size_t n, uint16_t type)
-{
-	for (size_t i = 0; i < n; i++)
-		if (rrs[i].type == type)
-			return true;
-	return false;
-}
-
-static void entry_fail(al_live *l, live_entry *e, al_rcode rcode, const char *server, const char *detail)
-{
-	if (!entry_set(l, e, rcode, NULL, 0, l->options.failure_ttl, false, server, detail, 0, false)) {
-		e->answer.rcode = rcode;
-		e->answer.detail = "out of memory";
-		e->state = E_DONE;
-		e->expires = al_clock_now();
-	}
-	l->stats.failed++;
-}
-
-/* The answer for @p owner in the reply: its RRs of the type, or its CNAME. */
-static void fill_from_reply(al_live *l, live_entry *first, const al_dns_reply *r)
-{
-	char detail[600];
-	char rb[16];
-	const char *server = r->server_index < l->server_count ? l->servers[r->server_index].text : l->description;
-	if (r->outcome != AL_DNS_ANSWERED) {
-		entry_fail(l, first, r->outcome == AL_DNS_TIMEOUT ? AL_RCODE_TIMEOUT : AL_RCODE_ERROR, server,
-			   r->detail ? r->detail : al_dns_outcome_name(r->outcome));
-		return;
-	}
-	if (r->rcode == AL_DNS_RCODE_SERVFAIL || r->rcode == AL_DNS_RCODE_REFUSED ||
-	    (r->rcode != AL_DNS_RCODE_NOERROR && r->rcode != AL_DNS_RCODE_NXDOMAIN)) {
-		al_rcode rc = r->rcode == AL_DNS_RCODE_SERVFAIL  ? AL_RCODE_SERVFAIL
-			      : r->rcode == AL_DNS_RCODE_REFUSED ? AL_RCODE_REFUSED
-								 : AL_RCODE_ERROR;
-		snprintf(detail, sizeof(detail), "%s from %s", al_dns_rcode_text(r->rcode, rb), r->server);
-		entry_fail(l, first, rc, server, detail);
-		return;
-	}
-	uint16_t type = first->answer.qtype;
-	uint32_t neg = 0;
-	bool neg_known = negative_ttl(r, &neg);
-	char owner[AL_NAME_MAX];
-	snprintf(owner, sizeof(owner), "%s", first->answer.qname);
-	live_entry *e = first;
-	const al_rr *picked[256];
-	for (int hop = 0; hop <= MAX_CHAIN; hop++) {
-		size_t n = 0;
-		uint32_t ttl = UINT32_MAX;
-		for (size_t i = 0; i < r->answer_count && n < 256; i++) {
-			const al_rr *rr = &r->answer[i];
-			if (rr->type == type && strcmp(rr->owner, owner) == 0) {
-				picked[n++] = rr;
-				if (rr->ttl < ttl)
-					ttl = rr->ttl;
-			}
-		}
-		const al_rr *cname = NULL;
-		if (n == 0 && type != AL_TYPE_CNAME) {
-			for (size_t i = 0; i < r->answer_count; i++)
-				if (r->answer[i].type == AL_TYPE_CNAME && strcmp(r->answer[i].owner, owner) == 0) {
-					cname = &r->answer[i];
-					break;
-				}
-		}
-		bool ok;
-		if (n > 0) {
-			ok = entry_set(l, e, AL_RCODE_NOERROR, picked, n, ttl, false, server, NULL,
-				       r->message_size, r->truncated_udp);
-		} else if (cname != NULL) {
-			ok = entry_set(l, e, AL_RCODE_NOERROR, &cname, 1, cname->ttl, false, server, NULL,
-				       r->message_size, r->truncated_udp);
-		} else if (r->rcode == AL_DNS_RCODE_NOERROR && !neg_known && !r->aa &&
-			   has_type(r->authority, r->authority_count, AL_TYPE_NS)) {
-			/* a referral is no answer: the server does not recurse for this name */
-			snprintf(detail, sizeof(detail), "referral from %s instead of an answer (not a recursive "
-				 "resolver for this name)", r->server);
-			entry_fail(l, e, AL_RCODE_ERROR, server, detail);
-			ok = true;
-		} else {
-			al_rcode rc = r->rcode == AL_DNS_RCODE_NXDOMAIN ? AL_RCODE_NXDOMAIN : AL_RCODE_NOERROR;
-			ok = entry_set(l, e, rc, NULL, 0, neg_known ? neg : 0, neg_known, server, NULL,
-				       r->message_size, r->truncated_udp);
-		}
-		if (!ok)
-			entry_fail(l, e, AL_RCODE_ERROR, server, "out of memory");
-		if (cname == NULL)
-			return;
-		/* the chain goes on in the same response: an entry for the target, if none yet */
-		char target[AL_NAME_MAX];
-		if (!al_wire_name_to_text(cname->rdata, cname->rdlength, 0, target, NULL))
-			return;
-		bool in_answer = false;
-		for (size_t i = 0; i < r->answer_count; i++)
-			if (strcmp(r->answer[i].owner, target) == 0)
-				in_answer = true;
-		/* only what the response says about the target: its records, or the final rcode */
-		if (!in_answer && r->rcode != AL_DNS_RCODE_NXDOMAIN)
-			return;
-		if (hop == MAX_CHAIN)
-			return;
-		char key[AL_NAME_MAX + 8];
-		if (!make_key(key, sizeof(key), target, type) || al_map_get(&l->map, key) != NULL)
-			return;
-		live_entry *next = entry_new(l, target, type);
-		if (next == NULL)
-			return;
-		if (!al_map_put(&l->map, next->key, next)) {
-			entry_free(l, next);
-			return;
-		}
-		/* filled by the next round; on_reply makes it idle (nobody holds it yet) */
-		snprintf(owner, sizeof(owner), "%s", target);
-		e = next;
-	}
-}
-
-static bool pinned_by(const al_live_waiter *w, const live_entry *e);
-static bool pin(al_live_waiter *w, live_entry *e);
-static bool add_waiter(live_entry *e, al_live_waiter *w);
-static bool send_question(al_live *l, live_entry *e);
-
-/* Ask now what the waiters of @p e will ask next because of its answer. */
-static void prefetch(al_live *l, live_entry *e)
-{
-	al_live_question qs[MAX_PREFETCH];
-	size_t n = l->prefetch(l->prefetch_userdata, &e->answer, qs, MAX_PREFETCH);
-	for (size_t i = 0; i < n && i < MAX_PREFETCH; i++) {
-		char key[AL_NAME_MAX + 8];
-		if (!make_key(key, sizeof(key), qs[i].name, qs[i].type))
-			continue;
-		live_entry *p = al_map_get(&l->map, key);
-		if (p == NULL) {
-			p = entry_new(l, qs[i].name, qs[i].type);
-			if (p == NULL)
-				return;
-			if (!al_map_put(&l->map, p->key, p)) {
-				entry_free(l, p);
-				return;
-			}
-			p->prefetch_depth = (unsigned char)(e->prefetch_depth + 1);
-			if (!send_question(l, p))
-				entry_fail(l, p, AL_RCODE_ERROR, l->description, "the query could not be sent");
-		}
-		/* each domain waiting for the first answer now waits for this one too */
-		for (size_t k = 0; k < e->waiter_count; k++) {
-			al_live_waiter *w = e->waiters[k];
-			if (w->expired || pinned_by(w, p) ||
-			    (w->max_questions > 0 && w->pin_count >= w->max_questions))
-				continue;
-			if (!pin(w, p))
-				continue;
-			if (p->state == E_PENDING)
-				add_waiter(p, w);
-		}
-		entry_idle(l, p); /* nobody took it (all budgets full): it waits in the LRU list */
-	}
-}
-
-static void on_reply(void *userdata, al_dns_reply *r)
-{
-	live_entry *e = userdata;
-	al_live *l = e->live;
-	if (r == NULL) {
-		entry_fail(l, e, AL_RCODE_ERROR, l->description, "out of memory");
-	} else {
-		size_t before = l->entries;
-		fill_from_reply(l, e, r);
-		if (l->entries > before) {
-			/* entries made from the rest of a CNAME chain: idle until asked */
-			char owner[AL_NAME_MAX];
-			for (size_t i = 0; i < r->answer_count; i++) {
-				if (r->answer[i].type != AL_TYPE_CNAME)
-					continue;
-				if (!al_wire_name_to_text(r->answer[i].rdata, r->answer[i].rdlength, 0, owner, NULL))
-					continue;
-				char key[AL_NAME_MAX + 8];
-				if (!make_key(key, sizeof(key), owner, e->answer.qtype))
-					continue;
-				live_entry *d = al_map_get(&l->map, key);
-				if (d != NULL && d != e && d->state == E_DONE)
-					entry_idle(l, d);
-			}
-		}
-		al_dns_reply_free(r);
-	}
-	if (e->state != E_DONE) {
-		e->state = E_DONE;
-		e->answer.rcode = AL_RCODE_ERROR;
-		e->answer.detail = "no answer could be built";
-	}
-	if (l->prefetch != NULL && e->waiter_count > 0 && e->prefetch_depth < MAX_PREFETCH_DEPTH &&
-	    (e->answer.rcode == AL_RCODE_NOERROR || e->answer.rcode == AL_RCODE_NXDOMAIN))
-		prefetch(l, e);
-	/* tell the domains waiting for it */
-	al_live_waiter **ws = e->waiters;
-	size_t n = e->waiter_count;
-	e->waiters = NULL;
-	e->waiter_count = e->waiter_capacity = 0;
-	for (size_t i = 0; i < n; i++) {
-		al_live_waiter *w = ws[i];
-		if (w->outstanding > 0 && --w->outstanding == 0 && w->ready != NULL)
-			w->ready(w->userdata, w);
-	}
-	free(ws);
-	entry_idle(l, e);
-}
-
 /* ---- the source ------------------------------------------------------------------ */
 
-static bool pinned_by(const al_live_waiter *w, const live_entry *e)
+bool al_livec_pinned_by(const al_live_waiter *w, const live_entry *e)
 {
 	for (size_t i = w->pin_count; i-- > 0;)
 		if (w->pins[i] == e)
@@ -477,7 +199,7 @@ static bool pinned_by(const al_live_waiter *w, const live_entry *e)
 	return false;
 }
 
-static bool pin(al_live_waiter *w, live_entry *e)
+bool al_livec_pin(al_live_waiter *w, live_entry *e)
 {
 	if (w->pin_count == w->pin_capacity) {
 		size_t cap = w->pin_capacity ? w->pin_capacity * 2 : 16;
@@ -493,7 +215,7 @@ static bool pin(al_live_waiter *w, live_entry *e)
 	return true;
 }
 
-static bool add_waiter(live_entry *e, al_live_waiter *w)
+bool al_livec_add_waiter(live_entry *e, al_live_waiter *w)
 {
 	if (e->waiter_count == e->waiter_capacity) {
 		size_t cap = e->waiter_capacity ? e->waiter_capacity * 2 : 4;
@@ -508,7 +230,7 @@ static bool add_waiter(live_entry *e, al_live_waiter *w)
 	return true;
 }
 
-static bool send_question(al_live *l, live_entry *e)
+bool al_livec_send_question(al_live *l, live_entry *e)
 {
 	al_dns_request req;
 	memset(&req, 0, sizeof(req));
@@ -518,7 +240,7 @@ static bool send_question(al_live *l, live_entry *e)
 	req.server_count = l->server_count;
 	req.recursion_desired = !l->options.no_recursion;
 	req.failover_on_rcode = true;
-	if (al_dns_query(l->engine, &req, on_reply, e) != AL_OK)
+	if (al_dns_query(l->engine, &req, al_livec_on_reply, e) != AL_OK)
 		return false;
 	l->stats.queries++;
 	return true;
@@ -536,10 +258,10 @@ static al_status live_lookup(void *impl, const char *name, uint16_t type, const 
 	al_live *l = impl;
 	al_live_waiter *w = l->waiter;
 	char key[AL_NAME_MAX + 8];
-	if (!make_key(key, sizeof(key), name, type))
+	if (!al_livec_make_key(key, sizeof(key), name, type))
 		return AL_EINVAL;
 	live_entry *e = al_map_get(&l->map, key);
-	bool mine = e != NULL && w != NULL && pinned_by(w, e);
+	bool mine = e != NULL && w != NULL && al_livec_pinned_by(w, e);
 	if (e != NULL && e->state == E_DONE && !mine && e->expires <= al_clock_now()) {
 		/* expired: ask again (a domain still holding the old answer keeps it) */
 		if (e->refs == 0 && e->pins == 0) {
@@ -563,24 +285,24 @@ static al_status live_lookup(void *impl, const char *name, uint16_t type, const 
 		}
 	}
 	if (e == NULL) {
-		e = entry_new(l, name, type);
+		e = al_livec_entry_new(l, name, type);
 		if (e == NULL)
 			return AL_ENOMEM;
 		if (!al_map_put(&l->map, e->key, e)) {
-			entry_free(l, e);
+			al_livec_entry_free(l, e);
 			return AL_ENOMEM;
 		}
-		if (!send_question(l, e)) {
-			entry_fail(l, e, AL_RCODE_ERROR, l->description, "the query could not be sent");
+		if (!al_livec_send_question(l, e)) {
+			al_livec_entry_fail(l, e, AL_RCODE_ERROR, l->description, "the query could not be sent");
 		}
 	} else if (e->state == E_DONE && !mine) {
 		l->stats.cache_hits++;
 	}
 	if (w != NULL) {
 		if (!mine) {
-			if (!pin(w, e))
+			if (!al_livec_pin(w, e))
 				return AL_ENOMEM;
-			if (e->state == E_PENDING && !add_waiter(e, w))
+			if (e->state == E_PENDING && !al_livec_add_waiter(e, w))
 				return AL_ENOMEM;
 		}
 		if (e->state == E_PENDING && w->expired) {
@@ -608,7 +330,7 @@ static void live_release(void *impl, const al_answer *answer)
 	}
 	if (e->refs > 0)
 		e->refs--;
-	entry_idle(l, e);
+	al_livec_entry_idle(l, e);
 }
 
 static bool live_covers(const void *impl, const char *name)
@@ -666,7 +388,7 @@ void al_live_waiter_release(al_live *live, al_live_waiter *w)
 		}
 		if (e->pins > 0)
 			e->pins--;
-		entry_idle(live, e);
+		al_livec_entry_idle(live, e);
 	}
 	free(w->pins);
 	w->pins = NULL;
@@ -683,7 +405,7 @@ void al_live_poll(al_live *live, int timeout_ms)
 
 static live_entry *static_entry(al_live *l, const char *detail)
 {
-	live_entry *e = entry_new(l, ".", 0);
+	live_entry *e = al_livec_entry_new(l, ".", 0);
 	if (e == NULL)
 		return NULL;
 	e->is_static = true;
@@ -775,9 +497,9 @@ void al_live_free(al_live *l)
 	al_map_free(&l->map);
 	/* detached entries still referenced by a caller are the caller's leak to report */
 	if (l->budget_entry)
-		entry_free(l, l->budget_entry);
+		al_livec_entry_free(l, l->budget_entry);
 	if (l->expired_entry)
-		entry_free(l, l->expired_entry);
+		al_livec_entry_free(l, l->expired_entry);
 	al_source_free(l->source);
 	free(l);
 }

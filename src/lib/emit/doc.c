@@ -15,16 +15,12 @@
 #include "emit/emit_internal.h"
 #include "rules_internal.h"
 #include "util/escape.h"
+#include "emit/doc_internal.h"
 
 /* ---- output ---------------------------------------------------------------- */
 
-typedef struct doc_out {
-	al_strbuf buf;
-	al_sink sink;
-	al_status status;
-} doc_out;
 
-static void out_flush(doc_out *o)
+void al_doc_out_flush(doc_out *o)
 {
 	if (o->buf.failed) {
 		if (o->status == AL_OK)
@@ -36,9 +32,9 @@ static void out_flush(doc_out *o)
 	al_strbuf_reset(&o->buf);
 }
 
-static al_status out_finish(doc_out *o)
+al_status al_doc_out_finish(doc_out *o)
 {
-	out_flush(o);
+	al_doc_out_flush(o);
 	al_strbuf_free(&o->buf);
 	return o->status;
 }
@@ -105,7 +101,7 @@ static void md_line(al_strbuf *b, const char *line, size_t n)
 }
 
 /* A block of plain text (several lines) as a markdown paragraph. */
-static void md_text(al_strbuf *b, const char *text)
+void al_doc_md_text(al_strbuf *b, const char *text)
 {
 	if (text == NULL)
 		return;
@@ -179,7 +175,7 @@ static void md_block(al_strbuf *b, const char *text)
 	al_strbuf_free(&tmp);
 }
 
-static void md_heading(al_strbuf *b, int level, const char *title)
+void al_doc_md_heading(al_strbuf *b, int level, const char *title)
 {
 	for (int i = 0; i < level; i++)
 		al_strbuf_putc(b, '#');
@@ -339,7 +335,7 @@ static void example_caption(al_strbuf *b, const al_rule_example *ex, bool markdo
 		al_strbuf_puts(b, " - ");
 		if (markdown) {
 			al_strbuf tmp = AL_STRBUF_INIT;
-			md_text(&tmp, ex->note);
+			al_doc_md_text(&tmp, ex->note);
 			/* one line: the note's line breaks become spaces */
 			for (size_t i = 0; i + 1 < tmp.length; i++)
 				al_strbuf_putc(b, tmp.data[i] == '\n' ? ' ' : tmp.data[i]);
@@ -388,12 +384,12 @@ static void help_body(al_strbuf *b, const al_rule *r, bool markdown, int level)
 {
 	if (markdown) {
 		if (r->fix != NULL) {
-			md_heading(b, level, "How to fix");
-			md_text(b, r->fix);
+			al_doc_md_heading(b, level, "How to fix");
+			al_doc_md_text(b, r->fix);
 			al_strbuf_putc(b, '\n');
 		}
 		if (r->reference_count > 0) {
-			md_heading(b, level, "References");
+			al_doc_md_heading(b, level, "References");
 			for (size_t i = 0; i < r->reference_count; i++) {
 				al_strbuf_puts(b, "- ");
 				md_line(b, r->references[i], strlen(r->references[i]));
@@ -402,11 +398,11 @@ static void help_body(al_strbuf *b, const al_rule *r, bool markdown, int level)
 			al_strbuf_putc(b, '\n');
 		}
 		if (r->bad_count + r->good_count > 0) {
-			md_heading(b, level, "Examples");
+			al_doc_md_heading(b, level, "Examples");
 			examples_md(b, "Bad", r->bad, r->bad_count);
 			examples_md(b, "Good", r->good, r->good_count);
 		}
-		md_heading(b, level, "Check");
+		al_doc_md_heading(b, level, "Check");
 		al_emit_rule_check(b, r, true);
 		al_strbuf_puts(b, "\n");
 		return;
@@ -437,7 +433,7 @@ void al_emit_rule_help(al_strbuf *out, const al_rule *rule, bool markdown)
 	help_body(out, rule, markdown, 3);
 }
 
-static void anchor(al_strbuf *b, const char *id)
+void al_doc_anchor(al_strbuf *b, const char *id)
 {
 	for (const char *p = id; *p; p++) {
 		char c = *p;
@@ -449,10 +445,10 @@ static void anchor(al_strbuf *b, const char *id)
 }
 
 /* One rule as a markdown section with a heading of @p level. */
-static void rule_md(al_strbuf *b, const al_rule *r, int level)
+void al_doc_rule_md(al_strbuf *b, const al_rule *r, int level)
 {
 	al_strbuf_puts(b, "<a id=\"");
-	anchor(b, r->id);
+	al_doc_anchor(b, r->id);
 	al_strbuf_puts(b, "\"></a>\n");
 	for (int i = 0; i < level; i++)
 		al_strbuf_putc(b, '#');
@@ -461,7 +457,7 @@ static void rule_md(al_strbuf *b, const al_rule *r, int level)
 	al_strbuf_putc(b, ' ');
 	md_line(b, r->name, strlen(r->name));
 	al_strbuf_puts(b, "\n\n");
-	md_text(b, r->summary);
+	al_doc_md_text(b, r->summary);
 	al_strbuf_putc(b, '\n');
 	al_strbuf_printf(b, "- Severity: %s", al_severity_name(r->severity));
 	if (r->severity_rfc7489 != r->severity)
@@ -482,8 +478,8 @@ static void rule_md(al_strbuf *b, const al_rule *r, int level)
 	}
 	al_strbuf_putc(b, '\n');
 	if (r->rationale != NULL) {
-		md_heading(b, level + 1, "Why");
-		md_text(b, r->rationale);
+		al_doc_md_heading(b, level + 1, "Why");
+		al_doc_md_text(b, r->rationale);
 		al_strbuf_putc(b, '\n');
 	}
 	help_body(b, r, true, level + 1);
@@ -535,7 +531,7 @@ al_status al_rule_write_json(const al_rule *rule, al_format format, al_sink sink
 	al_emit_json_rule(&j, rule);
 	al_json_end_object(&j);
 	al_strbuf_putc(&o.buf, '\n');
-	return out_finish(&o);
+	return al_doc_out_finish(&o);
 }
 
 al_status al_rule_explain(const al_rule *rule, bool markdown, al_sink sink)
@@ -544,197 +540,9 @@ al_status al_rule_explain(const al_rule *rule, bool markdown, al_sink sink)
 		return AL_EINVAL;
 	doc_out o = {AL_STRBUF_INIT, sink, AL_OK};
 	if (markdown)
-		rule_md(&o.buf, rule, 2);
+		al_doc_rule_md(&o.buf, rule, 2);
 	else
 		rule_text(&o.buf, rule);
-	return out_finish(&o);
+	return al_doc_out_finish(&o);
 }
 
-/* ---- the whole reference ----------------------------------------------------- */
-
-static const struct {
-	al_kind kind;
-	const char *title;
-} family_titles[] = {
-	{AL_KIND_SPF, "SPF"},
-	{AL_KIND_DMARC, "DMARC"},
-	{AL_KIND_DKIM, "DKIM"},
-	{AL_KIND_DNS, "DNS"},
-	{AL_KIND_ZONE, "Zone files"},
-	{AL_KIND_LOOKUP, "Lookups"},
-	{AL_KIND_PROPAGATION, "Propagation"},
-	{AL_KIND_PLAN, "Rollout plans"},
-	{AL_KIND_ALIGN, "Alignment"},
-	{AL_KIND_POLICY, "Organisation policies"},
-};
-
-#define FAMILY_COUNT (sizeof(family_titles) / sizeof(family_titles[0]))
-
-static size_t family_count(const al_rules *rules, al_kind kind)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < al_rules_count(rules); i++)
-		if (al_rules_at(rules, i)->family == kind)
-			n++;
-	return n;
-}
-
-/* A table cell: one line, '|' escaped. */
-static void md_cell(al_strbuf *b, const char *text)
-{
-	al_strbuf tmp = AL_STRBUF_INIT;
-	md_text(&tmp, text ? text : "");
-	for (size_t i = 0; i < tmp.length; i++) {
-		char c = tmp.data[i];
-		if (c == '\n') {
-			if (i + 1 < tmp.length)
-				al_strbuf_putc(b, ' ');
-		} else {
-			al_strbuf_putc(b, c);
-		}
-	}
-	if (tmp.failed)
-		b->failed = true;
-	al_strbuf_free(&tmp);
-}
-
-al_status al_rules_write_markdown(const al_rules *rules, al_sink sink)
-{
-	if (rules == NULL || sink.write == NULL)
-		return AL_EINVAL;
-	doc_out o = {AL_STRBUF_INIT, sink, AL_OK};
-	al_strbuf *b = &o.buf;
-	al_strbuf_puts(b,
-		"<!-- Generated by `authlint rules --markdown` from rules/; do not edit.\n"
-		"     Regenerate: build/src/cli/authlint rules --markdown > doc/rules.md\n"
-		"     (or: ninja -C build rules-md). tests/doc_stale.py fails when it is stale. -->\n\n"
-		"# authlint rules\n\n"
-		"Every rule authlint raises, generated from the rule registry: one YAML file per\n"
-		"rule under `rules/<family>/<ID>.yaml`. `authlint explain ID` shows the same text\n"
-		"in a terminal; `authlint rules --format json` gives every field. A rule id never\n"
-		"changes meaning. The severity is the default; `.authlint.yaml` can change it.\n\n");
-	al_strbuf_printf(b, "%zu rules.\n\n", al_rules_count(rules));
-	al_strbuf_puts(b, "| ID | Severity | Name | Summary |\n|---|---|---|---|\n");
-	for (size_t f = 0; f < FAMILY_COUNT; f++) {
-		for (size_t i = 0; i < al_rules_count(rules); i++) {
-			const al_rule *r = al_rules_at(rules, i);
-			if (r->family != family_titles[f].kind)
-				continue;
-			al_strbuf_puts(b, "| [");
-			md_cell(b, r->id);
-			al_strbuf_puts(b, "](#");
-			anchor(b, r->id);
-			al_strbuf_printf(b, ") | %s", al_severity_name(r->severity));
-			if (r->severity_rfc7489 != r->severity)
-				al_strbuf_printf(b, " (RFC 7489: %s)", al_severity_name(r->severity_rfc7489));
-			al_strbuf_puts(b, " | ");
-			md_cell(b, r->name);
-			al_strbuf_puts(b, " | ");
-			md_cell(b, r->summary);
-			al_strbuf_puts(b, " |\n");
-		}
-	}
-	out_flush(&o);
-	for (size_t f = 0; f < FAMILY_COUNT; f++) {
-		if (family_count(rules, family_titles[f].kind) == 0)
-			continue;
-		al_strbuf_putc(b, '\n');
-		md_heading(b, 2, family_titles[f].title);
-		bool first = true;
-		for (size_t i = 0; i < al_rules_count(rules); i++) {
-			const al_rule *r = al_rules_at(rules, i);
-			if (r->family != family_titles[f].kind)
-				continue;
-			if (!first)
-				al_strbuf_putc(b, '\n');
-			first = false;
-			rule_md(b, r, 3);
-			out_flush(&o);
-		}
-	}
-	return out_finish(&o);
-}
-
-/* ---- the list ------------------------------------------------------------------ */
-
-static void pad_to(al_strbuf *b, size_t used, size_t width)
-{
-	for (size_t i = used; i < width + 2; i++)
-		al_strbuf_putc(b, ' ');
-}
-
-al_status al_rules_write_list(const al_rules *rules, al_format format, al_sink sink)
-{
-	if (rules == NULL || sink.write == NULL)
-		return AL_EINVAL;
-	if (format != AL_FORMAT_TEXT && format != AL_FORMAT_JSON && format != AL_FORMAT_JSONL)
-		return AL_EUNSUPPORTED;
-	doc_out o = {AL_STRBUF_INIT, sink, AL_OK};
-	al_strbuf *b = &o.buf;
-	size_t count = al_rules_count(rules);
-	if (format == AL_FORMAT_TEXT) {
-		size_t wid = 2, wname = 4;
-		for (size_t i = 0; i < count; i++) {
-			const al_rule *r = al_rules_at(rules, i);
-			size_t a = al_display_width(r->id, strlen(r->id));
-			size_t n = al_display_width(r->name, strlen(r->name));
-			wid = a > wid ? a : wid;
-			wname = n > wname ? n : wname;
-		}
-		al_strbuf_puts(b, "ID");
-		pad_to(b, 2, wid);
-		al_strbuf_puts(b, "SEVERITY  NAME");
-		pad_to(b, 4, wname);
-		al_strbuf_puts(b, "SUMMARY\n");
-		for (size_t i = 0; i < count; i++) {
-			const al_rule *r = al_rules_at(rules, i);
-			al_emit_escaped(b, r->id);
-			pad_to(b, al_display_width(r->id, strlen(r->id)), wid);
-			const char *sev = al_severity_name(r->severity);
-			al_strbuf_puts(b, sev);
-			pad_to(b, strlen(sev), 8);
-			al_emit_escaped(b, r->name);
-			pad_to(b, al_display_width(r->name, strlen(r->name)), wname);
-			al_strbuf tmp = AL_STRBUF_INIT;
-			al_emit_lines(&tmp, r->summary, strlen(r->summary), true);
-			for (size_t k = 0; k < tmp.length; k++)
-				al_strbuf_putc(b, tmp.data[k] == '\n' ? ' ' : tmp.data[k]);
-			if (tmp.failed)
-				b->failed = true;
-			al_strbuf_free(&tmp);
-			al_strbuf_putc(b, '\n');
-			out_flush(&o);
-		}
-		return out_finish(&o);
-	}
-	al_json j;
-	if (format == AL_FORMAT_JSON) {
-		al_json_init(&j, b, true);
-		al_json_begin_object(&j);
-		al_json_kv_string(&j, "schema", "authlint/rules");
-		al_json_kv_int(&j, "version", 1);
-		al_emit_json_tool(&j);
-		al_json_key(&j, "rules");
-		al_json_begin_array(&j);
-		for (size_t i = 0; i < count; i++) {
-			al_json_begin_object(&j);
-			al_emit_json_rule(&j, al_rules_at(rules, i));
-			al_json_end_object(&j);
-			out_flush(&o);
-		}
-		al_json_end_array(&j);
-		al_json_end_object(&j);
-		al_strbuf_putc(b, '\n');
-		return out_finish(&o);
-	}
-	for (size_t i = 0; i < count; i++) {
-		al_json_init(&j, b, false);
-		al_json_begin_object(&j);
-		al_json_kv_string(&j, "type", "rule");
-		al_emit_json_rule(&j, al_rules_at(rules, i));
-		al_json_end_object(&j);
-		al_strbuf_putc(b, '\n');
-		out_flush(&o);
-	}
-	return out_finish(&o);
-}

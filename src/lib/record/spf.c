@@ -18,6 +18,7 @@
 #include "record/detect.h"
 #include "record/spf_syntax.h"
 #include "util/arena.h"
+#include "record/spf_parser.h"
 
 /* ---- names ------------------------------------------------------------------ */
 
@@ -101,216 +102,19 @@ bool al_spf_term_queries_dns(al_spf_term_type type)
 
 /* ---- character classes ----------------------------------------------------- */
 
-static bool is_alpha(char c)
+bool al_spfp_is_alpha(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-static bool is_digit(char c)
+bool al_spfp_is_digit(char c)
 {
 	return c >= '0' && c <= '9';
 }
 
-static bool is_alnum(char c)
+bool al_spfp_is_alnum(char c)
 {
-	return is_alpha(c) || is_digit(c);
-}
-
-/* ---- macros (RFC 7208 section 7.1) ------------------------------------------- */
-
-al_spf_macro_token al_spf_macro_next(const char *t, size_t n, size_t *pos, bool exp_text,
-				     al_spf_macro *m)
-{
-	memset(m, 0, sizeof(*m));
-	size_t i = *pos;
-	m->start = i;
-	if (i >= n) {
-		m->token = AL_SPF_MACRO_END;
-		return m->token;
-	}
-	if (t[i] != '%') {
-		/* a run of literal bytes */
-		while (i < n && t[i] != '%') {
-			unsigned char c = (unsigned char)t[i];
-			bool ok = (c >= 0x21 && c <= 0x7e) || (exp_text && c == ' ');
-			if (!ok) {
-				if (i > *pos)
-					break; /* hand out the good run first */
-				m->token = AL_SPF_MACRO_ERROR;
-				m->length = 1;
-				m->error = c >= 0x80 ? "a byte that is not ASCII"
-					   : c == ' ' ? "a space inside a term"
-					   : c == '\t' ? "a tab (terms are separated by spaces only)"
-						       : "a control character";
-				*pos = i + 1;
-				return m->token;
-			}
-			i++;
-		}
-		m->token = AL_SPF_MACRO_LITERAL;
-		m->length = i - *pos;
-		*pos = i;
-		return m->token;
-	}
-	/* '%' */
-	if (i + 1 >= n) {
-		m->token = AL_SPF_MACRO_ERROR;
-		m->length = 1;
-		m->error = "a '%' at the end (write %% for a literal percent sign)";
-		*pos = n;
-		return m->token;
-	}
-	char c = t[i + 1];
-	if (c == '%' || c == '_' || c == '-') {
-		m->token = AL_SPF_MACRO_ESCAPE;
-		m->length = 2;
-		m->text = c == '%' ? "%" : c == '_' ? " " : "%20";
-		m->text_length = c == '-' ? 3 : 1;
-		*pos = i + 2;
-		return m->token;
-	}
-	if (c != '{') {
-		m->token = AL_SPF_MACRO_ERROR;
-		m->length = 2;
-		m->error = "a '%' not followed by {, %, _ or - (write %% for a literal percent sign)";
-		*pos = i + 2;
-		return m->token;
-	}
-	size_t j = i + 2;
-	if (j >= n) {
-		m->token = AL_SPF_MACRO_ERROR;
-		m->length = j - i;
-		m->error = "a macro without its closing '}'";
-		*pos = n;
-		return m->token;
-	}
-	char letter = t[j];
-	char lower = (char)(letter >= 'A' && letter <= 'Z' ? letter + 32 : letter);
-	if (strchr("slodiphv", lower) == NULL || lower == '\0') {
-		if (lower != '\0' && strchr("crt", lower) != NULL) {
-			if (!exp_text) {
-				m->token = AL_SPF_MACRO_ERROR;
-				m->error = "the c, r and t macros are allowed only in explanation text";
-				goto bad_until_brace;
-			}
-		} else {
-			m->token = AL_SPF_MACRO_ERROR;
-			m->error = "an unknown macro letter (valid: s l o d i p h v; c r t in exp text)";
-			goto bad_until_brace;
-		}
-	}
-	m->letter = lower;
-	m->url_escape = letter != lower;
-	j++;
-	/* transformers: *DIGIT [ "r" ] */
-	size_t dstart = j;
-	unsigned long digits = 0;
-	while (j < n && is_digit(t[j])) {
-		if (digits < 1000)
-			digits = digits * 10 + (unsigned long)(t[j] - '0');
-		j++;
-	}
-	if (j > dstart) {
-		if (digits == 0) {
-			m->token = AL_SPF_MACRO_ERROR;
-			m->error = "a macro digit transformer of 0 (it must be nonzero)";
-			goto bad_until_brace;
-		}
-		m->digits = digits > 255 ? 255 : (unsigned)digits;
-	}
-	if (j < n && (t[j] == 'r' || t[j] == 'R')) {
-		m->reverse = true;
-		j++;
-	}
-	while (j < n && t[j] != '}') {
-		const char *d = memchr(AL_SPF_DELIMITERS, t[j], sizeof(AL_SPF_DELIMITERS) - 1);
-		if (d == NULL || t[j] == '\0') {
-			m->token = AL_SPF_MACRO_ERROR;
-			m->error = "an invalid character in a macro (delimiters are . - + , / _ =)";
-			goto bad_until_brace;
-		}
-		m->delimiters |= 1u << (d - AL_SPF_DELIMITERS);
-		j++;
-	}
-	if (j >= n) {
-		m->token = AL_SPF_MACRO_ERROR;
-		m->length = n - i;
-		m->error = "a macro without its closing '}'";
-		*pos = n;
-		return m->token;
-	}
-	m->token = AL_SPF_MACRO_EXPAND;
-	m->length = j + 1 - i;
-	*pos = j + 1;
-	return m->token;
-
-bad_until_brace:
-	/* the error spans the macro up to its '}' (or the end) */
-	while (j < n && t[j] != '}')
-		j++;
-	if (j < n)
-		j++;
-	m->length = j - i;
-	*pos = j;
-	return m->token;
-}
-
-/* toplabel = ( *alphanum ALPHA *alphanum ) / ( 1*alphanum "-" *( alphanum / "-" ) alphanum ) */
-static bool valid_toplabel(const char *t, size_t n)
-{
-	if (n == 0 || !is_alnum(t[0]) || !is_alnum(t[n - 1]))
-		return false;
-	bool alpha = false, dash = false;
-	for (size_t i = 0; i < n; i++) {
-		if (is_alpha(t[i]))
-			alpha = true;
-		else if (t[i] == '-')
-			dash = true;
-		else if (!is_digit(t[i]))
-			return false;
-	}
-	return alpha || dash;
-}
-
-const char *al_spf_domain_spec_error(const char *text, size_t start, size_t length,
-				     size_t *bad_start, size_t *bad_length)
-{
-	*bad_start = start;
-	*bad_length = length;
-	if (length == 0)
-		return "an empty domain";
-	const char *t = text + start;
-	size_t pos = 0;
-	bool ends_in_macro = false;
-	al_spf_macro m;
-	while (al_spf_macro_next(t, length, &pos, false, &m) != AL_SPF_MACRO_END) {
-		if (m.token == AL_SPF_MACRO_ERROR) {
-			*bad_start = start + m.start;
-			*bad_length = m.length;
-			return m.error;
-		}
-		ends_in_macro = m.token != AL_SPF_MACRO_LITERAL;
-	}
-	if (ends_in_macro)
-		return NULL;
-	/* domain-end = "." toplabel [ "." ] */
-	size_t end = length;
-	if (t[end - 1] == '.')
-		end--;
-	size_t dot = end;
-	while (dot > 0 && t[dot - 1] != '.' && t[dot - 1] != '}')
-		dot--;
-	bool after_dot = dot > 0 && t[dot - 1] == '.';
-	if (!after_dot || !valid_toplabel(t + dot, end - dot)) {
-		*bad_start = start + dot;
-		*bad_length = length - dot;
-		if (!after_dot)
-			return "a domain that does not end in a dot and a top-level label "
-			       "(a name of one label, or a label glued to a macro)";
-		return "a top-level label that is not valid (letters, digits and inner dashes; "
-		       "not all digits)";
-	}
-	return NULL;
+	return al_spfp_is_alpha(c) || al_spfp_is_digit(c);
 }
 
 /* ---- addresses ---------------------------------------------------------------- */
@@ -327,7 +131,7 @@ static bool parse_ip4(const char *t, size_t n, uint8_t out[4])
 		}
 		size_t s = i;
 		unsigned v = 0;
-		while (i < n && is_digit(t[i]) && i - s < 4) {
+		while (i < n && al_spfp_is_digit(t[i]) && i - s < 4) {
 			v = v * 10 + (unsigned)(t[i] - '0');
 			i++;
 		}
@@ -345,7 +149,7 @@ static bool parse_ip6(const char *t, size_t n, uint8_t out[16])
 	if (n == 0 || n >= sizeof(buf))
 		return false;
 	for (size_t i = 0; i < n; i++)
-		if (!(is_alnum(t[i]) || t[i] == ':' || t[i] == '.'))
+		if (!(al_spfp_is_alnum(t[i]) || t[i] == ':' || t[i] == '.'))
 			return false;
 	memcpy(buf, t, n);
 	buf[n] = '\0';
@@ -382,7 +186,7 @@ static void add_error(parser *p, int term, size_t start, size_t length, const ch
 static size_t cidr_at_end(const char *t, size_t from, size_t end, long *value, bool *leading_zero)
 {
 	size_t i = end;
-	while (i > from && is_digit(t[i - 1]) && end - i < 6)
+	while (i > from && al_spfp_is_digit(t[i - 1]) && end - i < 6)
 		i--;
 	if (i == end || i == from || t[i - 1] != '/')
 		return 0;
@@ -650,9 +454,9 @@ static void parse_term(parser *p, int index)
 	const char *t = p->t;
 	size_t i = term->start, end = term->start + term->length;
 	/* a modifier: name "=" with name = ALPHA *( ALPHA / DIGIT / "-" / "_" / "." ) */
-	if (is_alpha(t[i])) {
+	if (al_spfp_is_alpha(t[i])) {
 		size_t k = i + 1;
-		while (k < end && (is_alnum(t[k]) || t[k] == '-' || t[k] == '_' || t[k] == '.'))
+		while (k < end && (al_spfp_is_alnum(t[k]) || t[k] == '-' || t[k] == '_' || t[k] == '.'))
 			k++;
 		if (k < end && t[k] == '=') {
 			parse_modifier(p, index, term, k);
