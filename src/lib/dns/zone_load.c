@@ -36,6 +36,7 @@ typedef struct load_ctx {
 	size_t stack_count;
 	bool seen_data;       /* a record was read */
 	unsigned long unrooted, unrooted_line; /* relative owners read with no origin */
+	unsigned long unrooted_origin_line; /* a relative $ORIGIN with no origin to put it under */
 } load_ctx;
 
 static bool add_file(al_zone *zone, const char *label, const char *path, const char *text,
@@ -312,14 +313,13 @@ static al_zone_problem_kind problem_kind(int code)
 
 static al_status scan(load_ctx *lc, zs_scanner_t *s);
 static void include_file(load_ctx *lc, zs_scanner_t *s, unsigned long line, const char *name,
-			 const char *shown);
+			 const char *shown, const char *origin);
 
 /* The scanner made a relative $INCLUDE path absolute (from the including
  * file's real directory). Show it relative to the including file's label,
  * as the user wrote it, so that output does not depend on where it runs. */
-static char *include_label(const load_ctx *lc, const zs_scanner_t *s)
+static char *include_label(const load_ctx *lc, const zs_scanner_t *s, const char *name)
 {
-	const char *name = s->include_filename;
 	size_t pl = s->path ? strlen(s->path) : 0;
 	if (pl == 0 || strncmp(name, s->path, pl) != 0 || name[pl] != '/')
 		return strdup(name);
@@ -339,22 +339,22 @@ static char *include_label(const load_ctx *lc, const zs_scanner_t *s)
 static void include(load_ctx *lc, zs_scanner_t *s, unsigned long line)
 {
 	const char *name = s->include_filename;
-	char *shown = include_label(lc, s);
+	char *shown = include_label(lc, s, name);
 	if (shown == NULL)
 		return;
-	include_file(lc, s, line, name, shown);
-	free(shown);
-}
-
-static void include_file(load_ctx *lc, zs_scanner_t *s, unsigned long line, const char *name,
-			 const char *shown)
-{
-	al_zone *zone = lc->zone;
 	/* the scanner wrote the origin for the file into its buffer (\DDD form) */
 	char origin[AL_NAME_MAX];
 	size_t olen = strnlen((const char *)s->buffer, sizeof(origin) - 1);
 	memcpy(origin, s->buffer, olen);
 	origin[olen] = '\0';
+	include_file(lc, s, line, name, shown, origin);
+	free(shown);
+}
+
+static void include_file(load_ctx *lc, zs_scanner_t *s, unsigned long line, const char *name,
+			 const char *shown, const char *origin)
+{
+	al_zone *zone = lc->zone;
 	if (lc->depth + 1 > zone->options.max_include_depth) {
 		al_zone_add_problem(zone, AL_ZONE_PROBLEM_INCLUDE_LOOP, lc->label, line, NULL,
 			    "$INCLUDE %s nests deeper than %u files", shown, zone->options.max_include_depth);
@@ -417,6 +417,108 @@ static void include_file(load_ctx *lc, zs_scanner_t *s, unsigned long line, cons
 	free(inner);
 }
 
+/* The line from @p from that starts with @p directive ("$ORIGIN"), just past the word; NULL if none. */
+static const char *directive_at(const load_ctx *lc, const char *from, const char *directive)
+{
+	const char *base = lc->input, *end = lc->input + lc->input_length;
+	size_t dl = strlen(directive);
+	if (base == NULL || from < base || from > end)
+		return NULL;
+	const char *p = from;
+	while (p < end && !((p == base || p[-1] == '\n') && (size_t)(end - p) > dl && strncasecmp(p, directive, dl) == 0))
+		p++;
+	if (p >= end)
+		return NULL;
+	p += dl;
+	return p < end && (*p == ' ' || *p == '\t') ? p : NULL;
+}
+
+/* The next word from *p on the same line (a quoted one without its quotes); its length, 0 for none. */
+static size_t directive_word(const load_ctx *lc, const char **p, const char **word)
+{
+	const char *end = lc->input + lc->input_length, *q = *p;
+	while (q < end && (*q == ' ' || *q == '\t'))
+		q++;
+	*word = q;
+	if (q < end && *q == '"') {
+		const char *w = ++q;
+		while (q < end && *q != '"' && *q != '\n')
+			q++;
+		if (q >= end || *q != '"')
+			return 0;
+		*word = w;
+		*p = q + 1;
+		return (size_t)(q - w);
+	}
+	while (q < end && *q != ' ' && *q != '\t' && *q != ';' && *q != '\n' && *q != '\r' && *q != '(' && *q != '"')
+		q++;
+	*p = q;
+	return (size_t)(q - *word);
+}
+
+/* The start of the line after the one @p p is on. */
+static const char *next_line(const load_ctx *lc, const char *p)
+{
+	const char *end = lc->input + lc->input_length;
+	while (p < end && *p != '\n')
+		p++;
+	return p < end ? p + 1 : p;
+}
+
+/*
+ * A relative name of a directive made absolute under @p origin (the scanner's
+ * origin before the directive), as BIND reads it, into @p out. With no origin
+ * at all (the root, and none given: a snippet) there is nothing to put it
+ * under: *unrooted is set and @p out is the root, so that the relative names
+ * after it are left out and reported (ZONE006) rather than rooted in silence.
+ */
+static bool absolute_under(const load_ctx *lc, const uint8_t *origin, size_t origin_length, const char *name,
+			   size_t nl, char *out, size_t size, bool *unrooted)
+{
+	*unrooted = false;
+	if (nl == 0 || nl >= AL_NAME_MAX || name[nl - 1] == '.')
+		return false; /* absolute names the scanner rejected are really invalid */
+	char current[AL_NAME_MAX];
+	if (!al_wire_name_to_text(origin, origin_length, 0, current, NULL))
+		return false;
+	if (strcmp(current, ".") == 0 && lc->zone->options.origin == NULL) {
+		*unrooted = true;
+		snprintf(out, size, ".");
+		return true;
+	}
+	snprintf(out, size, "%.*s.%s", (int)nl, name, strcmp(current, ".") == 0 ? "" : current);
+	char norm[AL_NAME_MAX];
+	return al_name_normalize(out, strlen(out), norm, NULL) == AL_OK;
+}
+
+/* A new scanner for the input from @p p (a line start) under @p origin, in the
+ * directory of @p s for relative $INCLUDE paths; NULL on failure. */
+static zs_scanner_t *rescan_from(const load_ctx *lc, const zs_scanner_t *s, const char *p, const char *origin)
+{
+	const char *end = lc->input + lc->input_length;
+	zs_scanner_t *next = malloc(sizeof(*next));
+	if (next == NULL)
+		return NULL;
+	if (zs_init(next, origin, s->default_class, s->default_ttl) != 0 ||
+	    zs_set_input_string(next, p, (size_t)(end - p)) != 0) {
+		zs_deinit(next);
+		free(next);
+		return NULL;
+	}
+	if (s->path != NULL) {
+		char *dir = strdup(s->path);
+		if (dir == NULL) {
+			zs_deinit(next);
+			free(next);
+			return NULL;
+		}
+		free(next->path); /* zs_deinit frees the one set here */
+		next->path = dir;
+	}
+	next->line_counter = s->line_counter + 1;
+	return next;
+}
+
 /*
  * "$ORIGIN mkt" names an origin relative to the current one (RFC 1035 section
  * 5.1; BIND appends the current origin), which the scanner rejects as a fatal
@@ -427,49 +529,58 @@ static void include_file(load_ctx *lc, zs_scanner_t *s, unsigned long line, cons
 static zs_scanner_t *relative_origin(load_ctx *lc, const zs_scanner_t *s, const char *from,
 				     const uint8_t *origin, size_t origin_length)
 {
-	const char *base = lc->input, *end = lc->input + lc->input_length;
-	if (base == NULL || from < base || from > end)
+	const char *p = directive_at(lc, from, "$ORIGIN"), *name;
+	if (p == NULL)
 		return NULL;
-	/* the directive is the first line from here that starts with "$ORIGIN" */
-	const char *p = from;
-	while (p < end && !((p == base || p[-1] == '\n') && (size_t)(end - p) > 7 && strncasecmp(p, "$ORIGIN", 7) == 0))
-		p++;
-	if (p >= end)
+	size_t nl = directive_word(lc, &p, &name);
+	char absolute[AL_NAME_MAX * 2 + 2];
+	bool unrooted;
+	if (!absolute_under(lc, origin, origin_length, name, nl, absolute, sizeof(absolute), &unrooted))
 		return NULL;
-	p += 7;
-	if (p >= end || (*p != ' ' && *p != '\t'))
+	if (unrooted && lc->unrooted_origin_line == 0)
+		lc->unrooted_origin_line = (unsigned long)s->line_counter;
+	return rescan_from(lc, s, next_line(lc, p), absolute);
+}
+
+/*
+ * "$INCLUDE file mkt": the origin for the file is relative to the current
+ * one too (BIND), which the scanner rejects as a fatal error. Read the file
+ * under the absolute origin, then return a new scanner for the rest of the
+ * input under the current origin (an $INCLUDE does not change it), or NULL.
+ */
+static zs_scanner_t *relative_include(load_ctx *lc, zs_scanner_t *s, const char *from, const uint8_t *origin,
+				      size_t origin_length)
+{
+	const char *p = directive_at(lc, from, "$INCLUDE"), *file, *name;
+	if (p == NULL)
 		return NULL;
-	while (p < end && (*p == ' ' || *p == '\t'))
-		p++;
-	const char *name = p;
-	while (p < end && *p != ' ' && *p != '\t' && *p != ';' && *p != '\n' && *p != '\r' && *p != '(' &&
-	       *p != '"')
-		p++;
-	size_t nl = (size_t)(p - name);
-	if (nl == 0 || nl >= AL_NAME_MAX || name[nl - 1] == '.')
-		return NULL; /* absolute names the scanner rejected are really invalid */
-	while (p < end && *p != '\n')
-		p++;
-	if (p < end)
-		p++; /* the next line */
-	char current[AL_NAME_MAX], absolute[AL_NAME_MAX * 2 + 2];
-	if (!al_wire_name_to_text(origin, origin_length, 0, current, NULL))
+	size_t fl = directive_word(lc, &p, &file);
+	size_t nl = directive_word(lc, &p, &name);
+	char absolute[AL_NAME_MAX * 2 + 2], current[AL_NAME_MAX];
+	bool unrooted;
+	if (fl == 0 || fl >= PATH_MAX || !absolute_under(lc, origin, origin_length, name, nl, absolute,
+							  sizeof(absolute), &unrooted) ||
+	    !al_wire_name_to_text(origin, origin_length, 0, current, NULL))
 		return NULL;
-	snprintf(absolute, sizeof(absolute), "%.*s.%s", (int)nl, name, strcmp(current, ".") == 0 ? "" : current);
-	char norm[AL_NAME_MAX];
-	if (al_name_normalize(absolute, strlen(absolute), norm, NULL) != AL_OK)
-		return NULL;
-	zs_scanner_t *next = malloc(sizeof(*next));
-	if (next == NULL)
-		return NULL;
-	if (zs_init(next, absolute, s->default_class, s->default_ttl) != 0 ||
-	    zs_set_input_string(next, p, (size_t)(end - p)) != 0) {
-		zs_deinit(next);
-		free(next);
-		return NULL;
+	if (unrooted && lc->unrooted_origin_line == 0)
+		lc->unrooted_origin_line = (unsigned long)s->line_counter;
+	unsigned long line = (unsigned long)s->line_counter;
+	const char *after = next_line(lc, p);
+	/* a relative path is taken from the including file's directory, as the scanner does */
+	char *path = NULL;
+	if (file[0] != '/' && s->path != NULL && strcmp(s->path, ".") != 0) {
+		path = malloc(strlen(s->path) + fl + 2);
+		if (path != NULL)
+			sprintf(path, "%s/%.*s", s->path, (int)fl, file);
+	} else {
+		path = strndup(file, fl);
 	}
-	next->line_counter = s->line_counter + 1;
-	return next;
+	char *shown = path != NULL ? include_label(lc, s, path) : NULL;
+	if (shown != NULL)
+		include_file(lc, s, line, path, shown, absolute);
+	free(shown);
+	free(path);
+	return rescan_from(lc, s, after, current);
 }
 
 static al_status scan(load_ctx *lc, zs_scanner_t *s)
@@ -496,8 +607,11 @@ static al_status scan(load_ctx *lc, zs_scanner_t *s)
 		size_t origin_length = s->zone_origin_length < sizeof(origin) ? s->zone_origin_length : 0;
 		memcpy(origin, s->zone_origin, origin_length);
 		int rc = zs_parse_record(s);
-		if (s->state == ZS_STATE_ERROR && s->error.code == ZS_BAD_ORIGIN) {
-			zs_scanner_t *next = relative_origin(lc, s, before, origin, origin_length);
+		if (s->state == ZS_STATE_ERROR &&
+		    (s->error.code == ZS_BAD_ORIGIN || s->error.code == ZS_BAD_INCLUDE_ORIGIN)) {
+			zs_scanner_t *next = s->error.code == ZS_BAD_ORIGIN
+						     ? relative_origin(lc, s, before, origin, origin_length)
+						     : relative_include(lc, s, before, origin, origin_length);
 			if (next != NULL) {
 				if (own != NULL) {
 					zs_deinit(own);
@@ -573,12 +687,16 @@ static al_status scan(load_ctx *lc, zs_scanner_t *s)
 		zs_deinit(own);
 		free(own);
 	}
-	if (lc->unrooted > 0)
+	if (lc->unrooted > 0) {
+		char why[96] = "sets no $ORIGIN";
+		if (lc->unrooted_origin_line != 0)
+			snprintf(why, sizeof(why), "sets only a relative origin (line %lu)", lc->unrooted_origin_line);
 		al_zone_add_problem(zone, AL_ZONE_PROBLEM_NO_ORIGIN, lc->label, lc->unrooted_line, NULL,
 			    "%lu record%s with a relative owner name (the first on this line) and no origin: "
-			    "the file sets no $ORIGIN, starts with no SOA at a name, and no --origin was given; "
-			    "%s not read", lc->unrooted, lc->unrooted == 1 ? "" : "s",
+			    "the file %s, starts with no SOA at a name, and no --origin was given; "
+			    "%s not read", lc->unrooted, lc->unrooted == 1 ? "" : "s", why,
 			    lc->unrooted == 1 ? "it was" : "they were");
+	}
 	return AL_OK;
 }
 
