@@ -30,6 +30,8 @@ ns3     IN A   127.0.0.3
 @       IN TXT "v=spf1 ip4:192.0.2.2 -all"
 _dmarc  IN TXT "v=DMARC1; p=reject; rua=mailto:agg@example.test"
 s1._domainkey IN TXT "v=DKIM1; k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC"
+hs1._domainkey IN CNAME hs1.example.net.
+protonmail2._domainkey IN TXT "v=DKIM1; k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC"
 """
 # the version before: another SPF record, no DMARC record, the serial one behind
 OLD = NEW.replace('2024010102', '2024010101').replace('192.0.2.2', '192.0.2.1').replace(
@@ -250,6 +252,10 @@ class ThreeServers(unittest.TestCase):
         names = [n['name'] for n in doc['domains'][0]['names']]
         self.assertIn('s1._domainkey.example.test', names)  # a common selector
         self.assertNotIn('google._domainkey.example.test', names)  # probed, absent
+        # the list is the registry's, as check's discovery: rules/selectors.yaml
+        # (protonmail2) and the usual selectors of the senders catalog (hs1, HubSpot)
+        self.assertIn('protonmail2._domainkey.example.test', names)
+        self.assertIn('hs1._domainkey.example.test', names)
 
     def test_ipv6_server(self):
         probe = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)

@@ -10,11 +10,10 @@
 #include <stddef.h>
 
 #include "check/lint_internal.h"
+#include "check/selector_list.h"
 #include "util/arena.h"
 #include "util/hash.h"
 
-/** Most selectors probed for one domain. */
-#define AL_DKIM_MAX_PROBE 64
 
 /** The provider whose CNAME target pattern matches @p target, or NULL. */
 const char *al_dkim_provider_of(al_lint *lint, const char *target);

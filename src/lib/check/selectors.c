@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "check/dkim_selectors.h"
+#include "check/selector_list.h"
 #include "rules_internal.h"
 #include "spf/spf_internal.h"
 #include "util/arena.h"
@@ -73,28 +74,9 @@ static void state_free(void *p)
 	free(s);
 }
 
-static bool list_add(dkim_state *s, const char *sel, size_t *cap)
-{
-	for (size_t i = 0; i < s->list_count; i++)
-		if (strcasecmp(s->list[i], sel) == 0)
-			return true;
-	if (s->list_count == *cap) {
-		size_t n = *cap ? *cap * 2 : 32;
-		const char **p = al_arena_alloc(&s->arena, n * sizeof(*p));
-		if (p == NULL)
-			return false;
-		if (s->list_count)
-			memcpy(p, s->list, s->list_count * sizeof(*p));
-		s->list = p;
-		*cap = n;
-	}
-	s->list[s->list_count++] = al_arena_strdup(&s->arena, sel);
-	return true;
-}
-
-/* Read selectors.yaml. A file that does not parse leaves the lists empty
- * (tests/unit/test_dkim.c proves the built-in one parses). */
-static void load_yaml(dkim_state *s, const al_rules *rules, size_t *cap)
+/* The providers of selectors.yaml. A file that does not parse leaves the list
+ * empty (tests/unit/test_dkim.c proves the built-in one parses). */
+static void load_providers(dkim_state *s, const al_rules *rules)
 {
 	size_t length = 0;
 	const char *label = NULL;
@@ -106,12 +88,6 @@ static void load_yaml(dkim_state *s, const al_rules *rules, size_t *cap)
 	if (al_yaml_load_buffer(label ? label : "selectors.yaml", text, length, &doc, &err) != AL_OK)
 		return;
 	yaml_node_t *root = al_yaml_root(&doc);
-	yaml_node_t *sels = al_yaml_map_get(&doc, root, "selectors");
-	for (size_t i = 0; i < al_yaml_seq_count(sels); i++) {
-		const char *v = al_yaml_scalar(al_yaml_seq_at(&doc, sels, i));
-		if (v != NULL && s->list_count < AL_DKIM_MAX_PROBE)
-			list_add(s, v, cap);
-	}
 	yaml_node_t *provs = al_yaml_map_get(&doc, root, "providers");
 	size_t n = al_yaml_seq_count(provs);
 	s->providers = n ? al_arena_calloc(&s->arena, n, sizeof(*s->providers)) : NULL;
@@ -154,17 +130,12 @@ static dkim_state *state(al_lint *lint)
 	al_map_init(&s->zone_map, true);
 	al_map_init(&s->usable, false);
 	s->match = pcre2_match_data_create(4, NULL);
-	size_t cap = 0;
 	const al_rules *rules = al_lint_rules(lint);
-	load_yaml(s, rules, &cap);
+	load_providers(s, rules);
 	al_error err;
 	if (al_senders_load(rules, &s->senders, &err) != AL_OK)
 		s->senders = NULL;
-	for (size_t i = 0; i < al_senders_count(s->senders); i++) {
-		const al_sender *snd = al_senders_at(s->senders, i);
-		for (size_t k = 0; k < snd->selector_count && s->list_count < AL_DKIM_MAX_PROBE; k++)
-			list_add(s, snd->selectors[k], &cap);
-	}
+	s->list_count = al_selector_list_load(rules, s->senders, &s->arena, &s->list);
 	al_lint_set_family_state(lint, AL_KIND_DKIM, s, state_free);
 	return s;
 }

@@ -20,6 +20,7 @@
 
 #include <authlint/dmarc_discovery.h>
 
+#include "check/selector_list.h"
 #include "dns/txt.h"
 #include "dns/wire.h"
 #include "record/detect.h"
@@ -29,12 +30,6 @@
 
 
 
-/* Common DKIM selectors probed when discovery is on. */
-static const char *const common_selectors[] = {
-	"default", "dkim", "google", "k1", "k2", "mail", "s1", "s2", "selector1", "selector2",
-	"smtp", "mx", "key1", "dkim1", "sig1", "email", "mandrill", "protonmail", "fm1", "zmail",
-};
-#define PROBE_COUNT (sizeof(common_selectors) / sizeof(common_selectors[0]))
 #define MAX_REPORT_NAMES 8
 
 /* ---- the names ---------------------------------------------------------------- */
@@ -100,26 +95,32 @@ void al_propr_release_name(pname *n)
 	n->asks = NULL;
 }
 
-/* Probe common selectors at the authoritative servers; keep those that exist anywhere. */
+/* Probe the registry's discovery list (the one check uses) at the authoritative
+ * servers; keep the selectors that exist anywhere. */
 void al_propr_probe_selectors(al_prop *p, round_state *rs)
 {
+	if (!p->probe_loaded) {
+		p->probe_count = al_selector_list_load(p->opt.rules, NULL, &p->arena, &p->probe_list);
+		p->probe_loaded = true;
+	}
+	const char **list = p->probe_list;
 	size_t first = rs->name_count;
 	for (size_t i = 0; i < p->domain_count; i++) {
 		pdomain *d = &p->domains[i];
 		if (d->probed)
 			continue;
 		d->probed = true;
-		for (size_t k = 0; k < PROBE_COUNT; k++) {
+		for (size_t k = 0; k < p->probe_count; k++) {
 			bool known = false;
 			for (size_t s = 0; s < d->selector_count; s++)
-				known = known || strcasecmp(d->selectors[s], common_selectors[k]) == 0;
+				known = known || strcasecmp(d->selectors[s], list[k]) == 0;
 			if (known)
 				continue;
 			char name[AL_NAME_MAX + 64];
-			snprintf(name, sizeof(name), "%s._domainkey.%s", common_selectors[k], d->domain);
+			snprintf(name, sizeof(name), "%s._domainkey.%s", list[k], d->domain);
 			pname *n = al_propr_add_name(p, rs, d, name, AL_TYPE_TXT, "dkim", d->zone);
 			if (n != NULL)
-				n->selector = common_selectors[k];
+				n->selector = list[k];
 		}
 	}
 	for (size_t i = first; i < rs->name_count; i++) {

@@ -125,6 +125,9 @@ struct al_prop {
 	double round_seconds;
 	size_t max_servers, max_names;
 	bool zones_read;         /* the zone files' selectors were read for the domains */
+	const char **probe_list; /* the DKIM selector discovery list (selector_list.h), in arena */
+	size_t probe_count;
+	bool probe_loaded;
 	/* rounds */
 	al_arena result_arena[2];
 	al_prop_result *current, *previous;
