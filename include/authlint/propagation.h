@@ -319,6 +319,10 @@ typedef struct al_prop_write_options {
 	bool quiet;                  /**< text: only the verdict lines and the findings */
 	const char *const *inputs;   /**< the domains, for the run's metadata */
 	size_t input_count;
+	/** the exit status the output states when set (the caller's policy, --fail-on);
+	 *  else al_prop_exit_code's */
+	bool exit_code_set;
+	int exit_code;
 } al_prop_write_options;
 
 /**

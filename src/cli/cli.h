@@ -92,6 +92,12 @@ typedef al_status (*al_cli_lint_fn)(al_cli *cli, al_lint *lint, void *userdata);
  * add their counts to @p total (input_error when something could not be read).
  * For commands that do not lint through al_cli_run_lint (check).
  */
+/**
+ * The exit status of every command whose result is findings: 2 when input
+ * could not be read or a lookup failed, 1 with a finding at or above
+ * --fail-on (default error), else 0.
+ */
+int al_cli_exit_code(const al_cli *cli, const al_summary *summary);
 int al_cli_zone_findings(al_cli *cli, const al_zone *zone, al_emitter *em, al_summary *total);
 /**
  * For commands whose standard output is not a list of findings (spf, plan,

@@ -401,7 +401,7 @@ static int check_main(al_cli *cli, int argc, char **argv)
 		fputc('\n', stderr);
 	if (input_error)
 		total.input_error = true;
-	int code = al_summary_exit_code(&total, cli->fail_on);
+	int code = al_cli_exit_code(cli, &total);
 	if (st != AL_OK) {
 		al_cli_error("check: %s", al_status_message(st));
 		code = AL_EXIT_ERROR;

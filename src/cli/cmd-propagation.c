@@ -202,7 +202,10 @@ static int propagation_main(al_cli *cli, int argc, char **argv)
 	if (st != AL_OK || res == NULL) {
 		al_cli_error("propagation: %s", al_status_message(st != AL_OK ? st : AL_EINTERNAL));
 	} else {
-		code = al_prop_exit_code(res);
+		/* the verdicts decide, unless --fail-on asks for the findings' severities */
+		code = cli->fail_on_set ? al_cli_exit_code(cli, &res->summary) : al_prop_exit_code(res);
+		wo.exit_code = code;
+		wo.exit_code_set = true;
 		bool written = cmd.watch && res->round == 1 &&
 			       (cli->format == AL_FORMAT_TEXT || cli->format == AL_FORMAT_JSONL);
 		if (!written && ws.status == AL_OK)
@@ -244,6 +247,8 @@ const al_cli_command al_cmd_propagation = {
 	"      --tries N          tries per query (default 2)\n"
 	"\n"
 	"Exit status: 0 every name consistent; 1 a disagreement (inconsistent or propagating);\n"
-	"2 something could not be told (a server gave no usable answer), or an error.\n",
+	"2 something could not be told (a server gave no usable answer), or an error. With\n"
+	"--fail-on SEV the findings decide instead of the verdicts: 1 with a PROP finding at or\n"
+	"above SEV (servers that disagree are errors, caches still propagating warnings).\n",
 	propagation_main,
 };

@@ -377,6 +377,13 @@ bool al_cli_zone_problems_stderr(al_cli *cli, const al_zone *zone)
 	return total.input_error;
 }
 
+int al_cli_exit_code(const al_cli *cli, const al_summary *summary)
+{
+	/* 2: something could not be read or looked up; 1: a finding at or above
+	 * --fail-on (default error; never: none); 0 otherwise */
+	return al_summary_exit_code(summary, cli->fail_on);
+}
+
 int al_cli_run_lint(al_cli *cli, al_source *source, const char *const *inputs, size_t input_count,
 		    al_cli_lint_fn fn, void *userdata)
 {
@@ -412,7 +419,7 @@ int al_cli_run_lint(al_cli *cli, al_source *source, const char *const *inputs, s
 	if (st == AL_OK)
 		st = fn(cli, lint, userdata);
 	const al_summary *sum = al_lint_summary(lint);
-	int code = al_summary_exit_code(sum, cli->fail_on);
+	int code = al_cli_exit_code(cli, sum);
 	if (st != AL_OK)
 		code = AL_EXIT_ERROR;
 	al_emitter_end(em, sum, code);

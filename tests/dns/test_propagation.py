@@ -132,6 +132,13 @@ class ThreeServers(unittest.TestCase):
         self.assertFalse(spf['settle']['known'])
         self.assertEqual(spf['settle']['after_update'], 3600)
         self.assertIn('PROP004', rules_of(doc))
+        self.assertFalse(doc['summary']['incomplete'])
+        # --fail-on: the findings decide instead of the verdicts (PROP004, servers that
+        # disagree, is an error), and the exit status the output states follows
+        for sev, want in (('error', 1), ('warning', 1), ('never', 0)):
+            c2, d2 = run_json(*self.args, '--fail-on', sev)
+            self.assertEqual((sev, c2), (sev, want))
+            self.assertEqual(d2['exit_code'], want)
 
     def test_serials(self):
         code, doc = run_json(*self.args)

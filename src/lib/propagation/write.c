@@ -384,7 +384,7 @@ al_status al_prop_write(const al_prop_result *r, al_format format, al_sink sink,
 	w.options = o;
 	w.color = o->color && format == AL_FORMAT_TEXT;
 	al_strbuf_init(&w.buf);
-	int exit_code = al_prop_exit_code(r);
+	int exit_code = o != NULL && o->exit_code_set ? o->exit_code : al_prop_exit_code(r);
 	al_status st = AL_OK;
 	switch (format) {
 	case AL_FORMAT_TEXT:
