@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <authlint/generation.h>
 #include <authlint/status.h>
 
 #ifdef __cplusplus
@@ -53,15 +54,6 @@ AL_EXPORT const char *al_kind_name(al_kind kind);
 /** Parse a kind name; returns AL_EINVAL for an unknown one. */
 AL_EXPORT al_status al_kind_parse(const char *text, al_kind *out);
 
-/** Which DMARC receiver generation a finding concerns. */
-typedef enum al_generation {
-	AL_GENERATION_ANY = 0,
-	AL_GENERATION_RFC7489,
-	AL_GENERATION_RFC9989,
-} al_generation;
-
-/** NULL for ANY, "rfc7489", "rfc9989". */
-AL_EXPORT const char *al_generation_name(al_generation generation);
 
 /** Where a record came from. */
 typedef struct al_location {
