@@ -204,6 +204,9 @@ static int propagation_main(al_cli *cli, int argc, char **argv)
 	} else {
 		/* the verdicts decide, unless --fail-on asks for the findings' severities */
 		code = cli->fail_on_set ? al_cli_exit_code(cli, &res->summary) : al_prop_exit_code(res);
+		/* a zone file not read in full: what it held was not compared */
+		if (bad_input)
+			code = AL_EXIT_ERROR;
 		wo.exit_code = code;
 		wo.exit_code_set = true;
 		bool written = cmd.watch && res->round == 1 &&
@@ -215,8 +218,6 @@ static int propagation_main(al_cli *cli, int argc, char **argv)
 			code = AL_EXIT_ERROR;
 		}
 	}
-	if (bad_input)
-		code = AL_EXIT_ERROR;
 	al_prop_free(prop);
 	al_zone_free(expect);
 	al_zone_free(zone);
