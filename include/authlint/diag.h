@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <authlint/generation.h>
 #include <authlint/status.h>
 
 #ifdef __cplusplus
@@ -53,15 +54,6 @@ AL_EXPORT const char *al_kind_name(al_kind kind);
 /** Parse a kind name; returns AL_EINVAL for an unknown one. */
 AL_EXPORT al_status al_kind_parse(const char *text, al_kind *out);
 
-/** Which DMARC receiver generation a finding concerns. */
-typedef enum al_generation {
-	AL_GENERATION_ANY = 0,
-	AL_GENERATION_RFC7489,
-	AL_GENERATION_RFC9989,
-} al_generation;
-
-/** NULL for ANY, "rfc7489", "rfc9989". */
-AL_EXPORT const char *al_generation_name(al_generation generation);
 
 /** Where a record came from. */
 typedef struct al_location {
@@ -97,6 +89,28 @@ typedef struct al_diag {
 	const char *waiver_source;  /**< "config.yaml:12" or "zone:34", when waived */
 	bool waiver_inline;         /**< waived by a comment on the record's line, not the configuration */
 } al_diag;
+
+/** Counts over a run, for the summary and the exit code. */
+typedef struct al_summary {
+	size_t by_severity[4];  /**< findings not waived, indexed by al_severity */
+	size_t waived;          /**< findings suppressed by a waiver */
+	size_t names;           /**< owner names examined */
+	size_t records;         /**< records checked (SPF, DMARC, DKIM) */
+	size_t lookups;         /**< lookups made through the source */
+	size_t lookups_failed;  /**< of which failed (timeout, SERVFAIL, ...) */
+	size_t not_queried;     /**< lookups not made (offline, outside the zone, budget) */
+	bool input_error;       /**< a file could not be read or did not parse */
+	bool incomplete;        /**< a lookup failed, so a result may be missing */
+} al_summary;
+
+/** Add @p from's counts to @p to (runs over several threads or inputs). */
+AL_EXPORT void al_summary_add(al_summary *to, const al_summary *from);
+
+/**
+ * Exit code for a summary: 2 when input was bad or a lookup failed, else 1
+ * when a finding is at or above @p fail_on (OFF: never), else 0.
+ */
+AL_EXPORT int al_summary_exit_code(const al_summary *summary, al_severity fail_on);
 
 #ifdef __cplusplus
 }

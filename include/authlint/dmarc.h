@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <authlint/diag.h> /* al_generation */
+#include <authlint/generation.h>
 #include <authlint/status.h>
 
 #ifdef __cplusplus

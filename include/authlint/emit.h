@@ -16,7 +16,6 @@
 #include <stdio.h>
 
 #include <authlint/diag.h>
-#include <authlint/lint.h>
 #include <authlint/rule.h>
 #include <authlint/status.h>
 

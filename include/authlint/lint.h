@@ -23,18 +23,6 @@
 extern "C" {
 #endif
 
-/** Counts over a run, for the summary and the exit code. */
-typedef struct al_summary {
-	size_t by_severity[4];  /**< findings not waived, indexed by al_severity */
-	size_t waived;          /**< findings suppressed by a waiver */
-	size_t names;           /**< owner names examined */
-	size_t records;         /**< records checked (SPF, DMARC, DKIM) */
-	size_t lookups;         /**< lookups made through the source */
-	size_t lookups_failed;  /**< of which failed (timeout, SERVFAIL, ...) */
-	size_t not_queried;     /**< lookups not made (offline, outside the zone, budget) */
-	bool input_error;       /**< a file could not be read or did not parse */
-	bool incomplete;        /**< a lookup failed, so a result may be missing */
-} al_summary;
 
 /** Called for each finding; @p diag is valid only during the call. */
 typedef void (*al_diag_fn)(void *userdata, const al_diag *diag);
@@ -114,14 +102,7 @@ AL_EXPORT al_status al_lint_domain(al_lint *lint, const char *domain);
 /** Totals so far. */
 AL_EXPORT const al_summary *al_lint_summary(const al_lint *lint);
 
-/** Add @p from's counts to @p to (runs over several threads or inputs). */
-AL_EXPORT void al_summary_add(al_summary *to, const al_summary *from);
 
-/**
- * Exit code for a summary: 2 when input was bad or a lookup failed, else 1
- * when a finding is at or above @p fail_on (OFF: never), else 0.
- */
-AL_EXPORT int al_summary_exit_code(const al_summary *summary, al_severity fail_on);
 
 #ifdef __cplusplus
 }

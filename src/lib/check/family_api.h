@@ -94,7 +94,9 @@ typedef struct al_mail_domain {
 	bool spf, spf_minus_all; /**< an SPF record; it is exactly "v=spf1 -all" */
 	bool dmarc;          /**< a DMARC record at its own _dmarc */
 	bool dkim;           /**< _domainkey.<domain> exists (keys below it) */
-	bool sends_no_mail;  /**< a null MX, or no MX, SPF, DMARC or DKIM record at all */
+	bool address;        /**< A or AAAA records (asked only for "v=spf1 -all" without MX) */
+	bool sends_no_mail;  /**< a null MX; no MX, SPF, DMARC or DKIM record at all; or
+			      *   "v=spf1 -all" with addresses and no MX or DKIM key */
 } al_mail_domain;
 
 /** Look at what @p domain publishes for mail (through the lint's lookups). */

@@ -99,11 +99,27 @@ al_status al_mail_domain_state(al_lint *lint, const char *domain, al_mail_domain
 	out->spf = spf_record(lint, txt, &out->spf_minus_all);
 	out->dmarc = has_dmarc_record(lint, dm);
 	out->dkim = dk->rcode == AL_RCODE_NOERROR;
+	/* "v=spf1 -all" with no MX and no DKIM key says it sends no mail; with
+	 * address records, mail to it is still delivered there (the implicit MX of
+	 * RFC 5321 section 5.1), which is what a null MX is for (RFC 7505 section 1) */
+	if (out->spf_minus_all && !out->mx && !out->null_mx && !out->dkim) {
+		const uint16_t types[2] = {AL_TYPE_A, AL_TYPE_AAAA};
+		for (size_t t = 0; t < 2; t++) {
+			const al_answer *a = al_lint_lookup(lint, domain, types[t]);
+			if (a->rcode == AL_RCODE_PENDING) {
+				out->known = false; /* asked again with the answers in */
+				return AL_OK;
+			}
+			for (size_t i = 0; a->rcode == AL_RCODE_NOERROR && i < a->count; i++)
+				out->address |= a->rrs[i].type == types[t];
+		}
+	}
 	/* a null MX beside real MX records is a mistake, not a statement; beside an
 	 * SPF record that authorises senders the intent is not clear either */
 	bool spf_senders = out->spf && !out->spf_minus_all;
 	out->sends_no_mail = out->exists && !out->mx &&
-			     ((out->null_mx && !spf_senders) || (!out->spf && !out->dmarc && !out->dkim));
+			     ((out->null_mx && !spf_senders) || (!out->spf && !out->dmarc && !out->dkim) ||
+			      (out->spf_minus_all && !out->dkim && out->address));
 	return AL_OK;
 }
 
@@ -164,7 +180,14 @@ void al_check_mail_parked(const al_check_args *args)
 		al_finding_arg(f, "domain", "%s", args->domain);
 		al_finding_arg(f, "why", "%s",
 			       m.null_mx ? "has a null MX (RFC 7505): it takes no mail, so it sends none"
-					 : "has no MX, SPF, DMARC or DKIM record: it looks unused for mail");
+			       : m.spf ? "has address records, no MX and the SPF record \"v=spf1 -all\": it sends no mail"
+				       : "has no MX, SPF, DMARC or DKIM record: it looks unused for mail");
+		/* with -all and p=reject in place, spoofing is already refused */
+		bool spoofable = !m.spf_minus_all || (dmarc_known && !rejects);
+		al_finding_arg(f, "consequence", "%s",
+			       spoofable ? "anyone can still send mail as it"
+					 : "mail to it is still delivered to its address records (the implicit MX of "
+					   "RFC 5321 section 5.1), and receivers cannot tell from the MX that it takes none");
 		al_finding_arg(f, "missing", "%s", al_strbuf_cstr(&missing));
 		if (!dmarc_known)
 			al_finding_context(f, "its DMARC policy was not checked (a lookup failed or was not made)");
