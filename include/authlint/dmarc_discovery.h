@@ -96,6 +96,15 @@ AL_EXPORT al_status al_dmarc_psl_organizational_domain(const char *domain, char 
 AL_EXPORT bool al_dmarc_psl_is_public_suffix(const char *domain);
 /** Which list is in use: its file name, or "libpsl built-in list". */
 AL_EXPORT const char *al_dmarc_psl_source(void);
+/**
+ * Use the Public Suffix List in @p path (the .dat text form, or libpsl's
+ * .dafsa) for every organizational-domain decision of the process. Call it
+ * before the first lint, from one thread; once a list is in use it stays.
+ * Without it: the system's list, else libpsl's built-in copy. AL_EIO with the
+ * reason when the file cannot be read as a list; AL_EINVAL when a list is
+ * already in use.
+ */
+AL_EXPORT al_status al_psl_load_file(const char *path, al_error *err);
 
 /**
  * The RFC 9989 tree walk targets for @p domain, in order, as suffixes of it:

@@ -21,6 +21,7 @@ enum {
 	OPT_OFFLINE,
 	OPT_DMARC_SPEC,
 	OPT_PROVIDER_SNAPSHOT,
+	OPT_PSL,
 	OPT_ORIGIN,
 	OPT_HELP,
 	OPT_VERSION,
@@ -40,6 +41,7 @@ static const struct option common_options[] = {
 	{"offline", no_argument, NULL, OPT_OFFLINE},
 	{"dmarc-spec", required_argument, NULL, OPT_DMARC_SPEC},
 	{"provider-snapshot", required_argument, NULL, OPT_PROVIDER_SNAPSHOT},
+	{"psl", required_argument, NULL, OPT_PSL},
 	{"quiet", no_argument, NULL, 'q'},
 	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, OPT_HELP},
@@ -63,6 +65,8 @@ static const char common_help[] =
 	"      --dmarc-spec N     read DMARC records as an RFC 9989 (default) or 7489 receiver\n"
 	"      --provider-snapshot FILE  what SPF include targets not looked up cost (default:\n"
 	"                         the registry's provider-spf.yaml); 'none' for no estimates\n"
+	"      --psl FILE         the Public Suffix List to use (default: the system's,\n"
+	"                         else libpsl's built-in copy)\n"
 	"      --no-color         no colour (also when NO_COLOR is set or output is not a terminal)\n"
 	"  -q, --quiet            less output (no summary line)\n"
 	"  -v, --verbose          more output\n"
@@ -118,6 +122,9 @@ static int common_option(al_cli *cli, int id, const char *arg, const al_cli_comm
 	case 'c':
 	case OPT_CONFIG:
 		cli->config_path = arg;
+		return 0;
+	case OPT_PSL:
+		cli->psl_path = arg;
 		return 0;
 	case OPT_PROVIDER_SNAPSHOT:
 		cli->snapshot_path = arg;
@@ -260,6 +267,14 @@ int al_cli_load(al_cli *cli)
 				      : al_rules_load_builtin(&cli->rules, &err);
 	if (st != AL_OK) {
 		al_cli_error("%s", err.message[0] ? err.message : al_status_message(st));
+		return AL_EXIT_ERROR;
+	}
+	/* the Public Suffix List: --psl, else AUTHLINT_PSL_FILE (the tests'), else the library's default */
+	const char *psl = cli->psl_path;
+	if (psl == NULL && getenv("AUTHLINT_PSL_FILE") != NULL && getenv("AUTHLINT_PSL_FILE")[0] != '\0')
+		psl = getenv("AUTHLINT_PSL_FILE");
+	if (psl != NULL && al_psl_load_file(psl, &err) != AL_OK) {
+		al_cli_error("%s", err.message[0] ? err.message : "cannot read the Public Suffix List");
 		return AL_EXIT_ERROR;
 	}
 	/* the provider snapshot: a file given, or the registry's; a broken one is an error */

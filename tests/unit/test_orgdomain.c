@@ -17,6 +17,8 @@
 static void test_psl_vectors(void **state)
 {
 	(void)state;
+	(void)t_rules(); /* loads the list of tests/data/psl, not the installed one */
+	assert_string_equal(al_dmarc_psl_source(), t_source_path("tests/data/psl/public_suffix_list.dat"));
 	FILE *f = fopen(t_source_path("tests/data/psl/tests.txt"), "r");
 	assert_non_null(f);
 	char line[512];

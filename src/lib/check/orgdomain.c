@@ -14,19 +14,50 @@
 #include "check/orgdomain.h"
 
 static const psl_ctx_t *psl;
-static bool psl_from_file;
+static const char *psl_file;        /* the file in use, or NULL for the built-in list */
+static char psl_chosen[4096];       /* the caller's file (al_psl_load_file) */
 static pthread_once_t psl_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t psl_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void psl_init(void)
 {
-	/* a context loaded from a file lives for the whole process, like the built-in one */
-	psl_ctx_t *ctx = psl_load_file(AL_PSL_SYSTEM_FILE);
-	if (ctx != NULL) {
-		psl = ctx;
-		psl_from_file = true;
-	} else {
-		psl = psl_builtin();
+	/* the caller's list, else the system's, else libpsl's built-in copy; a
+	 * context loaded from a file lives for the whole process, like the built-in one */
+	pthread_mutex_lock(&psl_lock);
+	if (psl == NULL) {
+		psl_ctx_t *ctx = psl_load_file(AL_PSL_SYSTEM_FILE);
+		if (ctx != NULL) {
+			psl = ctx;
+			psl_file = AL_PSL_SYSTEM_FILE;
+		} else {
+			psl = psl_builtin();
+		}
 	}
+	pthread_mutex_unlock(&psl_lock);
+}
+
+al_status al_psl_load_file(const char *path, al_error *err)
+{
+	if (path == NULL)
+		return al_error_set(err, AL_EINVAL, "no Public Suffix List file given");
+	pthread_mutex_lock(&psl_lock);
+	al_status st = AL_OK;
+	if (psl != NULL) {
+		st = al_error_set(err, AL_EINVAL, "%s: a Public Suffix List is already in use", path);
+	} else if (strlen(path) >= sizeof(psl_chosen)) {
+		st = al_error_set(err, AL_EINVAL, "%s: path too long", path);
+	} else {
+		psl_ctx_t *ctx = psl_load_file(path);
+		if (ctx == NULL) {
+			st = al_error_set(err, AL_EIO, "%s: not a Public Suffix List libpsl can read", path);
+		} else {
+			strcpy(psl_chosen, path);
+			psl = ctx;
+			psl_file = psl_chosen;
+		}
+	}
+	pthread_mutex_unlock(&psl_lock);
+	return st;
 }
 
 static const psl_ctx_t *psl_get(void)
@@ -40,7 +71,7 @@ const char *al_dmarc_psl_source(void)
 	const psl_ctx_t *ctx = psl_get();
 	if (ctx == NULL)
 		return "no public suffix list";
-	return psl_from_file ? AL_PSL_SYSTEM_FILE : "libpsl built-in list";
+	return psl_file != NULL ? psl_file : "libpsl built-in list";
 }
 
 const char *al_psl_registrable(const char *domain)
