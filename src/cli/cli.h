@@ -41,6 +41,7 @@ typedef struct al_cli {
 	size_t resolver_count;
 	const char *zones[AL_CLI_MAX_LIST];
 	size_t zone_count;
+	const char *zone_origin; /* --origin: for zone files that set none */
 	const char *selectors[AL_CLI_MAX_LIST];
 	size_t selector_count;
 	double timeout;

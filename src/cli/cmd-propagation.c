@@ -140,6 +140,7 @@ static int propagation_main(al_cli *cli, int argc, char **argv)
 	bool bad_input = al_cli_zone_problems_stderr(cli, zone);
 	if (cmd.expect != NULL) {
 		al_zone_options zo = {0};
+		zo.origin = cli->zone_origin;
 		al_error err = {0};
 		if (al_zone_new(&expect, &zo) != AL_OK || al_zone_load_file(expect, cmd.expect, &err) != AL_OK) {
 			al_cli_error("propagation: --expect: %s", err.message[0] ? err.message : "cannot read the file");

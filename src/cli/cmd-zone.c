@@ -7,7 +7,7 @@
 #include "cli.h"
 #include "sources.h"
 
-enum { OPT_ORIGIN = 2000, OPT_JOBS };
+enum { OPT_JOBS = 2000 };
 
 typedef struct zone_cmd {
 	const char *origin;
@@ -15,7 +15,6 @@ typedef struct zone_cmd {
 } zone_cmd;
 
 static const struct option zone_options[] = {
-	{"origin", required_argument, NULL, OPT_ORIGIN},
 	{"jobs", required_argument, NULL, OPT_JOBS},
 	{NULL, 0, NULL, 0},
 };
@@ -24,7 +23,7 @@ static int zone_option(al_cli *cli, void *cmd, int id, const char *arg)
 {
 	(void)cli;
 	zone_cmd *z = cmd;
-	if (id == OPT_ORIGIN || id == 'o') {
+	if (id == 'o') { /* --origin is a common option (cli->zone_origin) */
 		z->origin = arg;
 		return 0;
 	}

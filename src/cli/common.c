@@ -22,6 +22,7 @@ enum {
 	OPT_DMARC_SPEC,
 	OPT_PROVIDER_SNAPSHOT,
 	OPT_PSL,
+	OPT_ORIGIN,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -33,6 +34,7 @@ static const struct option common_options[] = {
 	{"rules-dir", required_argument, NULL, OPT_RULES_DIR},
 	{"resolver", required_argument, NULL, OPT_RESOLVER},
 	{"zone", required_argument, NULL, OPT_ZONE},
+	{"origin", required_argument, NULL, OPT_ORIGIN},
 	{"selector", required_argument, NULL, OPT_SELECTOR},
 	{"timeout", required_argument, NULL, OPT_TIMEOUT},
 	{"no-color", no_argument, NULL, OPT_NO_COLOR},
@@ -56,6 +58,7 @@ static const char common_help[] =
 	"      --rules-dir DIR    read the rule registry from DIR instead of the built-in one\n"
 	"  -r, --resolver IP[:PORT]  a recursive resolver to use (repeatable)\n"
 	"  -z, --zone FILE        answer lookups from a zone file (repeatable)\n"
+	"      --origin NAME      the origin of zone files that set no $ORIGIN and start with no SOA\n"
 	"  -s, --selector SEL     a DKIM selector to check (repeatable)\n"
 	"      --timeout S        per-query timeout in seconds (default 2)\n"
 	"      --offline          never send a DNS query; report what was not checked\n"
@@ -135,6 +138,9 @@ static int common_option(al_cli *cli, int id, const char *arg, const al_cli_comm
 	case 'z':
 	case OPT_ZONE:
 		return add_list(cli->zones, &cli->zone_count, arg, "zone files") ? 0 : AL_EXIT_ERROR;
+	case OPT_ORIGIN:
+		cli->zone_origin = arg;
+		return 0;
 	case 's':
 	case OPT_SELECTOR:
 		return add_list(cli->selectors, &cli->selector_count, arg, "selectors") ? 0 : AL_EXIT_ERROR;

@@ -8,10 +8,9 @@
 al_status al_cli_load_zones(al_cli *cli, const char *const *paths, size_t count, const char *origin,
 			    al_zone **out)
 {
-	(void)cli;
 	*out = NULL;
 	al_zone_options zo = {0};
-	zo.origin = origin;
+	zo.origin = origin != NULL ? origin : cli->zone_origin;
 	al_zone *zone = NULL;
 	al_status st = al_zone_new(&zone, &zo);
 	if (st != AL_OK) {
