@@ -33,6 +33,7 @@ typedef struct al_cli {
 	const char *config_path;
 	const char *rules_dir;
 	const char *snapshot_path;   /* --provider-snapshot */
+	const char *psl_path;        /* --psl */
 	al_spf_snapshot *snapshot;   /* loaded by al_cli_load; NULL: none */
 	bool no_snapshot;            /* --provider-snapshot none */
 	const char *psl_path;        /* --psl */

@@ -123,11 +123,11 @@ static int common_option(al_cli *cli, int id, const char *arg, const al_cli_comm
 	case OPT_CONFIG:
 		cli->config_path = arg;
 		return 0;
-	case OPT_PROVIDER_SNAPSHOT:
-		cli->snapshot_path = arg;
-		return 0;
 	case OPT_PSL:
 		cli->psl_path = arg;
+		return 0;
+	case OPT_PROVIDER_SNAPSHOT:
+		cli->snapshot_path = arg;
 		return 0;
 	case OPT_RULES_DIR:
 		cli->rules_dir = arg;
@@ -269,6 +269,14 @@ int al_cli_load(al_cli *cli)
 		al_cli_error("%s", err.message[0] ? err.message : al_status_message(st));
 		return AL_EXIT_ERROR;
 	}
+	/* the Public Suffix List: --psl, else AUTHLINT_PSL_FILE (the tests'), else the library's default */
+	const char *psl = cli->psl_path;
+	if (psl == NULL && getenv("AUTHLINT_PSL_FILE") != NULL && getenv("AUTHLINT_PSL_FILE")[0] != '\0')
+		psl = getenv("AUTHLINT_PSL_FILE");
+	if (psl != NULL && al_psl_load_file(psl, &cli->psl, &err) != AL_OK) {
+		al_cli_error("%s", err.message[0] ? err.message : "cannot read the Public Suffix List");
+		return AL_EXIT_ERROR;
+	}
 	/* the provider snapshot: a file given, or the registry's; a broken one is an error */
 	if (cli->snapshot_path != NULL && strcmp(cli->snapshot_path, "none") == 0)
 		cli->no_snapshot = true;
@@ -278,10 +286,6 @@ int al_cli_load(al_cli *cli)
 		st = al_spf_snapshot_load(cli->rules, &cli->snapshot, &err);
 	if (st != AL_OK) {
 		al_cli_error("%s", err.message[0] ? err.message : al_status_message(st));
-		return AL_EXIT_ERROR;
-	}
-	if (cli->psl_path != NULL && al_psl_load_file(cli->psl_path, &cli->psl, &err) != AL_OK) {
-		al_cli_error("--psl: %s", err.message);
 		return AL_EXIT_ERROR;
 	}
 	const char *path = cli->config_path;

@@ -58,7 +58,6 @@ typedef struct fx {
 	al_zone *zone;
 	al_source *source;
 	al_lint *lint;
-	al_psl *psl;
 } fx;
 
 static void fx_open(fx *f, const char *text, al_source *override)
@@ -71,19 +70,16 @@ static void fx_open(fx *f, const char *text, al_source *override)
 	assert_int_equal(al_zone_load_text(f->zone, "<fixture>", text, strlen(text), &err), AL_OK);
 	assert_int_equal(al_zone_problem_count(f->zone), 0);
 	assert_int_equal(al_source_new_zone(&f->source, f->zone), AL_OK);
-	/* the excerpt of the Public Suffix List in tests/data, not the installed list */
-	assert_int_equal(al_psl_load_file(t_source_path("tests/data/psl/excerpt.dat"), &f->psl, &err), AL_OK);
 	al_lint_options o = {0};
+	o.psl = t_psl();
 	o.rules = t_rules();
 	o.source = override != NULL ? override : f->source;
-	o.psl = f->psl;
 	assert_int_equal(al_lint_new(&f->lint, &o), AL_OK);
 }
 
 static void fx_close(fx *f)
 {
 	al_lint_free(f->lint);
-	al_psl_free(f->psl);
 	al_source_free(f->source);
 	al_zone_free(f->zone);
 }
@@ -302,6 +298,7 @@ static void test_failures(void **state)
 	al_source *src;
 	assert_int_equal(al_source_new(&src, &failing_ops, impl), AL_OK);
 	al_lint_options o = {0};
+	o.psl = t_psl();
 	o.rules = t_rules();
 	o.source = src;
 	al_lint *lint;
