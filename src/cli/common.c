@@ -65,8 +65,8 @@ static const char common_help[] =
 	"      --dmarc-spec N     read DMARC records as an RFC 9989 (default) or 7489 receiver\n"
 	"      --provider-snapshot FILE  what SPF include targets not looked up cost (default:\n"
 	"                         the registry's provider-spf.yaml); 'none' for no estimates\n"
-	"      --psl FILE         the Public Suffix List to use (default: the system's,\n"
-	"                         else libpsl's built-in copy)\n"
+	"      --psl FILE         the Public Suffix List for organizational domains (text or\n"
+	"                         DAFSA; default: the system's list, else libpsl's built-in one)\n"
 	"      --no-color         no colour (also when NO_COLOR is set or output is not a terminal)\n"
 	"  -q, --quiet            less output (no summary line)\n"
 	"  -v, --verbose          more output\n"
@@ -273,7 +273,7 @@ int al_cli_load(al_cli *cli)
 	const char *psl = cli->psl_path;
 	if (psl == NULL && getenv("AUTHLINT_PSL_FILE") != NULL && getenv("AUTHLINT_PSL_FILE")[0] != '\0')
 		psl = getenv("AUTHLINT_PSL_FILE");
-	if (psl != NULL && al_psl_load_file(psl, &err) != AL_OK) {
+	if (psl != NULL && al_psl_load_file(psl, &cli->psl, &err) != AL_OK) {
 		al_cli_error("%s", err.message[0] ? err.message : "cannot read the Public Suffix List");
 		return AL_EXIT_ERROR;
 	}
@@ -323,6 +323,8 @@ void al_cli_finish(al_cli *cli)
 	cli->rules = NULL;
 	al_spf_snapshot_free(cli->snapshot);
 	cli->snapshot = NULL;
+	al_psl_free(cli->psl);
+	cli->psl = NULL;
 }
 
 int al_cli_status_exit(al_status status)
@@ -358,6 +360,7 @@ int al_cli_zone_findings(al_cli *cli, const al_zone *zone, al_emitter *em, al_su
 	lo.config = cli->config;
 	lo.offline = true;
 	lo.today = cli->today;
+	lo.psl = cli->psl;
 	lo.on_diag = al_emitter_diag_fn;
 	lo.userdata = em;
 	al_lint *lint = NULL;
@@ -424,6 +427,7 @@ int al_cli_run_lint(al_cli *cli, al_source *source, const char *const *inputs, s
 	lo.today = cli->today;
 	lo.provider_snapshot = cli->snapshot;
 	lo.no_provider_snapshot = cli->no_snapshot;
+	lo.psl = cli->psl;
 	lo.on_diag = al_emitter_diag_fn;
 	lo.userdata = em;
 	al_lint *lint = NULL;
