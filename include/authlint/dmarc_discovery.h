@@ -84,18 +84,40 @@ typedef struct al_dmarc_discovery {
 					       assume it holds no record */
 } al_dmarc_discovery;
 
+/* ---- the Public Suffix List ---------------------------------------------- */
+
+/** A Public Suffix List, as RFC 7489 receivers use it to find organizational
+ *  domains. Read-only once loaded: one list may serve several lints and threads. */
+typedef struct al_psl al_psl;
+
 /**
- * The organizational domain of @p domain by the Public Suffix List (RFC 7489
- * 3.2): the registrable domain (ICANN and private rules), or the domain itself
- * when it is a public suffix. The list is the system's
- * (/usr/share/publicsuffix/public_suffix_list.dafsa) or, failing that, the one
- * built into libpsl. AL_EINVAL for a name that is not valid.
+ * Load the list in @p file: the publicsuffix.org text format
+ * (public_suffix_list.dat) or libpsl's compiled DAFSA form. A file that cannot
+ * be read is AL_ENOENT, one that holds no rule AL_ESYNTAX, with @p err naming it.
+ * The caller owns *@p out (al_psl_free).
  */
-AL_EXPORT al_status al_dmarc_psl_organizational_domain(const char *domain, char out[AL_NAME_MAX]);
-/** True when @p domain is a public suffix by the list (the implicit "*" rule included). */
-AL_EXPORT bool al_dmarc_psl_is_public_suffix(const char *domain);
-/** Which list is in use: its file name, or "libpsl built-in list". */
-AL_EXPORT const char *al_dmarc_psl_source(void);
+AL_EXPORT al_status al_psl_load_file(const char *file, al_psl **out, al_error *err);
+/** Free a list from al_psl_load_file; NULL is fine. */
+AL_EXPORT void al_psl_free(al_psl *psl);
+/**
+ * The default list: the system's (/usr/share/publicsuffix/public_suffix_list.dafsa)
+ * or, failing that, the one built into libpsl. Loaded once, owned by the library.
+ * Every function below takes NULL for it.
+ */
+AL_EXPORT const al_psl *al_psl_default(void);
+
+/**
+ * The organizational domain of @p domain by the list @p psl (NULL: the default)
+ * (RFC 7489 3.2): the registrable domain (ICANN and private rules), or the
+ * domain itself when it is a public suffix. AL_EINVAL for a name that is not valid.
+ */
+AL_EXPORT al_status al_dmarc_psl_organizational_domain(const al_psl *psl, const char *domain,
+							char out[AL_NAME_MAX]);
+/** True when @p domain is a public suffix by @p psl (NULL: the default), the
+ *  implicit "*" rule included. */
+AL_EXPORT bool al_dmarc_psl_is_public_suffix(const al_psl *psl, const char *domain);
+/** Which list @p psl (NULL: the default) is: its file name, or "libpsl built-in list". */
+AL_EXPORT const char *al_dmarc_psl_source(const al_psl *psl);
 
 /**
  * The RFC 9989 tree walk targets for @p domain, in order, as suffixes of it:

@@ -54,6 +54,9 @@ typedef struct al_lint_options {
 	 *  the registry's provider-spf.yaml */
 	const struct al_spf_snapshot *provider_snapshot;
 	bool no_provider_snapshot;    /**< count such targets as unknown, always */
+	/** the Public Suffix List for organizational domains (dmarc_discovery.h); NULL: the
+	 *  default (the system's list). Not copied: must outlive the lint. */
+	const struct al_psl *psl;
 } al_lint_options;
 
 typedef struct al_lint al_lint;

@@ -164,6 +164,7 @@ typedef struct al_plan_options {
 					     one, or NULL (the plan then suggests one at the domain) */
 	uint32_t ttl;                   /**< TTL of the records the plan publishes; 0: the current
 					     record's, lowered to 3600 (quick rollback) */
+	const struct al_psl *psl;       /**< Public Suffix List of the lints; NULL: the default */
 } al_plan_options;
 
 /** How a gate stands now. */

@@ -261,6 +261,9 @@ typedef struct al_prop_options {
 	double round_seconds;          /**< time limit of one round (0: 120) */
 	size_t max_servers;            /**< addresses per zone at most (0: 32) */
 	size_t max_names;              /**< names per domain at most (0: 64) */
+	/** Public Suffix List that decides which report destinations are another
+	 *  organization's (dmarc_discovery.h); NULL: the default */
+	const struct al_psl *psl;
 } al_prop_options;
 
 typedef struct al_prop al_prop;

@@ -33,8 +33,10 @@ typedef struct al_cli {
 	const char *config_path;
 	const char *rules_dir;
 	const char *snapshot_path;   /* --provider-snapshot */
+	const char *psl_path;        /* --psl */
 	al_spf_snapshot *snapshot;   /* loaded by al_cli_load; NULL: none */
 	bool no_snapshot;            /* --provider-snapshot none */
+	al_psl *psl;                 /* --psl or AUTHLINT_PSL_FILE, loaded by al_cli_load; NULL: the default */
 	const char *resolvers[AL_CLI_MAX_LIST];
 	size_t resolver_count;
 	const char *zones[AL_CLI_MAX_LIST];

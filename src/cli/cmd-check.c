@@ -365,6 +365,7 @@ static int check_main(al_cli *cli, int argc, char **argv)
 	co.lint.today = cli->today;
 	co.lint.provider_snapshot = cli->snapshot;
 	co.lint.no_provider_snapshot = cli->no_snapshot;
+	co.lint.psl = cli->psl;
 	co.lint.no_selector_discovery = cmd.no_discover;
 	co.live = sources.engine;
 	co.jobs = cmd.jobs;

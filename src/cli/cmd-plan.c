@@ -186,6 +186,7 @@ static int run_plan(al_cli *cli, plan_cmd *cmd, const char *domain, al_plan_temp
 	po.rules = cli->rules;
 	po.config = cli->config;
 	po.offline = cli->offline;
+	po.psl = cli->psl;
 	po.dmarc_spec = cli->dmarc_spec;
 	po.selectors = cli->selectors;
 	po.selector_count = cli->selector_count;

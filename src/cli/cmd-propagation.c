@@ -168,6 +168,7 @@ static int propagation_main(al_cli *cli, int argc, char **argv)
 	po.discover_selectors = !cmd.no_discover;
 	po.timeout = cli->timeout;
 	po.tries = (unsigned)cmd.tries;
+	po.psl = cli->psl;
 	al_prop *prop = NULL;
 	al_error err = {0};
 	al_status st = al_prop_new(&prop, &po, &err);

@@ -21,6 +21,7 @@ enum {
 	OPT_OFFLINE,
 	OPT_DMARC_SPEC,
 	OPT_PROVIDER_SNAPSHOT,
+	OPT_PSL,
 	OPT_ORIGIN,
 	OPT_HELP,
 	OPT_VERSION,
@@ -40,6 +41,7 @@ static const struct option common_options[] = {
 	{"offline", no_argument, NULL, OPT_OFFLINE},
 	{"dmarc-spec", required_argument, NULL, OPT_DMARC_SPEC},
 	{"provider-snapshot", required_argument, NULL, OPT_PROVIDER_SNAPSHOT},
+	{"psl", required_argument, NULL, OPT_PSL},
 	{"quiet", no_argument, NULL, 'q'},
 	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, OPT_HELP},
@@ -63,6 +65,8 @@ static const char common_help[] =
 	"      --dmarc-spec N     read DMARC records as an RFC 9989 (default) or 7489 receiver\n"
 	"      --provider-snapshot FILE  what SPF include targets not looked up cost (default:\n"
 	"                         the registry's provider-spf.yaml); 'none' for no estimates\n"
+	"      --psl FILE         the Public Suffix List for organizational domains (text or\n"
+	"                         DAFSA; default: the system's list, else libpsl's built-in one)\n"
 	"      --no-color         no colour (also when NO_COLOR is set or output is not a terminal)\n"
 	"  -q, --quiet            less output (no summary line)\n"
 	"  -v, --verbose          more output\n"
@@ -118,6 +122,9 @@ static int common_option(al_cli *cli, int id, const char *arg, const al_cli_comm
 	case 'c':
 	case OPT_CONFIG:
 		cli->config_path = arg;
+		return 0;
+	case OPT_PSL:
+		cli->psl_path = arg;
 		return 0;
 	case OPT_PROVIDER_SNAPSHOT:
 		cli->snapshot_path = arg;
@@ -262,6 +269,14 @@ int al_cli_load(al_cli *cli)
 		al_cli_error("%s", err.message[0] ? err.message : al_status_message(st));
 		return AL_EXIT_ERROR;
 	}
+	/* the Public Suffix List: --psl, else AUTHLINT_PSL_FILE (the tests'), else the library's default */
+	const char *psl = cli->psl_path;
+	if (psl == NULL && getenv("AUTHLINT_PSL_FILE") != NULL && getenv("AUTHLINT_PSL_FILE")[0] != '\0')
+		psl = getenv("AUTHLINT_PSL_FILE");
+	if (psl != NULL && al_psl_load_file(psl, &cli->psl, &err) != AL_OK) {
+		al_cli_error("%s", err.message[0] ? err.message : "cannot read the Public Suffix List");
+		return AL_EXIT_ERROR;
+	}
 	/* the provider snapshot: a file given, or the registry's; a broken one is an error */
 	if (cli->snapshot_path != NULL && strcmp(cli->snapshot_path, "none") == 0)
 		cli->no_snapshot = true;
@@ -308,6 +323,8 @@ void al_cli_finish(al_cli *cli)
 	cli->rules = NULL;
 	al_spf_snapshot_free(cli->snapshot);
 	cli->snapshot = NULL;
+	al_psl_free(cli->psl);
+	cli->psl = NULL;
 }
 
 int al_cli_status_exit(al_status status)
@@ -343,6 +360,7 @@ int al_cli_zone_findings(al_cli *cli, const al_zone *zone, al_emitter *em, al_su
 	lo.config = cli->config;
 	lo.offline = true;
 	lo.today = cli->today;
+	lo.psl = cli->psl;
 	lo.on_diag = al_emitter_diag_fn;
 	lo.userdata = em;
 	al_lint *lint = NULL;
@@ -409,6 +427,7 @@ int al_cli_run_lint(al_cli *cli, al_source *source, const char *const *inputs, s
 	lo.today = cli->today;
 	lo.provider_snapshot = cli->snapshot;
 	lo.no_provider_snapshot = cli->no_snapshot;
+	lo.psl = cli->psl;
 	lo.on_diag = al_emitter_diag_fn;
 	lo.userdata = em;
 	al_lint *lint = NULL;

@@ -13,6 +13,28 @@ static void free_rules(void)
 	rules = NULL;
 }
 
+static al_psl *psl;
+
+static void free_psl(void)
+{
+	al_psl_free(psl);
+	psl = NULL;
+}
+
+const al_psl *t_psl(void)
+{
+	if (psl == NULL) {
+		al_error err = {0};
+		/* the Public Suffix List of the tree, whatever is installed */
+		if (al_psl_load_file(t_source_path("tests/data/psl/public_suffix_list.dat"), &psl, &err) != AL_OK) {
+			fprintf(stderr, "cannot load the test Public Suffix List: %s\n", err.message);
+			abort();
+		}
+		atexit(free_psl);
+	}
+	return psl;
+}
+
 const al_rules *t_rules(void)
 {
 	if (rules == NULL) {
@@ -55,6 +77,7 @@ static al_lint *new_lint(al_source *source, const al_config *config, al_generati
 {
 	memset(out, 0, sizeof(*out));
 	al_lint_options o = {0};
+	o.psl = t_psl();
 	o.rules = t_rules();
 	o.config = config;
 	o.source = source;
@@ -83,6 +106,8 @@ void t_lint_zone_options(const char *zone_text, const char *origin, al_lint_opti
 	assert_int_equal(al_source_new_layered(&top, zs, NULL), AL_OK);
 	if (o->rules == NULL)
 		o->rules = t_rules();
+	if (o->psl == NULL)
+		o->psl = t_psl();
 	o->source = top;
 	o->offline = true;
 	al_lint *lint = NULL;
@@ -101,6 +126,7 @@ void t_lint_zone_with(const char *zone_text, const char *origin, const al_config
 {
 	memset(out, 0, sizeof(*out));
 	al_lint_options o = {0};
+	o.psl = t_psl();
 	o.config = config;
 	o.dmarc_spec = spec;
 	o.on_diag = collect;

@@ -36,6 +36,9 @@ typedef struct t_findings {
 
 /** The built-in registry, loaded once. */
 const al_rules *t_rules(void);
+/** The Public Suffix List of the tree (tests/data/psl/public_suffix_list.dat), loaded once:
+ *  every test lints with it, not with the list a machine has installed. */
+const al_psl *t_psl(void);
 /** Lint zone text (label "<test>") offline; @p origin may be NULL. */
 void t_lint_zone(const char *zone_text, const char *origin, t_findings *out);
 /** Lint zone text with options (config, dmarc spec) and an optional extra source for names outside. */

@@ -14,6 +14,7 @@ void t_plan_options(t_plan *t, const char *tmpl_name, const char *start)
 		fail();
 	}
 	t->options.rules = t_rules();
+	t->options.psl = t_psl();
 	t->options.plan_template = t->tmpl;
 	t->options.offline = true;
 	static const char *const selectors[] = {"s1"};

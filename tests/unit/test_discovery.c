@@ -71,6 +71,7 @@ static void fx_open(fx *f, const char *text, al_source *override)
 	assert_int_equal(al_zone_problem_count(f->zone), 0);
 	assert_int_equal(al_source_new_zone(&f->source, f->zone), AL_OK);
 	al_lint_options o = {0};
+	o.psl = t_psl();
 	o.rules = t_rules();
 	o.source = override != NULL ? override : f->source;
 	assert_int_equal(al_lint_new(&f->lint, &o), AL_OK);
@@ -297,6 +298,7 @@ static void test_failures(void **state)
 	al_source *src;
 	assert_int_equal(al_source_new(&src, &failing_ops, impl), AL_OK);
 	al_lint_options o = {0};
+	o.psl = t_psl();
 	o.rules = t_rules();
 	o.source = src;
 	al_lint *lint;

@@ -136,6 +136,7 @@ static void check(fx *f, const char *domain, const char *const *selectors, size_
 {
 	memset(out, 0, sizeof(*out));
 	al_lint_options o = {0};
+	o.psl = t_psl();
 	o.rules = t_rules();
 	o.source = f->source;
 	o.selectors = selectors;
@@ -192,6 +193,7 @@ static void test_summary_and_catalog(void **state)
 	fx f;
 	fx_open(&f);
 	al_lint_options o = {0};
+	o.psl = t_psl();
 	o.rules = t_rules();
 	o.source = f.source;
 	al_lint *lint;

@@ -165,6 +165,7 @@ static void lint_zone_config(const char *text, al_rules *rules, al_config *confi
 {
 	memset(out, 0, sizeof(*out));
 	al_lint_options o = {0};
+	o.psl = t_psl();
 	o.rules = rules;
 	o.config = config;
 	o.on_diag = collect;
@@ -253,6 +254,7 @@ static void test_record_mode_locations(void **state)
 	t_findings out;
 	memset(&out, 0, sizeof(out));
 	al_lint_options o = {0};
+	o.psl = t_psl();
 	o.rules = rules;
 	o.config = c;
 	o.on_diag = collect;
@@ -298,6 +300,7 @@ static void test_record_presentation(void **state)
 	t_findings_free(&out);
 	/* an unclosed quote is an input error */
 	al_lint_options o = {0};
+	o.psl = t_psl();
 	o.rules = t_rules();
 	al_lint *lint;
 	assert_int_equal(al_lint_new(&lint, &o), AL_OK);
@@ -373,6 +376,7 @@ static void lint_threads(const char *text, unsigned threads, t_findings *out, di
 	g->count = 0;
 	g->first = out;
 	al_lint_options o = {0};
+	o.psl = t_psl();
 	o.on_diag = digest_diag;
 	o.userdata = g;
 	o.threads = threads;

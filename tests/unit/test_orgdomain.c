@@ -1,22 +1,34 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Organizational domains: the Public Suffix List test vectors
- * (tests/data/psl/tests.txt, CC0) through authlint's PSL code, and the names
- * of the RFC 9989 tree walk.
+ * (tests/data/psl/tests.txt, CC0) through authlint's PSL code, against the
+ * excerpt and the whole list shipped in tests/data/psl (so they do not depend
+ * on the installed list); and the names of the RFC 9989
+ * tree walk.
  */
 #include "helpers.h"
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <authlint/dmarc_discovery.h>
 
 #include "check/orgdomain.h"
 
-static void test_psl_vectors(void **state)
+static al_psl *load_excerpt(void)
 {
-	(void)state;
+	al_psl *psl = NULL;
+	al_error err = {0};
+	assert_int_equal(al_psl_load_file(t_source_path("tests/data/psl/excerpt.dat"), &psl, &err), AL_OK);
+	assert_non_null(psl);
+	return psl;
+}
+
+static void run_vectors(const al_psl *psl)
+{
 	FILE *f = fopen(t_source_path("tests/data/psl/tests.txt"), "r");
 	assert_non_null(f);
 	char line[512];
@@ -32,8 +44,8 @@ static void test_psl_vectors(void **state)
 		/* the list works on lower-case names; ASCII is all the vectors mix */
 		for (char *p = input; *p; p++)
 			*p = (char)tolower((unsigned char)*p);
-		const char *got = strcmp(input, "null") == 0 ? al_psl_registrable(NULL)
-							     : al_psl_registrable(input);
+		const char *got = strcmp(input, "null") == 0 ? al_psl_registrable(psl, NULL)
+							     : al_psl_registrable(psl, input);
 		bool ok = strcmp(expected, "null") == 0 ? got == NULL : got != NULL && strcmp(got, expected) == 0;
 		if (ok)
 			passed++;
@@ -44,34 +56,91 @@ static void test_psl_vectors(void **state)
 		if (ok && got != NULL && strspn(input, "abcdefghijklmnopqrstuvwxyz0123456789-.") == strlen(input) &&
 		    input[0] != '.') {
 			char out[AL_NAME_MAX];
-			assert_int_equal(al_dmarc_psl_organizational_domain(input, out), AL_OK);
+			assert_int_equal(al_dmarc_psl_organizational_domain(psl, input, out), AL_OK);
 			assert_string_equal(out, expected);
 		}
 	}
 	fclose(f);
-	fprintf(stderr, "PSL test vectors: %zu/%zu pass (%s)\n", passed, checks, al_dmarc_psl_source());
+	fprintf(stderr, "PSL test vectors: %zu/%zu pass (%s)\n", passed, checks, al_dmarc_psl_source(psl));
 	assert_int_equal(checks, 78);
 	assert_int_equal(passed, checks);
+}
+
+static void test_psl_vectors(void **state)
+{
+	(void)state;
+	al_psl *psl = load_excerpt();
+	run_vectors(psl);
+	al_psl_free(psl);
+}
+
+/* the whole list of the tree passes them too; the default is one list, loaded once */
+static void test_psl_vectors_tree(void **state)
+{
+	(void)state;
+	run_vectors(t_psl());
+	assert_string_equal(al_dmarc_psl_source(t_psl()), t_source_path("tests/data/psl/public_suffix_list.dat"));
+	assert_ptr_equal(al_psl_default(), al_psl_default());
+	assert_string_equal(al_dmarc_psl_source(NULL), al_dmarc_psl_source(al_psl_default()));
 }
 
 static void test_psl_api(void **state)
 {
 	(void)state;
+	al_psl *psl = load_excerpt();
 	char out[AL_NAME_MAX];
-	assert_int_equal(al_dmarc_psl_organizational_domain("Mail.Example.CO.UK.", out), AL_OK);
+	assert_int_equal(al_dmarc_psl_organizational_domain(psl, "Mail.Example.CO.UK.", out), AL_OK);
 	assert_string_equal(out, "example.co.uk");
 	/* a public suffix is its own organizational domain */
-	assert_int_equal(al_dmarc_psl_organizational_domain("co.uk", out), AL_OK);
+	assert_int_equal(al_dmarc_psl_organizational_domain(psl, "co.uk", out), AL_OK);
 	assert_string_equal(out, "co.uk");
 	/* private rules count: each github.io site is its own */
-	assert_int_equal(al_dmarc_psl_organizational_domain("a.b.github.io", out), AL_OK);
+	assert_int_equal(al_dmarc_psl_organizational_domain(psl, "a.b.github.io", out), AL_OK);
 	assert_string_equal(out, "b.github.io");
-	assert_int_equal(al_dmarc_psl_organizational_domain("a..b", out), AL_EINVAL);
-	assert_int_equal(al_dmarc_psl_organizational_domain(".", out), AL_EINVAL);
-	assert_true(al_dmarc_psl_is_public_suffix("com"));
-	assert_true(al_dmarc_psl_is_public_suffix("co.uk"));
-	assert_false(al_dmarc_psl_is_public_suffix("example.com"));
-	assert_non_null(al_dmarc_psl_source());
+	assert_int_equal(al_dmarc_psl_organizational_domain(psl, "a..b", out), AL_EINVAL);
+	assert_int_equal(al_dmarc_psl_organizational_domain(psl, ".", out), AL_EINVAL);
+	assert_true(al_dmarc_psl_is_public_suffix(psl, "com"));
+	assert_true(al_dmarc_psl_is_public_suffix(psl, "co.uk"));
+	assert_false(al_dmarc_psl_is_public_suffix(psl, "example.com"));
+	/* the caller's list is the one used: gitlab.io is not in the excerpt, so gitlab.io is
+	 * a registrable domain under io there */
+	assert_false(al_dmarc_psl_is_public_suffix(psl, "gitlab.io"));
+	assert_int_equal(al_dmarc_psl_organizational_domain(psl, "a.b.gitlab.io", out), AL_OK);
+	assert_string_equal(out, "gitlab.io");
+	const char *src = al_dmarc_psl_source(psl);
+	assert_non_null(strstr(src, "tests/data/psl/excerpt.dat"));
+	al_psl_free(psl);
+	/* the default list */
+	assert_int_equal(al_dmarc_psl_organizational_domain(NULL, "Mail.Example.CO.UK.", out), AL_OK);
+	assert_string_equal(out, "example.co.uk");
+	assert_true(al_dmarc_psl_is_public_suffix(NULL, "com"));
+	assert_non_null(al_dmarc_psl_source(NULL));
+	al_psl_free(NULL);
+}
+
+static void test_psl_load_errors(void **state)
+{
+	(void)state;
+	al_psl *psl = NULL;
+	al_error err = {0};
+	assert_int_equal(al_psl_load_file(t_source_path("tests/data/psl/no-such-file.dat"), &psl, &err),
+			 AL_ENOENT);
+	assert_null(psl);
+	assert_non_null(strstr(err.message, "no-such-file.dat"));
+	/* a file with no rule: only a comment */
+	char path[] = "/tmp/authlint-psl-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs("// only a comment\n\n", f);
+	fclose(f);
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(al_psl_load_file(path, &psl, &err), AL_ESYNTAX);
+	assert_null(psl);
+	assert_non_null(strstr(err.message, "holds no rule"));
+	unlink(path);
+	assert_int_equal(al_psl_load_file(NULL, &psl, &err), AL_EINVAL);
 }
 
 static void test_tree_walk_names(void **state)
@@ -104,7 +173,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_psl_vectors),
+		cmocka_unit_test(test_psl_vectors_tree),
 		cmocka_unit_test(test_psl_api),
+		cmocka_unit_test(test_psl_load_errors),
 		cmocka_unit_test(test_tree_walk_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

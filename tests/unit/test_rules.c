@@ -295,6 +295,7 @@ static void test_rules_dir_subset(void **state)
 	const char *zone = "example.com. 3600 IN TXT \"v=spf1 include:evil.example +all\"\n";
 	char ids[512] = "";
 	al_lint_options o = {0};
+	o.psl = t_psl();
 	o.rules = rules;
 	o.on_diag = collect_id;
 	o.userdata = ids;

@@ -255,6 +255,7 @@ static void test_cache_and_summary(void **state)
 	al_source *src;
 	assert_int_equal(al_source_new(&src, &counting_ops, c), AL_OK);
 	al_lint_options o = {0};
+	o.psl = t_psl();
 	o.rules = t_rules();
 	o.source = src;
 	o.offline = true;

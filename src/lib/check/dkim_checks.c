@@ -78,7 +78,7 @@ void al_check_dkim_selector(const al_check_args *args)
 	const al_answer *txt = info->txt;
 	/* a selector delegated by CNAME to another organization (a provider) */
 	if (txt->cname_count > 0 && txt->cnames != NULL && info->domain != NULL &&
-	    !al_same_organization(txt->cnames[txt->cname_count - 1], info->domain)) {
+	    !al_same_organization(al_lint_get_options(lint)->psl, txt->cnames[txt->cname_count - 1], info->domain)) {
 		const char *target = txt->cnames[txt->cname_count - 1];
 		const char *provider = al_dkim_provider_of(lint, target);
 		al_finding *f = al_finding_begin(lint, AL_RULE_DKIM031, NULL);

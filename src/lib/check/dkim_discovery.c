@@ -146,7 +146,7 @@ static void lint_found_key(const al_check_args *parent, const char *name, const 
 	al_lint *lint = parent->lint;
 	al_lint_check_answer(lint, name, a);
 	if (a->cname_count > 0 && a->cnames != NULL &&
-	    !al_same_organization(a->cnames[a->cname_count - 1], parent->domain)) {
+	    !al_same_organization(al_lint_get_options(lint)->psl, a->cnames[a->cname_count - 1], parent->domain)) {
 		const char *target = a->cnames[a->cname_count - 1];
 		const char *prov = al_dkim_provider_of(lint, target);
 		al_finding *f = al_finding_begin(lint, AL_RULE_DKIM031, NULL);

@@ -234,7 +234,7 @@ void al_check_dmarc_policy(const al_check_args *args)
 	}
 	/* psd=y belongs to public suffix operators */
 	if (r->psd == AL_DMARC_FLAG_Y && args->subject->domain != NULL &&
-	    strcmp(args->subject->domain, ".") != 0 && !al_dmarc_psl_is_public_suffix(args->subject->domain)) {
+	    strcmp(args->subject->domain, ".") != 0 && !al_dmarc_psl_is_public_suffix(al_lint_get_options(lint)->psl, args->subject->domain)) {
 		al_finding *f = al_finding_begin(lint, AL_RULE_DMARC040, args->subject);
 		span_of(f, r->tag[AL_DMARC_TAG_PSD]->spec);
 		al_finding_end(lint, f);

@@ -20,7 +20,8 @@ void al_check_dmarc_report_destinations(const al_check_args *args);
 void al_check_dmarc_discovery(const al_check_args *args);
 /* DOMAIN stage (cross.c) */
 void al_check_dmarc_cross(const al_check_args *args);
-/* a domain that sends no mail and lacks a null MX, -all or p=reject (mail_domain.c) */
+/* a domain that sends no mail and lacks a null MX, -all or p=reject; a null MX
+ * beside other MX records (mail_domain.c) */
 void al_check_mail_parked(const al_check_args *args);
 
 /* NAME stage (dkim_checks.c) */

@@ -142,7 +142,23 @@ bool al_mail_domain_is(al_lint *lint, const al_zone *zone, const char *name)
 	return m.mx || m.null_mx || m.spf || m.dmarc || m.dkim;
 }
 
-/* DOMAIN stage: a domain that sends no mail and lacks what says so (DNS006). */
+/* A null MX beside other MX records (DNS008): RFC 7505 section 3 forbids the mix. */
+static void null_mx_beside_others(al_lint *lint, const char *domain)
+{
+	const al_answer *mx = al_lint_lookup(lint, domain, AL_TYPE_MX); /* asked by the state */
+	size_t others = 0;
+	for (size_t i = 0; mx->rcode == AL_RCODE_NOERROR && i < mx->count; i++)
+		others += mx->rrs[i].type == AL_TYPE_MX && !is_null_mx(&mx->rrs[i]);
+	al_finding *f = al_finding_begin(lint, AL_RULE_DNS008, NULL);
+	al_finding_owner(f, domain);
+	al_finding_arg(f, "domain", "%s", domain);
+	al_finding_arg(f, "count", "%zu", others);
+	al_finding_arg(f, "records", "%s", others == 1 ? "record" : "records");
+	al_finding_end(lint, f);
+}
+
+/* DOMAIN stage: a domain that sends no mail and lacks what says so (DNS006);
+ * a null MX beside other MX records (DNS008). */
 void al_check_mail_parked(const al_check_args *args)
 {
 	al_lint *lint = args->lint;
@@ -151,7 +167,11 @@ void al_check_mail_parked(const al_check_args *args)
 	if (args->zone != NULL && !args->mail_domain)
 		return;
 	al_mail_domain m;
-	if (al_mail_domain_state(lint, args->domain, &m) != AL_OK || !m.known || !m.sends_no_mail)
+	if (al_mail_domain_state(lint, args->domain, &m) != AL_OK || !m.known)
+		return;
+	if (m.null_mx && m.mx)
+		null_mx_beside_others(lint, args->domain);
+	if (!m.sends_no_mail)
 		return;
 	const char *items[3];
 	size_t n = 0;
@@ -195,3 +215,4 @@ void al_check_mail_parked(const al_check_args *args)
 	}
 	al_strbuf_free(&missing);
 }
+

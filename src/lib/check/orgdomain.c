@@ -2,9 +2,13 @@
 /*
  * Organizational domains by the Public Suffix List (RFC 7489 3.2) through
  * libpsl, and the names the RFC 9989 tree walk (section 4.10) asks. The list
- * is loaded once per process: the system's file, else libpsl's built-in copy.
+ * is the caller's (al_psl_load_file), or the default, loaded once per process:
+ * the system's file, else libpsl's built-in copy.
  */
+#include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <libpsl.h>
@@ -13,60 +17,119 @@
 
 #include "check/orgdomain.h"
 
-static const psl_ctx_t *psl;
-static bool psl_from_file;
-static pthread_once_t psl_once = PTHREAD_ONCE_INIT;
+struct al_psl {
+	const psl_ctx_t *ctx; /* NULL: no list at all (libpsl built without one) */
+	psl_ctx_t *owned;     /* freed with the list; NULL for the built-in one */
+	char *source;         /* the file name, or a description */
+};
 
-static void psl_init(void)
+static al_psl default_psl;
+static pthread_once_t default_once = PTHREAD_ONCE_INIT;
+
+static void default_init(void)
 {
-	/* a context loaded from a file lives for the whole process, like the built-in one */
+	/* loaded once and kept for the whole process, like libpsl's built-in list */
 	psl_ctx_t *ctx = psl_load_file(AL_PSL_SYSTEM_FILE);
 	if (ctx != NULL) {
-		psl = ctx;
-		psl_from_file = true;
+		default_psl.ctx = ctx;
+		default_psl.owned = ctx;
+		default_psl.source = (char *)AL_PSL_SYSTEM_FILE;
 	} else {
-		psl = psl_builtin();
+		default_psl.ctx = psl_builtin();
+		default_psl.source = (char *)"libpsl built-in list";
 	}
 }
 
-static const psl_ctx_t *psl_get(void)
+const al_psl *al_psl_default(void)
 {
-	pthread_once(&psl_once, psl_init);
-	return psl;
+	pthread_once(&default_once, default_init);
+	return &default_psl;
 }
 
-const char *al_dmarc_psl_source(void)
+static const psl_ctx_t *ctx_of(const al_psl *psl)
 {
-	const psl_ctx_t *ctx = psl_get();
+	return (psl != NULL ? psl : al_psl_default())->ctx;
+}
+
+al_status al_psl_load_file(const char *file, al_psl **out, al_error *err)
+{
+	if (out == NULL)
+		return AL_EINVAL;
+	*out = NULL;
+	if (file == NULL)
+		return al_error_set(err, AL_EINVAL, "no Public Suffix List file given");
+	/* libpsl says only "NULL": open it first for the reason */
+	FILE *f = fopen(file, "rb");
+	if (f == NULL)
+		return al_error_set(err, AL_ENOENT, "%s: cannot read the Public Suffix List: %s", file,
+				    strerror(errno));
+	fclose(f);
+	psl_ctx_t *ctx = psl_load_file(file);
 	if (ctx == NULL)
-		return "no public suffix list";
-	return psl_from_file ? AL_PSL_SYSTEM_FILE : "libpsl built-in list";
+		return al_error_set(err, AL_ESYNTAX, "%s: not a Public Suffix List (text or DAFSA)", file);
+	/* a text list with no rule would make every name its own organization, in silence
+	 * (a DAFSA does not tell its count: -1) */
+	if (psl_suffix_count(ctx) == 0) {
+		psl_free(ctx);
+		return al_error_set(err, AL_ESYNTAX, "%s: the Public Suffix List holds no rule", file);
+	}
+	al_psl *p = calloc(1, sizeof(*p));
+	char *source = strdup(file);
+	if (p == NULL || source == NULL) {
+		free(p);
+		free(source);
+		psl_free(ctx);
+		return al_error_set(err, AL_ENOMEM, "out of memory");
+	}
+	p->ctx = ctx;
+	p->owned = ctx;
+	p->source = source;
+	*out = p;
+	return AL_OK;
 }
 
-const char *al_psl_registrable(const char *domain)
+void al_psl_free(al_psl *psl)
 {
-	const psl_ctx_t *ctx = psl_get();
+	if (psl == NULL || psl == &default_psl)
+		return;
+	psl_free(psl->owned);
+	free(psl->source);
+	free(psl);
+}
+
+const char *al_dmarc_psl_source(const al_psl *psl)
+{
+	if (psl == NULL)
+		psl = al_psl_default();
+	if (psl->ctx == NULL)
+		return "no public suffix list";
+	return psl->source;
+}
+
+const char *al_psl_registrable(const al_psl *psl, const char *domain)
+{
+	const psl_ctx_t *ctx = ctx_of(psl);
 	if (ctx == NULL || domain == NULL)
 		return NULL;
 	return psl_registrable_domain(ctx, domain);
 }
 
-al_status al_dmarc_psl_organizational_domain(const char *domain, char out[AL_NAME_MAX])
+al_status al_dmarc_psl_organizational_domain(const al_psl *psl, const char *domain, char out[AL_NAME_MAX])
 {
 	al_error err;
 	char norm[AL_NAME_MAX];
 	if (domain == NULL || al_name_normalize(domain, strlen(domain), norm, &err) != AL_OK ||
 	    strcmp(norm, ".") == 0)
 		return AL_EINVAL;
-	const char *reg = al_psl_registrable(norm);
+	const char *reg = al_psl_registrable(psl, norm);
 	/* a public suffix has no registrable domain: it is its own */
 	memcpy(out, reg != NULL ? reg : norm, strlen(reg != NULL ? reg : norm) + 1);
 	return AL_OK;
 }
 
-bool al_dmarc_psl_is_public_suffix(const char *domain)
+bool al_dmarc_psl_is_public_suffix(const al_psl *psl, const char *domain)
 {
-	const psl_ctx_t *ctx = psl_get();
+	const psl_ctx_t *ctx = ctx_of(psl);
 	al_error err;
 	char norm[AL_NAME_MAX];
 	if (ctx == NULL || domain == NULL || al_name_normalize(domain, strlen(domain), norm, &err) != AL_OK)
@@ -95,10 +158,11 @@ size_t al_dmarc_tree_walk_names(const char *domain, const char *out[8])
 	return n;
 }
 
-bool al_same_organization(const char *a, const char *b)
+bool al_same_organization(const al_psl *psl, const char *a, const char *b)
 {
 	char oa[AL_NAME_MAX], ob[AL_NAME_MAX];
-	if (al_dmarc_psl_organizational_domain(a, oa) != AL_OK || al_dmarc_psl_organizational_domain(b, ob) != AL_OK)
+	if (al_dmarc_psl_organizational_domain(psl, a, oa) != AL_OK ||
+	    al_dmarc_psl_organizational_domain(psl, b, ob) != AL_OK)
 		return al_name_equal(a, b);
 	return al_name_equal(oa, ob);
 }

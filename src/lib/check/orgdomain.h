@@ -6,18 +6,20 @@
 
 #include <stdbool.h>
 
+#include <authlint/dmarc_discovery.h>
+
 /** The system list file libpsl reads (DAFSA), before falling back to the built-in list. */
 #define AL_PSL_SYSTEM_FILE "/usr/share/publicsuffix/public_suffix_list.dafsa"
 
 /**
  * The registrable domain of @p domain (UTF-8 or A-labels, lower case) by the
- * list, as a pointer into @p domain; NULL when there is none (the name is a
+ * list @p psl (NULL: the default), as a pointer into @p domain; NULL when there is none (the name is a
  * public suffix itself, or not a name).
  */
-const char *al_psl_registrable(const char *domain);
+const char *al_psl_registrable(const al_psl *psl, const char *domain);
 
-/** True when @p a and @p b have the same organizational domain by the PSL
+/** True when @p a and @p b have the same organizational domain by @p psl (NULL: the default)
  *  (names that are not valid compare as they are). */
-bool al_same_organization(const char *a, const char *b);
+bool al_same_organization(const al_psl *psl, const char *a, const char *b);
 
 #endif

@@ -51,7 +51,7 @@ const al_check al_checks[] = {
 	{"dkim-discovery", AL_STAGE_DOMAIN, al_check_dkim_discovery},
 	/* DMARC enforcement against the state of SPF and DKIM (cross.c) */
 	{"dmarc-cross", AL_STAGE_DOMAIN, al_check_dmarc_cross},
-	/* domains that send no mail: null MX, -all, p=reject (mail_domain.c) */
+	/* domains that send no mail: null MX, -all, p=reject; a null MX beside others (mail_domain.c) */
 	{"mail-parked", AL_STAGE_DOMAIN, al_check_mail_parked},
 	/* identifier alignment is raised by al_lint_align (align.c), not in a pass */
 	{"align", AL_STAGE_DOMAIN, NULL},

@@ -362,6 +362,7 @@ static al_status setup_lint(al_plan_builder *b)
 	lo.selector_count = o->selector_count;
 	lo.on_diag = collect;
 	lo.userdata = b;
+	lo.psl = o->psl;
 	lo.today = b->today; /* the steps and the plan's own findings judge waivers on the start date */
 	return al_lint_new(&b->lint, &lo);
 }

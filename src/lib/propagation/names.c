@@ -189,7 +189,7 @@ void al_propr_collect_destinations(al_prop *p, round_state *rs, pname *n)
 					char org[AL_NAME_MAX], norm[AL_NAME_MAX];
 					if (dest == NULL || al_name_normalize(dest, strlen(dest), norm, NULL) != AL_OK)
 						continue;
-					if (al_dmarc_psl_organizational_domain(norm, org) == AL_OK &&
+					if (al_dmarc_psl_organizational_domain(p->opt.psl, norm, org) == AL_OK &&
 					    al_name_equal(org, d->org))
 						continue; /* the same organization: no authorization needed */
 					char name[AL_NAME_MAX * 2 + 32];

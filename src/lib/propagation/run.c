@@ -360,7 +360,7 @@ al_status al_prop_add_domain(al_prop *p, const char *domain, al_error *err)
 	if (d->domain == NULL)
 		return AL_ENOMEM;
 	char org[AL_NAME_MAX];
-	d->org = al_dmarc_psl_organizational_domain(norm, org) == AL_OK ? al_arena_strdup(&p->arena, org)
+	d->org = al_dmarc_psl_organizational_domain(p->opt.psl, norm, org) == AL_OK ? al_arena_strdup(&p->arena, org)
 									   : d->domain;
 	p->domain_count++;
 	for (size_t i = 0; i < p->opt.selector_count; i++)
