@@ -101,6 +101,8 @@ typedef al_status (*al_cli_lint_fn)(al_cli *cli, al_lint *lint, void *userdata);
  * --fail-on (default error), else 0.
  */
 int al_cli_exit_code(const al_cli *cli, const al_summary *summary);
+/** Lint options from the command line and configuration (rules, dates, lists, selectors). */
+void al_cli_lint_options(const al_cli *cli, al_source *source, al_lint_options *lo);
 int al_cli_zone_findings(al_cli *cli, const al_zone *zone, al_emitter *em, al_summary *total);
 /**
  * For commands whose standard output is not a list of findings (spf, plan,

@@ -355,17 +355,8 @@ static int check_main(al_cli *cli, int argc, char **argv)
 
 	al_check_options co;
 	memset(&co, 0, sizeof(co));
-	co.lint.rules = cli->rules;
-	co.lint.config = cli->config;
-	co.lint.source = sources.top;
-	co.lint.offline = cli->offline;
-	co.lint.dmarc_spec = cli->dmarc_spec;
-	co.lint.selectors = cli->selectors;
-	co.lint.selector_count = cli->selector_count;
-	co.lint.today = cli->today;
-	co.lint.provider_snapshot = cli->snapshot;
-	co.lint.no_provider_snapshot = cli->no_snapshot;
-	co.lint.psl = cli->psl;
+	al_cli_lint_options(cli, sources.top, &co.lint);
+	co.lint.threads = 0; /* the bulk driver has threads of its own */
 	co.lint.no_selector_discovery = cmd.no_discover;
 	co.live = sources.engine;
 	co.jobs = cmd.jobs;
@@ -394,10 +385,7 @@ static int check_main(al_cli *cli, int argc, char **argv)
 	}
 	al_summary total;
 	al_status st = al_check_domains(&co, list, &total);
-	for (int i = 0; i < 4; i++)
-		total.by_severity[i] += zone_total.by_severity[i];
-	total.waived += zone_total.waived;
-	total.input_error |= zone_total.input_error;
+	al_summary_add(&total, &zone_total);
 	if (run.progress_shown)
 		fputc('\n', stderr);
 	if (input_error)

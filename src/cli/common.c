@@ -351,16 +351,30 @@ al_emitter *al_cli_emitter_new(al_cli *cli, const char *const *inputs, size_t in
 	return em;
 }
 
+void al_cli_lint_options(const al_cli *cli, al_source *source, al_lint_options *lo)
+{
+	memset(lo, 0, sizeof(*lo));
+	lo->rules = cli->rules;
+	lo->config = cli->config;
+	lo->source = source;
+	lo->offline = cli->offline;
+	lo->dmarc_spec = cli->dmarc_spec;
+	lo->selectors = cli->selectors;
+	lo->selector_count = cli->selector_count;
+	lo->threads = cli->threads;
+	lo->today = cli->today;
+	lo->provider_snapshot = cli->snapshot;
+	lo->no_provider_snapshot = cli->no_snapshot;
+	lo->psl = cli->psl;
+}
+
 int al_cli_zone_findings(al_cli *cli, const al_zone *zone, al_emitter *em, al_summary *total)
 {
 	if (zone == NULL || al_zone_problem_count(zone) == 0)
 		return 0;
-	al_lint_options lo = {0};
-	lo.rules = cli->rules;
-	lo.config = cli->config;
-	lo.offline = true;
-	lo.today = cli->today;
-	lo.psl = cli->psl;
+	al_lint_options lo;
+	al_cli_lint_options(cli, NULL, &lo);
+	lo.offline = true; /* only the reading problems: nothing is looked up */
 	lo.on_diag = al_emitter_diag_fn;
 	lo.userdata = em;
 	al_lint *lint = NULL;
@@ -369,11 +383,7 @@ int al_cli_zone_findings(al_cli *cli, const al_zone *zone, al_emitter *em, al_su
 		return AL_EXIT_ERROR;
 	}
 	al_lint_zone_problems(lint, zone);
-	const al_summary *s = al_lint_summary(lint);
-	for (int i = 0; i < 4; i++)
-		total->by_severity[i] += s->by_severity[i];
-	total->waived += s->waived;
-	total->input_error |= s->input_error;
+	al_summary_add(total, al_lint_summary(lint));
 	al_lint_free(lint);
 	return 0;
 }
@@ -415,19 +425,8 @@ int al_cli_run_lint(al_cli *cli, al_source *source, const char *const *inputs, s
 	if (em == NULL)
 		return AL_EXIT_ERROR;
 	al_status st;
-	al_lint_options lo = {0};
-	lo.rules = cli->rules;
-	lo.config = cli->config;
-	lo.source = source;
-	lo.offline = cli->offline;
-	lo.dmarc_spec = cli->dmarc_spec;
-	lo.selectors = cli->selectors;
-	lo.selector_count = cli->selector_count;
-	lo.threads = cli->threads;
-	lo.today = cli->today;
-	lo.provider_snapshot = cli->snapshot;
-	lo.no_provider_snapshot = cli->no_snapshot;
-	lo.psl = cli->psl;
+	al_lint_options lo;
+	al_cli_lint_options(cli, source, &lo);
 	lo.on_diag = al_emitter_diag_fn;
 	lo.userdata = em;
 	al_lint *lint = NULL;
