@@ -39,6 +39,7 @@
 
 #include <authlint/config.h>
 #include <authlint/diag.h>
+#include <authlint/findings.h>
 #include <authlint/emit.h>
 #include <authlint/lint.h>
 #include <authlint/rule.h>
@@ -226,9 +227,7 @@ typedef struct al_prop_result {
 	double elapsed;              /**< seconds the round took */
 	size_t queries;              /**< queries sent in the round (discovery included) */
 	size_t failed;               /**< of which got no usable answer */
-	const al_diag *diags;        /**< PROP findings of the round, sorted */
-	size_t diag_count;
-	al_summary summary;          /**< counts of the findings */
+	const al_findings *findings; /**< PROP findings of the round, sorted, with their counts */
 } al_prop_result;
 
 /**

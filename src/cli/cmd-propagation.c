@@ -205,7 +205,7 @@ static int propagation_main(al_cli *cli, int argc, char **argv)
 		al_cli_error("propagation: %s", al_status_message(st != AL_OK ? st : AL_EINTERNAL));
 	} else {
 		/* the verdicts decide, unless --fail-on asks for the findings' severities */
-		code = cli->fail_on_set ? al_cli_exit_code(cli, &res->summary) : al_prop_exit_code(res);
+		code = cli->fail_on_set ? al_cli_exit_code(cli, al_findings_summary(res->findings)) : al_prop_exit_code(res);
 		/* a zone file not read in full: what it held was not compared */
 		if (bad_input)
 			code = AL_EXIT_ERROR;
