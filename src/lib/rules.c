@@ -13,19 +13,14 @@
 
 #include "rule_codes.h"
 #include "rules_registry.h"
+#include "util/grow.h"
 
 /* ---- helpers ----------------------------------------------------------- */
 
 bool al_rules_push(void **array, size_t *count, size_t *capacity, size_t size, const void *item)
 {
-	if (*count == *capacity) {
-		size_t cap = *capacity ? *capacity * 2 : 16;
-		void *p = realloc(*array, cap * size);
-		if (p == NULL)
-			return false;
-		*array = p;
-		*capacity = cap;
-	}
+	if (!al_grow(array, capacity, *count + 1, size))
+		return false;
 	memcpy((char *)*array + *count * size, item, size);
 	(*count)++;
 	return true;

@@ -25,6 +25,7 @@
 #include "util/arena.h"
 #include "util/hash.h"
 #include "util/yaml.h"
+#include "util/grow.h"
 
 typedef struct provider {
 	const char *name;
@@ -198,14 +199,8 @@ static bool index_name(void *userdata, const char *name, uint64_t types)
 		if (l == NULL || key == NULL || !al_map_put(&s->zone_map, key, l))
 			return false;
 	}
-	if (l->count == l->capacity) {
-		size_t n = l->capacity ? l->capacity * 2 : 4;
-		const char **items = realloc(l->items, n * sizeof(*items));
-		if (items == NULL)
-			return false;
-		l->items = items;
-		l->capacity = n;
-	}
+	if (!AL_GROW_ONE(l->items, l->count, l->capacity))
+		return false;
 	l->items[l->count++] = al_arena_strndup(&s->arena, name, selector_length);
 	return true;
 }
