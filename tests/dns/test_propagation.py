@@ -252,7 +252,7 @@ class ThreeServers(unittest.TestCase):
         names = [n['name'] for n in doc['domains'][0]['names']]
         self.assertIn('s1._domainkey.example.test', names)  # a common selector
         self.assertNotIn('google._domainkey.example.test', names)  # probed, absent
-        # the list is the registry's, as check's discovery: rules/selectors.yaml
+        # the list is the registry's, as check's discovery: data/selectors.yaml
         # (protonmail2) and the usual selectors of the senders catalog (hs1, HubSpot)
         self.assertIn('protonmail2._domainkey.example.test', names)
         self.assertIn('hs1._domainkey.example.test', names)

@@ -100,7 +100,7 @@ void al_propr_release_name(pname *n)
 void al_propr_probe_selectors(al_prop *p, round_state *rs)
 {
 	if (!p->probe_loaded) {
-		p->probe_count = al_selector_list_load(p->opt.rules, NULL, &p->arena, &p->probe_list);
+		p->probe_count = al_selector_list_load(NULL, &p->arena, &p->probe_list);
 		p->probe_loaded = true;
 	}
 	const char **list = p->probe_list;
