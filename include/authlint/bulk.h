@@ -42,7 +42,8 @@ AL_EXPORT al_status al_domain_list_add(al_domain_list *list, const char *line, a
  * Read a list: one domain per line, optionally followed by DKIM selectors;
  * '#' starts a comment; blank lines are skipped. A line that is not valid is
  * recorded as a problem ("FILE:LINE: reason") and skipped. AL_EIO when the
- * stream cannot be read; @p label names it in problems ("-" for stdin).
+ * stream cannot be read, AL_ELIMIT past 1 GiB; @p label names it in problems
+ * ("-" for stdin).
  */
 AL_EXPORT al_status al_domain_list_read(al_domain_list *list, FILE *stream, const char *label, al_error *err);
 AL_EXPORT size_t al_domain_list_count(const al_domain_list *list);

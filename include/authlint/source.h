@@ -164,7 +164,11 @@ typedef struct al_zone_options {
 	uint32_t default_ttl;     /**< 0: 3600 */
 	unsigned max_include_depth; /**< 0: 8 */
 	size_t max_records;       /**< 0: no limit other than memory */
+	size_t max_file_bytes;    /**< the largest file (or $INCLUDE) read; 0: AL_ZONE_MAX_FILE_BYTES */
 } al_zone_options;
+
+/** The default limit on the size of one zone file: 4 GiB (offsets are 32-bit). */
+#define AL_ZONE_MAX_FILE_BYTES ((size_t)4 << 30)
 
 typedef struct al_zone al_zone;
 

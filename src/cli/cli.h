@@ -116,6 +116,10 @@ int al_cli_run_lint(al_cli *cli, al_source *source, const char *const *inputs, s
 al_emitter *al_cli_emitter_new(al_cli *cli, const char *const *inputs, size_t input_count);
 /* Exit code for an al_status from the library (2 for anything but AL_OK). */
 int al_cli_status_exit(al_status status);
+/* The input file @p path for reading ("-": stdin), a regular file: a directory, a
+ * device or a FIFO is refused (not read for ever, not waited for); NULL after an
+ * error naming @p command and the file. Close it unless it is stdin. */
+FILE *al_cli_open_input(const char *command, const char *path);
 /* Everything @p stream holds, at most @p max bytes, NUL-terminated; NULL after an
  * error naming @p command and @p label ("standard input", a file name). The caller
  * frees it. */

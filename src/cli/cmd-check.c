@@ -230,11 +230,9 @@ static int read_domains(check_cmd *cmd, char **argv, int first, int argc, al_dom
 	for (size_t i = 0; i < cmd->domains_file_count; i++) {
 		const char *path = cmd->domains_files[i];
 		bool is_stdin = strcmp(path, "-") == 0;
-		FILE *f = is_stdin ? stdin : fopen(path, "r");
-		if (f == NULL) {
-			al_cli_error("check: %s: %s", path, strerror(errno));
+		FILE *f = al_cli_open_input("check", path);
+		if (f == NULL)
 			return AL_EXIT_ERROR;
-		}
 		al_error err = {0};
 		al_status st = al_domain_list_read(list, f, is_stdin ? "<stdin>" : path, &err);
 		if (!is_stdin)

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <time.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -458,6 +460,29 @@ int al_cli_run_lint(al_cli *cli, al_source *source, const char *const *inputs, s
 		code = AL_EXIT_ERROR;
 	}
 	return code;
+}
+
+FILE *al_cli_open_input(const char *command, const char *path)
+{
+	if (strcmp(path, "-") == 0)
+		return stdin;
+	/* O_NONBLOCK: a FIFO with no writer is refused below, not waited for */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	const char *why = NULL;
+	if (fd < 0 || fstat(fd, &st) != 0)
+		why = strerror(errno);
+	else if (S_ISDIR(st.st_mode))
+		why = "is a directory";
+	else if (!S_ISREG(st.st_mode))
+		why = "not a regular file (a device, a FIFO or a socket); use - for standard input";
+	FILE *f = why == NULL ? fdopen(fd, "rb") : NULL;
+	if (f == NULL) {
+		al_cli_error("%s: %s: %s", command, path, why != NULL ? why : strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+	return f;
 }
 
 char *al_cli_read_all(const char *command, FILE *stream, const char *label, size_t max, size_t *length)

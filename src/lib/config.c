@@ -269,7 +269,7 @@ al_status al_config_load(al_config **out, const char *path, al_rules *rules, al_
 {
 	*out = NULL;
 	yaml_document_t doc;
-	al_status st = al_yaml_load_file(path, &doc, err);
+	al_status st = al_yaml_load_file(path, "a configuration file", &doc, err);
 	if (st != AL_OK) {
 		if (err != NULL && st == AL_ESYNTAX)
 			err->status = AL_ECONFIG;

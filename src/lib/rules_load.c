@@ -676,7 +676,7 @@ al_status al_rules_load_dir(al_rules **out, const char *dir, al_error *err)
 		char *label = al_arena_printf(&rules->arena, "%s/%s", dir, paths[i]);
 		char *data = NULL;
 		size_t length = 0;
-		st = al_file_read_all(label, 1u << 20, &data, &length, err);
+		st = al_file_read_all(label, "a rule file", 1u << 20, &data, &length, err);
 		if (st == AL_OK) {
 			char *kept = al_arena_memdup(&rules->arena, data, length + 1);
 			free(data);

@@ -17,6 +17,8 @@
 #include "util/grow.h"
 
 #define MAX_LINE 4096
+/* the most a list may hold: a stream that never ends (/dev/zero) stops here */
+#define MAX_LIST_BYTES ((unsigned long long)1 << 30)
 #define MAX_SELECTORS_PER_DOMAIN 64
 #define MAX_PROBLEMS 1000
 
@@ -156,20 +158,40 @@ al_status al_domain_list_add(al_domain_list *l, const char *line, al_error *err)
 	return AL_OK;
 }
 
-al_status al_domain_list_read(al_domain_list *l, FILE *stream, const char *label, al_error *err)
+/* The next line of @p stream into @p line (MAX_LINE + 1 bytes and the NUL at
+ * most are kept; *got is its whole length); false at the end of the stream. */
+static bool next_line(FILE *stream, char line[MAX_LINE + 2], size_t *got, unsigned long long *total)
 {
-	char *line = NULL;
-	size_t cap = 0;
+	size_t n = 0, kept = 0;
+	int c;
+	while ((c = getc_unlocked(stream)) != EOF) {
+		n++;
+		if (kept <= MAX_LINE)
+			line[kept++] = (char)c;
+		if (c == '\n' || ++*total > MAX_LIST_BYTES)
+			break;
+	}
+	line[kept] = '\0';
+	*got = n;
+	return n > 0;
+}
+
+static al_status read_lines(al_domain_list *l, FILE *stream, const char *label, char *line, al_error *err)
+{
 	unsigned long lineno = 0;
-	ssize_t got;
+	unsigned long long total = 0;
+	size_t got;
 	errno = 0;
-	while ((got = getline(&line, &cap, stream)) >= 0) {
+	while (next_line(stream, line, &got, &total)) {
+		if (total > MAX_LIST_BYTES)
+			return al_error_set(err, AL_ELIMIT, "%s: larger than 1 GiB, the limit for a domain list",
+					    label);
 		lineno++;
-		if ((size_t)got > MAX_LINE) {
+		if (got > MAX_LINE) {
 			add_problem(l, "%s:%lu: a line longer than %d bytes", label, lineno, MAX_LINE);
 			continue;
 		}
-		if (memchr(line, '\0', (size_t)got) != NULL) {
+		if (memchr(line, '\0', got) != NULL) {
 			add_problem(l, "%s:%lu: a NUL byte in the line", label, lineno);
 			continue;
 		}
@@ -180,21 +202,30 @@ al_status al_domain_list_read(al_domain_list *l, FILE *stream, const char *label
 			continue;
 		al_error e2;
 		if (al_domain_list_add(l, line, &e2) != AL_OK) {
-			if (e2.status == AL_ENOMEM) {
-				free(line);
+			if (e2.status == AL_ENOMEM)
 				return al_error_set(err, AL_ENOMEM, "%s:%lu: out of memory", label, lineno);
-			}
 			add_problem(l, "%s:%lu: %s", label, lineno, e2.message);
 		}
 	}
-	bool failed = ferror(stream) != 0;
-	int saved = errno;
-	free(line);
-	if (failed)
+	if (ferror(stream) != 0) {
+		int saved = errno;
 		return al_error_set(err, AL_EIO, "%s: %s", label, saved ? strerror(saved) : "read error");
+	}
 	if (l->problems_dropped > 0 && l->problem_count == MAX_PROBLEMS)
 		add_problem(l, "%s: more bad lines not listed", label);
 	return AL_OK;
+}
+
+al_status al_domain_list_read(al_domain_list *l, FILE *stream, const char *label, al_error *err)
+{
+	char *line = malloc(MAX_LINE + 2);
+	if (line == NULL)
+		return al_error_set(err, AL_ENOMEM, "%s: out of memory", label);
+	flockfile(stream); /* for getc_unlocked */
+	al_status st = read_lines(l, stream, label, line, err);
+	funlockfile(stream);
+	free(line);
+	return st;
 }
 
 size_t al_domain_list_count(const al_domain_list *l)

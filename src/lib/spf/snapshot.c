@@ -154,7 +154,7 @@ al_status al_spf_snapshot_load_file(const char *path, al_spf_snapshot **out, al_
 	*out = NULL;
 	char *buf = NULL;
 	size_t len = 0;
-	al_status st = al_file_read_all(path, (size_t)16 << 20, &buf, &len, err);
+	al_status st = al_file_read_all(path, "a provider snapshot", (size_t)16 << 20, &buf, &len, err);
 	if (st != AL_OK)
 		return st;
 	st = al_spf_snapshot_load_text(path, buf, len, out, err);

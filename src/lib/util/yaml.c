@@ -31,11 +31,12 @@ al_status al_yaml_stream_open_buffer(al_yaml_stream *stream, const char *label, 
 	return AL_OK;
 }
 
-al_status al_yaml_stream_open_file(al_yaml_stream *stream, const char *path, al_error *err)
+al_status al_yaml_stream_open_file(al_yaml_stream *stream, const char *path, const char *what,
+				   al_error *err)
 {
 	char *data = NULL;
 	size_t length = 0;
-	al_status st = al_file_read_all(path, AL_YAML_MAX_INPUT, &data, &length, err);
+	al_status st = al_file_read_all(path, what, AL_YAML_MAX_INPUT, &data, &length, err);
 	if (st != AL_OK) {
 		memset(stream, 0, sizeof(*stream));
 		return st;
@@ -100,10 +101,10 @@ static al_status load_single(al_yaml_stream *stream, yaml_document_t *doc, al_er
 	return st;
 }
 
-al_status al_yaml_load_file(const char *path, yaml_document_t *doc, al_error *err)
+al_status al_yaml_load_file(const char *path, const char *what, yaml_document_t *doc, al_error *err)
 {
 	al_yaml_stream stream;
-	al_status st = al_yaml_stream_open_file(&stream, path, err);
+	al_status st = al_yaml_stream_open_file(&stream, path, what, err);
 	if (st != AL_OK)
 		return st;
 	st = load_single(&stream, doc, err);

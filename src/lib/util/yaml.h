@@ -26,8 +26,10 @@ typedef struct al_yaml_stream {
 	bool done;
 } al_yaml_stream;
 
-/** Open @p path (read whole, bounded by AL_YAML_MAX_INPUT). */
-al_status al_yaml_stream_open_file(al_yaml_stream *stream, const char *path, al_error *err);
+/** Open @p path (read whole, bounded by AL_YAML_MAX_INPUT); @p what names the
+ * kind of file in the limit's message ("a configuration file"). */
+al_status al_yaml_stream_open_file(al_yaml_stream *stream, const char *path, const char *what,
+				   al_error *err);
 /** Read from memory (copied). */
 al_status al_yaml_stream_open_buffer(al_yaml_stream *stream, const char *label, const char *data,
 				     size_t length, al_error *err);
@@ -40,7 +42,7 @@ al_status al_yaml_stream_next(al_yaml_stream *stream, yaml_document_t *doc, bool
 void al_yaml_stream_close(al_yaml_stream *stream);
 
 /** Load the single document of a file. An empty file gives an empty document. */
-al_status al_yaml_load_file(const char *path, yaml_document_t *doc, al_error *err);
+al_status al_yaml_load_file(const char *path, const char *what, yaml_document_t *doc, al_error *err);
 al_status al_yaml_load_buffer(const char *label, const char *data, size_t length,
 			      yaml_document_t *doc, al_error *err);
 
