@@ -164,13 +164,22 @@ typedef struct al_check_options {
 	al_progress_fn on_progress;/**< called at most every progress_interval seconds, and at the end */
 	double progress_interval;  /**< 0: 0.5 */
 	void *progress_userdata;
+	/** Asked between passes and at least every 100 ms while answers are
+	 *  awaited (NULL: never). Once it returns true no domain starts, the
+	 *  domains in flight are dropped without a result (a result handed out
+	 *  is always whole) and al_check_domains returns AL_ECANCELED. With
+	 *  threads it is called from each of them: reading a volatile
+	 *  sig_atomic_t that a signal handler sets is the intended use. */
+	bool (*cancelled)(void *userdata);
+	void *cancel_userdata;
 } al_check_options;
 
 /**
  * Lint every domain of @p list: SPF, DMARC and DKIM (the selectors of the
  * options and the list). Results come out in the order domains finish; the
  * findings of a domain are the same for the same answers. @p total gets the
- * run's totals (may be NULL).
+ * run's totals (may be NULL): with AL_ECANCELED, those of the domains handed
+ * out.
  */
 AL_EXPORT al_status al_check_domains(const al_check_options *options, const al_domain_list *list,
 			   al_summary *total);

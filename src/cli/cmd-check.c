@@ -2,6 +2,7 @@
 /* authlint check DOMAIN... | --domains-file FILE: lint live DNS, one domain or a million. */
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -171,17 +172,52 @@ static void close_thread_sources(void *userdata, al_check_sources *sources)
 	}
 }
 
+/* SIGINT or SIGTERM: the run stops (the library polls it), the lines
+ * written stay whole, the exit status is 128 + the signal's number. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int signo)
+{
+	stop_signal = signo;
+}
+
+static bool stop_requested(void *userdata)
+{
+	(void)userdata;
+	return stop_signal != 0;
+}
+
+/* A second signal of the same kind ends the process the usual way
+ * (SA_RESETHAND); writes interrupted by the first are restarted. */
+static void catch_stop_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESETHAND | SA_RESTART;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static const char *signal_name(int signo)
+{
+	return signo == SIGINT ? "SIGINT" : signo == SIGTERM ? "SIGTERM" : "a signal";
+}
+
 typedef struct check_run {
 	al_cli *cli;
 	al_emitter *emitter;
 	bool progress;
 	bool progress_shown;
 	double elapsed; /* as the library last reported it */
+	size_t done;    /* results written */
 } check_run;
 
 static void on_result(void *userdata, const al_domain_result *r)
 {
 	check_run *run = userdata;
+	run->done++;
 	if (run->progress_shown) {
 		/* the progress line is on stderr; findings on stdout may share the terminal */
 		fputs("\r\033[K", stderr);
@@ -290,6 +326,7 @@ static int check_main(al_cli *cli, int argc, char **argv)
 		al_cli_error("check: no domain given (authlint check DOMAIN... or --domains-file FILE)");
 		return AL_EXIT_ERROR;
 	}
+	catch_stop_signals();
 	unsigned shard_k = 1, shard_n = 1;
 	if (cmd.shard != NULL) {
 		al_error err;
@@ -364,6 +401,7 @@ static int check_main(al_cli *cli, int argc, char **argv)
 	co.userdata = &run;
 	co.on_progress = on_progress;
 	co.progress_userdata = &run;
+	co.cancelled = stop_requested;
 	if (sources.engine != NULL) {
 		co.threads = threads;
 		co.open_sources = open_thread_sources;
@@ -389,18 +427,32 @@ static int check_main(al_cli *cli, int argc, char **argv)
 	if (input_error)
 		total.input_error = true;
 	int code = al_cli_exit_code(cli, &total);
-	if (st != AL_OK) {
+	int signo = st == AL_ECANCELED ? (int)stop_signal : 0;
+	if (signo != 0) {
+		code = 128 + signo;
+	} else if (st != AL_OK) {
 		al_cli_error("check: %s", al_status_message(st));
 		code = AL_EXIT_ERROR;
 	}
 	al_emitter_end(em, &total, code);
+	size_t domains_total = al_domain_list_count(list);
+	if (signo != 0) {
+		/* the last line: the run did not finish; the lines above are whole */
+		if (cli->format == AL_FORMAT_JSONL)
+			fprintf(cli->out,
+				"{\"type\":\"interrupted\",\"signal\":\"%s\",\"domains_done\":%zu,"
+				"\"domains_total\":%zu}\n",
+				signal_name(signo), run.done, domains_total);
+		al_cli_error("check: interrupted by %s: %zu of %zu domains done", signal_name(signo), run.done,
+			     domains_total);
+	}
 	if (al_emitter_status(em) != AL_OK || fflush(cli->out) != 0) {
 		al_cli_error("writing the output failed");
 		code = AL_EXIT_ERROR;
 	}
 	if (cli->quiet == 0)
-		print_summary(&total, sources.engine, &ts.closed, al_domain_list_count(list), run.elapsed,
-			      cli->verbose > 0);
+		print_summary(&total, sources.engine, &ts.closed, signo != 0 ? run.done : domains_total,
+			      run.elapsed, cli->verbose > 0);
 	al_emitter_free(em);
 	al_cli_sources_close(&sources);
 	al_zone_free(zone);
@@ -436,6 +488,8 @@ const al_cli_command al_cmd_check = {
 	"\n"
 	"With --format jsonl each domain's result is one line, written as soon as the\n"
 	"domain is done. A summary goes to stderr at the end (not with -q).\n"
+	"SIGINT or SIGTERM stops the run at once: lines written are whole, jsonl ends with\n"
+	"an \"interrupted\" line counting the domains done, the exit status is 130 or 143.\n"
 	"Resolvers: --resolver IP[:PORT] (repeatable; IPv6 as [addr]:port), else the\n"
 	"configuration's, else /etc/resolv.conf.\n",
 	check_main,
