@@ -12,7 +12,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <math.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -514,47 +513,7 @@ const al_prop_result *al_prop_previous(const al_prop *p)
 
 /* ---- watch ---------------------------------------------------------------------- */
 
-static bool all_settled(const al_prop_result *r)
+bool al_prop_settled(const al_prop_result *r)
 {
-	return r->verdict == AL_PROP_CONSISTENT && !r->incomplete;
-}
-
-al_status al_prop_watch(al_prop *p, const al_prop_watch_options *options, al_prop_round_fn fn,
-			void *userdata)
-{
-	double interval = options && options->interval > 0 ? options->interval : 30.0;
-	if (interval < 1)
-		interval = 1;
-	double until = options && options->until > 0 ? options->until : 600.0;
-	if (until > 7 * 86400.0)
-		until = 7 * 86400.0;
-	unsigned max_rounds = options && options->max_rounds ? options->max_rounds
-							     : (unsigned)fmin(until / interval + 1, 10000);
-	if (max_rounds > 10000)
-		max_rounds = 10000;
-	double start = now_s();
-	for (unsigned round = 0; round < max_rounds; round++) {
-		double begun = now_s();
-		al_status st = al_prop_run(p);
-		if (st != AL_OK)
-			return st;
-		if (fn != NULL && !fn(userdata, p->current))
-			return AL_OK;
-		if (all_settled(p->current))
-			return AL_OK;
-		double next = begun + interval;
-		if (next - start > until || round + 1 >= max_rounds)
-			return AL_OK;
-		for (unsigned guard = 0; guard < 100000; guard++) {
-			double left = next - now_s();
-			if (left <= 0)
-				break;
-			struct timespec ts;
-			double chunk = left > 1.0 ? 1.0 : left;
-			ts.tv_sec = (time_t)chunk;
-			ts.tv_nsec = (long)((chunk - (double)ts.tv_sec) * 1e9);
-			nanosleep(&ts, NULL);
-		}
-	}
-	return AL_OK;
+	return r != NULL && r->verdict == AL_PROP_CONSISTENT && !r->incomplete;
 }
