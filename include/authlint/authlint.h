@@ -14,6 +14,7 @@
 #include <authlint/dmarc.h>
 #include <authlint/dmarc_discovery.h>
 #include <authlint/emit.h>
+#include <authlint/findings.h>
 #include <authlint/generation.h>
 #include <authlint/lint.h>
 #include <authlint/live.h>

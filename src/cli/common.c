@@ -66,7 +66,7 @@ static const char common_help[] =
 	"      --offline          never send a DNS query; report what was not checked\n"
 	"      --dmarc-spec N     read DMARC records as an RFC 9989 (default) or 7489 receiver\n"
 	"      --provider-snapshot FILE  what SPF include targets not looked up cost (default:\n"
-	"                         the registry's provider-spf.yaml); 'none' for no estimates\n"
+	"                         the built-in data/provider-spf.yaml); 'none' for no estimates\n"
 	"      --psl FILE         the Public Suffix List for organizational domains (text or\n"
 	"                         DAFSA; default: the system's list, else libpsl's built-in one)\n"
 	"      --no-color         no colour (also when NO_COLOR is set or output is not a terminal)\n"
@@ -285,7 +285,7 @@ int al_cli_load(al_cli *cli)
 	else if (cli->snapshot_path != NULL)
 		st = al_spf_snapshot_load_file(cli->snapshot_path, &cli->snapshot, &err);
 	else
-		st = al_spf_snapshot_load(cli->rules, &cli->snapshot, &err);
+		st = al_spf_snapshot_load_builtin(&cli->snapshot, &err);
 	if (st != AL_OK) {
 		al_cli_error("%s", err.message[0] ? err.message : al_status_message(st));
 		return AL_EXIT_ERROR;

@@ -14,6 +14,7 @@
 
 #include "util/arena.h"
 #include "util/hash.h"
+#include "util/grow.h"
 
 #define MAX_LINE 4096
 /* the most a list may hold: a stream that never ends (/dev/zero) stops here */
@@ -142,14 +143,8 @@ al_status al_domain_list_add(al_domain_list *l, const char *line, al_error *err)
 	if (found != NULL) {
 		it = &l->items[(size_t)(uintptr_t)found - 1];
 	} else {
-		if (l->count == l->capacity) {
-			size_t cap = l->capacity ? l->capacity * 2 : 64;
-			domain_item *p = realloc(l->items, cap * sizeof(*p));
-			if (p == NULL)
-				return al_error_set(err, AL_ENOMEM, "out of memory");
-			l->items = p;
-			l->capacity = cap;
-		}
+		if (!AL_GROW_ONE(l->items, l->count, l->capacity))
+			return al_error_set(err, AL_ENOMEM, "out of memory");
 		it = &l->items[l->count];
 		memset(it, 0, sizeof(*it));
 		it->name = al_arena_strdup(&l->arena, name);

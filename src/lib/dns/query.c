@@ -25,6 +25,7 @@
 #include "dns/reply.h"
 #include "dns/wire.h"
 #include "util/clock.h"
+#include "util/grow.h"
 
 /* ---- small things --------------------------------------------------------- */
 
@@ -105,14 +106,8 @@ static void heap_down(al_dns_engine *e, size_t i)
 
 static bool heap_push(al_dns_engine *e, query *q)
 {
-	if (e->heap_count == e->heap_capacity) {
-		size_t cap = e->heap_capacity ? e->heap_capacity * 2 : 256;
-		query **p = realloc(e->heap, cap * sizeof(*p));
-		if (p == NULL)
-			return false;
-		e->heap = p;
-		e->heap_capacity = cap;
-	}
+	if (!AL_GROW_ONE(e->heap, e->heap_count, e->heap_capacity))
+		return false;
 	q->heap_index = e->heap_count;
 	e->heap[e->heap_count++] = q;
 	heap_up(e, q->heap_index);
