@@ -126,6 +126,11 @@ FILE *al_cli_open_input(const char *command, const char *path);
  * error naming @p command and @p label ("standard input", a file name). The caller
  * frees it. */
 char *al_cli_read_all(const char *command, FILE *stream, const char *label, size_t max, size_t *length);
+/* The same without a message: NULL with *why "larger than the limit", "cannot
+ * read it" or "out of memory". */
+char *al_cli_read_stream(FILE *stream, size_t max, size_t *length, const char **why);
+/* @p n bytes as "1 GiB", "64 MiB" or "100 bytes". */
+const char *al_cli_size_text(size_t n, char out[32]);
 /* Standard input whole (at most 1 MiB), without its final line breaks; NULL
  * after an error message naming @p command. The caller frees it. */
 char *al_cli_read_stdin(const char *command, size_t *length);

@@ -194,7 +194,7 @@ static int propagation_main(al_cli *cli, int argc, char **argv)
 		al_zone_options zo = {0};
 		zo.origin = cli->zone_origin;
 		al_error err = {0};
-		if (al_zone_new(&expect, &zo) != AL_OK || al_zone_load_file(expect, cmd.expect, &err) != AL_OK) {
+		if (al_zone_new(&expect, &zo) != AL_OK || al_cli_zone_load(expect, cmd.expect, &err) != AL_OK) {
 			al_cli_error("propagation: --expect: %s", err.message[0] ? err.message : "cannot read the file");
 			al_zone_free(expect);
 			al_zone_free(zone);

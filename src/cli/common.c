@@ -273,6 +273,49 @@ static int64_t cli_now(void)
 	return (int64_t)time(NULL);
 }
 
+/* Standard input whole for an input named "-", at most @p max bytes; NULL with
+ * the reason in @p err. */
+static char *read_stdin_input(size_t max, const char *what, size_t *length, al_error *err)
+{
+	const char *why;
+	char *data = al_cli_read_stream(stdin, max, length, &why);
+	char limit[32];
+	if (data == NULL && strcmp(why, "larger than the limit") == 0)
+		al_error_set(err, AL_ELIMIT, "<stdin>: larger than %s, the limit for %s",
+			     al_cli_size_text(max, limit), what);
+	else if (data == NULL)
+		al_error_set(err, AL_EIO, "<stdin>: %s", why);
+	return data;
+}
+
+/* --provider-snapshot FILE, "-" for standard input */
+static al_status load_snapshot(al_cli *cli, al_error *err)
+{
+	if (strcmp(cli->snapshot_path, "-") != 0)
+		return al_spf_snapshot_load_file(cli->snapshot_path, &cli->snapshot, err);
+	size_t length;
+	char *text = read_stdin_input((size_t)16 << 20, "a provider snapshot", &length, err);
+	if (text == NULL)
+		return err->status;
+	al_status st = al_spf_snapshot_load_text("-", text, length, &cli->snapshot, err);
+	free(text);
+	return st;
+}
+
+/* --config FILE, "-" for standard input */
+static al_status load_config(al_cli *cli, const char *path, al_error *err)
+{
+	if (strcmp(path, "-") != 0)
+		return al_config_load(&cli->config, path, cli->rules, err);
+	size_t length;
+	char *text = read_stdin_input((size_t)16 << 20, "a configuration file", &length, err);
+	if (text == NULL)
+		return err->status;
+	al_status st = al_config_load_buffer(&cli->config, "-", text, length, cli->rules, err);
+	free(text);
+	return st;
+}
+
 int al_cli_load(al_cli *cli)
 {
 	al_error err = {0};
@@ -296,7 +339,7 @@ int al_cli_load(al_cli *cli)
 	if (cli->snapshot_path != NULL && strcmp(cli->snapshot_path, "none") == 0)
 		cli->no_snapshot = true;
 	else if (cli->snapshot_path != NULL)
-		st = al_spf_snapshot_load_file(cli->snapshot_path, &cli->snapshot, &err);
+		st = load_snapshot(cli, &err);
 	else
 		st = al_spf_snapshot_load_builtin(&cli->snapshot, &err);
 	if (st != AL_OK) {
@@ -307,7 +350,7 @@ int al_cli_load(al_cli *cli)
 	if (path == NULL && access(AL_CONFIG_FILENAME, F_OK) == 0)
 		path = AL_CONFIG_FILENAME;
 	if (path != NULL) {
-		st = al_config_load(&cli->config, path, cli->rules, &err);
+		st = load_config(cli, path, &err);
 		if (st != AL_OK) {
 			al_cli_error("%s", err.message[0] ? err.message : al_status_message(st));
 			return AL_EXIT_ERROR;
@@ -498,7 +541,7 @@ FILE *al_cli_open_input(const char *command, const char *path)
 	return f;
 }
 
-char *al_cli_read_all(const char *command, FILE *stream, const char *label, size_t max, size_t *length)
+char *al_cli_read_stream(FILE *stream, size_t max, size_t *length, const char **why)
 {
 	size_t cap = 4096, len = 0;
 	char *buf = malloc(cap);
@@ -522,21 +565,42 @@ char *al_cli_read_all(const char *command, FILE *stream, const char *label, size
 			break;
 		len += n;
 	}
-	if (buf == NULL || ferror(stream)) {
+	*why = NULL;
+	if (buf == NULL)
+		*why = "out of memory";
+	else if (ferror(stream))
+		*why = "cannot read it";
+	else if (len > max)
+		*why = "larger than the limit";
+	if (*why != NULL) {
 		free(buf);
-		al_cli_error("%s: cannot read %s", command, label);
-		return NULL;
-	}
-	if (len > max) {
-		free(buf);
-		if (max % (1u << 20) == 0)
-			al_cli_error("%s: %s is larger than %zu MiB", command, label, max >> 20);
-		else
-			al_cli_error("%s: %s is larger than %zu bytes", command, label, max);
 		return NULL;
 	}
 	buf[len] = '\0';
 	*length = len;
+	return buf;
+}
+
+const char *al_cli_size_text(size_t n, char out[32])
+{
+	if (n >= (1u << 30) && n % (1u << 30) == 0)
+		snprintf(out, 32, "%zu GiB", n >> 30);
+	else if (n >= (1u << 20) && n % (1u << 20) == 0)
+		snprintf(out, 32, "%zu MiB", n >> 20);
+	else
+		snprintf(out, 32, "%zu bytes", n);
+	return out;
+}
+
+char *al_cli_read_all(const char *command, FILE *stream, const char *label, size_t max, size_t *length)
+{
+	const char *why;
+	char *buf = al_cli_read_stream(stream, max, length, &why);
+	char limit[32];
+	if (buf == NULL && strcmp(why, "larger than the limit") == 0)
+		al_cli_error("%s: %s is larger than %s", command, label, al_cli_size_text(max, limit));
+	else if (buf == NULL)
+		al_cli_error("%s: cannot read %s", command, label);
 	return buf;
 }
 

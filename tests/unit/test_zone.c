@@ -353,6 +353,15 @@ static void test_unread_inputs(void **state)
 	assert_int_equal(al_zone_load_file(z, fifo, &err), AL_ELIMIT);
 	assert_non_null(strstr(err.message, "big.zone: larger than 300 bytes, the limit for a zone file"));
 	assert_int_equal(al_zone_record_count(z), 2);
+	/* standard input is the caller's: "-" is a file of that name (there is none here) */
+	assert_int_equal(al_zone_load_file(z, "-", &err), AL_EIO);
+	assert_non_null(strstr(err.message, "-: No such file"));
+	/* what the caller could not read itself is reported the same way */
+	assert_int_equal(al_zone_add_unread(z, "<stdin>", AL_ZONE_PROBLEM_LIMIT, "larger than 1 GiB"), AL_OK);
+	const al_zone_problem *last = al_zone_problem_at(z, al_zone_problem_count(z) - 1);
+	assert_string_equal(last->file, "<stdin>");
+	assert_string_equal(last->message, "larger than 1 GiB");
+	assert_int_equal(al_zone_add_unread(z, "<stdin>", AL_ZONE_PROBLEM_STRING_TOO_LONG, "x"), AL_EINVAL);
 	al_zone_free(z);
 }
 

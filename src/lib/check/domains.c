@@ -275,18 +275,14 @@ al_status al_shard_parse(const char *text, unsigned *k, unsigned *n, al_error *e
 	return AL_OK;
 }
 
-al_status al_domain_list_shard(al_domain_list *l, unsigned k, unsigned n)
+al_status al_domain_list_filter(al_domain_list *l, bool (*keep)(void *userdata, size_t index, const char *name),
+				void *userdata)
 {
-	if (n == 0 || k < 1 || k > n)
-		return AL_EINVAL;
-	if (n == 1)
-		return AL_OK;
 	size_t out = 0;
 	al_map_free(&l->index);
 	al_map_init(&l->index, false);
 	for (size_t i = 0; i < l->count; i++) {
-		const char *name = l->items[i].name;
-		if (al_hash_bytes(name, strlen(name)) % n != k - 1)
+		if (!keep(userdata, i, l->items[i].name))
 			continue;
 		l->items[out] = l->items[i];
 		if (!al_map_put(&l->index, l->items[out].name, (void *)(uintptr_t)(out + 1)))
@@ -295,4 +291,25 @@ al_status al_domain_list_shard(al_domain_list *l, unsigned k, unsigned n)
 	}
 	l->count = out;
 	return AL_OK;
+}
+
+typedef struct shard_of {
+	unsigned k, n;
+} shard_of;
+
+static bool in_shard(void *userdata, size_t index, const char *name)
+{
+	(void)index;
+	const shard_of *s = userdata;
+	return al_hash_bytes(name, strlen(name)) % s->n == s->k - 1;
+}
+
+al_status al_domain_list_shard(al_domain_list *l, unsigned k, unsigned n)
+{
+	if (n == 0 || k < 1 || k > n)
+		return AL_EINVAL;
+	if (n == 1)
+		return AL_OK;
+	shard_of s = {k, n};
+	return al_domain_list_filter(l, in_shard, &s);
 }

@@ -832,20 +832,6 @@ al_status al_zone_load_file(al_zone *zone, const char *path, al_error *err)
 {
 	if (zone == NULL || path == NULL)
 		return AL_EINVAL;
-	if (strcmp(path, "-") == 0) {
-		/* standard input: read it whole, then scan it from memory */
-		char *buf = NULL;
-		size_t len = 0;
-		al_error rerr = {0};
-		if (al_stream_read_all(stdin, "<stdin>", "a zone file", max_file_bytes(zone), &buf, &len, &rerr) !=
-		    AL_OK) {
-			al_zone_add_problem(zone, AL_ZONE_PROBLEM_UNREADABLE, "<stdin>", 0, NULL, "%s", rerr.message);
-			return al_error_set(err, rerr.status, "%s", rerr.message);
-		}
-		al_status st = al_zone_load_text(zone, "<stdin>", buf, len, err);
-		free(buf);
-		return st;
-	}
 	if (zone->file_count >= MAX_FILES)
 		return al_error_set(err, AL_ELIMIT, "%s: more than %u files read into one zone store", path,
 				    MAX_FILES);
@@ -877,6 +863,17 @@ al_status al_zone_load_file(al_zone *zone, const char *path, al_error *err)
 	free(s);
 	unmap_file(&map);
 	return st;
+}
+
+al_status al_zone_add_unread(al_zone *zone, const char *label, al_zone_problem_kind kind, const char *reason)
+{
+	if (zone == NULL || label == NULL || reason == NULL || !al_zone_problem_unread(kind))
+		return AL_EINVAL;
+	uint16_t index;
+	if (!add_file(zone, label, NULL, NULL, 0, &index))
+		return AL_ENOMEM;
+	al_zone_add_problem(zone, kind, zone->files[index].label, 0, NULL, "%s", reason);
+	return AL_OK;
 }
 
 al_status al_zone_load_text(al_zone *zone, const char *label, const char *text, size_t length,

@@ -126,17 +126,9 @@ static al_status read_fd(int fd, const char *label, const char *what, size_t max
 	return AL_OK;
 }
 
-al_status al_stream_read_all(FILE *stream, const char *label, const char *what, size_t max, char **data,
-			     size_t *length, al_error *err)
-{
-	return read_fd(fileno(stream), label, what, max, 0, data, length, err);
-}
-
 al_status al_file_read_all(const char *path, const char *what, size_t max, char **data, size_t *length,
 			   al_error *err)
 {
-	if (strcmp(path, "-") == 0)
-		return al_stream_read_all(stdin, "<stdin>", what, max, data, length, err);
 	int fd;
 	size_t size;
 	al_status st = al_file_open_regular(path, path, what, max, &fd, &size, err);

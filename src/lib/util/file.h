@@ -28,15 +28,12 @@ al_status al_file_open_regular(const char *path, const char *label, const char *
 			       size_t *size, al_error *err);
 
 /**
- * Read a whole regular file ("-" is standard input; see al_file_open_regular) into a malloc()ed,
+ * Read a whole regular file (see al_file_open_regular; "-" is a file of that name) into a malloc()ed,
  * NUL-terminated buffer; a file that grows past @p max while it is read
  * fails with AL_ELIMIT too. @p what names the kind of input for the limit's
  * message ("a configuration file").
  */
 al_status al_file_read_all(const char *path, const char *what, size_t max, char **data, size_t *length,
 			   al_error *err);
-/** Read all of a stream, at most @p max bytes (same messages). */
-al_status al_stream_read_all(FILE *stream, const char *label, const char *what, size_t max, char **data,
-			     size_t *length, al_error *err);
 
 #endif
