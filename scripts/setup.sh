@@ -16,6 +16,8 @@ PACKAGES=(
 	unbound
 	# benchmarks (bench/spf): the pyspf peer and /usr/bin/time
 	python3-spf python3-dnspython time
+	# tests: the HTML page of `authlint reports` is loaded in a real browser
+	chromium
 	# tests: scripts/refresh-provider-spf.py reads YAML
 	python3-yaml
 )

@@ -75,9 +75,10 @@ typedef enum al_reports_format {
 	AL_REPORTS_JSON,  /**< one document (doc/reports-json.md) */
 	AL_REPORTS_JSONL, /**< one object per line: report, domain, source, day, problem, summary */
 	AL_REPORTS_CSV,   /**< one row per domain and source */
+	AL_REPORTS_HTML,  /**< one self-contained page: no script, no external asset, inline SVG */
 } al_reports_format;
 
-/** "text", "json", "jsonl", "csv"; AL_EINVAL for anything else. */
+/** "text", "json", "jsonl", "csv", "html"; AL_EINVAL for anything else. */
 AL_EXPORT al_status al_reports_format_parse(const char *text, al_reports_format *out);
 
 /** Write what the reports say. Every string from a report is escaped. */

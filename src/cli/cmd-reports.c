@@ -47,7 +47,7 @@ static int reports_main(al_cli *cli, int argc, char **argv)
 	}
 	al_reports_format format = AL_REPORTS_TEXT;
 	if (cli->format_set && al_reports_format_parse(cli->format_name, &format) != AL_OK) {
-		al_cli_error("reports: --format: '%s' is not text, json, jsonl or csv", cli->format_name);
+		al_cli_error("reports: --format: '%s' is not text, json, jsonl, csv or html", cli->format_name);
 		return AL_EXIT_ERROR;
 	}
 	/* with zone files and no resolver named, the run is scripted: names outside are not asked */
@@ -127,7 +127,8 @@ const al_cli_command al_cmd_reports = {
 		 "\n"
 		 "  --spf RECORD       what if: judge every source also with this SPF record in place\n"
 		 "                     of the published one, and say which gain or lose an SPF pass\n"
-		 "  --format F         text (default), json, jsonl or csv\n"
+		 "  --format F         text (default), json, jsonl, csv, or html (one page, no\n"
+		 "                     external asset, the trend as inline SVG)\n"
 		 "\n"
 		 "Input is untrusted: no XML entity is ever expanded or loaded, decompression is\n"
 		 "bounded in size and ratio, and a file that cannot be read is reported (file, entry,\n"
@@ -135,5 +136,5 @@ const al_cli_command al_cmd_reports = {
 		 "\n"
 		 "Exit status: 0 when every input was read, 2 when a file or report could not be read.\n",
 	.run = reports_main,
-	.formats = "text, json, jsonl, csv",
+	.formats = "text, json, jsonl, csv, html",
 };

@@ -16,9 +16,11 @@
 #include "util/json.h"
 #include "util/strbuf.h"
 
+#include "report/write_internal.h"
+
 al_status al_reports_format_parse(const char *text, al_reports_format *out)
 {
-	static const char *const names[] = {"text", "json", "jsonl", "csv"};
+	static const char *const names[] = {"text", "json", "jsonl", "csv", "html"};
 	for (size_t i = 0; text != NULL && i < sizeof(names) / sizeof(names[0]); i++)
 		if (strcasecmp(text, names[i]) == 0) {
 			*out = (al_reports_format)i;
@@ -41,7 +43,7 @@ typedef enum category {
 static const char *const category_names[] = {"passing", "authorized-failing", "partly-passing",
 					     "unauthorized-failing", "failing-not-attributed"};
 
-static category category_of(const rpt_source *s)
+int al_rpt_category(const rpt_source *s)
 {
 	if (s->dmarc_pass == s->messages)
 		return CAT_PASSING;
@@ -52,9 +54,9 @@ static category category_of(const rpt_source *s)
 	return strcmp(s->spf_result, "pass") == 0 ? CAT_KNOWN_FAILING : CAT_UNKNOWN_FAILING;
 }
 
-static const char *fix_of(const rpt_source *s, category c, char *buf, size_t size)
+const char *al_rpt_fix(const rpt_source *s, int c, char *buf, size_t size)
 {
-	switch (c) {
+	switch ((category)c) {
 	case CAT_KNOWN_FAILING:
 		snprintf(buf, size,
 			 "%s is authorized by %s's SPF but its mail does not align: have it sign with DKIM as %s "
@@ -73,12 +75,22 @@ static const char *fix_of(const rpt_source *s, category c, char *buf, size_t siz
 				    "and at mail it sends without DKIM");
 		return buf;
 	case CAT_UNCHECKED:
-		snprintf(buf, size, "fails DMARC; give the DNS (live, or --zone) to tell whether %s's SPF authorizes it",
-			 s->domain->name);
+		if (s->spf_note != NULL && strstr(s->spf_note, "no usable address") != NULL)
+			snprintf(buf, size, "fails DMARC; the reporter gave no usable address, so it cannot be told "
+					    "who sent it");
+		else
+			snprintf(buf, size,
+				 "fails DMARC; give the DNS (live, or --zone) to tell whether %s's SPF authorizes it",
+				 s->domain->name);
 		return buf;
 	default:
 		return NULL;
 	}
+}
+
+const char *al_rpt_category_name(int c)
+{
+	return c >= 0 && c <= CAT_UNCHECKED ? category_names[c] : "unknown";
 }
 
 static double pct(uint64_t part, uint64_t whole)
@@ -86,7 +98,7 @@ static double pct(uint64_t part, uint64_t whole)
 	return whole ? 100.0 * (double)part / (double)whole : 0.0;
 }
 
-static void date_of(int64_t t, char out[11])
+void al_rpt_date(int64_t t, char out[11])
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
@@ -179,8 +191,8 @@ static void write_text(const al_reports *r, out *o)
 		reporters_total += !seen;
 	}
 	char d1[11], d2[11];
-	date_of(first, d1);
-	date_of(last > 0 ? last - 1 : last, d2);
+	al_rpt_date(first, d1);
+	al_rpt_date(last > 0 ? last - 1 : last, d2);
 	al_strbuf_printf(&o->b, "%zu report%s from %zu reporter%s, %s to %s", r->report_count,
 			 r->report_count == 1 ? "" : "s", reporters_total, reporters_total == 1 ? "" : "s", d1, d2);
 	if (r->duplicates > 0)
@@ -222,7 +234,7 @@ static void write_text(const al_reports *r, out *o)
 			al_strbuf_puts(&o->b, "  by day:\n");
 			for (size_t i = 0; i < d->day_count; i++) {
 				char day[11];
-				date_of(d->days[i].day * 86400, day);
+				al_rpt_date(d->days[i].day * 86400, day);
 				al_strbuf_printf(&o->b, "    %s  %8.0f messages  %5.1f%% DMARC pass\n", day,
 						 d->days[i].messages,
 						 d->days[i].messages > 0 ? 100.0 * d->days[i].passed / d->days[i].messages
@@ -234,7 +246,7 @@ static void write_text(const al_reports *r, out *o)
 			const rpt_source *s = r->source_list[i];
 			if (s->domain != d)
 				continue;
-			category c = category_of(s);
+			category c = al_rpt_category(s);
 			al_strbuf_puts(&o->b, "    ");
 			esc(o, s->ip);
 			al_strbuf_printf(&o->b, "  %llu message%s, DMARC pass %.0f%%  [%s]\n", (unsigned long long)s->messages,
@@ -278,7 +290,7 @@ static void write_text(const al_reports *r, out *o)
 			small_text(o, &s->reporters, false);
 			al_strbuf_putc(&o->b, '\n');
 			char fix[600];
-			const char *f = fix_of(s, c, fix, sizeof(fix));
+			const char *f = al_rpt_fix(s, c, fix, sizeof(fix));
 			if (f != NULL) {
 				al_strbuf_puts(&o->b, "      fix: ");
 				esc(o, f);
@@ -369,7 +381,7 @@ static void domain_json(al_json *j, const rpt_domain *d)
 	al_json_begin_array(j);
 	for (size_t i = 0; i < d->day_count; i++) {
 		char day[11];
-		date_of(d->days[i].day * 86400, day);
+		al_rpt_date(d->days[i].day * 86400, day);
 		al_json_begin_object(j);
 		al_json_kv_string(j, "date", day);
 		al_json_key(j, "messages");
@@ -410,10 +422,10 @@ static void source_json(al_json *j, const al_reports *r, const rpt_source *s)
 		kv_or_null(j, "term", s->whatif_term);
 		al_json_end_object(j);
 	}
-	category c = category_of(s);
+	category c = al_rpt_category(s);
 	al_json_kv_string(j, "category", category_names[c]);
 	char fix[600];
-	kv_or_null(j, "fix", fix_of(s, c, fix, sizeof(fix)));
+	kv_or_null(j, "fix", al_rpt_fix(s, c, fix, sizeof(fix)));
 }
 
 static void problem_json(al_json *j, const al_reports_problem *p)
@@ -592,7 +604,7 @@ static void write_csv(const al_reports *r, out *o)
 		cell(o, s->spf_result != NULL ? s->spf_result : "not checked", false);
 		cell(o, s->spf_term, false);
 		cell(o, s->service, false);
-		cell(o, category_names[category_of(s)], false);
+		cell(o, category_names[al_rpt_category(s)], false);
 		small_cell(o, &s->header_from, false);
 		small_cell(o, &s->envelope_from, false);
 		small_cell(o, &s->signers, false);
@@ -652,6 +664,9 @@ al_status al_reports_write(const al_reports *reports, al_reports_format format, 
 		break;
 	case AL_REPORTS_CSV:
 		write_csv(reports, &o);
+		break;
+	case AL_REPORTS_HTML:
+		o.status = al_rpt_write_html(reports, sink);
 		break;
 	default:
 		write_text(reports, &o);
