@@ -37,8 +37,11 @@ void al_rpt_small_add(al_reports *r, rpt_small *s, const char *key, uint64_t mes
 		}
 	if (s->count < AL_RPT_MAX_SMALL) {
 		const char *k = al_rpt_strdup(r, key);
-		if (k != NULL)
+		rpt_count *items = al_arena_grow(&r->arena, s->items, s->count, &s->capacity, sizeof(*items));
+		if (k != NULL && items != NULL) {
+			s->items = items;
 			s->items[s->count++] = (rpt_count){k, messages, passed};
+		}
 		return;
 	}
 	s->others += messages;
@@ -171,6 +174,14 @@ static al_report_action on_report(void *ctx, const al_report_meta *m)
 	rep->end = m->end;
 	rep->pct = m->policy.pct;
 	r->current = rep;
+	/* the policy as this reporter saw it, once per report */
+	char policy[160], pct[16] = "";
+	if (m->policy.pct >= 0)
+		snprintf(pct, sizeof(pct), " pct=%d", m->policy.pct);
+	snprintf(policy, sizeof(policy), "p=%s sp=%s%s%s%s%s%s", m->policy.p ? m->policy.p : "-",
+		 m->policy.sp ? m->policy.sp : "-", m->policy.np ? " np=" : "", m->policy.np ? m->policy.np : "", pct,
+		 m->policy.testing ? " t=" : "", m->policy.testing ? m->policy.testing : "");
+	r->current_policy = al_rpt_strdup(r, policy);
 	if (rep->domain != NULL) {
 		rpt_domain *d = domain_of(r, rep->domain);
 		if (d != NULL) {
@@ -209,13 +220,7 @@ static al_report_action on_record(void *ctx, const al_report_meta *m, const al_r
 	d->spf_aligned += spf ? n : 0;
 	d->disposition[rec->disposition] += n;
 	al_rpt_small_add(r, &d->reporters, m->org_name != NULL ? m->org_name : "(no org_name)", n, pass);
-	char policy[160], pct[16] = "";
-	if (m->policy.pct >= 0)
-		snprintf(pct, sizeof(pct), " pct=%d", m->policy.pct);
-	snprintf(policy, sizeof(policy), "p=%s sp=%s%s%s%s%s%s", m->policy.p ? m->policy.p : "-",
-		 m->policy.sp ? m->policy.sp : "-", m->policy.np ? " np=" : "", m->policy.np ? m->policy.np : "", pct,
-		 m->policy.testing ? " t=" : "", m->policy.testing ? m->policy.testing : "");
-	al_rpt_small_add(r, &d->policies, policy, n, pass);
+	al_rpt_small_add(r, &d->policies, r->current_policy, n, pass);
 	for (size_t i = 0; i < rec->reason_count; i++)
 		if (rec->reasons[i].type != NULL && strcmp(rec->reasons[i].type, "policy_test_mode") == 0)
 			d->test_mode += n;

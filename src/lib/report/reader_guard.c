@@ -272,6 +272,16 @@ static bool fill(al_rr_guard *g)
 		}
 		size_t carry = 0;
 		while (i < len) {
+			/* a run of printable ASCII (most of a report) goes out in one copy */
+			size_t run = i;
+			while (run < len && ((d[run] >= 0x20 && d[run] < 0x80) || d[run] == '\n' || d[run] == '\t' ||
+					     d[run] == '\r'))
+				run++;
+			if (run > i) {
+				put(g, d + i, run - i);
+				i = run;
+				continue;
+			}
 			bool incomplete;
 			size_t k = utf8_length(d + i, len - i, &incomplete);
 			if (incomplete) {

@@ -322,40 +322,49 @@ static void element_end(state *s, const char *path)
 		return;
 	}
 	al_report_record *rec = &s->rec;
-	if (IS("record/row/source_ip")) {
-		set_once(&rec->source_ip_raw, trimmed(s, ra, false));
-		if (rec->source_ip == NULL)
-			rec->source_ip = canonical_ip(ra, rec->source_ip_raw);
-	} else if (IS("record/row/count")) {
-		const char *v = trimmed(s, ra, false);
-		uint64_t n;
-		if (v != NULL && parse_u64(v, &n)) {
-			rec->count = n;
-		} else {
-			set_line(s);
-			al_rr_problem(s->r, &s->origin, AL_ESYNTAX, false,
-				      "count '%.40s' is not a number: the record is not counted", v ? v : "");
-			s->record_bad = true;
+	/* the hot path: dispatch on the part below record/ first */
+	const char *k = NULL;
+	if (strncmp(path, "record/row/", 11) == 0) {
+		k = path + 11;
+		if (strcmp(k, "source_ip") == 0) {
+			set_once(&rec->source_ip_raw, trimmed(s, ra, false));
+			if (rec->source_ip == NULL)
+				rec->source_ip = canonical_ip(ra, rec->source_ip_raw);
+		} else if (strcmp(k, "count") == 0) {
+			const char *v = trimmed(s, ra, false);
+			uint64_t n;
+			if (v != NULL && parse_u64(v, &n)) {
+				rec->count = n;
+			} else {
+				set_line(s);
+				al_rr_problem(s->r, &s->origin, AL_ESYNTAX, false,
+					      "count '%.40s' is not a number: the record is not counted", v ? v : "");
+				s->record_bad = true;
+			}
+		} else if (strncmp(k, "policy_evaluated/", 17) == 0) {
+			k += 17;
+			if (strcmp(k, "disposition") == 0)
+				rec->disposition = disposition_of(trimmed(s, ra, true));
+			else if (strcmp(k, "dkim") == 0)
+				rec->dkim = result_of(trimmed(s, ra, true));
+			else if (strcmp(k, "spf") == 0)
+				rec->spf = result_of(trimmed(s, ra, true));
+			else if (strcmp(k, "reason/type") == 0 && rec->reason_count > 0)
+				set_once(&s->reasons[rec->reason_count - 1].type, trimmed(s, ra, true));
+			else if (strcmp(k, "reason/comment") == 0 && rec->reason_count > 0)
+				set_once(&s->reasons[rec->reason_count - 1].comment, trimmed(s, ra, false));
 		}
-	} else if (IS("record/row/policy_evaluated/disposition")) {
-		rec->disposition = disposition_of(trimmed(s, ra, true));
-	} else if (IS("record/row/policy_evaluated/dkim")) {
-		rec->dkim = result_of(trimmed(s, ra, true));
-	} else if (IS("record/row/policy_evaluated/spf")) {
-		rec->spf = result_of(trimmed(s, ra, true));
-	} else if (IS("record/row/policy_evaluated/reason/type") && rec->reason_count > 0) {
-		set_once(&s->reasons[rec->reason_count - 1].type, trimmed(s, ra, true));
-	} else if (IS("record/row/policy_evaluated/reason/comment") && rec->reason_count > 0) {
-		set_once(&s->reasons[rec->reason_count - 1].comment, trimmed(s, ra, false));
-	} else if (IS("record/identifiers/header_from") || IS("record/identities/header_from")) {
-		set_once(&rec->header_from, trimmed(s, ra, true));
-	} else if (IS("record/identifiers/envelope_from") || IS("record/identities/envelope_from")) {
-		set_once(&rec->envelope_from, trimmed(s, ra, true));
-	} else if (IS("record/identifiers/envelope_to") || IS("record/identities/envelope_to")) {
-		set_once(&rec->envelope_to, trimmed(s, ra, true));
+	} else if (strncmp(path, "record/identifiers/", 19) == 0 || strncmp(path, "record/identities/", 18) == 0) {
+		k = strchr(path + 7, '/') + 1;
+		if (strcmp(k, "header_from") == 0)
+			set_once(&rec->header_from, trimmed(s, ra, true));
+		else if (strcmp(k, "envelope_from") == 0)
+			set_once(&rec->envelope_from, trimmed(s, ra, true));
+		else if (strcmp(k, "envelope_to") == 0)
+			set_once(&rec->envelope_to, trimmed(s, ra, true));
 	} else if (strncmp(path, "record/auth_results/dkim/", 25) == 0 && rec->dkim_count > 0) {
 		al_report_dkim *d = &s->dkim[rec->dkim_count - 1];
-		const char *k = path + 25;
+		k = path + 25;
 		if (strcmp(k, "domain") == 0)
 			set_once(&d->domain, trimmed(s, ra, true));
 		else if (strcmp(k, "selector") == 0)
@@ -366,7 +375,7 @@ static void element_end(state *s, const char *path)
 			set_once(&d->human_result, trimmed(s, ra, false));
 	} else if (strncmp(path, "record/auth_results/spf/", 24) == 0 && rec->spf_count > 0) {
 		al_report_spf *d = &s->spf[rec->spf_count - 1];
-		const char *k = path + 24;
+		k = path + 24;
 		if (strcmp(k, "domain") == 0)
 			set_once(&d->domain, trimmed(s, ra, true));
 		else if (strcmp(k, "scope") == 0)

@@ -16,10 +16,12 @@ typedef struct rpt_count {
 	uint64_t messages, passed;
 } rpt_count;
 
-/* Up to AL_RPT_MAX_SMALL distinct keys with their counts; more are counted in `others`. */
+/* Up to AL_RPT_MAX_SMALL distinct keys with their counts; more are counted in
+ * `others`. The array grows in the collection's arena as keys come (most
+ * sources have one or two), so a source costs little. */
 typedef struct rpt_small {
-	rpt_count items[AL_RPT_MAX_SMALL];
-	size_t count;
+	rpt_count *items;
+	size_t count, capacity;
 	uint64_t others;
 } rpt_small;
 
@@ -87,6 +89,7 @@ struct al_reports {
 	bool attributed;             /* al_reports_attribute ran */
 	/* while a report is read */
 	rpt_report *current;
+	const char *current_policy; /* the policy the current report saw, as text */
 	bool skipping;
 };
 
