@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Embed every file of a directory tree into a C source file.
 
-usage: embed.py SYMBOL DIR OUTPUT.c DEPFILE
+usage: embed.py SYMBOL DIR OUTPUT.c DEPFILE [LABEL-PREFIX]
 
 Writes `const al_embedded_file SYMBOL[]` and `SYMBOL_count`, sorted by path,
-and a depfile naming every file and directory read, so that adding, removing
+each with its label (LABEL-PREFIX and the path, "data/senders.yaml": what
+messages about the file name), and a depfile naming every file and directory read, so that adding, removing
 or editing a file rebuilds the output.
 """
 import os
@@ -24,6 +25,8 @@ def write_if_changed(path, text):
 
 def main():
     symbol, root, output, depfile = sys.argv[1:5]
+    prefix = sys.argv[5] if len(sys.argv) > 5 else ''
+
     entries, dirs = [], [root]
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith('.'))
@@ -54,8 +57,8 @@ def main():
         out.append('\t0};')
     out.append('const al_embedded_file %s[] = {' % symbol)
     for i, (rel, _full, data) in enumerate(entries):
-        out.append('\t{"%s", %s_%d, %d},' % (rel, symbol, i, len(data)))
-    out.append('\t{0, 0, 0}};')
+        out.append('\t{"%s", %s_%d, %d, "%s%s"},' % (rel, symbol, i, len(data), prefix, rel))
+    out.append('\t{0, 0, 0, 0}};')
     out.append('const size_t %s_count = %d;' % (symbol, len(entries)))
     write_if_changed(output, '\n'.join(out) + '\n')
     deps = [e[1] for e in entries] + dirs

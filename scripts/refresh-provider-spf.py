@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Refresh the provider snapshot (rules/provider-spf.yaml) from live DNS.
+"""Refresh the provider snapshot (data/provider-spf.yaml) from live DNS.
 
-For every literal include target of the senders catalog (rules/senders.yaml,
+For every literal include target of the senders catalog (data/senders.yaml,
 patterns such as '^_spf\\.google\\.com$') and every target already in the
 snapshot, ask authlint for the target's lookup tree through the resolver
 given, and write what include:<target> costs (its lookups plus the include
@@ -84,8 +84,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('--resolver', required=True, help='IP[:PORT] of the resolver to ask')
     ap.add_argument('--authlint', default=os.path.join(ROOT, 'build', 'src', 'cli', 'authlint'))
-    ap.add_argument('--senders', default=os.path.join(ROOT, 'rules', 'senders.yaml'))
-    ap.add_argument('--snapshot', default=os.path.join(ROOT, 'rules', 'provider-spf.yaml'))
+    ap.add_argument('--senders', default=os.path.join(ROOT, 'data', 'senders.yaml'))
+    ap.add_argument('--snapshot', default=os.path.join(ROOT, 'data', 'provider-spf.yaml'))
     ap.add_argument('--out', help='where to write (default: --snapshot)')
     ap.add_argument('--date', default=datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d'))
     ap.add_argument('--timeout', type=float, default=2.0)
@@ -103,7 +103,7 @@ def main():
 
     lines = ['# The provider snapshot: what the SPF include targets of sending services cost,',
              '# for the lookup tree to use when it cannot look a target up. Written by',
-             '# scripts/refresh-provider-spf.py from live DNS (see rules/provider-spf.yaml for the',
+             '# scripts/refresh-provider-spf.py from live DNS (see data/provider-spf.yaml for the',
              '# fields); a target it could not measure keeps its earlier entry.',
              'snapshot: %s' % args.date, 'providers:']
     failed = 0

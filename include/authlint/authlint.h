@@ -14,12 +14,15 @@
 #include <authlint/dmarc.h>
 #include <authlint/dmarc_discovery.h>
 #include <authlint/emit.h>
+#include <authlint/findings.h>
 #include <authlint/generation.h>
 #include <authlint/lint.h>
 #include <authlint/live.h>
 #include <authlint/message.h>
 #include <authlint/plan.h>
 #include <authlint/propagation.h>
+#include <authlint/report_reader.h>
+#include <authlint/reports.h>
 #include <authlint/rule.h>
 #include <authlint/source.h>
 #include <authlint/spf.h>

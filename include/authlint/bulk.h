@@ -42,7 +42,8 @@ AL_EXPORT al_status al_domain_list_add(al_domain_list *list, const char *line, a
  * Read a list: one domain per line, optionally followed by DKIM selectors;
  * '#' starts a comment; blank lines are skipped. A line that is not valid is
  * recorded as a problem ("FILE:LINE: reason") and skipped. AL_EIO when the
- * stream cannot be read; @p label names it in problems ("-" for stdin).
+ * stream cannot be read, AL_ELIMIT past 1 GiB; @p label names it in problems
+ * ("-" for stdin).
  */
 AL_EXPORT al_status al_domain_list_read(al_domain_list *list, FILE *stream, const char *label, al_error *err);
 AL_EXPORT size_t al_domain_list_count(const al_domain_list *list);
@@ -58,6 +59,43 @@ AL_EXPORT al_status al_shard_parse(const char *text, unsigned *k, unsigned *n, a
  * name, so it is the same on every machine whatever the order of the list.
  */
 AL_EXPORT al_status al_domain_list_shard(al_domain_list *list, unsigned k, unsigned n);
+/**
+ * Keep only the domains for which @p keep returns true (@p index is the
+ * position before filtering), in their order. The positions of those kept
+ * change: results' index is the position in the list checked.
+ */
+AL_EXPORT al_status al_domain_list_filter(al_domain_list *list,
+					  bool (*keep)(void *userdata, size_t index, const char *name),
+					  void *userdata);
+
+/** What al_domain_list_resume found in an earlier output. */
+typedef struct al_resume_info {
+	size_t lines;                 /**< lines read */
+	size_t objects;               /**< lines that are one whole JSON object */
+	size_t results;               /**< of which domain results ("type": "domain") */
+	size_t skipped;               /**< domains of the list with a result there, dropped from it */
+	size_t other_domains;         /**< results for names not in the list (another shard) */
+	size_t bad_lines;             /**< lines ended by a line break that are not one whole
+				       *   JSON object (a line cut short, then appended to) */
+	unsigned long first_bad_line; /**< the number of the first of them (0: none) */
+	bool no_final_newline;        /**< the stream does not end with a line break */
+	bool cut_short;               /**< and its last line is not whole: passed over */
+} al_resume_info;
+
+/**
+ * Resume an earlier run: read @p stream, the `--format jsonl` output of an
+ * earlier bulk check (several appended are fine), and drop from @p list every
+ * domain that has a whole result line there ({"type":"domain",...}, whatever
+ * it found, incomplete results included). Other lines (summary, interrupted,
+ * finding) are passed over; a line is taken only when it is one whole JSON
+ * object, so a last line cut short, or such a line appended to, never counts
+ * (its domain is checked again). Memory stays bounded whatever the lines'
+ * length. AL_EIO when the stream cannot be read, AL_ELIMIT past 64 GiB,
+ * AL_ESYNTAX when no line is a JSON object but some are not (not a jsonl
+ * output); @p label names the stream in @p err.
+ */
+AL_EXPORT al_status al_domain_list_resume(al_domain_list *list, FILE *stream, const char *label,
+					  al_resume_info *info, al_error *err);
 
 /** Where one receiver generation found the DMARC policy of a domain. */
 typedef struct al_inventory_dmarc {
@@ -163,13 +201,22 @@ typedef struct al_check_options {
 	al_progress_fn on_progress;/**< called at most every progress_interval seconds, and at the end */
 	double progress_interval;  /**< 0: 0.5 */
 	void *progress_userdata;
+	/** Asked between passes and at least every 100 ms while answers are
+	 *  awaited (NULL: never). Once it returns true no domain starts, the
+	 *  domains in flight are dropped without a result (a result handed out
+	 *  is always whole) and al_check_domains returns AL_ECANCELED. With
+	 *  threads it is called from each of them: reading a volatile
+	 *  sig_atomic_t that a signal handler sets is the intended use. */
+	bool (*cancelled)(void *userdata);
+	void *cancel_userdata;
 } al_check_options;
 
 /**
  * Lint every domain of @p list: SPF, DMARC and DKIM (the selectors of the
  * options and the list). Results come out in the order domains finish; the
  * findings of a domain are the same for the same answers. @p total gets the
- * run's totals (may be NULL).
+ * run's totals (may be NULL): with AL_ECANCELED, those of the domains handed
+ * out.
  */
 AL_EXPORT al_status al_check_domains(const al_check_options *options, const al_domain_list *list,
 			   al_summary *total);

@@ -41,6 +41,9 @@ typedef struct al_waiver {
  * returns AL_ECONFIG.
  */
 AL_EXPORT al_status al_config_load(al_config **out, const char *path, al_rules *rules, al_error *err);
+/** The same from memory (standard input, read by the caller); @p label names it in errors. */
+AL_EXPORT al_status al_config_load_buffer(al_config **out, const char *label, const char *data, size_t length,
+					  al_rules *rules, al_error *err);
 /** An empty configuration (defaults everywhere). */
 AL_EXPORT al_status al_config_new_empty(al_config **out);
 AL_EXPORT void al_config_free(al_config *config);

@@ -30,6 +30,7 @@
 #include <authlint/diag.h>
 #include <authlint/dmarc_discovery.h>
 #include <authlint/emit.h>
+#include <authlint/findings.h>
 #include <authlint/lint.h>
 #include <authlint/rule.h>
 #include <authlint/source.h>
@@ -246,8 +247,7 @@ typedef struct al_plan_step {
 	size_t note_count;
 	const char *const *intended;    /**< rule ids its record raises on purpose */
 	size_t intended_count;
-	const al_diag *record_findings; /**< the record linted as authlint lints DMARC records */
-	size_t record_finding_count;
+	const al_findings *record_findings; /**< the record linted as authlint lints DMARC records */
 } al_plan_step;
 
 /** The DMARC record in place before the plan. */
@@ -281,10 +281,8 @@ typedef struct al_plan {
 	const char *const *notes;       /**< about the plan as a whole */
 	size_t note_count;
 	size_t first_blocked;           /**< number of the first blocked step, 0 for none */
-	const al_diag *findings;        /**< the domain's findings (SPF, DKIM, DMARC) and the plan's
-					     own (PLAN), sorted */
-	size_t finding_count;
-	al_summary summary;             /**< counts over @c findings, for the exit code */
+	const al_findings *findings;    /**< the domain's findings (SPF, DKIM, DMARC) and the plan's
+					     own (PLAN), sorted, with their counts for the exit code */
 } al_plan;
 
 /**

@@ -39,6 +39,7 @@
 
 #include <authlint/config.h>
 #include <authlint/diag.h>
+#include <authlint/findings.h>
 #include <authlint/emit.h>
 #include <authlint/lint.h>
 #include <authlint/rule.h>
@@ -226,9 +227,7 @@ typedef struct al_prop_result {
 	double elapsed;              /**< seconds the round took */
 	size_t queries;              /**< queries sent in the round (discovery included) */
 	size_t failed;               /**< of which got no usable answer */
-	const al_diag *diags;        /**< PROP findings of the round, sorted */
-	size_t diag_count;
-	al_summary summary;          /**< counts of the findings */
+	const al_findings *findings; /**< PROP findings of the round, sorted, with their counts */
 } al_prop_result;
 
 /**
@@ -289,23 +288,12 @@ AL_EXPORT const al_prop_result *al_prop_previous(const al_prop *prop);
 /** Free; NULL is safe. */
 AL_EXPORT void al_prop_free(al_prop *prop);
 
-/** Called after each round of a watch; return false to stop. */
-typedef bool (*al_prop_round_fn)(void *userdata, const al_prop_result *result);
-
-/** Limits of a watch. */
-typedef struct al_prop_watch_options {
-	double interval;    /**< seconds between rounds (0: 30; at least 1) */
-	double until;       /**< stop once this many seconds have passed (0: 600; at most 7 days) */
-	unsigned max_rounds;/**< at most this many rounds (0: until / interval + 1, at most 10000) */
-} al_prop_watch_options;
-
 /**
- * Run rounds until every name of every domain is consistent (and no server is
- * unreadable), the time or the rounds run out, or @p fn returns false. The
- * first round is run here too. @p fn may be NULL.
+ * Whether a watch can stop: every name of every domain is consistent and no
+ * server was unreadable. (The watch itself, rounds and the waits between
+ * them, is the caller's: the library never sleeps.)
  */
-AL_EXPORT al_status al_prop_watch(al_prop *prop, const al_prop_watch_options *options, al_prop_round_fn fn,
-			void *userdata);
+AL_EXPORT bool al_prop_settled(const al_prop_result *result);
 
 /**
  * Parse a duration: "90", "90s", "15m", "2h", "1d", "1h30m". AL_EINVAL for

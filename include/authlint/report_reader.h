@@ -177,7 +177,8 @@ typedef struct al_report_limits {
 
 /** Read @p path: a file of any kind above, or a directory (recursive). "-" is not special:
  *  the caller reads standard input and uses al_report_read_memory. Returns AL_OK when every
- *  input was read, else the status of the first problem (all problems go to on_problem). */
+ *  input was read, else the status of the first fatal problem (a file or report that was
+ *  abandoned); every problem, fatal or not, goes to on_problem. */
 AL_EXPORT al_status al_report_read_path(const char *path, const al_report_limits *limits,
 					const al_report_callbacks *cb);
 /** Read @p length bytes of any single-file kind (detected from the content); @p name is

@@ -164,7 +164,11 @@ typedef struct al_zone_options {
 	uint32_t default_ttl;     /**< 0: 3600 */
 	unsigned max_include_depth; /**< 0: 8 */
 	size_t max_records;       /**< 0: no limit other than memory */
+	size_t max_file_bytes;    /**< the largest file (or $INCLUDE) read; 0: AL_ZONE_MAX_FILE_BYTES */
 } al_zone_options;
+
+/** The default limit on the size of one zone file: 4 GiB (offsets are 32-bit). */
+#define AL_ZONE_MAX_FILE_BYTES ((size_t)4 << 30)
 
 typedef struct al_zone al_zone;
 
@@ -177,9 +181,20 @@ AL_EXPORT al_status al_zone_new(al_zone **out, const al_zone_options *options);
  * problem is recorded too).
  */
 AL_EXPORT al_status al_zone_load_file(al_zone *zone, const char *path, al_error *err);
-/** Read zone text from memory; @p label names it in locations ("<stdin>"). */
+/**
+ * Read zone text from memory; @p label names it in locations ("<stdin>"). The
+ * text is copied (columns are found in it later). Standard input is the
+ * caller's to read: al_zone_load_file takes "-" for a file of that name.
+ */
 AL_EXPORT al_status al_zone_load_text(al_zone *zone, const char *label, const char *text, size_t length,
 			    al_error *err);
+/**
+ * Record that input the caller reads itself (standard input) could not be
+ * read: @p kind is AL_ZONE_PROBLEM_UNREADABLE or AL_ZONE_PROBLEM_LIMIT, and it
+ * is reported as a file that cannot be opened is ("<stdin>: reason").
+ */
+AL_EXPORT al_status al_zone_add_unread(al_zone *zone, const char *label, al_zone_problem_kind kind,
+				       const char *reason);
 AL_EXPORT size_t al_zone_problem_count(const al_zone *zone);
 AL_EXPORT const al_zone_problem *al_zone_problem_at(const al_zone *zone, size_t index);
 /** True when a problem of @p kind means part of the input was not read (exit 2). */

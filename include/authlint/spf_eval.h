@@ -188,8 +188,8 @@ typedef struct al_spf_snapshot_entry {
 	const char *seen;         /**< the date the source saw it */
 } al_spf_snapshot_entry;
 
-/** The registry's snapshot (provider-spf.yaml); *out stays NULL when the registry has none. */
-AL_EXPORT al_status al_spf_snapshot_load(const al_rules *rules, al_spf_snapshot **out, al_error *err);
+/** The built-in snapshot (data/provider-spf.yaml); *out stays NULL when the build has none. */
+AL_EXPORT al_status al_spf_snapshot_load_builtin(al_spf_snapshot **out, al_error *err);
 /** A snapshot file of the same form (a newer one, --provider-snapshot). */
 AL_EXPORT al_status al_spf_snapshot_load_file(const char *path, al_spf_snapshot **out, al_error *err);
 AL_EXPORT al_status al_spf_snapshot_load_text(const char *label, const char *text, size_t length,

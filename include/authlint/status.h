@@ -28,7 +28,8 @@ extern "C" {
 	X(AL_EUNSUPPORTED, "not supported")                                   \
 	X(AL_ECONFIG, "invalid configuration")                                \
 	X(AL_ERULES, "invalid rule registry")                                 \
-	X(AL_EINTERNAL, "internal error")
+	X(AL_EINTERNAL, "internal error")                                     \
+	X(AL_ECANCELED, "cancelled")
 
 typedef enum al_status {
 #define AL_STATUS_ENUM_(name, msg) name,

@@ -28,6 +28,7 @@ typedef struct al_cli {
 	const char *command;
 	al_format format;
 	bool format_set;
+	const char *format_name; /* --format as given */
 	al_severity fail_on;
 	bool fail_on_set;
 	const char *config_path;
@@ -74,6 +75,7 @@ typedef struct al_cli_command {
 	const char *synopsis;    /* one line for --help */
 	const char *usage;       /* the command's own help text */
 	int (*run)(al_cli *cli, int argc, char **argv);
+	const char *formats;     /* --format values it takes when not the common ones, or NULL */
 } al_cli_command;
 
 /* Parse common options and the command's own; leaves operands in argv[*first..argc).
@@ -116,10 +118,19 @@ int al_cli_run_lint(al_cli *cli, al_source *source, const char *const *inputs, s
 al_emitter *al_cli_emitter_new(al_cli *cli, const char *const *inputs, size_t input_count);
 /* Exit code for an al_status from the library (2 for anything but AL_OK). */
 int al_cli_status_exit(al_status status);
+/* The input file @p path for reading ("-": stdin), a regular file: a directory, a
+ * device or a FIFO is refused (not read for ever, not waited for); NULL after an
+ * error naming @p command and the file. Close it unless it is stdin. */
+FILE *al_cli_open_input(const char *command, const char *path);
 /* Everything @p stream holds, at most @p max bytes, NUL-terminated; NULL after an
  * error naming @p command and @p label ("standard input", a file name). The caller
  * frees it. */
 char *al_cli_read_all(const char *command, FILE *stream, const char *label, size_t max, size_t *length);
+/* The same without a message: NULL with *why "larger than the limit", "cannot
+ * read it" or "out of memory". */
+char *al_cli_read_stream(FILE *stream, size_t max, size_t *length, const char **why);
+/* @p n bytes as "1 GiB", "64 MiB" or "100 bytes". */
+const char *al_cli_size_text(size_t n, char out[32]);
 /* Standard input whole (at most 1 MiB), without its final line breaks; NULL
  * after an error message naming @p command. The caller frees it. */
 char *al_cli_read_stdin(const char *command, size_t *length);
@@ -135,5 +146,6 @@ extern const al_cli_command al_cmd_propagation;
 extern const al_cli_command al_cmd_plan;
 extern const al_cli_command al_cmd_align;
 extern const al_cli_command al_cmd_triage;
+extern const al_cli_command al_cmd_reports;
 
 #endif

@@ -2,8 +2,10 @@
 /* authlint check DOMAIN... | --domains-file FILE: lint live DNS, one domain or a million. */
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -19,6 +21,9 @@ enum {
 	OPT_NO_PROGRESS,
 	OPT_NO_DISCOVER,
 	OPT_THREADS,
+	OPT_SHARD_COUNT,
+	OPT_SHARD_INDEX,
+	OPT_RESUME,
 };
 
 typedef struct check_cmd {
@@ -31,6 +36,9 @@ typedef struct check_cmd {
 	int progress; /* -1 never, 0 on a terminal, 1 always */
 	bool no_discover;
 	unsigned long threads; /* 0: one per processor, up to 8 */
+	unsigned long shard_count;
+	const char *shard_index; /* 1-based; else JOB_COMPLETION_INDEX, 0-based */
+	const char *resume;
 } check_cmd;
 
 static const struct option check_options[] = {
@@ -43,6 +51,9 @@ static const struct option check_options[] = {
 	{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
 	{"no-discover", no_argument, NULL, OPT_NO_DISCOVER},
 	{"threads", required_argument, NULL, OPT_THREADS},
+	{"shard-count", required_argument, NULL, OPT_SHARD_COUNT},
+	{"shard-index", required_argument, NULL, OPT_SHARD_INDEX},
+	{"resume", required_argument, NULL, OPT_RESUME},
 	{NULL, 0, NULL, 0},
 };
 
@@ -111,6 +122,18 @@ static int check_option(al_cli *cli, void *cmdp, int id, const char *arg)
 			return AL_EXIT_ERROR;
 		}
 		return 0;
+	case OPT_SHARD_COUNT:
+		if (!parse_count(arg, 1000000, &c->shard_count)) {
+			al_cli_error("check: --shard-count: '%s' is not a number from 1 to 1000000", arg);
+			return AL_EXIT_ERROR;
+		}
+		return 0;
+	case OPT_SHARD_INDEX:
+		c->shard_index = arg;
+		return 0;
+	case OPT_RESUME:
+		c->resume = arg;
+		return 0;
 	}
 	return AL_EXIT_ERROR;
 }
@@ -171,17 +194,52 @@ static void close_thread_sources(void *userdata, al_check_sources *sources)
 	}
 }
 
+/* SIGINT or SIGTERM: the run stops (the library polls it), the lines
+ * written stay whole, the exit status is 128 + the signal's number. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int signo)
+{
+	stop_signal = signo;
+}
+
+static bool stop_requested(void *userdata)
+{
+	(void)userdata;
+	return stop_signal != 0;
+}
+
+/* A second signal of the same kind ends the process the usual way
+ * (SA_RESETHAND); writes interrupted by the first are restarted. */
+static void catch_stop_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESETHAND | SA_RESTART;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static const char *signal_name(int signo)
+{
+	return signo == SIGINT ? "SIGINT" : signo == SIGTERM ? "SIGTERM" : "a signal";
+}
+
 typedef struct check_run {
 	al_cli *cli;
 	al_emitter *emitter;
 	bool progress;
 	bool progress_shown;
 	double elapsed; /* as the library last reported it */
+	size_t done;    /* results written */
 } check_run;
 
 static void on_result(void *userdata, const al_domain_result *r)
 {
 	check_run *run = userdata;
+	run->done++;
 	if (run->progress_shown) {
 		/* the progress line is on stderr; findings on stdout may share the terminal */
 		fputs("\r\033[K", stderr);
@@ -230,11 +288,9 @@ static int read_domains(check_cmd *cmd, char **argv, int first, int argc, al_dom
 	for (size_t i = 0; i < cmd->domains_file_count; i++) {
 		const char *path = cmd->domains_files[i];
 		bool is_stdin = strcmp(path, "-") == 0;
-		FILE *f = is_stdin ? stdin : fopen(path, "r");
-		if (f == NULL) {
-			al_cli_error("check: %s: %s", path, strerror(errno));
+		FILE *f = al_cli_open_input("check", path);
+		if (f == NULL)
 			return AL_EXIT_ERROR;
-		}
 		al_error err = {0};
 		al_status st = al_domain_list_read(list, f, is_stdin ? "<stdin>" : path, &err);
 		if (!is_stdin)
@@ -280,6 +336,126 @@ static void print_summary(const al_summary *s, const al_live *live, const al_liv
 	fputc('\n', stderr);
 }
 
+/* A shard index: digits only, @p lowest to @p highest. */
+static bool parse_index(const char *text, unsigned long lowest, unsigned long highest, unsigned long *out)
+{
+	char *end = NULL;
+	errno = 0;
+	unsigned long v = strtoul(text, &end, 10);
+	if (text[0] < '0' || text[0] > '9' || errno != 0 || *end != '\0' || v < lowest || v > highest)
+		return false;
+	*out = v;
+	return true;
+}
+
+/*
+ * The shard this process checks: --shard K/N; or --shard-count N with the
+ * index from --shard-index I (1 to N, as GNU parallel's {%} slot) or from the
+ * environment of a Kubernetes Indexed Job (JOB_COMPLETION_INDEX, 0 to N-1).
+ */
+static int pick_shard(const check_cmd *cmd, unsigned *k, unsigned *n)
+{
+	if (cmd->shard != NULL && (cmd->shard_count > 0 || cmd->shard_index != NULL)) {
+		al_cli_error("check: --shard K/N, or --shard-count N (with --shard-index): not both");
+		return AL_EXIT_ERROR;
+	}
+	if (cmd->shard != NULL) {
+		al_error err;
+		if (al_shard_parse(cmd->shard, k, n, &err) != AL_OK) {
+			al_cli_error("check: --shard: %s", err.message);
+			return AL_EXIT_ERROR;
+		}
+		return 0;
+	}
+	if (cmd->shard_count == 0) {
+		if (cmd->shard_index != NULL) {
+			al_cli_error("check: --shard-index needs --shard-count N");
+			return AL_EXIT_ERROR;
+		}
+		return 0;
+	}
+	unsigned long count = cmd->shard_count, index = 0;
+	if (cmd->shard_index != NULL) {
+		if (!parse_index(cmd->shard_index, 1, count, &index)) {
+			al_cli_error("check: --shard-index: '%s' is not a number from 1 to %lu (it counts from 1, "
+				     "as GNU parallel's {%%})",
+				     cmd->shard_index, count);
+			return AL_EXIT_ERROR;
+		}
+	} else {
+		const char *env = getenv("JOB_COMPLETION_INDEX");
+		if (env == NULL || env[0] == '\0') {
+			al_cli_error("check: --shard-count %lu: which shard? Give --shard-index I (1 to %lu; GNU "
+				     "parallel: --shard-index {%%}), or run as a Kubernetes Indexed Job "
+				     "(JOB_COMPLETION_INDEX is not set)",
+				     count, count);
+			return AL_EXIT_ERROR;
+		}
+		if (!parse_index(env, 0, count - 1, &index)) {
+			al_cli_error("check: JOB_COMPLETION_INDEX='%.40s' is not a number from 0 to %lu (--shard-count "
+				     "%lu; completions of the Job must equal it)",
+				     env, count - 1, count);
+			return AL_EXIT_ERROR;
+		}
+		index++; /* Kubernetes counts from 0 */
+	}
+	*k = (unsigned)index;
+	*n = (unsigned)count;
+	return 0;
+}
+
+/*
+ * --resume FILE: drop the domains that FILE, an earlier jsonl output, has a
+ * whole result for. A missing file is a run not started yet.
+ */
+static int resume(al_cli *cli, const check_cmd *cmd, al_domain_list *list)
+{
+	const char *path = cmd->resume;
+	bool is_stdin = strcmp(path, "-") == 0;
+	if (is_stdin) {
+		for (size_t i = 0; i < cmd->domains_file_count; i++)
+			if (strcmp(cmd->domains_files[i], "-") == 0) {
+				al_cli_error("check: --resume - and --domains-file - cannot both be standard input");
+				return AL_EXIT_ERROR;
+			}
+	}
+	size_t before = al_domain_list_count(list);
+	if (!is_stdin && access(path, F_OK) != 0 && errno == ENOENT) {
+		if (cli->quiet == 0)
+			fprintf(stderr, "authlint: check: --resume %s: no such file yet: all %zu domains to check\n",
+				path, before);
+		return 0;
+	}
+	FILE *f = al_cli_open_input("check", path);
+	if (f == NULL)
+		return AL_EXIT_ERROR;
+	al_resume_info info;
+	al_error err = {0};
+	al_status st = al_domain_list_resume(list, f, is_stdin ? "<stdin>" : path, &info, &err);
+	if (!is_stdin)
+		fclose(f);
+	if (st != AL_OK) {
+		al_cli_error("check: --resume: %s", err.message);
+		return AL_EXIT_ERROR;
+	}
+	if (info.bad_lines > 0)
+		fprintf(stderr,
+			"authlint: warning: check: %s:%lu: %zu line%s not one whole JSON object (cut short, then "
+			"appended to?): passed over, their domains are checked again\n",
+			path, info.first_bad_line, info.bad_lines, info.bad_lines == 1 ? " is" : "s are");
+	if (info.no_final_newline) {
+		/* output appended to this very file must not glue onto its last line */
+		struct stat in, out;
+		if (!is_stdin && stat(path, &in) == 0 && fstat(fileno(cli->out), &out) == 0 &&
+		    in.st_dev == out.st_dev && in.st_ino == out.st_ino)
+			fputc('\n', cli->out);
+	}
+	if (cli->quiet == 0)
+		fprintf(stderr, "authlint: check: --resume %s: %zu domain%s done there, %zu left\n", path, info.skipped,
+			info.skipped == 1 ? "" : "s", al_domain_list_count(list));
+	return 0;
+}
+
 static int check_main(al_cli *cli, int argc, char **argv)
 {
 	check_cmd cmd;
@@ -292,16 +468,16 @@ static int check_main(al_cli *cli, int argc, char **argv)
 		al_cli_error("check: no domain given (authlint check DOMAIN... or --domains-file FILE)");
 		return AL_EXIT_ERROR;
 	}
+	catch_stop_signals();
 	unsigned shard_k = 1, shard_n = 1;
-	if (cmd.shard != NULL) {
-		al_error err;
-		if (al_shard_parse(cmd.shard, &shard_k, &shard_n, &err) != AL_OK) {
-			al_cli_error("check: --shard: %s", err.message);
-			return AL_EXIT_ERROR;
-		}
-	}
+	if ((rc = pick_shard(&cmd, &shard_k, &shard_n)) != 0)
+		return rc;
 	if ((rc = al_cli_load(cli)) != 0)
 		return rc;
+	if (cmd.resume != NULL && cli->format != AL_FORMAT_JSONL) {
+		al_cli_error("check: --resume continues a jsonl output: add --format jsonl");
+		return AL_EXIT_ERROR;
+	}
 	al_domain_list *list = NULL;
 	if (al_domain_list_new(&list) != AL_OK) {
 		al_cli_error("out of memory");
@@ -316,6 +492,10 @@ static int check_main(al_cli *cli, int argc, char **argv)
 		al_domain_list_free(list);
 		al_cli_error("out of memory");
 		return AL_EXIT_ERROR;
+	}
+	if (cmd.resume != NULL && (rc = resume(cli, &cmd, list)) != 0) {
+		al_domain_list_free(list);
+		return rc;
 	}
 	al_zone *zone = NULL;
 	if (cli->zone_count > 0)
@@ -366,6 +546,7 @@ static int check_main(al_cli *cli, int argc, char **argv)
 	co.userdata = &run;
 	co.on_progress = on_progress;
 	co.progress_userdata = &run;
+	co.cancelled = stop_requested;
 	if (sources.engine != NULL) {
 		co.threads = threads;
 		co.open_sources = open_thread_sources;
@@ -391,18 +572,32 @@ static int check_main(al_cli *cli, int argc, char **argv)
 	if (input_error)
 		total.input_error = true;
 	int code = al_cli_exit_code(cli, &total);
-	if (st != AL_OK) {
+	int signo = st == AL_ECANCELED ? (int)stop_signal : 0;
+	if (signo != 0) {
+		code = 128 + signo;
+	} else if (st != AL_OK) {
 		al_cli_error("check: %s", al_status_message(st));
 		code = AL_EXIT_ERROR;
 	}
 	al_emitter_end(em, &total, code);
+	size_t domains_total = al_domain_list_count(list);
+	if (signo != 0) {
+		/* the last line: the run did not finish; the lines above are whole */
+		if (cli->format == AL_FORMAT_JSONL)
+			fprintf(cli->out,
+				"{\"type\":\"interrupted\",\"signal\":\"%s\",\"domains_done\":%zu,"
+				"\"domains_total\":%zu}\n",
+				signal_name(signo), run.done, domains_total);
+		al_cli_error("check: interrupted by %s: %zu of %zu domains done", signal_name(signo), run.done,
+			     domains_total);
+	}
 	if (al_emitter_status(em) != AL_OK || fflush(cli->out) != 0) {
 		al_cli_error("writing the output failed");
 		code = AL_EXIT_ERROR;
 	}
 	if (cli->quiet == 0)
-		print_summary(&total, sources.engine, &ts.closed, al_domain_list_count(list), run.elapsed,
-			      cli->verbose > 0);
+		print_summary(&total, sources.engine, &ts.closed, signo != 0 ? run.done : domains_total,
+			      run.elapsed, cli->verbose > 0);
 	al_emitter_free(em);
 	al_cli_sources_close(&sources);
 	al_zone_free(zone);
@@ -429,6 +624,13 @@ const al_cli_command al_cmd_check = {
 	"                         one per processor, up to 8); they share the queries on the\n"
 	"                         wire (200) and the cache memory (64 MiB) one would use\n"
 	"      --shard K/N        check only the K-th of N shards (by a hash of the name)\n"
+	"      --shard-count N    N shards, this one from --shard-index or, in a Kubernetes\n"
+	"                         Indexed Job, from JOB_COMPLETION_INDEX (0 to N-1)\n"
+	"      --shard-index I    with --shard-count: shard I, from 1 to N (GNU parallel:\n"
+	"                         --shard-index {%}, the job slot, counts from 1 too)\n"
+	"      --resume FILE      skip the domains FILE, an earlier --format jsonl output,\n"
+	"                         has a whole result line for (a missing FILE: none);\n"
+	"                         append to it: --resume out.jsonl >> out.jsonl\n"
 	"      --max-queries N    questions one domain may need (default 500)\n"
 	"      --max-time S       seconds one domain may take (default 60)\n"
 	"      --no-discover      for a domain without selectors, do not probe the common\n"
@@ -438,6 +640,8 @@ const al_cli_command al_cmd_check = {
 	"\n"
 	"With --format jsonl each domain's result is one line, written as soon as the\n"
 	"domain is done. A summary goes to stderr at the end (not with -q).\n"
+	"SIGINT or SIGTERM stops the run at once: lines written are whole, jsonl ends with\n"
+	"an \"interrupted\" line counting the domains done, the exit status is 130 or 143.\n"
 	"Resolvers: --resolver IP[:PORT] (repeatable; IPv6 as [addr]:port), else the\n"
 	"configuration's, else /etc/resolv.conf.\n",
 	check_main,

@@ -247,7 +247,7 @@ static int run_plan(al_cli *cli, plan_cmd *cmd, const char *domain, al_plan_temp
 		wo.dtstamp = stamp;
 		wo.color = cli->color;
 		st = al_plan_write(plan, cmd->format, &wo, al_sink_stdio(cli->out));
-		code = al_cli_exit_code(cli, &plan->summary);
+		code = al_cli_exit_code(cli, al_findings_summary(plan->findings));
 		if (!plan->current.known)
 			al_cli_error("plan: %s", plan->current.problem);
 		if (st != AL_OK || fflush(cli->out) != 0) {

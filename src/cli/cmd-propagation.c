@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "sources.h"
@@ -115,6 +116,57 @@ static bool on_round(void *userdata, const al_prop_result *result)
 	return st == AL_OK;
 }
 
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * --watch: rounds until every name is settled, the time (--until, at most 7
+ * days) or the rounds (at most 10,000) run out, or writing fails. The first
+ * round is run here too.
+ */
+static al_status watch(al_prop *prop, double interval, double until, watch_state *ws)
+{
+	if (interval <= 0)
+		interval = 30.0;
+	if (interval < 1)
+		interval = 1;
+	if (until <= 0)
+		until = 600.0;
+	if (until > 7 * 86400.0)
+		until = 7 * 86400.0;
+	double rounds = until / interval + 1;
+	unsigned max_rounds = rounds > 10000 ? 10000 : (unsigned)rounds;
+	double start = now_s();
+	for (unsigned round = 0; round < max_rounds; round++) {
+		double begun = now_s();
+		al_status st = al_prop_run(prop);
+		if (st != AL_OK)
+			return st;
+		const al_prop_result *res = al_prop_current(prop);
+		if (!on_round(ws, res) || al_prop_settled(res))
+			return AL_OK;
+		double next = begun + interval;
+		if (next - start > until || round + 1 >= max_rounds)
+			return AL_OK;
+		/* in steps of at most a second, each bounded */
+		for (unsigned guard = 0; guard < 100000; guard++) {
+			double left = next - now_s();
+			if (left <= 0)
+				break;
+			double step = left > 1.0 ? 1.0 : left;
+			struct timespec ts;
+			ts.tv_sec = (time_t)step;
+			ts.tv_nsec = (long)((step - (double)ts.tv_sec) * 1e9);
+			nanosleep(&ts, NULL);
+		}
+	}
+	return AL_OK;
+}
+
 static int propagation_main(al_cli *cli, int argc, char **argv)
 {
 	prop_cmd cmd = {0};
@@ -142,7 +194,7 @@ static int propagation_main(al_cli *cli, int argc, char **argv)
 		al_zone_options zo = {0};
 		zo.origin = cli->zone_origin;
 		al_error err = {0};
-		if (al_zone_new(&expect, &zo) != AL_OK || al_zone_load_file(expect, cmd.expect, &err) != AL_OK) {
+		if (al_zone_new(&expect, &zo) != AL_OK || al_cli_zone_load(expect, cmd.expect, &err) != AL_OK) {
 			al_cli_error("propagation: --expect: %s", err.message[0] ? err.message : "cannot read the file");
 			al_zone_free(expect);
 			al_zone_free(zone);
@@ -192,10 +244,7 @@ static int propagation_main(al_cli *cli, int argc, char **argv)
 	wo.input_count = (size_t)(argc - first);
 	watch_state ws = {cli, prop, &wo, AL_OK};
 	if (cmd.watch) {
-		al_prop_watch_options wopt = {0};
-		wopt.interval = cmd.interval;
-		wopt.until = cmd.until;
-		st = al_prop_watch(prop, &wopt, on_round, &ws);
+		st = watch(prop, cmd.interval, cmd.until, &ws);
 	} else {
 		st = al_prop_run(prop);
 	}
@@ -205,7 +254,7 @@ static int propagation_main(al_cli *cli, int argc, char **argv)
 		al_cli_error("propagation: %s", al_status_message(st != AL_OK ? st : AL_EINTERNAL));
 	} else {
 		/* the verdicts decide, unless --fail-on asks for the findings' severities */
-		code = cli->fail_on_set ? al_cli_exit_code(cli, &res->summary) : al_prop_exit_code(res);
+		code = cli->fail_on_set ? al_cli_exit_code(cli, al_findings_summary(res->findings)) : al_prop_exit_code(res);
 		/* a zone file not read in full: what it held was not compared */
 		if (bad_input)
 			code = AL_EXIT_ERROR;

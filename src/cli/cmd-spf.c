@@ -212,11 +212,9 @@ static int evaluate_list(al_cli *cli, const spf_cmd *cmd, al_source *source)
 {
 	al_domain_list *list = NULL;
 	al_error err = {0};
-	FILE *f = strcmp(cmd->domains_file, "-") == 0 ? stdin : fopen(cmd->domains_file, "r");
-	if (f == NULL) {
-		al_cli_error("%s: cannot open it", cmd->domains_file);
+	FILE *f = al_cli_open_input("spf", cmd->domains_file);
+	if (f == NULL)
 		return AL_EXIT_ERROR;
-	}
 	al_status st = al_domain_list_new(&list);
 	if (st == AL_OK)
 		st = al_domain_list_read(list, f, cmd->domains_file, &err);

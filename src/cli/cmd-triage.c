@@ -33,11 +33,9 @@ static int triage_option(al_cli *cli, void *cmd, int id, const char *arg)
 /* The whole file, at most AL_MESSAGE_MAX_INPUT bytes; NULL (error printed) on failure. */
 static char *read_file(const char *path, size_t *length)
 {
-	FILE *fp = fopen(path, "rb");
-	if (fp == NULL) {
-		al_cli_error("triage: %s: %s", path, strerror(errno));
+	FILE *fp = al_cli_open_input("triage", path);
+	if (fp == NULL)
 		return NULL;
-	}
 	char *buf = al_cli_read_all("triage", fp, path, AL_MESSAGE_MAX_INPUT, length);
 	fclose(fp);
 	return buf;

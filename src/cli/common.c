@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <time.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -64,7 +66,7 @@ static const char common_help[] =
 	"      --offline          never send a DNS query; report what was not checked\n"
 	"      --dmarc-spec N     read DMARC records as an RFC 9989 (default) or 7489 receiver\n"
 	"      --provider-snapshot FILE  what SPF include targets not looked up cost (default:\n"
-	"                         the registry's provider-spf.yaml); 'none' for no estimates\n"
+	"                         the built-in data/provider-spf.yaml); 'none' for no estimates\n"
 	"      --psl FILE         the Public Suffix List for organizational domains (text or\n"
 	"                         DAFSA; default: the system's list, else libpsl's built-in one)\n"
 	"      --no-color         no colour (also when NO_COLOR is set or output is not a terminal)\n"
@@ -106,9 +108,22 @@ static int common_option(al_cli *cli, int id, const char *arg, const al_cli_comm
 	switch (id) {
 	case 'f':
 	case OPT_FORMAT:
+		cli->format_name = arg;
 		if (al_format_parse(arg, &cli->format) != AL_OK) {
-			al_cli_error("--format: '%s' is not text, json, jsonl, sarif or github", arg);
-			return AL_EXIT_ERROR;
+			/* a command may write formats of its own (reports: csv) */
+			bool own = false;
+			for (const char *f = command != NULL ? command->formats : NULL; f != NULL && *f && !own;) {
+				size_t n = strcspn(f, ", ");
+				own = n == strlen(arg) && strncmp(f, arg, n) == 0;
+				f += n;
+				f += strspn(f, ", ");
+			}
+			if (!own) {
+				al_cli_error("--format: '%s' is not %s", arg,
+					     command != NULL && command->formats != NULL ? command->formats
+											 : "text, json, jsonl, sarif or github");
+				return AL_EXIT_ERROR;
+			}
 		}
 		cli->format_set = true;
 		return 0;
@@ -258,6 +273,49 @@ static int64_t cli_now(void)
 	return (int64_t)time(NULL);
 }
 
+/* Standard input whole for an input named "-", at most @p max bytes; NULL with
+ * the reason in @p err. */
+static char *read_stdin_input(size_t max, const char *what, size_t *length, al_error *err)
+{
+	const char *why;
+	char *data = al_cli_read_stream(stdin, max, length, &why);
+	char limit[32];
+	if (data == NULL && strcmp(why, "larger than the limit") == 0)
+		al_error_set(err, AL_ELIMIT, "<stdin>: larger than %s, the limit for %s",
+			     al_cli_size_text(max, limit), what);
+	else if (data == NULL)
+		al_error_set(err, AL_EIO, "<stdin>: %s", why);
+	return data;
+}
+
+/* --provider-snapshot FILE, "-" for standard input */
+static al_status load_snapshot(al_cli *cli, al_error *err)
+{
+	if (strcmp(cli->snapshot_path, "-") != 0)
+		return al_spf_snapshot_load_file(cli->snapshot_path, &cli->snapshot, err);
+	size_t length;
+	char *text = read_stdin_input((size_t)16 << 20, "a provider snapshot", &length, err);
+	if (text == NULL)
+		return err->status;
+	al_status st = al_spf_snapshot_load_text("-", text, length, &cli->snapshot, err);
+	free(text);
+	return st;
+}
+
+/* --config FILE, "-" for standard input */
+static al_status load_config(al_cli *cli, const char *path, al_error *err)
+{
+	if (strcmp(path, "-") != 0)
+		return al_config_load(&cli->config, path, cli->rules, err);
+	size_t length;
+	char *text = read_stdin_input((size_t)16 << 20, "a configuration file", &length, err);
+	if (text == NULL)
+		return err->status;
+	al_status st = al_config_load_buffer(&cli->config, "-", text, length, cli->rules, err);
+	free(text);
+	return st;
+}
+
 int al_cli_load(al_cli *cli)
 {
 	al_error err = {0};
@@ -281,9 +339,9 @@ int al_cli_load(al_cli *cli)
 	if (cli->snapshot_path != NULL && strcmp(cli->snapshot_path, "none") == 0)
 		cli->no_snapshot = true;
 	else if (cli->snapshot_path != NULL)
-		st = al_spf_snapshot_load_file(cli->snapshot_path, &cli->snapshot, &err);
+		st = load_snapshot(cli, &err);
 	else
-		st = al_spf_snapshot_load(cli->rules, &cli->snapshot, &err);
+		st = al_spf_snapshot_load_builtin(&cli->snapshot, &err);
 	if (st != AL_OK) {
 		al_cli_error("%s", err.message[0] ? err.message : al_status_message(st));
 		return AL_EXIT_ERROR;
@@ -292,7 +350,7 @@ int al_cli_load(al_cli *cli)
 	if (path == NULL && access(AL_CONFIG_FILENAME, F_OK) == 0)
 		path = AL_CONFIG_FILENAME;
 	if (path != NULL) {
-		st = al_config_load(&cli->config, path, cli->rules, &err);
+		st = load_config(cli, path, &err);
 		if (st != AL_OK) {
 			al_cli_error("%s", err.message[0] ? err.message : al_status_message(st));
 			return AL_EXIT_ERROR;
@@ -460,7 +518,30 @@ int al_cli_run_lint(al_cli *cli, al_source *source, const char *const *inputs, s
 	return code;
 }
 
-char *al_cli_read_all(const char *command, FILE *stream, const char *label, size_t max, size_t *length)
+FILE *al_cli_open_input(const char *command, const char *path)
+{
+	if (strcmp(path, "-") == 0)
+		return stdin;
+	/* O_NONBLOCK: a FIFO with no writer is refused below, not waited for */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	const char *why = NULL;
+	if (fd < 0 || fstat(fd, &st) != 0)
+		why = strerror(errno);
+	else if (S_ISDIR(st.st_mode))
+		why = "is a directory";
+	else if (!S_ISREG(st.st_mode))
+		why = "not a regular file (a device, a FIFO or a socket); use - for standard input";
+	FILE *f = why == NULL ? fdopen(fd, "rb") : NULL;
+	if (f == NULL) {
+		al_cli_error("%s: %s: %s", command, path, why != NULL ? why : strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+	return f;
+}
+
+char *al_cli_read_stream(FILE *stream, size_t max, size_t *length, const char **why)
 {
 	size_t cap = 4096, len = 0;
 	char *buf = malloc(cap);
@@ -484,21 +565,42 @@ char *al_cli_read_all(const char *command, FILE *stream, const char *label, size
 			break;
 		len += n;
 	}
-	if (buf == NULL || ferror(stream)) {
+	*why = NULL;
+	if (buf == NULL)
+		*why = "out of memory";
+	else if (ferror(stream))
+		*why = "cannot read it";
+	else if (len > max)
+		*why = "larger than the limit";
+	if (*why != NULL) {
 		free(buf);
-		al_cli_error("%s: cannot read %s", command, label);
-		return NULL;
-	}
-	if (len > max) {
-		free(buf);
-		if (max % (1u << 20) == 0)
-			al_cli_error("%s: %s is larger than %zu MiB", command, label, max >> 20);
-		else
-			al_cli_error("%s: %s is larger than %zu bytes", command, label, max);
 		return NULL;
 	}
 	buf[len] = '\0';
 	*length = len;
+	return buf;
+}
+
+const char *al_cli_size_text(size_t n, char out[32])
+{
+	if (n >= (1u << 30) && n % (1u << 30) == 0)
+		snprintf(out, 32, "%zu GiB", n >> 30);
+	else if (n >= (1u << 20) && n % (1u << 20) == 0)
+		snprintf(out, 32, "%zu MiB", n >> 20);
+	else
+		snprintf(out, 32, "%zu bytes", n);
+	return out;
+}
+
+char *al_cli_read_all(const char *command, FILE *stream, const char *label, size_t max, size_t *length)
+{
+	const char *why;
+	char *buf = al_cli_read_stream(stream, max, length, &why);
+	char limit[32];
+	if (buf == NULL && strcmp(why, "larger than the limit") == 0)
+		al_cli_error("%s: %s is larger than %s", command, label, al_cli_size_text(max, limit));
+	else if (buf == NULL)
+		al_cli_error("%s: cannot read %s", command, label);
 	return buf;
 }
 

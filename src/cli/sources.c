@@ -5,6 +5,34 @@
 
 #include "sources.h"
 
+/* The most read from standard input for a zone (the store keeps a copy of it). */
+#define STDIN_ZONE_MAX ((size_t)1 << 30)
+
+al_status al_cli_zone_load(al_zone *zone, const char *path, al_error *err)
+{
+	if (strcmp(path, "-") != 0)
+		return al_zone_load_file(zone, path, err);
+	/* standard input: read here, whole and bounded, then scanned from memory */
+	size_t length = 0;
+	const char *why;
+	char *text = al_cli_read_stream(stdin, STDIN_ZONE_MAX, &length, &why);
+	if (text == NULL) {
+		char reason[128], limit[32];
+		bool large = strcmp(why, "larger than the limit") == 0;
+		if (large)
+			snprintf(reason, sizeof(reason), "larger than %s, the limit for a zone read from standard input",
+				 al_cli_size_text(STDIN_ZONE_MAX, limit));
+		else
+			snprintf(reason, sizeof(reason), "%s", why);
+		al_zone_add_unread(zone, "<stdin>", large ? AL_ZONE_PROBLEM_LIMIT : AL_ZONE_PROBLEM_UNREADABLE,
+				   reason);
+		return al_error_set(err, large ? AL_ELIMIT : AL_EIO, "<stdin>: %s", reason);
+	}
+	al_status st = al_zone_load_text(zone, "<stdin>", text, length, err);
+	free(text);
+	return st;
+}
+
 al_status al_cli_load_zones(al_cli *cli, const char *const *paths, size_t count, const char *origin,
 			    al_zone **out)
 {
@@ -20,7 +48,7 @@ al_status al_cli_load_zones(al_cli *cli, const char *const *paths, size_t count,
 	for (size_t i = 0; i < count; i++) {
 		al_error err = {0};
 		/* a file that cannot be read is recorded in the store and reported as a finding */
-		al_zone_load_file(zone, paths[i], &err);
+		al_cli_zone_load(zone, paths[i], &err);
 	}
 	*out = zone;
 	return AL_OK;

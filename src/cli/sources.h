@@ -19,6 +19,8 @@ typedef struct al_cli_sources {
  */
 al_status al_cli_load_zones(al_cli *cli, const char *const *paths, size_t count, const char *origin,
 			    al_zone **out);
+/** One zone file into @p zone, as al_zone_load_file; "-" is standard input (read bounded). */
+al_status al_cli_zone_load(al_zone *zone, const char *path, al_error *err);
 /**
  * Sources for a run: @p zone (may be NULL) for names inside it, then live DNS
  * unless --offline; names nobody answers for are reported as not queried.

@@ -265,16 +265,41 @@ al_status al_config_new_empty(al_config **out)
 	return AL_OK;
 }
 
+static al_status load_document(al_config **out, const char *path, yaml_document_t doc, al_rules *rules,
+				al_error *err);
+
 al_status al_config_load(al_config **out, const char *path, al_rules *rules, al_error *err)
 {
 	*out = NULL;
 	yaml_document_t doc;
-	al_status st = al_yaml_load_file(path, &doc, err);
+	al_status st = al_yaml_load_file(path, "a configuration file", &doc, err);
 	if (st != AL_OK) {
 		if (err != NULL && st == AL_ESYNTAX)
 			err->status = AL_ECONFIG;
 		return st == AL_ESYNTAX ? AL_ECONFIG : st;
 	}
+	return load_document(out, path, doc, rules, err);
+}
+
+al_status al_config_load_buffer(al_config **out, const char *label, const char *data, size_t length,
+				al_rules *rules, al_error *err)
+{
+	*out = NULL;
+	yaml_document_t doc;
+	al_status st = al_yaml_load_buffer(label, data, length, &doc, err);
+	if (st != AL_OK) {
+		if (err != NULL && st == AL_ESYNTAX)
+			err->status = AL_ECONFIG;
+		return st == AL_ESYNTAX ? AL_ECONFIG : st;
+	}
+	return load_document(out, label, doc, rules, err);
+}
+
+/* Read the configuration from @p doc (deleted here) that came from @p path. */
+static al_status load_document(al_config **out, const char *path, yaml_document_t doc, al_rules *rules,
+				al_error *err)
+{
+	al_status st;
 	al_config *c;
 	if ((st = al_config_new_empty(&c)) != AL_OK) {
 		yaml_document_delete(&doc);

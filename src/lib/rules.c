@@ -11,21 +11,17 @@
 #include <string.h>
 #include <strings.h>
 
+#include "embedded.h"
 #include "rule_codes.h"
 #include "rules_registry.h"
+#include "util/grow.h"
 
 /* ---- helpers ----------------------------------------------------------- */
 
 bool al_rules_push(void **array, size_t *count, size_t *capacity, size_t size, const void *item)
 {
-	if (*count == *capacity) {
-		size_t cap = *capacity ? *capacity * 2 : 16;
-		void *p = realloc(*array, cap * size);
-		if (p == NULL)
-			return false;
-		*array = p;
-		*capacity = cap;
-	}
+	if (!al_grow(array, capacity, *count + 1, size))
+		return false;
 	memcpy((char *)*array + *count * size, item, size);
 	(*count)++;
 	return true;
@@ -54,7 +50,6 @@ void al_rules_free(al_rules *rules)
 	free(rules->codes);
 	free(rules->entries);
 	free(rules->decls);
-	free(rules->data);
 	al_map_free(&rules->by_id);
 	al_map_free(&rules->by_name);
 	al_arena_clear(&rules->arena);
@@ -118,21 +113,16 @@ const al_rule *al_rules_decl_at(const al_rules *rules, size_t index)
 	return &rules->decls[index]->rule;
 }
 
-const char *al_rules_data(const al_rules *rules, const char *relpath, size_t *length,
-			  const char **label)
+const char *al_data_file(const char *name, size_t *length, const char **label)
 {
-	if (rules == NULL)
+	const al_embedded_file *f = al_embedded_find(al_embedded_data, al_embedded_data_count, name);
+	if (f == NULL)
 		return NULL;
-	for (size_t i = 0; i < rules->data_count; i++) {
-		if (strcmp(rules->data[i].path, relpath) == 0) {
-			if (length)
-				*length = rules->data[i].length;
-			if (label)
-				*label = rules->data[i].label;
-			return rules->data[i].data;
-		}
-	}
-	return NULL;
+	if (length)
+		*length = f->size;
+	if (label)
+		*label = f->label;
+	return f->data;
 }
 
 al_severity al_rule_severity(const al_rule *rule, al_generation reading)

@@ -46,12 +46,12 @@ al_status al_rules_add_yaml(al_rules *rules, yaml_document_t *doc, yaml_node_t *
 			    const char *file, al_kind family, bool policy, al_error *err);
 
 /**
- * A data file that lives beside the rules ("senders.yaml", "selectors.yaml"):
- * from --rules-dir when one was given, else embedded. NULL when missing.
- * The text stays valid as long as the registry.
+ * A data file built into the library from data/ ("senders.yaml",
+ * "selectors.yaml", "provider-spf.yaml"); @p label is "data/<name>".
+ * NULL when there is none. A rules directory (--rules-dir) replaces the
+ * rules only, never these.
  */
-const char *al_rules_data(const al_rules *rules, const char *relpath, size_t *length,
-			  const char **label);
+const char *al_data_file(const char *name, size_t *length, const char **label);
 
 /** The placeholders of a message template are well formed ({name}, {{, }}). */
 bool al_template_valid(const char *tmpl, char *why, size_t why_size);

@@ -543,14 +543,11 @@ static al_status add_file(al_rules *rules, const char *relpath, const char *labe
 			  size_t length, al_error *err)
 {
 	const char *slash = strchr(relpath, '/');
-	if (slash == NULL) {
-		data_file df = {al_arena_strdup(&rules->arena, relpath), data, length,
-				al_arena_strdup(&rules->arena, label)};
-		if (!al_rules_push((void **)&rules->data, &rules->data_count, &rules->data_capacity,
-			  sizeof(df), &df))
-			return al_error_set(err, AL_ENOMEM, "out of memory");
-		return AL_OK;
-	}
+	if (slash == NULL)
+		return al_error_set(err, AL_ERULES,
+				    "%s: not a rule: rules live in <family>/<ID>.yaml (the data files "
+				    "senders.yaml, selectors.yaml and provider-spf.yaml are built in)",
+				    label);
 	al_kind family;
 	if (!family_from_dir(relpath, (size_t)(slash - relpath), &family))
 		return al_error_set(err, AL_ERULES, "%s: '%.*s' is not a rule family directory", label,
@@ -679,7 +676,7 @@ al_status al_rules_load_dir(al_rules **out, const char *dir, al_error *err)
 		char *label = al_arena_printf(&rules->arena, "%s/%s", dir, paths[i]);
 		char *data = NULL;
 		size_t length = 0;
-		st = al_file_read_all(label, 1u << 20, &data, &length, err);
+		st = al_file_read_all(label, "a rule file", 1u << 20, &data, &length, err);
 		if (st == AL_OK) {
 			char *kept = al_arena_memdup(&rules->arena, data, length + 1);
 			free(data);

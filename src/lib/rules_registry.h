@@ -18,13 +18,6 @@ typedef struct rule_entry {
 	al_decl *decl;
 } rule_entry;
 
-typedef struct data_file {
-	const char *path;
-	const char *data;
-	size_t length;
-	const char *label;
-} data_file;
-
 struct al_rules {
 	al_arena arena;
 	rule_entry **entries; /* sorted by id once loading is done */
@@ -34,8 +27,6 @@ struct al_rules {
 	al_map by_name; /* nocase */
 	rule_entry **decls;
 	size_t decl_count, decl_capacity;
-	data_file *data;
-	size_t data_count, data_capacity;
 	void **codes; /* compiled patterns to free */
 	size_t code_count, code_capacity;
 };

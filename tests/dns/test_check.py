@@ -33,7 +33,7 @@ macro   IN TXT "v=spf1 include:%{d}.c1.example.test -all"
 """
 
 # two.example.test without --selector: its two SPF records, and the two broken
-# keys at s1 that DKIM selector discovery finds (rules/selectors.yaml probes s1);
+# keys at s1 that DKIM selector discovery finds (data/selectors.yaml probes s1);
 # each key is no key, and each record keeps its own finding (DKIM014 twice, as
 # zone mode says on the two lines)
 TWO_FINDINGS = ['DKIM001', 'DKIM001', 'DKIM014', 'DKIM014', 'SPF001', 'SPF001']

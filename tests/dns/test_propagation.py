@@ -252,7 +252,7 @@ class ThreeServers(unittest.TestCase):
         names = [n['name'] for n in doc['domains'][0]['names']]
         self.assertIn('s1._domainkey.example.test', names)  # a common selector
         self.assertNotIn('google._domainkey.example.test', names)  # probed, absent
-        # the list is the registry's, as check's discovery: rules/selectors.yaml
+        # the list is the registry's, as check's discovery: data/selectors.yaml
         # (protonmail2) and the usual selectors of the senders catalog (hs1, HubSpot)
         self.assertIn('protonmail2._domainkey.example.test', names)
         self.assertIn('hs1._domainkey.example.test', names)
@@ -461,9 +461,16 @@ class Watch(unittest.TestCase):
                     proc.wait()
             self.assertEqual(proc.returncode, 0, out + err)
             self.assertIn('example.test TXT (spf): inconsistent', out)  # the first round in full
-            self.assertIn('answer: "v=spf1 ip4:192.0.2.1 -all" -> "v=spf1 ip4:192.0.2.2 -all"', out)
             self.assertIn('verdict: inconsistent -> consistent', out)
-            self.assertIn('serial: 2024010101 -> 2024010102', out)
+            # on a loaded machine the restarted server may miss a round: then its
+            # answer goes old -> failed -> new, and the serial is not compared across
+            if '-> failed' in out:
+                self.assertIn('answer: "v=spf1 ip4:192.0.2.1 -all" -> failed', out)
+                self.assertIn('answer: failed -> "v=spf1 ip4:192.0.2.2 -all"', out)
+                self.assertIn('SOA ns1.example.test. hostmaster.example.test. 2024010102', out.split('failed ->')[-1])
+            else:
+                self.assertIn('answer: "v=spf1 ip4:192.0.2.1 -all" -> "v=spf1 ip4:192.0.2.2 -all"', out)
+                self.assertIn('serial: 2024010101 -> 2024010102', out)
         finally:
             for s in servers:
                 s.stop()

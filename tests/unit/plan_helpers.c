@@ -66,8 +66,8 @@ const al_plan_step *t_step(const al_plan *plan, const char *id)
 size_t t_plan_count(const al_plan *plan, const char *id)
 {
 	size_t n = 0;
-	for (size_t i = 0; i < plan->finding_count; i++)
-		if (strcmp(plan->findings[i].rule->id, id) == 0)
+	for (size_t i = 0; i < al_findings_count(plan->findings); i++)
+		if (strcmp(al_findings_at(plan->findings, i)->rule->id, id) == 0)
 			n++;
 	return n;
 }

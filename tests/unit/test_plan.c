@@ -387,17 +387,17 @@ static void test_blocked(void **state)
 	assert_string_equal(g->findings[0]->rule->id, "SPF001");
 	assert_int_equal(p->first_blocked, 1);
 	assert_int_equal(t_plan_count(p, "PLAN001"), 1);
-	for (size_t i = 0; i < p->finding_count; i++)
-		if (strcmp(p->findings[i].rule->id, "PLAN001") == 0) {
-			assert_non_null(strstr(p->findings[i].message, "step 1"));
-			assert_non_null(strstr(p->findings[i].message, "SPF001"));
-			assert_string_equal(p->findings[i].location.file, "plans/default.yaml");
-			assert_true(p->findings[i].location.line > 0);
+	for (size_t i = 0; i < al_findings_count(p->findings); i++)
+		if (strcmp((*al_findings_at(p->findings, i)).rule->id, "PLAN001") == 0) {
+			assert_non_null(strstr((*al_findings_at(p->findings, i)).message, "step 1"));
+			assert_non_null(strstr((*al_findings_at(p->findings, i)).message, "SPF001"));
+			assert_string_equal((*al_findings_at(p->findings, i)).location.file, "plans/default.yaml");
+			assert_true((*al_findings_at(p->findings, i)).location.line > 0);
 		}
 	/* every later step is blocked by the same record */
 	for (size_t i = 0; i < p->step_count; i++)
 		assert_int_equal(p->steps[i].status, AL_PLAN_STEP_BLOCKED);
-	assert_int_equal(al_summary_exit_code(&p->summary, AL_SEVERITY_ERROR), 1);
+	assert_int_equal(al_summary_exit_code(al_findings_summary(p->findings), AL_SEVERITY_ERROR), 1);
 	t_plan_free(&t);
 
 	/* without a DMARC record the monitor step is not blocked; enforcement is */
@@ -423,9 +423,9 @@ static void test_unknown_gates(void **state)
 	assert_non_null(strstr(g->detail, "--selector"));
 	/* one finding for the four DKIM gates that share the reason */
 	assert_int_equal(t_plan_count(p, "PLAN003"), 1);
-	for (size_t i = 0; i < p->finding_count; i++)
-		if (strcmp(p->findings[i].rule->id, "PLAN003") == 0)
-			assert_non_null(strstr(p->findings[i].message,
+	for (size_t i = 0; i < al_findings_count(p->findings); i++)
+		if (strcmp((*al_findings_at(p->findings, i)).rule->id, "PLAN003") == 0)
+			assert_non_null(strstr((*al_findings_at(p->findings, i)).message,
 					       "gates from step 1 on were not checked (DKIM010, DKIM011, DKIM012, DKIM014)"));
 	t_plan_free(&t);
 
@@ -602,8 +602,8 @@ static void test_unknown_current(void **state)
 	assert_non_null(p->current.problem);
 	assert_int_equal(p->step_count, 0);
 	assert_false(p->nothing_to_do);
-	assert_true(p->summary.incomplete);
-	assert_int_equal(al_summary_exit_code(&p->summary, AL_SEVERITY_ERROR), 2);
+	assert_true(al_findings_summary(p->findings)->incomplete);
+	assert_int_equal(al_summary_exit_code(al_findings_summary(p->findings), AL_SEVERITY_ERROR), 2);
 	t_plan_free(&t);
 }
 
@@ -751,11 +751,11 @@ static void test_custom_template_finding(void **state)
 	t_plan_zone(&t, T_ZONE_HEAD T_SPF "_dmarc IN TXT \"v=DMARC1; p=none; " RUA "\"\n");
 	const al_plan *p = t_plan_build(&t, "example.com");
 	assert_int_equal(t_plan_count(p, "PLAN002"), 1);
-	for (size_t i = 0; i < p->finding_count; i++)
-		if (strcmp(p->findings[i].rule->id, "PLAN002") == 0) {
-			assert_non_null(strstr(p->findings[i].message, pct_without_t->id));
-			assert_string_equal(p->findings[i].location.file, "custom.yaml");
-			assert_int_equal(p->findings[i].location.line, 5);
+	for (size_t i = 0; i < al_findings_count(p->findings); i++)
+		if (strcmp((*al_findings_at(p->findings, i)).rule->id, "PLAN002") == 0) {
+			assert_non_null(strstr((*al_findings_at(p->findings, i)).message, pct_without_t->id));
+			assert_string_equal((*al_findings_at(p->findings, i)).location.file, "custom.yaml");
+			assert_int_equal((*al_findings_at(p->findings, i)).location.line, 5);
 		}
 	t_plan_free(&t);
 }

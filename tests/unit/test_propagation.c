@@ -514,14 +514,17 @@ static void test_issue_findings(void **state)
 	al_prop_result result = {0};
 	result.domains = &d;
 	result.domain_count = 1;
-	assert_int_equal(al_prop_findings(&result, t_rules(), NULL, &arena), AL_OK);
+	al_findings *list = al_findings_new();
+	assert_non_null(list);
+	assert_int_equal(al_prop_findings(&result, list, t_rules(), NULL), AL_OK);
+	assert_ptr_equal(result.findings, list);
 	/* one finding per problem and note, of its own rule, whose message is the text */
-	assert_int_equal(result.diag_count, n);
+	assert_int_equal(al_findings_count(result.findings), n);
 	for (size_t i = 0; i < n; i++) {
 		const al_diag *found = NULL;
-		for (size_t k = 0; k < result.diag_count; k++)
-			if (strcmp(result.diags[k].rule->id, cases[i].rule) == 0)
-				found = &result.diags[k];
+		for (size_t k = 0; k < al_findings_count(list); k++)
+			if (strcmp(al_findings_at(list, k)->rule->id, cases[i].rule) == 0)
+				found = al_findings_at(list, k);
 		if (found == NULL) {
 			fprintf(stderr, "no %s finding\n", cases[i].rule);
 			fail();
@@ -531,6 +534,7 @@ static void test_issue_findings(void **state)
 		assert_int_equal(found->severity, strcmp(cases[i].rule, "PROP012") == 0 ? AL_SEVERITY_NOTE
 											 : AL_SEVERITY_WARNING);
 	}
+	al_findings_free(list);
 	al_arena_clear(&arena);
 }
 

@@ -3,6 +3,7 @@
 #include "helpers.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/arena.h"
@@ -98,6 +99,86 @@ static void test_yaml(void **state)
 	assert_non_null(strstr(err.message, "bad.yaml:"));
 }
 
+/* Nesting, size and alias cycles are bounded while the document is read,
+ * before its tree is built: the error names the file and the line. */
+static void test_yaml_bounds(void **state)
+{
+	(void)state;
+	yaml_document_t doc;
+	al_error err = {0};
+	/* 64 levels are read, 65 are not */
+	char text[4096];
+	for (int depth = AL_YAML_MAX_DEPTH; depth <= AL_YAML_MAX_DEPTH + 1; depth++) {
+		size_t n = (size_t)snprintf(text, sizeof(text), "# a comment\nrules: ");
+		for (int i = 1; i < depth; i++)
+			text[n++] = '[';
+		for (int i = 1; i < depth; i++)
+			text[n++] = ']';
+		text[n] = '\0';
+		al_status st = al_yaml_load_buffer("deep.yaml", text, n, &doc, &err);
+		if (depth == AL_YAML_MAX_DEPTH) {
+			assert_int_equal(st, AL_OK);
+			yaml_document_delete(&doc);
+		} else {
+			assert_int_equal(st, AL_ESYNTAX);
+			assert_string_equal(err.message, "deep.yaml:2: nested deeper than 64 levels");
+		}
+	}
+	/* a deep document far larger than the bound is refused as quickly */
+	size_t big = 400000;
+	char *deep = malloc(2 * big + 16);
+	assert_non_null(deep);
+	memset(deep, '[', big);
+	memset(deep + big, ']', big);
+	assert_int_equal(al_yaml_load_buffer("deeper.yaml", deep, 2 * big, &doc, &err), AL_ESYNTAX);
+	assert_non_null(strstr(err.message, "deeper.yaml:1: nested deeper"));
+	/* too many nodes */
+	size_t items = AL_YAML_MAX_NODES + 10, len = 0;
+	char *wide = realloc(deep, 3 * items + 16);
+	assert_non_null(wide);
+	wide[len++] = '\n';
+	wide[len++] = '[';
+	for (size_t i = 0; i < items; i++) {
+		wide[len++] = '1';
+		wide[len++] = ',';
+	}
+	wide[len++] = ']';
+	assert_int_equal(al_yaml_load_buffer("wide.yaml", wide, len, &doc, &err), AL_ESYNTAX);
+	assert_non_null(strstr(err.message, "wide.yaml:2: more than 100000 nodes"));
+	free(wide);
+	/* aliases: shared nodes are fine, one inside the node it names is a cycle */
+	const char *alias = "a: &x {k: v}\nb: *x\n";
+	assert_int_equal(al_yaml_load_buffer("alias.yaml", alias, strlen(alias), &doc, &err), AL_OK);
+	yaml_node_t *b = al_yaml_map_get(&doc, al_yaml_root(&doc), "b");
+	assert_string_equal(al_yaml_scalar(al_yaml_map_get(&doc, b, "k")), "v");
+	yaml_document_delete(&doc);
+	const char *cycle = "a: 1\nb: &x [1, *x]\n";
+	assert_int_equal(al_yaml_load_buffer("cycle.yaml", cycle, strlen(cycle), &doc, &err), AL_ESYNTAX);
+	assert_string_equal(err.message, "cycle.yaml:2: an alias to a node that contains it");
+	const char *undefined = "a: *nothing\n";
+	assert_int_equal(al_yaml_load_buffer("u.yaml", undefined, strlen(undefined), &doc, &err), AL_ESYNTAX);
+	assert_non_null(strstr(err.message, "u.yaml:1: "));
+	/* several documents in one stream, and an empty one */
+	al_yaml_stream stream;
+	const char *two = "---\na: 1\n---\nb: 2\n";
+	assert_int_equal(al_yaml_stream_open_buffer(&stream, "two.yaml", two, strlen(two), &err), AL_OK);
+	bool got = false;
+	assert_int_equal(al_yaml_stream_next(&stream, &doc, &got, &err), AL_OK);
+	assert_true(got);
+	assert_non_null(al_yaml_map_get(&doc, al_yaml_root(&doc), "a"));
+	yaml_document_delete(&doc);
+	assert_int_equal(al_yaml_stream_next(&stream, &doc, &got, &err), AL_OK);
+	assert_true(got);
+	assert_int_equal(al_yaml_line(al_yaml_map_get(&doc, al_yaml_root(&doc), "b")), 4);
+	yaml_document_delete(&doc);
+	assert_int_equal(al_yaml_stream_next(&stream, &doc, &got, &err), AL_OK);
+	assert_false(got);
+	al_yaml_stream_close(&stream);
+	assert_int_equal(al_yaml_load_buffer("empty.yaml", "", 0, &doc, &err), AL_OK);
+	assert_null(al_yaml_root(&doc));
+	yaml_document_delete(&doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -105,6 +186,7 @@ int main(void)
 		cmocka_unit_test(test_map),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_yaml),
+		cmocka_unit_test(test_yaml_bounds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -313,6 +313,58 @@ static void test_includes(void **state)
 	al_zone_free(z);
 }
 
+/* Devices, FIFOs and directories are refused before anything is read from them
+ * (libzscanner alone reads /dev/zero until memory runs out and waits on a FIFO),
+ * and a file over the size limit is not read; each is a problem naming the file. */
+static void test_unread_inputs(void **state)
+{
+	(void)state;
+	char fifo[512];
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	char big[600];
+	memset(big, 0, sizeof(big));
+	for (size_t i = 0; i < 10; i++)
+		strcat(big, "x.example.org. 60 IN TXT \"some text to make it long\"\n");
+	write_tmp("big.zone", big);
+	const char *main_path = write_tmp("dev.zone", "$ORIGIN example.org.\n"
+						      "@ IN SOA ns hm 1 2 3 4 5\n"
+						      "$INCLUDE /dev/zero\n"
+						      "$INCLUDE fifo\n"
+						      "$INCLUDE big.zone\n"
+						      "after IN TXT \"after\"\n");
+	al_zone_options o = {0};
+	o.max_file_bytes = 300;
+	al_zone *z = NULL;
+	assert_int_equal(al_zone_new(&z, &o), AL_OK);
+	al_error err;
+	assert_int_equal(al_zone_load_file(z, main_path, &err), AL_OK);
+	assert_true(has_problem(z, AL_ZONE_PROBLEM_UNREADABLE, 3, "$INCLUDE /dev/zero: not a regular file"));
+	assert_true(has_problem(z, AL_ZONE_PROBLEM_UNREADABLE, 4, "fifo: not a regular file"));
+	assert_true(has_problem(z, AL_ZONE_PROBLEM_LIMIT, 5,
+				"big.zone: larger than 300 bytes, the limit for a zone file"));
+	/* the rest of the including file is read */
+	assert_int_equal(al_zone_record_count(z), 2);
+	/* the same as the file given */
+	assert_int_equal(al_zone_load_file(z, "/dev/zero", &err), AL_EIO);
+	assert_true(has_problem(z, AL_ZONE_PROBLEM_UNREADABLE, 0, "not a regular file"));
+	assert_int_equal(al_zone_load_file(z, fifo, &err), AL_EIO);
+	snprintf(fifo, sizeof(fifo), "%s/big.zone", dir);
+	assert_int_equal(al_zone_load_file(z, fifo, &err), AL_ELIMIT);
+	assert_non_null(strstr(err.message, "big.zone: larger than 300 bytes, the limit for a zone file"));
+	assert_int_equal(al_zone_record_count(z), 2);
+	/* standard input is the caller's: "-" is a file of that name (there is none here) */
+	assert_int_equal(al_zone_load_file(z, "-", &err), AL_EIO);
+	assert_non_null(strstr(err.message, "-: No such file"));
+	/* what the caller could not read itself is reported the same way */
+	assert_int_equal(al_zone_add_unread(z, "<stdin>", AL_ZONE_PROBLEM_LIMIT, "larger than 1 GiB"), AL_OK);
+	const al_zone_problem *last = al_zone_problem_at(z, al_zone_problem_count(z) - 1);
+	assert_string_equal(last->file, "<stdin>");
+	assert_string_equal(last->message, "larger than 1 GiB");
+	assert_int_equal(al_zone_add_unread(z, "<stdin>", AL_ZONE_PROBLEM_STRING_TOO_LONG, "x"), AL_EINVAL);
+	al_zone_free(z);
+}
+
 static void test_limits(void **state)
 {
 	(void)state;
@@ -349,6 +401,7 @@ int main(void)
 		cmocka_unit_test(test_problems),
 		cmocka_unit_test(test_long_string),
 		cmocka_unit_test(test_includes),
+		cmocka_unit_test(test_unread_inputs),
 		cmocka_unit_test(test_limits),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * DKIM selectors: the discovery list (rules/selectors.yaml plus the usual
- * selectors of rules/senders.yaml), providers recognised by the target of a
+ * DKIM selectors: the discovery list (data/selectors.yaml plus the usual
+ * selectors of data/senders.yaml), providers recognised by the target of a
  * selector's CNAME, and the selectors a zone file holds per domain.
  */
 #ifndef AL_CHECK_DKIM_SELECTORS_H

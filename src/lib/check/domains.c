@@ -14,8 +14,11 @@
 
 #include "util/arena.h"
 #include "util/hash.h"
+#include "util/grow.h"
 
 #define MAX_LINE 4096
+/* the most a list may hold: a stream that never ends (/dev/zero) stops here */
+#define MAX_LIST_BYTES ((unsigned long long)1 << 30)
 #define MAX_SELECTORS_PER_DOMAIN 64
 #define MAX_PROBLEMS 1000
 
@@ -140,14 +143,8 @@ al_status al_domain_list_add(al_domain_list *l, const char *line, al_error *err)
 	if (found != NULL) {
 		it = &l->items[(size_t)(uintptr_t)found - 1];
 	} else {
-		if (l->count == l->capacity) {
-			size_t cap = l->capacity ? l->capacity * 2 : 64;
-			domain_item *p = realloc(l->items, cap * sizeof(*p));
-			if (p == NULL)
-				return al_error_set(err, AL_ENOMEM, "out of memory");
-			l->items = p;
-			l->capacity = cap;
-		}
+		if (!AL_GROW_ONE(l->items, l->count, l->capacity))
+			return al_error_set(err, AL_ENOMEM, "out of memory");
 		it = &l->items[l->count];
 		memset(it, 0, sizeof(*it));
 		it->name = al_arena_strdup(&l->arena, name);
@@ -161,20 +158,40 @@ al_status al_domain_list_add(al_domain_list *l, const char *line, al_error *err)
 	return AL_OK;
 }
 
-al_status al_domain_list_read(al_domain_list *l, FILE *stream, const char *label, al_error *err)
+/* The next line of @p stream into @p line (MAX_LINE + 1 bytes and the NUL at
+ * most are kept; *got is its whole length); false at the end of the stream. */
+static bool next_line(FILE *stream, char line[MAX_LINE + 2], size_t *got, unsigned long long *total)
 {
-	char *line = NULL;
-	size_t cap = 0;
+	size_t n = 0, kept = 0;
+	int c;
+	while ((c = getc_unlocked(stream)) != EOF) {
+		n++;
+		if (kept <= MAX_LINE)
+			line[kept++] = (char)c;
+		if (c == '\n' || ++*total > MAX_LIST_BYTES)
+			break;
+	}
+	line[kept] = '\0';
+	*got = n;
+	return n > 0;
+}
+
+static al_status read_lines(al_domain_list *l, FILE *stream, const char *label, char *line, al_error *err)
+{
 	unsigned long lineno = 0;
-	ssize_t got;
+	unsigned long long total = 0;
+	size_t got;
 	errno = 0;
-	while ((got = getline(&line, &cap, stream)) >= 0) {
+	while (next_line(stream, line, &got, &total)) {
+		if (total > MAX_LIST_BYTES)
+			return al_error_set(err, AL_ELIMIT, "%s: larger than 1 GiB, the limit for a domain list",
+					    label);
 		lineno++;
-		if ((size_t)got > MAX_LINE) {
+		if (got > MAX_LINE) {
 			add_problem(l, "%s:%lu: a line longer than %d bytes", label, lineno, MAX_LINE);
 			continue;
 		}
-		if (memchr(line, '\0', (size_t)got) != NULL) {
+		if (memchr(line, '\0', got) != NULL) {
 			add_problem(l, "%s:%lu: a NUL byte in the line", label, lineno);
 			continue;
 		}
@@ -185,21 +202,30 @@ al_status al_domain_list_read(al_domain_list *l, FILE *stream, const char *label
 			continue;
 		al_error e2;
 		if (al_domain_list_add(l, line, &e2) != AL_OK) {
-			if (e2.status == AL_ENOMEM) {
-				free(line);
+			if (e2.status == AL_ENOMEM)
 				return al_error_set(err, AL_ENOMEM, "%s:%lu: out of memory", label, lineno);
-			}
 			add_problem(l, "%s:%lu: %s", label, lineno, e2.message);
 		}
 	}
-	bool failed = ferror(stream) != 0;
-	int saved = errno;
-	free(line);
-	if (failed)
+	if (ferror(stream) != 0) {
+		int saved = errno;
 		return al_error_set(err, AL_EIO, "%s: %s", label, saved ? strerror(saved) : "read error");
+	}
 	if (l->problems_dropped > 0 && l->problem_count == MAX_PROBLEMS)
 		add_problem(l, "%s: more bad lines not listed", label);
 	return AL_OK;
+}
+
+al_status al_domain_list_read(al_domain_list *l, FILE *stream, const char *label, al_error *err)
+{
+	char *line = malloc(MAX_LINE + 2);
+	if (line == NULL)
+		return al_error_set(err, AL_ENOMEM, "%s: out of memory", label);
+	flockfile(stream); /* for getc_unlocked */
+	al_status st = read_lines(l, stream, label, line, err);
+	funlockfile(stream);
+	free(line);
+	return st;
 }
 
 size_t al_domain_list_count(const al_domain_list *l)
@@ -249,18 +275,14 @@ al_status al_shard_parse(const char *text, unsigned *k, unsigned *n, al_error *e
 	return AL_OK;
 }
 
-al_status al_domain_list_shard(al_domain_list *l, unsigned k, unsigned n)
+al_status al_domain_list_filter(al_domain_list *l, bool (*keep)(void *userdata, size_t index, const char *name),
+				void *userdata)
 {
-	if (n == 0 || k < 1 || k > n)
-		return AL_EINVAL;
-	if (n == 1)
-		return AL_OK;
 	size_t out = 0;
 	al_map_free(&l->index);
 	al_map_init(&l->index, false);
 	for (size_t i = 0; i < l->count; i++) {
-		const char *name = l->items[i].name;
-		if (al_hash_bytes(name, strlen(name)) % n != k - 1)
+		if (!keep(userdata, i, l->items[i].name))
 			continue;
 		l->items[out] = l->items[i];
 		if (!al_map_put(&l->index, l->items[out].name, (void *)(uintptr_t)(out + 1)))
@@ -269,4 +291,25 @@ al_status al_domain_list_shard(al_domain_list *l, unsigned k, unsigned n)
 	}
 	l->count = out;
 	return AL_OK;
+}
+
+typedef struct shard_of {
+	unsigned k, n;
+} shard_of;
+
+static bool in_shard(void *userdata, size_t index, const char *name)
+{
+	(void)index;
+	const shard_of *s = userdata;
+	return al_hash_bytes(name, strlen(name)) % s->n == s->k - 1;
+}
+
+al_status al_domain_list_shard(al_domain_list *l, unsigned k, unsigned n)
+{
+	if (n == 0 || k < 1 || k > n)
+		return AL_EINVAL;
+	if (n == 1)
+		return AL_OK;
+	shard_of s = {k, n};
+	return al_domain_list_filter(l, in_shard, &s);
 }

@@ -16,6 +16,7 @@
 #include "rules_internal.h"
 #include "util/arena.h"
 #include "util/strbuf.h"
+#include "util/grow.h"
 
 /* ---- findings ------------------------------------------------------------ */
 
@@ -251,14 +252,8 @@ static bool inline_waiver(al_lint *lint, const char *comment, const char *rule_i
 
 static bool push_diag(al_lint *l, const al_diag *d)
 {
-	if (l->diag_count == l->diag_capacity) {
-		size_t cap = l->diag_capacity ? l->diag_capacity * 2 : 32;
-		al_diag *p = realloc(l->diags, cap * sizeof(*p));
-		if (p == NULL)
-			return false;
-		l->diags = p;
-		l->diag_capacity = cap;
-	}
+	if (!AL_GROW_ONE(l->diags, l->diag_count, l->diag_capacity))
+		return false;
 	l->diags[l->diag_count++] = *d;
 	return true;
 }

@@ -9,6 +9,7 @@
  * is marked pending and its findings are discarded: the caller runs the unit
  * again once the answers are in the cache (see al_lint_domain_try).
  */
+#include <authlint/findings.h>
 #include <authlint/lint.h>
 
 #include <stdbool.h>
@@ -165,55 +166,16 @@ void al_lint_mark_input_error(al_lint *lint)
 }
 /* ---- units ---------------------------------------------------------------- */
 
-static int cmp_str0(const char *a, const char *b)
-{
-	if (a == b)
-		return 0;
-	if (a == NULL)
-		return -1;
-	if (b == NULL)
-		return 1;
-	return strcmp(a, b);
-}
-
-static int cmp_diag(const void *pa, const void *pb)
-{
-	const al_diag *a = pa, *b = pb;
-	int c;
-	if ((c = cmp_str0(a->location.file, b->location.file)) != 0)
-		return c;
-	if (a->location.line != b->location.line)
-		return a->location.line < b->location.line ? -1 : 1;
-	if (a->location.column != b->location.column)
-		return a->location.column < b->location.column ? -1 : 1;
-	if ((c = cmp_str0(a->owner, b->owner)) != 0)
-		return c;
-	if ((c = strcmp(a->rule->id, b->rule->id)) != 0)
-		return c;
-	if (a->span_start != b->span_start)
-		return a->span_start < b->span_start ? -1 : 1;
-	if ((c = cmp_str0(a->message, b->message)) != 0)
-		return c;
-	/* two records at one name (no line to tell them apart in check mode) each
-	 * keep their own finding: the record is part of the place */
-	if (a->record == NULL || b->record == NULL)
-		return a->record == b->record ? 0 : a->record == NULL ? -1 : 1;
-	size_t n = a->record_length < b->record_length ? a->record_length : b->record_length;
-	if ((c = memcmp(a->record, b->record, n)) != 0)
-		return c;
-	return a->record_length == b->record_length ? 0 : a->record_length < b->record_length ? -1 : 1;
-}
-
 /* Sort and hand out the unit's findings (unless the pass is pending), then reset. */
 void al_lint_unit_flush(al_lint *l)
 {
 	if (!l->pending) {
 		/* drop exact duplicates: the same rule, place and message raised twice */
 		if (l->diag_count > 1)
-			qsort(l->diags, l->diag_count, sizeof(*l->diags), cmp_diag);
+			qsort(l->diags, l->diag_count, sizeof(*l->diags), al_diag_compare);
 		for (size_t i = 0; i < l->diag_count; i++) {
 			const al_diag *d = &l->diags[i];
-			if (i > 0 && cmp_diag(d, &l->diags[i - 1]) == 0)
+			if (i > 0 && al_diag_compare(d, &l->diags[i - 1]) == 0)
 				continue;
 			if (d->waived)
 				l->summary.waived++;

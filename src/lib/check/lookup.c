@@ -13,6 +13,7 @@
 #include "check/lint_context.h"
 #include "util/arena.h"
 #include "util/hash.h"
+#include "util/grow.h"
 
 /* ---- lookups ------------------------------------------------------------- */
 
@@ -81,14 +82,10 @@ const al_answer *al_lint_lookup(al_lint *lint, const char *name, uint16_t type)
 			};
 			a = st == AL_EINVAL ? &invalid : &nomem;
 		} else if (lint->answer_count == lint->answer_capacity) {
-			size_t cap = lint->answer_capacity ? lint->answer_capacity * 2 : 32;
-			const al_answer **p = realloc(lint->answers, cap * sizeof(*p));
-			if (p == NULL) {
+			if (!AL_GROW_ONE(lint->answers, lint->answer_count, lint->answer_capacity)) {
 				al_source_release(lint->options.source, a);
 				return &offline_answer;
 			}
-			lint->answers = p;
-			lint->answer_capacity = cap;
 			lint->answers[lint->answer_count++] = a;
 		} else {
 			lint->answers[lint->answer_count++] = a;

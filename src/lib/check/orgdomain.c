@@ -10,12 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libpsl.h>
 
 #include <authlint/dmarc_discovery.h>
 
 #include "check/orgdomain.h"
+#include "util/file.h"
 
 struct al_psl {
 	const psl_ctx_t *ctx; /* NULL: no list at all (libpsl built without one) */
@@ -58,12 +60,16 @@ al_status al_psl_load_file(const char *file, al_psl **out, al_error *err)
 	*out = NULL;
 	if (file == NULL)
 		return al_error_set(err, AL_EINVAL, "no Public Suffix List file given");
-	/* libpsl says only "NULL": open it first for the reason */
-	FILE *f = fopen(file, "rb");
-	if (f == NULL)
-		return al_error_set(err, AL_ENOENT, "%s: cannot read the Public Suffix List: %s", file,
-				    strerror(errno));
-	fclose(f);
+	/* libpsl says only "NULL": open it first for the reason; and libpsl reads a
+	 * device (/dev/zero) or a FIFO for ever: only a regular file of a bounded size */
+	int fd;
+	size_t size;
+	al_error why = {0};
+	al_status st = al_file_open_regular(file, NULL, "a Public Suffix List", (size_t)64 << 20, &fd, &size, &why);
+	if (st != AL_OK)
+		return al_error_set(err, st == AL_ELIMIT ? AL_ELIMIT : AL_ENOENT,
+				    "%s: cannot read the Public Suffix List: %s", file, why.message);
+	close(fd);
 	psl_ctx_t *ctx = psl_load_file(file);
 	if (ctx == NULL)
 		return al_error_set(err, AL_ESYNTAX, "%s: not a Public Suffix List (text or DAFSA)", file);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * The DKIM selector discovery list (selector_list.h): rules/selectors.yaml's
+ * The DKIM selector discovery list (selector_list.h): data/selectors.yaml's
  * selectors, then the senders' usual ones.
  */
 #include <string.h>
@@ -28,17 +28,17 @@ static void add(building *b, const char *selector)
 		b->items[b->count++] = copy;
 }
 
-size_t al_selector_list_load(const al_rules *rules, const al_senders *senders, al_arena *arena,
+size_t al_selector_list_load(const al_senders *senders, al_arena *arena,
 			     const char ***out)
 {
 	*out = NULL;
 	building b = {arena, al_arena_calloc(arena, AL_DKIM_MAX_PROBE, sizeof(const char *)), 0};
-	if (b.items == NULL || rules == NULL)
+	if (b.items == NULL)
 		return 0;
 
 	size_t length = 0;
 	const char *label = NULL;
-	const char *text = al_rules_data(rules, "selectors.yaml", &length, &label);
+	const char *text = al_data_file("selectors.yaml", &length, &label);
 	yaml_document_t doc;
 	al_error err;
 	if (text != NULL && al_yaml_load_buffer(label ? label : "selectors.yaml", text, length, &doc, &err) == AL_OK) {
@@ -49,7 +49,7 @@ size_t al_selector_list_load(const al_rules *rules, const al_senders *senders, a
 	}
 
 	al_senders *loaded = NULL;
-	if (senders == NULL && al_senders_load(rules, &loaded, &err) == AL_OK)
+	if (senders == NULL && al_senders_load(&loaded, &err) == AL_OK)
 		senders = loaded;
 	for (size_t i = 0; i < al_senders_count(senders); i++) {
 		const al_sender *snd = al_senders_at(senders, i);

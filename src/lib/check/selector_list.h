@@ -2,8 +2,8 @@
 /*
  * The DKIM selector discovery list, one for every command that probes
  * selectors (check's discovery, propagation): the selectors of
- * rules/selectors.yaml in file order, then the usual selectors of the
- * services in rules/senders.yaml, without repeats, at most AL_DKIM_MAX_PROBE.
+ * data/selectors.yaml in file order, then the usual selectors of the
+ * services in data/senders.yaml, without repeats, at most AL_DKIM_MAX_PROBE.
  */
 #ifndef AL_CHECK_SELECTOR_LIST_H
 #define AL_CHECK_SELECTOR_LIST_H
@@ -19,13 +19,14 @@
 #define AL_DKIM_MAX_PROBE 64
 
 /**
- * Build the discovery list from @p rules. @p senders is the catalog when the
+ * Build the discovery list from the built-in data (data/selectors.yaml,
+ * data/senders.yaml). @p senders is the catalog when the
  * caller has it loaded already, or NULL (then it is loaded and freed here).
  * The array and its strings live in @p arena; *out is NULL when the list is
  * empty. A selectors.yaml that does not parse contributes nothing
  * (tests/unit/test_dkim.c proves the built-in one parses).
  */
-size_t al_selector_list_load(const al_rules *rules, const al_senders *senders, al_arena *arena,
+size_t al_selector_list_load(const al_senders *senders, al_arena *arena,
 			     const char ***out);
 
 #endif

@@ -5,7 +5,7 @@
  * the discovery list (probed by dkim_discovery.c). Which provider a
  * selector's CNAME points to.
  *
- * rules/selectors.yaml:
+ * data/selectors.yaml:
  *   selectors: [default, dkim, ...]          probed in live mode (with the
  *                                            dkim-selectors of senders.yaml)
  *   providers:
@@ -25,6 +25,7 @@
 #include "util/arena.h"
 #include "util/hash.h"
 #include "util/yaml.h"
+#include "util/grow.h"
 
 typedef struct provider {
 	const char *name;
@@ -76,11 +77,11 @@ static void state_free(void *p)
 
 /* The providers of selectors.yaml. A file that does not parse leaves the list
  * empty (tests/unit/test_dkim.c proves the built-in one parses). */
-static void load_providers(dkim_state *s, const al_rules *rules)
+static void load_providers(dkim_state *s)
 {
 	size_t length = 0;
 	const char *label = NULL;
-	const char *text = al_rules_data(rules, "selectors.yaml", &length, &label);
+	const char *text = al_data_file("selectors.yaml", &length, &label);
 	if (text == NULL)
 		return;
 	yaml_document_t doc;
@@ -130,12 +131,11 @@ static dkim_state *state(al_lint *lint)
 	al_map_init(&s->zone_map, true);
 	al_map_init(&s->usable, false);
 	s->match = pcre2_match_data_create(4, NULL);
-	const al_rules *rules = al_lint_rules(lint);
-	load_providers(s, rules);
+	load_providers(s);
 	al_error err;
-	if (al_senders_load(rules, &s->senders, &err) != AL_OK)
+	if (al_senders_load(&s->senders, &err) != AL_OK)
 		s->senders = NULL;
-	s->list_count = al_selector_list_load(rules, s->senders, &s->arena, &s->list);
+	s->list_count = al_selector_list_load(s->senders, &s->arena, &s->list);
 	al_lint_set_family_state(lint, AL_KIND_DKIM, s, state_free);
 	return s;
 }
@@ -198,14 +198,8 @@ static bool index_name(void *userdata, const char *name, uint64_t types)
 		if (l == NULL || key == NULL || !al_map_put(&s->zone_map, key, l))
 			return false;
 	}
-	if (l->count == l->capacity) {
-		size_t n = l->capacity ? l->capacity * 2 : 4;
-		const char **items = realloc(l->items, n * sizeof(*items));
-		if (items == NULL)
-			return false;
-		l->items = items;
-		l->capacity = n;
-	}
+	if (!AL_GROW_ONE(l->items, l->count, l->capacity))
+		return false;
 	l->items[l->count++] = al_arena_strndup(&s->arena, name, selector_length);
 	return true;
 }

@@ -57,7 +57,7 @@ const al_senders *al_spf_lint_senders(al_lint *lint)
 		s->senders_loaded = true;
 		al_error err;
 		/* a catalog that does not load only costs the names; the registry loader reports it */
-		if (al_senders_load(al_lint_rules(lint), &s->senders, &err) != AL_OK)
+		if (al_senders_load(&s->senders, &err) != AL_OK)
 			s->senders = NULL;
 	}
 	return s->senders;
@@ -86,7 +86,7 @@ static const al_spf_snapshot *lint_snapshot(al_lint *lint)
 		s->snapshot_loaded = true;
 		al_error err;
 		/* a snapshot that does not load gives no estimates: the targets stay unknown */
-		if (al_spf_snapshot_load(al_lint_rules(lint), &s->snapshot, &err) != AL_OK)
+		if (al_spf_snapshot_load_builtin(&s->snapshot, &err) != AL_OK)
 			s->snapshot = NULL;
 	}
 	return s->snapshot;

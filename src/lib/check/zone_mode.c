@@ -15,8 +15,10 @@
 #include "check/lint_context.h"
 #include "check/lint_private.h"
 #include "dns/zone_internal.h"
+#include "findings_internal.h"
 #include "rules_internal.h"
 #include "util/arena.h"
+#include "util/grow.h"
 
 /* ---- zone mode -------------------------------------------------------------- */
 
@@ -68,9 +70,7 @@ static bool zone_name(void *userdata, const char *name, uint64_t types)
 typedef struct chunk {
 	size_t index;        /* which chunk the slot holds */
 	bool done;
-	al_arena arena;      /* the findings' strings */
-	al_diag *diags;
-	size_t count, capacity;
+	al_findings found;   /* the chunk's findings, in name order */
 	size_t *unit_ends;   /* diag counts at each unit's end, for on_unit_end */
 	size_t unit_count, unit_capacity;
 } chunk;
@@ -96,51 +96,19 @@ typedef struct worker {
 	bool started;
 } worker;
 
-static char *copy0(al_arena *a, const char *s)
-{
-	return s ? al_arena_strdup(a, s) : NULL;
-}
-
 static void chunk_collect(void *userdata, const al_diag *d)
 {
 	worker *w = userdata;
-	chunk *c = w->current;
-	if (c->count == c->capacity) {
-		size_t cap = c->capacity ? c->capacity * 2 : 64;
-		al_diag *p = realloc(c->diags, cap * sizeof(*p));
-		if (p == NULL)
-			return;
-		c->diags = p;
-		c->capacity = cap;
-	}
-	al_diag *k = &c->diags[c->count++];
-	*k = *d;
-	al_arena *a = &c->arena;
-	k->owner = copy0(a, d->owner);
-	k->domain = copy0(a, d->domain);
-	k->location.file = copy0(a, d->location.file);
-	k->location.server = copy0(a, d->location.server);
-	k->record = d->record ? al_arena_memdup(a, d->record, d->record_length + 1) : NULL;
-	k->message = copy0(a, d->message);
-	k->fix = copy0(a, d->fix);
-	k->context = copy0(a, d->context);
-	k->waiver_reason = copy0(a, d->waiver_reason);
-	k->waiver_source = copy0(a, d->waiver_source);
+	(void)al_findings_add(&w->current->found, d);
 }
 
 static void chunk_unit_end(void *userdata)
 {
 	worker *w = userdata;
 	chunk *c = w->current;
-	if (c->unit_count == c->unit_capacity) {
-		size_t cap = c->unit_capacity ? c->unit_capacity * 2 : 64;
-		size_t *p = realloc(c->unit_ends, cap * sizeof(*p));
-		if (p == NULL)
-			return;
-		c->unit_ends = p;
-		c->unit_capacity = cap;
-	}
-	c->unit_ends[c->unit_count++] = c->count;
+	if (!AL_GROW_ONE(c->unit_ends, c->unit_count, c->unit_capacity))
+		return;
+	c->unit_ends[c->unit_count++] = c->found.count;
 }
 
 static void *worker_main(void *arg)
@@ -182,18 +150,18 @@ static void *worker_main(void *arg)
 static void emit_chunk(al_lint *main, chunk *c)
 {
 	size_t unit = 0;
-	for (size_t i = 0; i <= c->count; i++) {
+	size_t count = c->found.count;
+	for (size_t i = 0; i <= count; i++) {
 		while (unit < c->unit_count && c->unit_ends[unit] == i) {
 			if (main->options.on_unit_end != NULL)
 				main->options.on_unit_end(main->options.userdata);
 			unit++;
 		}
-		if (i < c->count && main->options.on_diag != NULL)
-			main->options.on_diag(main->options.userdata, &c->diags[i]);
+		if (i < count && main->options.on_diag != NULL)
+			main->options.on_diag(main->options.userdata, &c->found.items[i]);
 	}
-	c->count = 0;
 	c->unit_count = 0;
-	al_arena_clear(&c->arena);
+	al_findings_reset(&c->found);
 }
 
 static al_status lint_zone_threads(al_lint *lint, al_zone *zone, unsigned threads)
@@ -212,7 +180,7 @@ static al_status lint_zone_threads(al_lint *lint, al_zone *zone, unsigned thread
 	pthread_mutex_init(&job->lock, NULL);
 	pthread_cond_init(&job->cond, NULL);
 	for (size_t i = 0; i < WINDOW; i++)
-		al_arena_init(&job->slots[i].arena);
+		al_findings_init(&job->slots[i].found, NULL);
 	/* the workers' lints are made here, before any thread reads the registry */
 	al_status st = AL_OK;
 	(void)al_rules_at(lint->options.rules, 0); /* sorts the registry once, here */
@@ -270,8 +238,7 @@ static al_status lint_zone_threads(al_lint *lint, al_zone *zone, unsigned thread
 	for (unsigned t = 0; t < threads; t++)
 		al_lint_free(workers[t].lint);
 	for (size_t i = 0; i < WINDOW; i++) {
-		al_arena_clear(&job->slots[i].arena);
-		free(job->slots[i].diags);
+		al_findings_fini(&job->slots[i].found);
 		free(job->slots[i].unit_ends);
 	}
 	pthread_cond_destroy(&job->cond);

@@ -444,7 +444,7 @@ al_status al_fixture_foreach_document(const char *path, al_fixture_document_fn f
 {
 	size_t n = 0;
 	al_yaml_stream stream;
-	al_status st = al_yaml_stream_open_file(&stream, path, err);
+	al_status st = al_yaml_stream_open_file(&stream, path, "a test-suite file", err);
 	bool stop = false;
 	while (st == AL_OK && !stop) {
 		yaml_document_t doc;

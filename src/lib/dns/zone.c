@@ -20,6 +20,7 @@
 #include "dns/zone_internal.h"
 #include "util/file.h"
 #include "util/hash.h"
+#include "util/grow.h"
 
 #define DEFAULT_INCLUDE_DEPTH 8
 
@@ -161,14 +162,8 @@ void al_zone_add_problem(al_zone *zone, al_zone_problem_kind kind, const char *f
 		zone->problems_dropped++;
 		return;
 	}
-	if (zone->problem_count == zone->problem_capacity) {
-		size_t cap = zone->problem_capacity ? zone->problem_capacity * 2 : 16;
-		al_zone_problem *p = realloc(zone->problems, cap * sizeof(*p));
-		if (p == NULL)
-			return;
-		zone->problems = p;
-		zone->problem_capacity = cap;
-	}
+	if (!AL_GROW_ONE(zone->problems, zone->problem_count, zone->problem_capacity))
+		return;
 	va_list ap;
 	va_start(ap, fmt);
 	char *msg = al_arena_vprintf(&zone->arena, fmt, ap);

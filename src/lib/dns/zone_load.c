@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <libzscanner/scanner.h>
 #include <limits.h>
 #include <stdio.h>
@@ -25,12 +26,92 @@
 
 /* ---- loading ----------------------------------------------------------------------- */
 
+/* The most files (the zone files and their $INCLUDEs) one store reads. */
+#define MAX_FILES 1024u
+
+/* A zone file mapped into memory: the scanner reads it from there, and the
+ * pages already scanned are given back as it goes (scan()). */
+typedef struct zmap {
+	const char *data;
+	size_t length;
+	bool mapped;
+} zmap;
+
+static size_t max_file_bytes(const al_zone *zone)
+{
+	return zone->options.max_file_bytes != 0 ? zone->options.max_file_bytes : AL_ZONE_MAX_FILE_BYTES;
+}
+
+/*
+ * Map @p path if it is a regular file within the limit. libzscanner's own
+ * zs_set_input_file reads a device or a FIFO into memory with no bound
+ * (/dev/zero until memory runs out) and waits on a FIFO with no writer;
+ * here they are refused before anything is read. On failure the reason
+ * (without the file's name) is in @p err.
+ */
+static al_status map_file(const al_zone *zone, const char *path, zmap *m, al_error *err)
+{
+	memset(m, 0, sizeof(*m));
+	int fd;
+	size_t size;
+	al_status st = al_file_open_regular(path, NULL, "a zone file", max_file_bytes(zone), &fd, &size, err);
+	if (st != AL_OK)
+		return st;
+	m->data = "";
+	if (size > 0) {
+		void *p = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (p == MAP_FAILED) {
+			int e = errno;
+			close(fd);
+			return al_error_set(err, AL_EIO, "%s", strerror(e));
+		}
+		(void)madvise(p, size, MADV_SEQUENTIAL);
+		m->data = p;
+		m->length = size;
+		m->mapped = true;
+	}
+	close(fd);
+	return AL_OK;
+}
+
+static void unmap_file(zmap *m)
+{
+	if (m->mapped)
+		munmap((void *)m->data, m->length);
+	memset(m, 0, sizeof(*m));
+}
+
+/* A scanner over the mapped file, taking relative $INCLUDE paths from the
+ * file's real directory as zs_set_input_file does; NULL without memory. */
+static zs_scanner_t *scanner_for(const zmap *m, const char *path, const char *origin, uint32_t ttl)
+{
+	zs_scanner_t *s = malloc(sizeof(*s));
+	if (s == NULL)
+		return NULL;
+	if (zs_init(s, origin, 1, ttl) != 0 || zs_set_input_string(s, m->data, m->length) != 0) {
+		zs_deinit(s);
+		free(s);
+		return NULL;
+	}
+	char *real = realpath(path, NULL);
+	if (real != NULL) {
+		char *dir = strdup(dirname(real));
+		if (dir != NULL) {
+			free(s->path); /* zs_deinit frees the one set here */
+			s->path = dir;
+		}
+		free(real);
+	}
+	return s;
+}
+
 typedef struct load_ctx {
 	al_zone *zone;
 	uint16_t file;        /* index of the file being read */
 	const char *label;
 	const char *input;    /* the whole input of the current file */
 	size_t input_length;
+	bool mapped;          /* input is a mapped file: pages scanned can be given back */
 	unsigned depth;
 	char **stack;         /* realpaths of the files being read, for loops */
 	size_t stack_count;
@@ -374,30 +455,34 @@ static void include_file(load_ctx *lc, zs_scanner_t *s, unsigned long line, cons
 			return;
 		}
 	}
-	zs_scanner_t *inner = malloc(sizeof(*inner));
-	if (inner == NULL) {
+	if (zone->file_count >= MAX_FILES) {
+		al_zone_add_problem(zone, AL_ZONE_PROBLEM_LIMIT, lc->label, line, NULL,
+			    "$INCLUDE %s: more than %u files read; it was not read", shown, MAX_FILES);
 		free(real);
 		return;
 	}
-	if (zs_init(inner, origin, 1, s->default_ttl) != 0 || zs_set_input_file(inner, name) != 0) {
-		al_zone_add_problem(zone, AL_ZONE_PROBLEM_UNREADABLE, lc->label, line, NULL, "$INCLUDE %s: %s", shown,
-			    zs_strerror(inner->error.code));
-		zs_deinit(inner);
-		free(inner);
+	zmap map;
+	al_error merr = {0};
+	al_status mst = map_file(zone, name, &map, &merr);
+	if (mst != AL_OK) {
+		al_zone_add_problem(zone, mst == AL_ELIMIT ? AL_ZONE_PROBLEM_LIMIT : AL_ZONE_PROBLEM_UNREADABLE,
+				    lc->label, line, NULL, "$INCLUDE %s: %s", shown, merr.message);
+		free(real);
+		return;
+	}
+	zs_scanner_t *inner = scanner_for(&map, name, origin, s->default_ttl);
+	if (inner == NULL) {
+		unmap_file(&map);
 		free(real);
 		return;
 	}
 	uint16_t index;
-	if (!add_file(zone, shown, name, NULL, 0, &index)) {
+	char **stack = NULL;
+	if (!add_file(zone, shown, name, NULL, 0, &index) ||
+	    (stack = realloc(lc->stack, (lc->stack_count + 1) * sizeof(*stack))) == NULL) {
 		zs_deinit(inner);
 		free(inner);
-		free(real);
-		return;
-	}
-	char **stack = realloc(lc->stack, (lc->stack_count + 1) * sizeof(*stack));
-	if (stack == NULL) {
-		zs_deinit(inner);
-		free(inner);
+		unmap_file(&map);
 		free(real);
 		return;
 	}
@@ -406,8 +491,9 @@ static void include_file(load_ctx *lc, zs_scanner_t *s, unsigned long line, cons
 	load_ctx sub = *lc;
 	sub.file = index;
 	sub.label = zone->files[index].label;
-	sub.input = inner->input.start;
-	sub.input_length = (size_t)(inner->input.end - inner->input.start);
+	sub.input = map.data;
+	sub.input_length = map.length;
+	sub.mapped = map.mapped;
 	sub.depth = lc->depth + 1;
 	scan(&sub, inner);
 	lc->stack = sub.stack;
@@ -415,6 +501,7 @@ static void include_file(load_ctx *lc, zs_scanner_t *s, unsigned long line, cons
 	free(real);
 	zs_deinit(inner);
 	free(inner);
+	unmap_file(&map);
 }
 
 /* The line from @p from that starts with @p directive ("$ORIGIN"), just past the word; NULL if none. */
@@ -595,7 +682,7 @@ static al_status scan(load_ctx *lc, zs_scanner_t *s)
 	size_t released = 0;
 	for (;;) {
 		const char *before = s->input.current;
-		if (s->input.mmaped && base != NULL && page > 0 && before >= base && before <= base + base_length) {
+		if (lc->mapped && base != NULL && page > 0 && before >= base && before <= base + base_length) {
 			size_t done = ((size_t)(before - base) / (size_t)page) * (size_t)page;
 			if (done >= released + ((size_t)16 << 20)) {
 				madvise((void *)(base + released), done - released, MADV_DONTNEED);
@@ -700,8 +787,9 @@ static al_status scan(load_ctx *lc, zs_scanner_t *s)
 	return AL_OK;
 }
 
-/* Scan a file already registered at @p index, from the scanner's input. */
-static al_status scan_file(al_zone *zone, zs_scanner_t *s, uint16_t index, const char *path)
+/* Scan a file already registered at @p index, from the scanner's input
+ * (@p mapped: a mapped file). */
+static al_status scan_file(al_zone *zone, zs_scanner_t *s, uint16_t index, const char *path, bool mapped)
 {
 	load_ctx lc = {0};
 	lc.zone = zone;
@@ -709,6 +797,7 @@ static al_status scan_file(al_zone *zone, zs_scanner_t *s, uint16_t index, const
 	lc.label = zone->files[index].label;
 	lc.input = s->input.start;
 	lc.input_length = (size_t)(s->input.end - s->input.start);
+	lc.mapped = mapped;
 	if (path != NULL) {
 		char *real = realpath(path, NULL);
 		lc.stack = real ? malloc(sizeof(char *)) : NULL;
@@ -743,49 +832,48 @@ al_status al_zone_load_file(al_zone *zone, const char *path, al_error *err)
 {
 	if (zone == NULL || path == NULL)
 		return AL_EINVAL;
-	if (strcmp(path, "-") == 0) {
-		/* standard input: read it whole, then scan it from memory */
-		char *buf = NULL;
-		size_t len = 0;
-		al_error rerr = {0};
-		if (al_stream_read_all(stdin, "<stdin>", SIZE_MAX / 4, &buf, &len, &rerr) != AL_OK) {
-			al_zone_add_problem(zone, AL_ZONE_PROBLEM_UNREADABLE, "<stdin>", 0, NULL, "%s", rerr.message);
-			return al_error_set(err, rerr.status, "%s", rerr.message);
-		}
-		al_status st = al_zone_load_text(zone, "<stdin>", buf, len, err);
-		free(buf);
-		return st;
-	}
-	zs_scanner_t *s = malloc(sizeof(*s));
-	if (s == NULL)
-		return al_error_set(err, AL_ENOMEM, "%s: out of memory", path);
-	if (zs_init(s, scanner_origin(zone), 1, zone->options.default_ttl) != 0) {
-		free(s);
-		return al_error_set(err, AL_EINVAL, "%s: bad origin", path);
-	}
-	if (zs_set_input_file(s, path) != 0) {
-		struct stat st;
-		const char *why = stat(path, &st) != 0 ? strerror(errno)
-				  : S_ISDIR(st.st_mode)   ? "is a directory"
-							  : zs_strerror(s->error.code);
+	if (zone->file_count >= MAX_FILES)
+		return al_error_set(err, AL_ELIMIT, "%s: more than %u files read into one zone store", path,
+				    MAX_FILES);
+	zmap map;
+	al_error merr = {0};
+	al_status mst = map_file(zone, path, &map, &merr);
+	if (mst != AL_OK) {
 		uint16_t index;
-		add_file(zone, path, NULL, NULL, 0, &index);
-		al_zone_add_problem(zone, AL_ZONE_PROBLEM_UNREADABLE, zone->files[zone->file_count - 1].label, 0, NULL,
-			    "%s", why);
-		zs_deinit(s);
-		free(s);
-		return al_error_set(err, AL_EIO, "%s: %s", path, why);
+		if (add_file(zone, path, NULL, NULL, 0, &index))
+			al_zone_add_problem(zone,
+					    mst == AL_ELIMIT ? AL_ZONE_PROBLEM_LIMIT : AL_ZONE_PROBLEM_UNREADABLE,
+					    zone->files[index].label, 0, NULL, "%s", merr.message);
+		return al_error_set(err, mst == AL_ELIMIT ? AL_ELIMIT : AL_EIO, "%s: %s", path, merr.message);
+	}
+	zs_scanner_t *s = scanner_for(&map, path, scanner_origin(zone), zone->options.default_ttl);
+	if (s == NULL) {
+		unmap_file(&map);
+		return al_error_set(err, AL_EINVAL, "%s: bad origin", path);
 	}
 	uint16_t index;
 	if (!add_file(zone, path, path, NULL, 0, &index)) {
 		zs_deinit(s);
 		free(s);
+		unmap_file(&map);
 		return al_error_set(err, AL_ENOMEM, "%s: out of memory", path);
 	}
-	al_status st = scan_file(zone, s, index, path);
+	al_status st = scan_file(zone, s, index, path, map.mapped);
 	zs_deinit(s);
 	free(s);
+	unmap_file(&map);
 	return st;
+}
+
+al_status al_zone_add_unread(al_zone *zone, const char *label, al_zone_problem_kind kind, const char *reason)
+{
+	if (zone == NULL || label == NULL || reason == NULL || !al_zone_problem_unread(kind))
+		return AL_EINVAL;
+	uint16_t index;
+	if (!add_file(zone, label, NULL, NULL, 0, &index))
+		return AL_ENOMEM;
+	al_zone_add_problem(zone, kind, zone->files[index].label, 0, NULL, "%s", reason);
+	return AL_OK;
 }
 
 al_status al_zone_load_text(al_zone *zone, const char *label, const char *text, size_t length,
@@ -808,7 +896,7 @@ al_status al_zone_load_text(al_zone *zone, const char *label, const char *text, 
 		return al_error_set(err, AL_ENOMEM, "%s: out of memory", label);
 	}
 	zs_set_input_string(s, zone->files[index].text, zone->files[index].text_length);
-	al_status st = scan_file(zone, s, index, NULL);
+	al_status st = scan_file(zone, s, index, NULL, false);
 	zs_deinit(s);
 	free(s);
 	return st;

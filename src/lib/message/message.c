@@ -11,6 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/grow.h"
+
 /* header fields looked at in one message; more are counted, not kept */
 #define MAX_HEADERS 100000
 
@@ -31,14 +33,8 @@ static const char *keep(al_message *m, const char *s, size_t n)
 {
 	if (s == NULL)
 		return NULL;
-	if (m->string_count == m->string_cap) {
-		size_t cap = m->string_cap ? m->string_cap * 2 : 16;
-		char **p = realloc(m->strings, cap * sizeof(*p));
-		if (p == NULL)
-			return NULL;
-		m->strings = p;
-		m->string_cap = cap;
-	}
+	if (!AL_GROW_ONE(m->strings, m->string_count, m->string_cap))
+		return NULL;
 	char *d = strndup(s, n);
 	if (d == NULL)
 		return NULL;

@@ -24,23 +24,18 @@
 #include "record/dmarc_parse.h"
 #include "util/escape.h"
 #include "plan/build_internal.h"
+#include "util/grow.h"
 
 /* ---- small helpers ---------------------------------------------------------- */
 
 bool al_planb_grow(al_plan_builder *b, void **items, size_t *count, size_t *capacity, size_t size)
 {
-	if (*count < *capacity)
-		return true;
-	size_t cap = *capacity ? *capacity * 2 : 8;
-	void *p = al_arena_alloc(b->arena, cap * size);
+	void *p = al_arena_grow(b->arena, *items, *count, capacity, size);
 	if (p == NULL) {
 		b->status = AL_ENOMEM;
 		return false;
 	}
-	if (*count > 0)
-		memcpy(p, *items, *count * size);
 	*items = p;
-	*capacity = cap;
 	return true;
 }
 
@@ -70,40 +65,15 @@ static const char *dup_or_null(al_arena *a, const char *s)
 	return s != NULL ? al_arena_strdup(a, s) : NULL;
 }
 
-bool al_plan_diag_copy(al_plan_builder *b, al_plan_diagvec *v, const al_diag *d)
-{
-	if (!al_planb_grow(b, (void **)&v->items, &v->count, &v->capacity, sizeof(*v->items)))
-		return false;
-	al_diag *c = &v->items[v->count];
-	*c = *d;
-	al_arena *a = b->arena;
-	c->owner = dup_or_null(a, d->owner);
-	c->domain = dup_or_null(a, d->domain);
-	c->location.file = dup_or_null(a, d->location.file);
-	c->location.server = dup_or_null(a, d->location.server);
-	c->record = d->record != NULL ? al_arena_strndup(a, d->record, d->record_length) : NULL;
-	c->message = dup_or_null(a, d->message);
-	c->fix = dup_or_null(a, d->fix);
-	c->context = dup_or_null(a, d->context);
-	c->waiver_reason = dup_or_null(a, d->waiver_reason);
-	c->waiver_source = dup_or_null(a, d->waiver_source);
-	if (c->message == NULL) {
-		b->status = AL_ENOMEM;
-		return false;
-	}
-	v->count++;
-	return true;
-}
-
 static void collect(void *userdata, const al_diag *diag)
 {
 	al_plan_builder *b = userdata;
-	if (b->collect != NULL)
-		al_plan_diag_copy(b, b->collect, diag);
+	if (b->collect != NULL && al_findings_add(b->collect, diag) != AL_OK)
+		b->status = AL_ENOMEM;
 }
 
 /* Lint the domain as it is (overlay off, or the record given) or with @p text in place. */
-static al_status lint_domain(al_plan_builder *b, al_plan_diagvec *into)
+static al_status lint_domain(al_plan_builder *b, al_findings *into)
 {
 	b->collect = into;
 	al_status st = al_lint_domain(b->lint, b->domain);
@@ -370,7 +340,7 @@ static al_status setup_lint(al_plan_builder *b)
 /* Lint the domain with each step's record in place. */
 static al_status lint_steps(al_plan_builder *b)
 {
-	const al_plan_diagvec *previous = &b->now;
+	const al_findings *previous = &b->now;
 	for (size_t i = 0; i < b->draft_count && b->status == AL_OK; i++) {
 		al_plan_draft *d = &b->drafts[i];
 		d->text = al_plan_policy_text(b->arena, &d->policy);
@@ -390,7 +360,7 @@ static al_status lint_steps(al_plan_builder *b)
 		for (size_t k = 0; k < d->lint.count; k++) {
 			const al_diag *f = &d->lint.items[k];
 			if (f->owner != NULL && al_name_equal(f->owner, b->owner) &&
-			    !al_plan_diag_copy(b, &d->record_findings, f))
+			    al_findings_add(&d->record_findings, f) != AL_OK)
 				return AL_ENOMEM;
 		}
 	}
@@ -473,6 +443,11 @@ al_status al_plan_build(const al_plan_options *options, const char *domain, al_p
 	b.options = options;
 	b.plan = &pp->plan;
 	b.arena = &pp->arena;
+	al_findings_init(&b.now, b.arena);
+	al_findings_init(&b.plan_findings, b.arena);
+	al_findings_init(&pp->findings, b.arena);
+	b.all = &pp->findings;
+	pp->plan.findings = b.all;
 	al_error nerr;
 	if (al_name_normalize(domain, strlen(domain), b.domain, &nerr) != AL_OK ||
 	    al_name_label_count(b.domain) == 0) {

@@ -16,6 +16,7 @@
 typedef struct plan_private {
 	al_plan plan; /* first: an al_plan pointer is a plan_private pointer */
 	al_arena arena;
+	al_findings findings; /* what plan.findings shows, in the arena */
 } plan_private;
 
 bool al_planb_grow(al_plan_builder *b, void **items, size_t *count, size_t *capacity, size_t size);

@@ -3,6 +3,7 @@
 #ifndef AL_PLAN_BUILDER_H
 #define AL_PLAN_BUILDER_H
 
+#include "findings_internal.h"
 #include "plan/overlay.h"
 #include "plan/plan_internal.h"
 
@@ -10,11 +11,6 @@ typedef struct al_plan_strvec {
 	const char **items;
 	size_t count, capacity;
 } al_plan_strvec;
-
-typedef struct al_plan_diagvec {
-	al_diag *items;
-	size_t count, capacity;
-} al_plan_diagvec;
 
 /* A step while the plan is being built. */
 typedef struct al_plan_draft {
@@ -28,8 +24,8 @@ typedef struct al_plan_draft {
 	al_plan_strvec notes;
 	al_plan_strvec intended;             /* rule ids */
 	const char *text;                    /* the record */
-	al_plan_diagvec lint;                /* the domain linted with this record in place */
-	al_plan_diagvec record_findings;     /* ... the findings about the DMARC record */
+	al_findings lint;                /* the domain linted with this record in place */
+	al_findings record_findings;     /* ... the findings about the DMARC record */
 	al_plan_gate *gates;
 	size_t gate_count;
 	al_plan_step_status status;
@@ -45,9 +41,10 @@ typedef struct al_plan_builder {
 	al_source *overlay_source;
 	al_source *source;                   /* overlay, then the caller's source */
 	al_lint *lint;
-	al_plan_diagvec *collect;            /* where the lint's findings go */
-	al_plan_diagvec now;                 /* the domain as it is */
-	al_plan_diagvec plan_findings;       /* PLAN */
+	al_findings *collect;            /* where the lint's findings go */
+	al_findings now;                 /* the domain as it is */
+	al_findings plan_findings;       /* PLAN */
+	al_findings *all;                /* both, as the plan hands them out */
 	al_plan_draft *drafts;
 	size_t draft_count, draft_capacity;
 	al_plan_strvec notes;
@@ -62,11 +59,10 @@ typedef struct al_plan_builder {
 	al_status status;                    /* AL_ENOMEM once memory ran out */
 } al_plan_builder;
 
-/* Vectors in the plan's arena. */
+/* Vectors in the plan's arena (the finding lists too: al_findings_init(list, b->arena)). */
 bool al_plan_strvec_push(al_plan_builder *b, al_plan_strvec *v, const char *item);
 bool al_plan_note(al_plan_builder *b, al_plan_strvec *v, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-bool al_plan_diag_copy(al_plan_builder *b, al_plan_diagvec *v, const al_diag *diag);
 
 /* Evaluate every draft's gates and status (gates.c). */
 void al_plan_evaluate_gates(al_plan_builder *b);

@@ -12,6 +12,8 @@ static al_plan_draft *add_draft(al_plan_builder *b, al_plan_step_kind kind, cons
 		return NULL;
 	al_plan_draft *d = &b->drafts[b->draft_count++];
 	memset(d, 0, sizeof(*d));
+	al_findings_init(&d->lint, b->arena);
+	al_findings_init(&d->record_findings, b->arena);
 	d->kind = kind;
 	/* ids are unique within a plan: a hardening id a template also uses gets a suffix */
 	const char *unique = id;

@@ -45,7 +45,7 @@ static bool is_lookup_rule(const al_rule *rule)
 	return rule->family == AL_KIND_LOOKUP;
 }
 
-static bool has_rule(const al_plan_diagvec *lint, al_rule_code code)
+static bool has_rule(const al_findings *lint, al_rule_code code)
 {
 	for (size_t i = 0; i < lint->count; i++)
 		if (al_rule_is(lint->items[i].rule, code))
@@ -54,7 +54,7 @@ static bool has_rule(const al_plan_diagvec *lint, al_rule_code code)
 }
 
 /* Why @p rule cannot be judged from @p lint, or NULL. */
-static const char *unknown_reason(al_plan_builder *b, const al_plan_diagvec *lint, const al_rule *rule)
+static const char *unknown_reason(al_plan_builder *b, const al_findings *lint, const al_rule *rule)
 {
 	if (al_config_severity(b->options->config, rule) == AL_SEVERITY_OFF)
 		return "the rule is turned off in the configuration";
@@ -78,7 +78,7 @@ static const char *unknown_reason(al_plan_builder *b, const al_plan_diagvec *lin
 	return NULL;
 }
 
-static size_t matching(const al_plan_diagvec *lint, const al_rule *rule, const al_diag **out, size_t max)
+static size_t matching(const al_findings *lint, const al_rule *rule, const al_diag **out, size_t max)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < lint->count; i++) {
@@ -92,7 +92,7 @@ static size_t matching(const al_plan_diagvec *lint, const al_rule *rule, const a
 	return n;
 }
 
-static const al_diag *waived_one(const al_plan_diagvec *lint, const al_rule *rule)
+static const al_diag *waived_one(const al_findings *lint, const al_rule *rule)
 {
 	for (size_t i = 0; i < lint->count; i++)
 		if (lint->items[i].rule == rule && lint->items[i].waived)
@@ -102,12 +102,12 @@ static const al_diag *waived_one(const al_plan_diagvec *lint, const al_rule *rul
 
 static void judge_rule(al_plan_builder *b, size_t k, const al_rule *rule, al_plan_gate *g)
 {
-	const al_plan_diagvec *before = k == 0 ? &b->now : &b->drafts[k - 1].lint;
+	const al_findings *before = k == 0 ? &b->now : &b->drafts[k - 1].lint;
 	g->rule = rule;
 	g->text = rule->summary;
 	size_t n = matching(before, rule, NULL, 0);
-	const al_plan_diagvec *from = before;
-	const al_plan_diagvec *own = &b->drafts[k].lint;
+	const al_findings *from = before;
+	const al_findings *own = &b->drafts[k].lint;
 	if (b->plan->rua_suggested && al_rule_is(rule, AL_RULE_DMARC012)) {
 		/* the plan made the address up: nobody knows that reports arrive there */
 		g->state = AL_PLAN_GATE_FAIL;
@@ -378,29 +378,18 @@ void al_plan_raise_findings(al_plan_builder *b)
 	}
 
 	/* the findings of the domain, then the plan's */
-	size_t n = b->now.count + b->plan_findings.count;
-	al_diag *all = al_arena_calloc(b->arena, n ? n : 1, sizeof(*all));
-	if (all == NULL) {
-		b->status = AL_ENOMEM;
-		return;
-	}
-	if (b->now.count > 0)
-		memcpy(all, b->now.items, b->now.count * sizeof(*all));
-	if (b->plan_findings.count > 0)
-		memcpy(all + b->now.count, b->plan_findings.items, b->plan_findings.count * sizeof(*all));
-	plan->findings = all;
-	plan->finding_count = n;
+	al_findings *all = b->all;
+	for (size_t i = 0; i < b->now.count && b->status == AL_OK; i++)
+		if (al_findings_add(all, &b->now.items[i]) != AL_OK)
+			b->status = AL_ENOMEM;
+	for (size_t i = 0; i < b->plan_findings.count && b->status == AL_OK; i++)
+		if (al_findings_add(all, &b->plan_findings.items[i]) != AL_OK)
+			b->status = AL_ENOMEM;
 	const al_summary *ls = b->lint != NULL ? al_lint_summary(b->lint) : NULL;
-	memset(&plan->summary, 0, sizeof(plan->summary));
 	if (ls != NULL)
-		plan->summary.input_error = ls->input_error;
-	plan->summary.incomplete = !plan->complete;
-	for (size_t i = 0; i < n; i++) {
-		if (all[i].waived)
-			plan->summary.waived++;
-		else
-			plan->summary.by_severity[all[i].severity]++;
-	}
+		all->summary.input_error = ls->input_error;
+	all->summary.incomplete = !plan->complete;
+	plan->findings = all;
 }
 
 /* ---- steps --------------------------------------------------------------------------- */
@@ -499,8 +488,7 @@ void al_plan_finish_steps(al_plan_builder *b)
 		s->note_count = notes.count;
 		s->intended = d->intended.items;
 		s->intended_count = d->intended.count;
-		s->record_findings = d->record_findings.items;
-		s->record_finding_count = d->record_findings.count;
+		s->record_findings = &d->record_findings;
 	}
 	plan->steps = steps;
 	plan->step_count = b->draft_count;

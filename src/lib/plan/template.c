@@ -475,7 +475,8 @@ al_status al_plan_template_load_file(al_plan_template **out, const char *path, c
 	*out = NULL;
 	char *data = NULL;
 	size_t length = 0;
-	al_status st = al_file_read_all(path, AL_PLAN_MAX_TEMPLATE_BYTES, &data, &length, err);
+	al_status st =
+		al_file_read_all(path, "a plan template", AL_PLAN_MAX_TEMPLATE_BYTES, &data, &length, err);
 	if (st != AL_OK)
 		return st;
 	st = al_plan_template_load_buffer(out, path, data, length, rules, err);

@@ -248,10 +248,10 @@ al_status al_plan_write_markdown(const al_plan *plan, const al_plan_write_option
 		al_strbuf_puts(out, "\nWhat failing mail gets now:\n\n");
 		effects_table(out, c->effect);
 	}
-	if (plan->finding_count > 0) {
+	if (al_findings_count(plan->findings) > 0) {
 		al_strbuf_puts(out, "\n## Findings\n\n| Severity | Rule | Name | Message |\n|---|---|---|---|\n");
-		for (size_t i = 0; i < plan->finding_count; i++) {
-			const al_diag *d = &plan->findings[i];
+		for (size_t i = 0; i < al_findings_count(plan->findings); i++) {
+			const al_diag *d = al_findings_at(plan->findings, i);
 			al_strbuf_printf(out, "| %s | `%s` | %s | ", d->waived ? "waived" : al_severity_name(d->severity),
 					 d->rule->id, d->rule->name);
 			text(out, d->message);

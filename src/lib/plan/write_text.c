@@ -244,10 +244,10 @@ al_status al_plan_write_text(const al_plan *plan, const al_plan_write_options *o
 	}
 	for (size_t i = 0; i < plan->note_count; i++)
 		field(&o, "", i == 0 ? "note" : "", plan->notes[i]);
-	if (plan->finding_count > 0) {
+	if (al_findings_count(plan->findings) > 0) {
 		al_strbuf_putc(out, '\n');
-		for (size_t i = 0; i < plan->finding_count; i++) {
-			const al_diag *d = &plan->findings[i];
+		for (size_t i = 0; i < al_findings_count(plan->findings); i++) {
+			const al_diag *d = al_findings_at(plan->findings, i);
 			al_strbuf_printf(out, "%-*s%-9s %s ", LABEL, i == 0 ? "findings" : "",
 					 d->waived ? "waived" : al_severity_name(d->severity), d->rule->id);
 			put(&o, d->message);
@@ -267,7 +267,7 @@ al_status al_plan_write_text(const al_plan *plan, const al_plan_write_options *o
 		al_strbuf_printf(out, "%zu step%s", plan->step_count, plan->step_count == 1 ? "" : "s");
 	if (plan->first_blocked > 0)
 		al_strbuf_printf(out, ", blocked from step %zu", plan->first_blocked);
-	const al_summary *sum = &plan->summary;
+	const al_summary *sum = al_findings_summary(plan->findings);
 	al_strbuf_printf(out, "; %zu error%s, %zu warning%s, %zu note%s", sum->by_severity[AL_SEVERITY_ERROR],
 			 sum->by_severity[AL_SEVERITY_ERROR] == 1 ? "" : "s",
 			 sum->by_severity[AL_SEVERITY_WARNING],

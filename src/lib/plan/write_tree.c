@@ -219,8 +219,8 @@ static void add_step(tree *t, node *parent, const al_plan_step *s)
 	add_strings(t, n, "notes", s->notes, s->note_count);
 	add_strings(t, n, "intended", s->intended, s->intended_count);
 	node *rf = add_seq(t, n, "record_findings");
-	for (size_t i = 0; i < s->record_finding_count; i++)
-		add_finding(t, rf, &s->record_findings[i]);
+	for (size_t i = 0; i < al_findings_count(s->record_findings); i++)
+		add_finding(t, rf, al_findings_at(s->record_findings, i));
 }
 
 static node *plan_tree(tree *t, const al_plan *plan, const al_plan_write_options *o)
@@ -262,13 +262,13 @@ static node *plan_tree(tree *t, const al_plan *plan, const al_plan_write_options
 	for (size_t i = 0; i < plan->step_count; i++)
 		add_step(t, steps, &plan->steps[i]);
 	node *findings = add_seq(t, root, "findings");
-	for (size_t i = 0; i < plan->finding_count; i++)
-		add_finding(t, findings, &plan->findings[i]);
+	for (size_t i = 0; i < al_findings_count(plan->findings); i++)
+		add_finding(t, findings, al_findings_at(plan->findings, i));
 	node *sum = add_map(t, root, "summary");
-	add_int(t, sum, "errors", (long long)plan->summary.by_severity[AL_SEVERITY_ERROR]);
-	add_int(t, sum, "warnings", (long long)plan->summary.by_severity[AL_SEVERITY_WARNING]);
-	add_int(t, sum, "notes", (long long)plan->summary.by_severity[AL_SEVERITY_NOTE]);
-	add_int(t, sum, "waived", (long long)plan->summary.waived);
+	add_int(t, sum, "errors", (long long)al_findings_summary(plan->findings)->by_severity[AL_SEVERITY_ERROR]);
+	add_int(t, sum, "warnings", (long long)al_findings_summary(plan->findings)->by_severity[AL_SEVERITY_WARNING]);
+	add_int(t, sum, "notes", (long long)al_findings_summary(plan->findings)->by_severity[AL_SEVERITY_NOTE]);
+	add_int(t, sum, "waived", (long long)al_findings_summary(plan->findings)->waived);
 	add_int(t, sum, "steps", (long long)plan->step_count);
 	return root;
 }

@@ -150,7 +150,7 @@ void al_propr_discover_zones(al_prop *p, zjob *jobs, size_t count)
 				for (size_t m = 0; m < r->answer_count && found < MAX_ADDRESSES_PER_NS; m++) {
 					const al_rr *rr = &r->answer[m];
 					if (rr->type != type ||
-					    !al_propr_grow((void **)&jobs[i].addresses, &jobs[i].address_capacity,
+					    !al_grow((void **)&jobs[i].addresses, &jobs[i].address_capacity,
 						  jobs[i].address_count + 1, sizeof(*jobs[i].addresses)))
 						continue;
 					zaddr *za = &jobs[i].addresses[jobs[i].address_count];
@@ -200,7 +200,7 @@ static pserver *add_server(al_prop *p, pdomain *d, const char *name, const al_dn
 		    (role == AL_PROP_RESOLVER || (s->zone && zone && al_name_equal(s->zone, zone))))
 			return s; /* the same address twice (two NS names): asked once */
 	}
-	if (!al_propr_grow((void **)&d->servers, &d->server_capacity, d->server_count + 1, sizeof(*d->servers)))
+	if (!al_grow((void **)&d->servers, &d->server_capacity, d->server_count + 1, sizeof(*d->servers)))
 		return NULL;
 	pserver *s = &d->servers[d->server_count++];
 	memset(s, 0, sizeof(*s));

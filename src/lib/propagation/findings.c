@@ -9,53 +9,9 @@
 #include <string.h>
 
 #include "check/lint_internal.h"
+#include "findings_internal.h"
 #include "check/lint_private.h"
 #include "propagation/prop_internal.h"
-
-typedef struct collector {
-	al_arena *arena;
-	al_diag *diags;
-	size_t count, capacity;
-	al_summary summary;
-	bool failed;
-} collector;
-
-static const char *dup0(al_arena *a, const char *s)
-{
-	return s != NULL ? al_arena_strdup(a, s) : NULL;
-}
-
-/* Keep a copy of each finding: the lint's memory goes with its unit. */
-static void collect(void *userdata, const al_diag *d)
-{
-	collector *c = userdata;
-	if (c->count == c->capacity) {
-		size_t cap = c->capacity ? c->capacity * 2 : 32;
-		al_diag *p = realloc(c->diags, cap * sizeof(*p));
-		if (p == NULL) {
-			c->failed = true;
-			return;
-		}
-		c->diags = p;
-		c->capacity = cap;
-	}
-	al_diag *o = &c->diags[c->count++];
-	*o = *d;
-	o->owner = dup0(c->arena, d->owner);
-	o->domain = dup0(c->arena, d->domain);
-	o->location.file = dup0(c->arena, d->location.file);
-	o->location.server = dup0(c->arena, d->location.server);
-	o->record = d->record ? al_arena_memdup(c->arena, d->record, d->record_length + 1) : NULL;
-	o->message = dup0(c->arena, d->message);
-	o->fix = dup0(c->arena, d->fix);
-	o->context = dup0(c->arena, d->context);
-	o->waiver_reason = dup0(c->arena, d->waiver_reason);
-	o->waiver_source = dup0(c->arena, d->waiver_source);
-	if (d->waived)
-		c->summary.waived++;
-	else if ((unsigned)d->severity < 4)
-		c->summary.by_severity[d->severity]++;
-}
 
 /* ---- text pieces ------------------------------------------------------------------ */
 
@@ -444,43 +400,36 @@ static void domain_findings(al_lint *lint, al_arena *arena, const al_prop_domain
 	al_strbuf_free(&sb);
 }
 
-al_status al_prop_findings(al_prop_result *result, const al_rules *rules, const al_config *config, al_arena *arena)
+al_status al_prop_findings(al_prop_result *result, al_findings *into, const al_rules *rules,
+			   const al_config *config)
 {
-	collector c;
-	memset(&c, 0, sizeof(c));
-	c.arena = arena;
 	al_lint_options lo = {0};
 	lo.rules = rules;
 	lo.config = config;
-	lo.on_diag = collect;
-	lo.userdata = &c;
+	lo.on_diag = al_findings_collect;
+	lo.userdata = into;
 	al_lint *lint = NULL;
 	al_status st = al_lint_new(&lint, &lo);
 	if (st != AL_OK)
 		return st;
+	size_t raised = 0;
 	for (size_t i = 0; i < result->domain_count; i++) {
-		domain_findings(lint, arena, &result->domains[i]);
+		domain_findings(lint, into->arena, &result->domains[i]);
 		al_lint_unit_end(lint);
 	}
+	const al_summary *ls = al_lint_summary(lint);
+	for (int s = 0; s < 4; s++)
+		raised += ls->by_severity[s];
+	raised += ls->waived;
 	al_lint_free(lint);
-	if (c.failed) {
-		free(c.diags);
+	/* a finding that could not be copied must not pass for a clean round */
+	if (into->count != raised)
 		return AL_ENOMEM;
-	}
-	/* into the result's arena, so that the result owns them */
-	al_diag *diags = al_arena_calloc(arena, c.count ? c.count : 1, sizeof(*diags));
-	if (diags != NULL && c.count > 0)
-		memcpy(diags, c.diags, c.count * sizeof(*diags));
-	free(c.diags);
-	if (diags == NULL)
-		return AL_ENOMEM;
-	result->diags = diags;
-	result->diag_count = c.count;
-	c.summary.names = 0;
+	into->summary.names = 0;
 	for (size_t i = 0; i < result->domain_count; i++)
-		c.summary.names += result->domains[i].name_count;
-	c.summary.lookups_failed = result->failed;
-	c.summary.incomplete = result->incomplete;
-	result->summary = c.summary;
+		into->summary.names += result->domains[i].name_count;
+	into->summary.lookups_failed = result->failed;
+	into->summary.incomplete = result->incomplete;
+	result->findings = into;
 	return AL_OK;
 }

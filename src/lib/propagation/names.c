@@ -49,7 +49,7 @@ pname *al_propr_add_name(al_prop *p, round_state *rs, pdomain *d, const char *na
 						  .name = al_arena_strdup(&p->arena, name), .limit = p->max_names});
 		return NULL;
 	}
-	if (!al_propr_grow((void **)&rs->names, &rs->name_capacity, rs->name_count + 1, sizeof(*rs->names)))
+	if (!al_grow((void **)&rs->names, &rs->name_capacity, rs->name_count + 1, sizeof(*rs->names)))
 		return NULL;
 	pname *n = &rs->names[rs->name_count++];
 	memset(n, 0, sizeof(*n));
@@ -100,7 +100,7 @@ void al_propr_release_name(pname *n)
 void al_propr_probe_selectors(al_prop *p, round_state *rs)
 {
 	if (!p->probe_loaded) {
-		p->probe_count = al_selector_list_load(p->opt.rules, NULL, &p->arena, &p->probe_list);
+		p->probe_count = al_selector_list_load(NULL, &p->arena, &p->probe_list);
 		p->probe_loaded = true;
 	}
 	const char **list = p->probe_list;
@@ -205,7 +205,7 @@ void al_propr_collect_destinations(al_prop *p, round_state *rs, pname *n)
 						mine += rs->reports[i].domain == d;
 					if (dup || mine >= MAX_REPORT_NAMES)
 						continue;
-					if (!al_propr_grow((void **)&rs->reports, &rs->report_capacity, rs->report_count + 1,
+					if (!al_grow((void **)&rs->reports, &rs->report_capacity, rs->report_count + 1,
 						  sizeof(*rs->reports)))
 						continue;
 					rs->reports[rs->report_count].domain = d;
@@ -269,7 +269,7 @@ void al_propr_ask_reports(al_prop *p, round_state *rs)
 		preport *r = &rs->reports[i];
 		pdomain *d = r->domain;
 		zjob *j = &jobs[job_of[i]];
-		if (al_propr_grow((void **)&d->report_zones, &d->report_zone_capacity, d->report_zone_count + 1,
+		if (al_grow((void **)&d->report_zones, &d->report_zone_capacity, d->report_zone_count + 1,
 			 sizeof(*d->report_zones))) {
 			d->report_zones[d->report_zone_count].name = al_arena_strdup(&p->arena, r->name);
 			d->report_zones[d->report_zone_count].apex = j->apex;

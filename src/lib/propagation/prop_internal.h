@@ -163,9 +163,9 @@ void al_prop_settle_compute(const al_prop_item *items, size_t count, const int *
  */
 const char *al_prop_issue_text(al_arena *arena, const al_prop_issue *issue);
 
-/** Raise the PROP findings of a result (into result->diags, in @p arena). */
-al_status al_prop_findings(al_prop_result *result, const al_rules *rules, const al_config *config,
-			   al_arena *arena);
+/** Raise the PROP findings of a result into @p into (empty), which result->findings then shows. */
+al_status al_prop_findings(al_prop_result *result, al_findings *into, const al_rules *rules,
+			   const al_config *config);
 
 /** "12s", "5m 3s", "1h 2m", "2d 3h". */
 void al_prop_format_duration(al_strbuf *out, uint64_t seconds);

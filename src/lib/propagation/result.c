@@ -374,7 +374,7 @@ al_status al_prop_build_result(al_prop *p, round_state *rs, al_prop_result **out
 	res->domain_count = p->domain_count;
 	if (p->out_of_time)
 		res->incomplete = true;
-	al_status st = al_prop_findings(res, p->opt.rules, p->opt.config, arena);
+	al_status st = al_prop_findings(res, rs->findings, p->opt.rules, p->opt.config);
 	if (st != AL_OK)
 		return st;
 	*out = res;

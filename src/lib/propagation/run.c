@@ -12,7 +12,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <math.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -31,6 +30,7 @@
 #include "util/hash.h"
 #include "propagation/prop_internal.h"
 #include "propagation/run_internal.h"
+#include "util/grow.h"
 
 
 #define MAX_DOMAINS 10000
@@ -44,20 +44,6 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-bool al_propr_grow(void **array, size_t *capacity, size_t need, size_t size)
-{
-	if (need <= *capacity)
-		return true;
-	size_t cap = *capacity ? *capacity * 2 : 8;
-	while (cap < need)
-		cap *= 2;
-	void *p = realloc(*array, cap * size);
-	if (p == NULL)
-		return false;
-	*array = p;
-	*capacity = cap;
-	return true;
-}
 
 const char *al_prop_issue_text(al_arena *a, const al_prop_issue *is)
 {
@@ -103,9 +89,9 @@ static void add_issue(al_prop *p, const char ***list, al_prop_issue **items, siz
 			return;
 	/* both arrays share one capacity: grow the items first, then the list */
 	size_t cap = *capacity;
-	if (!al_propr_grow((void **)items, &cap, *count + 1, sizeof(**items)))
+	if (!al_grow((void **)items, &cap, *count + 1, sizeof(**items)))
 		return;
-	if (!al_propr_grow((void **)list, capacity, *count + 1, sizeof(**list)))
+	if (!al_grow((void **)list, capacity, *count + 1, sizeof(**list)))
 		return; /* the same doubling: both now hold *capacity */
 	(*items)[*count] = *is;
 	(*list)[(*count)++] = s;
@@ -161,7 +147,7 @@ static al_status parse_manual(al_prop *p, const char *text, al_error *err)
 	al_error aerr = {0};
 	if (al_dns_server_parse(eq + 1, 53, &addr, &aerr) != AL_OK)
 		return al_error_set(err, AL_EINVAL, "--server '%s': %s", text, aerr.message);
-	if (!al_propr_grow((void **)&p->manual, &p->manual_capacity, p->manual_count + 1, sizeof(*p->manual)))
+	if (!al_grow((void **)&p->manual, &p->manual_capacity, p->manual_count + 1, sizeof(*p->manual)))
 		return AL_ENOMEM;
 	pmanual *m = &p->manual[p->manual_count++];
 	m->name = al_arena_strdup(&p->arena, name);
@@ -179,8 +165,10 @@ al_status al_prop_new(al_prop **out, const al_prop_options *options, al_error *e
 		return AL_ENOMEM;
 	p->opt = *options;
 	al_arena_init(&p->arena);
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 2; i++) {
 		al_arena_init(&p->result_arena[i]);
+		al_findings_init(&p->result_findings[i], &p->result_arena[i]);
+	}
 	p->timeout = options->timeout > 0 ? options->timeout : 2.0;
 	p->tries = options->tries ? options->tries : 2;
 	if (p->tries > 10)
@@ -273,8 +261,10 @@ void al_prop_free(al_prop *p)
 	free(p->domains);
 	free(p->manual);
 	free(p->resolvers);
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 2; i++) {
+		al_findings_fini(&p->result_findings[i]);
 		al_arena_clear(&p->result_arena[i]);
+	}
 	al_arena_clear(&p->arena);
 	free(p);
 }
@@ -286,7 +276,7 @@ bool al_propr_add_selector(al_prop *p, pdomain *d, const char *selector)
 			return true;
 	if (d->selector_count >= p->max_names)
 		return false;
-	if (!al_propr_grow((void **)&d->selectors, &d->selector_capacity, d->selector_count + 1, sizeof(*d->selectors)))
+	if (!al_grow((void **)&d->selectors, &d->selector_capacity, d->selector_count + 1, sizeof(*d->selectors)))
 		return false;
 	const char *s = al_arena_strdup(&p->arena, selector);
 	if (s == NULL)
@@ -352,7 +342,7 @@ al_status al_prop_add_domain(al_prop *p, const char *domain, al_error *err)
 			return AL_OK;
 	if (p->domain_count >= MAX_DOMAINS)
 		return al_error_set(err, AL_ELIMIT, "too many domains (at most %d)", MAX_DOMAINS);
-	if (!al_propr_grow((void **)&p->domains, &p->domain_capacity, p->domain_count + 1, sizeof(*p->domains)))
+	if (!al_grow((void **)&p->domains, &p->domain_capacity, p->domain_count + 1, sizeof(*p->domains)))
 		return AL_ENOMEM;
 	pdomain *d = &p->domains[p->domain_count];
 	memset(d, 0, sizeof(*d));
@@ -451,10 +441,13 @@ al_status al_prop_run(al_prop *p)
 
 	int slot = p->rounds % 2;
 	p->previous = NULL; /* its memory is used again now */
+	al_findings_fini(&p->result_findings[slot]);
 	al_arena_clear(&p->result_arena[slot]);
+	al_findings_init(&p->result_findings[slot], &p->result_arena[slot]);
 	round_state rs;
 	memset(&rs, 0, sizeof(rs));
 	rs.arena = &p->result_arena[slot];
+	rs.findings = &p->result_findings[slot];
 	rs.started = started;
 
 	if (p->opt.discover_selectors)
@@ -502,7 +495,7 @@ al_status al_prop_run(al_prop *p)
 	res->time = started;
 	res->elapsed = now_s() - t0;
 	res->queries = p->round_queries;
-	res->summary.lookups = p->round_queries;
+	rs.findings->summary.lookups = p->round_queries;
 	p->previous = p->current;
 	p->current = res;
 	return AL_OK;
@@ -520,47 +513,7 @@ const al_prop_result *al_prop_previous(const al_prop *p)
 
 /* ---- watch ---------------------------------------------------------------------- */
 
-static bool all_settled(const al_prop_result *r)
+bool al_prop_settled(const al_prop_result *r)
 {
-	return r->verdict == AL_PROP_CONSISTENT && !r->incomplete;
-}
-
-al_status al_prop_watch(al_prop *p, const al_prop_watch_options *options, al_prop_round_fn fn,
-			void *userdata)
-{
-	double interval = options && options->interval > 0 ? options->interval : 30.0;
-	if (interval < 1)
-		interval = 1;
-	double until = options && options->until > 0 ? options->until : 600.0;
-	if (until > 7 * 86400.0)
-		until = 7 * 86400.0;
-	unsigned max_rounds = options && options->max_rounds ? options->max_rounds
-							     : (unsigned)fmin(until / interval + 1, 10000);
-	if (max_rounds > 10000)
-		max_rounds = 10000;
-	double start = now_s();
-	for (unsigned round = 0; round < max_rounds; round++) {
-		double begun = now_s();
-		al_status st = al_prop_run(p);
-		if (st != AL_OK)
-			return st;
-		if (fn != NULL && !fn(userdata, p->current))
-			return AL_OK;
-		if (all_settled(p->current))
-			return AL_OK;
-		double next = begun + interval;
-		if (next - start > until || round + 1 >= max_rounds)
-			return AL_OK;
-		for (unsigned guard = 0; guard < 100000; guard++) {
-			double left = next - now_s();
-			if (left <= 0)
-				break;
-			struct timespec ts;
-			double chunk = left > 1.0 ? 1.0 : left;
-			ts.tv_sec = (time_t)chunk;
-			ts.tv_nsec = (long)((chunk - (double)ts.tv_sec) * 1e9);
-			nanosleep(&ts, NULL);
-		}
-	}
-	return AL_OK;
+	return r != NULL && r->verdict == AL_PROP_CONSISTENT && !r->incomplete;
 }

@@ -7,7 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "findings_internal.h"
 #include "propagation/prop_internal.h"
+#include "util/grow.h"
 
 /** A server given by hand. */
 typedef struct pmanual {
@@ -100,6 +102,7 @@ typedef struct preport {
 
 typedef struct round_state {
 	al_arena *arena;         /* the result's */
+	al_findings *findings;   /* the result's findings */
 	int64_t started;         /* Unix time the round started */
 	pname *names;
 	size_t name_count, name_capacity;
@@ -130,6 +133,7 @@ struct al_prop {
 	bool probe_loaded;
 	/* rounds */
 	al_arena result_arena[2];
+	al_findings result_findings[2]; /* the rounds' findings, strings in result_arena */
 	al_prop_result *current, *previous;
 	unsigned rounds;
 	size_t round_queries;
@@ -149,7 +153,6 @@ void al_propr_add_problem(al_prop *p, pdomain *d, al_prop_issue is);
 void al_propr_ask_release(ask *a);
 void al_propr_ask_start(al_prop *p, ask *a, const char *name, uint16_t type, const al_dns_server *servers,
 		      size_t count, bool rd);
-bool al_propr_grow(void **array, size_t *capacity, size_t need, size_t size);
 al_prop_issue al_propr_issue(al_prop_issue_kind kind, const char *name, const char *detail);
 bool al_propr_routable(const al_dns_server *s, const char **why);
 void al_propr_wait_all(al_prop *p);

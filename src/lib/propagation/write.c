@@ -343,10 +343,10 @@ al_status al_propw_findings_through_emitter(writer *w, const al_prop_result *r, 
 		return st;
 	if (whole)
 		al_emitter_begin(em);
-	for (size_t i = 0; i < r->diag_count; i++)
-		al_emitter_diag(em, &r->diags[i]);
+	for (size_t i = 0; i < al_findings_count(r->findings); i++)
+		al_emitter_diag(em, al_findings_at(r->findings, i));
 	if (whole)
-		al_emitter_end(em, &r->summary, exit_code);
+		al_emitter_end(em, al_findings_summary(r->findings), exit_code);
 	st = al_emitter_status(em);
 	al_emitter_free(em);
 	return st;
@@ -365,10 +365,10 @@ void al_propw_text_summary(writer *w, const al_prop_result *r, int exit_code)
 			 al_prop_verdict_name(r->verdict), bad, names, names == 1 ? "" : "s", r->queries,
 			 r->queries == 1 ? "y" : "ies", r->failed);
 	al_strbuf_printf(b, "%zu error%s, %zu warning%s, %zu note%s",
-			 r->summary.by_severity[AL_SEVERITY_ERROR], r->summary.by_severity[AL_SEVERITY_ERROR] == 1 ? "" : "s",
-			 r->summary.by_severity[AL_SEVERITY_WARNING],
-			 r->summary.by_severity[AL_SEVERITY_WARNING] == 1 ? "" : "s",
-			 r->summary.by_severity[AL_SEVERITY_NOTE], r->summary.by_severity[AL_SEVERITY_NOTE] == 1 ? "" : "s");
+			 al_findings_summary(r->findings)->by_severity[AL_SEVERITY_ERROR], al_findings_summary(r->findings)->by_severity[AL_SEVERITY_ERROR] == 1 ? "" : "s",
+			 al_findings_summary(r->findings)->by_severity[AL_SEVERITY_WARNING],
+			 al_findings_summary(r->findings)->by_severity[AL_SEVERITY_WARNING] == 1 ? "" : "s",
+			 al_findings_summary(r->findings)->by_severity[AL_SEVERITY_NOTE], al_findings_summary(r->findings)->by_severity[AL_SEVERITY_NOTE] == 1 ? "" : "s");
 	if (exit_code == 2)
 		al_strbuf_puts(b, "; the result is incomplete");
 	al_strbuf_putc(b, '\n');
@@ -390,7 +390,7 @@ al_status al_prop_write(const al_prop_result *r, al_format format, al_sink sink,
 	case AL_FORMAT_TEXT:
 		for (size_t i = 0; i < r->domain_count; i++)
 			al_propw_text_domain(&w, &r->domains[i]);
-		if (w.status == AL_OK && r->diag_count > 0)
+		if (w.status == AL_OK && al_findings_count(r->findings) > 0)
 			st = al_propw_findings_through_emitter(&w, r, AL_FORMAT_TEXT, exit_code, false);
 		al_propw_text_summary(&w, r, exit_code);
 		break;

@@ -234,15 +234,15 @@ void al_propw_write_json(writer *w, const al_prop_result *r, int exit_code)
 	al_json_end_array(&j);
 	al_json_key(&j, "findings");
 	al_json_begin_array(&j);
-	for (size_t i = 0; i < r->diag_count; i++) {
+	for (size_t i = 0; i < al_findings_count(r->findings); i++) {
 		al_json_begin_object(&j);
-		al_emit_json_finding(&j, &r->diags[i]);
+		al_emit_json_finding(&j, al_findings_at(r->findings, i));
 		al_json_end_object(&j);
 	}
 	al_json_end_array(&j);
 	al_json_key(&j, "summary");
 	al_json_begin_object(&j);
-	al_emit_json_summary(&j, &r->summary);
+	al_emit_json_summary(&j, al_findings_summary(r->findings));
 	al_json_end_object(&j);
 	al_json_end_object(&j);
 	al_strbuf_putc(&w->buf, '\n');
@@ -272,11 +272,11 @@ void al_propw_write_jsonl(writer *w, const al_prop_result *r, int exit_code)
 			al_propw_flush(w);
 		}
 	}
-	for (size_t i = 0; i < r->diag_count; i++) {
+	for (size_t i = 0; i < al_findings_count(r->findings); i++) {
 		al_json_init(&j, &w->buf, false);
 		al_json_begin_object(&j);
 		al_json_kv_string(&j, "type", "finding");
-		al_emit_json_finding(&j, &r->diags[i]);
+		al_emit_json_finding(&j, al_findings_at(r->findings, i));
 		al_json_end_object(&j);
 		al_strbuf_putc(&w->buf, '\n');
 		al_propw_flush(w);
@@ -288,7 +288,7 @@ void al_propw_write_jsonl(writer *w, const al_prop_result *r, int exit_code)
 	al_json_kv_int(&j, "version", PROP_SCHEMA_VERSION);
 	al_emit_json_tool(&j);
 	json_run(&j, r, exit_code);
-	al_emit_json_summary(&j, &r->summary);
+	al_emit_json_summary(&j, al_findings_summary(r->findings));
 	al_json_end_object(&j);
 	al_strbuf_putc(&w->buf, '\n');
 	al_propw_flush(w);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "util/arena.h"
+#include "util/grow.h"
 
 char *al_rec_fmt(al_rec_ctx *c, const char *fmt, ...)
 {
@@ -32,17 +33,9 @@ void *al_rec_grow(al_rec_ctx *c, void *items, size_t count, size_t *capacity, si
 {
 	if (c->nomem)
 		return NULL;
-	if (count < *capacity)
-		return items;
-	size_t cap = *capacity ? *capacity * 2 : 8;
-	void *p = al_arena_alloc(c->arena, cap * size);
-	if (p == NULL) {
+	void *p = al_arena_grow(c->arena, items, count, capacity, size);
+	if (p == NULL)
 		c->nomem = true;
-		return NULL;
-	}
-	if (count)
-		memcpy(p, items, count * size);
-	*capacity = cap;
 	return p;
 }
 

@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "util/arena.h"
+#include "util/grow.h"
 
 static bool is_ws(char c)
 {
@@ -24,16 +25,10 @@ static bool is_digit(char c)
 static bool add_problem(al_taglist *l, struct al_arena *arena, size_t *cap, al_tv_problem_kind kind,
 			size_t start, size_t length)
 {
-	if (l->problem_count == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 4;
-		al_tv_problem *p = al_arena_alloc(arena, ncap * sizeof(*p));
-		if (p == NULL)
-			return false;
-		if (l->problem_count)
-			memcpy(p, l->problems, l->problem_count * sizeof(*p));
-		l->problems = p;
-		*cap = ncap;
-	}
+	al_tv_problem *p = al_arena_grow(arena, (void *)l->problems, l->problem_count, cap, sizeof(*p));
+	if (p == NULL)
+		return false;
+	l->problems = p;
 	l->problems[l->problem_count++] = (al_tv_problem){kind, start, length};
 	return true;
 }

@@ -10,6 +10,7 @@
 #include "dns/txt.h"
 #include "record/detect.h"
 #include "spf/spf_internal.h"
+#include "util/grow.h"
 
 static const al_answer failed_answer = {
 	.rcode = AL_RCODE_ERROR,
@@ -28,14 +29,8 @@ static const al_answer *source_lookup(void *ctx, const char *name, uint16_t type
 	al_spf_source_dns *sd = ctx;
 	if (sd->source == NULL)
 		return &no_source_answer;
-	if (sd->count == sd->capacity) {
-		size_t cap = sd->capacity ? sd->capacity * 2 : 16;
-		const al_answer **p = realloc(sd->answers, cap * sizeof(*p));
-		if (p == NULL)
-			return &failed_answer;
-		sd->answers = p;
-		sd->capacity = cap;
-	}
+	if (!AL_GROW_ONE(sd->answers, sd->count, sd->capacity))
+		return &failed_answer;
 	const al_answer *a = NULL;
 	if (al_source_lookup(sd->source, name, type, &a) != AL_OK || a == NULL)
 		return &failed_answer;

@@ -22,6 +22,7 @@
 #include "record/spf_syntax.h"
 #include "spf/spf_internal.h"
 #include "spf/eval_internal.h"
+#include "util/grow.h"
 
 /* ---- trace ------------------------------------------------------------------- */
 
@@ -29,14 +30,8 @@ al_spf_event *al_spfe_event(eval *e, al_spf_event_kind kind, const char *domain)
 {
 	if (!e->trace || e->event_count >= MAX_EVENTS)
 		return NULL;
-	if (e->event_count == e->event_capacity) {
-		size_t cap = e->event_capacity ? e->event_capacity * 2 : 64;
-		al_spf_event *p = realloc(e->events, cap * sizeof(*p));
-		if (p == NULL)
-			return NULL;
-		e->events = p;
-		e->event_capacity = cap;
-	}
+	if (!AL_GROW_ONE(e->events, e->event_count, e->event_capacity))
+		return NULL;
 	al_spf_event *ev = &e->events[e->event_count++];
 	memset(ev, 0, sizeof(*ev));
 	ev->kind = kind;

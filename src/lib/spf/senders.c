@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * The senders catalog (rules/senders.yaml): common sending services, the SPF
+ * The senders catalog (data/senders.yaml): common sending services, the SPF
  * include domains they publish (PCRE2 patterns, matched case-insensitively
  * against the include target) and their usual DKIM selectors, so findings and
  * the lookup tree can say "Google Workspace" and not only _spf.google.com.
@@ -206,10 +206,10 @@ al_status al_senders_load_text(const char *label, const char *text, size_t lengt
 	return AL_OK;
 }
 
-al_status al_senders_load(const al_rules *rules, al_senders **out, al_error *err)
+al_status al_senders_load(al_senders **out, al_error *err)
 {
 	size_t length = 0;
 	const char *label = NULL;
-	const char *text = rules ? al_rules_data(rules, "senders.yaml", &length, &label) : NULL;
+	const char *text = al_data_file("senders.yaml", &length, &label);
 	return al_senders_load_text(label ? label : "senders.yaml", text, length, out, err);
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * The provider snapshot (rules/provider-spf.yaml): what the include targets of
+ * The provider snapshot (data/provider-spf.yaml): what the include targets of
  * common sending services cost, as seen on a date, for the lookup tree to use
  * when it cannot look a target up (offline, a name outside the zone files):
  * "14 lookups with the provider snapshot of 2026-12-05" instead of "at least 6".
@@ -154,7 +154,7 @@ al_status al_spf_snapshot_load_file(const char *path, al_spf_snapshot **out, al_
 	*out = NULL;
 	char *buf = NULL;
 	size_t len = 0;
-	al_status st = al_file_read_all(path, (size_t)16 << 20, &buf, &len, err);
+	al_status st = al_file_read_all(path, "a provider snapshot", (size_t)16 << 20, &buf, &len, err);
 	if (st != AL_OK)
 		return st;
 	st = al_spf_snapshot_load_text(path, buf, len, out, err);
@@ -162,13 +162,13 @@ al_status al_spf_snapshot_load_file(const char *path, al_spf_snapshot **out, al_
 	return st;
 }
 
-al_status al_spf_snapshot_load(const al_rules *rules, al_spf_snapshot **out, al_error *err)
+al_status al_spf_snapshot_load_builtin(al_spf_snapshot **out, al_error *err)
 {
 	*out = NULL;
 	size_t length = 0;
 	const char *label = NULL;
-	const char *text = rules ? al_rules_data(rules, "provider-spf.yaml", &length, &label) : NULL;
+	const char *text = al_data_file("provider-spf.yaml", &length, &label);
 	if (text == NULL)
-		return AL_OK; /* a rules directory without one: no estimates */
+		return AL_OK; /* a build without one: no estimates */
 	return al_spf_snapshot_load_text(label ? label : "provider-spf.yaml", text, length, out, err);
 }

@@ -98,7 +98,7 @@ bool al_spf_expand(const al_spf_macro_env *env, const char *text, size_t length,
 const char *al_spf_target(al_arena *arena, const al_spf_macro_env *env, const char *text,
 			  size_t length, const char **why, bool *invalid_name);
 
-/* ---- the senders catalog (rules/senders.yaml) ------------------------------------ */
+/* ---- the senders catalog (data/senders.yaml) ------------------------------------ */
 
 typedef struct al_sender {
 	const char *id;                 /* "google-workspace" */
@@ -112,8 +112,8 @@ typedef struct al_sender {
 
 typedef struct al_senders al_senders;
 
-/** Load the catalog from the registry's data (rules/senders.yaml). An absent file is an empty catalog. */
-al_status al_senders_load(const al_rules *rules, al_senders **out, al_error *err);
+/** Load the catalog from the built-in data (data/senders.yaml). An absent file is an empty catalog. */
+al_status al_senders_load(al_senders **out, al_error *err);
 /** Load from YAML text (label names it in errors). */
 al_status al_senders_load_text(const char *label, const char *text, size_t length, al_senders **out,
 			       al_error *err);

@@ -24,6 +24,7 @@
 #include "dns/wire.h"
 #include "record/spf_syntax.h"
 #include "spf/spf_internal.h"
+#include "util/grow.h"
 
 #define MAX_TREE_DEPTH 16
 #define MAX_TREE_NODES 512
@@ -608,15 +609,9 @@ static void push_row(flat *f, unsigned depth, const al_spf_node *node, const al_
 		f->truncated = true;
 		return;
 	}
-	if (f->count == f->capacity) {
-		size_t cap = f->capacity ? f->capacity * 2 : 64;
-		al_spf_tree_row *p = realloc(f->rows, cap * sizeof(*p));
-		if (p == NULL) {
-			f->truncated = true;
-			return;
-		}
-		f->rows = p;
-		f->capacity = cap;
+	if (!AL_GROW_ONE(f->rows, f->count, f->capacity)) {
+		f->truncated = true;
+		return;
 	}
 	al_spf_tree_row *r = &f->rows[f->count++];
 	r->depth = depth;

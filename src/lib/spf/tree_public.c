@@ -31,9 +31,9 @@ al_status al_spf_analyzer_new(al_spf_analyzer **out, const al_spf_tree_options *
 		return al_error_set(err, AL_ENOMEM, "out of memory");
 	al_spf_cache_init(&a->cache);
 	if (options != NULL && options->rules != NULL) {
-		al_status st = al_senders_load(options->rules, &a->senders, err);
+		al_status st = al_senders_load(&a->senders, err);
 		if (st == AL_OK && options->snapshot == NULL && !options->no_snapshot)
-			st = al_spf_snapshot_load(options->rules, &a->own_snapshot, err);
+			st = al_spf_snapshot_load_builtin(&a->own_snapshot, err);
 		if (st != AL_OK) {
 			al_spf_analyzer_free(a);
 			return st;

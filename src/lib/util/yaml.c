@@ -7,57 +7,281 @@
 
 #include "util/file.h"
 
-al_status al_yaml_stream_open_buffer(al_yaml_stream *stream, const char *label, const char *data,
-				     size_t length, al_error *err)
+/* Read from @p data, which stays valid until the stream is closed; @p owned
+ * (the same bytes, or NULL) is freed then. */
+static al_status open_input(al_yaml_stream *stream, const char *label, const char *data, size_t length,
+			    char *owned, al_error *err)
 {
 	memset(stream, 0, sizeof(*stream));
 	stream->label = label;
-	if (length > AL_YAML_MAX_INPUT)
-		return al_error_set(err, AL_ELIMIT, "%s: larger than %u bytes", label,
-				    AL_YAML_MAX_INPUT);
-	stream->buffer = malloc(length + 1);
-	if (stream->buffer == NULL)
-		return al_error_set(err, AL_ENOMEM, "%s: out of memory", label);
-	if (length > 0)
-		memcpy(stream->buffer, data, length);
-	stream->buffer[length] = '\0';
-	stream->length = length;
+	char limit[32];
+	if (length > AL_YAML_MAX_INPUT) {
+		free(owned);
+		return al_error_set(err, AL_ELIMIT, "%s: larger than %s, the limit for a YAML document", label,
+				    al_size_text(AL_YAML_MAX_INPUT, limit));
+	}
 	if (!yaml_parser_initialize(&stream->parser)) {
-		free(stream->buffer);
-		stream->buffer = NULL;
+		free(owned);
 		return al_error_set(err, AL_ENOMEM, "%s: cannot initialise the YAML parser", label);
 	}
-	yaml_parser_set_input_string(&stream->parser, (const unsigned char *)stream->buffer, length);
+	stream->open = true;
+	stream->buffer = owned;
+	stream->length = length;
+	yaml_parser_set_input_string(&stream->parser, (const unsigned char *)(data ? data : ""), length);
 	return AL_OK;
 }
 
-al_status al_yaml_stream_open_file(al_yaml_stream *stream, const char *path, al_error *err)
+al_status al_yaml_stream_open_buffer(al_yaml_stream *stream, const char *label, const char *data,
+				     size_t length, al_error *err)
+{
+	if (length > AL_YAML_MAX_INPUT)
+		return open_input(stream, label, NULL, length, NULL, err);
+	char *copy = malloc(length + 1);
+	if (copy == NULL) {
+		memset(stream, 0, sizeof(*stream));
+		return al_error_set(err, AL_ENOMEM, "%s: out of memory", label);
+	}
+	if (length > 0)
+		memcpy(copy, data, length);
+	copy[length] = '\0';
+	return open_input(stream, label, copy, length, copy, err);
+}
+
+al_status al_yaml_stream_open_file(al_yaml_stream *stream, const char *path, const char *what,
+				   al_error *err)
 {
 	char *data = NULL;
 	size_t length = 0;
-	al_status st = al_file_read_all(path, AL_YAML_MAX_INPUT, &data, &length, err);
+	al_status st = al_file_read_all(path, what, AL_YAML_MAX_INPUT, &data, &length, err);
 	if (st != AL_OK) {
 		memset(stream, 0, sizeof(*stream));
 		return st;
 	}
-	st = al_yaml_stream_open_buffer(stream, path, data, length, err);
-	free(data);
-	return st;
+	return open_input(stream, path, data, length, data, err);
+}
+
+/* ---- building a document from events, with bounds ---------------------------------------
+ *
+ * libyaml's yaml_parser_load builds the whole tree before anyone can look at
+ * it, with no bound on nesting: 200 KB of "[[[[" took 24 s (the scanner keeps
+ * a simple key per flow level and walks them all at every token) and 12 MB of
+ * small items 560 MB. Here the tree is built from the parser's events, and
+ * the document is refused at the first event past a bound: nesting deeper
+ * than AL_YAML_MAX_DEPTH, more than AL_YAML_MAX_NODES nodes and aliases. An
+ * alias to a collection still open (a cycle) is refused too.
+ */
+
+typedef struct anchor {
+	char *name;
+	int node;
+	bool open; /* a collection not closed yet: an alias to it would be a cycle */
+} anchor;
+
+typedef struct frame {
+	int node;
+	int key; /* a mapping's key waiting for its value; 0 for none */
+} frame;
+
+typedef struct builder {
+	al_yaml_stream *stream;
+	yaml_document_t *doc;
+	frame stack[AL_YAML_MAX_DEPTH];
+	unsigned depth;
+	anchor *anchors;
+	size_t anchor_count, anchor_capacity;
+	size_t items; /* nodes and aliases */
+	al_error *err;
+} builder;
+
+static al_status build_fail(builder *b, const yaml_mark_t *mark, const char *what)
+{
+	return al_error_set(b->err, AL_ESYNTAX, "%s:%lu: %s", b->stream->label, (unsigned long)mark->line + 1,
+			    what);
+}
+
+static al_status parser_fail(al_yaml_stream *stream, al_error *err)
+{
+	const char *problem = stream->parser.problem ? stream->parser.problem : "syntax error";
+	unsigned long line = (unsigned long)stream->parser.problem_mark.line + 1;
+	if (stream->parser.error == YAML_MEMORY_ERROR)
+		return al_error_set(err, AL_ENOMEM, "%s: out of memory", stream->label);
+	if (stream->parser.context != NULL)
+		return al_error_set(err, AL_ESYNTAX, "%s:%lu: %s %s", stream->label, line, problem,
+				    stream->parser.context);
+	return al_error_set(err, AL_ESYNTAX, "%s:%lu: %s", stream->label, line, problem);
+}
+
+static yaml_char_t *node_tag(yaml_char_t *tag)
+{
+	/* the non-specific tags get the default one, as yaml_parser_load does */
+	return tag == NULL || strcmp((const char *)tag, "!") == 0 ? NULL : tag;
+}
+
+static al_status add_anchor(builder *b, yaml_char_t *name, int node, bool open)
+{
+	if (name == NULL)
+		return AL_OK;
+	if (b->anchor_count == b->anchor_capacity) {
+		size_t cap = b->anchor_capacity ? b->anchor_capacity * 2 : 8;
+		anchor *p = realloc(b->anchors, cap * sizeof(*p));
+		if (p == NULL)
+			return al_error_set(b->err, AL_ENOMEM, "%s: out of memory", b->stream->label);
+		b->anchors = p;
+		b->anchor_capacity = cap;
+	}
+	char *copy = strdup((const char *)name);
+	if (copy == NULL)
+		return al_error_set(b->err, AL_ENOMEM, "%s: out of memory", b->stream->label);
+	b->anchors[b->anchor_count++] = (anchor){copy, node, open};
+	return AL_OK;
+}
+
+/* Put node @p id under the open collection, or make it the root. */
+static al_status attach(builder *b, int id, const yaml_mark_t *mark)
+{
+	if (++b->items > AL_YAML_MAX_NODES)
+		return build_fail(b, mark, "more than " AL_YAML_STR(AL_YAML_MAX_NODES) " nodes in one document");
+	if (b->depth == 0)
+		return AL_OK; /* the root: the first node added */
+	frame *f = &b->stack[b->depth - 1];
+	yaml_node_t *parent = yaml_document_get_node(b->doc, f->node);
+	int ok;
+	if (parent->type == YAML_SEQUENCE_NODE) {
+		ok = yaml_document_append_sequence_item(b->doc, f->node, id);
+	} else if (f->key == 0) {
+		f->key = id;
+		ok = 1;
+	} else {
+		ok = yaml_document_append_mapping_pair(b->doc, f->node, f->key, id);
+		f->key = 0;
+	}
+	return ok ? AL_OK : al_error_set(b->err, AL_ENOMEM, "%s: out of memory", b->stream->label);
+}
+
+static void set_marks(builder *b, int id, const yaml_event_t *ev)
+{
+	yaml_node_t *n = yaml_document_get_node(b->doc, id);
+	n->start_mark = ev->start_mark;
+	n->end_mark = ev->end_mark;
+}
+
+/* One event of a document's content; *end is set at the document's end. */
+static al_status build_event(builder *b, yaml_event_t *ev, bool *end)
+{
+	int id;
+	switch (ev->type) {
+	case YAML_DOCUMENT_END_EVENT:
+		*end = true;
+		return AL_OK;
+	case YAML_ALIAS_EVENT: {
+		const char *name = (const char *)ev->data.alias.anchor;
+		for (size_t i = b->anchor_count; i-- > 0;) {
+			if (strcmp(b->anchors[i].name, name) != 0)
+				continue;
+			if (b->anchors[i].open)
+				return build_fail(b, &ev->start_mark, "an alias to a node that contains it");
+			return attach(b, b->anchors[i].node, &ev->start_mark);
+		}
+		return build_fail(b, &ev->start_mark, "found undefined alias");
+	}
+	case YAML_SCALAR_EVENT:
+		id = yaml_document_add_scalar(b->doc, node_tag(ev->data.scalar.tag), ev->data.scalar.value,
+					      (int)ev->data.scalar.length, ev->data.scalar.style);
+		if (id == 0)
+			return al_error_set(b->err, AL_ENOMEM, "%s: out of memory", b->stream->label);
+		set_marks(b, id, ev);
+		if (add_anchor(b, ev->data.scalar.anchor, id, false) != AL_OK)
+			return b->err->status;
+		return attach(b, id, &ev->start_mark);
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT: {
+		if (b->depth == AL_YAML_MAX_DEPTH)
+			return build_fail(b, &ev->start_mark,
+					  "nested deeper than " AL_YAML_STR(AL_YAML_MAX_DEPTH) " levels");
+		bool seq = ev->type == YAML_SEQUENCE_START_EVENT;
+		id = seq ? yaml_document_add_sequence(b->doc, node_tag(ev->data.sequence_start.tag),
+						      ev->data.sequence_start.style)
+			 : yaml_document_add_mapping(b->doc, node_tag(ev->data.mapping_start.tag),
+						     ev->data.mapping_start.style);
+		if (id == 0)
+			return al_error_set(b->err, AL_ENOMEM, "%s: out of memory", b->stream->label);
+		set_marks(b, id, ev);
+		yaml_char_t *name = seq ? ev->data.sequence_start.anchor : ev->data.mapping_start.anchor;
+		al_status st = add_anchor(b, name, id, true);
+		if (st == AL_OK)
+			st = attach(b, id, &ev->start_mark);
+		if (st != AL_OK)
+			return st;
+		b->stack[b->depth++] = (frame){id, 0};
+		return AL_OK;
+	}
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT: {
+		if (b->depth == 0)
+			return build_fail(b, &ev->start_mark, "unbalanced collection");
+		int node = b->stack[--b->depth].node;
+		yaml_document_get_node(b->doc, node)->end_mark = ev->end_mark;
+		for (size_t i = b->anchor_count; i-- > 0;)
+			if (b->anchors[i].node == node)
+				b->anchors[i].open = false;
+		return AL_OK;
+	}
+	default:
+		return build_fail(b, &ev->start_mark, "unexpected event");
+	}
 }
 
 al_status al_yaml_stream_next(al_yaml_stream *stream, yaml_document_t *doc, bool *got, al_error *err)
 {
 	*got = false;
-	if (stream->done || stream->buffer == NULL)
+	if (stream->done || !stream->open)
 		return AL_OK;
-	if (!yaml_parser_load(&stream->parser, doc)) {
+	yaml_event_t ev;
+	/* up to the start of the next document, or the end of the stream */
+	for (;;) {
+		if (!yaml_parser_parse(&stream->parser, &ev)) {
+			stream->done = true;
+			return parser_fail(stream, err);
+		}
+		if (ev.type == YAML_DOCUMENT_START_EVENT)
+			break;
+		yaml_event_type_t type = ev.type;
+		yaml_event_delete(&ev);
+		if (type == YAML_STREAM_END_EVENT) {
+			stream->done = true;
+			return AL_OK;
+		}
+	}
+	int ok = yaml_document_initialize(doc, ev.data.document_start.version_directive,
+					  ev.data.document_start.tag_directives.start,
+					  ev.data.document_start.tag_directives.end,
+					  ev.data.document_start.implicit, 1);
+	yaml_mark_t start = ev.start_mark;
+	yaml_event_delete(&ev);
+	if (!ok) {
 		stream->done = true;
-		const char *problem = stream->parser.problem ? stream->parser.problem : "syntax error";
-		unsigned long line = (unsigned long)stream->parser.problem_mark.line + 1;
-		if (stream->parser.context != NULL)
-			return al_error_set(err, AL_ESYNTAX, "%s:%lu: %s %s", stream->label, line,
-					    problem, stream->parser.context);
-		return al_error_set(err, AL_ESYNTAX, "%s:%lu: %s", stream->label, line, problem);
+		return al_error_set(err, AL_ENOMEM, "%s: out of memory", stream->label);
+	}
+	doc->start_mark = start;
+	builder b = {.stream = stream, .doc = doc, .err = err};
+	al_status st = AL_OK;
+	for (bool end = false; st == AL_OK && !end;) {
+		if (!yaml_parser_parse(&stream->parser, &ev)) {
+			st = parser_fail(stream, err);
+			break;
+		}
+		st = build_event(&b, &ev, &end);
+		if (end)
+			doc->end_mark = ev.end_mark;
+		yaml_event_delete(&ev);
+	}
+	for (size_t i = 0; i < b.anchor_count; i++)
+		free(b.anchors[i].name);
+	free(b.anchors);
+	if (st != AL_OK) {
+		stream->done = true;
+		yaml_document_delete(doc);
+		return st;
 	}
 	if (yaml_document_get_root_node(doc) == NULL) {
 		yaml_document_delete(doc);
@@ -70,10 +294,9 @@ al_status al_yaml_stream_next(al_yaml_stream *stream, yaml_document_t *doc, bool
 
 void al_yaml_stream_close(al_yaml_stream *stream)
 {
-	if (stream->buffer != NULL) {
+	if (stream->open)
 		yaml_parser_delete(&stream->parser);
-		free(stream->buffer);
-	}
+	free(stream->buffer);
 	memset(stream, 0, sizeof(*stream));
 }
 
@@ -100,10 +323,10 @@ static al_status load_single(al_yaml_stream *stream, yaml_document_t *doc, al_er
 	return st;
 }
 
-al_status al_yaml_load_file(const char *path, yaml_document_t *doc, al_error *err)
+al_status al_yaml_load_file(const char *path, const char *what, yaml_document_t *doc, al_error *err)
 {
 	al_yaml_stream stream;
-	al_status st = al_yaml_stream_open_file(&stream, path, err);
+	al_status st = al_yaml_stream_open_file(&stream, path, what, err);
 	if (st != AL_OK)
 		return st;
 	st = load_single(&stream, doc, err);
@@ -115,7 +338,8 @@ al_status al_yaml_load_buffer(const char *label, const char *data, size_t length
 			      yaml_document_t *doc, al_error *err)
 {
 	al_yaml_stream stream;
-	al_status st = al_yaml_stream_open_buffer(&stream, label, data, length, err);
+	/* the caller's bytes outlive the stream: no copy */
+	al_status st = open_input(&stream, label, data, length, NULL, err);
 	if (st != AL_OK)
 		return st;
 	st = load_single(&stream, doc, err);

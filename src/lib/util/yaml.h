@@ -15,32 +15,42 @@
 #include <authlint/status.h>
 
 /** Largest YAML input we read (rule files, configs, templates, test suites). */
-#define AL_YAML_MAX_INPUT (64u * 1024 * 1024)
+#define AL_YAML_MAX_INPUT (16u * 1024 * 1024)
+/** Deepest nesting of collections in a document (the formats we read need 6). */
+#define AL_YAML_MAX_DEPTH 64
+/** Most nodes and aliases in one document (about 100 bytes each). */
+#define AL_YAML_MAX_NODES 100000
+#define AL_YAML_STR_(x) #x
+#define AL_YAML_STR(x) AL_YAML_STR_(x)
 
 /** A stream of YAML documents from one file or buffer. */
 typedef struct al_yaml_stream {
 	yaml_parser_t parser;
-	char *buffer;        /* owned input */
+	char *buffer;        /* owned input, or NULL */
 	size_t length;
+	bool open;           /* the parser is initialised */
 	const char *label;   /* file name for messages */
 	bool done;
 } al_yaml_stream;
 
-/** Open @p path (read whole, bounded by AL_YAML_MAX_INPUT). */
-al_status al_yaml_stream_open_file(al_yaml_stream *stream, const char *path, al_error *err);
+/** Open @p path (read whole, bounded by AL_YAML_MAX_INPUT); @p what names the
+ * kind of file in the limit's message ("a configuration file"). */
+al_status al_yaml_stream_open_file(al_yaml_stream *stream, const char *path, const char *what,
+				   al_error *err);
 /** Read from memory (copied). */
 al_status al_yaml_stream_open_buffer(al_yaml_stream *stream, const char *label, const char *data,
 				     size_t length, al_error *err);
 /**
  * Next document into @p doc (caller calls yaml_document_delete). Returns AL_OK
  * with *got = false at the end of the stream; AL_ESYNTAX with file:line in
- * @p err on a syntax error.
+ * @p err on a syntax error, nesting deeper than AL_YAML_MAX_DEPTH or more
+ * than AL_YAML_MAX_NODES nodes (refused at the first event past the bound).
  */
 al_status al_yaml_stream_next(al_yaml_stream *stream, yaml_document_t *doc, bool *got, al_error *err);
 void al_yaml_stream_close(al_yaml_stream *stream);
 
 /** Load the single document of a file. An empty file gives an empty document. */
-al_status al_yaml_load_file(const char *path, yaml_document_t *doc, al_error *err);
+al_status al_yaml_load_file(const char *path, const char *what, yaml_document_t *doc, al_error *err);
 al_status al_yaml_load_buffer(const char *label, const char *data, size_t length,
 			      yaml_document_t *doc, al_error *err);
 

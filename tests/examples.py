@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The sharding examples keep up with the CLI: examples/k8s-indexed-job.yaml is
+an Indexed Job whose completions equal the --shard-count of its command, and
+every option it and examples/parallel.sh give to `authlint check` exists.
+
+usage: examples.py SOURCE_ROOT (the binary comes from $AUTHLINT)
+"""
+import os
+import re
+import subprocess
+import sys
+
+import yaml
+
+
+def options_of(command_text):
+    """The --options given to `authlint check` in a shell text."""
+    found = []
+    for m in re.finditer(r'authlint check((?:\\\n|[^\n])*)', command_text):
+        found += re.findall(r'(?<![\w-])(--[a-z][a-z-]*)', m.group(1))
+    return found
+
+
+def main():
+    root = sys.argv[1]
+    exe = os.environ['AUTHLINT']
+    help_text = subprocess.run([exe, 'check', '--help'], capture_output=True, text=True, timeout=30).stdout
+    known = set(re.findall(r'(?<![\w-])(--[a-z][a-z-]*)', help_text))
+    problems = []
+
+    with open(os.path.join(root, 'examples/k8s-indexed-job.yaml')) as fh:
+        job = yaml.safe_load(fh)
+    spec = job['spec']
+    if job.get('kind') != 'Job' or spec.get('completionMode') != 'Indexed':
+        problems.append('k8s-indexed-job.yaml: not an Indexed Job')
+    containers = spec['template']['spec']['containers']
+    # command: ["/bin/sh", "-c"], args: the script
+    script = '\n'.join('\n'.join(c.get('args', [])) for c in containers)
+    m = re.search(r'--shard-count (\d+)', script)
+    if not m or int(m.group(1)) != spec.get('completions'):
+        problems.append('k8s-indexed-job.yaml: --shard-count is not the number of completions')
+    if '--shard-index' in script:
+        problems.append('k8s-indexed-job.yaml: the index comes from JOB_COMPLETION_INDEX, not --shard-index')
+    if spec['template']['spec'].get('restartPolicy') not in ('Never', 'OnFailure'):
+        problems.append('k8s-indexed-job.yaml: a Job needs restartPolicy Never or OnFailure')
+    r = subprocess.run(['sh', '-n'], input=script, capture_output=True, text=True)
+    if r.returncode != 0:
+        problems.append('k8s-indexed-job.yaml: the script is not valid sh: ' + r.stderr)
+
+    with open(os.path.join(root, 'examples/parallel.sh')) as fh:
+        par = fh.read()
+    if '--shard-index {%}' not in par:
+        problems.append('parallel.sh: does not pass the slot with --shard-index {%}')
+    r = subprocess.run(['sh', '-n', os.path.join(root, 'examples/parallel.sh')], capture_output=True, text=True)
+    if r.returncode != 0:
+        problems.append('parallel.sh is not valid sh: ' + r.stderr)
+
+    for name, text in [('k8s-indexed-job.yaml', script), ('parallel.sh', par)]:
+        opts = options_of(text)
+        if '--shard-count' not in opts or '--resume' not in opts:
+            problems.append('%s: no authlint check --shard-count ... --resume' % name)
+        for opt in opts:
+            if opt not in known:
+                problems.append('%s: authlint check has no %s' % (name, opt))
+    for p in problems:
+        print('FAIL', p)
+    print('%d passed, %d failed' % (0 if problems else 1, len(problems)))
+    return 1 if problems else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
