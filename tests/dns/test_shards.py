@@ -230,7 +230,7 @@ class ResumeTest(ServedList):
         # continue onto the same file
         rc, err = self.run_into(path, '--resume', path)
         self.assertIn(rc, (0, 1), err)
-        self.assertIn('%d domains done there, %d left' % (done, len(SLOW) - done), err)
+        self.assertIn('%d domain%s done there, %d left' % (done, '' if done == 1 else 's', len(SLOW) - done), err)
         with open(path) as fh:
             text = fh.read()
         merged = domain_lines(text)  # each domain once
