@@ -152,6 +152,16 @@ static void test_containers(void **state)
 	assert_int_equal(read_path("Maildir", NULL, &s), AL_OK);
 	assert_int_equal(s.reports, 2);
 	assert_int_equal(s.messages, 150 + 47);
+	/* the server's index and a message that is no report: skipped, said, not errors */
+	assert_int_equal(s.problems, 2);
+	assert_int_equal(s.fatal, 0);
+	/* a report forwarded as an attached message */
+	assert_int_equal(read_path("forwarded.eml", NULL, &s), AL_OK);
+	assert_int_equal(s.reports, 1);
+	assert_string_equal(s.member, "fwd.xml.gz");
+	assert_int_equal(s.messages, 301);
+	/* given by name, a file that is no report is an error */
+	assert_int_equal(read_path("Maildir/dovecot-uidlist", NULL, &s), AL_EUNSUPPORTED);
 }
 
 static void test_hostile_declarations(void **state)

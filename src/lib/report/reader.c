@@ -230,8 +230,9 @@ void al_rr_read_entry(al_rr *r, const al_report_origin *origin, const void *data
 		al_rr_read_mime(r, origin, data, length, false, depth + 1);
 		return;
 	}
-	al_rr_problem(r, origin, AL_EUNSUPPORTED, true,
-		      "not a report: neither XML, gzip, zip, a message nor an mbox");
+	al_rr_problem(r, origin, AL_EUNSUPPORTED, !(r->in_directory && depth == 0),
+		      r->in_directory && depth == 0 ? "skipped: not a report (neither XML, gzip, zip, a message nor an mbox)"
+						    : "not a report: neither XML, gzip, zip, a message nor an mbox");
 }
 
 /* ---- files and directories ---------------------------------------------------- */
@@ -354,7 +355,9 @@ static void read_any(al_rr *r, const char *path, unsigned depth, bool top)
 				      (unsigned long long)r->limits.max_files);
 		return;
 	}
+	r->in_directory = !top;
 	read_file(r, path);
+	r->in_directory = false;
 }
 
 al_status al_report_read_path(const char *path, const al_report_limits *limits, const al_report_callbacks *cb)

@@ -17,6 +17,9 @@ typedef struct al_rr {
 	al_status first;     /* the status of the first problem, AL_OK while there is none */
 	bool stopped;        /* a callback said AL_REPORT_STOP */
 	uint64_t files;      /* files read from directories */
+	bool in_directory;   /* the file being read was found in a directory: one that holds
+				no report (a Maildir's index, a message that is no report) is
+				skipped with a warning, not an error */
 } al_rr;
 
 /* A pull stream of bytes: returns bytes written to buf (0 at the end), -1 on

@@ -53,11 +53,28 @@ static bool may_hold_report(GMimeContentType *ct, const char *filename)
 	return strcasecmp(type, "application") == 0 && strcasecmp(sub, "octet-stream") == 0;
 }
 
+static void read_message(walk *w, GMimeMessage *msg);
+
 static void visit(GMimeObject *parent, GMimeObject *part, gpointer data)
 {
 	(void)parent;
 	walk *w = data;
-	if (!GMIME_IS_PART(part) || w->r->stopped)
+	if (w->r->stopped)
+		return;
+	/* a report forwarded as an attached message: its own parts, one level deeper */
+	if (GMIME_IS_MESSAGE_PART(part)) {
+		GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(part));
+		if (inner != NULL && w->depth < w->r->limits.max_depth) {
+			size_t parts = w->parts, reports = w->reports;
+			w->depth++;
+			read_message(w, inner);
+			w->depth--;
+			w->parts += parts;
+			w->reports += reports;
+		}
+		return;
+	}
+	if (!GMIME_IS_PART(part))
 		return;
 	if (++w->parts > MAX_PARTS) {
 		if (w->parts == MAX_PARTS + 1)
@@ -136,7 +153,9 @@ void al_rr_read_mime(al_rr *r, const al_report_origin *origin, const void *data,
 	if (messages == 0)
 		al_rr_problem(r, origin, AL_ESYNTAX, true, mbox ? "no message found in the mbox" : "not a message");
 	else if (!mbox && with_reports == 0)
-		al_rr_problem(r, origin, AL_ENOENT, true, "a message without a report attached (XML, gzip or zip)");
+		al_rr_problem(r, origin, AL_ENOENT, !r->in_directory,
+			      r->in_directory ? "skipped: a message without a report attached"
+					      : "a message without a report attached (XML, gzip or zip)");
 	g_object_unref(parser);
 	g_object_unref(stream);
 }

@@ -331,6 +331,15 @@ def main():
     write('Maildir/new/1796083201.M2P2.host', message('r.xml.gz', 'application/gzip', gz(RFC9990.encode()),
                                                        'Report', 'md2'))
     write('Maildir/tmp/.keep', b'')
+    # what else a real Maildir holds: the server's index, and mail that is no report
+    write('Maildir/dovecot-uidlist', '3 V1796083200 N3\n')
+    write('Maildir/cur/1796083202.M3P3.host:2,S', 'From: someone@example.org\nSubject: hello\n\nNot a report.\n')
+    # a report forwarded by a person, as an attached message
+    inner = message('fwd.xml.gz', 'application/gzip', gz(SPAN.encode()), 'Report', 'f1')
+    write('forwarded.eml', 'From: admin@example.com\nTo: analyst@example.com\nSubject: Fwd: Report\n'
+                           'MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="outer"\n\n'
+                           '--outer\nContent-Type: text/plain\n\nSee attached.\n\n--outer\n'
+                           'Content-Type: message/rfc822\n\n' + inner + '\n--outer--\n')
 
 
 if __name__ == '__main__':
