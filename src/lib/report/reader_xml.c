@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * One aggregate report's XML, streamed through libxml2's xmlTextReader: each
- * <record> is handed out as it ends and forgotten. The bytes come through the
+ * One aggregate report's XML, streamed through libxml2's SAX2 push parser:
+ * each <record> is handed out as it ends and forgotten. The bytes come through the
  * guard (reader_guard.c); the parser runs without NOENT, DTDLOAD and HUGE,
  * and with NONET.
  */
@@ -14,7 +14,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include <libxml/xmlreader.h>
+#include <libxml/SAX2.h>
+#include <libxml/parser.h>
 
 #include "util/arena.h"
 #include "util/strbuf.h"
@@ -32,7 +33,9 @@ static const char *const DMARC2_NS = "urn:ietf:params:xml:ns:dmarc-2.0";
 typedef struct state {
 	al_rr *r;
 	al_report_origin origin;
-	xmlTextReaderPtr reader;
+	xmlParserCtxtPtr ctxt;
+	int xml_depth;           /* elements open, the document element is 1 */
+	bool aborted;            /* a bound was passed: the parse was stopped */
 	al_arena arena;          /* the report's strings */
 	al_arena rec_arena;      /* the current record's */
 	al_report_meta meta;
@@ -65,13 +68,10 @@ static void xml_error(void *arg, xmlErrorPtr e)
 	s->parse_error_line = e->line;
 }
 
-/* The line of the node the reader is on (the parser itself may be further on). */
+/* The line the parser is on: in a SAX callback, the element's own. */
 static void set_line(state *s)
 {
-	xmlNodePtr node = xmlTextReaderCurrentNode(s->reader);
-	long line = node != NULL ? xmlGetLineNo(node) : -1;
-	if (line <= 0)
-		line = xmlTextReaderGetParserLineNumber(s->reader);
+	int line = s->ctxt != NULL ? xmlSAX2GetLineNumber(s->ctxt) : 0;
 	s->origin.line = line > 0 ? (size_t)line : 0;
 }
 
@@ -387,11 +387,10 @@ static void element_end(state *s, const char *path)
 	}
 }
 
-static void feedback_start(state *s)
+static void feedback_start(state *s, const xmlChar *ns)
 {
 	s->in_feedback = true;
-	s->feedback_depth = xmlTextReaderDepth(s->reader);
-	const xmlChar *ns = xmlTextReaderConstNamespaceUri(s->reader);
+	s->feedback_depth = s->xml_depth;
 	s->meta.format = ns != NULL && strcmp((const char *)ns, DMARC2_NS) == 0 ? AL_REPORT_RFC9990 : AL_REPORT_RFC7489;
 	al_strbuf_reset(&s->path);
 	s->levels = 0;
@@ -437,6 +436,70 @@ static void pop(state *s)
 	al_strbuf_reset(&s->text);
 }
 
+#define CHUNK_IN 65536
+
+static void stop(state *s)
+{
+	s->aborted = true;
+	xmlStopParser(s->ctxt);
+}
+
+static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri,
+		      int nb_namespaces, const xmlChar **namespaces, int nb_attributes, int nb_defaulted,
+		      const xmlChar **attributes)
+{
+	(void)prefix, (void)nb_namespaces, (void)namespaces, (void)nb_attributes, (void)nb_defaulted,
+		(void)attributes;
+	state *s = ctx;
+	if (s->aborted || s->r->stopped) {
+		xmlStopParser(s->ctxt);
+		return;
+	}
+	s->xml_depth++;
+	if (!s->in_feedback) {
+		if (!s->done && strcmp((const char *)localname, "feedback") == 0)
+			feedback_start(s, uri);
+		return;
+	}
+	if (!push(s, (const char *)localname))
+		stop(s);
+}
+
+static void sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri)
+{
+	(void)localname, (void)prefix, (void)uri;
+	state *s = ctx;
+	if (s->aborted)
+		return;
+	if (s->in_feedback) {
+		if (s->xml_depth == s->feedback_depth)
+			feedback_end(s);
+		else
+			pop(s);
+	}
+	s->xml_depth--;
+	if (s->r->stopped)
+		xmlStopParser(s->ctxt);
+}
+
+static void sax_text(void *ctx, const xmlChar *v, int len)
+{
+	state *s = ctx;
+	if (!s->in_feedback || s->levels == 0 || len <= 0 || s->aborted)
+		return;
+	size_t n = (size_t)len;
+	if (s->text.length + n > MAX_TEXT) {
+		if (!s->truncated_text) {
+			set_line(s);
+			al_rr_problem(s->r, &s->origin, AL_ELIMIT, false, "a value longer than %u bytes was cut there",
+				      MAX_TEXT);
+		}
+		s->truncated_text = true;
+		n = s->text.length < MAX_TEXT ? MAX_TEXT - s->text.length : 0;
+	}
+	al_strbuf_append(&s->text, (const char *)v, n);
+}
+
 static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
 
 static void xml_start(void)
@@ -465,68 +528,38 @@ void al_rr_read_xml(al_rr *r, const al_report_origin *origin, al_rr_stream *in)
 	s->meta.policy.pct = -1;
 	s->meta.errors = s->errors;
 	/* no NOENT, DTDLOAD, DTDATTR or HUGE: entities stay unexpanded, nothing is loaded */
-	s->reader = xmlReaderForIO(al_rr_guard_read, NULL, g, origin->path, NULL, XML_PARSE_NONET | XML_PARSE_NOWARNING);
-	if (s->reader == NULL) {
-		al_rr_problem(r, origin, AL_ENOMEM, true, "cannot start the XML reader");
+	xmlSAXHandler sax;
+	memset(&sax, 0, sizeof(sax));
+	sax.initialized = XML_SAX2_MAGIC;
+	sax.startElementNs = sax_start;
+	sax.endElementNs = sax_end;
+	sax.characters = sax_text;
+	sax.cdataBlock = sax_text;
+	sax.serror = xml_error;
+	/* no entity or DTD handler: nothing is declared (the guard refuses declarations),
+	 * nothing is loaded; NONET, and neither NOENT, DTDLOAD nor HUGE */
+	s->ctxt = xmlCreatePushParserCtxt(&sax, s, NULL, 0, origin->path);
+	if (s->ctxt == NULL) {
+		al_rr_problem(r, origin, AL_ENOMEM, true, "cannot start the XML parser");
 		goto out;
 	}
-	xmlTextReaderSetStructuredErrorHandler(s->reader, xml_error, s);
-	int rc;
-	bool ok = true;
-	while (ok && !r->stopped && (rc = xmlTextReaderRead(s->reader)) == 1) {
-		int type = xmlTextReaderNodeType(s->reader);
-		if (!s->in_feedback) {
-			if (type == XML_READER_TYPE_ELEMENT && !s->done) {
-				const xmlChar *name = xmlTextReaderConstLocalName(s->reader);
-				if (name != NULL && strcmp((const char *)name, "feedback") == 0) {
-					feedback_start(s);
-					if (xmlTextReaderIsEmptyElement(s->reader))
-						feedback_end(s);
-				}
-			}
-			continue;
-		}
-		switch (type) {
-		case XML_READER_TYPE_ELEMENT: {
-			const xmlChar *name = xmlTextReaderConstLocalName(s->reader);
-			if (!push(s, name != NULL ? (const char *)name : "")) {
-				ok = false;
-				break;
-			}
-			if (xmlTextReaderIsEmptyElement(s->reader))
-				pop(s);
+	xmlCtxtUseOptions(s->ctxt, XML_PARSE_NONET | XML_PARSE_NOWARNING);
+	char *buf = malloc(CHUNK_IN);
+	bool ended = false;
+	int rc = 0;
+	for (unsigned turns = 0; buf != NULL && !ended && !s->aborted && !r->stopped && turns < 100000000; turns++) {
+		int n = al_rr_guard_read(g, buf, CHUNK_IN);
+		if (n < 0)
 			break;
-		}
-		case XML_READER_TYPE_TEXT:
-		case XML_READER_TYPE_CDATA:
-		case XML_READER_TYPE_SIGNIFICANT_WHITESPACE:
-		case XML_READER_TYPE_WHITESPACE: {
-			const xmlChar *v = xmlTextReaderConstValue(s->reader);
-			if (v == NULL || s->levels == 0)
-				break;
-			size_t n = strlen((const char *)v);
-			if (s->text.length + n > MAX_TEXT) {
-				if (!s->truncated_text) {
-					set_line(s);
-					al_rr_problem(r, &s->origin, AL_ELIMIT, false,
-						      "a value longer than %u bytes was cut there", MAX_TEXT);
-				}
-				s->truncated_text = true;
-				n = s->text.length < MAX_TEXT ? MAX_TEXT - s->text.length : 0;
-			}
-			al_strbuf_append(&s->text, (const char *)v, n);
+		ended = n == 0;
+		rc = xmlParseChunk(s->ctxt, buf, n, ended);
+		if (rc != 0 && s->parse_error[0] == '\0')
+			snprintf(s->parse_error, sizeof(s->parse_error), "the XML does not parse (error %d)", rc);
+		if (s->parse_error[0] != '\0')
 			break;
-		}
-		case XML_READER_TYPE_END_ELEMENT:
-			if (xmlTextReaderDepth(s->reader) == s->feedback_depth)
-				feedback_end(s);
-			else
-				pop(s);
-			break;
-		default:
-			break;
-		}
 	}
+	free(buf);
+	bool ok = !s->aborted;
 	if (al_rr_guard_replaced(g) > 0) {
 		al_report_origin at = *origin;
 		al_rr_problem(r, &at, AL_ESYNTAX, false,
@@ -540,7 +573,7 @@ void al_rr_read_xml(al_rr *r, const al_report_origin *origin, al_rr_stream *in)
 		al_rr_problem(r, origin, AL_ESYNTAX, false, "%zu bytes after </feedback> were ignored", al_rr_guard_after(g));
 	if (!ok || r->stopped || al_rr_guard_failed(g))
 		goto out;
-	if (rc != 0 || s->parse_error[0] != '\0') {
+	if (s->parse_error[0] != '\0') {
 		al_report_origin at = *origin;
 		at.line = s->parse_error_line > 0 ? (size_t)s->parse_error_line : 0;
 		const char *msg = s->parse_error[0] ? s->parse_error : "the XML does not parse";
@@ -549,16 +582,19 @@ void al_rr_read_xml(al_rr *r, const al_report_origin *origin, al_rr_stream *in)
 			al_rr_problem(r, &at, AL_ESYNTAX, false, "after the report: %s", msg);
 		else if (s->in_feedback)
 			al_rr_problem(r, &at, AL_ESYNTAX, true,
-				      "%s: the report stops there (%llu record%s before it were read)", msg,
-				      (unsigned long long)s->records, s->records == 1 ? "" : "s");
+				      "%s: the report stops there (%llu record%s before it)", msg,
+				      (unsigned long long)s->records, s->records == 1 ? " was read" : "s were read");
 		else
 			al_rr_problem(r, &at, AL_ESYNTAX, true, "%s", msg);
 	} else if (!s->done) {
 		al_rr_problem(r, origin, AL_ESYNTAX, true, "no <feedback> element: not a DMARC aggregate report");
 	}
 out:
-	if (s->reader != NULL)
-		xmlFreeTextReader(s->reader);
+	if (s->ctxt != NULL) {
+		if (s->ctxt->myDoc != NULL)
+			xmlFreeDoc(s->ctxt->myDoc);
+		xmlFreeParserCtxt(s->ctxt);
+	}
 	al_strbuf_free(&s->path);
 	al_strbuf_free(&s->text);
 	al_arena_clear(&s->arena);
