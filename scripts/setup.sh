@@ -14,8 +14,8 @@ PACKAGES=(
 	clang knot nsd ldnsutils knot-dnsutils python3-jsonschema
 	# tests: a caching resolver for the propagation tests (stale caches)
 	unbound
-	# benchmarks (bench/spf): the pyspf peer and /usr/bin/time
-	python3-spf python3-dnspython time
+	# benchmarks (bench/spf, bench/reports): the pyspf and dmarc-cat peers and /usr/bin/time
+	python3-spf python3-dnspython time dmarc-cat
 	# tests: the HTML page of `authlint reports` is loaded in a real browser
 	chromium
 	# tests: scripts/refresh-provider-spf.py reads YAML
