@@ -50,22 +50,11 @@ static int reports_main(al_cli *cli, int argc, char **argv)
 		al_cli_error("reports: --format: '%s' is not text, json, jsonl, csv or html", cli->format_name);
 		return AL_EXIT_ERROR;
 	}
-	/* with zone files and no resolver named, the run is scripted: names outside are not asked */
-	if (cli->zone_count > 0 && cli->resolver_count == 0)
-		cli->offline = true;
 	al_zone *zone = NULL;
 	bool bad_zone = false;
-	if (cli->zone_count > 0) {
-		if (al_cli_load_zones(cli, cli->zones, cli->zone_count, NULL, &zone) != AL_OK)
-			return AL_EXIT_ERROR;
-		bad_zone = al_cli_zone_problems_stderr(cli, zone);
-	}
 	al_cli_sources sources;
-	if (al_cli_sources_open(cli, zone, &sources) != AL_OK) {
-		al_zone_free(zone);
-		al_cli_error("reports: cannot set up the DNS sources");
-		return AL_EXIT_ERROR;
-	}
+	if ((rc = al_cli_open_asking_sources(cli, "reports", &zone, &bad_zone, &sources)) != 0)
+		return rc;
 	al_reports_options ro = {0};
 	ro.source = sources.top;
 	ro.spf_record = cmd.spf;

@@ -18,6 +18,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "util/grow.h"
+
 #define DEFAULT_MAX_FILE (256ull << 20)
 #define DEFAULT_MAX_EXPANDED (1ull << 30)
 #define DEFAULT_MAX_RATIO 200u
@@ -299,14 +301,8 @@ static void read_dir(al_rr *r, const char *path, unsigned depth)
 	while ((de = readdir(dir)) != NULL && count < r->limits.max_files) {
 		if (de->d_name[0] == '.')
 			continue; /* ., .., hidden files and Maildir's tmp-in-progress names */
-		if (count == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			char **p = realloc(names, ncap * sizeof(*p));
-			if (p == NULL)
-				break;
-			names = p;
-			cap = ncap;
-		}
+		if (!AL_GROW_ONE(names, count, cap))
+			break;
 		names[count] = strdup(de->d_name);
 		if (names[count] != NULL)
 			count++;

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/grow.h"
+
 #define MAX_ENTRIES 10000
 #define RATIO_FLOOR (1u << 20)
 #define PEEK 4096
@@ -131,14 +133,9 @@ void al_rr_read_zip(al_rr *r, const al_report_origin *origin, const void *data, 
 		if (ok)
 			memcpy(buf, z.peek, len);
 		for (unsigned turns = 0; ok && turns < 100000000; turns++) {
-			if (len == cap) {
-				unsigned char *p = realloc(buf, cap * 2);
-				if (p == NULL) {
-					ok = false;
-					break;
-				}
-				buf = p;
-				cap *= 2;
+			if (len == cap && !al_grow((void **)&buf, &cap, cap + 1, 1)) {
+				ok = false;
+				break;
 			}
 			la_ssize_t got = archive_read_data(a, buf + len, cap - len);
 			if (got == 0)
