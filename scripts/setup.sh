@@ -8,12 +8,16 @@ PACKAGES=(
 	build-essential meson ninja-build pkg-config python3
 	libldns-dev libpsl-dev libpcre2-dev libyaml-dev libssl-dev libknot-dev
 	libcmocka-dev publicsuffix libunistring-dev libgmime-3.0-dev
+	# DMARC aggregate reports: XML (libxml2), gzip (zlib), zip (libarchive)
+	libxml2-dev zlib1g-dev libarchive-dev
 	# tests: sanitizers and warnings with clang, real DNS servers, SARIF schema
 	clang knot nsd ldnsutils knot-dnsutils python3-jsonschema
 	# tests: a caching resolver for the propagation tests (stale caches)
 	unbound
-	# benchmarks (bench/spf): the pyspf peer and /usr/bin/time
-	python3-spf python3-dnspython time
+	# benchmarks (bench/spf, bench/reports): the pyspf and dmarc-cat peers and /usr/bin/time
+	python3-spf python3-dnspython time dmarc-cat
+	# tests: the HTML page of `authlint reports` is loaded in a real browser
+	chromium
 	# tests: scripts/refresh-provider-spf.py reads YAML
 	python3-yaml
 )

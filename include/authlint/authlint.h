@@ -21,6 +21,8 @@
 #include <authlint/message.h>
 #include <authlint/plan.h>
 #include <authlint/propagation.h>
+#include <authlint/report_reader.h>
+#include <authlint/reports.h>
 #include <authlint/rule.h>
 #include <authlint/source.h>
 #include <authlint/spf.h>

@@ -28,6 +28,7 @@ typedef struct al_cli {
 	const char *command;
 	al_format format;
 	bool format_set;
+	const char *format_name; /* --format as given */
 	al_severity fail_on;
 	bool fail_on_set;
 	const char *config_path;
@@ -74,6 +75,7 @@ typedef struct al_cli_command {
 	const char *synopsis;    /* one line for --help */
 	const char *usage;       /* the command's own help text */
 	int (*run)(al_cli *cli, int argc, char **argv);
+	const char *formats;     /* --format values it takes when not the common ones, or NULL */
 } al_cli_command;
 
 /* Parse common options and the command's own; leaves operands in argv[*first..argc).
@@ -150,5 +152,6 @@ extern const al_cli_command al_cmd_propagation;
 extern const al_cli_command al_cmd_plan;
 extern const al_cli_command al_cmd_align;
 extern const al_cli_command al_cmd_triage;
+extern const al_cli_command al_cmd_reports;
 
 #endif

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* authlint check DOMAIN... | --domains-file FILE: lint live DNS, one domain or a million. */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -443,13 +444,17 @@ static int resume(al_cli *cli, const check_cmd *cmd, al_domain_list *list)
 			"authlint: warning: check: %s:%lu: %zu line%s not one whole JSON object (cut short, then "
 			"appended to?): passed over, their domains are checked again\n",
 			path, info.first_bad_line, info.bad_lines, info.bad_lines == 1 ? " is" : "s are");
-	if (info.no_final_newline) {
-		/* output appended to this very file must not glue onto its last line */
-		struct stat in, out;
-		if (!is_stdin && stat(path, &in) == 0 && fstat(fileno(cli->out), &out) == 0 &&
-		    in.st_dev == out.st_dev && in.st_ino == out.st_ino)
-			fputc('\n', cli->out);
-	}
+	/* the output going onto this very file */
+	struct stat in, out;
+	bool same_file = !is_stdin && stat(path, &in) == 0 && fstat(fileno(cli->out), &out) == 0 &&
+			 in.st_dev == out.st_dev && in.st_ino == out.st_ino;
+	if (same_file && (fcntl(fileno(cli->out), F_GETFL) & O_APPEND) == 0)
+		fprintf(stderr,
+			"authlint: warning: check: the output goes to %s without appending ('>', not '>>'): "
+			"what it held may be gone, and this run writes over it\n",
+			path);
+	else if (same_file && info.no_final_newline)
+		fputc('\n', cli->out); /* not glued onto its last line, cut short */
 	if (cli->quiet == 0)
 		fprintf(stderr, "authlint: check: --resume %s: %zu domain%s done there, %zu left\n", path, info.skipped,
 			info.skipped == 1 ? "" : "s", al_domain_list_count(list));

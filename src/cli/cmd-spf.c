@@ -368,23 +368,11 @@ static int spf_main(al_cli *cli, int argc, char **argv)
 		al_source_free(fx);
 		return rc;
 	}
-	/* with zone files and no resolver named, the run is scripted: names outside are not asked */
-	if (cli->zone_count > 0 && cli->resolver_count == 0)
-		cli->offline = true;
 	al_zone *zone = NULL;
 	bool bad_zone = false;
-	if (cli->zone_count > 0) {
-		if (al_cli_load_zones(cli, cli->zones, cli->zone_count, NULL, &zone) != AL_OK)
-			return AL_EXIT_ERROR;
-		/* the answers may lack what the file held past the problem: exit 2 */
-		bad_zone = al_cli_zone_problems_stderr(cli, zone);
-	}
 	al_cli_sources sources;
-	if (al_cli_sources_open(cli, zone, &sources) != AL_OK) {
-		al_zone_free(zone);
-		al_cli_error("cannot set up the DNS sources");
-		return AL_EXIT_ERROR;
-	}
+	if ((rc = al_cli_open_asking_sources(cli, "spf", &zone, &bad_zone, &sources)) != 0)
+		return rc;
 	rc = cmd.domains_file ? evaluate_list(cli, &cmd, sources.top) : evaluate(cli, &cmd, domain, sources.top);
 	if (bad_zone)
 		rc = AL_EXIT_ERROR;

@@ -108,9 +108,22 @@ static int common_option(al_cli *cli, int id, const char *arg, const al_cli_comm
 	switch (id) {
 	case 'f':
 	case OPT_FORMAT:
+		cli->format_name = arg;
 		if (al_format_parse(arg, &cli->format) != AL_OK) {
-			al_cli_error("--format: '%s' is not text, json, jsonl, sarif or github", arg);
-			return AL_EXIT_ERROR;
+			/* a command may write formats of its own (reports: csv) */
+			bool own = false;
+			for (const char *f = command != NULL ? command->formats : NULL; f != NULL && *f && !own;) {
+				size_t n = strcspn(f, ", ");
+				own = n == strlen(arg) && strncmp(f, arg, n) == 0;
+				f += n;
+				f += strspn(f, ", ");
+			}
+			if (!own) {
+				al_cli_error("--format: '%s' is not %s", arg,
+					     command != NULL && command->formats != NULL ? command->formats
+											 : "text, json, jsonl, sarif or github");
+				return AL_EXIT_ERROR;
+			}
 		}
 		cli->format_set = true;
 		return 0;

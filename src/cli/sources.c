@@ -84,6 +84,27 @@ static al_status open_live(al_cli *cli, bool need_live, al_live **out)
 	return AL_OK;
 }
 
+int al_cli_open_asking_sources(al_cli *cli, const char *command, al_zone **zone, bool *bad_zone,
+			       al_cli_sources *out)
+{
+	*zone = NULL;
+	*bad_zone = false;
+	if (cli->zone_count > 0 && cli->resolver_count == 0)
+		cli->offline = true;
+	if (cli->zone_count > 0) {
+		if (al_cli_load_zones(cli, cli->zones, cli->zone_count, NULL, zone) != AL_OK)
+			return AL_EXIT_ERROR;
+		*bad_zone = al_cli_zone_problems_stderr(cli, *zone);
+	}
+	if (al_cli_sources_open(cli, *zone, out) != AL_OK) {
+		al_zone_free(*zone);
+		*zone = NULL;
+		al_cli_error("%s: cannot set up the DNS sources", command);
+		return AL_EXIT_ERROR;
+	}
+	return 0;
+}
+
 al_status al_cli_sources_open(al_cli *cli, al_zone *zone, al_cli_sources *out)
 {
 	return al_cli_sources_open_for(cli, zone, false, out);

@@ -33,5 +33,15 @@ al_status al_cli_zone_load(al_zone *zone, const char *path, al_error *err);
 al_status al_cli_sources_open(al_cli *cli, al_zone *zone, al_cli_sources *out);
 al_status al_cli_sources_open_for(al_cli *cli, al_zone *zone, bool need_live, al_cli_sources *out);
 void al_cli_sources_close(al_cli_sources *sources);
+/**
+ * The sources of a command that asks about names (spf, reports): the --zone
+ * files, then live DNS. With zone files and no --resolver the run is scripted
+ * (--offline: names outside the zones are not asked). Zone problems go to
+ * standard error and set *@p bad_zone (the answers may lack what a file held
+ * past its problem: exit 2). Returns 0, or the exit code after an error was
+ * printed; on 0 the caller closes @p out and frees *@p zone.
+ */
+int al_cli_open_asking_sources(al_cli *cli, const char *command, al_zone **zone, bool *bad_zone,
+			       al_cli_sources *out);
 
 #endif

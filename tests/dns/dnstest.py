@@ -1,11 +1,15 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Helpers shared by the tests/dns tests: paths, running dnsq and authlint, a
 bounded blackhole socket. Servers come from servers.py."""
+import contextlib
 import json
 import os
 import socket
 import subprocess
 import sys
+import tempfile
+import threading
+import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -74,3 +78,49 @@ class Blackhole:
     def __exit__(self, *exc):
         self.udp.close()
         return False
+
+
+@contextlib.contextmanager
+def bounded(proc, limit):
+    """The block's child process @proc is killed after @limit seconds if it
+    still runs (the test then fails on its status), and when the block ends."""
+    watchdog = threading.Timer(limit, proc.kill)
+    watchdog.start()
+    try:
+        yield proc
+    finally:
+        watchdog.cancel()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+class ServedList(unittest.TestCase):
+    """A domain list in a temporary directory and a server for it, for the
+    class's tests: a subclass sets PREFIX and defines domain_lines() (the
+    list's lines) and make_server() (an AuthServer or BadServer not started);
+    CHECK_ARGS are given to every `authlint check` of argv()."""
+    PREFIX = 'authlint-list-'
+    CHECK_ARGS = []
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory(prefix=cls.PREFIX)
+        cls.list = os.path.join(cls.tmp.name, 'domains.txt')
+        with open(cls.list, 'w') as fh:
+            fh.write('\n'.join(cls.domain_lines()) + '\n')
+        cls.srv = cls.make_server()
+        try:
+            cls.srv.__enter__()
+        except BaseException:
+            cls.tmp.cleanup()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.__exit__(None, None, None)
+        cls.tmp.cleanup()
+
+    def argv(self, *extra):
+        return [AUTHLINT, 'check', '--resolver', self.srv.endpoint, '--no-discover'] + \
+            list(self.CHECK_ARGS) + ['--domains-file', self.list] + list(extra)

@@ -10,54 +10,39 @@ import json
 import os
 import signal
 import subprocess
-import tempfile
-import threading
 import unittest
 
-from dnstest import AUTHLINT, BadServer
+from dnstest import BadServer, ServedList, bounded
 
 DOMAINS = ['slow.d%d.test' % i for i in range(120)]
 
 
-class InterruptTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory(prefix='authlint-interrupt-')
-        cls.list = os.path.join(cls.tmp.name, 'domains.txt')
-        with open(cls.list, 'w') as fh:
-            fh.write('\n'.join(DOMAINS) + '\n')
-        cls.bad = BadServer(records={d: ['v=spf1 -all'] for d in DOMAINS}, delay=0.4, limit=200)
-        cls.bad.__enter__()
+class InterruptTest(ServedList):
+    PREFIX = 'authlint-interrupt-'
+    CHECK_ARGS = ['-j', '4']
 
     @classmethod
-    def tearDownClass(cls):
-        cls.bad.__exit__(None, None, None)
-        cls.tmp.cleanup()
+    def domain_lines(cls):
+        return DOMAINS
+
+    @classmethod
+    def make_server(cls):
+        return BadServer(records={d: ['v=spf1 -all'] for d in DOMAINS}, delay=0.4, limit=200)
 
     def interrupt(self, sig, *args):
         """Start check, wait for its first stdout line, send @sig; (rc, stdout lines, stderr)."""
-        argv = [AUTHLINT, 'check', '--resolver', self.bad.endpoint, '--no-discover', '-j', '4',
-                '--domains-file', self.list] + list(args)
+        argv = self.argv(*args)
         env = dict(os.environ, NO_COLOR='1', LC_ALL='C')
         errpath = os.path.join(self.tmp.name, 'stderr')
         with open(errpath, 'wb') as errfh:
             proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=errfh, env=env)
-        # a run that does not stop is killed (and the test fails on its status)
-        watchdog = threading.Timer(60, proc.kill)
-        watchdog.start()
-        try:
+        with proc.stdout, bounded(proc, 60):
             first = proc.stdout.readline()
             self.assertTrue(first.endswith(b'\n'), 'no line before the signal')
             self.assertIsNone(proc.poll(), 'the run ended before the signal')
             proc.send_signal(sig)
             rest = proc.stdout.read()  # the same buffered reader as the first line
             proc.wait(timeout=60)
-        finally:
-            watchdog.cancel()
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait(timeout=10)
-            proc.stdout.close()
         with open(errpath, 'rb') as fh:
             err = fh.read()
         out = first + rest

@@ -10,12 +10,10 @@ import json
 import os
 import signal
 import subprocess
-import tempfile
-import threading
 import time
 import unittest
 
-from dnstest import AUTHLINT, AuthServer, BadServer
+from dnstest import AuthServer, BadServer, ServedList, bounded
 
 N = 60
 
@@ -73,27 +71,19 @@ def comparable(r):
     }
 
 
-class ShardTest(unittest.TestCase):
+class ShardTest(ServedList):
     maxDiff = None
-    @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory(prefix='authlint-shards-')
-        cls.list = os.path.join(cls.tmp.name, 'domains.txt')
-        with open(cls.list, 'w') as fh:
-            for i in range(N):
-                fh.write('d%d.example.test%s\n' % (i, ' s1' if i % 5 == 0 else ''))
-            fh.write('nx.example.test\n')
-        cls.srv = AuthServer({'example.test': zone()}, limit=250)
-        cls.srv.__enter__()
+    PREFIX = 'authlint-shards-'
+    CHECK_ARGS = ['--format', 'jsonl']
 
     @classmethod
-    def tearDownClass(cls):
-        cls.srv.__exit__(None, None, None)
-        cls.tmp.cleanup()
+    def domain_lines(cls):
+        return ['d%d.example.test%s' % (i, ' s1' if i % 5 == 0 else '') for i in range(N)] + \
+            ['nx.example.test']
 
-    def argv(self, *extra):
-        return [AUTHLINT, 'check', '--resolver', self.srv.endpoint, '--format', 'jsonl', '--no-discover',
-                '--domains-file', self.list] + list(extra)
+    @classmethod
+    def make_server(cls):
+        return AuthServer({'example.test': zone()}, limit=250)
 
     def env(self, **extra):
         e = dict(os.environ, NO_COLOR='1', LC_ALL='C')
@@ -161,36 +151,39 @@ class ShardTest(unittest.TestCase):
         self.assertEqual(p.returncode, 2)
         self.assertIn(self.list + ':1:', p.stderr)
 
+    def test_resume_warns_when_the_output_does_not_append(self):
+        path = os.path.join(self.tmp.name, 'noappend.jsonl')
+        with open(path, 'w') as fh:
+            fh.write('{"type":"domain","domain":"d1.example.test"}\n')
+        with open(path, 'r+') as out:  # the file itself, written from its start
+            p = subprocess.run(self.argv('--resume', path), stdout=out, stderr=subprocess.PIPE, text=True,
+                               timeout=120, env=self.env())
+        self.assertIn(p.returncode, (0, 1, 2), p.stderr)
+        self.assertIn("without appending ('>', not '>>')", p.stderr)
+        self.assertIn('1 domain done there, %d left' % N, p.stderr)
+
 
 SLOW = ['slow.r%d.test' % i for i in range(40)]
 
 
-class ResumeTest(unittest.TestCase):
+class ResumeTest(ServedList):
     """Against a server that answers each domain's SPF question late, so that
     SIGTERM comes while most domains are still to do."""
+    PREFIX = 'authlint-resume-'
+    CHECK_ARGS = ['--format', 'jsonl', '-j', '4', '--threads', '1']
 
     @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory(prefix='authlint-resume-')
-        cls.list = os.path.join(cls.tmp.name, 'domains.txt')
-        with open(cls.list, 'w') as fh:
-            fh.write('\n'.join(SLOW) + '\n')
+    def domain_lines(cls):
+        return SLOW
+
+    @classmethod
+    def make_server(cls):
         records = {}
         for i, d in enumerate(SLOW):
             records[d] = ['v=spf1 ip4:192.0.2.%d %s' % (i, '-all' if i % 2 else '~all')]
             if i % 3 == 0:
                 records['_dmarc.' + d] = ['v=DMARC1; p=none']
-        cls.bad = BadServer(records=records, delay=0.3, limit=250)
-        cls.bad.__enter__()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.bad.__exit__(None, None, None)
-        cls.tmp.cleanup()
-
-    def argv(self, *extra):
-        return [AUTHLINT, 'check', '--resolver', self.bad.endpoint, '--format', 'jsonl', '--no-discover',
-                '-j', '4', '--threads', '1', '--domains-file', self.list] + list(extra)
+        return BadServer(records=records, delay=0.3, limit=250)
 
     def run_into(self, path, *extra, stop_after_first=False):
         """Run check with its stdout appended to @path; with stop_after_first,
@@ -199,9 +192,7 @@ class ResumeTest(unittest.TestCase):
         errpath = path + '.stderr'
         with open(path, 'ab') as out, open(errpath, 'wb') as err:
             proc = subprocess.Popen(self.argv(*extra), stdout=out, stderr=err, env=env)
-        watchdog = threading.Timer(100, proc.kill)
-        watchdog.start()
-        try:
+        with bounded(proc, 100):
             if stop_after_first:
                 start = os.path.getsize(path)
                 while os.path.getsize(path) == start and proc.poll() is None:
@@ -209,11 +200,6 @@ class ResumeTest(unittest.TestCase):
                 self.assertIsNone(proc.poll(), 'the run ended before the signal')
                 proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=100)
-        finally:
-            watchdog.cancel()
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait(timeout=10)
         with open(errpath) as fh:
             return proc.returncode, fh.read()
 
@@ -244,7 +230,7 @@ class ResumeTest(unittest.TestCase):
         # continue onto the same file
         rc, err = self.run_into(path, '--resume', path)
         self.assertIn(rc, (0, 1), err)
-        self.assertIn('%d domains done there, %d left' % (done, len(SLOW) - done), err)
+        self.assertIn('%d domain%s done there, %d left' % (done, '' if done == 1 else 's', len(SLOW) - done), err)
         with open(path) as fh:
             text = fh.read()
         merged = domain_lines(text)  # each domain once

@@ -73,6 +73,12 @@ static void value_done(scanner *s)
 	s->state = s->depth == 0 ? X_DONE : X_AFTER;
 }
 
+static void close_container(scanner *s)
+{
+	s->depth--;
+	value_done(s);
+}
+
 static void string_done(scanner *s)
 {
 	s->token = T_NONE;
@@ -131,8 +137,7 @@ static void structural(scanner *s, unsigned char c)
 		return;
 	case X_VALUE_OR_END:
 		if (c == ']') {
-			s->depth--;
-			value_done(s);
+			close_container(s);
 			return;
 		}
 		/* fall through */
@@ -154,8 +159,7 @@ static void structural(scanner *s, unsigned char c)
 		return;
 	case X_KEY_OR_END:
 		if (c == '}') {
-			s->depth--;
-			value_done(s);
+			close_container(s);
 			return;
 		}
 		/* fall through */
@@ -172,10 +176,9 @@ static void structural(scanner *s, unsigned char c)
 		char top = s->stack[s->depth - 1];
 		if (c == ',')
 			s->state = top == '{' ? X_KEY : X_VALUE;
-		else if ((c == '}' && top == '{') || (c == ']' && top == '[')) {
-			s->depth--;
-			value_done(s);
-		} else
+		else if ((c == '}' && top == '{') || (c == ']' && top == '['))
+			close_container(s);
+		else
 			s->state = X_BAD;
 		return;
 	}

@@ -137,6 +137,12 @@ struct al_dns_engine {
 void al_dnsq_dispatch(al_dns_engine *e);
 void al_dnsq_drop_edns(query *q);
 void al_dnsq_finish(al_dns_engine *e, query *q, al_dns_reply *r);
+/* A query that ran out of tries: finished as failed (timeout, or the last error). */
+void al_dnsq_finish_failed(al_dns_engine *e, query *q);
+/* Give the query an id on a shared socket of @p family; false when none is free. */
+bool al_dnsq_bind_id(al_dns_engine *e, query *q, int family);
+/* The query is in flight (counted, on the live list). */
+void al_dnsq_live_add(al_dns_engine *e, query *q);
 void al_dnsq_flush_all(al_dns_engine *e);
 void al_dnsq_heap_remove(al_dns_engine *e, query *q);
 al_dns_reply *al_dnsq_make_reply(al_dns_engine *e, query *q, al_dns_outcome outcome, const al_dns_packet *pkt,

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The report reader's parts: content detection, XML (reader_xml.c), gzip
+ * (reader.c), zip (reader_zip.c) and MIME / mbox (reader_mime.c). */
+#ifndef AL_REPORT_READER_INTERNAL_H
+#define AL_REPORT_READER_INTERNAL_H
+
+#include <authlint/report_reader.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* One read of the reader: the limits in force, the callbacks, the first problem. */
+typedef struct al_rr {
+	al_report_limits limits;
+	const al_report_callbacks *cb;
+	al_status first;     /* the status of the first problem, AL_OK while there is none */
+	bool stopped;        /* a callback said AL_REPORT_STOP */
+	uint64_t files;      /* files read from directories */
+	bool in_directory;   /* the file being read was found in a directory: one that holds
+				no report (a Maildir's index, a message that is no report) is
+				skipped with a warning, not an error */
+} al_rr;
+
+/* A pull stream of bytes: returns bytes written to buf (0 at the end), -1 on
+ * error (the stream reported it). */
+typedef struct al_rr_stream {
+	long (*read)(struct al_rr_stream *s, char *buf, size_t size);
+} al_rr_stream;
+
+/* Report a problem at @p origin (printf-style message). */
+void al_rr_problem(al_rr *r, const al_report_origin *origin, al_status status, bool fatal, const char *fmt,
+		   ...) __attribute__((format(printf, 5, 6)));
+
+/* Any single-file kind held in memory (detected from the content): XML, gzip,
+ * zip, a message or an mbox. @p depth counts the containers around it. */
+void al_rr_read_entry(al_rr *r, const al_report_origin *origin, const void *data, size_t length,
+		      unsigned depth);
+
+/* An XML report from a stream (reader_xml.c). @p compressed_in, when not NULL,
+ * tells how many compressed bytes were read so far (for problems about ratio). */
+void al_rr_read_xml(al_rr *r, const al_report_origin *origin, al_rr_stream *in);
+
+/* The guard between the bytes and the XML parser (reader_guard.c): declarations
+ * refused, UTF-8 repaired, junk around <feedback> left out. */
+typedef struct al_rr_guard al_rr_guard;
+al_rr_guard *al_rr_guard_new(al_rr *r, const al_report_origin *origin, al_rr_stream *in);
+/* libxml2's read callback (xmlInputReadCallback) over the guard. */
+int al_rr_guard_read(void *guard, char *buffer, int len);
+size_t al_rr_guard_replaced(const al_rr_guard *guard); /* bytes read as U+FFFD */
+size_t al_rr_guard_after(const al_rr_guard *guard);    /* bytes after </feedback>, not blank */
+bool al_rr_guard_failed(const al_rr_guard *guard);
+void al_rr_guard_free(al_rr_guard *guard);
+
+/* A zip archive: every entry through al_rr_read_entry (reader_zip.c). */
+void al_rr_read_zip(al_rr *r, const al_report_origin *origin, const void *data, size_t length,
+		    unsigned depth);
+
+/* A message (.eml) or an mbox: every attachment through al_rr_read_entry (reader_mime.c). */
+void al_rr_read_mime(al_rr *r, const al_report_origin *origin, const void *data, size_t length,
+		     bool mbox, unsigned depth);
+
+#endif
