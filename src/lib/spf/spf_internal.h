@@ -108,6 +108,9 @@ typedef struct al_sender {
 	size_t selector_count;
 	bool own_envelope;              /* sends with the customer's own MAIL FROM address
 					   (mailbox hosts, gateways): SPF aligns strictly */
+	const char *include;            /* the first spf pattern that names one domain
+					   ('^_spf\\.google\\.com$' -> _spf.google.com): the include
+					   to add for the service; NULL when every pattern is a class */
 } al_sender;
 
 typedef struct al_senders al_senders;
