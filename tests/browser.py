@@ -6,6 +6,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import unittest
 from html.parser import HTMLParser
 
 CHROMIUM = shutil.which('chromium') or shutil.which('chromium-browser')
@@ -68,3 +69,15 @@ def render(html_path):
     page = Page()
     page.feed(out)
     return page, out
+
+
+class BrowserTest(unittest.TestCase):
+    """A test that needs Chromium, with a temporary directory for its pages."""
+
+    def setUp(self):
+        if CHROMIUM is None:
+            self.fail('Chromium is not installed (scripts/setup.sh installs the Debian package)')
+        self.tmp = tempfile.mkdtemp()
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)

@@ -4,14 +4,12 @@ the page shows the totals, one row per source in its inventory class, the trend
 by day, and strings from reports as text (a <script> in a report is not run or
 parsed as markup)."""
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from browser import CHROMIUM, render  # noqa: E402
+from browser import BrowserTest, render  # noqa: E402
 
 ROOT = os.environ.get('AUTHLINT_SOURCE_ROOT', os.path.join(os.path.dirname(__file__), '..'))
 AUTHLINT = os.environ.get('AUTHLINT', os.path.join(ROOT, 'build', 'src', 'cli', 'authlint'))
@@ -28,15 +26,7 @@ HOSTILE = '''<?xml version="1.0"?>
 '''
 
 
-class HtmlReport(unittest.TestCase):
-    def setUp(self):
-        if CHROMIUM is None:
-            self.fail('Chromium is not installed (scripts/setup.sh installs the Debian package)')
-        self.tmp = tempfile.mkdtemp()
-
-    def tearDown(self):
-        shutil.rmtree(self.tmp, ignore_errors=True)
-
+class HtmlReport(BrowserTest):
     def write_page(self, *inputs):
         path = os.path.join(self.tmp, 'report.html')
         zones = ['--zone', os.path.join(DATA, 'zones', 'example.com.zone'),

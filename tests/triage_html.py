@@ -4,14 +4,12 @@ the page leads with the verdict, shows each method checked again beside what
 the receiver recorded, and shows strings from the message as text (markup in a
 header is neither run nor parsed)."""
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from browser import CHROMIUM, render  # noqa: E402
+from browser import BrowserTest, render  # noqa: E402
 
 ROOT = os.environ.get('AUTHLINT_SOURCE_ROOT', os.path.join(os.path.dirname(__file__), '..'))
 AUTHLINT = os.environ.get('AUTHLINT', os.path.join(ROOT, 'build', 'src', 'cli', 'authlint'))
@@ -28,15 +26,7 @@ HOSTILE = (b"Return-Path: <bounce@example.com>\r\n"
            b"\r\nbody\r\n")
 
 
-class HtmlTriage(unittest.TestCase):
-    def setUp(self):
-        if CHROMIUM is None:
-            self.fail('Chromium is not installed (scripts/setup.sh installs the Debian package)')
-        self.tmp = tempfile.mkdtemp()
-
-    def tearDown(self):
-        shutil.rmtree(self.tmp, ignore_errors=True)
-
+class HtmlTriage(BrowserTest):
     def page(self, message):
         path = os.path.join(self.tmp, 'triage.html')
         with open(path, 'w') as fh:

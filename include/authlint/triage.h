@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <authlint/bounce.h>
 #include <authlint/emit.h>
 #include <authlint/findings.h>
 #include <authlint/lint.h>
@@ -66,6 +67,15 @@ typedef struct al_triage_signature {
 	const char *receiver_result; /**< the receiver's dkim= result for this d=, or NULL */
 } al_triage_signature;
 
+/** One item of the bulk-sender checklist (data/bulk-senders.yaml), for this message. */
+typedef struct al_triage_check {
+	const char *requirement;     /**< "spf", "dkim", "dmarc", "alignment", "one-click-unsubscribe", ... */
+	const char *receivers;       /**< who requires it: "Gmail, Yahoo" */
+	bool bulk_only;              /**< required of bulk senders only */
+	const char *state;           /**< "met", "not-met", "not-checked" */
+	const char *detail;          /**< what was seen, or why it could not be told */
+} al_triage_check;
+
 /** What triage found. Strings are owned by the al_triage. */
 typedef struct al_triage_result {
 	const al_message_facts *facts;
@@ -98,10 +108,19 @@ typedef struct al_triage_result {
 	/* what was not checked, in words */
 	const char *const *not_checked;
 	size_t not_checked_count;
+	/* the bounce's code, by the catalog (data/bounces.yaml) */
+	const al_bounce_entry *bounce;   /**< the entry matched, or NULL (borrowed from the catalog) */
+	bool bounce_by_text;             /**< matched by its text, not its status alone */
+	/* the bulk-sender checklist */
+	size_t check_count;
+	const al_triage_check *checks;
 } al_triage_result;
 
 typedef struct al_triage_options {
 	int64_t now;             /**< seconds since the epoch, for DKIM x= (the caller's clock) */
+	/** bounce codes and bulk-sender requirements (bounce.h); NULL: a bounce's code is not
+	 *  explained and no checklist is made. Borrowed: must outlive the triage. */
+	const al_bounce_catalog *catalog;
 } al_triage_options;
 
 typedef struct al_triage al_triage;

@@ -66,6 +66,7 @@ typedef struct run {
 	bool mbox;
 	al_triage_format format;
 	al_emitter *emitter;     /* sarif, github, jsonl: one for the whole run */
+	const al_bounce_catalog *catalog;
 	al_summary total;
 	int code;
 	size_t written;
@@ -115,6 +116,7 @@ static int triage_one(void *userdata, size_t index, const char *data, size_t len
 	}
 	al_triage_options to = {0};
 	to.now = cli->now;
+	to.catalog = r->catalog;
 	al_triage *t = NULL;
 	st = al_lint_triage(lint, msg, &to, &t);
 	const al_summary *sum = al_lint_summary(lint);
@@ -191,16 +193,26 @@ static int triage_main(al_cli *cli, int argc, char **argv)
 		free(data);
 		return AL_EXIT_ERROR;
 	}
+	al_bounce_catalog *catalog = NULL;
+	al_error err = {0};
+	if (al_bounce_catalog_load(&catalog, &err) != AL_OK) {
+		al_cli_error("triage: the bounce catalog: %s", err.message);
+		free(data);
+		return AL_EXIT_ERROR;
+	}
+	r.catalog = catalog;
 	al_zone *zone = NULL;
 	bool bad_zone = false;
 	al_cli_sources sources;
 	if ((rc = al_cli_open_asking_sources(cli, "triage", &zone, &bad_zone, &sources)) != 0) {
+		al_bounce_catalog_free(catalog);
 		free(data);
 		return rc;
 	}
 	r.sources = &sources;
 	const char *inputs[1] = {r.input};
 	if (findings_only && (r.emitter = al_cli_emitter_new(cli, inputs, 1)) == NULL) {
+		al_bounce_catalog_free(catalog);
 		free(data);
 		al_cli_sources_close(&sources);
 		al_zone_free(zone);
@@ -233,6 +245,7 @@ static int triage_main(al_cli *cli, int argc, char **argv)
 		r.code = AL_EXIT_ERROR;
 	al_cli_sources_close(&sources);
 	al_zone_free(zone);
+	al_bounce_catalog_free(catalog);
 	return r.code;
 }
 

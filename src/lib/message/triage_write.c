@@ -109,6 +109,16 @@ static void write_text(al_strbuf *b, const al_triage_result *r, const al_finding
 			field(b, "Reporting-MTA:", f->dsn_reporting_mta);
 		if (f->dsn_remote_mta)
 			field(b, "Remote-MTA:", f->dsn_remote_mta);
+		if (r->bounce != NULL) {
+			const al_bounce_entry *e = r->bounce;
+			al_strbuf_printf(b, "  %-22s ", "Cause:");
+			para(b, e->cause);
+			al_strbuf_printf(b, "\n  %-22s %s %s, by %s (%s, read %s)\n", "Known as:",
+					 e->receiver && e->receiver->name ? e->receiver->name : "", e->status,
+					 r->bounce_by_text ? "its text" : "its status alone", e->source, e->retrieved);
+		} else {
+			al_strbuf_printf(b, "  %-22s not in the catalog of published bounce codes\n", "Cause:");
+		}
 		if (!f->headers_found)
 			al_strbuf_puts(b, "  The bounce carries neither the message nor its headers.\n");
 	}
@@ -209,11 +219,27 @@ static void write_text(al_strbuf *b, const al_triage_result *r, const al_finding
 		shown(b, r->dmarc_policy);
 	}
 	al_strbuf_putc(b, '\n');
+	if (r->check_count) {
+		al_strbuf_puts(b, "\nBulk-sender requirements (Gmail, Yahoo, Outlook.com):\n");
+		for (size_t i = 0; i < r->check_count; i++) {
+			const al_triage_check *c = &r->checks[i];
+			al_strbuf_printf(b, "  %-11s %-22s ", c->state, c->requirement);
+			shown(b, c->detail);
+			al_strbuf_puts(b, " (");
+			shown(b, c->receivers);
+			al_strbuf_puts(b, c->bulk_only ? ", bulk senders)\n" : ")\n");
+		}
+	}
 	if (r->difference_count) {
 		al_strbuf_puts(b, "\nDifferent from what the receiver recorded (a recent DNS change, or another connecting IP):\n");
 		for (size_t i = 0; i < r->difference_count; i++) {
 			al_strbuf_puts(b, "  - ");
 			shown(b, r->differences[i]);
+			al_strbuf_putc(b, '\n');
+		}
+		if (f->from_domain != NULL) {
+			al_strbuf_puts(b, "  Did every server get the change? authlint propagation ");
+			shown(b, f->from_domain);
 			al_strbuf_putc(b, '\n');
 		}
 	}
@@ -321,6 +347,24 @@ static void write_json(al_strbuf *b, const al_triage_result *r, const al_finding
 		kv(&j, "reporting_mta", f->dsn_reporting_mta);
 		al_json_kv_bool(&j, "dsn", !f->bounce_not_dsn);
 		al_json_kv_bool(&j, "headers_found", f->headers_found);
+		al_json_key(&j, "known");
+		if (r->bounce != NULL) {
+			const al_bounce_entry *e = r->bounce;
+			al_json_begin_object(&j);
+			al_json_kv_string(&j, "id", e->id);
+			kv(&j, "receiver", e->receiver ? e->receiver->name : NULL);
+			al_json_kv_string(&j, "status", e->status);
+			al_json_kv_string(&j, "matched_by", r->bounce_by_text ? "text" : "status");
+			al_json_kv_string(&j, "verdict", e->verdict);
+			al_json_kv_string(&j, "cause", e->cause);
+			al_json_kv_string(&j, "fix", e->fix);
+			al_json_kv_string(&j, "who", e->who);
+			al_json_kv_string(&j, "source", e->source);
+			al_json_kv_string(&j, "retrieved", e->retrieved);
+			al_json_end_object(&j);
+		} else {
+			al_json_null(&j);
+		}
 		al_json_end_object(&j);
 	}
 	al_json_key(&j, "spf");
@@ -357,6 +401,19 @@ static void write_json(al_strbuf *b, const al_triage_result *r, const al_finding
 	al_json_kv_string(&j, "result", r->dmarc);
 	kv(&j, "policy", r->dmarc_policy);
 	al_json_end_object(&j);
+	al_json_key(&j, "checklist");
+	al_json_begin_array(&j);
+	for (size_t i = 0; i < r->check_count; i++) {
+		const al_triage_check *c = &r->checks[i];
+		al_json_begin_object(&j);
+		al_json_kv_string(&j, "requirement", c->requirement);
+		al_json_kv_string(&j, "state", c->state);
+		kv(&j, "detail", c->detail);
+		kv(&j, "required_by", c->receivers);
+		al_json_kv_bool(&j, "bulk_only", c->bulk_only);
+		al_json_end_object(&j);
+	}
+	al_json_end_array(&j);
 	al_json_key(&j, "differences");
 	al_json_begin_array(&j);
 	for (size_t i = 0; i < r->difference_count; i++)
@@ -437,6 +494,14 @@ static void write_html(al_strbuf *b, const al_triage_result *r, const al_finding
 		al_strbuf_puts(b, "<h2>The bounce</h2>\n<table>\n");
 		row(b, "Status", f->dsn_status);
 		row(b, "Diagnostic", f->dsn_diagnostic);
+		row(b, "Cause", r->bounce ? r->bounce->cause : "not in the catalog of published bounce codes");
+		if (r->bounce) {
+			al_strbuf_puts(b, "<tr><th>Source</th><td>");
+			h(b, r->bounce->source);
+			al_strbuf_puts(b, " (read ");
+			h(b, r->bounce->retrieved);
+			al_strbuf_puts(b, ")</td></tr>\n");
+		}
 		al_strbuf_puts(b, "</table>\n");
 	}
 	al_strbuf_puts(b, "<h2>Checked again today, and what the receiver recorded</h2>\n<table id=\"results\">\n"
@@ -478,6 +543,18 @@ static void write_html(al_strbuf *b, const al_triage_result *r, const al_finding
 	if (r->dmarc_policy)
 		h(b, r->dmarc_policy);
 	al_strbuf_puts(b, "</td></tr>\n</table>\n");
+	if (r->check_count) {
+		al_strbuf_puts(b, "<h2>Bulk-sender requirements</h2>\n<table id=\"checklist\">\n");
+		for (size_t i = 0; i < r->check_count; i++) {
+			const al_triage_check *c = &r->checks[i];
+			al_strbuf_printf(b, "<tr class=\"%s\"><th>%s</th><td>%s</td><td>", c->state, c->requirement, c->state);
+			h(b, c->detail);
+			al_strbuf_puts(b, "</td><td>");
+			h(b, c->receivers);
+			al_strbuf_puts(b, "</td></tr>\n");
+		}
+		al_strbuf_puts(b, "</table>\n");
+	}
 	if (r->difference_count || r->not_checked_count) {
 		al_strbuf_puts(b, "<h2>Differences and what was not checked</h2>\n<ul>\n");
 		for (size_t i = 0; i < r->difference_count; i++) {

@@ -134,7 +134,8 @@ def main():
     files['sig-sha1.eml'] = received_top(signed(bare(), algorithm='rsa-sha1'), '192.0.2.5',
                                          'spf=pass smtp.mailfrom=example.com; dkim=fail header.d=example.com; dmarc=pass')
     # a 1024-bit key is allowed; an expired signature is not
-    files['sig-expired.eml'] = received_top(signed(bare(), k=rsa1024, s='old', expires=T - 86400), '192.0.2.5',
+    files['sig-expired.eml'] = received_top(dkim_sign.sign(bare(), rsa1024, 'example.com', 'old', timestamp=T - 172800,
+                                                           expires=T - 86400), '192.0.2.5',
                                             'spf=pass smtp.mailfrom=example.com; dkim=pass header.d=example.com; dmarc=pass')
     # the key was revoked (p= empty)
     files['sig-nokey.eml'] = received_top(signed(bare(), s='gone'), '192.0.2.200',
