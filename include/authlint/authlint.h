@@ -19,6 +19,7 @@
 #include <authlint/lint.h>
 #include <authlint/live.h>
 #include <authlint/message.h>
+#include <authlint/bounce.h>
 #include <authlint/plan.h>
 #include <authlint/propagation.h>
 #include <authlint/report_reader.h>

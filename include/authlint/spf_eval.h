@@ -244,6 +244,9 @@ AL_EXPORT void al_spf_analyzer_free(al_spf_analyzer *analyzer);
  */
 AL_EXPORT al_status al_spf_fixture_source(al_source **out, const char *path, const char *scenario,
 				al_error *err);
+/** The same from memory (standard input, read by the caller); @p label names it. */
+AL_EXPORT al_status al_spf_fixture_source_text(al_source **out, const char *label, const char *text,
+					       size_t length, const char *scenario, al_error *err);
 
 /** One test of a suite and how it went. */
 typedef struct al_spf_suite_case {
@@ -275,6 +278,10 @@ typedef void (*al_spf_suite_fn)(void *userdata, const al_spf_suite_case *test);
  */
 AL_EXPORT al_status al_spf_suite_run(const char *path, const char *only, bool trace, al_spf_suite_fn fn,
 			   void *userdata, al_spf_suite_totals *totals, al_error *err);
+/** The same from memory (standard input, read by the caller); @p label names it. */
+AL_EXPORT al_status al_spf_suite_run_text(const char *label, const char *text, size_t length, const char *only,
+					  bool trace, al_spf_suite_fn fn, void *userdata,
+					  al_spf_suite_totals *totals, al_error *err);
 
 /* ---- output --------------------------------------------------------------------- */
 

@@ -129,6 +129,12 @@ char *al_cli_read_all(const char *command, FILE *stream, const char *label, size
 /* The same without a message: NULL with *why "larger than the limit", "cannot
  * read it" or "out of memory". */
 char *al_cli_read_stream(FILE *stream, size_t max, size_t *length, const char **why);
+/* Standard input whole for an input named "-" (a configuration, a suite), at
+ * most @p max bytes; NULL with the reason in @p err ("<stdin>: larger than 16
+ * MiB, the limit for @p what"). The caller frees it. */
+char *al_cli_read_stdin_input(size_t max, const char *what, size_t *length, al_error *err);
+/* The most read from standard input for a YAML input (the library's bound too). */
+#define AL_CLI_MAX_STDIN_YAML ((size_t)16 << 20)
 /* @p n bytes as "1 GiB", "64 MiB" or "100 bytes". */
 const char *al_cli_size_text(size_t n, char out[32]);
 /* Standard input whole (at most 1 MiB), without its final line breaks; NULL

@@ -117,7 +117,18 @@ static int run_suite(al_cli *cli, const spf_cmd *cmd)
 	suite_run run = {cli, false};
 	al_spf_suite_totals totals;
 	al_error err = {0};
-	if (al_spf_suite_run(cmd->suite, cmd->test, cli->verbose > 0, suite_case, &run, &totals, &err) != AL_OK) {
+	al_status st;
+	if (strcmp(cmd->suite, "-") == 0) {
+		size_t length;
+		char *text = al_cli_read_stdin_input(AL_CLI_MAX_STDIN_YAML, "a test-suite file", &length, &err);
+		st = text == NULL ? err.status
+				  : al_spf_suite_run_text("-", text, length, cmd->test, cli->verbose > 0, suite_case,
+							  &run, &totals, &err);
+		free(text);
+	} else {
+		st = al_spf_suite_run(cmd->suite, cmd->test, cli->verbose > 0, suite_case, &run, &totals, &err);
+	}
+	if (st != AL_OK) {
 		al_cli_error("%s", err.message);
 		return AL_EXIT_ERROR;
 	}
@@ -339,7 +350,17 @@ static int spf_main(al_cli *cli, int argc, char **argv)
 		}
 		al_source *fx = NULL;
 		al_error err = {0};
-		if (al_spf_fixture_source(&fx, cmd.fixture, cmd.scenario, &err) != AL_OK) {
+		al_status st;
+		if (strcmp(cmd.fixture, "-") == 0) {
+			size_t length;
+			char *text = al_cli_read_stdin_input(AL_CLI_MAX_STDIN_YAML, "a test-suite file", &length, &err);
+			st = text == NULL ? err.status
+					  : al_spf_fixture_source_text(&fx, "-", text, length, cmd.scenario, &err);
+			free(text);
+		} else {
+			st = al_spf_fixture_source(&fx, cmd.fixture, cmd.scenario, &err);
+		}
+		if (st != AL_OK) {
 			al_cli_error("%s", err.message);
 			return AL_EXIT_ERROR;
 		}

@@ -273,9 +273,7 @@ static int64_t cli_now(void)
 	return (int64_t)time(NULL);
 }
 
-/* Standard input whole for an input named "-", at most @p max bytes; NULL with
- * the reason in @p err. */
-static char *read_stdin_input(size_t max, const char *what, size_t *length, al_error *err)
+char *al_cli_read_stdin_input(size_t max, const char *what, size_t *length, al_error *err)
 {
 	const char *why;
 	char *data = al_cli_read_stream(stdin, max, length, &why);
@@ -294,7 +292,7 @@ static al_status load_snapshot(al_cli *cli, al_error *err)
 	if (strcmp(cli->snapshot_path, "-") != 0)
 		return al_spf_snapshot_load_file(cli->snapshot_path, &cli->snapshot, err);
 	size_t length;
-	char *text = read_stdin_input((size_t)16 << 20, "a provider snapshot", &length, err);
+	char *text = al_cli_read_stdin_input(AL_CLI_MAX_STDIN_YAML, "a provider snapshot", &length, err);
 	if (text == NULL)
 		return err->status;
 	al_status st = al_spf_snapshot_load_text("-", text, length, &cli->snapshot, err);
@@ -308,7 +306,7 @@ static al_status load_config(al_cli *cli, const char *path, al_error *err)
 	if (strcmp(path, "-") != 0)
 		return al_config_load(&cli->config, path, cli->rules, err);
 	size_t length;
-	char *text = read_stdin_input((size_t)16 << 20, "a configuration file", &length, err);
+	char *text = al_cli_read_stdin_input(AL_CLI_MAX_STDIN_YAML, "a configuration file", &length, err);
 	if (text == NULL)
 		return err->status;
 	al_status st = al_config_load_buffer(&cli->config, "-", text, length, cli->rules, err);

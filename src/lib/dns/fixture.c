@@ -439,12 +439,13 @@ al_status al_fixture_source_from_node(yaml_document_t *doc, yaml_node_t *zonedat
 	return fixture_finish(fx, st, out);
 }
 
-al_status al_fixture_foreach_document(const char *path, al_fixture_document_fn fn, void *userdata,
-				      size_t *count, al_error *err)
+al_status al_fixture_foreach_document(const char *path, const char *text, size_t length,
+				      al_fixture_document_fn fn, void *userdata, size_t *count, al_error *err)
 {
 	size_t n = 0;
 	al_yaml_stream stream;
-	al_status st = al_yaml_stream_open_file(&stream, path, "a test-suite file", err);
+	al_status st = text != NULL ? al_yaml_stream_open_buffer(&stream, path, text, length, err)
+				    : al_yaml_stream_open_file(&stream, path, "a test-suite file", err);
 	bool stop = false;
 	while (st == AL_OK && !stop) {
 		yaml_document_t doc;
@@ -485,14 +486,15 @@ static al_status open_document(void *userdata, yaml_document_t *doc, yaml_node_t
 	return zonedata != NULL ? load_zonedata(os->fx, doc, zonedata, os->path, err) : AL_OK;
 }
 
-al_status al_fixture_source_open(const char *path, const char *scenario, al_source **out, al_error *err)
+al_status al_fixture_source_open(const char *path, const char *text, size_t length, const char *scenario,
+				 al_source **out, al_error *err)
 {
 	*out = NULL;
 	fixture *fx = fixture_new(path);
 	if (fx == NULL)
 		return al_error_set(err, AL_ENOMEM, "out of memory");
 	open_state os = {fx, path, scenario, scenario == NULL};
-	al_status st = al_fixture_foreach_document(path, open_document, &os, NULL, err);
+	al_status st = al_fixture_foreach_document(path, text, length, open_document, &os, NULL, err);
 	if (st == AL_OK && !os.found)
 		st = al_error_set(err, AL_ENOENT, "%s: no scenario with the description '%s'", path, scenario);
 	if (st == AL_OK && scenario != NULL)
@@ -502,5 +504,5 @@ al_status al_fixture_source_open(const char *path, const char *scenario, al_sour
 
 al_status al_source_new_fixture_file(al_source **out, const char *path, al_error *err)
 {
-	return al_fixture_source_open(path, NULL, out, err);
+	return al_fixture_source_open(path, NULL, 0, NULL, out, err);
 }

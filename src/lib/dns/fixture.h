@@ -26,21 +26,23 @@ al_status al_fixture_source_from_node(yaml_document_t *doc, yaml_node_t *zonedat
 				      al_source **out, al_error *err);
 
 /**
- * Call @p fn with each document of a YAML file, in order, until it returns
+ * Call @p fn with each document of a YAML file (@p text NULL: the file @p path
+ * is read) or of @p text (labelled @p path), in order, until it returns
  * something other than AL_OK or sets *stop. *count (may be NULL) is the
  * number of documents read.
  */
 typedef al_status (*al_fixture_document_fn)(void *userdata, yaml_document_t *doc, yaml_node_t *root,
 					    bool *stop, al_error *err);
-al_status al_fixture_foreach_document(const char *path, al_fixture_document_fn fn, void *userdata,
-				      size_t *count, al_error *err);
+al_status al_fixture_foreach_document(const char *path, const char *text, size_t length,
+				      al_fixture_document_fn fn, void *userdata, size_t *count, al_error *err);
 
 /**
- * A source from a suite file: the zonedata of the document whose description
- * is @p scenario, or of every document when @p scenario is NULL (the first
- * definition of a name wins). A document may also be a bare zonedata mapping.
+ * A source from a suite file (or its @p text, as above): the zonedata of the
+ * document whose description is @p scenario, or of every document when
+ * @p scenario is NULL (the first definition of a name wins). A document may
+ * also be a bare zonedata mapping.
  */
-al_status al_fixture_source_open(const char *path, const char *scenario, al_source **out,
-				 al_error *err);
+al_status al_fixture_source_open(const char *path, const char *text, size_t length, const char *scenario,
+				 al_source **out, al_error *err);
 
 #endif

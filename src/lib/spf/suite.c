@@ -19,7 +19,15 @@
 
 al_status al_spf_fixture_source(al_source **out, const char *path, const char *scenario, al_error *err)
 {
-	return al_fixture_source_open(path, scenario, out, err);
+	return al_fixture_source_open(path, NULL, 0, scenario, out, err);
+}
+
+al_status al_spf_fixture_source_text(al_source **out, const char *label, const char *text, size_t length,
+				     const char *scenario, al_error *err)
+{
+	if (text == NULL)
+		return AL_EINVAL;
+	return al_fixture_source_open(label, text, length, scenario, out, err);
 }
 
 /* The reference driver's mapping of old result names. */
@@ -161,14 +169,29 @@ static al_status run_scenario(void *userdata, yaml_document_t *doc, yaml_node_t 
 	return AL_OK;
 }
 
-al_status al_spf_suite_run(const char *path, const char *only, bool trace, al_spf_suite_fn fn,
-			   void *userdata, al_spf_suite_totals *totals, al_error *err)
+static al_status suite_run(const char *path, const char *text, size_t length, const char *only, bool trace,
+			   al_spf_suite_fn fn, void *userdata, al_spf_suite_totals *totals, al_error *err)
 {
 	memset(totals, 0, sizeof(*totals));
 	suite_state ss = {path, only, trace, fn, userdata, totals};
 	size_t documents = 0;
-	al_status st = al_fixture_foreach_document(path, run_scenario, &ss, &documents, err);
+	al_status st = al_fixture_foreach_document(path, text, length, run_scenario, &ss, &documents, err);
 	if (st == AL_OK && documents == 0)
 		st = al_error_set(err, AL_ESYNTAX, "%s: no scenario in the file", path);
 	return st;
+}
+
+al_status al_spf_suite_run(const char *path, const char *only, bool trace, al_spf_suite_fn fn,
+			   void *userdata, al_spf_suite_totals *totals, al_error *err)
+{
+	return suite_run(path, NULL, 0, only, trace, fn, userdata, totals, err);
+}
+
+al_status al_spf_suite_run_text(const char *label, const char *text, size_t length, const char *only,
+				bool trace, al_spf_suite_fn fn, void *userdata, al_spf_suite_totals *totals,
+				al_error *err)
+{
+	if (text == NULL)
+		return AL_EINVAL;
+	return suite_run(label, text, length, only, trace, fn, userdata, totals, err);
 }
