@@ -20,6 +20,7 @@
 #include <authlint/live.h>
 #include <authlint/lock.h>
 #include <authlint/message.h>
+#include <authlint/bounce.h>
 #include <authlint/plan.h>
 #include <authlint/propagation.h>
 #include <authlint/report_reader.h>
