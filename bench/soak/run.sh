@@ -15,7 +15,7 @@
 #   SERVERS   server processes, each on its own 127.77.0.X:5390 (default 2); every
 #             one is given to authlint as a resolver
 #   JOBS      authlint -j (default 500)   THREADS  authlint --threads (default 1)
-#   TIMEOUT   authlint --timeout (default 1)   DELAY  the slow servers' delay (0.5)
+#   TIMEOUT   authlint --timeout (default 2)   DELAY  the slow servers' delay (0.5)
 #   LIMIT     seconds after which the servers stop by themselves (default 7200)
 #   AUTHLINT  the binary to run (default: a release build in $WORK/build)
 #
@@ -29,7 +29,7 @@ N=${N:-100000}
 SERVERS=${SERVERS:-2}
 JOBS=${JOBS:-500}
 THREADS=${THREADS:-1}
-TIMEOUT=${TIMEOUT:-1}
+TIMEOUT=${TIMEOUT:-2}
 DELAY=${DELAY:-0.5}
 LIMIT=${LIMIT:-7200}
 out=$WORK/soak
