@@ -140,7 +140,10 @@ static void recording_close(recording *r)
 static int recording_open(al_cli *cli, al_zone *zone, recording *r)
 {
 	memset(r, 0, sizeof(*r));
-	if (al_cli_sources_open_for(cli, NULL, true, &r->live) != AL_OK || r->live.live == NULL) {
+	/* need_live: no resolver at all is an error, printed there */
+	if (al_cli_sources_open_for(cli, NULL, true, &r->live) != AL_OK)
+		return AL_EXIT_ERROR;
+	if (r->live.live == NULL) {
 		al_cli_error("lock: no live DNS to ask (give --resolver IP, or a resolv.conf with a nameserver)");
 		al_cli_sources_close(&r->live);
 		return AL_EXIT_ERROR;

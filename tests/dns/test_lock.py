@@ -189,6 +189,24 @@ class LockTest(unittest.TestCase):
         self.assertIn('no lock written', p.stderr)
         self.assertFalse(os.path.exists(self.lock))
 
+    def test_check_with_failed_lookups(self):
+        # a lock made when both were served; now salesforce.com is refused: exit 2, named
+        srv = AuthServer({'salesforce.com': SALESFORCE_V1, 'provider.test': PROVIDER}, limit=120)
+        srv.__enter__()
+        try:
+            p = authlint('lock', '--resolver', srv.endpoint, self.zone, '-o', self.lock)
+        finally:
+            srv.__exit__(None, None, None)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        srv = AuthServer({'provider.test': PROVIDER}, limit=120)
+        srv.__enter__()
+        try:
+            c = authlint('lock', '--check', self.lock, self.zone, '--resolver', srv.endpoint)
+        finally:
+            srv.__exit__(None, None, None)
+        self.assertEqual(c.returncode, 2, c.stdout + c.stderr)
+        self.assertIn('_spf.salesforce.com TXT: REFUSED', c.stderr)
+
     def test_bad_lock_file(self):
         with open(self.lock, 'w') as fh:
             fh.write('$ORIGIN .\n; authlint-lock nxdomain\n')
