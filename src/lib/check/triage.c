@@ -102,15 +102,6 @@ static bool aligned(al_lint *lint, const char *from, const char *id, bool strict
 
 /* ---- SPF ---------------------------------------------------------------------------- */
 
-/* Did a check_host() need a lookup the source would not make? */
-static bool spf_not_queried(const al_spf_outcome *o)
-{
-	for (size_t i = 0; i < o->event_count; i++)
-		if (o->events[i].kind == AL_SPF_EVENT_QUERY && o->events[i].rcode == AL_RCODE_NOT_QUERIED)
-			return true;
-	return false;
-}
-
 /* check_host() of @p ip for @p domain; NULL when it was not (fully) checked. */
 static al_spf_outcome *spf_check(al_lint *lint, const char *ip, const char *sender, const char *helo,
 				 const char *domain)
@@ -128,14 +119,14 @@ static al_spf_outcome *spf_check(al_lint *lint, const char *ip, const char *send
 	al_error err = {0};
 	if (al_spf_check_host(source, &req, &o, &err) != AL_OK)
 		return NULL;
-	if (spf_not_queried(o)) {
+	if (al_spf_outcome_unasked(o) != NULL) {
 		al_spf_outcome_free(o);
 		return NULL;
 	}
 	return o;
 }
 
-/* The catalog service whose SPF include authorizes @p ip, tried only when the lint asks DNS. */
+/* The catalog service whose SPF include authorizes @p ip; includes the source cannot answer are skipped. */
 static const al_sender *service_of_ip(al_lint *lint, const char *ip)
 {
 	const al_senders *senders = al_spf_lint_senders(lint);
@@ -156,6 +147,16 @@ static const al_sender *service_of_ip(al_lint *lint, const char *ip)
 }
 
 /* ---- the receiver's words -------------------------------------------------------------- */
+
+/* The signing domain of a dkim= result: header.d, or the domain of header.i. */
+static const char *ar_dkim_domain(const al_ar_result *r)
+{
+	const char *d = al_authres_property(r, "header", "d");
+	const char *i = al_authres_property(r, "header", "i");
+	if (d == NULL && i != NULL && strchr(i, '@') != NULL)
+		d = strchr(i, '@') + 1;
+	return d;
+}
 
 static void receiver_results(al_triage *t, const al_message_facts *f)
 {
@@ -185,11 +186,8 @@ static const char *receiver_dkim_for(const al_message_facts *f, const char *d, c
 	const char *found = NULL;
 	for (size_t guard = 0; guard < 64 && (r = al_authres_find(&f->ar_parsed, "dkim", at, &at)) != NULL;
 	     guard++, at++) {
-		const char *hd = al_authres_property(r, "header", "d");
-		const char *hi = al_authres_property(r, "header", "i");
+		const char *hd = ar_dkim_domain(r);
 		const char *hs = al_authres_property(r, "header", "s");
-		if (hd == NULL && hi != NULL && strchr(hi, '@') != NULL)
-			hd = strchr(hi, '@') + 1;
 		if (hd == NULL || d == NULL || !al_name_equal(hd, d))
 			continue;
 		if (hs != NULL && selector != NULL && strcasecmp(hs, selector) != 0)
@@ -216,15 +214,14 @@ static void raise_signature(al_lint *lint, const char *from, const al_dkim_signa
 		code = AL_RULE_SIG005;
 		break;
 	case AL_DKIM_PERMERROR:
-		code = s->failure == AL_DKIM_FAILURE_EXPIRED ? AL_RULE_SIG006
-		       : s->failure == AL_DKIM_FAILURE_SYNTAX || s->failure == AL_DKIM_FAILURE_ALGORITHM ? AL_RULE_SIG008
-											      : AL_RULE_SIG004;
+		code = s->failure == AL_DKIM_FAILURE_SYNTAX || s->failure == AL_DKIM_FAILURE_ALGORITHM ? AL_RULE_SIG008
+														       : AL_RULE_SIG004;
 		break;
 	default:
 		code = AL_RULE_SIG007;
 		break;
 	}
-	if (s->failure == AL_DKIM_FAILURE_EXPIRED)
+	if (s->failure == AL_DKIM_FAILURE_EXPIRED) /* fail or permerror, as the verifier says */
 		code = AL_RULE_SIG006;
 	al_finding *f = al_finding_begin(lint, code, NULL);
 	al_finding_owner(f, s->domain ? s->domain : from);
@@ -318,8 +315,6 @@ static void raise_verdict(al_lint *lint, al_triage *t, const char *from, const c
 	al_finding_arg(f, "then", "%s", then ? then : "");
 	al_finding_arg(f, "now", "%s", now ? now : "");
 	al_finding_arg(f, "evidence", "%s", evidence ? evidence : "");
-	al_finding_arg(f, "how", "%s", why ? why : "");
-	al_finding_arg(f, "rest", "%s", "");
 	if (r->verdict == AL_TRIAGE_SERVICE_NOT_IN_SPF && r->service_include != NULL)
 		al_finding_fix(f, "Add include:%s to the SPF record of %s (the DNS owner), and set up DKIM with %s in %s "
 				  "(its admin).",
@@ -382,10 +377,7 @@ static void gather_evidence(al_lint *lint, al_triage *t, const char *from, evide
 		size_t at = 0;
 		for (size_t guard = 0; guard < 64 && (ar = al_authres_find(&f->ar_parsed, "dkim", at, &at)) != NULL;
 		     guard++, at++) {
-			const char *d = al_authres_property(ar, "header", "d");
-			const char *i = al_authres_property(ar, "header", "i");
-			if (d == NULL && i != NULL && strchr(i, '@') != NULL)
-				d = strchr(i, '@') + 1;
+			const char *d = ar_dkim_domain(ar);
 			e->dkim_known = true;
 			e->from_receiver = true;
 			if (strcmp(ar->result, "pass") == 0 && d != NULL) {
@@ -408,12 +400,11 @@ static void gather_evidence(al_lint *lint, al_triage *t, const char *from, evide
 	}
 }
 
-static void decide(al_lint *lint, al_triage *t, const char *from)
+static void decide(al_lint *lint, al_triage *t, const char *from, const evidence *given)
 {
 	al_triage_result *r = &t->r;
 	const al_message_facts *f = r->facts;
-	evidence e;
-	gather_evidence(lint, t, from, &e);
+	const evidence e = *given;
 	bool spf_ok = e.spf != NULL && strcmp(e.spf, "pass") == 0 && e.spf_aligned;
 	bool dmarc_pass = spf_ok || e.dkim_aligned_pass;
 	bool dmarc_known = dmarc_pass || (e.spf != NULL && e.dkim_known);
@@ -813,10 +804,10 @@ al_status al_lint_triage(al_lint *lint, const al_message *message, const al_tria
 	verify_signatures(lint, t, fromd, strict_dkim, now);
 	const al_bounce_catalog *catalog = options ? options->catalog : NULL;
 	explain_bounce(lint, t, catalog, fromd);
-	decide(lint, t, fromd);
+	evidence e;
+	gather_evidence(lint, t, fromd, &e);
+	decide(lint, t, fromd, &e);
 	{
-		evidence e;
-		gather_evidence(lint, t, fromd, &e);
 		bool dmarc_known = d != NULL && d->rfc9989.found != AL_DMARC_FOUND_UNKNOWN;
 		bool has_dmarc = d != NULL && d->rfc9989.record != NULL;
 		bulk_checklist(lint, t, catalog, fromd, e.spf, e.spf_aligned, e.dkim_aligned_pass || e.dkim_unaligned_pass,

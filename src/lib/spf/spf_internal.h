@@ -98,6 +98,13 @@ bool al_spf_expand(const al_spf_macro_env *env, const char *text, size_t length,
 const char *al_spf_target(al_arena *arena, const al_spf_macro_env *env, const char *text,
 			  size_t length, const char **why, bool *invalid_name);
 
+/**
+ * The first name a check_host() trace (request.trace) asked that the source did
+ * not answer: not queried (offline, outside the zones) or still pending. NULL
+ * when every lookup was answered: the result then says what the DNS holds.
+ */
+const char *al_spf_outcome_unasked(const al_spf_outcome *outcome);
+
 /* ---- the senders catalog (data/senders.yaml) ------------------------------------ */
 
 typedef struct al_sender {
