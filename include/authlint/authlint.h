@@ -18,6 +18,7 @@
 #include <authlint/generation.h>
 #include <authlint/lint.h>
 #include <authlint/live.h>
+#include <authlint/lock.h>
 #include <authlint/message.h>
 #include <authlint/bounce.h>
 #include <authlint/plan.h>

@@ -43,6 +43,7 @@ typedef struct al_cli {
 	const char *zones[AL_CLI_MAX_LIST];
 	size_t zone_count;
 	const char *zone_origin; /* --origin: for zone files that set none */
+	const char *lock_path;   /* --lock: names outside the zones answered from this lock file, offline */
 	const char *selectors[AL_CLI_MAX_LIST];
 	size_t selector_count;
 	double timeout;
@@ -153,5 +154,6 @@ extern const al_cli_command al_cmd_plan;
 extern const al_cli_command al_cmd_align;
 extern const al_cli_command al_cmd_triage;
 extern const al_cli_command al_cmd_reports;
+extern const al_cli_command al_cmd_lock;
 
 #endif

@@ -25,6 +25,7 @@ enum {
 	OPT_PROVIDER_SNAPSHOT,
 	OPT_PSL,
 	OPT_ORIGIN,
+	OPT_LOCK,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -37,6 +38,7 @@ static const struct option common_options[] = {
 	{"resolver", required_argument, NULL, OPT_RESOLVER},
 	{"zone", required_argument, NULL, OPT_ZONE},
 	{"origin", required_argument, NULL, OPT_ORIGIN},
+	{"lock", required_argument, NULL, OPT_LOCK},
 	{"selector", required_argument, NULL, OPT_SELECTOR},
 	{"timeout", required_argument, NULL, OPT_TIMEOUT},
 	{"no-color", no_argument, NULL, OPT_NO_COLOR},
@@ -61,6 +63,8 @@ static const char common_help[] =
 	"  -r, --resolver IP[:PORT]  a recursive resolver to use (repeatable)\n"
 	"  -z, --zone FILE        answer lookups from a zone file (repeatable)\n"
 	"      --origin NAME      the origin of zone files that set no $ORIGIN and start with no SOA\n"
+	"      --lock FILE        answer names outside the zones from a lock file ('authlint lock'),\n"
+	"                         offline: a name the lock does not hold is not checked (LOOKUP002)\n"
 	"  -s, --selector SEL     a DKIM selector to check (repeatable)\n"
 	"      --timeout S        per-query timeout in seconds (default 2)\n"
 	"      --offline          never send a DNS query; report what was not checked\n"
@@ -155,6 +159,11 @@ static int common_option(al_cli *cli, int id, const char *arg, const al_cli_comm
 		return add_list(cli->zones, &cli->zone_count, arg, "zone files") ? 0 : AL_EXIT_ERROR;
 	case OPT_ORIGIN:
 		cli->zone_origin = arg;
+		return 0;
+	case OPT_LOCK:
+		/* the lock answers for everything outside the zones: nothing goes out live */
+		cli->lock_path = arg;
+		cli->offline = true;
 		return 0;
 	case 's':
 	case OPT_SELECTOR:

@@ -90,9 +90,9 @@ al_status al_reports_attribute(al_reports *r)
 			r->source_list[i]->spf_note = "not checked: no DNS (--offline without --zone)";
 		return AL_OK;
 	}
-	al_senders *senders = NULL;
+	const al_senders *senders = NULL;
 	al_error err;
-	if (al_senders_load(&senders, &err) != AL_OK)
+	if (al_senders_builtin(&senders, &err) != AL_OK)
 		senders = NULL;
 	al_status st = AL_OK;
 	for (size_t k = 0; k < r->domain_count && st == AL_OK; k++) {
@@ -128,6 +128,5 @@ al_status al_reports_attribute(al_reports *r)
 		al_source_free(proposed);
 		al_source_free(overlay_source);
 	}
-	al_senders_free(senders);
 	return st;
 }
