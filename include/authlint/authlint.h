@@ -19,7 +19,9 @@
 #include <authlint/input.h>
 #include <authlint/lint.h>
 #include <authlint/live.h>
+#include <authlint/lock.h>
 #include <authlint/message.h>
+#include <authlint/bounce.h>
 #include <authlint/plan.h>
 #include <authlint/propagation.h>
 #include <authlint/report_reader.h>
@@ -29,6 +31,7 @@
 #include <authlint/spf.h>
 #include <authlint/spf_eval.h>
 #include <authlint/status.h>
+#include <authlint/triage.h>
 #include <authlint/version.h>
 
 #endif

@@ -26,6 +26,7 @@ enum {
 	OPT_PSL,
 	OPT_ORIGIN,
 	OPT_INPUT_FORMAT,
+	OPT_LOCK,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -39,6 +40,7 @@ static const struct option common_options[] = {
 	{"zone", required_argument, NULL, OPT_ZONE},
 	{"origin", required_argument, NULL, OPT_ORIGIN},
 	{"input-format", required_argument, NULL, OPT_INPUT_FORMAT},
+	{"lock", required_argument, NULL, OPT_LOCK},
 	{"selector", required_argument, NULL, OPT_SELECTOR},
 	{"timeout", required_argument, NULL, OPT_TIMEOUT},
 	{"no-color", no_argument, NULL, OPT_NO_COLOR},
@@ -65,6 +67,8 @@ static const char common_help[] =
 	"      --origin NAME      the origin of zone files that set no $ORIGIN and start with no SOA\n"
 	"      --input-format F   zone inputs are bind, octodns, dnscontrol or terraform (default:\n"
 	"                         recognised from each input)\n"
+	"      --lock FILE        answer names outside the zones from a lock file ('authlint lock'),\n"
+	"                         offline: a name the lock does not hold is not checked (LOOKUP002)\n"
 	"  -s, --selector SEL     a DKIM selector to check (repeatable)\n"
 	"      --timeout S        per-query timeout in seconds (default 2)\n"
 	"      --offline          never send a DNS query; report what was not checked\n"
@@ -165,6 +169,11 @@ static int common_option(al_cli *cli, int id, const char *arg, const al_cli_comm
 			al_cli_error("--input-format: '%s' is not bind, octodns, dnscontrol or terraform", arg);
 			return AL_EXIT_ERROR;
 		}
+		return 0;
+	case OPT_LOCK:
+		/* the lock answers for everything outside the zones: nothing goes out live */
+		cli->lock_path = arg;
+		cli->offline = true;
 		return 0;
 	case 's':
 	case OPT_SELECTOR:

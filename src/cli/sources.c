@@ -121,29 +121,46 @@ al_status al_cli_sources_open_for(al_cli *cli, al_zone *zone, bool need_live, al
 	al_status st = AL_OK;
 	if (zone != NULL && (st = al_source_new_zone(&out->zone, zone)) != AL_OK)
 		return st;
-	if (!cli->offline) {
+	if (cli->lock_path != NULL) {
+		al_error err = {0};
+		if ((st = al_lock_load_file(&out->lock, cli->lock_path, &err)) != AL_OK) {
+			al_cli_error("--lock: %s", err.message[0] ? err.message : al_status_message(st));
+			al_cli_sources_close(out);
+			return st;
+		}
+		if ((st = al_source_new_lock(&out->locked, out->lock, cli->lock_path)) != AL_OK) {
+			al_cli_sources_close(out);
+			return st;
+		}
+	}
+	if (out->locked != NULL) {
+		/* pinned answers only: no live source */
+	} else if (!cli->offline) {
 		if ((st = open_live(cli, need_live, &out->engine)) != AL_OK) {
 			al_cli_sources_close(out);
 			return st;
 		}
 		out->live = out->engine != NULL ? al_live_source(out->engine) : NULL;
 	}
+	al_source *outside = out->locked != NULL ? out->locked : out->live;
 	if (out->zone != NULL) {
-		if ((st = al_source_new_layered(&out->top, out->zone, out->live)) != AL_OK) {
+		if ((st = al_source_new_layered(&out->top, out->zone, outside)) != AL_OK) {
 			al_cli_sources_close(out);
 			return st;
 		}
 	} else {
-		out->top = out->live;
+		out->top = outside;
 	}
 	return AL_OK;
 }
 
 void al_cli_sources_close(al_cli_sources *s)
 {
-	if (s->top != s->live && s->top != s->zone)
+	if (s->top != s->live && s->top != s->zone && s->top != s->locked)
 		al_source_free(s->top);
 	al_source_free(s->zone);
+	al_source_free(s->locked);
+	al_lock_free(s->lock);
 	al_live_free(s->engine); /* owns s->live */
 	memset(s, 0, sizeof(*s));
 }

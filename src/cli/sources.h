@@ -11,6 +11,8 @@ typedef struct al_cli_sources {
 	al_source *live; /* live DNS, or NULL (offline, or no resolver) */
 	al_live *engine; /* what answers for `live` (owns it), or NULL */
 	al_source *top;  /* zone then live (layered), or one of them, or NULL */
+	al_lock *lock;   /* --lock: the pinned answers, or NULL */
+	al_source *locked; /* answers from `lock` (then `live` is NULL), or NULL */
 } al_cli_sources;
 
 /**
@@ -36,6 +38,9 @@ al_status al_cli_zone_load(al_zone *zone, const char *path, al_error *err);
  * the tests point it at an empty one so that no test uses the machine's).
  * A bad --resolver is an error; no resolver at all is one only when
  * @p need_live (check); otherwise names outside the zone are not looked up.
+ * With --lock FILE, names outside the zone are answered from the lock file
+ * and nothing is asked live (a name it does not hold is not queried); a lock
+ * file that cannot be read is an error (printed).
  */
 al_status al_cli_sources_open(al_cli *cli, al_zone *zone, al_cli_sources *out);
 al_status al_cli_sources_open_for(al_cli *cli, al_zone *zone, bool need_live, al_cli_sources *out);

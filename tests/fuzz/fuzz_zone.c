@@ -23,10 +23,22 @@ static void check_diag(void *userdata, const al_diag *d)
 		abort();
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+/* The registry once, not per input. */
+int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	(void)argc;
+	(void)argv;
 	if (rules == NULL && al_rules_load_builtin(&rules, NULL) != AL_OK)
 		abort();
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (rules == NULL)
+		LLVMFuzzerInitialize(NULL, NULL);
 	if (size > (1u << 20))
 		return 0;
 	al_zone_options zo = {0};

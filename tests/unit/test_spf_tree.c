@@ -8,6 +8,7 @@
 #include "helpers.h"
 #include "spf_zone.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -393,6 +394,48 @@ static void test_senders_catalog(void **state)
 	assert_non_null(strstr(err.message, "s.yaml:5: envelope must be own or provider"));
 }
 
+/* The built-in catalog and provider snapshot are built once and shared: every call gives the
+ * same one, and it answers as a catalog loaded on its own does. */
+static void *match_google(void *arg)
+{
+	const al_senders *s = arg;
+	const al_sender *found = NULL;
+	for (int i = 0; i < 200; i++)
+		found = al_senders_match_include(s, "_spf.google.com");
+	return (void *)found;
+}
+
+static void test_senders_builtin_shared(void **state)
+{
+	(void)state;
+	const al_senders *a = NULL, *b = NULL;
+	al_error err = {0};
+	assert_int_equal(al_senders_builtin(&a, &err), AL_OK);
+	assert_int_equal(al_senders_builtin(&b, &err), AL_OK);
+	assert_non_null(a);
+	assert_ptr_equal(a, b);
+	al_senders *own = NULL;
+	assert_int_equal(al_senders_load(&own, &err), AL_OK);
+	assert_int_equal(al_senders_count(a), al_senders_count(own));
+	al_senders_free(own);
+	/* threads match against the one catalog at once (a data race here is TSan's to find) */
+	pthread_t t[4];
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, match_google, (void *)a), 0);
+	for (int i = 0; i < 4; i++) {
+		void *found = NULL;
+		assert_int_equal(pthread_join(t[i], &found), 0);
+		assert_non_null(found);
+		assert_string_equal(((const al_sender *)found)->name, "Google Workspace");
+	}
+	const al_spf_snapshot *p = NULL, *q = NULL;
+	assert_int_equal(al_spf_snapshot_builtin(&p, &err), AL_OK);
+	assert_int_equal(al_spf_snapshot_builtin(&q, &err), AL_OK);
+	assert_non_null(p);
+	assert_ptr_equal(p, q);
+	assert_true(al_spf_snapshot_count(p) > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -405,6 +448,7 @@ int main(void)
 		cmocka_unit_test(test_rules_from_the_tree),
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_senders_catalog),
+		cmocka_unit_test(test_senders_builtin_shared),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

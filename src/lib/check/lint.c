@@ -27,7 +27,7 @@
 
 /* ---- options and state -------------------------------------------------- */
 
-static bool check_wanted(const al_lint *l, const al_check *c);
+static bool checks_wanted(al_lint *l);
 
 al_status al_lint_new(al_lint **out, const al_lint_options *options)
 {
@@ -43,12 +43,11 @@ al_status al_lint_new(al_lint **out, const al_lint_options *options)
 	al_arena_init(&l->unit_arena);
 	al_map_init(&l->reported, true);
 	l->check_wanted = calloc(al_check_count ? al_check_count : 1, sizeof(bool));
-	if (l->check_wanted == NULL) {
+	if (l->check_wanted == NULL || !checks_wanted(l)) {
+		free(l->check_wanted);
 		free(l);
 		return AL_ENOMEM;
 	}
-	for (size_t i = 0; i < al_check_count; i++)
-		l->check_wanted[i] = check_wanted(l, &al_checks[i]);
 	for (size_t code = 1; code < AL_RULE_COUNT_; code++)
 		l->by_code[code] = al_rules_find(l->options.rules, al_rule_code_ids[code]);
 	if (options->today != NULL && strlen(options->today) == 10) {
@@ -198,19 +197,41 @@ void al_lint_unit_end(al_lint *lint)
 
 /* A check runs unless every rule that names it is disabled: decided once per
  * lint, not per record. */
-static bool check_wanted(const al_lint *l, const al_check *c)
+/* A check runs unless every rule that names it is off (a check no rule names
+ * always runs). One pass over the rules, the checks found by name in a map:
+ * this runs for every lint, and a lint may be made per zone or per input. */
+static bool checks_wanted(al_lint *l)
 {
 	const al_rules *rules = l->options.rules;
-	bool named = false;
+	al_map index;
+	al_map_init(&index, false);
+	bool ok = true;
+	/* a name to the index of its first check, plus one (so that no value is NULL);
+	 * a name may be in the table at several stages */
+	for (size_t i = 0; i < al_check_count && ok; i++)
+		if (al_map_get(&index, al_checks[i].name) == NULL)
+			ok = al_map_put(&index, al_checks[i].name, (void *)(uintptr_t)(i + 1));
+	bool *named = ok ? calloc(al_check_count ? al_check_count : 1, sizeof(bool)) : NULL;
+	if (named == NULL) {
+		al_map_free(&index);
+		return false;
+	}
 	for (size_t i = 0; i < al_rules_count(rules); i++) {
 		const al_rule *r = al_rules_at(rules, i);
-		if (r->check == NULL || strcmp(r->check, c->name) != 0)
+		uintptr_t at = r->check != NULL ? (uintptr_t)al_map_get(&index, r->check) : 0;
+		if (at == 0)
 			continue;
-		named = true;
+		named[at - 1] = true;
 		if (al_config_severity(l->options.config, r) != AL_SEVERITY_OFF)
-			return true;
+			l->check_wanted[at - 1] = true;
 	}
-	return !named;
+	for (size_t i = 0; i < al_check_count; i++) {
+		size_t first = (uintptr_t)al_map_get(&index, al_checks[i].name) - 1;
+		l->check_wanted[i] = !named[first] || l->check_wanted[first];
+	}
+	free(named);
+	al_map_free(&index);
+	return true;
 }
 
 void al_lint_run_stage(al_lint *l, al_check_stage stage, al_check_args *args)

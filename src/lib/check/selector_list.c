@@ -48,15 +48,13 @@ size_t al_selector_list_load(const al_senders *senders, al_arena *arena,
 		yaml_document_delete(&doc);
 	}
 
-	al_senders *loaded = NULL;
-	if (senders == NULL && al_senders_load(&loaded, &err) == AL_OK)
-		senders = loaded;
+	if (senders == NULL && al_senders_builtin(&senders, &err) != AL_OK)
+		senders = NULL;
 	for (size_t i = 0; i < al_senders_count(senders); i++) {
 		const al_sender *snd = al_senders_at(senders, i);
 		for (size_t k = 0; k < snd->selector_count; k++)
 			add(&b, snd->selectors[k]);
 	}
-	al_senders_free(loaded);
 
 	*out = b.count ? b.items : NULL;
 	return b.count;

@@ -24,6 +24,7 @@
 #include "spf/spf_internal.h"
 #include "util/arena.h"
 #include "util/hash.h"
+#include "util/once.h"
 #include "util/yaml.h"
 #include "util/grow.h"
 
@@ -38,13 +39,20 @@ typedef struct sel_list {
 	size_t count, capacity;
 } sel_list;
 
-typedef struct dkim_state {
+/* What the built-in data says, built once per process and shared by every
+ * lint (util/once.h): only read after. */
+typedef struct dkim_data {
 	al_arena arena;
 	const char **list;          /* the discovery list */
 	size_t list_count;
 	provider *providers;
 	size_t provider_count;
-	al_senders *senders;
+	const al_senders *senders;  /* the shared built-in catalog */
+} dkim_data;
+
+typedef struct dkim_state {
+	al_arena arena;
+	const dkim_data *data;
 	pcre2_match_data *match;
 	const al_zone *indexed;     /* the zone of zone_map */
 	al_map zone_map;            /* domain -> sel_list */
@@ -57,9 +65,6 @@ static void state_free(void *p)
 	dkim_state *s = p;
 	if (s == NULL)
 		return;
-	for (size_t i = 0; i < s->provider_count; i++)
-		for (size_t k = 0; k < s->providers[i].pattern_count; k++)
-			pcre2_code_free(s->providers[i].patterns[k]);
 	size_t index = 0;
 	const char *key;
 	void *value;
@@ -69,7 +74,6 @@ static void state_free(void *p)
 	}
 	al_map_free(&s->zone_map);
 	al_map_free(&s->usable);
-	al_senders_free(s->senders);
 	pcre2_match_data_free(s->match);
 	al_arena_clear(&s->arena);
 	free(s);
@@ -77,7 +81,7 @@ static void state_free(void *p)
 
 /* The providers of selectors.yaml. A file that does not parse leaves the list
  * empty (tests/unit/test_dkim.c proves the built-in one parses). */
-static void load_providers(dkim_state *s)
+static void load_providers(dkim_data *s)
 {
 	size_t length = 0;
 	const char *label = NULL;
@@ -119,23 +123,38 @@ static void load_providers(dkim_state *s)
 	yaml_document_delete(&doc);
 }
 
+static al_status build_data(void **out, al_error *err)
+{
+	dkim_data *d = calloc(1, sizeof(*d));
+	if (d == NULL)
+		return al_error_set(err, AL_ENOMEM, "out of memory");
+	al_arena_init(&d->arena);
+	load_providers(d);
+	al_error ignored;
+	if (al_senders_builtin(&d->senders, &ignored) != AL_OK)
+		d->senders = NULL;
+	d->list_count = al_selector_list_load(d->senders, &d->arena, &d->list);
+	*out = d;
+	return AL_OK;
+}
+
 static dkim_state *state(al_lint *lint)
 {
 	dkim_state *s = al_lint_family_state(lint, AL_KIND_DKIM);
 	if (s != NULL)
 		return s;
+	static al_once once = AL_ONCE_INIT;
+	const void *data = NULL;
+	if (al_once_get(&once, build_data, &data, NULL) != AL_OK)
+		return NULL;
 	s = calloc(1, sizeof(*s));
 	if (s == NULL)
 		return NULL;
+	s->data = data;
 	al_arena_init(&s->arena);
 	al_map_init(&s->zone_map, true);
 	al_map_init(&s->usable, false);
 	s->match = pcre2_match_data_create(4, NULL);
-	load_providers(s);
-	al_error err;
-	if (al_senders_load(&s->senders, &err) != AL_OK)
-		s->senders = NULL;
-	s->list_count = al_selector_list_load(s->senders, &s->arena, &s->list);
 	al_lint_set_family_state(lint, AL_KIND_DKIM, s, state_free);
 	return s;
 }
@@ -145,11 +164,12 @@ const char *al_dkim_provider_of(al_lint *lint, const char *target)
 	dkim_state *s = state(lint);
 	if (s == NULL || target == NULL || s->match == NULL)
 		return NULL;
-	for (size_t i = 0; i < s->provider_count; i++)
-		for (size_t k = 0; k < s->providers[i].pattern_count; k++)
-			if (pcre2_match(s->providers[i].patterns[k], (PCRE2_SPTR)target, strlen(target), 0, 0,
+	const dkim_data *d = s->data;
+	for (size_t i = 0; i < d->provider_count; i++)
+		for (size_t k = 0; k < d->providers[i].pattern_count; k++)
+			if (pcre2_match(d->providers[i].patterns[k], (PCRE2_SPTR)target, strlen(target), 0, 0,
 					s->match, NULL) >= 0)
-				return s->providers[i].name;
+				return d->providers[i].name;
 	return NULL;
 }
 
@@ -159,8 +179,8 @@ const char *al_dkim_selector_services(al_lint *lint, const char *selector)
 	if (s == NULL)
 		return NULL;
 	al_strbuf sb = AL_STRBUF_INIT;
-	for (size_t i = 0; i < al_senders_count(s->senders); i++) {
-		const al_sender *snd = al_senders_at(s->senders, i);
+	for (size_t i = 0; i < al_senders_count(s->data->senders); i++) {
+		const al_sender *snd = al_senders_at(s->data->senders, i);
 		for (size_t k = 0; k < snd->selector_count; k++)
 			if (strcasecmp(snd->selectors[k], selector) == 0)
 				al_strbuf_printf(&sb, "%s%s", sb.length ? ", " : "", snd->name);
@@ -173,8 +193,8 @@ const char *al_dkim_selector_services(al_lint *lint, const char *selector)
 size_t al_dkim_discovery_list(al_lint *lint, const char *const **out)
 {
 	dkim_state *s = state(lint);
-	*out = s ? s->list : NULL;
-	return s ? s->list_count : 0;
+	*out = s ? s->data->list : NULL;
+	return s ? s->data->list_count : 0;
 }
 
 /* ---- selectors of a zone ------------------------------------------------------------ */

@@ -15,9 +15,9 @@
 
 typedef struct spf_state {
 	al_spf_cache cache;
-	al_senders *senders;
+	const al_senders *senders; /* the shared built-in catalog */
 	bool senders_loaded;
-	al_spf_snapshot *snapshot; /* the registry's, when the options give none */
+	const al_spf_snapshot *snapshot; /* the shared built-in one, when the options give none */
 	bool snapshot_loaded;
 	al_arena arena;
 } spf_state;
@@ -28,8 +28,6 @@ static void state_free(void *p)
 	if (s == NULL)
 		return;
 	al_spf_cache_clear(&s->cache);
-	al_senders_free(s->senders);
-	al_spf_snapshot_free(s->snapshot);
 	al_arena_clear(&s->arena);
 	free(s);
 }
@@ -57,7 +55,7 @@ const al_senders *al_spf_lint_senders(al_lint *lint)
 		s->senders_loaded = true;
 		al_error err;
 		/* a catalog that does not load only costs the names; the registry loader reports it */
-		if (al_senders_load(&s->senders, &err) != AL_OK)
+		if (al_senders_builtin(&s->senders, &err) != AL_OK)
 			s->senders = NULL;
 	}
 	return s->senders;
@@ -86,7 +84,7 @@ static const al_spf_snapshot *lint_snapshot(al_lint *lint)
 		s->snapshot_loaded = true;
 		al_error err;
 		/* a snapshot that does not load gives no estimates: the targets stay unknown */
-		if (al_spf_snapshot_load_builtin(&s->snapshot, &err) != AL_OK)
+		if (al_spf_snapshot_builtin(&s->snapshot, &err) != AL_OK)
 			s->snapshot = NULL;
 	}
 	return s->snapshot;

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dns/source_internal.h"
 #include "dns/wire.h"
 
 #define MAX_CNAME_CHAIN 8
@@ -264,6 +265,20 @@ void al_source_release(al_source *source, const al_answer *answer)
 	for (size_t i = 0; i < fa->inner_count; i++)
 		release_inner(source, fa->inner[i]);
 	front_free(fa);
+}
+
+al_status al_source_backend_lookup(al_source *source, const char *name, uint16_t type, const al_answer **out)
+{
+	*out = NULL;
+	if (source == NULL || name == NULL)
+		return AL_EINVAL;
+	return source->ops->lookup(source->impl, name, type, out);
+}
+
+void al_source_backend_release(al_source *source, const al_answer *answer)
+{
+	if (source != NULL)
+		release_inner(source, answer);
 }
 
 /* ---- layered --------------------------------------------------------------- */

@@ -43,12 +43,9 @@ static verdict judge(al_reports *r, al_source *source, const al_senders *senders
 		v.note = al_rpt_strdup(r, err.message[0] ? err.message : "check_host() could not run");
 		return v;
 	}
-	const char *unasked = NULL;
+	const char *unasked = al_spf_outcome_unasked(o);
 	for (size_t i = 0; i < o->event_count; i++) {
 		const al_spf_event *e = &o->events[i];
-		if (e->kind == AL_SPF_EVENT_QUERY && (e->rcode == AL_RCODE_NOT_QUERIED || e->rcode == AL_RCODE_PENDING) &&
-		    unasked == NULL)
-			unasked = e->name;
 		if (e->kind == AL_SPF_EVENT_TERM && e->depth == 0 && e->matched && v.term == NULL)
 			v.term = al_rpt_strdup(r, e->term);
 	}
@@ -90,9 +87,9 @@ al_status al_reports_attribute(al_reports *r)
 			r->source_list[i]->spf_note = "not checked: no DNS (--offline without --zone)";
 		return AL_OK;
 	}
-	al_senders *senders = NULL;
+	const al_senders *senders = NULL;
 	al_error err;
-	if (al_senders_load(&senders, &err) != AL_OK)
+	if (al_senders_builtin(&senders, &err) != AL_OK)
 		senders = NULL;
 	al_status st = AL_OK;
 	for (size_t k = 0; k < r->domain_count && st == AL_OK; k++) {
@@ -128,6 +125,5 @@ al_status al_reports_attribute(al_reports *r)
 		al_source_free(proposed);
 		al_source_free(overlay_source);
 	}
-	al_senders_free(senders);
 	return st;
 }

@@ -19,6 +19,7 @@
 
 #include "rules_internal.h"
 #include "spf/spf_internal.h"
+#include "util/once.h"
 #include "util/yaml.h"
 
 #define MAX_SENDERS 1024
@@ -35,8 +36,32 @@ struct al_senders {
 	size_t count;
 	pattern *patterns;
 	size_t pattern_count;
-	pcre2_match_data *match;
 };
+
+/* The one domain a pattern '^name$' matches, with '\\.' for each dot; NULL for any other pattern. */
+static const char *literal_name(al_senders *s, const char *p)
+{
+	size_t n = strlen(p);
+	if (n < 3 || p[0] != '^' || p[n - 1] != '$')
+		return NULL;
+	char *out = al_arena_alloc(&s->arena, n);
+	if (out == NULL)
+		return NULL;
+	size_t k = 0;
+	for (size_t i = 1; i + 1 < n; i++) {
+		if (p[i] == '\\' && p[i + 1] == '.') {
+			out[k++] = '.';
+			i++;
+		} else if ((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' && p[i] <= 'Z') || (p[i] >= '0' && p[i] <= '9') ||
+			   p[i] == '-' || p[i] == '_') {
+			out[k++] = p[i];
+		} else {
+			return NULL;
+		}
+	}
+	out[k] = '\0';
+	return k ? out : NULL;
+}
 
 void al_senders_free(al_senders *s)
 {
@@ -46,7 +71,6 @@ void al_senders_free(al_senders *s)
 		pcre2_code_free(s->patterns[i].code);
 	free(s->patterns);
 	free(s->senders);
-	pcre2_match_data_free(s->match);
 	al_arena_clear(&s->arena);
 	free(s);
 }
@@ -63,15 +87,21 @@ const al_sender *al_senders_at(const al_senders *s, size_t index)
 
 const al_sender *al_senders_match_include(const al_senders *s, const char *domain)
 {
-	if (s == NULL || domain == NULL || s->match == NULL)
+	if (s == NULL || domain == NULL || s->pattern_count == 0)
 		return NULL;
-	for (size_t i = 0; i < s->pattern_count; i++) {
+	/* match data of the caller's own: a catalog is only read, so threads may share it */
+	pcre2_match_data *match = pcre2_match_data_create(1, NULL);
+	if (match == NULL)
+		return NULL;
+	const al_sender *found = NULL;
+	for (size_t i = 0; i < s->pattern_count && found == NULL; i++) {
 		int rc = pcre2_match(s->patterns[i].code, (PCRE2_SPTR)domain, PCRE2_ZERO_TERMINATED, 0, 0,
-				     s->match, NULL);
+				     match, NULL);
 		if (rc >= 0)
-			return &s->senders[s->patterns[i].sender];
+			found = &s->senders[s->patterns[i].sender];
 	}
-	return NULL;
+	pcre2_match_data_free(match);
+	return found;
 }
 
 static const char *text_of(al_senders *s, yaml_document_t *doc, yaml_node_t *map, const char *key)
@@ -157,6 +187,8 @@ static al_status load_sender(al_senders *s, yaml_document_t *doc, yaml_node_t *i
 		}
 		s->patterns[s->pattern_count].code = re;
 		s->patterns[s->pattern_count].sender = s->count;
+		if (d->include == NULL)
+			d->include = literal_name(s, p);
 		s->pattern_count++;
 	}
 	s->count++;
@@ -173,8 +205,7 @@ al_status al_senders_load_text(const char *label, const char *text, size_t lengt
 	al_arena_init(&s->arena);
 	s->senders = calloc(MAX_SENDERS, sizeof(*s->senders));
 	s->patterns = calloc(MAX_PATTERNS, sizeof(*s->patterns));
-	s->match = pcre2_match_data_create(4, NULL);
-	if (s->senders == NULL || s->patterns == NULL || s->match == NULL) {
+	if (s->senders == NULL || s->patterns == NULL) {
 		al_senders_free(s);
 		return al_error_set(err, AL_ENOMEM, "out of memory");
 	}
@@ -212,4 +243,23 @@ al_status al_senders_load(al_senders **out, al_error *err)
 	const char *label = NULL;
 	const char *text = al_data_file("senders.yaml", &length, &label);
 	return al_senders_load_text(label ? label : "senders.yaml", text, length, out, err);
+}
+
+/* The built-in catalog, parsed and compiled once per process (the first caller
+ * pays; every later lint, plan and analyzer shares it; see util/once.h). */
+static al_status build_builtin(void **out, al_error *err)
+{
+	al_senders *s = NULL;
+	al_status st = al_senders_load(&s, err);
+	*out = s;
+	return st;
+}
+
+al_status al_senders_builtin(const al_senders **out, al_error *err)
+{
+	static al_once once = AL_ONCE_INIT;
+	const void *value = NULL;
+	al_status st = al_once_get(&once, build_builtin, &value, err);
+	*out = value;
+	return st;
 }

@@ -25,6 +25,7 @@
 #include "spf/spf_internal.h"
 #include "util/arena.h"
 #include "util/file.h"
+#include "util/once.h"
 #include "util/yaml.h"
 
 #define MAX_PROVIDERS 1024
@@ -171,4 +172,21 @@ al_status al_spf_snapshot_load_builtin(al_spf_snapshot **out, al_error *err)
 	if (text == NULL)
 		return AL_OK; /* a build without one: no estimates */
 	return al_spf_snapshot_load_text(label ? label : "provider-spf.yaml", text, length, out, err);
+}
+
+static al_status build_builtin(void **out, al_error *err)
+{
+	al_spf_snapshot *s = NULL;
+	al_status st = al_spf_snapshot_load_builtin(&s, err);
+	*out = s;
+	return st;
+}
+
+al_status al_spf_snapshot_builtin(const al_spf_snapshot **out, al_error *err)
+{
+	static al_once once = AL_ONCE_INIT;
+	const void *value = NULL;
+	al_status st = al_once_get(&once, build_builtin, &value, err);
+	*out = value;
+	return st;
 }

@@ -98,6 +98,13 @@ bool al_spf_expand(const al_spf_macro_env *env, const char *text, size_t length,
 const char *al_spf_target(al_arena *arena, const al_spf_macro_env *env, const char *text,
 			  size_t length, const char **why, bool *invalid_name);
 
+/**
+ * The first name a check_host() trace (request.trace) asked that the source did
+ * not answer: not queried (offline, outside the zones) or still pending. NULL
+ * when every lookup was answered: the result then says what the DNS holds.
+ */
+const char *al_spf_outcome_unasked(const al_spf_outcome *outcome);
+
 /* ---- the senders catalog (data/senders.yaml) ------------------------------------ */
 
 typedef struct al_sender {
@@ -108,12 +115,22 @@ typedef struct al_sender {
 	size_t selector_count;
 	bool own_envelope;              /* sends with the customer's own MAIL FROM address
 					   (mailbox hosts, gateways): SPF aligns strictly */
+	const char *include;            /* the first spf pattern that names one domain
+					   ('^_spf\\.google\\.com$' -> _spf.google.com): the include
+					   to add for the service; NULL when every pattern is a class */
 } al_sender;
 
 typedef struct al_senders al_senders;
 
 /** Load the catalog from the built-in data (data/senders.yaml). An absent file is an empty catalog. */
 al_status al_senders_load(al_senders **out, al_error *err);
+/**
+ * The built-in catalog shared by every caller: loaded on the first call (once,
+ * also when threads race), immutable, owned by the library for the life of the
+ * process (never pass it to al_senders_free). A failed load fails every call
+ * the same way, with the same error.
+ */
+al_status al_senders_builtin(const al_senders **out, al_error *err);
 /** Load from YAML text (label names it in errors). */
 al_status al_senders_load_text(const char *label, const char *text, size_t length, al_senders **out,
 			       al_error *err);
@@ -122,6 +139,13 @@ size_t al_senders_count(const al_senders *senders);
 const al_sender *al_senders_at(const al_senders *senders, size_t index);
 /** The service whose SPF include pattern matches @p domain, or NULL. */
 const al_sender *al_senders_match_include(const al_senders *senders, const char *domain);
+
+/**
+ * The built-in provider snapshot (data/provider-spf.yaml) shared by every
+ * caller, as al_senders_builtin: built once, only read, never freed. *out is
+ * NULL in a build without one.
+ */
+al_status al_spf_snapshot_builtin(const al_spf_snapshot **out, al_error *err);
 
 /* ---- the lookup tree ------------------------------------------------------------------ */
 

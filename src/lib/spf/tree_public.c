@@ -11,10 +11,10 @@
 /* ---- the public tree ------------------------------------------------------------------------------ */
 
 struct al_spf_analyzer {
-	al_senders *senders;
+	const al_senders *senders; /* the shared built-in catalog */
 	al_spf_cache cache;
 	const al_spf_snapshot *snapshot;
-	al_spf_snapshot *own_snapshot;
+	const al_spf_snapshot *own_snapshot; /* the shared built-in one */
 };
 
 struct tree_impl {
@@ -31,9 +31,9 @@ al_status al_spf_analyzer_new(al_spf_analyzer **out, const al_spf_tree_options *
 		return al_error_set(err, AL_ENOMEM, "out of memory");
 	al_spf_cache_init(&a->cache);
 	if (options != NULL && options->rules != NULL) {
-		al_status st = al_senders_load(&a->senders, err);
+		al_status st = al_senders_builtin(&a->senders, err);
 		if (st == AL_OK && options->snapshot == NULL && !options->no_snapshot)
-			st = al_spf_snapshot_load_builtin(&a->own_snapshot, err);
+			st = al_spf_snapshot_builtin(&a->own_snapshot, err);
 		if (st != AL_OK) {
 			al_spf_analyzer_free(a);
 			return st;
@@ -49,8 +49,6 @@ void al_spf_analyzer_free(al_spf_analyzer *a)
 {
 	if (a == NULL)
 		return;
-	al_senders_free(a->senders);
-	al_spf_snapshot_free(a->own_snapshot);
 	al_spf_cache_clear(&a->cache);
 	free(a);
 }
