@@ -173,6 +173,52 @@ static void add_record(void **state)
 	al_zone_free(zone);
 }
 
+/* JSON inputs: a syntax error is one problem at its line and nothing is read; nesting past the
+ * bound is a limit, not a crash; records are located by their address. */
+static void json_problems(void **state)
+{
+	(void)state;
+	al_zone *zone = NULL;
+	assert_int_equal(al_zone_new(&zone, NULL), AL_OK);
+	al_error err = {0};
+	const char *broken = "{\"domains\": [\n  {\"name\": \"example.com\",\n   \"records\": [}\n]}\n";
+	assert_int_not_equal(al_zone_load_input_text(zone, "ir.json", broken, strlen(broken), AL_INPUT_DNSCONTROL,
+						     &err),
+			     AL_OK);
+	assert_int_equal(al_zone_problem_count(zone), 1);
+	assert_int_equal(al_zone_problem_at(zone, 0)->kind, AL_ZONE_PROBLEM_SYNTAX);
+	assert_int_equal(al_zone_problem_at(zone, 0)->line, 3);
+	assert_string_equal(al_zone_problem_at(zone, 0)->file, "ir.json");
+	char deep[400];
+	size_t n = 0;
+	n += (size_t)snprintf(deep + n, sizeof(deep) - n, "{\"terraform_version\":\"1\",\"x\":");
+	for (int i = 0; i < 100; i++)
+		deep[n++] = '[';
+	for (int i = 0; i < 100; i++)
+		deep[n++] = ']';
+	deep[n++] = '}';
+	deep[n] = '\0';
+	assert_int_not_equal(al_zone_load_input_text(zone, "plan.json", deep, n, AL_INPUT_TERRAFORM, &err), AL_OK);
+	assert_int_equal(al_zone_problem_count(zone), 2);
+	assert_int_equal(al_zone_problem_at(zone, 1)->kind, AL_ZONE_PROBLEM_LIMIT);
+	const char *plan = "{\"terraform_version\":\"1.9.0\",\"planned_values\":{\"root_module\":{\"resources\":["
+			   "{\"address\":\"aws_route53_zone.main\",\"type\":\"aws_route53_zone\",\"values\":{\"name\":\"example.com\",\"zone_id\":\"Z1\"}},"
+			   "{\"address\":\"aws_route53_record.dmarc\",\"type\":\"aws_route53_record\",\"values\":"
+			   "{\"zone_id\":\"Z1\",\"name\":\"_dmarc\",\"type\":\"TXT\",\"ttl\":300,\"records\":[\"v=DMARC1; p=reject\"]}}]}}}";
+	assert_int_equal(al_zone_load_input_text(zone, "plan.json", plan, strlen(plan), AL_INPUT_AUTO, &err), AL_OK);
+	char got[256];
+	assert_true(txt_at(zone, "_dmarc.example.com", got, sizeof(got), NULL));
+	assert_string_equal(got, "v=DMARC1; p=reject");
+	al_source *src = NULL;
+	assert_int_equal(al_source_new_zone(&src, zone), AL_OK);
+	const al_answer *a = NULL;
+	assert_int_equal(al_source_lookup(src, "_dmarc.example.com", AL_TYPE_TXT, &a), AL_OK);
+	assert_string_equal(a->rrs[0].location.file, "plan.json#aws_route53_record.dmarc");
+	al_source_release(src, a);
+	al_source_free(src);
+	al_zone_free(zone);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -180,6 +226,7 @@ int main(void)
 		cmocka_unit_test(octodns_values),
 		cmocka_unit_test(octodns_problems),
 		cmocka_unit_test(add_record),
+		cmocka_unit_test(json_problems),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

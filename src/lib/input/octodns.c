@@ -477,7 +477,13 @@ static const char *yaml_provider_dir(yaml_document_t *doc, yaml_node_t *provider
 	return al_yaml_scalar(al_yaml_map_get(doc, p, "directory"));
 }
 
-/* @p dir (from a config) as a path: absolute; else under @p root (where octoDNS runs), else beside the config. */
+/*
+ * @p dir (from a config) as a path: absolute; else under @p root (where
+ * octoDNS runs), else beside the config, else under the directory above the
+ * config's when that is where the directory is (octoDNS's own layout: run from the repository with
+ * --config-file=./config/production.yaml and `directory: ./config`, while
+ * authlint is given the config directory).
+ */
 static void provider_path(const char *root, const char *config, const char *dir, char *out, size_t size)
 {
 	struct stat st;
@@ -489,7 +495,33 @@ static void provider_path(const char *root, const char *config, const char *dir,
 	if (stat(out, &st) == 0 && S_ISDIR(st.st_mode))
 		return;
 	const char *slash = strrchr(config, '/');
-	join_path(config, slash != NULL ? (size_t)(slash - config) : 0, dir, out, size);
+	size_t config_dir = slash != NULL ? (size_t)(slash - config) : 0;
+	join_path(config, config_dir, dir, out, size);
+	if (stat(out, &st) == 0 && S_ISDIR(st.st_mode))
+		return;
+	/* the directory above: the config directory's name taken off ("a/config" -> "a", "config" -> ".") */
+	const char *up = config_dir > 0 ? memrchr(config, '/', config_dir) : NULL;
+	const char *last = up != NULL ? up + 1 : config;
+	size_t last_length = config_dir - (size_t)(last - config);
+	char above[PATH_MAX];
+	if (config_dir == 0 || (last_length == 1 && last[0] == '.') ||
+	    (last_length == 2 && last[0] == '.' && last[1] == '.')) {
+		/* "./production.yaml": the directory above is known only by its real path */
+		char here[PATH_MAX], real[PATH_MAX];
+		snprintf(here, sizeof(here), "%.*s", config_dir > 0 ? (int)config_dir : 1, config_dir > 0 ? config : ".");
+		char *top = realpath(here, real) != NULL ? strrchr(real, '/') : NULL;
+		if (top == NULL || top == real)
+			return;
+		join_path(real, (size_t)(top - real), dir, above, sizeof(above));
+		if (stat(above, &st) == 0 && S_ISDIR(st.st_mode))
+			snprintf(out, size, "%s", above);
+		return;
+	}
+	join_path(config, up != NULL ? (size_t)(up - config) : 0, dir, above, sizeof(above));
+	if (up == config)
+		snprintf(above, sizeof(above), "/%s", dir[0] == '.' && dir[1] == '/' ? dir + 2 : dir);
+	if (stat(above, &st) == 0 && S_ISDIR(st.st_mode))
+		snprintf(out, size, "%s", above);
 }
 
 /* Is this document an octoDNS config (providers and zones)? */
