@@ -20,6 +20,8 @@ PACKAGES=(
 	chromium
 	# tests: scripts/refresh-provider-spf.py reads YAML
 	python3-yaml
+	# CI: the Debian package is built, checked and installed (scripts/package.sh)
+	debhelper dpkg-dev fakeroot lintian
 )
 
 SUDO=

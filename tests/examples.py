@@ -48,6 +48,32 @@ def main():
     if r.returncode != 0:
         problems.append('k8s-indexed-job.yaml: the script is not valid sh: ' + r.stderr)
 
+    # action.yml (a composite action) runs scripts/package.sh and `authlint zone` with options
+    # the zone command has; the example workflow uses it and uploads the SARIF it writes
+    zone_help = subprocess.run([exe, 'zone', '--help'], capture_output=True, text=True, timeout=30).stdout
+    zone_known = set(re.findall(r'(?<![\w-])(--[a-z][a-z-]*)', zone_help)) | known
+    with open(os.path.join(root, 'action.yml')) as fh:
+        action = yaml.safe_load(fh)
+    if action.get('runs', {}).get('using') != 'composite':
+        problems.append('action.yml: not a composite action')
+    steps = '\n'.join(st.get('run', '') for st in action['runs']['steps'])
+    if 'scripts/package.sh' not in steps or not os.access(os.path.join(root, 'scripts/package.sh'), os.X_OK):
+        problems.append('action.yml: does not install through scripts/package.sh (executable)')
+    for line in steps.splitlines():
+        if line.strip().startswith('authlint '):
+            for opt in re.findall(r'(?<![\w-])(--[a-z][a-z-]*)', line):
+                if opt not in zone_known:
+                    problems.append('action.yml: authlint zone has no option ' + opt)
+    for name in ('paths', 'format', 'fail-on', 'sarif'):
+        if name not in action.get('inputs', {}):
+            problems.append('action.yml: no input ' + name)
+    with open(os.path.join(root, 'examples/ci/authlint.yml')) as fh:
+        wf = yaml.safe_load(fh)
+    wsteps = wf['jobs']['lint']['steps']
+    uses = [st for st in wsteps if st.get('uses', '').split('@')[0].endswith('/authlint')]
+    if not uses or uses[0].get('with', {}).get('sarif') not in [st.get('with', {}).get('sarif_file') for st in wsteps]:
+        problems.append('examples/ci/authlint.yml: does not use the action and upload the SARIF it writes')
+
     with open(os.path.join(root, 'examples/parallel.sh')) as fh:
         par = fh.read()
     if '--shard-index {%}' not in par:

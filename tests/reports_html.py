@@ -4,18 +4,16 @@ the page shows the totals, one row per source in its inventory class, the trend
 by day, and strings from reports as text (a <script> in a report is not run or
 parsed as markup)."""
 import os
-import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 import unittest
-from html.parser import HTMLParser
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from browser import BrowserTest, render  # noqa: E402
 
 ROOT = os.environ.get('AUTHLINT_SOURCE_ROOT', os.path.join(os.path.dirname(__file__), '..'))
 AUTHLINT = os.environ.get('AUTHLINT', os.path.join(ROOT, 'build', 'src', 'cli', 'authlint'))
 DATA = os.path.join(ROOT, 'tests', 'data', 'reports')
-CHROMIUM = shutil.which('chromium') or shutil.which('chromium-browser')
 
 HOSTILE = '''<?xml version="1.0"?>
 <feedback><report_metadata><org_name>&lt;script&gt;document.title='owned'&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;</org_name>
@@ -28,74 +26,7 @@ HOSTILE = '''<?xml version="1.0"?>
 '''
 
 
-class Page(HTMLParser):
-    """The rendered DOM as Chromium dumped it: elements with their classes, text by id."""
-
-    def __init__(self):
-        super().__init__()
-        self.elements = []   # (tag, attrs dict)
-        self.stack = []
-        self.text_by_id = {}
-        self.row_text = []   # text of each tr.source
-        self.title = ''
-        self._in_title = False
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        self.elements.append((tag, a))
-        if tag not in ('meta', 'br', 'img', 'rect', 'input', 'link'):
-            self.stack.append((tag, a, []))
-        self._in_title = tag == 'title' and not any(t == 'svg' for t, _, _ in self.stack[:-1])
-
-    def handle_endtag(self, tag):
-        while self.stack:
-            t, a, text = self.stack.pop()
-            joined = ''.join(text)
-            if self.stack:
-                self.stack[-1][2].append(joined + (' ' if t in ('td', 'th') else ''))
-            if 'id' in a:
-                self.text_by_id[a['id']] = joined
-            if t == 'tr' and 'source' in a.get('class', '').split():
-                self.row_text.append((a.get('class', ''), joined))
-            if t == tag:
-                break
-        if tag == 'title':
-            self._in_title = False
-
-    def handle_data(self, data):
-        if self._in_title and not self.title:
-            self.title = data
-        if self.stack:
-            self.stack[-1][2].append(data)
-
-
-def render(html_path):
-    """The DOM after Chromium loaded the page (bounded in time; the browser's group is stopped)."""
-    with tempfile.TemporaryDirectory() as profile:
-        argv = [CHROMIUM, '--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run',
-                '--disable-extensions', '--user-data-dir=' + profile, '--dump-dom', 'file://' + html_path]
-        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                                start_new_session=True)
-        try:
-            out, _ = proc.communicate(timeout=90)
-        finally:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-    page = Page()
-    page.feed(out)
-    return page, out
-
-
-class HtmlReport(unittest.TestCase):
-    def setUp(self):
-        if CHROMIUM is None:
-            self.fail('Chromium is not installed (scripts/setup.sh installs the Debian package)')
-        self.tmp = tempfile.mkdtemp()
-
-    def tearDown(self):
-        shutil.rmtree(self.tmp, ignore_errors=True)
-
+class HtmlReport(BrowserTest):
     def write_page(self, *inputs):
         path = os.path.join(self.tmp, 'report.html')
         zones = ['--zone', os.path.join(DATA, 'zones', 'example.com.zone'),

@@ -12,7 +12,9 @@
 # inputs that crash, leak, time out or run out of memory go to
 # $WORK/fuzz/findings/NAME/ and are listed under the table. The fuzzer runs at
 # nice 19, one process, -jobs=1, with bounded memory (-rss_limit_mb=$RSS_MB,
-# -malloc_limit_mb likewise) and a 10 s limit per input (-timeout).
+# -malloc_limit_mb likewise) and a 10 s limit per input (-timeout). Besides
+# exec/s (wall), the table gives executions per CPU second, the rate on a core
+# of its own: on a machine shared with others the wall rate says little.
 #
 #   WORK        where the build and corpora go (default: build-bench in the tree)
 #   RSS_MB      memory bound per fuzzer (default 2048)
@@ -74,7 +76,7 @@ for t in $targets; do
 	echo "fuzz_$t: ${seconds}s ..." >&2
 	start=$(date +%s)
 	# -jobs=1 runs the fuzzer in a child whose output goes to fuzz-0.log in $run
-	(cd "$run" && nice -n 19 "$build/tests/fuzz/fuzz_$t" -jobs=1 -workers=1 \
+	(cd "$run" && /usr/bin/time -f '%U %S' -o "$run/cpu" nice -n 19 "$build/tests/fuzz/fuzz_$t" -jobs=1 -workers=1 \
 		-max_total_time="$seconds" -rss_limit_mb="$RSS_MB" -malloc_limit_mb="$RSS_MB" \
 		-timeout=10 -print_final_stats=1 -artifact_prefix="$findings/" $FUZZ_FLAGS \
 		"$corpus" "$root/tests/fuzz/corpus/$t" >"$run/driver.log" 2>&1) || true
@@ -93,7 +95,10 @@ for t in $targets; do
 	after=$(ls "$findings" | wc -l)
 	new=$((after - before))
 	rate=$(( elapsed > 0 ? execs / elapsed : 0 ))
-	rows+=("| $t | $elapsed | $execs | $rate | ${cov:-?} | ${ft:-?} | ${corp:-?} | ${rss:-?} | $new |")
+	# CPU seconds (the fuzzer and its job, user and system): the rate on an idle core
+	cpu=$(awk '{ printf "%d", $1 + $2 }' "$run/cpu" 2>/dev/null || echo 0)
+	cpu_rate=$(( cpu > 0 ? execs / cpu : 0 ))
+	rows+=("| $t | $elapsed | $cpu | $execs | $rate | $cpu_rate | ${cov:-?} | ${ft:-?} | ${corp:-?} | ${rss:-?} | $new |")
 	if [ "$new" -gt 0 ]; then
 		for f in $(ls -t "$findings" | head -n "$new"); do notes+=("$t: $findings/$f"); done
 		notes+=("$t: log $log")
@@ -103,8 +108,8 @@ done
 {
 	echo "Fuzzing: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), nice 19, ASan+UBSan, flags: -jobs=1 $FUZZ_FLAGS"
 	echo
-	echo "| target | seconds | executions | exec/s | cov | features | corpus | rss | findings |"
-	echo "|---|---:|---:|---:|---:|---:|---|---|---:|"
+	echo "| target | seconds | CPU s | executions | exec/s | exec/CPU s | cov | features | corpus | rss | findings |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|"
 	printf '%s\n' "${rows[@]}"
 	if [ ${#notes[@]} -gt 0 ]; then
 		echo

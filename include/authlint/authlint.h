@@ -31,6 +31,7 @@
 #include <authlint/spf.h>
 #include <authlint/spf_eval.h>
 #include <authlint/status.h>
+#include <authlint/triage.h>
 #include <authlint/version.h>
 
 #endif

@@ -82,6 +82,8 @@ AL_EXPORT const char *al_config_resolver_at(const al_config *config, size_t inde
 AL_EXPORT const char *al_config_fail_on(const al_config *config);
 AL_EXPORT const char *al_config_dmarc_spec(const al_config *config);
 AL_EXPORT const char *al_config_format(const al_config *config);
+/** defaults: authserv-id: the receiver whose Authentication-Results triage trusts, or NULL. */
+AL_EXPORT const char *al_config_authserv_id(const al_config *config);
 AL_EXPORT size_t al_config_selector_count(const al_config *config);
 AL_EXPORT const char *al_config_selector_at(const al_config *config, size_t index);
 

@@ -46,10 +46,13 @@ typedef enum al_kind {
 	AL_KIND_PLAN,        /* rollout planner */
 	AL_KIND_POLICY,      /* organisation policy rules from the configuration */
 	AL_KIND_ALIGN,       /* identifier alignment */
+	AL_KIND_SIG,         /* a message's DKIM signatures verified again (triage) */
+	AL_KIND_ARC,         /* a message's ARC chain (triage) */
+	AL_KIND_TRIAGE,      /* why a message failed: the verdict (triage) */
 	AL_KIND_COUNT_
 } al_kind;
 
-/** "spf", "dmarc", "dkim", "dns", "zone", "lookup", "propagation", "plan", "policy", "align". */
+/** "spf", "dmarc", "dkim", "dns", "zone", "lookup", "propagation", "plan", "policy", "align", "sig", "arc", "triage". */
 AL_EXPORT const char *al_kind_name(al_kind kind);
 /** Parse a kind name; returns AL_EINVAL for an unknown one. */
 AL_EXPORT al_status al_kind_parse(const char *text, al_kind *out);

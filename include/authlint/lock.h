@@ -27,6 +27,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <authlint/emit.h>
+#include <authlint/lint.h>
 #include <authlint/source.h>
 #include <authlint/status.h>
 
@@ -116,6 +118,58 @@ AL_EXPORT al_status al_lock_recorder_write(const al_lock_recorder *recorder, con
  */
 AL_EXPORT bool al_lock_recorder_same(const al_lock_recorder *recorder, size_t index, al_lock *lock,
 				     bool *held);
+
+/* ---- drift (lock --check) ------------------------------------------------------ */
+
+/** One SPF change of a zone name: an include (or redirect) whose cost changed, or the name's own count. */
+typedef struct al_lock_drift_spf {
+	const char *name;          /**< the zone name whose record makes the include */
+	const char *target;        /**< the include or redirect target; NULL: the name's own count changed */
+	const char *service;       /**< the sending service of the target (data/senders.yaml), or NULL */
+	bool redirect;             /**< redirect= rather than include: */
+	bool held;                 /**< the lock held the target (false: it is new, or was not followed) */
+	size_t cost_locked, cost_now;   /**< what the include costs, the include term counted */
+	size_t needs_locked, needs_now; /**< the name's DNS-querying terms */
+	size_t voids_locked, voids_now; /**< the name's void lookups */
+} al_lock_drift_spf;
+
+/** What asking again changed. Strings are owned by the drift. */
+typedef struct al_lock_drift {
+	const al_lock_drift_spf *spf;
+	size_t spf_count;
+	size_t spf_names_changed;          /**< zone names whose SPF lookups changed */
+	const al_lock_question *changed;   /**< answers that differ from the lock's (rcode or RRset) */
+	size_t changed_count;
+	const al_lock_question *added;     /**< questions asked now that the lock does not hold */
+	size_t added_count;
+	const al_lock_question *failed;    /**< lookups that failed now */
+	size_t failed_count;
+	const char *const *findings_new;   /**< "RULE owner: message", sorted */
+	size_t findings_new_count;
+	const char *const *findings_gone;
+	size_t findings_gone_count;
+} al_lock_drift;
+
+/**
+ * Lint @p zone twice, with @p lock's answers and with fresh ones from @p live
+ * (names outside the zone only), build the SPF lookup tree of every name of
+ * the zone holding TXT records both ways, and compare. @p lint gives the rules,
+ * configuration and dates (its source, callbacks and threads are replaced).
+ * The lock is not changed.
+ */
+AL_EXPORT al_status al_lock_drift_compute(al_lock *lock, al_zone *zone, al_source *live,
+					  const al_lint_options *lint, al_lock_drift **out);
+AL_EXPORT void al_lock_drift_free(al_lock_drift *drift);
+/** True when a lookup count or a finding changed (lock --check exits 1). */
+AL_EXPORT bool al_lock_drift_changes_findings(const al_lock_drift *drift);
+/**
+ * Write the drift as text (one line per change, "Salesforce's include now
+ * costs 5 lookups instead of 3: example.com needs 11, permerror", then a
+ * summary) or JSON (one document; jsonl: the same on one line). @p label names
+ * the lock file, @p asked what answered now.
+ */
+AL_EXPORT al_status al_lock_drift_write(const al_lock_drift *drift, const al_lock *lock, const char *label,
+					const char *asked, al_format format, al_sink sink);
 
 #ifdef __cplusplus
 }

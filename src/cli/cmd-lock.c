@@ -43,78 +43,17 @@ static int lock_option(al_cli *cli, void *cmd, int id, const char *arg)
 	return AL_EXIT_ERROR;
 }
 
-/* ---- findings, as lines to compare -------------------------------------------------- */
-
-typedef struct lines {
-	char **items;
-	size_t count, capacity;
-	bool nomem;
-} lines;
-
-static void lines_add(lines *l, char *line)
-{
-	if (line == NULL) {
-		l->nomem = true;
-		return;
-	}
-	if (l->count == l->capacity) {
-		size_t cap = l->capacity ? l->capacity * 2 : 32;
-		char **p = realloc(l->items, cap * sizeof(*p));
-		if (p == NULL) {
-			free(line);
-			l->nomem = true;
-			return;
-		}
-		l->items = p;
-		l->capacity = cap;
-	}
-	l->items[l->count++] = line;
-}
-
-static void lines_free(lines *l)
-{
-	for (size_t i = 0; i < l->count; i++)
-		free(l->items[i]);
-	free(l->items);
-	memset(l, 0, sizeof(*l));
-}
-
-static int line_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void on_finding(void *userdata, const al_diag *d)
-{
-	if (d->waived)
-		return;
-	/* the rule, where, and what it says: a lookup the lock does not hold names the
-	 * lock file in its reason, so LOOKUP findings compare on rule and owner only */
-	bool lookup = strncmp(d->rule->id, "LOOKUP", 6) == 0;
-	size_t n = strlen(d->rule->id) + (d->owner ? strlen(d->owner) : 1) + (d->message ? strlen(d->message) : 0) + 8;
-	char *line = malloc(n);
-	if (line != NULL)
-		snprintf(line, n, "%s %s: %s", d->rule->id, d->owner ? d->owner : "-",
-			 lookup || d->message == NULL ? "" : d->message);
-	lines_add(userdata, line);
-}
-
-/* Lint the zones through @p source; the findings as sorted lines. */
-static al_status lint_lines(al_cli *cli, al_source *source, al_zone *zone, lines *out)
+/* Lint the zones through @p source: every question the checks ask is asked. */
+static al_status lint_through(al_cli *cli, al_source *source, al_zone *zone)
 {
 	al_lint_options lo;
 	al_cli_lint_options(cli, source, &lo);
 	lo.threads = 1;
-	lo.on_diag = on_finding;
-	lo.userdata = out;
 	al_lint *lint = NULL;
 	al_status st = al_lint_new(&lint, &lo);
 	if (st == AL_OK)
 		st = al_lint_zone(lint, zone);
 	al_lint_free(lint);
-	if (st == AL_OK && out->nomem)
-		st = AL_ENOMEM;
-	qsort(out->items, out->count, sizeof(char *), line_cmp);
 	return st;
 }
 
@@ -140,7 +79,10 @@ static void recording_close(recording *r)
 static int recording_open(al_cli *cli, al_zone *zone, recording *r)
 {
 	memset(r, 0, sizeof(*r));
-	if (al_cli_sources_open_for(cli, NULL, true, &r->live) != AL_OK || r->live.live == NULL) {
+	/* need_live: no resolver at all is an error, printed there */
+	if (al_cli_sources_open_for(cli, NULL, true, &r->live) != AL_OK)
+		return AL_EXIT_ERROR;
+	if (r->live.live == NULL) {
 		al_cli_error("lock: no live DNS to ask (give --resolver IP, or a resolv.conf with a nameserver)");
 		al_cli_sources_close(&r->live);
 		return AL_EXIT_ERROR;
@@ -188,17 +130,22 @@ static void spf_names_free(spf_names *n)
 	free(n->names);
 }
 
-static void report_failures(const al_lock_recorder *rec)
+/* A lookup that failed: never pinned, always named. */
+static void report_failure(const char *command, const al_lock_question *q)
 {
 	char tbuf[16];
+	al_cli_error("%s: %s %s: %s%s%s%s from %s", command, q->name, al_rrtype_name(q->type, tbuf),
+		     al_rcode_name(q->rcode), q->detail ? " (" : "", q->detail ? q->detail : "", q->detail ? ")" : "",
+		     q->server ? q->server : "no server");
+}
+
+static void report_failures(const al_lock_recorder *rec)
+{
 	for (size_t i = 0; i < al_lock_recorder_count(rec); i++) {
 		al_lock_question q;
 		al_lock_recorder_at(rec, i, &q);
-		if (!al_rcode_failed(q.rcode) && q.rcode != AL_RCODE_NOT_QUERIED && q.rcode != AL_RCODE_PENDING)
-			continue;
-		al_cli_error("lock: %s %s: %s%s%s%s from %s", q.name, al_rrtype_name(q.type, tbuf),
-			     al_rcode_name(q.rcode), q.detail ? " (" : "", q.detail ? q.detail : "", q.detail ? ")" : "",
-			     q.server ? q.server : "no server");
+		if (al_rcode_failed(q.rcode) || q.rcode == AL_RCODE_NOT_QUERIED || q.rcode == AL_RCODE_PENDING)
+			report_failure("lock", &q);
 	}
 }
 
@@ -261,9 +208,7 @@ static int make_lock(al_cli *cli, const lock_cmd *cmd, const char *const *inputs
 		al_zone_free(zone);
 		return rc;
 	}
-	lines findings = {0};
-	al_status st = lint_lines(cli, r.top, zone, &findings);
-	lines_free(&findings);
+	al_status st = lint_through(cli, r.top, zone);
 	spf_names names = {0};
 	al_zone_foreach_name(zone, collect_txt_name, &names);
 	al_spf_tree_options to = {0};
@@ -320,113 +265,6 @@ static int make_lock(al_cli *cli, const lock_cmd *cmd, const char *const *inputs
 
 /* ---- lock --check ------------------------------------------------------------------ */
 
-/* The cost of the includes the zones' own records make to names outside them:
- * the first node below a zone name on each path. */
-typedef struct provider_cost {
-	const char *domain;
-	const char *sender;
-	bool redirect;
-	bool followed;
-	size_t cost; /* with the include term itself */
-} provider_cost;
-
-#define MAX_PROVIDERS 64
-
-static size_t provider_costs(const al_spf_tree *tree, al_source *zone, provider_cost *out)
-{
-	size_t n = 0;
-	const char *path[64] = {0};
-	for (size_t i = 0; i < tree->row_count && n < MAX_PROVIDERS; i++) {
-		const al_spf_tree_row *row = &tree->rows[i];
-		if (row->term != NULL || row->node == NULL || row->depth >= 64)
-			continue;
-		path[row->depth] = row->node->domain;
-		if (row->depth == 0 || path[row->depth - 1] == NULL)
-			continue;
-		if (al_source_covers(zone, row->node->domain) || !al_source_covers(zone, path[row->depth - 1]))
-			continue;
-		provider_cost *p = &out[n++];
-		p->domain = row->node->domain;
-		p->sender = row->node->sender;
-		p->redirect = row->via != NULL && row->via->term != NULL && row->via->term->type == AL_SPF_TERM_REDIRECT;
-		p->followed = row->node->status != AL_SPF_NODE_NOT_FOLLOWED && row->node->status != AL_SPF_NODE_LOOKUP_FAILED;
-		p->cost = row->node->cost + 1;
-	}
-	return n;
-}
-
-static void needs_text(char *out, size_t size, const char *root, const al_spf_tree *t)
-{
-	snprintf(out, size, "%s needs %zu%s", root, t->lookups, t->lookups > 10 ? ", permerror" : "");
-}
-
-/* One name's SPF lookups, locked and fresh; true when they differ. */
-static bool compare_spf(al_cli *cli, const char *name, al_source *zone_source, al_source *locked, al_source *fresh)
-{
-	al_spf_tree_options to = {0};
-	to.rules = cli->rules;
-	to.no_snapshot = true;
-	al_spf_tree *a = NULL, *b = NULL;
-	bool changed = false;
-	if (al_spf_tree_build(locked, name, &to, &a, NULL) != AL_OK ||
-	    al_spf_tree_build(fresh, name, &to, &b, NULL) != AL_OK || a->root == NULL || b->root == NULL ||
-	    (a->root->status == AL_SPF_NODE_NO_RECORD && b->root->status == AL_SPF_NODE_NO_RECORD)) {
-		al_spf_tree_free(a);
-		al_spf_tree_free(b);
-		return false;
-	}
-	provider_cost pa[MAX_PROVIDERS], pb[MAX_PROVIDERS];
-	size_t na = provider_costs(a, zone_source, pa);
-	size_t nb = provider_costs(b, zone_source, pb);
-	char needs[AL_NAME_MAX + 64];
-	needs_text(needs, sizeof(needs), name, b);
-	for (size_t i = 0; i < nb; i++) {
-		const provider_cost *was = NULL;
-		for (size_t k = 0; k < na && was == NULL; k++)
-			if (strcmp(pa[k].domain, pb[i].domain) == 0)
-				was = &pa[k];
-		const char *who = pb[i].sender != NULL ? pb[i].sender : pb[i].domain;
-		const char *what = pb[i].redirect ? "redirect" : "include";
-		if (was == NULL || !was->followed) {
-			fprintf(cli->out, "%s's %s (%s) is not in the lock; it costs %zu lookup%s now: %s\n", who, what,
-				pb[i].domain, pb[i].cost, pb[i].cost == 1 ? "" : "s", needs);
-			changed = true;
-		} else if (was->cost != pb[i].cost) {
-			fprintf(cli->out, "%s's %s now costs %zu lookup%s instead of %zu: %s\n", who, what, pb[i].cost,
-				pb[i].cost == 1 ? "" : "s", was->cost, needs);
-			changed = true;
-		}
-	}
-	if (!changed && (a->lookups != b->lookups || a->void_lookups != b->void_lookups)) {
-		fprintf(cli->out, "%s needs %zu lookup%s (%zu void) instead of %zu (%zu void)%s\n", name, b->lookups,
-			b->lookups == 1 ? "" : "s", b->void_lookups, a->lookups, a->void_lookups,
-			b->lookups > 10 ? ", permerror" : "");
-		changed = true;
-	} else if (changed && a->lookups != b->lookups) {
-		fprintf(cli->out, "  (%s needed %zu with the lock)\n", name, a->lookups);
-	}
-	al_spf_tree_free(a);
-	al_spf_tree_free(b);
-	return changed;
-}
-
-/* Lines in @p a not in @p b (both sorted), printed with @p prefix; their number. */
-static size_t print_missing(FILE *out, const lines *a, const lines *b, const char *prefix)
-{
-	size_t n = 0, k = 0;
-	for (size_t i = 0; i < a->count; i++) {
-		while (k < b->count && strcmp(b->items[k], a->items[i]) < 0)
-			k++;
-		if (k < b->count && strcmp(b->items[k], a->items[i]) == 0) {
-			k++;
-			continue;
-		}
-		fprintf(out, "%s%s\n", prefix, a->items[i]);
-		n++;
-	}
-	return n;
-}
-
 static int check_lock(al_cli *cli, const lock_cmd *cmd, const char *const *operands, size_t operand_count)
 {
 	al_error err = {0};
@@ -459,83 +297,33 @@ static int check_lock(al_cli *cli, const lock_cmd *cmd, const char *const *opera
 		al_lock_free(lock);
 		return AL_EXIT_ERROR;
 	}
-	recording r;
-	int rc = recording_open(cli, zone, &r);
-	al_source *locked_src = NULL, *locked_top = NULL;
-	if (rc == 0 && (al_source_new_lock(&locked_src, lock, cmd->check) != AL_OK ||
-			al_source_new_layered(&locked_top, r.zone, locked_src) != AL_OK)) {
-		al_cli_error("lock --check: out of memory");
+	/* live DNS only: the drift puts the zones and the lock in front of it */
+	al_cli_sources live;
+	if (al_cli_sources_open_for(cli, NULL, true, &live) != AL_OK) {
+		al_zone_free(zone);
+		al_lock_free(lock);
+		return AL_EXIT_ERROR;
+	}
+	int rc = AL_EXIT_ERROR;
+	al_lint_options lo;
+	al_cli_lint_options(cli, NULL, &lo);
+	al_lock_drift *drift = NULL;
+	al_status st = live.live != NULL ? al_lock_drift_compute(lock, zone, live.live, &lo, &drift) : AL_EOFFLINE;
+	if (st == AL_EOFFLINE)
+		al_cli_error("lock --check: no live DNS to ask (give --resolver IP, or a resolv.conf with a nameserver)");
+	else if (st != AL_OK)
+		al_cli_error("lock --check: %s", al_status_message(st));
+	else if (al_lock_drift_write(drift, lock, cmd->check, al_live_describe(live.engine), cli->format,
+				     al_sink_stdio(cli->out)) != AL_OK || fflush(cli->out) != 0)
+		al_cli_error("lock --check: writing the output failed");
+	else if (drift->failed_count > 0)
 		rc = AL_EXIT_ERROR;
-	}
-	lines was = {0}, now = {0};
-	if (rc == 0 && (lint_lines(cli, locked_top, zone, &was) != AL_OK || lint_lines(cli, r.top, zone, &now) != AL_OK)) {
-		al_cli_error("lock --check: out of memory");
-		rc = AL_EXIT_ERROR;
-	}
-	if (rc == 0) {
-		FILE *out = cli->out;
-		fprintf(out, "lock %s: made %s from %s; asked again through %s\n", cmd->check,
-			al_lock_header(lock, "generated") ? al_lock_header(lock, "generated") : "(no date)",
-			al_lock_header(lock, "resolver") ? al_lock_header(lock, "resolver") : "(no resolver)",
-			al_live_describe(r.live.engine));
-		/* what each SPF name needs, with the lock and now */
-		spf_names names = {0};
-		al_zone_foreach_name(zone, collect_txt_name, &names);
-		size_t spf_changed = 0;
-		for (size_t i = 0; i < names.count; i++)
-			spf_changed += compare_spf(cli, names.names[i], r.zone, locked_top, r.top);
-		spf_names_free(&names);
-		/* the answers themselves */
-		size_t changed = 0, added = 0;
-		char tbuf[16];
-		for (size_t i = 0; i < al_lock_recorder_count(r.recorder); i++) {
-			al_lock_question q;
-			al_lock_recorder_at(r.recorder, i, &q);
-			if (al_rcode_failed(q.rcode) || q.rcode == AL_RCODE_NOT_QUERIED)
-				continue;
-			bool held = false;
-			bool same = al_lock_recorder_same(r.recorder, i, lock, &held);
-			if (!held) {
-				fprintf(out, "new question: %s %s (not in the lock): %s\n", q.name,
-					al_rrtype_name(q.type, tbuf), al_rcode_name(q.rcode));
-				added++;
-			} else if (!same) {
-				fprintf(out, "changed answer: %s %s\n", q.name, al_rrtype_name(q.type, tbuf));
-				changed++;
-			}
-		}
-		size_t gone = print_missing(out, &was, &now, "finding gone: ");
-		size_t fresh = print_missing(out, &now, &was, "finding new: ");
-		size_t failed = al_lock_recorder_failed(r.recorder);
-		if (failed > 0)
-			report_failures(r.recorder);
-		bool drift = changed + added + spf_changed + gone + fresh > 0;
-		if (!drift)
-			fprintf(out, "no drift: every answer is the one pinned%s\n",
-				failed ? " (but some lookups failed)" : "");
-		else
-			fprintf(out, "drift: %zu answer%s changed, %zu new question%s, %zu SPF lookup count%s changed, "
-				"%zu finding%s new, %zu gone%s\n", changed, changed == 1 ? "" : "s", added,
-				added == 1 ? "" : "s", spf_changed, spf_changed == 1 ? "" : "s", fresh,
-				fresh == 1 ? "" : "s", gone,
-				spf_changed + gone + fresh == 0 ? " (findings and lookup counts unchanged)" : "");
-		if (failed > 0)
-			rc = AL_EXIT_ERROR;
-		else if (spf_changed + gone + fresh > 0)
-			rc = AL_EXIT_FINDINGS;
-		else
-			rc = AL_EXIT_OK;
-		if (fflush(out) != 0) {
-			al_cli_error("writing the output failed: %s", strerror(errno));
-			rc = AL_EXIT_ERROR;
-		}
-	}
-	lines_free(&was);
-	lines_free(&now);
-	al_source_free(locked_top);
-	al_source_free(locked_src);
-	if (r.top != NULL)
-		recording_close(&r);
+	else
+		rc = al_lock_drift_changes_findings(drift) ? AL_EXIT_FINDINGS : AL_EXIT_OK;
+	for (size_t i = 0; drift != NULL && i < drift->failed_count; i++)
+		report_failure("lock --check", &drift->failed[i]);
+	al_lock_drift_free(drift);
+	al_cli_sources_close(&live);
 	al_zone_free(zone);
 	al_lock_free(lock);
 	return rc;
@@ -587,7 +375,8 @@ const al_cli_command al_cmd_lock = {
 	"  -o, --output FILE      write the lock to FILE (default: standard output)\n"
 	"      --check FILE       ask again and report the drift: answers that changed,\n"
 	"                         what each include costs now and what each SPF name needs,\n"
-	"                         findings new and gone. The zones are the ones the lock\n"
+	"                         findings new and gone (text, or one document with\n"
+	"                         --format json). The zones are the ones the lock\n"
 	"                         names, or the ZONE operands. Exit 0: no drift, or answers\n"
 	"                         changed without changing a lookup count or a finding; 1:\n"
 	"                         lookup counts or findings changed; 2: lookups failed.\n",

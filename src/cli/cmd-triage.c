@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* authlint triage FILE|-: what the receiver recorded about one message
- * (an .eml, pasted headers, or a DSN bounce). Verification is not done yet:
- * every fact is quoted from the message and said to be the receiver's. */
+/* authlint triage FILE|-: why one message (an .eml, pasted headers, or a
+ * bounce) failed DMARC: the receiver's results, checked again against the
+ * DNS, and one verdict with its evidence, fix and who makes it (triage.h). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <authlint/triage.h>
+
 #include "cli.h"
+#include "sources.h"
 
 enum { OPT_AUTHSERV_ID = 2300 };
 
@@ -41,139 +44,104 @@ static char *read_file(const char *path, size_t *length)
 	return buf;
 }
 
-/* Message text is untrusted: printable ASCII as is, every other byte as \\xNN. */
-static void print_escaped(FILE *out, const char *text)
-{
-	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-		if (*p >= 0x20 && *p < 0x7f && *p != '\\')
-			fputc(*p, out);
-		else
-			fprintf(out, "\\x%02x", *p);
-	}
-}
+typedef struct collect {
+	al_findings *findings;
+	al_emitter *emitter; /* sarif, github, jsonl: the findings as every command writes them */
+} collect;
 
-/* A JSON string of the escaped form: "\\x1b" arrives as the four characters \\x1b. */
-static void json_string(FILE *out, const char *text)
+static void on_diag(void *userdata, const al_diag *diag)
 {
-	if (text == NULL) {
-		fputs("null", out);
-		return;
-	}
-	fputc('"', out);
-	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-		if (*p == '"')
-			fputs("\\\"", out);
-		else if (*p >= 0x20 && *p < 0x7f && *p != '\\')
-			fputc(*p, out);
-		else
-			fprintf(out, "\\\\x%02x", *p);
-	}
-	fputc('"', out);
-}
-
-static const char *const ar_choice_names[] = {"none", "authserv-id", "topmost", "not-found"};
-
-static void print_json(FILE *out, const char *input, const al_message_facts *f)
-{
-	fputs("{\"schema\": \"authlint/triage\", \"version\": 1, \"verified\": false, \"input\": ", out);
-	json_string(out, input);
-	fprintf(out, ",\n \"bounce\": %s, \"dsn\": {\"status\": ", f->is_bounce ? "true" : "false");
-	json_string(out, f->dsn_status);
-	fputs(", \"action\": ", out);
-	json_string(out, f->dsn_action);
-	fputs(", \"diagnostic\": ", out);
-	json_string(out, f->dsn_diagnostic);
-	fprintf(out, "},\n \"headers_found\": %s,\n \"authentication_results\": {\"choice\": \"%s\", \"count\": %zu, "
-		     "\"index\": ",
-		f->headers_found ? "true" : "false", ar_choice_names[f->ar_choice], f->ar_count);
-	if (f->ar != NULL)
-		fprintf(out, "%zu", f->ar_index);
+	collect *c = userdata;
+	if (c->emitter != NULL)
+		al_emitter_diag_fn(c->emitter, diag);
 	else
-		fputs("null", out);
-	fputs(", \"authserv_id\": ", out);
-	json_string(out, f->ar_authserv_id);
-	fputs(", \"value\": ", out);
-	json_string(out, f->ar);
-	fputs("},\n \"received_spf\": ", out);
-	json_string(out, f->received_spf);
-	fputs(", \"connecting_ip\": ", out);
-	json_string(out, f->connecting_ip);
-	fputs(",\n \"from\": ", out);
-	json_string(out, f->from);
-	fputs(", \"from_domain\": ", out);
-	json_string(out, f->from_domain);
-	fprintf(out, ", \"from_mailboxes\": %zu, \"from_fields\": %zu,\n \"return_path\": ", f->from_count,
-		f->from_headers);
-	json_string(out, f->return_path);
-	fprintf(out, ", \"dkim_signatures\": %zu, \"arc_sets\": %zu,\n \"list_id\": ", f->dkim_signatures,
-		f->arc_seals);
-	json_string(out, f->list_id);
-	fputs(", \"list_unsubscribe\": ", out);
-	json_string(out, f->list_unsubscribe);
-	fputs(", \"list_unsubscribe_post\": ", out);
-	json_string(out, f->list_unsubscribe_post);
-	fputs("}\n", out);
+		al_findings_add(c->findings, diag);
 }
 
-static void line(FILE *out, const char *label, const char *value)
+typedef struct run {
+	al_cli *cli;
+	const al_cli_sources *sources;
+	const char *authserv_id;
+	const char *input;       /* the file name, or "standard input" */
+	bool mbox;
+	al_triage_format format;
+	al_emitter *emitter;     /* sarif, github, jsonl: one for the whole run */
+	const al_bounce_catalog *catalog;
+	al_summary total;
+	int code;
+	size_t written;
+} run;
+
+static void worse(run *r, int code)
 {
-	fprintf(out, "  %-24s ", label);
-	if (value != NULL)
-		print_escaped(out, value);
+	if (code == AL_EXIT_ERROR || (r->code != AL_EXIT_ERROR && code > r->code))
+		r->code = code;
+}
+
+static int triage_one(void *userdata, size_t index, const char *data, size_t length)
+{
+	run *r = userdata;
+	al_cli *cli = r->cli;
+	char label[1100];
+	if (r->mbox)
+		snprintf(label, sizeof(label), "%s, message %zu", r->input, index + 1);
 	else
-		fputs("(absent)", out);
-	fputc('\n', out);
-}
-
-static void print_facts(FILE *out, const char *input, const al_message_facts *f, const char *authserv_id)
-{
-	fprintf(out, "%s: ", input);
-	fprintf(out, "%s\n", f->is_bounce ? "a delivery status notification (RFC 3464)" : "a message");
-	fprintf(out, "Not verified: DKIM, SPF and DMARC are not evaluated by this version; "
-		     "every line below is quoted from the message.\n");
-	if (f->is_bounce) {
-		fprintf(out, "Bounce:\n");
-		line(out, "Status:", f->dsn_status);
-		line(out, "Action:", f->dsn_action);
-		line(out, "Diagnostic-Code:", f->dsn_diagnostic);
-		if (!f->headers_found) {
-			fprintf(out, "  The bounce carries neither the message nor its headers.\n");
-			return;
+		snprintf(label, sizeof(label), "%s", r->input);
+	al_message *msg = NULL;
+	al_error err = {0};
+	al_status st = al_message_parse(data, length, r->authserv_id, &msg, &err);
+	if (st != AL_OK) {
+		al_cli_error("triage: %s: %s", label, err.message[0] ? err.message : al_status_message(st));
+		worse(r, AL_EXIT_ERROR);
+		return 0;
+	}
+	collect c = {al_findings_new(), r->emitter};
+	if (c.findings == NULL) {
+		al_message_free(msg);
+		al_cli_error("triage: out of memory");
+		worse(r, AL_EXIT_ERROR);
+		return 1;
+	}
+	al_lint_options lo;
+	al_cli_lint_options(cli, r->sources->top, &lo);
+	lo.on_diag = on_diag;
+	lo.userdata = &c;
+	al_lint *lint = NULL;
+	if (al_lint_new(&lint, &lo) != AL_OK) {
+		al_cli_error("triage: cannot start the lint");
+		al_findings_free(c.findings);
+		al_message_free(msg);
+		worse(r, AL_EXIT_ERROR);
+		return 1;
+	}
+	al_triage_options to = {0};
+	to.now = cli->now;
+	to.catalog = r->catalog;
+	al_triage *t = NULL;
+	st = al_lint_triage(lint, msg, &to, &t);
+	const al_summary *sum = al_lint_summary(lint);
+	for (int s = 0; s < 4; s++)
+		r->total.by_severity[s] += sum->by_severity[s];
+	if (st != AL_OK) {
+		al_cli_error("triage: %s: %s", label, al_status_message(st));
+		worse(r, AL_EXIT_ERROR);
+	} else if (r->emitter == NULL) {
+		al_findings_sort(c.findings);
+		if (r->written > 0)
+			fputs(r->format == AL_TRIAGE_JSON ? ",\n" : "\n----------------------------------------\n\n",
+			      cli->out);
+		st = al_triage_write(t, c.findings, label, r->format, al_sink_stdio(cli->out));
+		r->written++;
+		if (st != AL_OK) {
+			al_cli_error("triage: cannot write: %s", al_status_message(st));
+			worse(r, AL_EXIT_ERROR);
 		}
 	}
-	fprintf(out, "What the receiver recorded:\n");
-	switch (f->ar_choice) {
-	case AL_AR_NONE:
-		fprintf(out, "  no Authentication-Results header\n");
-		break;
-	case AL_AR_NOT_FOUND:
-		fprintf(out, "  no Authentication-Results from ");
-		print_escaped(out, authserv_id);
-		fprintf(out, " among %zu; none trusted\n", f->ar_count);
-		break;
-	case AL_AR_AUTHSERV_ID:
-	case AL_AR_TOPMOST:
-		fprintf(out, "  Authentication-Results %zu of %zu, trusted as %s\n", f->ar_index + 1, f->ar_count,
-			f->ar_choice == AL_AR_TOPMOST ? "the topmost (no --authserv-id given)"
-						      : "the topmost from the --authserv-id");
-		line(out, "authserv-id:", f->ar_authserv_id);
-		line(out, "Authentication-Results:", f->ar);
-		break;
-	}
-	line(out, "Received-SPF:", f->received_spf);
-	line(out, "connecting IP:", f->connecting_ip);
-	fprintf(out, "What the sender wrote:\n");
-	line(out, "From:", f->from);
-	if (f->from_count > 1 || f->from_headers > 1)
-		fprintf(out, "  %zu From mailboxes in %zu From fields: DMARC cannot pick one author domain\n",
-			f->from_count, f->from_headers);
-	line(out, "From domain:", f->from_domain);
-	line(out, "Return-Path:", f->return_path);
-	fprintf(out, "  %-24s %zu\n", "DKIM-Signature fields:", f->dkim_signatures);
-	fprintf(out, "  %-24s %zu\n", "ARC sets (ARC-Seal):", f->arc_seals);
-	line(out, "List-Id:", f->list_id);
-	line(out, "List-Unsubscribe:", f->list_unsubscribe);
-	line(out, "List-Unsubscribe-Post:", f->list_unsubscribe_post);
+	al_triage_free(t);
+	al_lint_free(lint);
+	al_findings_free(c.findings);
+	al_message_free(msg);
+	return 0;
 }
 
 static int triage_main(al_cli *cli, int argc, char **argv)
@@ -185,45 +153,115 @@ static int triage_main(al_cli *cli, int argc, char **argv)
 	if (rc != 0)
 		return rc < 0 ? AL_EXIT_OK : rc;
 	if (argc - first != 1) {
-		al_cli_error("triage: expected one message file (or - for standard input)");
+		al_cli_error("triage: expected one message file, mbox or bounce (or - for standard input)");
 		return AL_EXIT_ERROR;
 	}
-	if (cli->format_set && cli->format != AL_FORMAT_TEXT && cli->format != AL_FORMAT_JSON) {
-		al_cli_error("triage: only --format text and json are available so far");
-		return AL_EXIT_ERROR;
+	run r = {0};
+	r.cli = cli;
+	r.authserv_id = cmd.authserv_id;
+	r.format = AL_TRIAGE_TEXT;
+	bool findings_only = false;
+	if (cli->format_set) {
+		if (strcmp(cli->format_name, "text") == 0)
+			r.format = AL_TRIAGE_TEXT;
+		else if (strcmp(cli->format_name, "json") == 0)
+			r.format = AL_TRIAGE_JSON;
+		else if (strcmp(cli->format_name, "html") == 0)
+			r.format = AL_TRIAGE_HTML;
+		else if (strcmp(cli->format_name, "sarif") == 0 || strcmp(cli->format_name, "github") == 0 ||
+			 strcmp(cli->format_name, "jsonl") == 0)
+			findings_only = true;
+		else {
+			al_cli_error("triage: --format: '%s' is not text, json, html, jsonl, sarif or github",
+				     cli->format_name);
+			return AL_EXIT_ERROR;
+		}
 	}
+	if ((rc = al_cli_load(cli)) != 0)
+		return rc;
+	if (r.authserv_id == NULL)
+		r.authserv_id = al_config_authserv_id(cli->config);
 	const char *input = argv[first];
 	size_t length = 0;
 	char *data = strcmp(input, "-") == 0 ? al_cli_read_stdin("triage", &length) : read_file(input, &length);
 	if (data == NULL)
 		return AL_EXIT_ERROR;
-	al_message *msg = NULL;
-	al_error err = {0};
-	al_status st = al_message_parse(data, length, cmd.authserv_id, &msg, &err);
-	free(data);
-	if (st != AL_OK) {
-		al_cli_error("triage: %s: %s", strcmp(input, "-") == 0 ? "standard input" : input,
-			     err.message[0] ? err.message : al_status_message(st));
+	r.input = strcmp(input, "-") == 0 ? "standard input" : input;
+	r.mbox = al_message_is_mbox(data, length);
+	if (r.mbox && r.format == AL_TRIAGE_HTML && !findings_only) {
+		al_cli_error("triage: %s: an mbox; --format html takes one message (use text or json)", r.input);
+		free(data);
 		return AL_EXIT_ERROR;
 	}
-	const char *label = strcmp(input, "-") == 0 ? "standard input" : input;
-	if (cli->format == AL_FORMAT_JSON)
-		print_json(cli->out, label, al_message_get_facts(msg));
-	else
-		print_facts(cli->out, label, al_message_get_facts(msg), cmd.authserv_id);
-	al_message_free(msg);
-	/* nothing was verified: the result is incomplete by design of this step */
-	return AL_EXIT_OK;
+	al_bounce_catalog *catalog = NULL;
+	al_error err = {0};
+	if (al_bounce_catalog_load(&catalog, &err) != AL_OK) {
+		al_cli_error("triage: the bounce catalog: %s", err.message);
+		free(data);
+		return AL_EXIT_ERROR;
+	}
+	r.catalog = catalog;
+	al_zone *zone = NULL;
+	bool bad_zone = false;
+	al_cli_sources sources;
+	if ((rc = al_cli_open_asking_sources(cli, "triage", &zone, &bad_zone, &sources)) != 0) {
+		al_bounce_catalog_free(catalog);
+		free(data);
+		return rc;
+	}
+	r.sources = &sources;
+	const char *inputs[1] = {r.input};
+	if (findings_only && (r.emitter = al_cli_emitter_new(cli, inputs, 1)) == NULL) {
+		al_bounce_catalog_free(catalog);
+		free(data);
+		al_cli_sources_close(&sources);
+		al_zone_free(zone);
+		return AL_EXIT_ERROR;
+	}
+	if (r.emitter != NULL)
+		al_emitter_begin(r.emitter);
+	if (r.mbox && r.format == AL_TRIAGE_JSON && !findings_only)
+		fputs("[\n", cli->out);
+	bool more = false;
+	size_t n = al_message_split(data, length, triage_one, &r, &more);
+	free(data);
+	if (r.mbox && r.format == AL_TRIAGE_JSON && !findings_only)
+		fputs("]\n", cli->out);
+	if (more) {
+		al_cli_error("triage: %s: more than %u messages; the rest were not read", r.input, AL_MESSAGE_MAX_MBOX);
+		worse(&r, AL_EXIT_ERROR);
+	}
+	if (n == 0) {
+		al_cli_error("triage: %s: no message found", r.input);
+		worse(&r, AL_EXIT_ERROR);
+	}
+	if (r.code != AL_EXIT_ERROR)
+		worse(&r, al_cli_exit_code(cli, &r.total));
+	if (r.emitter != NULL) {
+		al_emitter_end(r.emitter, &r.total, r.code);
+		al_emitter_free(r.emitter);
+	}
+	if (fflush(cli->out) != 0 || bad_zone)
+		r.code = AL_EXIT_ERROR;
+	al_cli_sources_close(&sources);
+	al_zone_free(zone);
+	al_bounce_catalog_free(catalog);
+	return r.code;
 }
 
 const al_cli_command al_cmd_triage = {
 	.name = "triage",
-	.synopsis = "triage [--authserv-id ID] FILE|-  what the receiver recorded about a message or bounce",
-	.usage = "Read one message (.eml, headers pasted on standard input, or a DSN bounce) and\n"
-		 "show what the receiver recorded: the trusted Authentication-Results (the topmost\n"
-		 "from --authserv-id ID, else the topmost), Received-SPF, the connecting IP, From,\n"
-		 "Return-Path, DKIM-Signature and ARC counts, List-Id and List-Unsubscribe, and a\n"
-		 "bounce's status. Nothing is verified yet: DKIM, SPF and DMARC are not evaluated.\n--format json writes the same facts (doc/json-schema.md, authlint/triage).\n\n"
+	.synopsis = "triage [--authserv-id ID] FILE|-  why a message, mbox or bounce failed DMARC",
+	.usage = "Read a message (.eml, headers pasted on standard input), an mbox, or a bounce\n"
+		 "(a DSN, or a plain-text bounce with an SMTP reply and status code) and say why it\n"
+		 "failed DMARC: what the receiver recorded (the trusted Authentication-Results,\n"
+		 "Received-SPF, the connecting IP, Return-Path, From, List-Id), SPF, DKIM, ARC and\n"
+		 "DMARC checked again against today's DNS (--zone files, live DNS, or nothing with\n"
+		 "--offline: then only the receiver's results count, and the output says so), and one\n"
+		 "verdict with its evidence, the fix and who makes it (doc/triage.md).\n"
+		 "--format text (default), json (an array for an mbox), html (one message), or\n"
+		 "jsonl, sarif, github for the findings alone.\n\n"
 		 "  --authserv-id ID   trust the Authentication-Results of this receiver\n",
+	.formats = "text, json, html, jsonl, sarif, github",
 	.run = triage_main,
 };

@@ -36,6 +36,7 @@ struct al_config {
 	size_t selector_count;
 	const char *fail_on;
 	const char *dmarc_spec;
+	const char *authserv_id;
 	const char *format;
 };
 
@@ -197,7 +198,7 @@ static al_status read_string_list(reader *r, yaml_node_t *seq, const char *what,
 
 static al_status read_defaults(reader *r, yaml_node_t *map)
 {
-	static const char *const keys[] = {"fail-on", "dmarc-spec", "format", NULL};
+	static const char *const keys[] = {"fail-on", "dmarc-spec", "format", "authserv-id", NULL};
 	if (!al_yaml_is_map(map))
 		return bad(r, map, "'defaults' must be a mapping", NULL);
 	for (size_t i = 0; i < al_yaml_map_count(map); i++) {
@@ -222,6 +223,11 @@ static al_status read_defaults(reader *r, yaml_node_t *map)
 			if (strcmp(val, "7489") != 0 && strcmp(val, "9989") != 0)
 				return bad(r, v, "dmarc-spec '%s' is not 7489 or 9989", val);
 			r->config->dmarc_spec = dup_scalar(r, v);
+		} else if (strcmp(key, "authserv-id") == 0) {
+			/* RFC 8601 2.5: the receiver's own name, trusted by triage */
+			if (val[0] == '\0' || strpbrk(val, " \t;()\"") != NULL)
+				return bad(r, v, "authserv-id '%s' is not one token (a host name such as mx.example.com)", val);
+			r->config->authserv_id = dup_scalar(r, v);
 		} else {
 			static const char *const formats[] = {"text", "json", "jsonl", "sarif", "github", NULL};
 			bool ok = false;
@@ -465,6 +471,11 @@ const char *al_config_fail_on(const al_config *config)
 const char *al_config_dmarc_spec(const al_config *config)
 {
 	return config ? config->dmarc_spec : NULL;
+}
+
+const char *al_config_authserv_id(const al_config *config)
+{
+	return config ? config->authserv_id : NULL;
 }
 
 const char *al_config_format(const al_config *config)

@@ -53,6 +53,9 @@ static const char *const kind_names[AL_KIND_COUNT_] = {
 	[AL_KIND_PLAN] = "plan",
 	[AL_KIND_POLICY] = "policy",
 	[AL_KIND_ALIGN] = "align",
+	[AL_KIND_SIG] = "sig",
+	[AL_KIND_ARC] = "arc",
+	[AL_KIND_TRIAGE] = "triage",
 };
 
 const char *al_kind_name(al_kind kind)

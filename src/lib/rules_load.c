@@ -38,6 +38,9 @@ static const struct {
 	{AL_KIND_PROPAGATION, "propagation", "PROP"},
 	{AL_KIND_PLAN, "plan", "PLAN"},
 	{AL_KIND_ALIGN, "align", "ALIGN"},
+	{AL_KIND_SIG, "sig", "SIG"},
+	{AL_KIND_ARC, "arc", "ARC"},
+	{AL_KIND_TRIAGE, "triage", "TRIAGE"},
 };
 
 static const char *family_prefix(al_kind kind)

@@ -14,6 +14,7 @@ The first label of the question picks the behaviour:
   spoofed     first an answer with a wrong id, then the real answer
   servfail    SERVFAIL         refused   REFUSED
   noedns      FORMERR without OPT to a query with EDNS; answers without EDNS
+  manystrings one TXT of 30,000 one-byte strings (60 KB: truncated over UDP, whole over TCP)
   any other   answered from --records (TXT); NODATA for other types at a known
               name, NXDOMAIN otherwise; SOA in the authority section of both
 
@@ -33,7 +34,7 @@ import threading
 import time
 
 MODES = {'silent', 'slow', 'tc', 'tcbroken', 'malformed', 'wrongid', 'wrongq', 'spoofed', 'servfail',
-         'refused', 'noedns'}
+         'refused', 'noedns', 'manystrings'}
 
 
 def parse_query(data):
@@ -173,6 +174,12 @@ class Handler:
             return [(0, self.answer(q, rcode=2))]
         if mode == 'refused':
             return [(0, self.answer(q, rcode=5))]
+        if mode == 'manystrings':
+            if transport == 'udp':
+                return [(0, self.truncated(q))]
+            qsec = encode_name(name) + struct.pack('!HH', qtype, qclass)
+            head = struct.pack('!HHHHHH', qid, 0x8400 | (flags & 0x0100), 1, 1, 0, 0)
+            return [(0, head + qsec + rr(name, 16, 300, b'\x01a' * 30000))]
         if mode == 'noedns':
             if edns is not None:
                 head = struct.pack('!HHHHHH', qid, 0x8001, 1, 0, 0, 0)

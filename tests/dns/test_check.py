@@ -176,6 +176,24 @@ class CheckAuthoritativeTest(unittest.TestCase):
         self.assertEqual(p.returncode, 2)
         self.assertIn('not-an-ip', p.stderr)
 
+    def test_query_budget_bounds_the_wire(self):
+        # an SPF tree of 10 includes per record, 3 levels (1,110 names): the domain may ask
+        # --max-queries questions, and no more go to the server for it (prefetched ones included)
+        records = {'fan.test': ['v=spf1 %s -all' % ' '.join('include:f%d.fan.test' % k for k in range(10))]}
+        for a in range(10):
+            records['f%d.fan.test' % a] = ['v=spf1 %s ?all' % ' '.join(
+                'include:f%d-%d.fan.test' % (a, k) for k in range(10))]
+            for b in range(10):
+                records['f%d-%d.fan.test' % (a, b)] = ['v=spf1 %s ?all' % ' '.join(
+                    'include:f%d-%d-%d.fan.test' % (a, b, k) for k in range(10))]
+        with BadServer(records, limit=120) as bad:
+            p = authlint('check', '--resolver', bad.endpoint, '--max-queries', '40', '--no-discover',
+                         '--format', 'jsonl', 'fan.test', timeout=60)
+            self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
+            asked = [q for q in bad.queries() if q[1].endswith('fan.test')]
+        self.assertGreater(len(asked), 10)
+        self.assertLessEqual(len(asked), 40, sorted(q[1] for q in asked))
+
     def test_query_budget_is_stated(self):
         p = self.check('--max-queries', '1', 'example.test')
         self.assertEqual(p.returncode, 2, p.stdout + p.stderr)

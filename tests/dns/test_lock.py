@@ -164,14 +164,25 @@ class LockTest(unittest.TestCase):
         srv.__enter__()
         try:
             c = authlint('lock', '--check', self.lock, '--resolver', srv.endpoint)
+            j = authlint('lock', '--check', self.lock, '--resolver', srv.endpoint, '--format', 'json')
         finally:
             srv.__exit__(None, None, None)
         self.assertEqual(c.returncode, 1, c.stdout + c.stderr)
         self.assertIn("Salesforce's include now costs 5 lookups instead of 3: example.test needs 11, permerror",
                       c.stdout)
         self.assertIn('changed answer: _spf.salesforce.com TXT', c.stdout)
-        self.assertIn('new question: s3.salesforce.com TXT', c.stdout)
+        self.assertIn('new question (not in the lock): s3.salesforce.com TXT', c.stdout)
         self.assertRegex(c.stdout, r'finding new: SPF\d+ example.test: ')
+        self.assertIn('finding gone: SPF012 example.test: example.test needs 9 of the 10', c.stdout)
+        # the same as one JSON document
+        doc = json.loads(j.stdout)
+        self.assertEqual(j.returncode, 1, j.stderr)
+        self.assertTrue(doc['drift'] and doc['changes_findings'])
+        self.assertEqual([(x['name'], x['target'], x['service'], x['cost_locked'], x['cost_now'], x['lookups_locked'],
+                           x['lookups_now'], x['permerror']) for x in doc['spf']],
+                         [('example.test', '_spf.salesforce.com', 'Salesforce', 3, 5, 9, 11, True)])
+        self.assertIn({'name': 's4.salesforce.com', 'type': 'TXT', 'rcode': 'NOERROR', 'detail': None},
+                      doc['new_questions'])
         # the lock itself is left as it was
         with open(self.lock) as fh:
             self.assertEqual(fh.read(), text)
@@ -188,6 +199,24 @@ class LockTest(unittest.TestCase):
         self.assertIn('_spf.salesforce.com TXT: REFUSED', p.stderr)
         self.assertIn('no lock written', p.stderr)
         self.assertFalse(os.path.exists(self.lock))
+
+    def test_check_with_failed_lookups(self):
+        # a lock made when both were served; now salesforce.com is refused: exit 2, named
+        srv = AuthServer({'salesforce.com': SALESFORCE_V1, 'provider.test': PROVIDER}, limit=120)
+        srv.__enter__()
+        try:
+            p = authlint('lock', '--resolver', srv.endpoint, self.zone, '-o', self.lock)
+        finally:
+            srv.__exit__(None, None, None)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        srv = AuthServer({'provider.test': PROVIDER}, limit=120)
+        srv.__enter__()
+        try:
+            c = authlint('lock', '--check', self.lock, self.zone, '--resolver', srv.endpoint)
+        finally:
+            srv.__exit__(None, None, None)
+        self.assertEqual(c.returncode, 2, c.stdout + c.stderr)
+        self.assertIn('_spf.salesforce.com TXT: REFUSED', c.stderr)
 
     def test_bad_lock_file(self):
         with open(self.lock, 'w') as fh:

@@ -203,6 +203,14 @@ class MisbehavingTest(unittest.TestCase):
         self.assertIn('TCP', r['detail'])
         self.assertEqual(r['answer'], [])
 
+    def test_many_strings_not_decoded(self):
+        # decoding would cost ldns a copy of the 60 KB RDATA per string (1.8 GB): refused, said
+        r, _, _ = self.ask('manystrings.test', '--timeout', '2', '--tries', '1')
+        self.assertEqual(r['outcome'], 'malformed')
+        self.assertIn('not decoded', r['detail'])
+        self.assertIn('30000 strings in 60000 bytes', r['detail'])
+        self.assertEqual(r['answer'], [])
+
     def test_malformed(self):
         r, stats, _ = self.ask('malformed.test', '--timeout', '0.2', '--tries', '2')
         self.assertEqual(r['outcome'], 'malformed')

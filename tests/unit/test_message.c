@@ -160,6 +160,121 @@ static void many_signatures(void **state)
 	al_message_free(m);
 }
 
+
+/* RFC 8601's grammar: comments anywhere, quoted strings, reason=, properties, a version. */
+static void authentication_results_parsed(void **state)
+{
+	(void)state;
+	static const char text[] =
+		"Authentication-Results: mx.r.example 1 (the receiver);\r\n"
+		"  spf=pass (sender (nested) ok) smtp.mailfrom=bounce@Example.com;\r\n"
+		"  dkim=fail reason=\"body hash did not verify\" header.d=example.com header.s=s1 header.b=AbC;\r\n"
+		"  dkim=pass header.i=@esp.example;\r\n"
+		"  DMARC=FAIL (p=reject) header.from=example.com\r\n"
+		"Received-SPF: softfail (mx: transitioning) client-ip=192.0.2.9; envelope-from=\"a@b.example\"; helo=h.example;\r\n"
+		"From: a@example.com\r\n\r\n";
+	al_message *m = parse(text, NULL);
+	const al_message_facts *f = al_message_get_facts(m);
+	const al_authres *ar = &f->ar_parsed;
+	assert_string_equal(ar->authserv_id, "mx.r.example");
+	assert_null(ar->error);
+	assert_int_equal(ar->result_count, 4);
+	assert_string_equal(ar->results[0].method, "spf");
+	assert_string_equal(al_authres_property(&ar->results[0], "smtp", "mailfrom"), "bounce@Example.com");
+	size_t at = 0;
+	const al_ar_result *d = al_authres_find(ar, "dkim", 0, &at);
+	assert_non_null(d);
+	assert_string_equal(d->result, "fail");
+	assert_string_equal(d->reason, "body hash did not verify");
+	assert_string_equal(al_authres_property(d, "header", "s"), "s1");
+	d = al_authres_find(ar, "dkim", at + 1, &at);
+	assert_string_equal(al_authres_property(d, "header", "i"), "@esp.example");
+	assert_string_equal(al_authres_find(ar, "dmarc", 0, NULL)->result, "fail"); /* lower-cased */
+	assert_string_equal(f->received_spf_parsed.result, "softfail");
+	assert_string_equal(f->received_spf_parsed.client_ip, "192.0.2.9");
+	assert_string_equal(f->received_spf_parsed.envelope_from, "a@b.example");
+	assert_string_equal(f->received_spf_parsed.helo, "h.example");
+	al_message_free(m);
+}
+
+/* What cannot be read is said, and what came before is kept; "none" is no result. */
+static void authentication_results_damaged(void **state)
+{
+	(void)state;
+	al_message *m = parse("Authentication-Results: mx.example; spf=pass smtp.mailfrom=a.example; dkim (unclosed\r\n"
+			      "From: a@example.com\r\n\r\n", NULL);
+	const al_authres *ar = &al_message_get_facts(m)->ar_parsed;
+	assert_int_equal(ar->result_count, 1);
+	assert_non_null(ar->error);
+	al_message_free(m);
+	m = parse("Authentication-Results: mx.example; none\r\nFrom: a@example.com\r\n\r\n", NULL);
+	ar = &al_message_get_facts(m)->ar_parsed;
+	assert_true(ar->no_result);
+	assert_int_equal(ar->result_count, 0);
+	al_message_free(m);
+}
+
+/* Return-Path and HELO; the null sender. */
+static void envelope(void **state)
+{
+	(void)state;
+	al_message *m = parse("Return-Path: <>\r\nReceived: from helo.example (h [2001:db8::1]) by mx; x\r\n"
+			      "From: a@example.com\r\n\r\n", NULL);
+	const al_message_facts *f = al_message_get_facts(m);
+	assert_string_equal(f->mail_from, "");
+	assert_null(f->mail_from_domain);
+	assert_string_equal(f->helo, "helo.example");
+	assert_string_equal(f->connecting_ip, "2001:db8::1");
+	al_message_free(m);
+}
+
+/* A header block past the limit is refused at once, before GMime builds it. */
+static void header_block_bounded(void **state)
+{
+	(void)state;
+	size_t n = AL_MESSAGE_MAX_FIELDS + 10;
+	char *text = malloc(n * 8 + 64);
+	assert_non_null(text);
+	size_t len = 0;
+	for (size_t i = 0; i < n; i++) {
+		memcpy(text + len, "X-A: b\r\n", 8);
+		len += 8;
+	}
+	memcpy(text + len, "\r\nbody\r\n", 8);
+	len += 8;
+	al_message *m = NULL;
+	al_error err = {0};
+	assert_int_equal(al_message_parse(text, len, NULL, &m, &err), AL_ELIMIT);
+	assert_null(m);
+	assert_non_null(strstr(err.message, "fields"));
+	free(text);
+}
+
+static int each(void *userdata, size_t index, const char *data, size_t length)
+{
+	size_t *seen = userdata;
+	assert_int_equal(index, *seen);
+	(*seen)++;
+	assert_true(length > 5);
+	assert_memory_equal(data, "From: ", 6); /* the message, not its mbox "From " line */
+	return 0;
+}
+
+static void mbox_split(void **state)
+{
+	(void)state;
+	static const char mbox[] = "From a@example.com Sat Dec  5 06:00:00 2026\n"
+				   "From: a@example.com\nSubject: 1\n\nbody one\n\n"
+				   "From b@example.com Sat Dec  5 06:00:01 2026\n"
+				   "From: b@example.com\nSubject: 2\n\nbody two\n";
+	size_t seen = 0;
+	bool more = true;
+	assert_true(al_message_is_mbox(mbox, strlen(mbox)));
+	assert_int_equal(al_message_split(mbox, strlen(mbox), each, &seen, &more), 2);
+	assert_int_equal(seen, 2);
+	assert_false(more);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -169,6 +284,11 @@ int main(void)
 		cmocka_unit_test(dsn_unwrapped),
 		cmocka_unit_test(no_header_is_an_error),
 		cmocka_unit_test(many_signatures),
+		cmocka_unit_test(authentication_results_parsed),
+		cmocka_unit_test(authentication_results_damaged),
+		cmocka_unit_test(envelope),
+		cmocka_unit_test(header_block_bounded),
+		cmocka_unit_test(mbox_split),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -55,6 +55,10 @@ const al_check al_checks[] = {
 	{"mail-parked", AL_STAGE_DOMAIN, al_check_mail_parked},
 	/* identifier alignment is raised by al_lint_align (align.c), not in a pass */
 	{"align", AL_STAGE_DOMAIN, NULL},
+	/* a message's signatures, ARC chain and verdict are raised by al_lint_triage (triage.c) */
+	{"signature", AL_STAGE_DOMAIN, NULL},
+	{"arc", AL_STAGE_DOMAIN, NULL},
+	{"triage", AL_STAGE_DOMAIN, NULL},
 };
 
 const size_t al_check_count = sizeof(al_checks) / sizeof(al_checks[0]);

@@ -147,7 +147,23 @@ static void fill_from_reply(al_live *l, live_entry *first, const al_dns_reply *r
 }
 
 
-/* Ask now what the waiters of @p e will ask next because of its answer. */
+/* Can a domain waiting for @p e still take a question (not expired, within its budget)? */
+static bool someone_can_take(const live_entry *e)
+{
+	for (size_t k = 0; k < e->waiter_count; k++) {
+		const al_live_waiter *w = e->waiters[k];
+		if (!w->expired && !(w->max_questions > 0 && w->pin_count >= w->max_questions))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Ask now what the waiters of @p e will ask next because of its answer. A
+ * question is only sent while one of them can take it: sent for nobody, it
+ * cost a query outside every budget (an SPF tree that fans out had each
+ * domain send ten times its --max-queries).
+ */
 static void prefetch(al_live *l, live_entry *e)
 {
 	al_live_question qs[MAX_PREFETCH];
@@ -158,6 +174,8 @@ static void prefetch(al_live *l, live_entry *e)
 			continue;
 		live_entry *p = al_map_get(&l->map, key);
 		if (p == NULL) {
+			if (!someone_can_take(e))
+				return;
 			p = al_livec_entry_new(l, qs[i].name, qs[i].type);
 			if (p == NULL)
 				return;

@@ -448,7 +448,10 @@ void al_dnsq_finish_failed(al_dns_engine *e, query *q)
 	al_dns_outcome outcome;
 	const char *server = q->servers[q->server_index].text;
 	const char *where = q->server_count > 1 ? "the servers" : server;
-	if (q->malformed > 0) {
+	if (q->undecoded > 0) {
+		outcome = AL_DNS_MALFORMED;
+		snprintf(detail, sizeof(detail), "answer from %s not decoded: %s", server, q->undecoded_why);
+	} else if (q->malformed > 0) {
 		outcome = AL_DNS_MALFORMED;
 		snprintf(detail, sizeof(detail), "malformed response from %s (%u dropped)", server, q->malformed);
 	} else if (q->wrong_question > 0 || q->wrong_id > 0) {

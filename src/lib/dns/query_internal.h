@@ -86,9 +86,11 @@ typedef struct query {
 	size_t tcp_have, tcp_need, tcp_sent;
 	/* what was seen */
 	unsigned wrong_id, wrong_question, malformed;
+	unsigned undecoded;  /* answers too costly to decode, undecoded_why says why */
 	bool truncated_udp;
 	al_dns_reply *last_rcode_reply; /* kept when failing over on SERVFAIL etc. */
 	char last_error[160];
+	char undecoded_why[160];
 	al_dns_callback callback;
 	void *userdata;
 	al_dns_reply *reply;  /* when done, to deliver */

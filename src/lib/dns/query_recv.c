@@ -83,9 +83,15 @@ static void attribute_wrong_id(al_dns_engine *e, usock *s, const uint8_t *data, 
 /* A response that passed the checks of id, source and question: use it. */
 static void take_response(al_dns_engine *e, query *q, const uint8_t *data, size_t length, bool over_tcp)
 {
-	al_dns_packet *pkt = al_dns_packet_parse(data, length);
+	char why[160];
+	al_dns_packet *pkt = al_dns_packet_parse(data, length, why, sizeof(why));
 	if (pkt == NULL) {
-		q->malformed++;
+		if (why[0] != '\0') {
+			q->undecoded++;
+			snprintf(q->undecoded_why, sizeof(q->undecoded_why), "%s", why);
+		} else {
+			q->malformed++;
+		}
 		e->stats.dropped_malformed++;
 		if (over_tcp) /* a TCP stream gives one answer: this try failed */
 			al_dnsq_try_next(e, q);

@@ -6,6 +6,7 @@
  */
 #include "dns/reply.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,8 +39,76 @@ void al_dns_decoder_free(al_dns_decoder *d)
 	free(d);
 }
 
-al_dns_packet *al_dns_packet_parse(const uint8_t *data, size_t length)
+/* A name at *pos (labels or a compression pointer) stepped over; false past the end. */
+static bool skip_name(const uint8_t *data, size_t length, size_t *pos)
 {
+	while (*pos < length) {
+		uint8_t n = data[*pos];
+		if ((n & 0xc0) == 0xc0) {
+			*pos += 2;
+			return *pos <= length;
+		}
+		if (n & 0xc0)
+			return false;
+		*pos += 1u + n;
+		if (n == 0)
+			return *pos <= length;
+	}
+	return false;
+}
+
+/*
+ * What ldns would allocate for the TXT (and SPF) records of a message: every
+ * character-string costs a copy of its record's RDATA. A message that does
+ * not walk is left to ldns to refuse. True when within AL_DNS_MAX_DECODE.
+ */
+static bool decode_cost_ok(const uint8_t *data, size_t length, char *why, size_t why_size)
+{
+	if (length < 12)
+		return true;
+	size_t qd = ((size_t)data[4] << 8) | data[5];
+	size_t rrs = (((size_t)data[6] << 8) | data[7]) + (((size_t)data[8] << 8) | data[9]) +
+		     (((size_t)data[10] << 8) | data[11]);
+	size_t pos = 12;
+	for (size_t i = 0; i < qd; i++) {
+		if (!skip_name(data, length, &pos) || pos + 4 > length)
+			return true;
+		pos += 4;
+	}
+	size_t cost = 0;
+	for (size_t i = 0; i < rrs; i++) {
+		if (!skip_name(data, length, &pos) || pos + 10 > length)
+			return true;
+		unsigned type = ((unsigned)data[pos] << 8) | data[pos + 1];
+		size_t rdlength = ((size_t)data[pos + 8] << 8) | data[pos + 9];
+		pos += 10;
+		if (pos + rdlength > length)
+			return true;
+		if (type == LDNS_RR_TYPE_TXT || type == LDNS_RR_TYPE_SPF) {
+			size_t strings = 0;
+			for (size_t k = 0; k < rdlength; k += 1u + data[pos + k])
+				strings++;
+			cost += strings * rdlength;
+			if (cost > AL_DNS_MAX_DECODE) {
+				if (why != NULL)
+					snprintf(why, why_size,
+						 "a TXT record of %zu strings in %zu bytes, more than authlint "
+						 "decodes (%u MiB of decoding per message)",
+						 strings, rdlength, AL_DNS_MAX_DECODE >> 20);
+				return false;
+			}
+		}
+		pos += rdlength;
+	}
+	return true;
+}
+
+al_dns_packet *al_dns_packet_parse(const uint8_t *data, size_t length, char *why, size_t why_size)
+{
+	if (why != NULL && why_size > 0)
+		why[0] = '\0';
+	if (!decode_cost_ok(data, length, why, why_size))
+		return NULL;
 	ldns_pkt *pkt = NULL;
 	if (ldns_wire2pkt(&pkt, data, length) != LDNS_STATUS_OK || pkt == NULL)
 		return NULL;

@@ -18,9 +18,20 @@ typedef struct al_dns_decoder al_dns_decoder;
 al_dns_decoder *al_dns_decoder_new(void);
 void al_dns_decoder_free(al_dns_decoder *d);
 
-/* A parsed DNS message. NULL when @p data is not a well-formed message. */
+/*
+ * A parsed DNS message. NULL when @p data is not a well-formed message, or
+ * when it would cost more than AL_DNS_MAX_DECODE bytes to decode: then @p why
+ * (at least 160 bytes; may be NULL) says so, and is "" otherwise.
+ */
 typedef struct al_dns_packet al_dns_packet;
-al_dns_packet *al_dns_packet_parse(const uint8_t *data, size_t length);
+al_dns_packet *al_dns_packet_parse(const uint8_t *data, size_t length, char *why, size_t why_size);
+
+/*
+ * ldns gives every character-string of a TXT record a copy of the whole RDATA
+ * (measured: 10,000 strings in 50 KB took 400 MB): a message whose TXT
+ * records would need more than this is not decoded.
+ */
+#define AL_DNS_MAX_DECODE (32u << 20)
 void al_dns_packet_free(al_dns_packet *pkt);
 /* RCODE with the EDNS extended bits. */
 unsigned al_dns_packet_rcode(const al_dns_packet *pkt);

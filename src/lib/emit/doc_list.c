@@ -17,6 +17,9 @@ static const struct {
 	{AL_KIND_PROPAGATION, "Propagation"},
 	{AL_KIND_PLAN, "Rollout plans"},
 	{AL_KIND_ALIGN, "Alignment"},
+	{AL_KIND_SIG, "Message signatures (triage)"},
+	{AL_KIND_ARC, "ARC chains (triage)"},
+	{AL_KIND_TRIAGE, "Message triage verdicts"},
 	{AL_KIND_POLICY, "Organisation policies"},
 };
 

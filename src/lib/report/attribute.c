@@ -43,12 +43,9 @@ static verdict judge(al_reports *r, al_source *source, const al_senders *senders
 		v.note = al_rpt_strdup(r, err.message[0] ? err.message : "check_host() could not run");
 		return v;
 	}
-	const char *unasked = NULL;
+	const char *unasked = al_spf_outcome_unasked(o);
 	for (size_t i = 0; i < o->event_count; i++) {
 		const al_spf_event *e = &o->events[i];
-		if (e->kind == AL_SPF_EVENT_QUERY && (e->rcode == AL_RCODE_NOT_QUERIED || e->rcode == AL_RCODE_PENDING) &&
-		    unasked == NULL)
-			unasked = e->name;
 		if (e->kind == AL_SPF_EVENT_TERM && e->depth == 0 && e->matched && v.term == NULL)
 			v.term = al_rpt_strdup(r, e->term);
 	}

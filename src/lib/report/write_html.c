@@ -18,22 +18,7 @@
 
 static void html(al_strbuf *b, const char *s)
 {
-	if (s == NULL)
-		return;
-	al_strbuf shown;
-	al_strbuf_init(&shown);
-	al_escape_display(&shown, s, strlen(s));
-	for (const char *p = al_strbuf_cstr(&shown); *p; p++) {
-		switch (*p) {
-		case '&': al_strbuf_puts(b, "&amp;"); break;
-		case '<': al_strbuf_puts(b, "&lt;"); break;
-		case '>': al_strbuf_puts(b, "&gt;"); break;
-		case '"': al_strbuf_puts(b, "&quot;"); break;
-		case '\'': al_strbuf_puts(b, "&#39;"); break;
-		default: al_strbuf_putc(b, *p);
-		}
-	}
-	al_strbuf_free(&shown);
+	al_escape_html(b, s);
 }
 
 static void small_html(al_strbuf *b, const rpt_small *s)

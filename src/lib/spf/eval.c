@@ -600,6 +600,16 @@ al_status al_spf_check_host(al_source *source, const al_spf_request *request, al
 	return AL_OK;
 }
 
+const char *al_spf_outcome_unasked(const al_spf_outcome *outcome)
+{
+	for (size_t i = 0; i < outcome->event_count; i++) {
+		const al_spf_event *e = &outcome->events[i];
+		if (e->kind == AL_SPF_EVENT_QUERY && (e->rcode == AL_RCODE_NOT_QUERIED || e->rcode == AL_RCODE_PENDING))
+			return e->name;
+	}
+	return NULL;
+}
+
 void al_spf_outcome_free(al_spf_outcome *outcome)
 {
 	if (outcome == NULL)

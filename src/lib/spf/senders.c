@@ -38,6 +38,31 @@ struct al_senders {
 	size_t pattern_count;
 };
 
+/* The one domain a pattern '^name$' matches, with '\\.' for each dot; NULL for any other pattern. */
+static const char *literal_name(al_senders *s, const char *p)
+{
+	size_t n = strlen(p);
+	if (n < 3 || p[0] != '^' || p[n - 1] != '$')
+		return NULL;
+	char *out = al_arena_alloc(&s->arena, n);
+	if (out == NULL)
+		return NULL;
+	size_t k = 0;
+	for (size_t i = 1; i + 1 < n; i++) {
+		if (p[i] == '\\' && p[i + 1] == '.') {
+			out[k++] = '.';
+			i++;
+		} else if ((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' && p[i] <= 'Z') || (p[i] >= '0' && p[i] <= '9') ||
+			   p[i] == '-' || p[i] == '_') {
+			out[k++] = p[i];
+		} else {
+			return NULL;
+		}
+	}
+	out[k] = '\0';
+	return k ? out : NULL;
+}
+
 void al_senders_free(al_senders *s)
 {
 	if (s == NULL)
@@ -162,6 +187,8 @@ static al_status load_sender(al_senders *s, yaml_document_t *doc, yaml_node_t *i
 		}
 		s->patterns[s->pattern_count].code = re;
 		s->patterns[s->pattern_count].sender = s->count;
+		if (d->include == NULL)
+			d->include = literal_name(s, p);
 		s->pattern_count++;
 	}
 	s->count++;

@@ -98,6 +98,13 @@ bool al_spf_expand(const al_spf_macro_env *env, const char *text, size_t length,
 const char *al_spf_target(al_arena *arena, const al_spf_macro_env *env, const char *text,
 			  size_t length, const char **why, bool *invalid_name);
 
+/**
+ * The first name a check_host() trace (request.trace) asked that the source did
+ * not answer: not queried (offline, outside the zones) or still pending. NULL
+ * when every lookup was answered: the result then says what the DNS holds.
+ */
+const char *al_spf_outcome_unasked(const al_spf_outcome *outcome);
+
 /* ---- the senders catalog (data/senders.yaml) ------------------------------------ */
 
 typedef struct al_sender {
@@ -108,6 +115,9 @@ typedef struct al_sender {
 	size_t selector_count;
 	bool own_envelope;              /* sends with the customer's own MAIL FROM address
 					   (mailbox hosts, gateways): SPF aligns strictly */
+	const char *include;            /* the first spf pattern that names one domain
+					   ('^_spf\\.google\\.com$' -> _spf.google.com): the include
+					   to add for the service; NULL when every pattern is a class */
 } al_sender;
 
 typedef struct al_senders al_senders;

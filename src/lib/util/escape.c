@@ -176,3 +176,23 @@ char *al_escape_display_dup(const char *text)
 	al_escape_display(&sb, text, strlen(text));
 	return al_strbuf_detach(&sb, NULL);
 }
+
+void al_escape_html(al_strbuf *out, const char *text)
+{
+	if (text == NULL)
+		return;
+	al_strbuf shown;
+	al_strbuf_init(&shown);
+	al_escape_display(&shown, text, strlen(text));
+	for (const char *p = al_strbuf_cstr(&shown); *p; p++) {
+		switch (*p) {
+		case '&': al_strbuf_puts(out, "&amp;"); break;
+		case '<': al_strbuf_puts(out, "&lt;"); break;
+		case '>': al_strbuf_puts(out, "&gt;"); break;
+		case '"': al_strbuf_puts(out, "&quot;"); break;
+		case '\'': al_strbuf_puts(out, "&#39;"); break;
+		default: al_strbuf_putc(out, *p);
+		}
+	}
+	al_strbuf_free(&shown);
+}

@@ -25,6 +25,8 @@ void al_escape_display(al_strbuf *out, const char *data, size_t length);
 size_t al_display_width(const char *data, size_t length);
 /** Append @p data as the inside of a JSON string: display form, then JSON escapes. */
 void al_escape_json(al_strbuf *out, const char *data, size_t length);
+/** Append the display form of @p text (NULL: nothing), HTML-escaped (& < > " '). */
+void al_escape_html(al_strbuf *out, const char *text);
 /** Display form of a NUL-terminated string into a new malloc()ed string (NULL on failure). */
 char *al_escape_display_dup(const char *text);
 
