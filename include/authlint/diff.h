@@ -5,8 +5,8 @@
  * rule, owner and record text, not by line, so moved lines are not new), and
  * its effect per name: SPF lookup counts, DMARC policies under both receiver
  * generations, sending services added or removed, DKIM keys removed. The
- * caller lints both versions (collecting findings with al_diff_findings_add)
- * and gives the sources that answer for each; the library runs no program.
+ * caller lints both versions (collecting their findings in al_findings) and
+ * gives the sources that answer for each; the library runs no program.
  */
 #ifndef AUTHLINT_DIFF_H
 #define AUTHLINT_DIFF_H
@@ -19,6 +19,8 @@
 
 #include <authlint/diag.h>
 #include <authlint/emit.h>
+#include <authlint/findings.h>
+#include <authlint/report_reader.h>
 #include <authlint/rule.h>
 #include <authlint/source.h>
 #include <authlint/spf_eval.h>
@@ -50,30 +52,23 @@ AL_EXPORT al_status al_diff_lines(const char *old_text, size_t old_length, const
 /** True when @p line is in one of the ranges. */
 AL_EXPORT bool al_diff_ranges_hold(const al_diff_range *ranges, size_t count, unsigned long line);
 
-/* ---- findings of one lint run ----------------------------------------------- */
+/** The lines a change touched in one file of the new version. */
+typedef struct al_diff_touched {
+	const char *file;            /**< as in the findings' locations */
+	const al_diff_range *ranges;
+	size_t count;
+} al_diff_touched;
 
+/* ---- the findings a change adds and fixes ----------------------------------- */
+
+/** A finding of one version without a partner in the other. */
 typedef struct al_diff_finding {
-	const char *rule_id;     /**< "SPF010" */
-	al_severity severity;
-	const char *owner;       /**< owner name, or the domain, or "" */
-	const char *record;      /**< the record text, escaped for display, or "" */
-	const char *message;     /**< escaped for display */
-	const char *file;        /**< or NULL */
-	unsigned long line;      /**< 0 when unknown */
-	unsigned long column;
-	/** 16 hex digits: hash of rule id, owner and the record text with its white space
-	 *  collapsed; stable when the line moves (SARIF partialFingerprints) */
-	const char *fingerprint;
-	const al_diag *diag;     /**< NULL: only this copy remains */
+	const al_diag *diag; /**< borrowed from the al_findings given to al_diff_compute */
+	/** 32 hex digits: the identity that survives moved lines (rule id, owner,
+	 *  record text and span, or the message without a record); the same as
+	 *  SARIF partialFingerprints "authlint/v1" of every command */
+	char fingerprint[33];
 } al_diff_finding;
-
-typedef struct al_diff_findings al_diff_findings;
-
-AL_EXPORT al_status al_diff_findings_new(al_diff_findings **out);
-/** An al_diag_fn: copies the finding (waived findings are not kept). */
-AL_EXPORT void al_diff_findings_add(void *findings, const al_diag *diag);
-AL_EXPORT size_t al_diff_findings_count(const al_diff_findings *findings);
-AL_EXPORT void al_diff_findings_free(al_diff_findings *findings);
 
 /* ---- the effect of the change ------------------------------------------------ */
 
@@ -82,21 +77,29 @@ typedef struct al_diff_spf {
 	const char *name;
 	bool before_present, after_present;  /**< a v=spf1 record at the name */
 	size_t before, after;                /**< DNS-querying terms (a lower bound when *_unknown) */
-	size_t before_unknown, after_unknown;/**< targets not followed (offline): not checked */
-	bool before_permerror, after_permerror; /**< over 10 lookups (or another permerror) */
+	size_t before_unknown, after_unknown;/**< targets not followed and not estimated: not checked */
+	size_t before_voids, after_voids;    /**< void lookups (more than 2: permerror) */
+	/** check_host() ends in permerror: over 10 lookups, over 2 void lookups, a syntax
+	 *  error, a loop, an include without a record */
+	bool before_permerror, after_permerror;
 } al_diff_spf;
 
 /** A DMARC record that changed. */
 typedef struct al_diff_dmarc {
 	const char *name;            /**< "_dmarc.example.com" */
-	const char *before, *after;  /**< the record texts (escaped), or NULL when absent */
-	/** "p=reject sp=(p) np=(sp) pct=100 t=n" of each, or "none" */
+	const char *before, *after;  /**< the record texts (raw), or NULL when absent */
+	size_t before_length, after_length;
+	/** "p=reject sp=(p) np=(sp) pct=(100) t=(n)" of each, "none" or "ignored ..." */
 	const char *before_tags, *after_tags;
-	/** sentences: [0] RFC 7489 receivers, [1] RFC 9989 receivers (mail of the domain) */
+	/** sentences for the domain's own mail: [0] RFC 7489 receivers, [1] RFC 9989 receivers */
 	const char *before_effect[2], *after_effect[2];
-	/** the policy failing mail of the domain gets, per generation (al_dmarc_policy), 0 none */
+	/** the policy failing mail of the domain gets per generation (al_dmarc_policy), 0 none */
 	int before_applied[2], after_applied[2];
-	bool weaker;                 /**< some generation applies a weaker policy after */
+	/** RFC 7489: the share of failing mail that gets it (pct) */
+	unsigned before_percent[2], after_percent[2];
+	bool weaker;                 /**< some generation treats failing mail (of the domain or
+					  of its subdomains) more leniently after */
+	bool stronger;               /**< some generation treats it more strictly after */
 } al_diff_dmarc;
 
 /** A sending service an SPF record includes, added or removed. */
@@ -112,23 +115,22 @@ typedef struct al_diff_dkim {
 	const char *name;      /**< "s1._domainkey.example.com" */
 	const char *selector;  /**< "s1" */
 	const char *domain;    /**< "example.com" */
-	bool counted;          /**< messages is known (reports were given) */
-	uint64_t messages;     /**< messages the reports show signed with it (d= and s=) */
+	uint64_t messages;     /**< messages the reports show signed with it (d= and s=), when counted */
 	size_t reports;        /**< reports that show it */
 } al_diff_dkim;
 
 typedef struct al_diff_options {
-	al_source *old_source;        /**< answers for the old version (zone, then what else) */
+	al_source *old_source;        /**< answers for the old version (its zone, then what else) */
 	al_source *new_source;
 	const al_zone *old_zone;      /**< the names to look at */
 	const al_zone *new_zone;
-	const al_rules *rules;        /**< senders catalog; may be NULL */
+	const al_rules *rules;        /**< senders catalog, SARIF rules; may be NULL but for SARIF */
 	const al_spf_snapshot *snapshot; /**< provider costs; NULL: built in */
 	bool no_snapshot;
-	/** touched lines of the new version (sarif); NULL: no line filter */
-	const al_diff_range *touched;
+	/** the lines of the new version the change wrote (SARIF keeps findings on them) */
+	const al_diff_touched *touched;
 	size_t touched_count;
-	const char *touched_file;     /**< the new version's file name the ranges are in */
+	int exit_code;                /**< SARIF: the run's exit status (invocations) */
 } al_diff_options;
 
 typedef struct al_diff {
@@ -143,15 +145,36 @@ typedef struct al_diff {
 	size_t dmarc_count;
 	const al_diff_service *services;
 	size_t service_count;
-	al_diff_dkim *dkim;             /**< the caller may fill counted/messages/reports */
+	const al_diff_dkim *dkim;
 	size_t dkim_count;
 	al_summary added_summary;       /**< counts of the added findings, for the exit code */
-	bool not_checked;               /**< a name outside the zones was not looked up */
+	bool not_checked;               /**< an SPF target outside the zones was not followed */
+	/* after al_diff_count_dkim */
+	bool dkim_counted;              /**< reports were read: messages and reports are known */
+	size_t report_count;            /**< reports read (each received twice counted once) */
+	int64_t period_begin, period_end; /**< their date ranges, seconds since the epoch; -1 unknown */
+	size_t report_problems;         /**< problems reading them */
+	size_t report_fatal;            /**< of which a file or report was abandoned */
 } al_diff;
 
-/** Compare the findings and compute the effects. */
-AL_EXPORT al_status al_diff_compute(const al_diff_options *options, const al_diff_findings *old_findings,
-				    const al_diff_findings *new_findings, al_diff **out, al_error *err);
+/**
+ * Match the findings of the two versions and compute the effects. A finding
+ * matches one of the other version with the same fingerprint; those left match
+ * by rule, owner and the offending bytes (a record edited elsewhere keeps its
+ * finding). Waived findings take no part. The lists must outlive the diff.
+ */
+AL_EXPORT al_status al_diff_compute(const al_diff_options *options, const al_findings *old_findings,
+				    const al_findings *new_findings, al_diff **out, al_error *err);
+/**
+ * Count, for every DKIM key removed, the messages DMARC aggregate reports at
+ * @p path (a file or directory, report_reader.h) show signed with it (d= and s=
+ * of an auth_results/dkim entry); a report received twice counts once. Problems
+ * are kept (al_diff_write_problems). Returns the status of the first fatal one.
+ */
+AL_EXPORT al_status al_diff_count_dkim(al_diff *diff, const char *path, const al_report_limits *limits);
+/** Every problem of reading the reports, one escaped line each:
+ *  "authlint: error: FILE [ENTRY]:LINE: message" (warning for those that lost nothing). */
+AL_EXPORT al_status al_diff_write_problems(const al_diff *diff, al_sink sink);
 AL_EXPORT void al_diff_free(al_diff *diff);
 
 typedef enum al_diff_format {
@@ -163,7 +186,8 @@ typedef enum al_diff_format {
 
 /** "text", "json", "markdown", "sarif". */
 AL_EXPORT al_status al_diff_format_parse(const char *text, al_diff_format *out);
-/** Write @p diff; @p old_label and @p new_label name the versions. */
+/** Write @p diff; @p old_label and @p new_label name the versions. SARIF holds the
+ *  added findings on the lines of options->touched, the whole registry as rules. */
 AL_EXPORT al_status al_diff_write(const al_diff *diff, const al_diff_options *options, al_diff_format format,
 				  const char *old_label, const char *new_label, al_sink sink);
 

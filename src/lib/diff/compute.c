@@ -11,7 +11,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "diff/diff_internal.h"
 #include "dns/txt.h"
+#include "emit/emit_internal.h"
 #include "util/arena.h"
 #include "util/escape.h"
 #include "util/hash.h"
@@ -20,128 +22,6 @@
 /* The most names of one zone whose effects are computed, and the longest TXT read. */
 #define MAX_NAMES ((size_t)1 << 20)
 #define MAX_TXT ((size_t)65536)
-
-struct al_diff_findings {
-	al_arena arena;
-	al_diff_finding *items;
-	size_t count, cap;
-	const char **keys; /* the matching key of each item */
-	bool failed;
-};
-
-al_status al_diff_findings_new(al_diff_findings **out)
-{
-	*out = calloc(1, sizeof(**out));
-	if (*out == NULL)
-		return AL_ENOMEM;
-	al_arena_init(&(*out)->arena);
-	return AL_OK;
-}
-
-void al_diff_findings_free(al_diff_findings *f)
-{
-	if (f == NULL)
-		return;
-	al_arena_clear(&f->arena);
-	free(f->items);
-	free(f->keys);
-	free(f);
-}
-
-size_t al_diff_findings_count(const al_diff_findings *f)
-{
-	return f ? f->count : 0;
-}
-
-static char *display(al_arena *arena, const char *data, size_t length)
-{
-	if (data == NULL)
-		return "";
-	al_strbuf sb;
-	al_strbuf_init(&sb);
-	al_escape_display(&sb, data, length);
-	char *s = al_arena_strdup(arena, al_strbuf_cstr(&sb));
-	al_strbuf_free(&sb);
-	return s;
-}
-
-/* the record with runs of white space made one space, ends trimmed */
-static char *normalized(al_arena *arena, const char *text)
-{
-	size_t n = strlen(text);
-	char *out = al_arena_alloc(arena, n + 1);
-	if (out == NULL)
-		return NULL;
-	size_t k = 0;
-	bool space = false;
-	for (size_t i = 0; i < n; i++) {
-		char c = text[i];
-		if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-			space = k > 0;
-			continue;
-		}
-		if (space)
-			out[k++] = ' ';
-		space = false;
-		out[k++] = c;
-	}
-	out[k] = '\0';
-	return out;
-}
-
-void al_diff_findings_add(void *userdata, const al_diag *d)
-{
-	al_diff_findings *f = userdata;
-	if (f == NULL || d == NULL || d->waived || d->rule == NULL || f->failed)
-		return;
-	if (f->count == f->cap) {
-		size_t ncap = f->cap ? f->cap * 2 : 64;
-		al_diff_finding *items = realloc(f->items, ncap * sizeof(*items));
-		if (items == NULL) {
-			f->failed = true;
-			return;
-		}
-		f->items = items;
-		const char **keys = realloc(f->keys, ncap * sizeof(*keys));
-		if (keys == NULL) {
-			f->failed = true;
-			return;
-		}
-		f->keys = keys;
-		f->cap = ncap;
-	}
-	al_arena *a = &f->arena;
-	al_diff_finding *x = &f->items[f->count];
-	memset(x, 0, sizeof(*x));
-	x->rule_id = al_arena_strdup(a, d->rule->id);
-	x->severity = d->severity;
-	const char *owner = d->owner ? d->owner : d->domain ? d->domain : "";
-	x->owner = display(a, owner, strlen(owner));
-	x->record = d->record ? display(a, d->record, d->record_length) : "";
-	x->message = d->message ? display(a, d->message, strlen(d->message)) : "";
-	x->file = d->location.file ? al_arena_strdup(a, d->location.file) : NULL;
-	x->line = d->location.line;
-	x->column = d->location.column;
-	char *norm = x->record ? normalized(a, x->record) : NULL;
-	char *key = al_arena_printf(a, "%s%c%s%c%s", x->rule_id ? x->rule_id : "", 1, x->owner ? x->owner : "", 1,
-				    norm ? norm : "");
-	if (x->rule_id == NULL || x->owner == NULL || x->record == NULL || x->message == NULL || norm == NULL ||
-	    key == NULL) {
-		f->failed = true;
-		return;
-	}
-	/* the owner is compared without case, as DNS names are */
-	for (char *p = key + strlen(x->rule_id) + 1; *p != 1; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
-	x->fingerprint = al_arena_printf(a, "%016llx", (unsigned long long)al_hash_bytes(key, strlen(key)));
-	if (x->fingerprint == NULL) {
-		f->failed = true;
-		return;
-	}
-	f->keys[f->count] = key;
-	f->count++;
-}
 
 /* ---- the result ---------------------------------------------------------------- */
 
@@ -155,8 +35,29 @@ typedef struct diff_impl {
 	size_t dmarc_cap;
 	al_diff_service *services;
 	size_t service_cap;
+	al_diff_dkim *dkim;
 	size_t dkim_cap;
+	al_strbuf problems; /* al_diff_count_dkim's, one line each */
 } diff_impl;
+
+bool al_diff_add_problem(al_diff *diff, const char *line, bool fatal)
+{
+	diff_impl *d = (diff_impl *)diff;
+	al_strbuf_puts(&d->problems, line);
+	diff->report_problems++;
+	diff->report_fatal += fatal;
+	return !d->problems.failed;
+}
+
+al_status al_diff_write_problems(const al_diff *diff, al_sink sink)
+{
+	if (diff == NULL)
+		return AL_EINVAL;
+	const diff_impl *d = (const diff_impl *)diff;
+	if (d->problems.length == 0)
+		return AL_OK;
+	return sink.write(sink.ctx, al_strbuf_cstr(&d->problems), d->problems.length) == 0 ? AL_OK : AL_EIO;
+}
 
 void al_diff_free(al_diff *diff)
 {
@@ -169,7 +70,8 @@ void al_diff_free(al_diff *diff)
 	free(d->spf);
 	free(d->dmarc);
 	free(d->services);
-	free(d->pub.dkim);
+	free(d->dkim);
+	al_strbuf_free(&d->problems);
 	free(d);
 }
 
@@ -186,85 +88,167 @@ static bool grow(void **items, size_t *cap, size_t count, size_t size)
 	return true;
 }
 
-typedef struct keyed {
-	const char *key;
-	size_t index;
-} keyed;
+/* ---- matching ------------------------------------------------------------------ */
 
-static int keyed_cmp(const void *a, const void *b)
-{
-	const keyed *x = a, *y = b;
-	int c = strcmp(x->key, y->key);
-	if (c != 0)
-		return c;
-	return x->index < y->index ? -1 : x->index > y->index;
-}
+/* One finding taking part: its two keys (the fingerprint; rule, owner and the
+ * offending bytes) and whether it found its partner. */
+typedef struct entry {
+	const al_diag *diag;
+	char fingerprint[AL_EMIT_FINGERPRINT_SIZE];
+	const char *loose;
+	size_t index; /* in its list: the output keeps the lists' order */
+	bool matched;
+} entry;
 
-static keyed *sorted_keys(const al_diff_findings *f)
-{
-	keyed *k = malloc((f->count ? f->count : 1) * sizeof(*k));
-	if (k == NULL)
-		return NULL;
-	for (size_t i = 0; i < f->count; i++)
-		k[i] = (keyed){f->keys[i], i};
-	qsort(k, f->count, sizeof(*k), keyed_cmp);
-	return k;
-}
+typedef struct side {
+	entry *items;
+	size_t count;
+} side;
 
-static int size_cmp(const void *a, const void *b)
+/* rule NUL owner (lower case) NUL the span's bytes (nothing for the whole record),
+ * or the message without a record; escaped so that it is one C string */
+static const char *loose_key(al_arena *arena, const al_diag *d)
 {
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* findings of @p a with no partner in @p b, in a's order */
-static al_status match(diff_impl *d, const al_diff_findings *a, const al_diff_findings *b)
-{
-	keyed *ka = sorted_keys(a), *kb = sorted_keys(b);
-	size_t *unmatched_a = malloc((a->count ? a->count : 1) * sizeof(size_t));
-	size_t *unmatched_b = malloc((b->count ? b->count : 1) * sizeof(size_t));
-	al_status st = AL_OK;
-	if (ka == NULL || kb == NULL || unmatched_a == NULL || unmatched_b == NULL) {
-		st = AL_ENOMEM;
-		goto done;
+	al_strbuf sb;
+	al_strbuf_init(&sb);
+	al_strbuf_puts(&sb, d->rule->id);
+	al_strbuf_putc(&sb, '\n');
+	const char *owner = d->owner ? d->owner : d->domain ? d->domain : "";
+	for (const char *p = owner; *p; p++)
+		al_strbuf_putc(&sb, (*p >= 'A' && *p <= 'Z') ? (char)(*p - 'A' + 'a') : *p);
+	al_strbuf_putc(&sb, '\n');
+	size_t start, length;
+	if (al_emit_span(d, &start, &length)) {
+		if (length > 0 && length < d->record_length)
+			al_escape_display(&sb, d->record + start, length);
+	} else if (d->message != NULL) {
+		al_escape_display(&sb, d->message, strlen(d->message));
 	}
-	size_t i = 0, j = 0, na = 0, nb = 0;
-	while (i < a->count || j < b->count) {
-		int c = i >= a->count ? 1 : j >= b->count ? -1 : strcmp(ka[i].key, kb[j].key);
+	const char *key = sb.failed ? NULL : al_arena_strdup(arena, al_strbuf_cstr(&sb));
+	al_strbuf_free(&sb);
+	return key;
+}
+
+static al_status side_load(al_arena *arena, const al_findings *list, side *out)
+{
+	size_t n = al_findings_count(list);
+	out->items = calloc(n ? n : 1, sizeof(entry));
+	out->count = 0;
+	if (out->items == NULL)
+		return AL_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const al_diag *dg = al_findings_at(list, i);
+		if (dg->waived || dg->rule == NULL)
+			continue;
+		entry *e = &out->items[out->count];
+		e->diag = dg;
+		e->index = i;
+		if (!al_emit_fingerprint(dg, e->fingerprint) || (e->loose = loose_key(arena, dg)) == NULL)
+			return AL_ENOMEM;
+		out->count++;
+	}
+	return AL_OK;
+}
+
+static const char *entry_key(const entry *e, bool loose)
+{
+	return loose ? e->loose : e->fingerprint;
+}
+
+static int cmp_strict(const void *a, const void *b)
+{
+	const entry *x = *(const entry *const *)a, *y = *(const entry *const *)b;
+	int c = strcmp(x->fingerprint, y->fingerprint);
+	return c != 0 ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+static int cmp_loose(const void *a, const void *b)
+{
+	const entry *x = *(const entry *const *)a, *y = *(const entry *const *)b;
+	int c = strcmp(x->loose, y->loose);
+	return c != 0 ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/* Pair the unmatched entries of @p a and @p b with equal keys, in list order
+ * within a key (a multiset: two equal findings before, one after: one fixed). */
+static al_status pair(side *a, side *b, bool loose, size_t *pairs)
+{
+	entry **pa = malloc((a->count ? a->count : 1) * sizeof(*pa));
+	entry **pb = malloc((b->count ? b->count : 1) * sizeof(*pb));
+	if (pa == NULL || pb == NULL) {
+		free(pa);
+		free(pb);
+		return AL_ENOMEM;
+	}
+	size_t na = 0, nb = 0;
+	for (size_t i = 0; i < a->count; i++)
+		if (!a->items[i].matched)
+			pa[na++] = &a->items[i];
+	for (size_t i = 0; i < b->count; i++)
+		if (!b->items[i].matched)
+			pb[nb++] = &b->items[i];
+	qsort(pa, na, sizeof(*pa), loose ? cmp_loose : cmp_strict);
+	qsort(pb, nb, sizeof(*pb), loose ? cmp_loose : cmp_strict);
+	size_t i = 0, j = 0;
+	while (i < na && j < nb) {
+		int c = strcmp(entry_key(pa[i], loose), entry_key(pb[j], loose));
 		if (c == 0) {
-			d->pub.unchanged++;
-			i++;
-			j++;
+			pa[i++]->matched = true;
+			pb[j++]->matched = true;
+			(*pairs)++;
 		} else if (c < 0) {
-			unmatched_a[na++] = ka[i++].index;
+			i++;
 		} else {
-			unmatched_b[nb++] = kb[j++].index;
+			j++;
 		}
 	}
-	qsort(unmatched_a, na, sizeof(size_t), size_cmp);
-	qsort(unmatched_b, nb, sizeof(size_t), size_cmp);
-	d->fixed = malloc((na ? na : 1) * sizeof(al_diff_finding));
-	d->added = malloc((nb ? nb : 1) * sizeof(al_diff_finding));
-	if (d->fixed == NULL || d->added == NULL) {
-		st = AL_ENOMEM;
-		goto done;
+	free(pa);
+	free(pb);
+	return AL_OK;
+}
+
+/* the unmatched entries of @p s, in list order */
+static al_status left_over(const side *s, al_diff_finding **out, size_t *count)
+{
+	*out = malloc((s->count ? s->count : 1) * sizeof(**out));
+	*count = 0;
+	if (*out == NULL)
+		return AL_ENOMEM;
+	for (size_t i = 0; i < s->count; i++) {
+		if (s->items[i].matched)
+			continue;
+		al_diff_finding *f = &(*out)[(*count)++];
+		f->diag = s->items[i].diag;
+		memcpy(f->fingerprint, s->items[i].fingerprint, sizeof(f->fingerprint));
 	}
-	for (size_t k = 0; k < na; k++)
-		d->fixed[k] = a->items[unmatched_a[k]];
-	for (size_t k = 0; k < nb; k++) {
-		d->added[k] = b->items[unmatched_b[k]];
-		if (d->added[k].severity <= AL_SEVERITY_ERROR)
-			d->pub.added_summary.by_severity[d->added[k].severity]++;
+	return AL_OK;
+}
+
+static al_status match(diff_impl *d, const al_findings *old_list, const al_findings *new_list)
+{
+	side a = {0}, b = {0};
+	al_status st = side_load(&d->arena, old_list, &a);
+	if (st == AL_OK)
+		st = side_load(&d->arena, new_list, &b);
+	if (st == AL_OK)
+		st = pair(&a, &b, false, &d->pub.unchanged);
+	if (st == AL_OK)
+		st = pair(&a, &b, true, &d->pub.unchanged);
+	if (st == AL_OK)
+		st = left_over(&a, &d->fixed, &d->pub.fixed_count);
+	if (st == AL_OK)
+		st = left_over(&b, &d->added, &d->pub.added_count);
+	if (st == AL_OK) {
+		d->pub.fixed = d->fixed;
+		d->pub.added = d->added;
+		for (size_t k = 0; k < d->pub.added_count; k++) {
+			al_severity sev = d->added[k].diag->severity;
+			if ((unsigned)sev <= AL_SEVERITY_ERROR)
+				d->pub.added_summary.by_severity[sev]++;
+		}
 	}
-	d->pub.fixed = d->fixed;
-	d->pub.fixed_count = na;
-	d->pub.added = d->added;
-	d->pub.added_count = nb;
-done:
-	free(ka);
-	free(kb);
-	free(unmatched_a);
-	free(unmatched_b);
+	free(a.items);
+	free(b.items);
 	return st;
 }
 
@@ -296,34 +280,43 @@ static bool collect_name(void *userdata, const char *name, uint64_t types)
 	return true;
 }
 
-/* The TXT records at @p name starting with @p prefix (case-insensitive, then a
- * space or the end), joined, escaped; NULL when none (or the lookup gave none). */
-static const char *txt_record(al_arena *arena, al_source *src, const char *name, const char *prefix, bool *not_asked)
+/* The first TXT record at @p name starting with @p prefix (case-insensitive,
+ * then a space, a ';' or the end), raw, copied into the arena; NULL when none
+ * (or the lookup gave none). */
+static const char *txt_record(al_arena *arena, al_source *src, const char *name, const char *prefix,
+			      size_t *length)
 {
+	*length = 0;
 	if (src == NULL)
 		return NULL;
 	const al_answer *ans = NULL;
 	if (al_source_lookup(src, name, 16, &ans) != AL_OK || ans == NULL)
 		return NULL;
 	const char *found = NULL;
-	if (ans->rcode == AL_RCODE_NOT_QUERIED && not_asked)
-		*not_asked = true;
 	size_t plen = strlen(prefix);
-	char *buf = malloc(MAX_TXT + 1);
+	char *buf = ans->rcode == AL_RCODE_NOERROR ? malloc(MAX_TXT + 1) : NULL;
 	for (size_t i = 0; buf != NULL && i < ans->count && found == NULL; i++) {
 		const al_rr *rr = &ans->rrs[i];
 		if (rr->type != 16)
 			continue;
 		size_t n = al_txt_copy(rr->rdata, rr->rdlength, buf, MAX_TXT, NULL);
-		buf[n] = '\0';
-		if (n >= plen && strncasecmp(buf, prefix, plen) == 0 && (n == plen || buf[plen] == ' ' || buf[plen] == ';'))
-			found = display(arena, buf, n);
+		if (n >= plen && strncasecmp(buf, prefix, plen) == 0 &&
+		    (n == plen || buf[plen] == ' ' || buf[plen] == ';')) {
+			char *copy = al_arena_alloc(arena, n + 1);
+			if (copy != NULL) {
+				memcpy(copy, buf, n);
+				copy[n] = '\0';
+				*length = n;
+			}
+			found = copy;
+		}
 	}
 	free(buf);
 	al_source_release(src, ans);
 	return found;
 }
 
+/* A key at @p name: a TXT record or a CNAME (a key delegated to a provider). */
 static bool has_key(al_source *src, const char *name)
 {
 	if (src == NULL)
@@ -340,34 +333,44 @@ static bool has_key(al_source *src, const char *name)
 	return found;
 }
 
+static bool same_text(const char *a, size_t alen, const char *b, size_t blen)
+{
+	return alen == blen && (alen == 0 || memcmp(a, b, alen) == 0);
+}
+
 static void spf_effect(diff_impl *d, const al_diff_options *o, const char *name, al_status *st)
 {
-	const char *before = txt_record(&d->arena, o->old_source, name, "v=spf1", NULL);
-	const char *after = txt_record(&d->arena, o->new_source, name, "v=spf1", NULL);
+	size_t blen, alen;
+	const char *before = txt_record(&d->arena, o->old_source, name, "v=spf1", &blen);
+	const char *after = txt_record(&d->arena, o->new_source, name, "v=spf1", &alen);
 	if (before == NULL && after == NULL)
 		return;
 	al_spf_tree_options to = {.rules = o->rules, .snapshot = o->snapshot, .no_snapshot = o->no_snapshot};
 	al_spf_tree *tb = NULL, *ta = NULL;
-	if (before != NULL)
-		(void)al_spf_tree_build(o->old_source, name, &to, &tb, NULL);
-	if (after != NULL)
-		(void)al_spf_tree_build(o->new_source, name, &to, &ta, NULL);
+	if (before != NULL && al_spf_tree_build(o->old_source, name, &to, &tb, NULL) != AL_OK)
+		tb = NULL;
+	if (after != NULL && al_spf_tree_build(o->new_source, name, &to, &ta, NULL) != AL_OK)
+		ta = NULL;
 	al_diff_spf row = {.name = name, .before_present = tb != NULL, .after_present = ta != NULL};
 	if (tb) {
 		row.before = tb->lookups;
 		row.before_unknown = tb->not_followed;
-		row.before_permerror = tb->root && tb->root->permerror;
+		row.before_voids = tb->void_lookups;
+		row.before_permerror = (tb->root && tb->root->permerror) || tb->lookups > 10 || tb->void_lookups > 2;
 	}
 	if (ta) {
 		row.after = ta->lookups;
 		row.after_unknown = ta->not_followed;
-		row.after_permerror = ta->root && ta->root->permerror;
+		row.after_voids = ta->void_lookups;
+		row.after_permerror = (ta->root && ta->root->permerror) || ta->lookups > 10 || ta->void_lookups > 2;
 	}
-	if (row.before_unknown || row.after_unknown)
-		d->pub.not_checked = true;
-	bool changed = before == NULL || after == NULL || strcmp(before, after) != 0 || row.before != row.after ||
-		       row.before_unknown != row.after_unknown || row.before_permerror != row.after_permerror;
+	bool changed = before == NULL || after == NULL || !same_text(before, blen, after, alen) ||
+		       row.before != row.after || row.before_unknown != row.after_unknown ||
+		       row.before_voids != row.after_voids ||
+		       row.before_permerror != row.after_permerror;
 	if (changed) {
+		if (row.before_unknown || row.after_unknown)
+			d->pub.not_checked = true;
 		if (!grow((void **)&d->spf, &d->spf_cap, d->pub.spf_count, sizeof(*d->spf))) {
 			*st = AL_ENOMEM;
 		} else {
@@ -375,9 +378,11 @@ static void spf_effect(diff_impl *d, const al_diff_options *o, const char *name,
 			d->pub.spf = d->spf;
 		}
 	}
-	/* services: include and redirect targets directly under the record */
-	for (int side = 0; side < 2 && *st == AL_OK; side++) {
-		al_spf_tree *t = side ? ta : tb, *other = side ? tb : ta;
+	/* services: the records reached directly from the name's record (not
+	 * known for a record that does not parse: its includes are not compared) */
+	bool comparable = (tb == NULL || (tb->root && tb->root->record)) && (ta == NULL || (ta->root && ta->root->record));
+	for (int side_index = 0; side_index < 2 && *st == AL_OK && comparable; side_index++) {
+		al_spf_tree *t = side_index ? ta : tb, *other = side_index ? tb : ta;
 		if (t == NULL)
 			continue;
 		for (size_t r = 0; r < t->row_count; r++) {
@@ -400,13 +405,13 @@ static void spf_effect(diff_impl *d, const al_diff_options *o, const char *name,
 				*st = AL_ENOMEM;
 				break;
 			}
-			al_diff_service *s = &d->services[d->pub.service_count++];
-			s->name = name;
-			s->service = al_arena_strdup(&d->arena, tr->node->sender);
-			s->include = tr->node->domain ? al_arena_strdup(&d->arena, tr->node->domain) : "";
-			s->added = side == 1;
+			al_diff_service *sv = &d->services[d->pub.service_count++];
+			sv->name = name;
+			sv->service = al_arena_strdup(&d->arena, tr->node->sender);
+			sv->include = tr->node->domain ? al_arena_strdup(&d->arena, tr->node->domain) : "";
+			sv->added = side_index == 1;
 			d->pub.services = d->services;
-			if (s->service == NULL || s->include == NULL)
+			if (sv->service == NULL || sv->include == NULL)
 				*st = AL_ENOMEM;
 		}
 	}
@@ -424,27 +429,30 @@ static const char *dmarc_tags(al_arena *arena, const al_dmarc_record *r)
 	if (r == NULL)
 		return "none";
 	if (!r->is_dmarc || al_dmarc_record_discarded(r))
-		return "ignored by receivers (not a valid DMARC1 record)";
+		return "ignored by receivers (not a usable DMARC1 record)";
 	return al_arena_printf(arena, "p=%s sp=%s np=%s pct=%s t=%s", policy_or(r->p, "(missing)"),
 			       policy_or(r->sp, "(p)"), policy_or(r->np, "(sp)"),
 			       r->pct_valid ? al_arena_printf(arena, "%u", r->pct) : "(100)",
 			       r->t == AL_DMARC_FLAG_Y ? "y" : r->t == AL_DMARC_FLAG_N ? "n" : "(n)");
 }
 
-static unsigned strength(const al_dmarc_effect *e)
+/* How hard failing mail is treated: the policy applied, then the share of
+ * failing mail it reaches (RFC 7489 pct), then what the rest gets. */
+static long severity_of(const al_dmarc_effect *e)
 {
 	if (!e->applies)
 		return 0;
-	return (unsigned)e->applied;
+	return (long)e->applied * 1000000 + (long)e->percent * 1000 + (long)e->rest;
 }
 
 static void dmarc_effect(diff_impl *d, const al_diff_options *o, const char *name, al_status *st)
 {
 	if (strncasecmp(name, "_dmarc.", 7) != 0)
 		return;
-	const char *before = txt_record(&d->arena, o->old_source, name, "v=DMARC1", NULL);
-	const char *after = txt_record(&d->arena, o->new_source, name, "v=DMARC1", NULL);
-	if ((before == NULL && after == NULL) || (before && after && strcmp(before, after) == 0))
+	size_t blen, alen;
+	const char *before = txt_record(&d->arena, o->old_source, name, "v=DMARC1", &blen);
+	const char *after = txt_record(&d->arena, o->new_source, name, "v=DMARC1", &alen);
+	if ((before == NULL && after == NULL) || (before && after && same_text(before, blen, after, alen)))
 		return;
 	if (!grow((void **)&d->dmarc, &d->dmarc_cap, d->pub.dmarc_count, sizeof(*d->dmarc))) {
 		*st = AL_ENOMEM;
@@ -455,35 +463,50 @@ static void dmarc_effect(diff_impl *d, const al_diff_options *o, const char *nam
 	memset(row, 0, sizeof(*row));
 	row->name = name;
 	row->before = before;
+	row->before_length = blen;
 	row->after = after;
+	row->after_length = alen;
 	al_dmarc_record *rb = NULL, *ra = NULL;
-	if (before && al_dmarc_parse(before, strlen(before), &rb) != AL_OK)
+	if (before && al_dmarc_parse(before, blen, &rb) != AL_OK)
 		rb = NULL;
-	if (after && al_dmarc_parse(after, strlen(after), &ra) != AL_OK)
+	if (after && al_dmarc_parse(after, alen, &ra) != AL_OK)
 		ra = NULL;
 	row->before_tags = dmarc_tags(&d->arena, rb);
 	row->after_tags = dmarc_tags(&d->arena, ra);
 	static const al_generation gens[2] = {AL_GENERATION_RFC7489, AL_GENERATION_RFC9989};
+	static const al_dmarc_target targets[3] = {AL_DMARC_TARGET_DOMAIN, AL_DMARC_TARGET_SUBDOMAIN,
+						   AL_DMARC_TARGET_NONEXISTENT};
 	for (int g = 0; g < 2; g++) {
 		char buf[512];
-		for (int side = 0; side < 2; side++) {
-			al_dmarc_record *r = side ? ra : rb;
+		for (int side_index = 0; side_index < 2; side_index++) {
+			al_dmarc_record *r = side_index ? ra : rb;
 			al_dmarc_effect e;
 			al_dmarc_effect_of(r, gens[g], AL_DMARC_TARGET_DOMAIN, &e);
 			al_dmarc_effect_describe(r, gens[g], AL_DMARC_TARGET_DOMAIN, &e, buf, sizeof(buf));
 			const char *text = al_arena_strdup(&d->arena, buf);
 			if (text == NULL)
 				*st = AL_ENOMEM;
-			if (side) {
+			int applied = e.applies ? (int)e.applied : 0;
+			unsigned percent = e.applies ? e.percent : 0;
+			if (side_index) {
 				row->after_effect[g] = text ? text : "";
-				row->after_applied[g] = (int)strength(&e);
+				row->after_applied[g] = applied;
+				row->after_percent[g] = percent;
 			} else {
 				row->before_effect[g] = text ? text : "";
-				row->before_applied[g] = (int)strength(&e);
+				row->before_applied[g] = applied;
+				row->before_percent[g] = percent;
 			}
 		}
-		if (row->after_applied[g] < row->before_applied[g])
-			row->weaker = true;
+		/* weaker or stronger: the domain's mail, its subdomains', nonexistent names' */
+		for (int t = 0; t < 3; t++) {
+			al_dmarc_effect eb, ea;
+			al_dmarc_effect_of(rb, gens[g], targets[t], &eb);
+			al_dmarc_effect_of(ra, gens[g], targets[t], &ea);
+			long b = severity_of(&eb), a = severity_of(&ea);
+			row->weaker |= a < b;
+			row->stronger |= a > b;
+		}
 	}
 	al_dmarc_record_free(rb);
 	al_dmarc_record_free(ra);
@@ -497,15 +520,16 @@ static void dkim_effect(diff_impl *d, const al_diff_options *o, const char *name
 			mark = p;
 			break;
 		}
-	if (mark == NULL || mark == name)
+	if (mark == NULL || mark == name || mark[12] == '\0')
 		return;
 	if (!has_key(o->old_source, name) || has_key(o->new_source, name))
 		return;
-	if (!grow((void **)&d->pub.dkim, &d->dkim_cap, d->pub.dkim_count, sizeof(*d->pub.dkim))) {
+	if (!grow((void **)&d->dkim, &d->dkim_cap, d->pub.dkim_count, sizeof(*d->dkim))) {
 		*st = AL_ENOMEM;
 		return;
 	}
-	al_diff_dkim *k = &d->pub.dkim[d->pub.dkim_count++];
+	al_diff_dkim *k = &d->dkim[d->pub.dkim_count++];
+	d->pub.dkim = d->dkim;
 	memset(k, 0, sizeof(*k));
 	k->name = name;
 	k->selector = al_arena_strndup(&d->arena, name, (size_t)(mark - name));
@@ -514,18 +538,18 @@ static void dkim_effect(diff_impl *d, const al_diff_options *o, const char *name
 		*st = AL_ENOMEM;
 }
 
-al_status al_diff_compute(const al_diff_options *o, const al_diff_findings *old_findings,
-			  const al_diff_findings *new_findings, al_diff **out, al_error *err)
+al_status al_diff_compute(const al_diff_options *o, const al_findings *old_findings,
+			  const al_findings *new_findings, al_diff **out, al_error *err)
 {
 	*out = NULL;
 	if (o == NULL || old_findings == NULL || new_findings == NULL)
 		return al_error_set(err, AL_EINVAL, "diff: missing input");
-	if (old_findings->failed || new_findings->failed)
-		return al_error_set(err, AL_ENOMEM, "diff: findings could not be kept (out of memory)");
 	diff_impl *d = calloc(1, sizeof(*d));
 	if (d == NULL)
 		return al_error_set(err, AL_ENOMEM, "out of memory");
 	al_arena_init(&d->arena);
+	al_strbuf_init(&d->problems);
+	d->pub.period_begin = d->pub.period_end = -1;
 	al_status st = match(d, old_findings, new_findings);
 	names n = {.arena = &d->arena};
 	al_map_init(&n.seen, true);
@@ -536,6 +560,8 @@ al_status al_diff_compute(const al_diff_options *o, const al_diff_findings *old_
 			al_zone_foreach_name(o->old_zone, collect_name, &n);
 		if (n.failed)
 			st = AL_ENOMEM;
+		else if (n.count >= MAX_NAMES)
+			st = AL_ELIMIT;
 	}
 	for (size_t i = 0; i < n.count && st == AL_OK; i++) {
 		spf_effect(d, o, n.list[i], &st);
