@@ -97,8 +97,10 @@ typedef struct al_diff_dmarc {
 	int before_applied[2], after_applied[2];
 	/** RFC 7489: the share of failing mail that gets it (pct) */
 	unsigned before_percent[2], after_percent[2];
-	bool weaker;                 /**< some generation treats failing mail (of the domain or
-					  of its subdomains) more leniently after */
+	/** some generation treats failing mail (of the domain, of its subdomains, of names
+	 *  that do not exist) more leniently after; both false when the record is added or
+	 *  removed (what then applies is the organizational domain's, not followed here) */
+	bool weaker;
 	bool stronger;               /**< some generation treats it more strictly after */
 } al_diff_dmarc;
 

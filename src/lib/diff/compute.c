@@ -440,7 +440,7 @@ static const char *dmarc_tags(al_arena *arena, const al_dmarc_record *r)
  * failing mail it reaches (RFC 7489 pct), then what the rest gets. */
 static long severity_of(const al_dmarc_effect *e)
 {
-	if (!e->applies)
+	if (!e->applies || e->applied <= AL_DMARC_POLICY_NONE)
 		return 0;
 	return (long)e->applied * 1000000 + (long)e->percent * 1000 + (long)e->rest;
 }
@@ -483,7 +483,11 @@ static void dmarc_effect(diff_impl *d, const al_diff_options *o, const char *nam
 			al_dmarc_effect e;
 			al_dmarc_effect_of(r, gens[g], AL_DMARC_TARGET_DOMAIN, &e);
 			al_dmarc_effect_describe(r, gens[g], AL_DMARC_TARGET_DOMAIN, &e, buf, sizeof(buf));
-			const char *text = al_arena_strdup(&d->arena, buf);
+			/* no record here: receivers look further (the organizational
+			 * domain's record), which this comparison does not follow */
+			const char *text = r == NULL && (side_index ? after == NULL : before == NULL)
+						   ? "no record at this name: receivers use the organizational domain's record, if there is one"
+						   : al_arena_strdup(&d->arena, buf);
 			if (text == NULL)
 				*st = AL_ENOMEM;
 			int applied = e.applies ? (int)e.applied : 0;
@@ -498,8 +502,9 @@ static void dmarc_effect(diff_impl *d, const al_diff_options *o, const char *nam
 				row->before_percent[g] = percent;
 			}
 		}
-		/* weaker or stronger: the domain's mail, its subdomains', nonexistent names' */
-		for (int t = 0; t < 3; t++) {
+		/* weaker or stronger: the domain's mail, its subdomains', nonexistent names'
+		 * (not known when a record comes or goes: the fallback is not followed) */
+		for (int t = 0; t < 3 && before != NULL && after != NULL; t++) {
 			al_dmarc_effect eb, ea;
 			al_dmarc_effect_of(rb, gens[g], targets[t], &eb);
 			al_dmarc_effect_of(ra, gens[g], targets[t], &ea);

@@ -151,6 +151,12 @@ static void text_finding(al_strbuf *o, const char *sign, const al_diff_finding *
 	al_strbuf_puts(o, ": ");
 	esc(o, g->message);
 	al_strbuf_puts(o, "\n");
+	size_t start, length;
+	if (al_emit_span(g, &start, &length) && length > 0) {
+		al_strbuf_puts(o, "      at: ");
+		al_escape_display(o, g->record + start, length);
+		al_strbuf_puts(o, "\n");
+	}
 }
 
 static void write_text(al_strbuf *o, const al_diff *d, const char *old_label, const char *new_label)
@@ -240,7 +246,7 @@ static void md_findings(al_strbuf *o, const char *title, const al_diff_finding *
 {
 	if (n == 0)
 		return;
-	al_strbuf_printf(o, "\n#### %s (%zu)\n\n| Severity | Rule | Name | Where | Message |\n|---|---|---|---|---|\n",
+	al_strbuf_printf(o, "\n#### %s (%zu)\n\n| Severity | Rule | Name | Where | Message | Term |\n|---|---|---|---|---|---|\n",
 			 title, n);
 	for (size_t i = 0; i < n; i++) {
 		const al_diag *g = f[i].diag;
@@ -256,6 +262,15 @@ static void md_findings(al_strbuf *o, const char *title, const al_diff_finding *
 		}
 		al_strbuf_puts(o, " | ");
 		md(o, g->message);
+		al_strbuf_puts(o, " | ");
+		size_t start, length;
+		if (al_emit_span(g, &start, &length) && length > 0) {
+			al_strbuf tmp;
+			al_strbuf_init(&tmp);
+			al_strbuf_append(&tmp, g->record + start, length);
+			md(o, al_strbuf_cstr(&tmp)); /* a NUL in the term ends it here */
+			al_strbuf_free(&tmp);
+		}
 		al_strbuf_puts(o, " |\n");
 	}
 }
