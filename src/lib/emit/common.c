@@ -148,7 +148,7 @@ static void plural(al_strbuf *b, size_t n, const char *word)
 	al_strbuf_printf(b, "%zu %s%s", n, word, n == 1 ? "" : "s");
 }
 
-void al_emit_summary_line(al_strbuf *b, const al_summary *s)
+void al_emit_severity_counts(al_strbuf *b, const al_summary *s)
 {
 	plural(b, s->by_severity[AL_SEVERITY_ERROR], "error");
 	al_strbuf_puts(b, ", ");
@@ -157,6 +157,11 @@ void al_emit_summary_line(al_strbuf *b, const al_summary *s)
 	plural(b, s->by_severity[AL_SEVERITY_NOTE], "note");
 	if (s->waived > 0)
 		al_strbuf_printf(b, " (%zu waived)", s->waived);
+}
+
+void al_emit_summary_line(al_strbuf *b, const al_summary *s)
+{
+	al_emit_severity_counts(b, s);
 	al_strbuf_puts(b, " in ");
 	plural(b, s->records, "record");
 	if (s->lookups_failed > 0)

@@ -64,6 +64,8 @@ void al_emit_text_location(al_strbuf *out, const al_diag *d);
 /** The first paragraph of a fix on one line (text and github show it under a finding). */
 void al_emit_fix_paragraph(al_strbuf *out, const char *fix);
 /** "1 error, 0 warnings, 0 notes in 3 records..." without a line break. */
+/* "2 errors, 1 warning, 0 notes (3 waived)": the counts every text summary starts with */
+void al_emit_severity_counts(al_strbuf *out, const al_summary *s);
 void al_emit_summary_line(al_strbuf *out, const al_summary *s);
 
 /**
