@@ -48,6 +48,15 @@ void al_emit_doc_text(al_strbuf *out, const char *text, size_t length);
 bool al_emit_is_pseudo_file(const char *file);
 /** The span of @p d clamped to its record; false when there is no record. */
 bool al_emit_span(const al_diag *d, size_t *start, size_t *length);
+/** Bytes of al_emit_fingerprint's text, NUL included. */
+#define AL_EMIT_FINGERPRINT_SIZE 33
+/**
+ * The finding's identity that survives moved lines (SARIF partialFingerprints
+ * "authlint/v1", authlint diff): 32 hex digits of SHA-256 over the rule id, the
+ * owner in lower case, and the span with the record text (or, without a record,
+ * the message). False when the digest could not be computed.
+ */
+bool al_emit_fingerprint(const al_diag *d, char hex[AL_EMIT_FINGERPRINT_SIZE]);
 /** The RR type's name ("TXT"), or NULL for 0. @p buf holds it. */
 const char *al_emit_rrtype(const al_diag *d, char buf[16]);
 /** "file:line:col" or "owner @server" (text and github messages). */
