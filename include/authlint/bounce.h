@@ -42,6 +42,14 @@ typedef struct al_bounce_receiver {
 	const char *retrieved;      /**< YYYY-MM-DD */
 } al_bounce_receiver;
 
+/** Another wording of an entry's bounce: an earlier version of the source,
+ * or the bounce as received, quoted on another published page. */
+typedef struct al_bounce_quote {
+	const char *quote;
+	const char *source;         /**< URL of the page that quotes it */
+	const char *archived;       /**< URL of a dated copy of it, or NULL */
+} al_bounce_quote;
+
 /** One bounce of data/bounces.yaml. Strings are owned by the catalog. */
 typedef struct al_bounce_entry {
 	const char *id;             /**< "gmail-5.7.26-dmarc" */
@@ -58,6 +66,8 @@ typedef struct al_bounce_entry {
 	const char *source;         /**< URL of the receiver's published page */
 	const char *archived;       /**< URL of a dated copy of it, or NULL */
 	const char *retrieved;      /**< YYYY-MM-DD */
+	const al_bounce_quote *also; /**< other wordings that @c match finds too */
+	size_t also_count;
 } al_bounce_entry;
 
 /** One requirement of data/bulk-senders.yaml. Strings are owned by the catalog. */

@@ -95,6 +95,7 @@ typedef struct al_message_facts {
 	const char *ar_authserv_id;   /**< its authserv-id */
 	size_t dkim_signatures;       /**< DKIM-Signature headers */
 	size_t arc_seals;             /**< ARC-Seal headers */
+	size_t arc_fields;            /**< ARC-Seal, ARC-Message-Signature and ARC-Authentication-Results headers */
 	const char *list_id;
 	const char *list_unsubscribe;
 	const char *list_unsubscribe_post;

@@ -89,7 +89,7 @@ static void every_entry_sourced(void **state)
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/data/bounces.yaml", source_root());
 	char *yaml = read_text(path);
-	assert_true(al_bounce_catalog_count(catalog) >= 28);
+	assert_true(al_bounce_catalog_count(catalog) >= 31);
 	for (size_t i = 0; i < al_bounce_catalog_count(catalog); i++) {
 		const al_bounce_entry *e = al_bounce_catalog_at(catalog, i);
 		assert_non_null(e->receiver);
@@ -179,6 +179,13 @@ static void every_quote_finds_its_entry(void **state)
 		if (got != e)
 			fail_msg("%s: quote matched %s", e->id, got ? got->id : "nothing");
 		assert_int_equal(how, AL_BOUNCE_BY_TEXT);
+		/* and its other wordings, each with a published source */
+		for (size_t j = 0; j < e->also_count; j++) {
+			assert_memory_equal(e->also[j].source, "https://", 8);
+			got = match(e->status, e->also[j].quote, NULL, &how);
+			if (got != e)
+				fail_msg("%s: quote %zu matched %s", e->id, j, got ? got->id : "nothing");
+		}
 
 		/* wrapped: a continuation prefix after every fourth word */
 		char wrapped[4096];
@@ -242,6 +249,20 @@ static void real_texts(void **state)
 	e = match("5.7.9 (delivery not authorized)", "554 5.7.9: Message not accepted for policy reasons", NULL,
 		  NULL);
 	assert_string_equal(e->id, "yahoo-5.7.9");
+
+	/* Gmail's 2024 numbering gave DKIM 5.7.28; its IP-rate 5.7.28 is not authentication */
+	e = match("5.7.28", "550-5.7.28 This mail has been blocked because DKIM does not pass. 550-5.7.28 Gmail "
+			    "requires all large senders to authenticate with DKIM.",
+		  NULL, NULL);
+	assert_string_equal(e->id, "gmail-5.7.28-dkim");
+	assert_null(match("5.7.28", "550 5.7.28 There is an unusual rate of unsolicited email originating from your "
+				    "IP address.",
+			  "gmail.com", NULL));
+	e = match("5.7.26", "550-5.7.26 This mail is unauthenticated, which poses a security risk to the\n"
+			    "550-5.7.26 sender and Gmail users, and has been blocked. The sender must\n"
+			    "550 5.7.26 authenticate with at least one of SPF or DKIM. x - gsmtp",
+		  NULL, NULL);
+	assert_string_equal(e->id, "gmail-5.7.26-unauthenticated");
 
 	/* curly apostrophes, as some copies of the texts have them */
 	e = match("5.7.30",

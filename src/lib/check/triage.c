@@ -649,7 +649,7 @@ static void verify_signatures(al_lint *lint, al_triage *t, const char *from, boo
 {
 	const al_message_facts *f = t->r.facts;
 	al_source *source = al_lint_get_options(lint)->source;
-	if (f->raw == NULL || (f->dkim_signatures == 0 && f->arc_seals == 0))
+	if (f->raw == NULL || (f->dkim_signatures == 0 && f->arc_fields == 0))
 		return;
 	al_error err = {0};
 	if (f->dkim_signatures > 0 && al_dkim_verify(f->raw, f->raw_length, source, now, &t->dkim, &err) != AL_OK) {
@@ -682,7 +682,10 @@ static void verify_signatures(al_lint *lint, al_triage *t, const char *from, boo
 			raise_signature(lint, from, s, o->aligned);
 	}
 	t->r.signatures = t->sigs;
-	if (f->arc_seals > 0 && al_arc_validate(f->raw, f->raw_length, source, now, &t->arc, &err) == AL_OK) {
+	/* any ARC field, not only seals: an ARC-Message-Signature or
+	 * ARC-Authentication-Results without its ARC-Seal is a broken chain
+	 * (RFC 8617 5.2 step 3), not none */
+	if (f->arc_fields > 0 && al_arc_validate(f->raw, f->raw_length, source, now, &t->arc, &err) == AL_OK) {
 		t->r.arc_cv = al_arc_cv_name(t->arc->cv);
 		t->r.arc_failed_instance = t->arc->failed_instance;
 		t->r.arc_reason = t->arc->reason;
@@ -759,7 +762,7 @@ al_status al_lint_triage(al_lint *lint, const al_message *message, const al_tria
 	al_triage_result *r = &t->r;
 	const al_message_facts *f = al_message_get_facts(message);
 	r->facts = f;
-	r->arc_cv = f->arc_seals ? "not-checked" : "none";
+	r->arc_cv = f->arc_fields ? "not-checked" : "none";
 	r->spf = "not-checked";
 	r->dmarc = "not-checked";
 	r->verified = al_lint_get_options(lint)->source != NULL;

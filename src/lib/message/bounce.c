@@ -7,6 +7,7 @@
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -21,6 +22,7 @@
 #define MAX_ENTRIES 1024
 #define MAX_REQUIREMENTS 1024
 #define MAX_DOMAINS 64
+#define MAX_ALSO 16
 #define MAX_HINT 255
 /* PCRE2 limits for the untrusted diagnostic text (the patterns are ours) */
 #define MATCH_LIMIT 100000
@@ -139,14 +141,25 @@ static al_status bad(reader *r, const yaml_node_t *node, const char *what, const
 			    detail ? detail : "");
 }
 
-/* Every key of @p map is one of @p keys. */
-static al_status known_keys(reader *r, yaml_node_t *map, const char *const *keys, const char *what)
+/* A string field of a catalog struct, read from the key of that name. */
+typedef struct field {
+	const char *key;
+	size_t offset;
+	bool required;
+} field;
+
+/* Every key of @p map is one of @p fields (may be NULL) or @p extra (may be NULL). */
+static al_status known_keys(reader *r, yaml_node_t *map, const field *fields, const char *const *extra,
+			    const char *what)
 {
 	for (size_t i = 0; i < al_yaml_map_count(map); i++) {
 		yaml_node_t *k, *v;
 		al_yaml_map_at(r->doc, map, i, &k, &v);
 		const char *key = al_yaml_scalar(k);
-		if (!in_set(keys, key))
+		bool known = extra != NULL && in_set(extra, key);
+		for (size_t j = 0; !known && fields != NULL && key != NULL && fields[j].key != NULL; j++)
+			known = strcmp(fields[j].key, key) == 0;
+		if (!known)
 			return al_error_set(r->err, AL_ERULES, "%s:%lu: unknown key '%s' in %s", r->label,
 					    al_yaml_line(k), key ? key : "?", what);
 	}
@@ -218,18 +231,48 @@ static size_t status_length(const char *s, size_t n)
 	return i;
 }
 
-static al_status read_source(reader *r, yaml_node_t *item, const char *what, const char **source,
-			     const char **retrieved)
+/* Check that every key of @p item is one of @p fields or @p extra, then
+ * read the string fields into @p base. */
+static al_status read_fields(reader *r, yaml_node_t *item, void *base, const field *fields,
+			     const char *const *extra, const char *what)
 {
-	al_status st = text(r, item, "source", true, what, source);
-	if (st == AL_OK && strncmp(*source, "https://", 8) != 0)
-		st = bad(r, al_yaml_map_get(r->doc, item, "source"), "source is not an https:// URL", NULL);
-	if (st == AL_OK)
-		st = text(r, item, "retrieved", true, what, retrieved);
-	if (st == AL_OK && !is_date(*retrieved))
-		st = bad(r, al_yaml_map_get(r->doc, item, "retrieved"), "retrieved is not a date (YYYY-MM-DD)",
-			 NULL);
-	return st;
+	if (!al_yaml_is_map(item))
+		return al_error_set(r->err, AL_ERULES, "%s:%lu: %s is not a mapping", r->label, al_yaml_line(item),
+				    what);
+	al_status known = known_keys(r, item, fields, extra, what);
+	if (known != AL_OK)
+		return known;
+	for (size_t j = 0; fields[j].key != NULL; j++) {
+		const char **slot = (const char **)(void *)((char *)base + fields[j].offset);
+		al_status st = text(r, item, fields[j].key, fields[j].required, what, slot);
+		if (st != AL_OK)
+			return st;
+	}
+	return AL_OK;
+}
+
+/* @p value is one of @p set; else an error at @p key of @p item. */
+static al_status one_of(reader *r, yaml_node_t *item, const char *key, const char *const *set,
+			const char *value)
+{
+	if (in_set(set, value))
+		return AL_OK;
+	return al_error_set(r->err, AL_ERULES, "%s:%lu: %s outside the documented set: %s", r->label,
+			    al_yaml_line(al_yaml_map_get(r->doc, item, key)), key, value);
+}
+
+/* source (and archived) are https:// URLs, retrieved a date. */
+static al_status check_source(reader *r, yaml_node_t *item, const char *source, const char *archived,
+			      const char *retrieved)
+{
+	if (strncmp(source, "https://", 8) != 0)
+		return bad(r, al_yaml_map_get(r->doc, item, "source"), "source is not an https:// URL", NULL);
+	if (archived != NULL && strncmp(archived, "https://", 8) != 0)
+		return bad(r, al_yaml_map_get(r->doc, item, "archived"), "archived is not an https:// URL", NULL);
+	if (retrieved != NULL && !is_date(retrieved))
+		return bad(r, al_yaml_map_get(r->doc, item, "retrieved"), "retrieved is not a date (YYYY-MM-DD)",
+			   NULL);
+	return AL_OK;
 }
 
 static al_status compile(reader *r, yaml_node_t *node, const char *pattern, pcre2_code **out)
@@ -245,23 +288,26 @@ static al_status compile(reader *r, yaml_node_t *node, const char *pattern, pcre
 			    al_yaml_line(node), pattern, (const char *)buf, (size_t)offset + 1);
 }
 
+#define F(type, key, member, required) {key, offsetof(type, member), required}
+
+static const field receiver_fields[] = {
+	F(al_bounce_receiver, "id", id, true),
+	F(al_bounce_receiver, "name", name, true),
+	F(al_bounce_receiver, "marker", marker, false),
+	F(al_bounce_receiver, "source", source, true),
+	F(al_bounce_receiver, "retrieved", retrieved, true),
+	{NULL, 0, false},
+};
+
 static al_status load_receiver(reader *r, yaml_node_t *item)
 {
 	al_bounce_catalog *c = r->c;
-	if (!al_yaml_is_map(item))
-		return bad(r, item, "a receiver is not a mapping", NULL);
-	static const char *const keys[] = {"id", "name", "domains", "marker", "source", "retrieved", NULL};
-	al_status st = known_keys(r, item, keys, "a receiver");
+	static const char *const extra[] = {"domains", NULL};
 	al_bounce_receiver *d = &c->receivers[c->receiver_count];
 	memset(d, 0, sizeof(*d));
+	al_status st = read_fields(r, item, d, receiver_fields, extra, "a receiver");
 	if (st == AL_OK)
-		st = text(r, item, "id", true, "a receiver", &d->id);
-	if (st == AL_OK)
-		st = text(r, item, "name", true, "a receiver", &d->name);
-	if (st == AL_OK)
-		st = text(r, item, "marker", false, "a receiver", &d->marker);
-	if (st == AL_OK)
-		st = read_source(r, item, "a receiver", &d->source, &d->retrieved);
+		st = check_source(r, item, d->source, NULL, d->retrieved);
 	if (st != AL_OK)
 		return st;
 	for (size_t i = 0; i < c->receiver_count; i++)
@@ -309,41 +355,89 @@ static const al_bounce_receiver *receiver_by_id(const al_bounce_catalog *c, cons
 
 static char *normalize(const char *text, size_t length, char **status_out);
 
+/* The source's own words must find the entry: a pattern that does not match
+ * a quote is a typo, refused when the catalog loads rather than never
+ * matching. */
+static al_status quote_matches(reader *r, yaml_node_t *node, pcre2_code *re, const char *quote, const char *id)
+{
+	char *norm = normalize(quote, strlen(quote), NULL);
+	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+	int rc = norm && md ? pcre2_match(re, (PCRE2_SPTR)norm, strlen(norm), 0, 0, md, r->c->mctx)
+			    : PCRE2_ERROR_NOMEMORY;
+	pcre2_match_data_free(md);
+	free(norm);
+	if (rc == PCRE2_ERROR_NOMEMORY)
+		return al_error_set(r->err, AL_ENOMEM, "out of memory");
+	return rc < 0 ? bad(r, node, "the pattern does not match the entry's quote: ", id) : AL_OK;
+}
+
+static const field quote_fields[] = {
+	F(al_bounce_quote, "quote", quote, true),
+	F(al_bounce_quote, "source", source, true),
+	F(al_bounce_quote, "archived", archived, false),
+	{NULL, 0, false},
+};
+
+/* The entry's other wordings (also:), each found by its pattern. */
+static al_status load_also(reader *r, yaml_node_t *list, al_bounce_entry *e, pcre2_code *re)
+{
+	if (list == NULL)
+		return AL_OK;
+	if (!al_yaml_is_seq(list))
+		return bad(r, list, "also is not a list", NULL);
+	size_t n = al_yaml_seq_count(list);
+	if (n > MAX_ALSO)
+		return al_error_set(r->err, AL_ELIMIT, "%s:%lu: more than %d quotes in also", r->label,
+				    al_yaml_line(list), MAX_ALSO);
+	al_bounce_quote *quotes = al_arena_calloc(&r->c->arena, n ? n : 1, sizeof(*quotes));
+	if (quotes == NULL)
+		return al_error_set(r->err, AL_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		yaml_node_t *item = al_yaml_seq_at(r->doc, list, i);
+		al_status st = read_fields(r, item, &quotes[i], quote_fields, NULL, "a quote");
+		if (st == AL_OK)
+			st = check_source(r, item, quotes[i].source, quotes[i].archived, NULL);
+		if (st == AL_OK)
+			st = quote_matches(r, item, re, quotes[i].quote, e->id);
+		if (st != AL_OK)
+			return st;
+	}
+	e->also = quotes;
+	e->also_count = n;
+	return AL_OK;
+}
+
+static const field entry_fields[] = {
+	F(al_bounce_entry, "id", id, true),
+	F(al_bounce_entry, "status", status, true),
+	F(al_bounce_entry, "quote", quote, true),
+	F(al_bounce_entry, "match", match, true),
+	F(al_bounce_entry, "verdict", verdict, true),
+	F(al_bounce_entry, "cause", cause, true),
+	F(al_bounce_entry, "fix", fix, true),
+	F(al_bounce_entry, "who", who, true),
+	F(al_bounce_entry, "source", source, true),
+	F(al_bounce_entry, "archived", archived, false),
+	F(al_bounce_entry, "retrieved", retrieved, true),
+	{NULL, 0, false},
+};
+
 static al_status load_entry(reader *r, yaml_node_t *item)
 {
 	al_bounce_catalog *c = r->c;
-	if (!al_yaml_is_map(item))
-		return bad(r, item, "a bounce is not a mapping", NULL);
-	static const char *const keys[] = {"id",  "receiver", "status", "smtp",   "quote",    "match",
-					   "status-alone", "verdict", "cause", "fix", "who", "source",
-					   "archived", "retrieved", NULL};
-	const char *what = "a bounce";
-	al_status st = known_keys(r, item, keys, what);
+	static const char *const extra[] = {"receiver", "smtp", "status-alone", "also", NULL};
 	al_bounce_entry *e = &c->entries[c->entry_count];
 	memset(e, 0, sizeof(*e));
 	const char *receiver = NULL;
+	al_status st = read_fields(r, item, e, entry_fields, extra, "a bounce");
 	if (st == AL_OK)
-		st = text(r, item, "id", true, what, &e->id);
+		st = text(r, item, "receiver", true, "a bounce", &receiver);
 	if (st == AL_OK)
-		st = text(r, item, "receiver", true, what, &receiver);
+		st = check_source(r, item, e->source, e->archived, e->retrieved);
 	if (st == AL_OK)
-		st = text(r, item, "status", true, what, &e->status);
+		st = one_of(r, item, "verdict", verdicts, e->verdict);
 	if (st == AL_OK)
-		st = text(r, item, "quote", true, what, &e->quote);
-	if (st == AL_OK)
-		st = text(r, item, "match", true, what, &e->match);
-	if (st == AL_OK)
-		st = text(r, item, "verdict", true, what, &e->verdict);
-	if (st == AL_OK)
-		st = text(r, item, "cause", true, what, &e->cause);
-	if (st == AL_OK)
-		st = text(r, item, "fix", true, what, &e->fix);
-	if (st == AL_OK)
-		st = text(r, item, "who", true, what, &e->who);
-	if (st == AL_OK)
-		st = text(r, item, "archived", false, what, &e->archived);
-	if (st == AL_OK)
-		st = read_source(r, item, what, &e->source, &e->retrieved);
+		st = one_of(r, item, "who", whos, e->who);
 	if (st != AL_OK)
 		return st;
 	for (size_t i = 0; i < c->entry_count; i++)
@@ -355,13 +449,6 @@ static al_status load_entry(reader *r, yaml_node_t *item)
 	if (status_length(e->status, strlen(e->status)) != strlen(e->status))
 		return bad(r, al_yaml_map_get(r->doc, item, "status"), "status is not an enhanced status code: ",
 			   e->status);
-	if (!in_set(verdicts, e->verdict))
-		return bad(r, al_yaml_map_get(r->doc, item, "verdict"), "verdict outside the documented set: ",
-			   e->verdict);
-	if (!in_set(whos, e->who))
-		return bad(r, al_yaml_map_get(r->doc, item, "who"), "who outside the documented set: ", e->who);
-	if (e->archived != NULL && strncmp(e->archived, "https://", 8) != 0)
-		return bad(r, al_yaml_map_get(r->doc, item, "archived"), "archived is not an https:// URL", NULL);
 	yaml_node_t *smtp = al_yaml_map_get(r->doc, item, "smtp");
 	if (smtp != NULL) {
 		unsigned long v = 0;
@@ -376,56 +463,50 @@ static al_status load_entry(reader *r, yaml_node_t *item)
 	st = compile(r, mn, e->match, &c->patterns[c->entry_count]);
 	if (st != AL_OK)
 		return st;
-	c->entry_count++;
-	/* the source's own words must find the entry: a pattern that does not
-	 * match its quote is a typo, refused here rather than never matching */
-	char *norm = normalize(e->quote, strlen(e->quote), NULL);
-	if (norm == NULL)
-		return al_error_set(r->err, AL_ENOMEM, "out of memory");
-	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
-	int rc = md ? pcre2_match(c->patterns[c->entry_count - 1], (PCRE2_SPTR)norm, strlen(norm), 0, 0, md,
-				  c->mctx)
-		    : PCRE2_ERROR_NOMEMORY;
-	pcre2_match_data_free(md);
-	free(norm);
-	if (rc < 0)
-		return bad(r, mn, "the pattern does not match the entry's quote: ", e->id);
-	return AL_OK;
+	pcre2_code *re = c->patterns[c->entry_count];
+	c->entry_count++; /* the catalog owns the pattern from here */
+	st = quote_matches(r, mn, re, e->quote, e->id);
+	if (st == AL_OK)
+		st = load_also(r, al_yaml_map_get(r->doc, item, "also"), e, re);
+	return st;
 }
+
+static const field requirement_fields[] = {
+	F(al_bulk_requirement, "id", id, true),
+	F(al_bulk_requirement, "receiver", receiver, true),
+	F(al_bulk_requirement, "requirement", requirement, true),
+	F(al_bulk_requirement, "threshold", threshold, true),
+	F(al_bulk_requirement, "since", since, false),
+	F(al_bulk_requirement, "detail", detail, true),
+	F(al_bulk_requirement, "source", source, true),
+	F(al_bulk_requirement, "archived", archived, false),
+	F(al_bulk_requirement, "retrieved", retrieved, true),
+	{NULL, 0, false},
+};
 
 static al_status load_requirement(reader *r, yaml_node_t *item)
 {
 	al_bounce_catalog *c = r->c;
-	if (!al_yaml_is_map(item))
-		return bad(r, item, "a requirement is not a mapping", NULL);
-	static const char *const keys[] = {"id",     "receiver", "requirement", "applies", "level",
-					   "threshold", "per-day", "since", "detail", "source",
-					   "archived", "retrieved", NULL};
+	static const char *const extra[] = {"applies", "level", "per-day", NULL};
+	static const char *const applies_set[] = {"all", "bulk", NULL};
+	static const char *const level_set[] = {"required", "recommended", NULL};
 	const char *what = "a requirement";
-	al_status st = known_keys(r, item, keys, what);
 	al_bulk_requirement *q = &c->requirements[c->requirement_count];
 	memset(q, 0, sizeof(*q));
 	const char *applies = NULL, *level = NULL;
-	if (st == AL_OK)
-		st = text(r, item, "id", true, what, &q->id);
-	if (st == AL_OK)
-		st = text(r, item, "receiver", true, what, &q->receiver);
-	if (st == AL_OK)
-		st = text(r, item, "requirement", true, what, &q->requirement);
+	al_status st = read_fields(r, item, q, requirement_fields, extra, what);
 	if (st == AL_OK)
 		st = text(r, item, "applies", true, what, &applies);
 	if (st == AL_OK)
 		st = text(r, item, "level", true, what, &level);
 	if (st == AL_OK)
-		st = text(r, item, "threshold", true, what, &q->threshold);
+		st = check_source(r, item, q->source, q->archived, q->retrieved);
 	if (st == AL_OK)
-		st = text(r, item, "since", false, what, &q->since);
+		st = one_of(r, item, "requirement", requirement_names, q->requirement);
 	if (st == AL_OK)
-		st = text(r, item, "detail", true, what, &q->detail);
+		st = one_of(r, item, "applies", applies_set, applies);
 	if (st == AL_OK)
-		st = text(r, item, "archived", false, what, &q->archived);
-	if (st == AL_OK)
-		st = read_source(r, item, what, &q->source, &q->retrieved);
+		st = one_of(r, item, "level", level_set, level);
 	if (st != AL_OK)
 		return st;
 	for (size_t i = 0; i < c->requirement_count; i++)
@@ -433,17 +514,8 @@ static al_status load_requirement(reader *r, yaml_node_t *item)
 			return bad(r, item, "requirement defined twice: ", q->id);
 	if (receiver_by_id(c, q->receiver) == NULL)
 		return bad(r, al_yaml_map_get(r->doc, item, "receiver"), "unknown receiver: ", q->receiver);
-	if (!in_set(requirement_names, q->requirement))
-		return bad(r, al_yaml_map_get(r->doc, item, "requirement"),
-			   "requirement outside the documented set: ", q->requirement);
-	if (strcmp(applies, "all") != 0 && strcmp(applies, "bulk") != 0)
-		return bad(r, al_yaml_map_get(r->doc, item, "applies"), "applies is not all or bulk", NULL);
 	q->bulk = strcmp(applies, "bulk") == 0;
-	if (strcmp(level, "required") != 0 && strcmp(level, "recommended") != 0)
-		return bad(r, al_yaml_map_get(r->doc, item, "level"), "level is not required or recommended", NULL);
 	q->recommended = strcmp(level, "recommended") == 0;
-	if (q->archived != NULL && strncmp(q->archived, "https://", 8) != 0)
-		return bad(r, al_yaml_map_get(r->doc, item, "archived"), "archived is not an https:// URL", NULL);
 	yaml_node_t *pd = al_yaml_map_get(r->doc, item, "per-day");
 	if (pd != NULL && (!al_yaml_ulong(pd, &q->per_day) || q->per_day == 0))
 		return bad(r, pd, "per-day is not a positive number", NULL);
@@ -480,7 +552,7 @@ static al_status load_bounces_doc(reader *r)
 	yaml_node_t *root = al_yaml_root(r->doc);
 	if (root != NULL && al_yaml_is_map(root)) {
 		static const char *const keys[] = {"receivers", "bounces", NULL};
-		al_status st = known_keys(r, root, keys, "the file");
+		al_status st = known_keys(r, root, NULL, keys, "the file");
 		if (st != AL_OK)
 			return st;
 	}
@@ -495,7 +567,7 @@ static al_status load_bulk_doc(reader *r)
 	yaml_node_t *root = al_yaml_root(r->doc);
 	if (root != NULL && al_yaml_is_map(root)) {
 		static const char *const keys[] = {"requirements", NULL};
-		al_status st = known_keys(r, root, keys, "the file");
+		al_status st = known_keys(r, root, NULL, keys, "the file");
 		if (st != AL_OK)
 			return st;
 	}

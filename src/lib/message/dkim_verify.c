@@ -4,6 +4,7 @@
  * DKIM-Signature field, topmost first, each with a verdict and the reason in
  * words. Keys come through an al_source; with none, nothing is "pass".
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -158,6 +159,22 @@ static void key_from_record(al_dkimv_key *k, const al_dkim_record *rec, al_arena
 	k->verdict = AL_DKIM_PASS;
 }
 
+/* d= and s= (RFC 6376 3.5): dot-separated labels of letters, digits and
+ * hyphens (and '_', which selectors carry in the wild; bytes over 0x7f for
+ * U-labels); nothing empty. */
+static bool is_key_name_part(const char *s)
+{
+	if (s == NULL || *s == '\0' || *s == '.')
+		return false;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '.' && (p[1] == '.' || p[1] == '\0'))
+			return false;
+		if (!(isalnum(*p) || *p == '-' || *p == '_' || *p == '.' || *p >= 0x80))
+			return false;
+	}
+	return true;
+}
+
 const al_dkimv_key *al_dkimv_key_get(al_dkimv_keycache *cache, al_source *keys, const char *domain,
 				     const char *selector, al_arena *arena)
 {
@@ -174,7 +191,8 @@ const al_dkimv_key *al_dkimv_key_get(al_dkimv_keycache *cache, al_source *keys, 
 				     .rcode = AL_RCODE_NOT_QUERIED};
 	if (raw == NULL)
 		return &nomem;
-	if (al_name_normalize(raw, strlen(raw), name, &nerr) != AL_OK)
+	if (!is_key_name_part(domain) || !is_key_name_part(selector) ||
+	    al_name_normalize(raw, strlen(raw), name, &nerr) != AL_OK)
 		return &bad;
 	for (size_t i = 0; i < cache->count; i++)
 		if (strcmp(cache->items[i].name, name) == 0)
@@ -443,8 +461,25 @@ al_status al_dkimv_verify_field(al_dkimv_msg *m, size_t field, bool arc, al_sour
 		hrelaxed = hl == 7;
 		brelaxed = strcmp(b, "relaxed") == 0;
 	}
-	/* h= must sign From */
-	{
+	/* h= must sign From (RFC 6376 6.1.1); an ARC-Message-Signature is held to
+	 * RFC 8617 4.1.2 instead, which requires no header field but forbids
+	 * ARC-Seal (the ValiMail ARC suite: an empty h= verifies, ARC-Seal fails) */
+	if (arc) {
+		const char *h = s->headers;
+		while (h && *h) {
+			while (*h == ' ' || *h == '\t' || *h == '\r' || *h == '\n' || *h == ':')
+				h++;
+			const char *e = h;
+			while (*e && *e != ':' && *e != ' ' && *e != '\t' && *e != '\r' && *e != '\n')
+				e++;
+			if (e - h == 8 && strncasecmp(h, "arc-seal", 8) == 0) {
+				set(s, AL_DKIM_PERMERROR, AL_DKIM_FAILURE_SYNTAX,
+				    "h= includes ARC-Seal, which an ARC-Message-Signature must not sign (RFC 8617 4.1.2)");
+				return AL_OK;
+			}
+			h = e;
+		}
+	} else {
 		bool from = false;
 		const char *h = s->headers;
 		while (h && *h && !from) {
@@ -609,6 +644,32 @@ al_status al_dkimv_verify_field(al_dkimv_msg *m, size_t field, bool arc, al_sour
 	}
 	bool sig_ok = al_dkimv_check(key->pkey, ed25519, b_raw, b_raw_len, data.data ? data.data : "", data.length);
 	al_strbuf_free(&data);
+	if ((!s->body_hash_ok || !sig_ok) && arc && c == NULL) {
+		/* An AMS without c=: RFC 8617 4.1.2 keeps DKIM's default, simple/simple,
+		 * but dkimpy, the reference ARC implementation, signs relaxed/relaxed
+		 * then (the ValiMail ARC suite's ams_fields_c_na expects a pass). The
+		 * signer signed one of the two: accept either, and say which. */
+		const al_dkimv_body_hash *rh =
+			al_dkimv_body_hash_get(m, true, false, s->has_length ? s->length : UINT64_MAX);
+		if (rh == NULL)
+			return AL_ENOMEM;
+		bool rbody = rh->digest_len == bh_raw_len && memcmp(rh->digest, bh_raw, bh_raw_len) == 0 &&
+			     !(s->has_length && rh->total < s->length);
+		bool rsig = false;
+		al_strbuf rdata = AL_STRBUF_INIT;
+		if (rbody && al_dkimv_signed_headers(m, s->headers, strlen(s->headers), field, base + eq + 1,
+						     base + bend, true, &rdata))
+			rsig = al_dkimv_check(key->pkey, ed25519, b_raw, b_raw_len, rdata.data ? rdata.data : "",
+					      rdata.length);
+		bool nomem = rdata.failed;
+		al_strbuf_free(&rdata);
+		if (nomem)
+			return AL_ENOMEM;
+		if (rbody && rsig) {
+			s->body_hash_ok = sig_ok = true;
+			s->canonicalization = "relaxed/relaxed (no c=: not the default simple/simple)";
+		}
+	}
 	if (!s->body_hash_ok)
 		set(s, AL_DKIM_FAIL, AL_DKIM_FAILURE_BODY_HASH,
 		    sig_ok ? "the body hash does not match, though the signed header fields verify: the body was "

@@ -201,6 +201,10 @@ static void gather_headers(al_message *m, GMimeObject *obj, const char *authserv
 			f->dkim_signatures++;
 		} else if (strcasecmp(name, "ARC-Seal") == 0) {
 			f->arc_seals++;
+			f->arc_fields++;
+		} else if (strcasecmp(name, "ARC-Message-Signature") == 0 ||
+			   strcasecmp(name, "ARC-Authentication-Results") == 0) {
+			f->arc_fields++;
 		} else if (strcasecmp(name, "List-Id") == 0) {
 			if (f->list_id == NULL)
 				f->list_id = keep_str(m, value);
