@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * DKIM selectors: the discovery list (data/selectors.yaml plus the usual
- * selectors of data/senders.yaml), providers recognised by the target of a
+ * DKIM selectors: the selectors probed for a domain in live mode (those of its
+ * services in data/senders.yaml, then data/selectors.yaml's common list),
+ * providers recognised by the target of a
  * selector's CNAME, and the selectors a zone file holds per domain.
  */
 #ifndef AL_CHECK_DKIM_SELECTORS_H
@@ -19,8 +20,6 @@
 const char *al_dkim_provider_of(al_lint *lint, const char *target);
 /** Services that usually sign with @p selector ("Google Workspace"), comma-separated, or NULL. */
 const char *al_dkim_selector_services(al_lint *lint, const char *selector);
-/** The discovery list: selectors probed in live mode, in file order, without repeats. */
-size_t al_dkim_discovery_list(al_lint *lint, const char *const **out);
 /** Why a selector is probed for a domain. */
 typedef enum al_dkim_probe_why {
 	AL_DKIM_PROBE_SPF,      /**< a service the domain's SPF tree includes signs with it */

@@ -2,7 +2,8 @@
 /*
  * DKIM selectors. Which ones to look at for a domain: those given (--selector),
  * every <selector>._domainkey.<domain> owner of a zone file, or in live mode
- * the discovery list (probed by dkim_discovery.c). Which provider a
+ * those of its services and the common list (al_dkim_probe_domain, probed for
+ * dkim_discovery.c). Which provider a
  * selector's CNAME points to.
  *
  * data/selectors.yaml:
@@ -220,13 +221,6 @@ const char *al_dkim_selector_services(al_lint *lint, const char *selector)
 	const char *out = sb.length ? al_arena_strdup(al_lint_unit_arena(lint), al_strbuf_cstr(&sb)) : NULL;
 	al_strbuf_free(&sb);
 	return out;
-}
-
-size_t al_dkim_discovery_list(al_lint *lint, const char *const **out)
-{
-	dkim_state *s = state(lint);
-	*out = s ? s->data->list : NULL;
-	return s ? s->data->list_count : 0;
 }
 
 /* ---- the selectors probed for one domain ------------------------------------------- */
