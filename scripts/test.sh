@@ -21,7 +21,8 @@ meson test -C build-test --print-errorlogs
 
 echo "== gcc, ASan + UBSan"
 setup build-asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
-meson test -C build-asan --print-errorlogs
+# ASan and UBSan slow every test down (the golden cases run the binary ~300 times): thrice the time
+meson test -C build-asan --print-errorlogs --timeout-multiplier 3
 
 echo "== clang, -Werror (build only)"
 CC=clang setup build-clang -Dwerror=true
