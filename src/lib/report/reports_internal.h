@@ -45,6 +45,9 @@ typedef struct rpt_domain {
 	uint64_t messages, dmarc_pass, dkim_aligned, spf_aligned, reports;
 	uint64_t disposition[6];     /* by al_report_disposition */
 	uint64_t test_mode;          /* messages with reason policy_test_mode */
+	rpt_small test_reporters;     /* reporters of those, messages */
+	rpt_small enforced;          /* failing mail given quarantine or reject without policy_test_mode:
+					"reporter\tdisposition", messages */
 	rpt_small reporters;         /* org names, messages */
 	rpt_small policies;          /* "p=none sp=- pct=100 t=-" as reporters saw it */
 	rpt_day *days;
