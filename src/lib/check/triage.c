@@ -22,23 +22,14 @@
 #include "check/family_api.h"
 #include "check/lint_private.h"
 #include "check/spf_family.h"
+#include "check/triage_internal.h"
 #include "spf/spf_internal.h"
 #include "util/arena.h"
 
 /* catalog services whose include is tried against the connecting IP */
 #define MAX_SERVICE_PROBES 64
-#define MAX_LIST 32
 
-struct al_triage {
-	al_arena arena;
-	al_triage_result r;
-	al_triage_signature sigs[AL_DKIM_MAX_SIGNATURES];
-	const char *differences[MAX_LIST];
-	al_triage_check checks[16];
-	const char *not_checked[MAX_LIST];
-	al_dkim_verification *dkim;
-	al_arc_chain *arc;
-};
+/* struct al_triage: check/triage_internal.h */
 
 static const char *const verdict_names[] = {
 	[AL_TRIAGE_UNDETERMINED] = "undetermined",
@@ -62,7 +53,7 @@ const char *al_triage_who_name(al_triage_who who)
 	return (unsigned)who < sizeof(names) / sizeof(names[0]) ? names[who] : "?";
 }
 
-static void note_not_checked(al_triage *t, const char *fmt, const char *arg)
+void al_triage_note_not_checked(al_triage *t, const char *fmt, const char *arg)
 {
 	if (t->r.not_checked_count < MAX_LIST)
 		t->not_checked[t->r.not_checked_count++] = al_arena_printf(&t->arena, fmt, arg ? arg : "");
@@ -509,140 +500,6 @@ static void decide(al_lint *lint, al_triage *t, const char *from, const evidence
 	raise_verdict(lint, t, from, NULL, NULL, NULL, NULL);
 }
 
-/* ---- the bounce and the bulk-sender checklist ------------------------------------------------- */
-
-static void explain_bounce(al_lint *lint, al_triage *t, const al_bounce_catalog *catalog, const char *from)
-{
-	const al_message_facts *f = t->r.facts;
-	if (!f->is_bounce || catalog == NULL || (f->dsn_status == NULL && f->dsn_diagnostic == NULL))
-		return;
-	/* "dns; mx.example.net" (RFC 3464 2.3.5): the host name after the type */
-	const char *mta = f->dsn_remote_mta ? f->dsn_remote_mta : f->dsn_reporting_mta;
-	if (mta != NULL && strchr(mta, ';') != NULL) {
-		mta = strchr(mta, ';') + 1;
-		while (*mta == ' ' || *mta == '\t')
-			mta++;
-	}
-	al_bounce_query q = {f->dsn_status, f->dsn_diagnostic, mta};
-	al_bounce_match m;
-	if (!al_bounce_catalog_match(catalog, &q, &m) || m.entry == NULL) {
-		note_not_checked(t, "the bounce's cause: status %s is not one the catalog of published bounce codes "
-				    "(data/bounces.yaml) explains",
-				 f->dsn_status ? f->dsn_status : "(none)");
-		return;
-	}
-	const al_bounce_entry *e = m.entry;
-	t->r.bounce = e;
-	t->r.bounce_by_text = m.how == AL_BOUNCE_BY_TEXT;
-	al_finding *fi = al_finding_begin(lint, AL_RULE_TRIAGE008, NULL);
-	al_finding_owner(fi, from);
-	al_finding_arg(fi, "receiver", "%s", e->receiver && e->receiver->name ? e->receiver->name : "the receiver");
-	al_finding_arg(fi, "status", "%s", e->status);
-	al_finding_arg(fi, "cause", "%s", e->cause);
-	al_finding_fix(fi, "%s", e->fix);
-	al_finding_context(fi, "%s (%s, read %s%s)", e->id, e->source, e->retrieved,
-			   m.how == AL_BOUNCE_BY_TEXT ? "; matched by its text" : "; matched by its status alone");
-	al_finding_end(lint, fi);
-}
-
-static bool has_one_click(const al_message_facts *f)
-{
-	/* RFC 8058 3.1: an HTTPS URI in List-Unsubscribe and List-Unsubscribe-Post: List-Unsubscribe=One-Click */
-	return f->list_unsubscribe != NULL && strcasestr(f->list_unsubscribe, "<https://") != NULL &&
-	       f->list_unsubscribe_post != NULL && strcasestr(f->list_unsubscribe_post, "List-Unsubscribe=One-Click") != NULL;
-}
-
-static void bulk_checklist(al_lint *lint, al_triage *t, const al_bounce_catalog *catalog, const char *from,
-			   const char *spf, bool spf_aligned, bool dkim_pass, bool dkim_aligned, bool has_dmarc,
-			   bool dmarc_known)
-{
-	if (catalog == NULL)
-		return;
-	const al_message_facts *f = t->r.facts;
-	bool bulk_signs = f->list_unsubscribe != NULL || f->list_id != NULL;
-	const char *const *names = al_bulk_requirement_names();
-	for (size_t k = 0; names[k] != NULL && t->r.check_count < sizeof(t->checks) / sizeof(t->checks[0]); k++) {
-		char who[256] = "";
-		bool any = false, all_bulk = true;
-		for (size_t i = 0; i < al_bounce_catalog_requirement_count(catalog); i++) {
-			const al_bulk_requirement *q = al_bounce_catalog_requirement_at(catalog, i);
-			if (strcmp(q->requirement, names[k]) != 0 || q->recommended)
-				continue;
-			const char *rname = q->receiver;
-			for (size_t j = 0; j < al_bounce_catalog_receiver_count(catalog); j++)
-				if (strcmp(al_bounce_catalog_receiver_at(catalog, j)->id, q->receiver) == 0)
-					rname = al_bounce_catalog_receiver_at(catalog, j)->name;
-			if (strstr(who, rname) == NULL)
-				snprintf(who + strlen(who), sizeof(who) - strlen(who), "%s%s", any ? ", " : "", rname);
-			any = true;
-			if (!q->bulk)
-				all_bulk = false;
-		}
-		if (!any)
-			continue;
-		al_triage_check *c = &t->checks[t->r.check_count++];
-		c->requirement = names[k];
-		c->receivers = al_arena_strdup(&t->arena, who);
-		c->bulk_only = all_bulk;
-		c->state = "not-checked";
-		const char *req = names[k];
-		bool known = true, met = false;
-		if (strcmp(req, "spf") == 0) {
-			known = spf != NULL;
-			met = known && strcmp(spf, "pass") == 0;
-			c->detail = known ? al_arena_printf(&t->arena, "SPF %s", spf) : "SPF was not checked";
-		} else if (strcmp(req, "dkim") == 0) {
-			met = dkim_pass;
-			known = met || t->r.signature_count > 0 || f->dkim_signatures == 0;
-			c->detail = met ? "a DKIM signature passes" : f->dkim_signatures ? "no DKIM signature passes" : "no DKIM signature";
-		} else if (strcmp(req, "spf-or-dkim") == 0) {
-			known = spf != NULL || dkim_pass;
-			met = dkim_pass || (spf != NULL && strcmp(spf, "pass") == 0);
-			c->detail = met ? "SPF or DKIM passes" : "neither SPF nor DKIM passes";
-		} else if (strcmp(req, "dmarc") == 0) {
-			known = dmarc_known;
-			met = has_dmarc;
-			c->detail = !known ? "the DMARC record was not looked up" : met ? "the From domain publishes DMARC"
-										   : "the From domain publishes no DMARC record";
-		} else if (strcmp(req, "alignment") == 0) {
-			known = spf != NULL || dkim_pass;
-			met = (spf != NULL && strcmp(spf, "pass") == 0 && spf_aligned) || (dkim_pass && dkim_aligned);
-			c->detail = met ? "SPF or DKIM passes aligned with From" : "neither SPF nor DKIM passes aligned with From";
-		} else if (strcmp(req, "one-click-unsubscribe") == 0) {
-			known = bulk_signs;
-			met = has_one_click(f);
-			c->detail = !known ? "not told: the message carries no List-Unsubscribe or List-Id, the marks of "
-					     "subscribed bulk mail"
-				    : met ? "List-Unsubscribe with an https URI and List-Unsubscribe-Post: List-Unsubscribe=One-Click"
-					  : "no one-click unsubscribe (RFC 8058: an https URI in List-Unsubscribe and "
-					    "List-Unsubscribe-Post: List-Unsubscribe=One-Click)";
-		} else {
-			known = false;
-			c->detail = "not visible in the message's headers";
-		}
-		if (!known) {
-			if (strncmp(c->detail, "not ", 4) != 0)
-				c->detail = "not checked: the results it needs were not checked again and the receiver "
-					    "recorded none";
-			continue;
-		}
-		c->state = met ? "met" : "not-met";
-		/* a requirement of bulk senders is raised only for mail that shows it is bulk, or when
-		 * the receiver's bounce named the bulk-sender requirements */
-		bool bulk_bounce = t->r.bounce != NULL && strcmp(t->r.bounce->verdict, "bulk-requirements") == 0;
-		/* forwarded mail carries the intermediary's marks (List-Id, a changed body): not the sender's */
-		if (met || (all_bulk && !bulk_signs && !bulk_bounce) || t->r.verdict == AL_TRIAGE_FORWARDED)
-			continue;
-		al_finding *fi = al_finding_begin(lint, AL_RULE_TRIAGE010, NULL);
-		al_finding_owner(fi, from);
-		al_finding_arg(fi, "from", "%s", from);
-		al_finding_arg(fi, "requirement", "%s: %s", req, c->detail);
-		al_finding_arg(fi, "who_requires", "required by %s%s", who, all_bulk ? " of bulk senders" : "");
-		al_finding_end(lint, fi);
-	}
-	t->r.checks = t->checks;
-}
-
 /* ---- the run ------------------------------------------------------------------------------------- */
 
 static void verify_signatures(al_lint *lint, al_triage *t, const char *from, bool strict_dkim, int64_t now)
@@ -653,7 +510,7 @@ static void verify_signatures(al_lint *lint, al_triage *t, const char *from, boo
 		return;
 	al_error err = {0};
 	if (f->dkim_signatures > 0 && al_dkim_verify(f->raw, f->raw_length, source, now, &t->dkim, &err) != AL_OK) {
-		note_not_checked(t, "DKIM: %s", err.message);
+		al_triage_note_not_checked(t, "DKIM: %s", err.message);
 		return;
 	}
 	size_t n = t->dkim != NULL ? al_dkim_verification_count(t->dkim) : 0;
@@ -672,7 +529,7 @@ static void verify_signatures(al_lint *lint, al_triage *t, const char *from, boo
 		o->aligned = aligned(lint, from, s->domain, strict_dkim);
 		o->receiver_result = receiver_dkim_for(f, s->domain, s->selector);
 		if (s->verdict == AL_DKIM_NOT_CHECKED)
-			note_not_checked(t, "DKIM signature of %s: its key was not looked up", s->domain);
+			al_triage_note_not_checked(t, "DKIM signature of %s: its key was not looked up", s->domain);
 		if (o->receiver_result != NULL && s->verdict != AL_DKIM_NOT_CHECKED &&
 		    strcmp(o->receiver_result, o->result) != 0 && !f->raw_headers_only)
 			note_difference(t, al_arena_printf(&t->arena, "DKIM d=%s s=%s: the receiver recorded %s, today %s",
@@ -706,23 +563,23 @@ static void check_spf(al_lint *lint, al_triage *t, const char *from, bool strict
 	r->spf = "not-checked";
 	if (ip == NULL) {
 		r->spf_detail = "no connecting IP: the headers carry no Received field with an address";
-		note_not_checked(t, "SPF: %s", r->spf_detail);
+		al_triage_note_not_checked(t, "SPF: %s", r->spf_detail);
 		return;
 	}
 	if (r->spf_domain == NULL) {
 		r->spf_detail = "no MAIL FROM (Return-Path) and no HELO name";
-		note_not_checked(t, "SPF: %s", r->spf_detail);
+		al_triage_note_not_checked(t, "SPF: %s", r->spf_detail);
 		return;
 	}
 	if (al_lint_get_options(lint)->source == NULL) {
 		r->spf_detail = "offline";
-		note_not_checked(t, "SPF for %s: offline, the record was not looked up", r->spf_domain);
+		al_triage_note_not_checked(t, "SPF for %s: offline, the record was not looked up", r->spf_domain);
 		return;
 	}
 	al_spf_outcome *o = spf_check(lint, ip, f->mail_from && f->mail_from[0] ? f->mail_from : NULL, helo, r->spf_domain);
 	if (o == NULL) {
 		r->spf_detail = "a lookup it needs is outside the zone files and was not made";
-		note_not_checked(t, "SPF for %s: a lookup it needs was not made", r->spf_domain);
+		al_triage_note_not_checked(t, "SPF for %s: a lookup it needs was not made", r->spf_domain);
 		return;
 	}
 	r->spf = al_arena_strdup(&t->arena, al_spf_result_name(o->result));
@@ -770,7 +627,7 @@ al_status al_lint_triage(al_lint *lint, const al_message *message, const al_tria
 	char from[AL_NAME_MAX];
 	al_error err = {0};
 	if (f->from_domain == NULL || al_name_normalize(f->from_domain, strlen(f->from_domain), from, &err) != AL_OK) {
-		note_not_checked(t, "DMARC: %s", f->from_domain ? "the From domain is not a valid name"
+		al_triage_note_not_checked(t, "DMARC: %s", f->from_domain ? "the From domain is not a valid name"
 							       : "the message has no From address");
 		r->verdict = AL_TRIAGE_UNDETERMINED;
 		raise_verdict(lint, t, f->from ? f->from : "(no From)",
@@ -797,23 +654,23 @@ al_status al_lint_triage(al_lint *lint, const al_message *message, const al_tria
 		} else if (o->found == AL_DMARC_FOUND_NONE) {
 			r->dmarc_policy = "no DMARC policy applies to the From domain";
 		} else {
-			note_not_checked(t, "DMARC policy of %s: a lookup failed or was not made", fromd);
+			al_triage_note_not_checked(t, "DMARC policy of %s: a lookup failed or was not made", fromd);
 		}
 	} else if (!r->verified) {
-		note_not_checked(t, "DMARC policy of %s: offline, not looked up", fromd);
+		al_triage_note_not_checked(t, "DMARC policy of %s: offline, not looked up", fromd);
 	}
 	check_spf(lint, t, fromd, strict_spf);
 	int64_t now = options ? options->now : 0;
 	verify_signatures(lint, t, fromd, strict_dkim, now);
 	const al_bounce_catalog *catalog = options ? options->catalog : NULL;
-	explain_bounce(lint, t, catalog, fromd);
+	al_triage_explain_bounce(lint, t, catalog, fromd);
 	evidence e;
 	gather_evidence(lint, t, fromd, &e);
 	decide(lint, t, fromd, &e);
 	{
 		bool dmarc_known = d != NULL && d->rfc9989.found != AL_DMARC_FOUND_UNKNOWN;
 		bool has_dmarc = d != NULL && d->rfc9989.record != NULL;
-		bulk_checklist(lint, t, catalog, fromd, e.spf, e.spf_aligned, e.dkim_aligned_pass || e.dkim_unaligned_pass,
+		al_triage_bulk_checklist(lint, t, catalog, fromd, e.spf, e.spf_aligned, e.dkim_aligned_pass || e.dkim_unaligned_pass,
 			       e.dkim_aligned_pass, has_dmarc, dmarc_known);
 	}
 	if (r->dmarc_policy != NULL && strcmp(r->dmarc, "fail") == 0 && d != NULL && d->rfc9989.record == NULL)
