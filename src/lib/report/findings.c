@@ -28,13 +28,13 @@
 #define MAX_GROUPS 8        /* distinct policies seen, per domain */
 #define MAX_NAMES 4         /* reporters named in one finding */
 
-static al_finding *begin(al_lint *lint, al_rule_code code, const char *domain)
+/* The finding keeps the subject until al_finding_end: @p s lives in the caller. */
+static al_finding *begin(al_lint *lint, al_rule_code code, const char *domain, al_subject *s)
 {
-	al_subject s;
-	memset(&s, 0, sizeof(s));
-	s.owner = domain;
-	s.domain = domain;
-	return al_finding_begin(lint, code, &s);
+	memset(s, 0, sizeof(*s));
+	s->owner = domain;
+	s->domain = domain;
+	return al_finding_begin(lint, code, s);
 }
 
 static const char *messages_text(char *buf, size_t size, uint64_t n)
@@ -60,7 +60,9 @@ static void unreadable(al_lint *lint, const al_reports *r)
 		const al_reports_problem *p = &r->problems[i];
 		if (!p->fatal)
 			continue;
-		al_finding *f = begin(lint, AL_RULE_REPORT001, NULL);
+		al_subject subject;
+
+		al_finding *f = begin(lint, AL_RULE_REPORT001, NULL, &subject);
 		if (f == NULL)
 			return;
 		al_location loc = {0};
@@ -115,7 +117,9 @@ static const al_sender *sender_named(const char *name)
 
 static void service_failing(al_lint *lint, const rpt_domain *d, const rpt_source *s, uint64_t failing)
 {
-	al_finding *f = begin(lint, AL_RULE_REPORT002, d->name);
+	al_subject subject;
+
+	al_finding *f = begin(lint, AL_RULE_REPORT002, d->name, &subject);
 	if (f == NULL)
 		return;
 	char a[32], b[32];
@@ -144,7 +148,9 @@ static void service_failing(al_lint *lint, const rpt_domain *d, const rpt_source
 static void unauthorized_failing(al_lint *lint, const rpt_domain *d, const rpt_source *s, uint64_t failing,
 				 size_t more, uint64_t more_messages)
 {
-	al_finding *f = begin(lint, AL_RULE_REPORT003, d->name);
+	al_subject subject;
+
+	al_finding *f = begin(lint, AL_RULE_REPORT003, d->name, &subject);
 	if (f == NULL)
 		return;
 	char a[32];
@@ -383,7 +389,9 @@ static void policy_differs(al_lint *lint, const al_reports *r, const rpt_domain 
 		al_strbuf_free(&now);
 	}
 	for (size_t k = 0; k < count; k++) {
-		al_finding *f = begin(lint, AL_RULE_REPORT004, d->name);
+		al_subject subject;
+
+		al_finding *f = begin(lint, AL_RULE_REPORT004, d->name, &subject);
 		if (f == NULL)
 			return;
 		char a[32];
@@ -401,7 +409,9 @@ static void test_mode(al_lint *lint, const rpt_domain *d, const published *pub)
 	bool t_now = pub->record != NULL && pub->record->t == AL_DMARC_FLAG_Y;
 	char a[32];
 	if (d->test_mode > 0 && !t_now) {
-		al_finding *f = begin(lint, AL_RULE_REPORT005, d->name);
+		al_subject subject;
+
+		al_finding *f = begin(lint, AL_RULE_REPORT005, d->name, &subject);
 		if (f != NULL) {
 			const char *names[AL_RPT_MAX_SMALL];
 			size_t n = 0;
@@ -427,7 +437,9 @@ static void test_mode(al_lint *lint, const rpt_domain *d, const published *pub)
 		const char *tab = strchr(key, '\t');
 		if (tab == NULL || strcmp(tab + 1, full) != 0)
 			continue;
-		al_finding *f = begin(lint, AL_RULE_REPORT006, d->name);
+		al_subject subject;
+
+		al_finding *f = begin(lint, AL_RULE_REPORT006, d->name, &subject);
 		if (f == NULL)
 			return;
 		char *org = al_arena_strndup(al_lint_unit_arena(lint), key, (size_t)(tab - key));
@@ -487,7 +499,9 @@ static void discovery(al_lint *lint, const al_reports *r, const rpt_domain *d)
 	char walk[160], psl[160];
 	if (!most_seen(r, d, "treewalk", walk) || !most_seen(r, d, "psl", psl) || strcasecmp(walk, psl) == 0)
 		return;
-	al_finding *f = begin(lint, AL_RULE_REPORT007, d->name);
+	al_subject subject;
+
+	al_finding *f = begin(lint, AL_RULE_REPORT007, d->name, &subject);
 	if (f == NULL)
 		return;
 	al_finding_arg(f, "domain", "%s", d->name);
@@ -498,24 +512,35 @@ static void discovery(al_lint *lint, const al_reports *r, const rpt_domain *d)
 	al_finding_end(lint, f);
 }
 
+void al_rpt_lint_domain(al_lint *lint, const al_reports *r, const rpt_domain *d)
+{
+	if (strchr(d->name, '(') == NULL) {
+		sources(lint, r, d);
+		published pub = lookup_published(lint, d->name);
+		if (pub.known) {
+			policy_differs(lint, r, d, &pub);
+			test_mode(lint, d, &pub);
+		}
+		discovery(lint, r, d);
+	}
+	al_lint_unit_end(lint);
+}
+
+const rpt_domain *al_rpt_find_domain(const al_reports *r, const char *name)
+{
+	for (size_t k = 0; r != NULL && name != NULL && k < r->domain_count; k++)
+		if (strcasecmp(r->domain_list[k]->name, name) == 0)
+			return r->domain_list[k];
+	return NULL;
+}
+
 al_status al_lint_reports(al_lint *lint, al_reports *r)
 {
 	if (lint == NULL || r == NULL)
 		return AL_EINVAL;
 	al_rpt_sort(r);
 	unreadable(lint, r);
-	for (size_t k = 0; k < r->domain_count; k++) {
-		const rpt_domain *d = r->domain_list[k];
-		if (strchr(d->name, '(') == NULL) {
-			sources(lint, r, d);
-			published pub = lookup_published(lint, d->name);
-			if (pub.known) {
-				policy_differs(lint, r, d, &pub);
-				test_mode(lint, d, &pub);
-			}
-			discovery(lint, r, d);
-		}
-		al_lint_unit_end(lint);
-	}
+	for (size_t k = 0; k < r->domain_count; k++)
+		al_rpt_lint_domain(lint, r, r->domain_list[k]);
 	return AL_OK;
 }

@@ -98,6 +98,9 @@ struct al_reports {
 
 const char *al_rpt_strdup(al_reports *r, const char *s);
 void al_rpt_small_add(al_reports *r, rpt_small *s, const char *key, uint64_t messages, uint64_t passed);
+/* The REPORT findings of one domain through @p lint (one unit), and a domain by name (NULL: none). */
+void al_rpt_lint_domain(al_lint *lint, const al_reports *r, const rpt_domain *d);
+const rpt_domain *al_rpt_find_domain(const al_reports *r, const char *name);
 /* Domains and sources in output order: domains by name, sources by messages (most first), then address. */
 void al_rpt_sort(al_reports *r);
 
