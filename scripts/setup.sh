@@ -20,6 +20,8 @@ PACKAGES=(
 	chromium
 	# tests: scripts/refresh-provider-spf.py reads YAML
 	python3-yaml
+	# authlint diff --git reads the old version with git (tests/test_diff_git.py)
+	git
 	# CI: the Debian package is built, checked and installed (scripts/package.sh)
 	debhelper dpkg-dev fakeroot lintian
 )

@@ -13,7 +13,7 @@ import subprocess
 import sys
 
 # every command of the CLI
-DOCUMENTED = ['zone', 'record', 'check', 'spf', 'propagation', 'plan', 'align', 'rules', 'explain', 'triage', 'lock']
+DOCUMENTED = ['zone', 'record', 'check', 'spf', 'propagation', 'plan', 'align', 'rules', 'explain', 'triage', 'lock', 'diff']
 
 
 def main():

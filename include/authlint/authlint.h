@@ -12,6 +12,7 @@
 #include <authlint/diag.h>
 #include <authlint/dkim.h>
 #include <authlint/dmarc.h>
+#include <authlint/diff.h>
 #include <authlint/dmarc_discovery.h>
 #include <authlint/emit.h>
 #include <authlint/findings.h>

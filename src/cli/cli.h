@@ -155,5 +155,6 @@ extern const al_cli_command al_cmd_align;
 extern const al_cli_command al_cmd_triage;
 extern const al_cli_command al_cmd_reports;
 extern const al_cli_command al_cmd_lock;
+extern const al_cli_command al_cmd_diff;
 
 #endif

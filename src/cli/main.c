@@ -9,7 +9,7 @@
 static const al_cli_command *const commands[] = {
 	&al_cmd_zone, &al_cmd_record, &al_cmd_check, &al_cmd_spf, &al_cmd_propagation,
 	&al_cmd_plan, &al_cmd_align, &al_cmd_rules, &al_cmd_explain,
-	&al_cmd_triage, &al_cmd_reports, &al_cmd_lock,
+	&al_cmd_triage, &al_cmd_reports, &al_cmd_lock, &al_cmd_diff,
 };
 
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))

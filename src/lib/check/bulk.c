@@ -37,6 +37,7 @@
 #include "dns/txt.h"
 #include "dns/wire.h"
 #include "util/clock.h"
+#include "util/grow.h"
 
 #define MAX_PASSES 64
 
@@ -77,15 +78,9 @@ typedef struct driver {
 static void on_diag(void *userdata, const al_diag *diag)
 {
 	driver *d = userdata;
-	if (d->diag_count == d->diag_capacity) {
-		size_t cap = d->diag_capacity ? d->diag_capacity * 2 : 64;
-		al_diag *p = realloc(d->diags, cap * sizeof(*p));
-		if (p == NULL) {
-			d->oom = true;
-			return;
-		}
-		d->diags = p;
-		d->diag_capacity = cap;
+	if (!AL_GROW_ONE(d->diags, d->diag_count, d->diag_capacity)) {
+		d->oom = true;
+		return;
 	}
 	d->diags[d->diag_count++] = *diag;
 }

@@ -22,6 +22,7 @@
 #include "dns/query.h"
 #include "dns/wire.h"
 #include "util/clock.h"
+#include "util/grow.h"
 #include "util/hash.h"
 #include "dns/live_cache.h"
 
@@ -201,14 +202,8 @@ bool al_livec_pinned_by(const al_live_waiter *w, const live_entry *e)
 
 bool al_livec_pin(al_live_waiter *w, live_entry *e)
 {
-	if (w->pin_count == w->pin_capacity) {
-		size_t cap = w->pin_capacity ? w->pin_capacity * 2 : 16;
-		live_entry **p = realloc(w->pins, cap * sizeof(*p));
-		if (p == NULL)
-			return false;
-		w->pins = p;
-		w->pin_capacity = cap;
-	}
+	if (!AL_GROW_ONE(w->pins, w->pin_count, w->pin_capacity))
+		return false;
 	w->pins[w->pin_count++] = e;
 	e->pins++;
 	lru_unlink(e->live, e);
@@ -217,14 +212,8 @@ bool al_livec_pin(al_live_waiter *w, live_entry *e)
 
 bool al_livec_add_waiter(live_entry *e, al_live_waiter *w)
 {
-	if (e->waiter_count == e->waiter_capacity) {
-		size_t cap = e->waiter_capacity ? e->waiter_capacity * 2 : 4;
-		al_live_waiter **p = realloc(e->waiters, cap * sizeof(*p));
-		if (p == NULL)
-			return false;
-		e->waiters = p;
-		e->waiter_capacity = cap;
-	}
+	if (!AL_GROW_ONE(e->waiters, e->waiter_count, e->waiter_capacity))
+		return false;
 	e->waiters[e->waiter_count++] = w;
 	w->outstanding++;
 	return true;

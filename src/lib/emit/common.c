@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* What the emitters share: locations, spans, the summary, JSON objects. */
+#include <openssl/evp.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <authlint/source.h>
@@ -45,6 +47,41 @@ bool al_emit_span(const al_diag *d, size_t *start, size_t *length)
 	size_t l = d->span_length < n - s ? d->span_length : n - s;
 	*start = s;
 	*length = l;
+	return true;
+}
+
+bool al_emit_fingerprint(const al_diag *d, char hex[AL_EMIT_FINGERPRINT_SIZE])
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	bool ok = ctx != NULL && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1;
+	const char zero = 0;
+	const char *owner = d->owner ? d->owner : d->domain ? d->domain : "";
+	ok = ok && EVP_DigestUpdate(ctx, d->rule->id, strlen(d->rule->id)) == 1 &&
+	     EVP_DigestUpdate(ctx, &zero, 1) == 1;
+	for (const char *p = owner; ok && *p; p++) {
+		char c = (*p >= 'A' && *p <= 'Z') ? (char)(*p - 'A' + 'a') : *p;
+		ok = EVP_DigestUpdate(ctx, &c, 1) == 1;
+	}
+	size_t start, length;
+	if (al_emit_span(d, &start, &length)) {
+		char span[64];
+		int k = snprintf(span, sizeof(span), "%c%zu:%zu%c", 0, start, length, 0);
+		ok = ok && EVP_DigestUpdate(ctx, span, (size_t)k) == 1 &&
+		     EVP_DigestUpdate(ctx, d->record, d->record_length) == 1;
+	} else {
+		/* no record: the message says what it is about */
+		const char *message = d->message ? d->message : "";
+		ok = ok && EVP_DigestUpdate(ctx, &zero, 1) == 1 &&
+		     EVP_DigestUpdate(ctx, message, strlen(message)) == 1;
+	}
+	ok = ok && EVP_DigestFinal_ex(ctx, md, &mdlen) == 1 && mdlen >= 16;
+	EVP_MD_CTX_free(ctx);
+	if (!ok)
+		return false;
+	for (int i = 0; i < 16; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
 	return true;
 }
 
@@ -111,7 +148,7 @@ static void plural(al_strbuf *b, size_t n, const char *word)
 	al_strbuf_printf(b, "%zu %s%s", n, word, n == 1 ? "" : "s");
 }
 
-void al_emit_summary_line(al_strbuf *b, const al_summary *s)
+void al_emit_severity_counts(al_strbuf *b, const al_summary *s)
 {
 	plural(b, s->by_severity[AL_SEVERITY_ERROR], "error");
 	al_strbuf_puts(b, ", ");
@@ -120,6 +157,11 @@ void al_emit_summary_line(al_strbuf *b, const al_summary *s)
 	plural(b, s->by_severity[AL_SEVERITY_NOTE], "note");
 	if (s->waived > 0)
 		al_strbuf_printf(b, " (%zu waived)", s->waived);
+}
+
+void al_emit_summary_line(al_strbuf *b, const al_summary *s)
+{
+	al_emit_severity_counts(b, s);
 	al_strbuf_puts(b, " in ");
 	plural(b, s->records, "record");
 	if (s->lookups_failed > 0)

@@ -48,6 +48,15 @@ void al_emit_doc_text(al_strbuf *out, const char *text, size_t length);
 bool al_emit_is_pseudo_file(const char *file);
 /** The span of @p d clamped to its record; false when there is no record. */
 bool al_emit_span(const al_diag *d, size_t *start, size_t *length);
+/** Bytes of al_emit_fingerprint's text, NUL included. */
+#define AL_EMIT_FINGERPRINT_SIZE 33
+/**
+ * The finding's identity that survives moved lines (SARIF partialFingerprints
+ * "authlint/v1", authlint diff): 32 hex digits of SHA-256 over the rule id, the
+ * owner in lower case, and the span with the record text (or, without a record,
+ * the message). False when the digest could not be computed.
+ */
+bool al_emit_fingerprint(const al_diag *d, char hex[AL_EMIT_FINGERPRINT_SIZE]);
 /** The RR type's name ("TXT"), or NULL for 0. @p buf holds it. */
 const char *al_emit_rrtype(const al_diag *d, char buf[16]);
 /** "file:line:col" or "owner @server" (text and github messages). */
@@ -55,6 +64,8 @@ void al_emit_text_location(al_strbuf *out, const al_diag *d);
 /** The first paragraph of a fix on one line (text and github show it under a finding). */
 void al_emit_fix_paragraph(al_strbuf *out, const char *fix);
 /** "1 error, 0 warnings, 0 notes in 3 records..." without a line break. */
+/* "2 errors, 1 warning, 0 notes (3 waived)": the counts every text summary starts with */
+void al_emit_severity_counts(al_strbuf *out, const al_summary *s);
 void al_emit_summary_line(al_strbuf *out, const al_summary *s);
 
 /**

@@ -16,7 +16,6 @@
  * (lower case), the record text and the span, so a finding keeps its
  * fingerprint when lines move.
  */
-#include <openssl/evp.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -326,36 +325,9 @@ static void sarif_begin(al_emitter *em)
 
 static void fingerprint(al_json *j, const al_diag *d)
 {
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	bool ok = ctx != NULL && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1;
-	const char zero = 0;
-	const char *owner = d->owner ? d->owner : d->domain ? d->domain : "";
-	ok = ok && EVP_DigestUpdate(ctx, d->rule->id, strlen(d->rule->id)) == 1 &&
-	     EVP_DigestUpdate(ctx, &zero, 1) == 1;
-	for (const char *p = owner; ok && *p; p++) {
-		char c = (*p >= 'A' && *p <= 'Z') ? (char)(*p - 'A' + 'a') : *p;
-		ok = EVP_DigestUpdate(ctx, &c, 1) == 1;
-	}
-	size_t start, length;
-	if (al_emit_span(d, &start, &length)) {
-		char span[64];
-		int k = snprintf(span, sizeof(span), "%c%zu:%zu%c", 0, start, length, 0);
-		ok = ok && EVP_DigestUpdate(ctx, span, (size_t)k) == 1 &&
-		     EVP_DigestUpdate(ctx, d->record, d->record_length) == 1;
-	} else {
-		/* no record: the message says what it is about */
-		ok = ok && EVP_DigestUpdate(ctx, &zero, 1) == 1 &&
-		     EVP_DigestUpdate(ctx, d->message, strlen(d->message)) == 1;
-	}
-	ok = ok && EVP_DigestFinal_ex(ctx, md, &mdlen) == 1;
-	EVP_MD_CTX_free(ctx);
-	if (!ok)
+	char hex[AL_EMIT_FINGERPRINT_SIZE];
+	if (!al_emit_fingerprint(d, hex))
 		return; /* no fingerprint rather than a wrong one */
-	char hex[2 * 16 + 1];
-	for (int i = 0; i < 16; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
 	al_json_key(j, "partialFingerprints");
 	al_json_begin_object(j);
 	al_json_kv_string(j, "authlint/v1", hex);

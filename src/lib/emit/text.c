@@ -13,21 +13,10 @@
 
 #include "emit/emit_internal.h"
 #include "util/escape.h"
+#include "util/palette.h"
 
 #define SHOW_ALL 160  /* records up to this many columns are shown whole */
 #define BEFORE 60     /* columns of context kept before the term in a window */
-
-static const char *sev_color(al_severity s)
-{
-	switch (s) {
-	case AL_SEVERITY_ERROR:
-		return "\033[1;31m";
-	case AL_SEVERITY_WARNING:
-		return "\033[1;35m";
-	default:
-		return "\033[1;36m";
-	}
-}
 
 static void color(al_emitter *em, const char *code)
 {
@@ -104,11 +93,11 @@ static void show_record(al_emitter *em, const al_diag *d)
 	al_strbuf_puts(&em->buf, "    ");
 	for (size_t i = 0; i < pad; i++)
 		al_strbuf_putc(&em->buf, ' ');
-	color(em, "\033[1;32m");
+	color(em, AL_SGR_CARET);
 	al_strbuf_putc(&em->buf, '^');
 	for (size_t i = 1; i < width; i++)
 		al_strbuf_putc(&em->buf, '~');
-	color(em, "\033[0m");
+	color(em, AL_SGR_RESET);
 	al_strbuf_putc(&em->buf, '\n');
 }
 
@@ -116,14 +105,14 @@ static void text_diag(al_emitter *em, const al_diag *d)
 {
 	if (d->waived && !em->options.show_waived)
 		return;
-	color(em, "\033[1m");
+	color(em, AL_SGR_BOLD);
 	al_emit_text_location(&em->buf, d);
 	al_strbuf_puts(&em->buf, ":");
-	color(em, "\033[0m");
+	color(em, AL_SGR_RESET);
 	al_strbuf_putc(&em->buf, ' ');
-	color(em, sev_color(d->severity));
+	color(em, al_sgr_severity(d->severity));
 	al_strbuf_puts(&em->buf, al_severity_name(d->severity));
-	color(em, "\033[0m");
+	color(em, AL_SGR_RESET);
 	al_strbuf_puts(&em->buf, ": ");
 	al_emit_escaped(&em->buf, d->message);
 	al_strbuf_puts(&em->buf, " [");

@@ -7,6 +7,7 @@
  * bounded by the length of the value, comments by a nesting depth.
  */
 #include "message/authres.h"
+#include "util/grow.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -205,18 +206,12 @@ static bool resinfo(scanner *s, al_ar_result *r)
 		}
 		const char *v = pvalue(s);
 		if (count < MAX_PROPERTIES) {
-			if (cap == count) {
-				size_t ncap = cap ? cap * 2 : 4;
-				al_ar_property *np = al_arena_alloc(s->arena, ncap * sizeof(*np));
-				if (np == NULL) {
-					s->error = "out of memory";
-					break;
-				}
-				if (count)
-					memcpy(np, props, count * sizeof(*np));
-				props = np;
-				cap = ncap;
+			al_ar_property *np = al_arena_grow(s->arena, props, count, &cap, sizeof(*np));
+			if (np == NULL) {
+				s->error = "out of memory";
+				break;
 			}
+			props = np;
 			props[count++] = (al_ar_property){word, prop, v};
 		}
 	}

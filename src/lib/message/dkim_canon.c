@@ -16,6 +16,7 @@
 #include <authlint/message.h>
 
 #include "message/dkim_internal.h"
+#include "util/grow.h"
 
 static bool wsp(char c)
 {
@@ -46,14 +47,8 @@ static bool add_field(al_dkimv_msg *m, size_t *cap, size_t start, size_t end)
 	size_t name_len = (size_t)(colon - (t + start));
 	while (name_len > 0 && wsp(t[start + name_len - 1]))
 		name_len--;
-	if (m->count == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 64;
-		al_dkimv_field *f = realloc(m->fields, ncap * sizeof(*f));
-		if (f == NULL)
-			return false;
-		m->fields = f;
-		*cap = ncap;
-	}
+	if (!al_grow((void **)&m->fields, cap, m->count + 1, sizeof(*m->fields)))
+		return false;
 	m->fields[m->count++] = (al_dkimv_field){(uint32_t)start, (uint32_t)end, (uint32_t)(colon - t),
 						 (uint32_t)name_len};
 	return true;

@@ -3,8 +3,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "emit/emit_internal.h"
 #include "plan/plan_internal.h"
 #include "util/escape.h"
+#include "util/palette.h"
 
 #define LABEL 11   /* width of the label column */
 #define TARGET 14  /* width of the target column of an effect table */
@@ -45,7 +47,7 @@ static void field(text_out *o, const char *indent, const char *label, const char
 static void painted(text_out *o, const char *text, const char *sgr)
 {
 	if (o->color)
-		al_strbuf_printf(o->out, "\033[%sm%s\033[0m", sgr, text);
+		al_strbuf_printf(o->out, "%s%s" AL_SGR_RESET, sgr, text);
 	else
 		al_strbuf_puts(o->out, text);
 }
@@ -78,7 +80,7 @@ static const char *gate_word(al_plan_gate_state state)
 static void gate_label(text_out *o, size_t *lines, const char *word, al_plan_gate_state state)
 {
 	al_strbuf_printf(o->out, "  %-*s", LABEL, (*lines)++ == 0 ? "gates" : "");
-	painted(o, word, state == AL_PLAN_GATE_FAIL ? "1;31" : state == AL_PLAN_GATE_PASS ? "32" : "33");
+	painted(o, word, state == AL_PLAN_GATE_FAIL ? AL_SGR_BAD : state == AL_PLAN_GATE_PASS ? AL_SGR_GOOD : AL_SGR_UNSURE);
 	pad(o, strlen(word), 9);
 }
 
@@ -212,7 +214,7 @@ static void step(text_out *o, const al_plan *plan, const al_plan_step *s)
 	put(o, s->title);
 	al_strbuf_puts(o->out, "  [");
 	const char *status = al_plan_step_status_name(s->status);
-	painted(o, status, s->status == AL_PLAN_STEP_BLOCKED ? "1;31" : s->status == AL_PLAN_STEP_READY ? "32" : "33");
+	painted(o, status, s->status == AL_PLAN_STEP_BLOCKED ? AL_SGR_BAD : s->status == AL_PLAN_STEP_READY ? AL_SGR_GOOD : AL_SGR_UNSURE);
 	al_strbuf_puts(o->out, "]\n");
 	al_strbuf_printf(o->out, "  %-*searliest %s, suggested %s; hold at least %u days, %u suggested\n",
 			 LABEL, "publish", earliest, suggested, s->min_days, s->suggested_days);
@@ -326,13 +328,8 @@ al_status al_plan_write_text(const al_plan *plan, const al_plan_write_options *o
 	if (plan->first_blocked > 0)
 		al_strbuf_printf(out, ", blocked from step %zu", plan->first_blocked);
 	const al_summary *sum = al_findings_summary(plan->findings);
-	al_strbuf_printf(out, "; %zu error%s, %zu warning%s, %zu note%s", sum->by_severity[AL_SEVERITY_ERROR],
-			 sum->by_severity[AL_SEVERITY_ERROR] == 1 ? "" : "s",
-			 sum->by_severity[AL_SEVERITY_WARNING],
-			 sum->by_severity[AL_SEVERITY_WARNING] == 1 ? "" : "s",
-			 sum->by_severity[AL_SEVERITY_NOTE], sum->by_severity[AL_SEVERITY_NOTE] == 1 ? "" : "s");
-	if (sum->waived > 0)
-		al_strbuf_printf(out, " (%zu waived)", sum->waived);
+	al_strbuf_puts(out, "; ");
+	al_emit_severity_counts(out, sum);
 	if (!plan->complete && c->known)
 		al_strbuf_puts(out, "; incomplete: a lookup failed");
 	al_strbuf_putc(out, '\n');

@@ -16,6 +16,7 @@
 #include "propagation/prop_internal.h"
 #include "util/escape.h"
 #include "util/json.h"
+#include "util/palette.h"
 #include "propagation/write_internal.h"
 
 
@@ -34,22 +35,16 @@ static void color(writer *w, const char *code)
 		al_strbuf_puts(&w->buf, code);
 }
 
-#define C_RESET "\033[0m"
-#define C_BOLD "\033[1m"
-#define C_RED "\033[1;31m"
-#define C_YELLOW "\033[1;33m"
-#define C_GREEN "\033[32m"
-#define C_DIM "\033[2m"
 
 static const char *verdict_color(al_prop_verdict v)
 {
 	switch (v) {
 	case AL_PROP_CONSISTENT:
-		return C_GREEN;
+		return AL_SGR_GOOD;
 	case AL_PROP_PROPAGATING:
-		return C_YELLOW;
+		return AL_SGR_UNSURE;
 	default:
-		return C_RED;
+		return AL_SGR_BAD;
 	}
 }
 
@@ -124,14 +119,14 @@ static void text_name(writer *w, const al_prop_domain *d, const al_prop_name *n)
 	al_strbuf *b = &w->buf;
 	char tbuf[16];
 	al_strbuf_puts(b, "  ");
-	color(w, C_BOLD);
+	color(w, AL_SGR_BOLD);
 	al_propw_escaped(b, n->name);
 	al_strbuf_printf(b, " %s", al_rrtype_name(n->type, tbuf));
-	color(w, C_RESET);
+	color(w, AL_SGR_RESET);
 	al_strbuf_printf(b, " (%s): ", n->purpose);
 	color(w, verdict_color(n->verdict));
 	al_strbuf_puts(b, al_prop_verdict_name(n->verdict));
-	color(w, C_RESET);
+	color(w, AL_SGR_RESET);
 	al_strbuf_printf(b, ", %s", verdict_phrase(n));
 	if (n->incomplete)
 		al_strbuf_puts(b, "; some servers gave no usable answer");
@@ -187,7 +182,7 @@ static void text_name(writer *w, const al_prop_domain *d, const al_prop_name *n)
 					snprintf(cell, sizeof(cell), "-");
 				bool differs = ref >= 0 && (int)g != ref;
 				if (differs) {
-					color(w, d->servers[s].role == AL_PROP_AUTHORITATIVE ? C_RED : C_YELLOW);
+					color(w, d->servers[s].role == AL_PROP_AUTHORITATIVE ? AL_SGR_BAD : AL_SGR_UNSURE);
 					size_t l = strlen(cell);
 					if (l + 1 < sizeof(cell)) {
 						cell[l] = '*';
@@ -196,21 +191,21 @@ static void text_name(writer *w, const al_prop_domain *d, const al_prop_name *n)
 				}
 				al_strbuf_printf(b, "%-9s", cell);
 				if (differs)
-					color(w, C_RESET);
+					color(w, AL_SGR_RESET);
 			} else {
-				color(w, C_DIM);
+				color(w, AL_SGR_DIM);
 				al_strbuf_printf(b, "%-9s", ".");
-				color(w, C_RESET);
+				color(w, AL_SGR_RESET);
 			}
 		}
 		if (r->answer < 0) {
-			color(w, r->status == AL_PROP_NOT_ASKED ? C_DIM : C_RED);
+			color(w, r->status == AL_PROP_NOT_ASKED ? AL_SGR_DIM : AL_SGR_BAD);
 			al_strbuf_printf(b, "%s", al_prop_status_name(r->status));
 			if (r->detail != NULL) {
 				al_strbuf_puts(b, ": ");
 				al_propw_escaped(b, r->detail);
 			}
-			color(w, C_RESET);
+			color(w, AL_SGR_RESET);
 		}
 		al_strbuf_putc(b, '\n');
 	}
@@ -248,13 +243,13 @@ static void text_name(writer *w, const al_prop_domain *d, const al_prop_name *n)
 void al_propw_text_domain(writer *w, const al_prop_domain *d)
 {
 	al_strbuf *b = &w->buf;
-	color(w, C_BOLD);
+	color(w, AL_SGR_BOLD);
 	al_propw_escaped(b, d->domain);
-	color(w, C_RESET);
+	color(w, AL_SGR_RESET);
 	al_strbuf_puts(b, ": ");
 	color(w, verdict_color(d->verdict));
 	al_strbuf_puts(b, al_prop_verdict_name(d->verdict));
-	color(w, C_RESET);
+	color(w, AL_SGR_RESET);
 	size_t auth = 0, res = 0;
 	for (size_t s = 0; s < d->server_count; s++) {
 		if (d->servers[s].role == AL_PROP_AUTHORITATIVE)
@@ -284,9 +279,9 @@ void al_propw_text_domain(writer *w, const al_prop_domain *d)
 			al_strbuf_printf(b, ", serial %u (newest)", (unsigned)sv->serial);
 			break;
 		case AL_PROP_SERIAL_BEHIND:
-			color(w, C_RED);
+			color(w, AL_SGR_BAD);
 			al_strbuf_printf(b, ", serial %u (%u behind)", (unsigned)sv->serial, (unsigned)sv->behind_by);
-			color(w, C_RESET);
+			color(w, AL_SGR_RESET);
 			break;
 		case AL_PROP_SERIAL_UNORDERED:
 			al_strbuf_printf(b, ", serial %u (cannot be ordered)", (unsigned)sv->serial);
@@ -295,10 +290,10 @@ void al_propw_text_domain(writer *w, const al_prop_domain *d)
 			break;
 		}
 		if (sv->skipped || sv->lame || sv->failed) {
-			color(w, C_RED);
+			color(w, AL_SGR_BAD);
 			al_strbuf_puts(b, sv->skipped ? ", not asked: " : sv->lame ? ", lame: " : ", failed: ");
 			al_propw_escaped(b, sv->skipped ? sv->skip_reason : sv->problem);
-			color(w, C_RESET);
+			color(w, AL_SGR_RESET);
 		}
 		al_strbuf_putc(b, '\n');
 	}
@@ -364,11 +359,7 @@ void al_propw_text_summary(writer *w, const al_prop_result *r, int exit_code)
 	al_strbuf_printf(b, "%s: %zu of %zu name%s not consistent; %zu quer%s, %zu without a usable answer; ",
 			 al_prop_verdict_name(r->verdict), bad, names, names == 1 ? "" : "s", r->queries,
 			 r->queries == 1 ? "y" : "ies", r->failed);
-	al_strbuf_printf(b, "%zu error%s, %zu warning%s, %zu note%s",
-			 al_findings_summary(r->findings)->by_severity[AL_SEVERITY_ERROR], al_findings_summary(r->findings)->by_severity[AL_SEVERITY_ERROR] == 1 ? "" : "s",
-			 al_findings_summary(r->findings)->by_severity[AL_SEVERITY_WARNING],
-			 al_findings_summary(r->findings)->by_severity[AL_SEVERITY_WARNING] == 1 ? "" : "s",
-			 al_findings_summary(r->findings)->by_severity[AL_SEVERITY_NOTE], al_findings_summary(r->findings)->by_severity[AL_SEVERITY_NOTE] == 1 ? "" : "s");
+	al_emit_severity_counts(b, al_findings_summary(r->findings));
 	if (exit_code == 2)
 		al_strbuf_puts(b, "; the result is incomplete");
 	al_strbuf_putc(b, '\n');

@@ -13,6 +13,7 @@
 
 #include "util/escape.h"
 #include "util/json.h"
+#include "util/palette.h"
 #include "util/strbuf.h"
 
 static al_status flush(al_strbuf *sb, al_sink sink)
@@ -50,15 +51,15 @@ static const char *paint(bool color, al_spf_result r)
 		return "";
 	switch (r) {
 	case AL_SPF_PASS:
-		return "\033[32m";
+		return AL_SGR_GOOD;
 	case AL_SPF_FAIL:
 	case AL_SPF_PERMERROR:
-		return "\033[31m";
+		return AL_SGR_BAD;
 	case AL_SPF_SOFTFAIL:
 	case AL_SPF_TEMPERROR:
-		return "\033[33m";
+		return AL_SGR_UNSURE;
 	default:
-		return "\033[1m";
+		return AL_SGR_BOLD;
 	}
 }
 
@@ -100,9 +101,9 @@ static void text_event(al_strbuf *sb, const al_spf_event *ev, bool color)
 		put(sb, ev->term);
 		if (ev->result != AL_SPF_NONE)
 			al_strbuf_printf(sb, ": %s%s%s", paint(color, ev->result), al_spf_result_name(ev->result),
-					 color ? "\033[0m" : "");
+					 color ? AL_SGR_RESET : "");
 		else if (ev->matched)
-			al_strbuf_puts(sb, color ? ": \033[1mmatch\033[0m" : ": match");
+			al_strbuf_puts(sb, color ? ": " AL_SGR_BOLD "match" AL_SGR_RESET : ": match");
 		else
 			al_strbuf_puts(sb, ev->term && strncasecmp(ev->term, "redirect=", 9) == 0 ? ": follow"
 											       : ": no match");
@@ -117,7 +118,7 @@ static void text_event(al_strbuf *sb, const al_spf_event *ev, bool color)
 		al_strbuf_puts(sb, "=> ");
 		put(sb, ev->domain);
 		al_strbuf_printf(sb, ": %s%s%s", paint(color, ev->result), al_spf_result_name(ev->result),
-				 color ? "\033[0m" : "");
+				 color ? AL_SGR_RESET : "");
 		break;
 	case AL_SPF_EVENT_NOTE:
 		put(sb, ev->detail);
@@ -138,7 +139,7 @@ static void text_outcome(al_strbuf *sb, const al_spf_outcome *o, bool color)
 	for (size_t i = 0; i < o->event_count; i++)
 		text_event(sb, &o->events[i], color);
 	al_strbuf_printf(sb, "result: %s%s%s", paint(color, o->result), al_spf_result_name(o->result),
-			 color ? "\033[0m" : "");
+			 color ? AL_SGR_RESET : "");
 	if (o->mechanism != NULL) {
 		al_strbuf_puts(sb, " (");
 		put(sb, o->mechanism);
@@ -307,10 +308,10 @@ static void text_row(al_strbuf *sb, const al_spf_tree_row *r, bool color)
 	indent(sb, 2 * r->depth); /* a record at 4 per level, its terms 2 further */
 	if (r->term == NULL) {
 		if (color)
-			al_strbuf_puts(sb, "\033[1m");
+			al_strbuf_puts(sb, AL_SGR_BOLD);
 		put(sb, n->domain ? n->domain : "(target)");
 		if (color)
-			al_strbuf_puts(sb, "\033[0m");
+			al_strbuf_puts(sb, AL_SGR_RESET);
 		if (n->sender != NULL) {
 			al_strbuf_puts(sb, " [");
 			put(sb, n->sender);
@@ -340,7 +341,7 @@ static void text_row(al_strbuf *sb, const al_spf_tree_row *r, bool color)
 	put_n(sb, n->text + tt->term->start, tt->term->length);
 	if (tt->cost > 0)
 		al_strbuf_printf(sb, "  +%u -> %zu%s", tt->cost, r->running_total,
-				 r->over_limit ? (color ? " \033[31m(over 10)\033[0m" : " (over 10)") : "");
+				 r->over_limit ? (color ? " " AL_SGR_BAD "(over 10)" AL_SGR_RESET : " (over 10)") : "");
 	if (tt->void_lookups > 0)
 		al_strbuf_printf(sb, "  void +%zu -> %zu%s", tt->void_lookups, r->running_voids,
 				 r->voids_over_limit ? " (over 2)" : "");

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "util/file.h"
+#include "util/grow.h"
 
 /* Read from @p data, which stays valid until the stream is closed; @p owned
  * (the same bytes, or NULL) is freed then. */
@@ -121,14 +122,8 @@ static al_status add_anchor(builder *b, yaml_char_t *name, int node, bool open)
 {
 	if (name == NULL)
 		return AL_OK;
-	if (b->anchor_count == b->anchor_capacity) {
-		size_t cap = b->anchor_capacity ? b->anchor_capacity * 2 : 8;
-		anchor *p = realloc(b->anchors, cap * sizeof(*p));
-		if (p == NULL)
-			return al_error_set(b->err, AL_ENOMEM, "%s: out of memory", b->stream->label);
-		b->anchors = p;
-		b->anchor_capacity = cap;
-	}
+	if (!AL_GROW_ONE(b->anchors, b->anchor_count, b->anchor_capacity))
+		return al_error_set(b->err, AL_ENOMEM, "%s: out of memory", b->stream->label);
 	char *copy = strdup((const char *)name);
 	if (copy == NULL)
 		return al_error_set(b->err, AL_ENOMEM, "%s: out of memory", b->stream->label);
