@@ -39,13 +39,16 @@ typedef enum category {
 	CAT_PARTLY,         /* some of its mail passes, some not (forwarding, a second stream) */
 	CAT_UNKNOWN_FAILING,/* not authorized, fails DMARC: spoofing, forwarding or shadow IT */
 	CAT_UNCHECKED,      /* fails DMARC; not attributed (no DNS) */
+	CAT_EMPTY,          /* reported with no messages (count 0): neither passing nor failing */
 } category;
 
 static const char *const category_names[] = {"passing", "authorized-failing", "partly-passing",
-					     "unauthorized-failing", "failing-not-attributed"};
+					     "unauthorized-failing", "failing-not-attributed", "no-messages"};
 
 int al_rpt_category(const rpt_source *s)
 {
+	if (s->messages == 0)
+		return CAT_EMPTY;
 	if (s->dmarc_pass == s->messages)
 		return CAT_PASSING;
 	if (s->dmarc_pass > 0)
@@ -91,7 +94,7 @@ const char *al_rpt_fix(const rpt_source *s, int c, char *buf, size_t size)
 
 const char *al_rpt_category_name(int c)
 {
-	return c >= 0 && c <= CAT_UNCHECKED ? category_names[c] : "unknown";
+	return c >= 0 && c <= CAT_EMPTY ? category_names[c] : "unknown";
 }
 
 static double pct(uint64_t part, uint64_t whole)
