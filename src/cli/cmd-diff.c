@@ -341,6 +341,17 @@ static void touched_free(touched_set *t)
 	free(t->owned);
 }
 
+/* One version, and the --zone files that answer for names outside it. */
+static al_status load_version(al_cli *cli, const char *path, al_zone **out)
+{
+	const char *paths[AL_CLI_MAX_LIST + 1];
+	size_t n = 0;
+	paths[n++] = path;
+	for (size_t i = 0; i < cli->zone_count; i++)
+		paths[n++] = cli->zones[i];
+	return al_cli_load_zones(cli, paths, n, NULL, out);
+}
+
 /* ---- the command ------------------------------------------------------------------ */
 
 static int diff_main(al_cli *cli, int argc, char **argv)
@@ -399,14 +410,17 @@ static int diff_main(al_cli *cli, int argc, char **argv)
 		al_error err = {0};
 		if (git_text != NULL)
 			(void)al_zone_load_text(old_v.zone, old_label, git_text, git_length, &err);
+		/* --zone files answer for both versions */
+		for (size_t i = 0; i < cli->zone_count; i++)
+			(void)al_cli_zone_load(old_v.zone, cli->zones[i], &err);
 		old_v.label = old_label;
 	} else {
 		old_v.label = old_path;
-		if (al_cli_load_zones(cli, &old_path, 1, NULL, &old_v.zone) != AL_OK)
+		if (load_version(cli, old_path, &old_v.zone) != AL_OK)
 			goto done;
 	}
 	new_v.label = new_path;
-	if (al_cli_load_zones(cli, &new_path, 1, NULL, &new_v.zone) != AL_OK)
+	if (load_version(cli, new_path, &new_v.zone) != AL_OK)
 		goto done;
 	if (lint_version(cli, &old_v) != 0 || lint_version(cli, &new_v) != 0)
 		goto done;
@@ -474,6 +488,8 @@ const al_cli_command al_cmd_diff = {
 		 "DMARC policy before and after as RFC 7489 and RFC 9989 receivers apply it, the\n"
 		 "sending services SPF includes added or removed, and the DKIM keys removed.\n"
 		 "--fail-on applies to the added findings only.\n"
+		 "\n"
+		 "With --zone FILE, the files answer names outside the versions for both of them.\n"
 		 "\n"
 		 "  -f, --format FMT       text (default), json, markdown (a pull-request comment) or\n"
 		 "                         sarif (the added findings on lines the change touched)\n"
