@@ -76,7 +76,7 @@ PY
 	done
 
 	bench() { /usr/bin/python3 "$shared/bench/bench.py" --n "$n" --units "$n" --unit domains --reps "$REPS" "$@"; }
-	bench --tool authlint --mode "check-spf-dmarc-dkim" --note "all checks, SPF+DMARC+DKIM: the selectors the data names, discovery (about 60 probes) for the 5% without, -j $JOBS" -- \
+	bench --tool authlint --mode "check-spf-dmarc-dkim" --note "all checks, SPF+DMARC+DKIM: the selectors the data names, discovery (the services' and 8 common selectors) for the 5% without, -j $JOBS" -- \
 		"$authlint" check -v --no-progress --resolver 127.0.0.1:5300 -j "$JOBS" --format jsonl --fail-on never \
 		--domains-file "$all"
 	bench --tool authlint --mode "check-spf-dmarc-dkim-known" --note "all checks, SPF+DMARC+DKIM at the selectors the data names (--no-discover), -j $JOBS" -- \

@@ -144,6 +144,7 @@ typedef struct al_domain_inventory {
 	size_t dkim_failed;           /**< selector lookups that failed or were not made */
 	const char *const *dkim_usable; /**< the selectors with a usable key */
 	size_t dkim_usable_count;
+	size_t dkim_not_probed;       /**< discovered: selectors of the discovery list not probed */
 } al_domain_inventory;
 
 /** What one domain came to. Valid only during the callback. */

@@ -199,13 +199,25 @@ static void test_summary_and_catalog(void **state)
 	al_lint *lint;
 	assert_int_equal(al_lint_new(&lint, &o), AL_OK);
 	/* the built-in list parses, and the senders catalog feeds it */
-	const char *const *list;
-	size_t n = al_dkim_discovery_list(lint, &list);
+	al_arena arena;
+	al_arena_init(&arena);
+	const char **list;
+	size_t n = al_selector_list_load(NULL, &arena, &list);
 	assert_true(n >= 25 && n <= AL_DKIM_MAX_PROBE);
 	bool mandrill = false;
 	for (size_t i = 0; i < n; i++)
 		mandrill |= strcmp(list[i], "mandrill") == 0;
 	assert_true(mandrill);
+	/* what a domain gets probed: the common list only (no service named), the rest counted */
+	al_dkim_probes p;
+	assert_int_equal(al_dkim_probe_domain(lint, "example.com", &p), AL_OK);
+	assert_false(p.pending);
+	assert_int_equal(p.count, 8);
+	assert_string_equal(p.items[0].selector, "selector1");
+	assert_int_equal(p.items[0].why, AL_DKIM_PROBE_COMMON);
+	assert_string_equal(p.items[0].name, "selector1._domainkey.example.com");
+	assert_int_equal(p.not_probed, n - 8); /* selector2 among them: probed only after a key at selector1 */
+	al_arena_clear(&arena);
 	assert_string_equal(al_dkim_provider_of(lint, "selector1-example-com._domainkey.example.onmicrosoft.com"),
 			    "Microsoft 365");
 	assert_string_equal(al_dkim_provider_of(lint, "abc.dkim.amazonses.com"), "Amazon SES");

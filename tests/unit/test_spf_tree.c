@@ -388,10 +388,22 @@ static void test_senders_catalog(void **state)
 	assert_non_null(m);
 	assert_false(m->own_envelope);
 	assert_null(al_senders_match_include(s, "_spf.example.com"));
+	/* MX hosts name services too (DKIM discovery probes their selectors first) */
+	const al_sender *x = al_senders_match_mx(s, "example-com.mail.protection.outlook.com");
+	assert_non_null(x);
+	assert_string_equal(x->id, "microsoft-365");
+	x = al_senders_match_mx(s, "alt2.aspmx.l.google.com");
+	assert_non_null(x);
+	assert_string_equal(x->id, "google-workspace");
+	assert_null(al_senders_match_mx(s, "mx.example.com"));
+	assert_null(al_senders_match_mx(s, "smtp.google.com.example"));
 	al_senders_free(s);
 	const char *bad = "senders:\n  - id: x\n    name: X\n    spf: ['^x$']\n    envelope: customer\n";
 	assert_int_not_equal(al_senders_load_text("s.yaml", bad, strlen(bad), &s, &err), AL_OK);
 	assert_non_null(strstr(err.message, "s.yaml:5: envelope must be own or provider"));
+	const char *bad_mx = "senders:\n  - id: x\n    name: X\n    spf: ['^x$']\n    mx: ['(']\n";
+	assert_int_not_equal(al_senders_load_text("s.yaml", bad_mx, strlen(bad_mx), &s, &err), AL_OK);
+	assert_non_null(strstr(err.message, "s.yaml:5: pattern '(' does not compile"));
 }
 
 /* The built-in catalog and provider snapshot are built once and shared: every call gives the

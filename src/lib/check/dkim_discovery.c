@@ -18,7 +18,7 @@
 #include "util/arena.h"
 #include "util/strbuf.h"
 
-static bool domainkey_exists(al_lint *lint, const char *domain, bool *none);
+static bool domainkey_exists(al_lint *lint, const char *domain, const char **none);
 
 static bool answer_keys_parse(al_lint *lint, const al_answer *a, bool *usable);
 
@@ -63,6 +63,42 @@ static bool answer_keys_parse(al_lint *lint, const al_answer *a, bool *usable)
 	return any;
 }
 
+/* One selector looked at: counted, and its key judged. */
+static void count_key(al_lint *lint, const char *selector, const al_answer *a, al_dkim_summary *out,
+		      const char **usable)
+{
+	out->selectors++;
+	if (a->rcode != AL_RCODE_NOERROR && a->rcode != AL_RCODE_NXDOMAIN) {
+		out->failed++;
+		return;
+	}
+	bool ok = false;
+	if (answer_keys(lint, a, &ok)) {
+		out->keys++;
+		if (ok && usable != NULL)
+			usable[out->usable++] = selector;
+	}
+}
+
+/* The discovered selectors of a domain (al_dkim_probe_domain), summarized. */
+static al_status summarize_probes(al_lint *lint, const char *domain, al_dkim_summary *out)
+{
+	al_dkim_probes p;
+	al_status st = al_dkim_probe_domain(lint, domain, &p);
+	if (st != AL_OK)
+		return st;
+	if (p.pending) {
+		out->failed++; /* not known yet */
+		return AL_OK;
+	}
+	const char **usable = p.count ? al_arena_calloc(al_lint_unit_arena(lint), p.count, sizeof(*usable)) : NULL;
+	for (size_t i = 0; i < p.count; i++)
+		count_key(lint, p.items[i].selector, p.items[i].answer, out, usable);
+	out->usable_selectors = usable;
+	out->not_probed = p.not_probed;
+	return AL_OK;
+}
+
 al_status al_dkim_summarize(al_lint *lint, const al_zone *zone, const char *domain,
 			    const char *const *selectors, size_t count, al_dkim_summary *out)
 {
@@ -80,14 +116,14 @@ al_status al_dkim_summarize(al_lint *lint, const al_zone *zone, const char *doma
 			out->source = AL_DKIM_SELECTORS_ZONE;
 		} else if (!o->offline && !o->no_selector_discovery && al_lint_has_source(lint)) {
 			out->source = AL_DKIM_SELECTORS_DISCOVERED;
-			bool none = false;
+			const char *none = NULL;
 			if (!domainkey_exists(lint, domain, &none)) {
 				out->failed++;
 				return AL_OK;
 			}
-			if (none)
+			if (none != NULL)
 				return AL_OK; /* proven: no selector at all */
-			count = al_dkim_discovery_list(lint, &selectors);
+			return summarize_probes(lint, domain, out);
 		} else {
 			out->source = AL_DKIM_SELECTORS_NONE;
 			return AL_OK;
@@ -101,18 +137,7 @@ al_status al_dkim_summarize(al_lint *lint, const al_zone *zone, const char *doma
 		char *name = al_arena_printf(arena, "%s._domainkey.%s", selectors[i], domain);
 		if (name == NULL)
 			return AL_ENOMEM;
-		out->selectors++;
-		const al_answer *a = al_lint_lookup(lint, name, AL_TYPE_TXT);
-		if (a->rcode != AL_RCODE_NOERROR && a->rcode != AL_RCODE_NXDOMAIN) {
-			out->failed++;
-			continue;
-		}
-		bool ok = false;
-		if (answer_keys(lint, a, &ok)) {
-			out->keys++;
-			if (ok && usable != NULL)
-				usable[out->usable++] = selectors[i];
-		}
+		count_key(lint, selectors[i], al_lint_lookup(lint, name, AL_TYPE_TXT), out, usable);
 	}
 	out->usable_selectors = usable;
 	return AL_OK;
@@ -121,22 +146,68 @@ al_status al_dkim_summarize(al_lint *lint, const al_zone *zone, const char *doma
 /* ---- probing the discovery list (DOMAIN stage, live mode) ------------------------------ */
 
 /*
- * Does _domainkey.<domain> exist? False when the lookup is pending or failed
- * (the caller stops); *none is set for NXDOMAIN, which by RFC 8020 proves that
- * no <selector>._domainkey.<domain> exists either, saving the probes.
+ * Does _domainkey.<domain> exist? False when a lookup is pending or failed
+ * (the caller stops). *none names the name found not to exist (NXDOMAIN), which
+ * by RFC 8020 proves that nothing below it exists either, saving the probes:
+ * the domain itself (its TXT answer, asked by the SPF checks), else
+ * _domainkey.<domain>.
  */
-static bool domainkey_exists(al_lint *lint, const char *domain, bool *none)
+static bool domainkey_exists(al_lint *lint, const char *domain, const char **none)
 {
-	*none = false;
+	*none = NULL;
+	const al_answer *apex = al_lint_lookup(lint, domain, AL_TYPE_TXT);
+	if (apex->rcode == AL_RCODE_NXDOMAIN) {
+		*none = domain;
+		return true;
+	}
+	if (apex->rcode != AL_RCODE_NOERROR)
+		return false;
 	const char *name = al_arena_printf(al_lint_unit_arena(lint), "_domainkey.%s", domain);
 	if (name == NULL)
 		return false;
 	const al_answer *a = al_lint_lookup(lint, name, AL_TYPE_TXT);
 	if (a->rcode == AL_RCODE_NXDOMAIN) {
-		*none = true;
+		*none = name;
 		return true;
 	}
 	return a->rcode == AL_RCODE_NOERROR;
+}
+
+/* The selectors probed, grouped by why: "s1, s2 (Twilio SendGrid, in the SPF
+ * tree); common: selector1, ..." */
+static void probes_text(const al_dkim_probes *p, al_strbuf *sb)
+{
+	for (size_t i = 0; i < p->count; i++) {
+		const al_dkim_probe *it = &p->items[i];
+		bool starts = i == 0 || p->items[i - 1].why != it->why ||
+			      (it->service != NULL) != (p->items[i - 1].service != NULL) ||
+			      (it->service != NULL && strcmp(it->service, p->items[i - 1].service) != 0);
+		if (starts && i > 0)
+			al_strbuf_puts(sb, "; ");
+		else if (i > 0)
+			al_strbuf_puts(sb, ", ");
+		if (starts && it->why == AL_DKIM_PROBE_COMMON)
+			al_strbuf_puts(sb, "common: ");
+		al_strbuf_puts(sb, it->selector);
+		bool ends = i + 1 == p->count || p->items[i + 1].why != it->why ||
+			    (p->items[i + 1].service != NULL) != (it->service != NULL) ||
+			    (it->service != NULL && strcmp(it->service, p->items[i + 1].service) != 0);
+		if (ends && it->why == AL_DKIM_PROBE_PAIR)
+			al_strbuf_printf(sb, " (paired with %s, which holds a key)", it->service);
+		else if (ends && it->service != NULL)
+			al_strbuf_printf(sb, " (%s, %s)", it->service,
+					 it->why == AL_DKIM_PROBE_SPF ? "in the SPF tree" : "the MX hosts");
+	}
+}
+
+/* What was not probed: never read "no key" into a list tried. */
+static const char *not_probed_text(al_lint *lint, const al_dkim_probes *p)
+{
+	return al_arena_printf(al_lint_unit_arena(lint),
+			       "%zu other selector%s of the discovery list%s and any selector of the domain's own were "
+			       "not probed",
+			       p->not_probed, p->not_probed == 1 ? "" : "s",
+			       p->truncated ? " (and more of its services' than the 64 a domain gets)" : "");
 }
 
 /* A key found by probing goes through the check table like any other name. */
@@ -167,53 +238,49 @@ void al_check_dkim_discovery(const al_check_args *args)
 	if (args->zone != NULL || args->domain == NULL || o->offline || o->no_selector_discovery ||
 	    !al_lint_has_source(lint) || al_lint_selectors(lint, &given) > 0)
 		return;
-	const char *const *list = NULL;
-	size_t n = al_dkim_discovery_list(lint, &list);
-	if (n == 0)
-		return;
-	al_arena *arena = al_lint_unit_arena(lint);
-	/* RFC 8020: when _domainkey.<domain> does not exist, no selector below it does */
-	bool none;
+	/* RFC 8020: when _domainkey.<domain> (or the domain) does not exist, no selector below it does */
+	const char *none;
 	if (!domainkey_exists(lint, args->domain, &none))
 		return; /* pending or failed: the pass runs again, or the failure is reported */
-	if (none) {
+	if (none != NULL) {
 		al_finding *f = al_finding_begin(lint, AL_RULE_DKIM033, NULL);
 		al_finding_owner(f, args->domain);
 		al_finding_arg(f, "domain", "%s", args->domain);
 		al_finding_arg(f, "count", "%s", "0");
-		al_finding_arg(f, "why", "_domainkey.%s does not exist (NXDOMAIN), so no selector below it does",
-			       args->domain);
+		al_finding_arg(f, "why", "%s does not exist (NXDOMAIN), so no selector below it does (RFC 8020)", none);
 		al_finding_end(lint, f);
 		return;
 	}
-	const al_answer *answers[AL_DKIM_MAX_PROBE];
-	const char *names[AL_DKIM_MAX_PROBE];
-	/* one batch: every lookup before looking at any answer */
-	for (size_t i = 0; i < n && i < AL_DKIM_MAX_PROBE; i++) {
-		names[i] = al_arena_printf(arena, "%s._domainkey.%s", list[i], args->domain);
-		answers[i] = names[i] ? al_lint_lookup(lint, names[i], AL_TYPE_TXT) : NULL;
-	}
-	if (al_lint_pending(lint))
-		return;
-	al_strbuf found = AL_STRBUF_INIT;
+	al_dkim_probes p;
+	if (al_dkim_probe_domain(lint, args->domain, &p) != AL_OK || p.pending)
+		return; /* answers still coming: the pass runs again */
+	al_strbuf found = AL_STRBUF_INIT, tried = AL_STRBUF_INIT;
 	size_t count = 0;
-	for (size_t i = 0; i < n && i < AL_DKIM_MAX_PROBE; i++) {
-		const al_answer *a = answers[i];
-		if (a == NULL || a->rcode != AL_RCODE_NOERROR || a->count == 0)
+	for (size_t i = 0; i < p.count; i++) {
+		const al_dkim_probe *it = &p.items[i];
+		if (!al_dkim_probe_has_key(it))
 			continue;
 		count++;
-		const char *svc = al_dkim_selector_services(lint, list[i]);
-		al_strbuf_printf(&found, "%s%s%s%s%s", found.length ? ", " : "", list[i], svc ? " (usual for " : "",
-				 svc ? svc : "", svc ? ")" : "");
-		lint_found_key(args, names[i], list[i], a);
+		const char *svc = it->service != NULL && it->why != AL_DKIM_PROBE_PAIR
+					  ? it->service
+					  : al_dkim_selector_services(lint, it->selector);
+		al_strbuf_printf(&found, "%s%s%s%s%s", found.length ? ", " : "", it->selector,
+				 svc ? " (usual for " : "", svc ? svc : "", svc ? ")" : "");
+		lint_found_key(args, it->name, it->selector, it->answer);
 	}
+	probes_text(&p, &tried);
+	const char *rest = not_probed_text(lint, &p);
 	al_finding *f = al_finding_begin(lint, count ? AL_RULE_DKIM032 : AL_RULE_DKIM033, NULL);
 	al_finding_owner(f, args->domain);
 	al_finding_arg(f, "domain", "%s", args->domain);
-	al_finding_arg(f, "count", "%zu", n < AL_DKIM_MAX_PROBE ? n : (size_t)AL_DKIM_MAX_PROBE);
+	al_finding_arg(f, "count", "%zu", p.count);
+	al_finding_arg(f, "probed", "%s", al_strbuf_cstr(&tried));
+	al_finding_arg(f, "not_probed", "%zu", p.not_probed);
+	al_finding_arg(f, "rest", "%s", rest ? rest : "");
 	al_finding_arg(f, "found", "%s", al_strbuf_cstr(&found));
-	al_finding_arg(f, "why", "no key at any of the %zu usual selectors probed",
-		       n < AL_DKIM_MAX_PROBE ? n : (size_t)AL_DKIM_MAX_PROBE);
+	al_finding_arg(f, "why", "no key at any of the %zu selectors probed (%s); %s, so a key may still be published",
+		       p.count, al_strbuf_cstr(&tried), rest ? rest : "others were not probed");
 	al_finding_end(lint, f);
 	al_strbuf_free(&found);
+	al_strbuf_free(&tried);
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * DKIM selectors: the discovery list (data/selectors.yaml plus the usual
- * selectors of data/senders.yaml), providers recognised by the target of a
+ * DKIM selectors: the selectors probed for a domain in live mode (those of its
+ * services in data/senders.yaml, then data/selectors.yaml's common list),
+ * providers recognised by the target of a
  * selector's CNAME, and the selectors a zone file holds per domain.
  */
 #ifndef AL_CHECK_DKIM_SELECTORS_H
@@ -19,8 +20,41 @@
 const char *al_dkim_provider_of(al_lint *lint, const char *target);
 /** Services that usually sign with @p selector ("Google Workspace"), comma-separated, or NULL. */
 const char *al_dkim_selector_services(al_lint *lint, const char *selector);
-/** The discovery list: selectors probed in live mode, in file order, without repeats. */
-size_t al_dkim_discovery_list(al_lint *lint, const char *const **out);
+/** Why a selector is probed for a domain. */
+typedef enum al_dkim_probe_why {
+	AL_DKIM_PROBE_SPF,      /**< a service the domain's SPF tree includes signs with it */
+	AL_DKIM_PROBE_MX,       /**< a service its MX hosts name signs with it */
+	AL_DKIM_PROBE_COMMON,   /**< the common list (data/selectors.yaml) */
+	AL_DKIM_PROBE_PAIR,     /**< the second of a pair whose first holds a key */
+} al_dkim_probe_why;
+
+typedef struct al_dkim_probe {
+	const char *selector;
+	al_dkim_probe_why why;
+	const char *service;    /**< the service (SPF, MX), the pair's first (PAIR), else NULL */
+	const char *name;       /**< <selector>._domainkey.<domain> */
+	const al_answer *answer;/**< its TXT answer */
+} al_dkim_probe;
+
+/** The selectors probed for one domain, in order (unit arena). */
+typedef struct al_dkim_probes {
+	al_dkim_probe *items;
+	size_t count;
+	size_t not_probed;      /**< selectors of the discovery list left out */
+	bool truncated;         /**< more than AL_DKIM_MAX_PROBE wanted */
+	bool pending;           /**< answers still coming: ask again in the next pass */
+} al_dkim_probes;
+
+/**
+ * Probe the DKIM selectors of @p domain, cheapest first: those of the services
+ * named by its SPF tree and its MX hosts (senders.yaml), the common list, then
+ * the second of a pair whose first holds a key (data/selectors.yaml). Every
+ * lookup is made through the lint; the caller decides what the answers mean.
+ */
+al_status al_dkim_probe_domain(al_lint *lint, const char *domain, al_dkim_probes *out);
+/** True when the probe's answer holds records (a key record, or what stands at the name). */
+bool al_dkim_probe_has_key(const al_dkim_probe *p);
+
 /**
  * The selectors a zone holds for @p domain (owners <selector>._domainkey.<domain>).
  * Built in one pass over the zone the first time it is asked.

@@ -72,6 +72,7 @@ typedef struct al_dkim_summary {
 	size_t keys;                    /**< of which had a key record */
 	size_t usable;                  /**< of which usable (al_dkim_key_usable) */
 	size_t failed;                  /**< lookups that failed or were not made */
+	size_t not_probed;              /**< discovered: selectors of the discovery list not probed */
 	const char *const *usable_selectors; /**< the usable ones (unit arena) */
 } al_dkim_summary;
 

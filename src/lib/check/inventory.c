@@ -165,6 +165,7 @@ static void collect_dkim(al_lint *lint, const char *domain, al_domain_inventory 
 		return;
 	}
 	inv->dkim_selectors_asked = s.selectors;
+	inv->dkim_not_probed = s.not_probed;
 	inv->dkim_keys = s.keys;
 	inv->dkim_failed = s.failed;
 	inv->dkim_usable = s.usable_selectors;

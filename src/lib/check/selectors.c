@@ -2,12 +2,17 @@
 /*
  * DKIM selectors. Which ones to look at for a domain: those given (--selector),
  * every <selector>._domainkey.<domain> owner of a zone file, or in live mode
- * the discovery list (probed by dkim_discovery.c). Which provider a
+ * those of its services and the common list (al_dkim_probe_domain, probed for
+ * dkim_discovery.c). Which provider a
  * selector's CNAME points to.
  *
  * data/selectors.yaml:
- *   selectors: [default, dkim, ...]          probed in live mode (with the
- *                                            dkim-selectors of senders.yaml)
+ *   common: [selector1, ...]                 probed in live mode after the
+ *                                            selectors of the domain's services
+ *   pairs: [[selector1, selector2]]          the second probed when the first
+ *                                            holds a key
+ *   selectors: [default, dkim, ...]          with the dkim-selectors of
+ *                                            senders.yaml, the whole discovery list
  *   providers:
  *     - name: Microsoft 365
  *       cname: ['\.onmicrosoft\.com$']       PCRE2, caseless, on the CNAME target
@@ -20,6 +25,8 @@
 
 #include "check/dkim_selectors.h"
 #include "check/selector_list.h"
+#include "check/family_api.h"
+#include "dns/wire.h"
 #include "rules_internal.h"
 #include "spf/spf_internal.h"
 #include "util/arena.h"
@@ -45,6 +52,10 @@ typedef struct dkim_data {
 	al_arena arena;
 	const char **list;          /* the discovery list */
 	size_t list_count;
+	const char **common;        /* selectors.yaml's common list, probed for every domain */
+	size_t common_count;
+	const char *(*pairs)[2];    /* selectors.yaml's pairs: [first, second] */
+	size_t pair_count;
 	provider *providers;
 	size_t provider_count;
 	const al_senders *senders;  /* the shared built-in catalog */
@@ -93,6 +104,28 @@ static void load_providers(dkim_data *s)
 	if (al_yaml_load_buffer(label ? label : "selectors.yaml", text, length, &doc, &err) != AL_OK)
 		return;
 	yaml_node_t *root = al_yaml_root(&doc);
+	yaml_node_t *common = al_yaml_map_get(&doc, root, "common");
+	size_t cn = al_yaml_seq_count(common);
+	s->common = cn ? al_arena_calloc(&s->arena, cn, sizeof(*s->common)) : NULL;
+	for (size_t i = 0; s->common != NULL && i < cn && s->common_count < AL_DKIM_MAX_PROBE; i++) {
+		const char *v = al_yaml_scalar(al_yaml_seq_at(&doc, common, i));
+		if (v != NULL && *v != '\0')
+			s->common[s->common_count++] = al_arena_strdup(&s->arena, v);
+	}
+	yaml_node_t *pairs = al_yaml_map_get(&doc, root, "pairs");
+	size_t pc = al_yaml_seq_count(pairs);
+	s->pairs = pc ? al_arena_calloc(&s->arena, pc, sizeof(*s->pairs)) : NULL;
+	for (size_t i = 0; s->pairs != NULL && i < pc; i++) {
+		yaml_node_t *pair = al_yaml_seq_at(&doc, pairs, i);
+		const char *a = al_yaml_scalar(al_yaml_seq_at(&doc, pair, 0));
+		const char *b = al_yaml_scalar(al_yaml_seq_at(&doc, pair, 1));
+		if (al_yaml_seq_count(pair) != 2 || a == NULL || b == NULL)
+			continue;
+		s->pairs[s->pair_count][0] = al_arena_strdup(&s->arena, a);
+		s->pairs[s->pair_count][1] = al_arena_strdup(&s->arena, b);
+		if (s->pairs[s->pair_count][0] != NULL && s->pairs[s->pair_count][1] != NULL)
+			s->pair_count++;
+	}
 	yaml_node_t *provs = al_yaml_map_get(&doc, root, "providers");
 	size_t n = al_yaml_seq_count(provs);
 	s->providers = n ? al_arena_calloc(&s->arena, n, sizeof(*s->providers)) : NULL;
@@ -190,11 +223,101 @@ const char *al_dkim_selector_services(al_lint *lint, const char *selector)
 	return out;
 }
 
-size_t al_dkim_discovery_list(al_lint *lint, const char *const **out)
+/* ---- the selectors probed for one domain ------------------------------------------- */
+
+typedef struct probing {
+	al_lint *lint;
+	const char *domain;
+	al_dkim_probes *out;
+} probing;
+
+static bool probed(const al_dkim_probes *p, const char *selector)
 {
+	for (size_t i = 0; i < p->count; i++)
+		if (strcasecmp(p->items[i].selector, selector) == 0)
+			return true;
+	return false;
+}
+
+/* Add a selector (once, at most AL_DKIM_MAX_PROBE) and ask for its key. */
+static void probe_add(probing *pr, const char *selector, al_dkim_probe_why why, const char *service)
+{
+	al_dkim_probes *p = pr->out;
+	if (selector == NULL || *selector == '\0' || probed(p, selector))
+		return;
+	if (p->count >= AL_DKIM_MAX_PROBE) {
+		p->truncated = true;
+		return;
+	}
+	const char *name = al_arena_printf(al_lint_unit_arena(pr->lint), "%s._domainkey.%s", selector, pr->domain);
+	if (name == NULL)
+		return;
+	al_dkim_probe *it = &p->items[p->count++];
+	it->selector = selector;
+	it->why = why;
+	it->service = service;
+	it->name = name;
+	it->answer = al_lint_lookup(pr->lint, name, AL_TYPE_TXT);
+}
+
+static void probe_service(probing *pr, const al_sender *snd, al_dkim_probe_why why)
+{
+	for (size_t k = 0; snd != NULL && k < snd->selector_count; k++)
+		probe_add(pr, snd->selectors[k], why, snd->name);
+}
+
+bool al_dkim_probe_has_key(const al_dkim_probe *p)
+{
+	return p->answer != NULL && p->answer->rcode == AL_RCODE_NOERROR && p->answer->count > 0;
+}
+
+al_status al_dkim_probe_domain(al_lint *lint, const char *domain, al_dkim_probes *out)
+{
+	memset(out, 0, sizeof(*out));
 	dkim_state *s = state(lint);
-	*out = s ? s->data->list : NULL;
-	return s ? s->data->list_count : 0;
+	if (s == NULL)
+		return AL_ENOMEM;
+	out->items = al_arena_calloc(al_lint_unit_arena(lint), AL_DKIM_MAX_PROBE, sizeof(*out->items));
+	if (out->items == NULL)
+		return AL_ENOMEM;
+	const al_senders *senders = s->data->senders;
+	probing pr = {lint, domain, out};
+	/* 1. the services its SPF tree includes (the SPF checks built the tree already) */
+	al_spf_summary spf;
+	if (al_spf_summarize(lint, domain, &spf) == AL_OK)
+		for (size_t i = 0; i < spf.include_count; i++)
+			probe_service(&pr, al_senders_match_include(senders, spf.includes[i]), AL_DKIM_PROBE_SPF);
+	/* 2. the services its MX hosts name (asked by the mail-domain checks anyway) */
+	const al_answer *mx = al_lint_lookup(lint, domain, AL_TYPE_MX);
+	for (size_t i = 0; mx->rcode == AL_RCODE_NOERROR && i < mx->count; i++) {
+		char host[AL_NAME_MAX];
+		if (mx->rrs[i].type == AL_TYPE_MX && mx->rrs[i].rdlength > 3 &&
+		    al_wire_name_to_text(mx->rrs[i].rdata, mx->rrs[i].rdlength, 2, host, NULL))
+			probe_service(&pr, al_senders_match_mx(senders, host), AL_DKIM_PROBE_MX);
+	}
+	/* 3. the common list */
+	for (size_t i = 0; i < s->data->common_count; i++)
+		probe_add(&pr, s->data->common[i], AL_DKIM_PROBE_COMMON, NULL);
+	if (al_lint_pending(lint)) {
+		out->pending = true;
+		return AL_OK;
+	}
+	/* 4. the second of a pair whose first holds a key */
+	for (size_t i = 0; i < s->data->pair_count; i++) {
+		for (size_t k = 0; k < out->count; k++)
+			if (strcasecmp(out->items[k].selector, s->data->pairs[i][0]) == 0 &&
+			    al_dkim_probe_has_key(&out->items[k])) {
+				probe_add(&pr, s->data->pairs[i][1], AL_DKIM_PROBE_PAIR, out->items[k].selector);
+				break;
+			}
+	}
+	if (al_lint_pending(lint)) {
+		out->pending = true;
+		return AL_OK;
+	}
+	for (size_t i = 0; i < s->data->list_count; i++)
+		out->not_probed += !probed(out, s->data->list[i]);
+	return AL_OK;
 }
 
 /* ---- selectors of a zone ------------------------------------------------------------ */

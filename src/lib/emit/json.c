@@ -5,6 +5,7 @@
  * Both stream: each finding is written to the sink as it comes.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include <authlint/bulk.h>
 
@@ -129,6 +130,8 @@ static void inventory(al_json *j, const al_domain_inventory *inv)
 	al_json_begin_object(j);
 	al_json_kv_string(j, "selectors_from", inv->dkim_source);
 	al_json_kv_uint(j, "selectors_asked", inv->dkim_selectors_asked);
+	if (inv->dkim_source != NULL && strcmp(inv->dkim_source, "discovered") == 0)
+		al_json_kv_uint(j, "not_probed", inv->dkim_not_probed);
 	al_json_kv_uint(j, "keys", inv->dkim_keys);
 	al_json_kv_uint(j, "lookups_failed", inv->dkim_failed);
 	al_json_key(j, "usable");

@@ -11,6 +11,8 @@
  *       url: https://...            (optional)
  *       spf: ['^_spf\.google\.com$']
  *       dkim-selectors: [google]    (optional)
+ *       mx: ['^smtp\.google\.com$']  (optional: PCRE2 on the domain's MX hosts, so
+ *                                    DKIM discovery probes its selectors first)
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -36,6 +38,8 @@ struct al_senders {
 	size_t count;
 	pattern *patterns;
 	size_t pattern_count;
+	pattern *mx_patterns;
+	size_t mx_pattern_count;
 };
 
 /* The one domain a pattern '^name$' matches, with '\\.' for each dot; NULL for any other pattern. */
@@ -70,6 +74,9 @@ void al_senders_free(al_senders *s)
 	for (size_t i = 0; i < s->pattern_count; i++)
 		pcre2_code_free(s->patterns[i].code);
 	free(s->patterns);
+	for (size_t i = 0; i < s->mx_pattern_count; i++)
+		pcre2_code_free(s->mx_patterns[i].code);
+	free(s->mx_patterns);
 	free(s->senders);
 	al_arena_clear(&s->arena);
 	free(s);
@@ -104,6 +111,21 @@ const al_sender *al_senders_match_include(const al_senders *s, const char *domai
 	return found;
 }
 
+const al_sender *al_senders_match_mx(const al_senders *s, const char *host)
+{
+	if (s == NULL || host == NULL || s->mx_pattern_count == 0)
+		return NULL;
+	pcre2_match_data *match = pcre2_match_data_create(1, NULL);
+	if (match == NULL)
+		return NULL;
+	const al_sender *found = NULL;
+	for (size_t i = 0; i < s->mx_pattern_count && found == NULL; i++)
+		if (pcre2_match(s->mx_patterns[i].code, (PCRE2_SPTR)host, PCRE2_ZERO_TERMINATED, 0, 0, match, NULL) >= 0)
+			found = &s->senders[s->mx_patterns[i].sender];
+	pcre2_match_data_free(match);
+	return found;
+}
+
 static const char *text_of(al_senders *s, yaml_document_t *doc, yaml_node_t *map, const char *key)
 {
 	const char *v = al_yaml_scalar(al_yaml_map_get(doc, map, key));
@@ -116,7 +138,7 @@ static al_status load_sender(al_senders *s, yaml_document_t *doc, yaml_node_t *i
 	unsigned long line = al_yaml_line(item);
 	if (!al_yaml_is_map(item))
 		return al_error_set(err, AL_ERULES, "%s:%lu: a sender is not a mapping", label, line);
-	static const char *const keys[] = {"id", "name", "url", "spf", "dkim-selectors", "envelope", NULL};
+	static const char *const keys[] = {"id", "name", "url", "spf", "dkim-selectors", "envelope", "mx", NULL};
 	for (size_t i = 0; i < al_yaml_map_count(item); i++) {
 		yaml_node_t *k, *v;
 		al_yaml_map_at(doc, item, i, &k, &v);
@@ -165,31 +187,37 @@ static al_status load_sender(al_senders *s, yaml_document_t *doc, yaml_node_t *i
 		d->selectors = list;
 		d->selector_count = nsel;
 	}
-	yaml_node_t *spf = al_yaml_map_get(doc, item, "spf");
-	for (size_t i = 0; i < al_yaml_seq_count(spf); i++) {
-		yaml_node_t *pn = al_yaml_seq_at(doc, spf, i);
-		const char *p = al_yaml_scalar(pn);
-		if (p == NULL)
-			return al_error_set(err, AL_ERULES, "%s:%lu: an spf pattern is not a string", label,
-					    al_yaml_line(pn));
-		if (s->pattern_count >= MAX_PATTERNS)
-			return al_error_set(err, AL_ELIMIT, "%s:%lu: more than %d patterns", label,
-					    al_yaml_line(pn), MAX_PATTERNS);
-		int code = 0;
-		PCRE2_SIZE offset = 0;
-		pcre2_code *re = pcre2_compile((PCRE2_SPTR)p, PCRE2_ZERO_TERMINATED, PCRE2_CASELESS, &code,
-					       &offset, NULL);
-		if (re == NULL) {
-			PCRE2_UCHAR buf[256];
-			pcre2_get_error_message(code, buf, sizeof(buf));
-			return al_error_set(err, AL_ERULES, "%s:%lu: pattern '%s' does not compile: %s (offset %zu)",
-					    label, al_yaml_line(pn), p, (const char *)buf, (size_t)offset + 1);
+	static const char *const kinds[2] = {"spf", "mx"};
+	for (size_t kind = 0; kind < 2; kind++) {
+		yaml_node_t *list = al_yaml_map_get(doc, item, kinds[kind]);
+		pattern *to = kind == 0 ? s->patterns : s->mx_patterns;
+		size_t *count = kind == 0 ? &s->pattern_count : &s->mx_pattern_count;
+		for (size_t i = 0; i < al_yaml_seq_count(list); i++) {
+			yaml_node_t *pn = al_yaml_seq_at(doc, list, i);
+			const char *p = al_yaml_scalar(pn);
+			if (p == NULL)
+				return al_error_set(err, AL_ERULES, "%s:%lu: an %s pattern is not a string", label,
+						    al_yaml_line(pn), kinds[kind]);
+			if (*count >= MAX_PATTERNS)
+				return al_error_set(err, AL_ELIMIT, "%s:%lu: more than %d %s patterns", label,
+						    al_yaml_line(pn), MAX_PATTERNS, kinds[kind]);
+			int code = 0;
+			PCRE2_SIZE offset = 0;
+			pcre2_code *re = pcre2_compile((PCRE2_SPTR)p, PCRE2_ZERO_TERMINATED, PCRE2_CASELESS, &code,
+						       &offset, NULL);
+			if (re == NULL) {
+				PCRE2_UCHAR buf[256];
+				pcre2_get_error_message(code, buf, sizeof(buf));
+				return al_error_set(err, AL_ERULES,
+						    "%s:%lu: pattern '%s' does not compile: %s (offset %zu)", label,
+						    al_yaml_line(pn), p, (const char *)buf, (size_t)offset + 1);
+			}
+			to[*count].code = re;
+			to[*count].sender = s->count;
+			if (kind == 0 && d->include == NULL)
+				d->include = literal_name(s, p);
+			(*count)++;
 		}
-		s->patterns[s->pattern_count].code = re;
-		s->patterns[s->pattern_count].sender = s->count;
-		if (d->include == NULL)
-			d->include = literal_name(s, p);
-		s->pattern_count++;
 	}
 	s->count++;
 	return AL_OK;
@@ -205,7 +233,8 @@ al_status al_senders_load_text(const char *label, const char *text, size_t lengt
 	al_arena_init(&s->arena);
 	s->senders = calloc(MAX_SENDERS, sizeof(*s->senders));
 	s->patterns = calloc(MAX_PATTERNS, sizeof(*s->patterns));
-	if (s->senders == NULL || s->patterns == NULL) {
+	s->mx_patterns = calloc(MAX_PATTERNS, sizeof(*s->mx_patterns));
+	if (s->senders == NULL || s->patterns == NULL || s->mx_patterns == NULL) {
 		al_senders_free(s);
 		return al_error_set(err, AL_ENOMEM, "out of memory");
 	}

@@ -139,6 +139,8 @@ size_t al_senders_count(const al_senders *senders);
 const al_sender *al_senders_at(const al_senders *senders, size_t index);
 /** The service whose SPF include pattern matches @p domain, or NULL. */
 const al_sender *al_senders_match_include(const al_senders *senders, const char *domain);
+/** The service whose MX pattern matches the mail host @p host, or NULL. */
+const al_sender *al_senders_match_mx(const al_senders *senders, const char *host);
 
 /**
  * The built-in provider snapshot (data/provider-spf.yaml) shared by every
