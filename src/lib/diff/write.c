@@ -275,11 +275,16 @@ static void md_findings(al_strbuf *o, const char *title, const al_diff_finding *
 	}
 }
 
-static void write_markdown(al_strbuf *o, const al_diff *d)
+static void write_markdown(al_strbuf *o, const al_diff *d, const char *old_label, const char *new_label)
 {
 	al_strbuf tmp;
 	al_strbuf_init(&tmp);
-	al_strbuf_puts(o, "### authlint diff\n\n**");
+	/* the versions: a comment may hold the diffs of several files */
+	al_strbuf_puts(o, "### authlint diff: ");
+	md(o, old_label);
+	al_strbuf_puts(o, " \xe2\x86\x92 ");
+	md(o, new_label);
+	al_strbuf_puts(o, "\n\n**");
 	summary_line(o, d);
 	al_strbuf_puts(o, "**\n");
 	md_findings(o, "Added findings", d->added, d->added_count);
@@ -577,7 +582,7 @@ al_status al_diff_write(const al_diff *diff, const al_diff_options *options, al_
 	if (format == AL_DIFF_JSON)
 		write_json(&o, diff, old_label, new_label);
 	else if (format == AL_DIFF_MARKDOWN)
-		write_markdown(&o, diff);
+		write_markdown(&o, diff, old_label, new_label);
 	else
 		write_text(&o, diff, old_label, new_label);
 	size_t len = 0;
