@@ -10,6 +10,8 @@ PACKAGES=(
 	libcmocka-dev publicsuffix libunistring-dev libgmime-3.0-dev
 	# DMARC aggregate reports: XML (libxml2), gzip (zlib), zip (libarchive)
 	libxml2-dev zlib1g-dev libarchive-dev
+	# zone inputs in JSON: DNSControl's print-ir, Terraform plans (json-c)
+	libjson-c-dev
 	# tests: sanitizers and warnings with clang, real DNS servers, SARIF schema
 	clang knot nsd ldnsutils knot-dnsutils python3-jsonschema
 	# tests: a caching resolver for the propagation tests (stale caches)

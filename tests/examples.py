@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The sharding examples keep up with the CLI: examples/k8s-indexed-job.yaml is
+"""The examples keep up with the CLI: examples/k8s-indexed-job.yaml is
 an Indexed Job whose completions equal the --shard-count of its command, and
-every option it and examples/parallel.sh give to `authlint check` exists.
+every option it and examples/parallel.sh give to `authlint check` exists;
+examples/octodns, dnscontrol and terraform (example.com kept in each form) run
+as their README says and give the same findings, each in its own files.
 
 usage: examples.py SOURCE_ROOT (the binary comes from $AUTHLINT)
 """
+import json
 import os
 import re
 import subprocess
@@ -89,10 +92,51 @@ def main():
         for opt in opts:
             if opt not in known:
                 problems.append('%s: authlint check has no %s' % (name, opt))
+    problems += zone_inputs(root, exe)
     for p in problems:
         print('FAIL', p)
     print('%d passed, %d failed' % (0 if problems else 1, len(problems)))
     return 1 if problems else 0
+
+
+# examples/octodns, dnscontrol and terraform: example.com kept in each form, run as their
+# README says; each gives the same findings, located in its own files
+ZONE_EXAMPLES = [
+    ('octodns', 'examples/octodns/config', 'examples/octodns/config/example.com.yaml'),
+    ('dnscontrol', 'examples/dnscontrol/ir.json', 'examples/dnscontrol/ir.json#domains[0].records['),
+    ('terraform', 'examples/terraform/plan.json', 'examples/terraform/plan.json#aws_route53_record.'),
+]
+ZONE_FINDINGS = sorted([
+    ('DKIM013', 'google._domainkey.example.com'),  # a 1024-bit key
+    ('DMARC026', '_dmarc.example.com'),
+    ('DMARC028', '_dmarc.example.com'),
+    ('LOOKUP002', '_spf.google.com'),              # offline
+    ('SPF017', 'shop.example.com'),                # +all
+    ('SPF039', 'example.com'),
+])
+
+
+def zone_inputs(root, exe):
+    problems = []
+    for name, path, where in ZONE_EXAMPLES:
+        with open(os.path.join(root, 'examples', name, 'README.md')) as fh:
+            if 'authlint zone ' + path not in fh.read():
+                problems.append('examples/%s/README.md: does not give the command authlint zone %s' % (name, path))
+        r = subprocess.run([exe, 'zone', '--offline', '--format', 'jsonl', path], cwd=root,
+                           capture_output=True, text=True, timeout=60)
+        found = [json.loads(line) for line in r.stdout.splitlines() if line.strip()]
+        found = [f for f in found if f.get('type') == 'finding']
+        got = sorted((f['rule']['id'], f['owner']) for f in found)
+        if r.returncode != 1 or got != ZONE_FINDINGS:
+            problems.append('%s: exit %d, findings %s, not %s %s' % (path, r.returncode, got, ZONE_FINDINGS,
+                                                                     r.stderr.strip()))
+        for f in found:
+            loc = f['location']['file']
+            if f['owner'] != '_spf.google.com' and (loc is None or not loc.startswith(where)):
+                problems.append('%s: %s located at %r, not in %s' % (path, f['rule']['id'], loc, where))
+            if name == 'octodns' and loc is not None and not f['location']['line']:
+                problems.append('%s: %s has no line' % (path, f['rule']['id']))
+    return problems
 
 
 if __name__ == '__main__':

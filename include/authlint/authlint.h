@@ -17,6 +17,7 @@
 #include <authlint/emit.h>
 #include <authlint/findings.h>
 #include <authlint/generation.h>
+#include <authlint/input.h>
 #include <authlint/lint.h>
 #include <authlint/live.h>
 #include <authlint/lock.h>

@@ -195,6 +195,24 @@ AL_EXPORT al_status al_zone_load_text(al_zone *zone, const char *label, const ch
  */
 AL_EXPORT al_status al_zone_add_unread(al_zone *zone, const char *label, al_zone_problem_kind kind,
 				       const char *reason);
+/**
+ * Make @p name an origin of the store, as an SOA at it would (inputs that
+ * name their zone without an SOA: octoDNS, DNSControl, Terraform): the store
+ * answers with authority for names at or below it. Add it before the records.
+ */
+AL_EXPORT al_status al_zone_add_origin(al_zone *zone, const char *name);
+/**
+ * Add one record read by another reader (src/lib/input/): @p owner in
+ * presentation form (absolute), RDATA in wire form (names uncompressed).
+ * @p where gives its location: file is the label shown in findings (a path,
+ * or "path#resource" for an input without lines), line is 1-based or 0.
+ * AL_ELIMIT once max_records is reached (the problem is recorded once).
+ */
+AL_EXPORT al_status al_zone_add_record(al_zone *zone, const al_location *where, const char *owner,
+				       uint16_t type, uint32_t ttl, const uint8_t *rdata, size_t rdlength);
+/** Record a reading problem at @p where (file label and line), reported as a ZONE finding. */
+AL_EXPORT al_status al_zone_add_problem_at(al_zone *zone, const al_location *where, const char *owner,
+					   al_zone_problem_kind kind, const char *message);
 AL_EXPORT size_t al_zone_problem_count(const al_zone *zone);
 AL_EXPORT const al_zone_problem *al_zone_problem_at(const al_zone *zone, size_t index);
 /** True when a problem of @p kind means part of the input was not read (exit 2). */

@@ -43,6 +43,7 @@ typedef struct al_cli {
 	const char *zones[AL_CLI_MAX_LIST];
 	size_t zone_count;
 	const char *zone_origin; /* --origin: for zone files that set none */
+	al_input_format input_format; /* --input-format; AL_INPUT_AUTO: recognised per input */
 	const char *lock_path;   /* --lock: names outside the zones answered from this lock file, offline */
 	const char *selectors[AL_CLI_MAX_LIST];
 	size_t selector_count;

@@ -100,10 +100,12 @@ static int zone_main(al_cli *cli, int argc, char **argv)
 const al_cli_command al_cmd_zone = {
 	"zone",
 	"zone FILE... [--origin NAME] [--offline]     lint every SPF/DMARC/DKIM record in zone files",
-	"Read BIND zone files (with $ORIGIN, $INCLUDE, $TTL; '-' reads standard input) and lint\n"
-	"every SPF record (TXT starting v=spf1 at any name), every DMARC record (_dmarc.*) and\n"
-	"every DKIM key (*._domainkey.*). Names inside the zone are resolved from it; names\n"
-	"outside it are resolved live unless --offline, when they are reported as not checked.\n"
+	"Read zone files (BIND with $ORIGIN, $INCLUDE, $TTL; '-' reads standard input; or an\n"
+	"octoDNS config directory or zone YAML, `dnscontrol print-ir` JSON, `terraform show\n"
+	"-json` plan JSON: see --input-format) and lint every SPF record (TXT starting v=spf1\n"
+	"at any name), every DMARC record (_dmarc.*) and every DKIM key (*._domainkey.*).\n"
+	"Names inside the zone are resolved from it; names outside it are resolved live\n"
+	"unless --offline, when they are reported as not checked.\n"
 	"\n"
 	"  -o, --origin NAME      the origin of files that do not set $ORIGIN or an SOA\n"
 	"  -j, --jobs N           lint on N threads (default: one per processor, up to 8, when\n"

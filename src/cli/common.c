@@ -25,6 +25,7 @@ enum {
 	OPT_PROVIDER_SNAPSHOT,
 	OPT_PSL,
 	OPT_ORIGIN,
+	OPT_INPUT_FORMAT,
 	OPT_LOCK,
 	OPT_HELP,
 	OPT_VERSION,
@@ -38,6 +39,7 @@ static const struct option common_options[] = {
 	{"resolver", required_argument, NULL, OPT_RESOLVER},
 	{"zone", required_argument, NULL, OPT_ZONE},
 	{"origin", required_argument, NULL, OPT_ORIGIN},
+	{"input-format", required_argument, NULL, OPT_INPUT_FORMAT},
 	{"lock", required_argument, NULL, OPT_LOCK},
 	{"selector", required_argument, NULL, OPT_SELECTOR},
 	{"timeout", required_argument, NULL, OPT_TIMEOUT},
@@ -63,6 +65,8 @@ static const char common_help[] =
 	"  -r, --resolver IP[:PORT]  a recursive resolver to use (repeatable)\n"
 	"  -z, --zone FILE        answer lookups from a zone file (repeatable)\n"
 	"      --origin NAME      the origin of zone files that set no $ORIGIN and start with no SOA\n"
+	"      --input-format F   zone inputs are bind, octodns, dnscontrol or terraform (default:\n"
+	"                         recognised from each input)\n"
 	"      --lock FILE        answer names outside the zones from a lock file ('authlint lock'),\n"
 	"                         offline: a name the lock does not hold is not checked (LOOKUP002)\n"
 	"  -s, --selector SEL     a DKIM selector to check (repeatable)\n"
@@ -159,6 +163,12 @@ static int common_option(al_cli *cli, int id, const char *arg, const al_cli_comm
 		return add_list(cli->zones, &cli->zone_count, arg, "zone files") ? 0 : AL_EXIT_ERROR;
 	case OPT_ORIGIN:
 		cli->zone_origin = arg;
+		return 0;
+	case OPT_INPUT_FORMAT:
+		if (al_input_format_parse(arg, &cli->input_format) != AL_OK) {
+			al_cli_error("--input-format: '%s' is not bind, octodns, dnscontrol or terraform", arg);
+			return AL_EXIT_ERROR;
+		}
 		return 0;
 	case OPT_LOCK:
 		/* the lock answers for everything outside the zones: nothing goes out live */

@@ -10,8 +10,13 @@
 
 al_status al_cli_zone_load(al_zone *zone, const char *path, al_error *err)
 {
+	return al_cli_zone_load_as(zone, path, AL_INPUT_AUTO, err);
+}
+
+al_status al_cli_zone_load_as(al_zone *zone, const char *path, al_input_format format, al_error *err)
+{
 	if (strcmp(path, "-") != 0)
-		return al_zone_load_file(zone, path, err);
+		return al_zone_load_input(zone, path, format, err);
 	/* standard input: read here, whole and bounded, then scanned from memory */
 	size_t length = 0;
 	const char *why;
@@ -28,7 +33,7 @@ al_status al_cli_zone_load(al_zone *zone, const char *path, al_error *err)
 				   reason);
 		return al_error_set(err, large ? AL_ELIMIT : AL_EIO, "<stdin>: %s", reason);
 	}
-	al_status st = al_zone_load_text(zone, "<stdin>", text, length, err);
+	al_status st = al_zone_load_input_text(zone, "<stdin>", text, length, format, err);
 	free(text);
 	return st;
 }
@@ -48,7 +53,7 @@ al_status al_cli_load_zones(al_cli *cli, const char *const *paths, size_t count,
 	for (size_t i = 0; i < count; i++) {
 		al_error err = {0};
 		/* a file that cannot be read is recorded in the store and reported as a finding */
-		al_cli_zone_load(zone, paths[i], &err);
+		al_cli_zone_load_as(zone, paths[i], cli->input_format, &err);
 	}
 	*out = zone;
 	return AL_OK;

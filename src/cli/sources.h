@@ -16,12 +16,19 @@ typedef struct al_cli_sources {
 } al_cli_sources;
 
 /**
- * Load zone files into one store. Files that cannot be read or do not parse
- * are recorded in the store as problems (reported as findings).
+ * Load zone inputs into one store, each in --input-format (cli->input_format)
+ * or recognised. Inputs that cannot be read or do not parse are recorded in
+ * the store as problems (reported as findings).
  */
 al_status al_cli_load_zones(al_cli *cli, const char *const *paths, size_t count, const char *origin,
 			    al_zone **out);
-/** One zone file into @p zone, as al_zone_load_file; "-" is standard input (read bounded). */
+/**
+ * One zone input into @p zone, in any format (al_zone_load_input: BIND,
+ * octoDNS, DNSControl, Terraform; @p format AL_INPUT_AUTO recognises it);
+ * "-" is standard input (read bounded).
+ */
+al_status al_cli_zone_load_as(al_zone *zone, const char *path, al_input_format format, al_error *err);
+/** The same with the format recognised from the input. */
 al_status al_cli_zone_load(al_zone *zone, const char *path, al_error *err);
 /**
  * Sources for a run: @p zone (may be NULL) for names inside it, then live DNS

@@ -140,6 +140,17 @@ bool al_zone_keep_rdata(uint16_t type);
 znode *al_zone_intern(al_zone *zone, const uint8_t *wire, size_t length, bool *added);
 /** Mark the ancestors of a new name below its origin as existing (empty non-terminals). */
 bool al_zone_mark_ancestors(al_zone *zone, const uint8_t *wire, size_t length);
+/** Register an input file (or a location label) of the store; false when full or out of memory. */
+bool al_zone_add_file(al_zone *zone, const char *label, const char *path, const char *text,
+		      size_t text_length, uint16_t *index);
+/**
+ * Store one RR (owner in lower-case wire form) read from file @p file at
+ * @p line (@p offset: where its text starts in the file, UINT32_MAX when
+ * unknown): the name, its type map, origins (SOA) and delegations (NS).
+ * Returns the stored RR, or NULL when its RDATA is not kept or memory ran out.
+ */
+zrr *al_zone_store_rr(al_zone *zone, const uint8_t *wire, size_t wl, uint16_t type, uint32_t ttl,
+		      const uint8_t *rdata, size_t rdl, uint16_t file, unsigned long line, size_t offset);
 /** Record a reading problem (bounded: past AL_ZONE_MAX_PROBLEMS they are counted). */
 void al_zone_add_problem(al_zone *zone, al_zone_problem_kind kind, const char *file, unsigned long line,
 			 const char *owner, const char *fmt, ...) __attribute__((format(printf, 6, 7)));

@@ -120,38 +120,6 @@ typedef struct load_ctx {
 	unsigned long unrooted_origin_line; /* a relative $ORIGIN with no origin to put it under */
 } load_ctx;
 
-static bool add_file(al_zone *zone, const char *label, const char *path, const char *text,
-		     size_t text_length, uint16_t *index)
-{
-	if (zone->file_count >= UINT16_MAX)
-		return false;
-	zfile *files = realloc(zone->files, (zone->file_count + 1) * sizeof(*files));
-	if (files == NULL)
-		return false;
-	zone->files = files;
-	zfile *f = &files[zone->file_count];
-	memset(f, 0, sizeof(*f));
-	f->fd = -1;
-	f->label = strdup(label);
-	f->path = path ? strdup(path) : NULL;
-	if (text != NULL) {
-		f->text = malloc(text_length + 1);
-		if (f->text != NULL) {
-			memcpy(f->text, text, text_length);
-			f->text[text_length] = '\0';
-			f->text_length = text_length;
-		}
-	}
-	if (f->label == NULL || (path != NULL && f->path == NULL) || (text != NULL && f->text == NULL)) {
-		free(f->label);
-		free(f->path);
-		free(f->text);
-		return false;
-	}
-	*index = (uint16_t)zone->file_count++;
-	return true;
-}
-
 static uint32_t keep_comment(al_zone *zone, const uint8_t *buf, size_t length)
 {
 	/* only inline waivers are kept: the rest of the comments are not needed */
@@ -173,40 +141,6 @@ static uint32_t keep_comment(al_zone *zone, const uint8_t *buf, size_t length)
 		return 0;
 	zone->comments[zone->comment_count++] = c;
 	return (uint32_t)zone->comment_count;
-}
-
-static void note_origin_soa(al_zone *zone, const uint8_t *wire, size_t length, const zs_scanner_t *s)
-{
-	for (size_t i = 0; i < zone->origin_count; i++) {
-		if (zone->origins[i].wire_length == length && memcmp(zone->origins[i].wire, wire, length) == 0) {
-			zone->origins[i].from_soa = true;
-			goto set_ttl;
-		}
-	}
-	{
-		zorigin *o = realloc(zone->origins, (zone->origin_count + 1) * sizeof(*o));
-		if (o == NULL)
-			return;
-		zone->origins = o;
-		zorigin *n = &o[zone->origin_count++];
-		memset(n, 0, sizeof(*n));
-		memcpy(n->wire, wire, length);
-		n->wire_length = (uint8_t)length;
-		char text[AL_NAME_MAX];
-		al_wire_name_to_text(wire, length, 0, text, NULL);
-		n->name = al_arena_strdup(&zone->arena, text);
-		n->from_soa = true;
-	}
-set_ttl:
-	/* RFC 2308: the negative TTL is the smaller of the SOA's TTL and MINIMUM */
-	if (s->r_data_length >= 20) {
-		const uint8_t *m = s->r_data + s->r_data_length - 4;
-		uint32_t minimum = ((uint32_t)m[0] << 24) | ((uint32_t)m[1] << 16) | ((uint32_t)m[2] << 8) | m[3];
-		for (size_t i = 0; i < zone->origin_count; i++)
-			if (zone->origins[i].wire_length == length &&
-			    memcmp(zone->origins[i].wire, wire, length) == 0)
-				zone->origins[i].negative_ttl = minimum < s->r_ttl ? minimum : s->r_ttl;
-	}
 }
 
 /* Was a quoted string over 255 octets split by the scanner? */
@@ -279,60 +213,11 @@ static void record(load_ctx *lc, const zs_scanner_t *s, size_t offset, unsigned 
 	}
 	memcpy(wire, s->r_owner, wl);
 	al_zone_wire_lower(wire, wl);
-	bool added = false;
-	znode *node = al_zone_intern(zone, wire, wl, &added);
-	if (node == NULL)
-		return;
-	if (added && !al_zone_mark_ancestors(zone, wire, wl))
-		return;
-	if (!(node->flags & ZNODE_DATA)) {
-		node->flags |= ZNODE_DATA;
-		if (zone->ordered_count == zone->ordered_capacity) {
-			size_t cap = zone->ordered_capacity ? zone->ordered_capacity * 2 : 1024;
-			znode **p = realloc(zone->ordered, cap * sizeof(*p));
-			if (p == NULL)
-				return;
-			zone->ordered = p;
-			zone->ordered_capacity = cap;
-		}
-		node->order = (uint32_t)zone->ordered_count;
-		zone->ordered[zone->ordered_count++] = node;
-	}
 	uint16_t type = s->r_type;
-	node->types |= type < 63 ? (1ULL << type) : (1ULL << 63);
-	zone->records++;
-	if (type == AL_TYPE_SOA)
-		note_origin_soa(zone, wire, wl, s);
-	if (type == AL_TYPE_NS && zone->origin_count > 0) {
-		bool apex = false;
-		for (size_t i = 0; i < zone->origin_count; i++)
-			if (zone->origins[i].wire_length == wl && memcmp(zone->origins[i].wire, wire, wl) == 0)
-				apex = true;
-		if (!apex) {
-			uint8_t **cuts = realloc(zone->cuts, (zone->cut_count + 1) * sizeof(*cuts));
-			if (cuts != NULL) {
-				zone->cuts = cuts;
-				cuts[zone->cut_count] = node->wire;
-				zone->cut_count++;
-			}
-		}
-	}
-	if (!al_zone_keep_rdata(type))
-		return;
-	size_t rdl = s->r_data_length;
-	zrr *rr = al_arena_alloc8(&zone->arena, sizeof(zrr) + rdl);
+	zrr *rr = al_zone_store_rr(zone, wire, wl, type, s->r_ttl, s->r_data, s->r_data_length, lc->file, line, offset);
 	if (rr == NULL)
 		return;
-	rr->offset = offset < UINT32_MAX ? (uint32_t)offset : UINT32_MAX;
-	rr->ttl = s->r_ttl;
-	rr->line = (uint32_t)(line > UINT32_MAX ? UINT32_MAX : line);
-	rr->type = type;
-	rr->rdlength = (uint16_t)rdl;
-	rr->file = lc->file;
-	memcpy(rr->rdata, s->r_data, rdl);
 	rr->comment = keep_comment(zone, s->buffer, s->buffer_length);
-	rr->next = node->rrs;
-	node->rrs = rr;
 	/* the scanner splits a quoted string over 255 octets without a word: find it */
 	if ((type == AL_TYPE_TXT || type == AL_TYPE_SPF) && maybe_split(s) && lc->input != NULL) {
 		long_check lcheck = {0, line};
@@ -478,7 +363,7 @@ static void include_file(load_ctx *lc, zs_scanner_t *s, unsigned long line, cons
 	}
 	uint16_t index;
 	char **stack = NULL;
-	if (!add_file(zone, shown, name, NULL, 0, &index) ||
+	if (!al_zone_add_file(zone, shown, name, NULL, 0, &index) ||
 	    (stack = realloc(lc->stack, (lc->stack_count + 1) * sizeof(*stack))) == NULL) {
 		zs_deinit(inner);
 		free(inner);
@@ -840,7 +725,7 @@ al_status al_zone_load_file(al_zone *zone, const char *path, al_error *err)
 	al_status mst = map_file(zone, path, &map, &merr);
 	if (mst != AL_OK) {
 		uint16_t index;
-		if (add_file(zone, path, NULL, NULL, 0, &index))
+		if (al_zone_add_file(zone, path, NULL, NULL, 0, &index))
 			al_zone_add_problem(zone,
 					    mst == AL_ELIMIT ? AL_ZONE_PROBLEM_LIMIT : AL_ZONE_PROBLEM_UNREADABLE,
 					    zone->files[index].label, 0, NULL, "%s", merr.message);
@@ -852,7 +737,7 @@ al_status al_zone_load_file(al_zone *zone, const char *path, al_error *err)
 		return al_error_set(err, AL_EINVAL, "%s: bad origin", path);
 	}
 	uint16_t index;
-	if (!add_file(zone, path, path, NULL, 0, &index)) {
+	if (!al_zone_add_file(zone, path, path, NULL, 0, &index)) {
 		zs_deinit(s);
 		free(s);
 		unmap_file(&map);
@@ -870,7 +755,7 @@ al_status al_zone_add_unread(al_zone *zone, const char *label, al_zone_problem_k
 	if (zone == NULL || label == NULL || reason == NULL || !al_zone_problem_unread(kind))
 		return AL_EINVAL;
 	uint16_t index;
-	if (!add_file(zone, label, NULL, NULL, 0, &index))
+	if (!al_zone_add_file(zone, label, NULL, NULL, 0, &index))
 		return AL_ENOMEM;
 	al_zone_add_problem(zone, kind, zone->files[index].label, 0, NULL, "%s", reason);
 	return AL_OK;
@@ -890,7 +775,7 @@ al_status al_zone_load_text(al_zone *zone, const char *label, const char *text, 
 	}
 	/* scan the stored copy, so that columns can be found in it later */
 	uint16_t index;
-	if (!add_file(zone, label, NULL, text ? text : "", length, &index)) {
+	if (!al_zone_add_file(zone, label, NULL, text ? text : "", length, &index)) {
 		zs_deinit(s);
 		free(s);
 		return al_error_set(err, AL_ENOMEM, "%s: out of memory", label);
