@@ -408,8 +408,10 @@ static int diff_main(al_cli *cli, int argc, char **argv)
 		if (al_zone_new(&old_v.zone, &zo) != AL_OK)
 			goto done;
 		al_error err = {0};
+		/* in the format the work tree's file is read in (--input-format, or recognised) */
 		if (git_text != NULL)
-			(void)al_zone_load_text(old_v.zone, old_label, git_text, git_length, &err);
+			(void)al_zone_load_input_text(old_v.zone, old_label, git_text, git_length, cli->input_format,
+						      &err);
 		/* --zone files answer for both versions */
 		for (size_t i = 0; i < cli->zone_count; i++)
 			(void)al_cli_zone_load(old_v.zone, cli->zones[i], &err);
