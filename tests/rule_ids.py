@@ -20,7 +20,7 @@ import sys
 
 root = sys.argv[1]
 header = sys.argv[2] if len(sys.argv) > 2 else None
-PREFIX = r'(?:SPF|DMARC|DKIM|DNS|ZONE|LOOKUP|PROP|PLAN|ALIGN|SIG|ARC|TRIAGE)'
+PREFIX = r'(?:SPF|DMARC|DKIM|DNS|ZONE|LOOKUP|PROP|PLAN|ALIGN|SIG|ARC|TRIAGE|REPORT)'
 CONST = re.compile(r'\bAL_RULE_([A-Z]+\d{3})\b')
 STRING = re.compile(r'"(%s\d{3})"' % PREFIX)
 errors = 0

@@ -49,10 +49,11 @@ typedef enum al_kind {
 	AL_KIND_SIG,         /* a message's DKIM signatures verified again (triage) */
 	AL_KIND_ARC,         /* a message's ARC chain (triage) */
 	AL_KIND_TRIAGE,      /* why a message failed: the verdict (triage) */
+	AL_KIND_REPORT,      /* what DMARC aggregate reports show (reports) */
 	AL_KIND_COUNT_
 } al_kind;
 
-/** "spf", "dmarc", "dkim", "dns", "zone", "lookup", "propagation", "plan", "policy", "align", "sig", "arc", "triage". */
+/** "spf", "dmarc", "dkim", "dns", "zone", "lookup", "propagation", "plan", "policy", "align", "sig", "arc", "triage", "report". */
 AL_EXPORT const char *al_kind_name(al_kind kind);
 /** Parse a kind name; returns AL_EINVAL for an unknown one. */
 AL_EXPORT al_status al_kind_parse(const char *text, al_kind *out);

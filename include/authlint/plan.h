@@ -32,6 +32,7 @@
 #include <authlint/emit.h>
 #include <authlint/findings.h>
 #include <authlint/lint.h>
+#include <authlint/reports.h>
 #include <authlint/rule.h>
 #include <authlint/source.h>
 #include <authlint/status.h>
@@ -166,6 +167,11 @@ typedef struct al_plan_options {
 	uint32_t ttl;                   /**< TTL of the records the plan publishes; 0: the current
 					     record's, lowered to 3600 (quick rollback) */
 	const struct al_psl *psl;       /**< Public Suffix List of the lints; NULL: the default */
+	/** DMARC aggregate reports, read and attributed by the caller (al_reports_attribute),
+	 *  or NULL. With them the report gates are measured (days of reports, authorized
+	 *  services failing alignment: REPORT002 blocks a step), each step gets its expected
+	 *  impact, and the domain's REPORT findings join the plan's. Borrowed for the build. */
+	const al_reports *reports;
 } al_plan_options;
 
 /** How a gate stands now. */
@@ -220,6 +226,15 @@ typedef enum al_plan_step_status {
 /** "ready", "blocked", "unverified". */
 AL_EXPORT const char *al_plan_step_status_name(al_plan_step_status status);
 
+/** What failing mail of the report period would have got at a step, in messages a day. */
+typedef struct al_plan_impact {
+	bool measured;                  /**< the plan was built with reports */
+	double rfc7489_quarantined, rfc7489_rejected; /**< RFC 7489 receivers (pct honoured) */
+	double rfc9989_quarantined, rfc9989_rejected; /**< RFC 9989 receivers (t=y honoured) */
+	const char *from;               /**< the sources of that mail, by volume ("Mailchimp 4,100
+					     a day, unauthorized sources 12 a day"), or NULL when none */
+} al_plan_impact;
+
 typedef struct al_plan_step {
 	size_t number;                  /**< 1-based */
 	al_plan_step_kind kind;
@@ -248,7 +263,23 @@ typedef struct al_plan_step {
 	const char *const *intended;    /**< rule ids its record raises on purpose */
 	size_t intended_count;
 	const al_findings *record_findings; /**< the record linted as authlint lints DMARC records */
+	al_plan_impact impact;          /**< with reports: what the step would have done to the
+					     failing mail of the report period */
 } al_plan_step;
+
+/** What the reports show for the domain (plan --reports). */
+typedef struct al_plan_evidence {
+	bool present;                   /**< reports were given */
+	uint64_t reports;               /**< reports about the domain */
+	size_t days;                    /**< days with report data */
+	double period_days;             /**< the period the reports span (per-day figures divide by it) */
+	uint64_t messages, aligned;     /**< messages, and those that passed DMARC (aligned) */
+	uint64_t failing_domain;        /**< failing messages From the domain itself */
+	uint64_t failing_subdomains;    /**< failing messages From its subdomains */
+	size_t services_failing;        /**< authorized sources failing alignment (REPORT002) */
+	size_t unattributed;            /**< failing sources not attributed (no DNS) */
+	const char *from;               /**< failing mail by source, as in al_plan_impact.from */
+} al_plan_evidence;
 
 /** The DMARC record in place before the plan. */
 typedef struct al_plan_current {
@@ -283,6 +314,7 @@ typedef struct al_plan {
 	size_t first_blocked;           /**< number of the first blocked step, 0 for none */
 	const al_findings *findings;    /**< the domain's findings (SPF, DKIM, DMARC) and the plan's
 					     own (PLAN), sorted, with their counts for the exit code */
+	al_plan_evidence evidence;      /**< with reports (options.reports) */
 } al_plan;
 
 /**

@@ -20,6 +20,8 @@
 #include <stdint.h>
 
 #include <authlint/emit.h>
+#include <authlint/findings.h>
+#include <authlint/lint.h>
 #include <authlint/report_reader.h>
 #include <authlint/source.h>
 #include <authlint/status.h>
@@ -54,6 +56,18 @@ AL_EXPORT al_status al_reports_read_memory(al_reports *reports, const char *name
 /** Attribute every source through its domain's SPF (check_host with the source as client). */
 AL_EXPORT al_status al_reports_attribute(al_reports *reports);
 
+/**
+ * What the reports show, as REPORT findings raised through @p lint (its rules,
+ * configuration and waivers; its on_diag gets them, one unit per domain):
+ * files that could not be read, authorized services failing alignment,
+ * unauthorized sources failing, and, against the DMARC record published now
+ * (looked up through the lint's source: offline, that lookup is not made,
+ * LOOKUP002 says so and nothing is compared), reporters that saw another
+ * policy and test mode reported or ignored; tree walk and PSL discovery
+ * seeing different policies. Call after al_reports_attribute.
+ */
+AL_EXPORT al_status al_lint_reports(al_lint *lint, al_reports *reports);
+
 /** Problems met reading, in order; the strings are owned by the collection. */
 typedef struct al_reports_problem {
 	const char *path;
@@ -84,6 +98,14 @@ AL_EXPORT al_status al_reports_format_parse(const char *text, al_reports_format 
 /** Write what the reports say. Every string from a report is escaped. */
 AL_EXPORT al_status al_reports_write(const al_reports *reports, al_reports_format format, bool color,
 				     al_sink sink);
+
+/**
+ * The same with the findings of al_lint_reports (sorted by the caller; NULL:
+ * none were made): text lists them after the figures, json has a "findings"
+ * array, jsonl a line of type "finding" each, html a section; csv leaves them out.
+ */
+AL_EXPORT al_status al_reports_write_findings(const al_reports *reports, const al_findings *findings,
+					      al_reports_format format, bool color, al_sink sink);
 
 /** Every problem as one line, escaped: "authlint: error: FILE [ENTRY]:LINE: message". */
 AL_EXPORT al_status al_reports_write_problems(const al_reports *reports, al_sink sink);

@@ -22,7 +22,10 @@ enum {
 	OPT_RUA,
 	OPT_TTL,
 	OPT_LIST_TEMPLATES,
+	OPT_REPORTS,
 };
+
+#define MAX_REPORT_PATHS 64
 
 typedef struct plan_cmd {
 	const char *domain;
@@ -33,6 +36,8 @@ typedef struct plan_cmd {
 	const char *rua;
 	const char *ttl;
 	bool list_templates;
+	const char *reports[MAX_REPORT_PATHS];
+	size_t report_count;
 	al_plan_format format;
 	bool format_set;
 } plan_cmd;
@@ -46,6 +51,7 @@ static const struct option plan_options[] = {
 	{"rua", required_argument, NULL, OPT_RUA},
 	{"ttl", required_argument, NULL, OPT_TTL},
 	{"list-templates", no_argument, NULL, OPT_LIST_TEMPLATES},
+	{"reports", required_argument, NULL, OPT_REPORTS},
 	{NULL, 0, NULL, 0},
 };
 
@@ -79,6 +85,13 @@ static int plan_option(al_cli *cli, void *cmd, int id, const char *arg)
 		return 0;
 	case OPT_LIST_TEMPLATES:
 		p->list_templates = true;
+		return 0;
+	case OPT_REPORTS:
+		if (p->report_count == MAX_REPORT_PATHS) {
+			al_cli_error("plan: --reports: at most %d paths (give a directory)", MAX_REPORT_PATHS);
+			return AL_EXIT_ERROR;
+		}
+		p->reports[p->report_count++] = arg;
 		return 0;
 	}
 	return AL_EXIT_ERROR;
@@ -234,6 +247,26 @@ static int run_plan(al_cli *cli, plan_cmd *cmd, const char *domain, al_plan_temp
 		return AL_EXIT_ERROR;
 	}
 	po.source = sources.top;
+	/* the aggregate reports: read, attributed through the same sources; problems on stderr (exit 2) */
+	al_reports *reports = NULL;
+	if (cmd->report_count > 0) {
+		al_reports_options ro = {0};
+		ro.source = sources.top;
+		if (al_reports_new(&ro, &reports) != AL_OK) {
+			al_cli_error("plan: out of memory");
+			al_cli_sources_close(&sources);
+			al_zone_free(zone);
+			free(from_stdin);
+			return AL_EXIT_ERROR;
+		}
+		for (size_t i = 0; i < cmd->report_count; i++)
+			al_reports_read_path(reports, cmd->reports[i]);
+		al_reports_attribute(reports);
+		al_reports_write_problems(reports, al_sink_stdio(stderr));
+		if (al_reports_fatal_count(reports) > 0)
+			bad_input = true;
+		po.reports = reports;
+	}
 	al_plan *plan = NULL;
 	al_error err = {0};
 	al_status st = al_plan_build(&po, domain, &plan, &err);
@@ -258,6 +291,7 @@ static int run_plan(al_cli *cli, plan_cmd *cmd, const char *domain, al_plan_temp
 			code = AL_EXIT_ERROR;
 	}
 	al_plan_free(plan);
+	al_reports_free(reports);
 	al_cli_sources_close(&sources);
 	al_zone_free(zone);
 	free(from_stdin);
@@ -319,6 +353,12 @@ const al_cli_command al_cmd_plan = {
 	"      --list-templates   list the built-in templates\n"
 	"      --start DATE       the date of the first step, YYYY-MM-DD (default: today)\n"
 	"      --rua URI          aggregate report address when the record has none\n"
+	"      --reports PATH     DMARC aggregate reports (files or directories, as for\n"
+	"                         authlint reports; repeatable): the report gates are\n"
+	"                         measured (days of reports; a step is blocked while an\n"
+	"                         authorized service fails alignment, REPORT002) and each\n"
+	"                         step shows the failing mail a day it would have\n"
+	"                         quarantined or rejected, per receiver generation\n"
 	"      --ttl S            TTL of the records the plan publishes (default: the current\n"
 	"                         record's, at most 3600)\n"
 	"  -f, --format FMT       text, json, yaml, markdown or ics (default text)\n",

@@ -34,6 +34,20 @@ static int reports_option(al_cli *cli, void *cmd, int id, const char *arg)
 	return AL_EXIT_ERROR;
 }
 
+typedef struct collect {
+	al_findings *findings;
+	al_emitter *emitter; /* sarif, github: the findings as every command writes them */
+} collect;
+
+static void on_diag(void *userdata, const al_diag *diag)
+{
+	collect *c = userdata;
+	if (c->emitter != NULL)
+		al_emitter_diag_fn(c->emitter, diag);
+	else
+		al_findings_add(c->findings, diag);
+}
+
 static int reports_main(al_cli *cli, int argc, char **argv)
 {
 	reports_cmd cmd = {0};
@@ -46,10 +60,15 @@ static int reports_main(al_cli *cli, int argc, char **argv)
 		return AL_EXIT_ERROR;
 	}
 	al_reports_format format = AL_REPORTS_TEXT;
-	if (cli->format_set && al_reports_format_parse(cli->format_name, &format) != AL_OK) {
-		al_cli_error("reports: --format: '%s' is not text, json, jsonl, csv or html", cli->format_name);
+	bool findings_only = cli->format_set && (strcmp(cli->format_name, "sarif") == 0 ||
+						 strcmp(cli->format_name, "github") == 0);
+	if (cli->format_set && !findings_only && al_reports_format_parse(cli->format_name, &format) != AL_OK) {
+		al_cli_error("reports: --format: '%s' is not text, json, jsonl, csv, html, sarif or github",
+			     cli->format_name);
 		return AL_EXIT_ERROR;
 	}
+	if ((rc = al_cli_load(cli)) != 0)
+		return rc;
 	al_zone *zone = NULL;
 	bool bad_zone = false;
 	al_cli_sources sources;
@@ -83,15 +102,48 @@ static int reports_main(al_cli *cli, int argc, char **argv)
 	al_reports_attribute(reports);
 	/* problems go to standard error, whatever the format (json has them too) */
 	al_reports_write_problems(reports, al_sink_stdio(stderr));
-	al_status st = al_reports_write(reports, format, cli->color, al_sink_stdio(cli->out));
-	fflush(cli->out);
-	rc = AL_EXIT_OK;
+	/* the findings: through the registry, like every command's */
+	collect c = {al_findings_new(), NULL};
+	const char *inputs[1] = {argv[first]};
+	if (findings_only && (c.emitter = al_cli_emitter_new(cli, inputs, 1)) == NULL)
+		bad_input = true;
+	al_lint_options lo;
+	al_cli_lint_options(cli, sources.top, &lo);
+	lo.on_diag = on_diag;
+	lo.userdata = &c;
+	al_lint *lint = NULL;
+	al_status st = c.findings == NULL ? AL_ENOMEM : al_lint_new(&lint, &lo);
+	if (st == AL_OK && (!findings_only || c.emitter != NULL)) {
+		if (c.emitter != NULL)
+			al_emitter_begin(c.emitter);
+		st = al_lint_reports(lint, reports);
+	}
+	if (st != AL_OK) {
+		al_cli_error("reports: the findings: %s", al_status_message(st));
+		bad_input = true;
+	}
+	rc = lint != NULL ? al_cli_exit_code(cli, al_lint_summary(lint)) : AL_EXIT_OK;
+	if (bad_input || bad_zone || al_reports_fatal_count(reports) > 0)
+		rc = AL_EXIT_ERROR;
+	if (c.emitter != NULL) {
+		al_summary sum = lint != NULL ? *al_lint_summary(lint) : (al_summary){0};
+		al_emitter_end(c.emitter, &sum, rc);
+		al_emitter_free(c.emitter);
+		st = AL_OK;
+	} else {
+		al_findings_sort(c.findings);
+		if (lint != NULL)
+			al_findings_add_counts(c.findings, al_lint_summary(lint));
+		st = al_reports_write_findings(reports, c.findings, format, cli->color, al_sink_stdio(cli->out));
+	}
+	if (fflush(cli->out) != 0 && st == AL_OK)
+		st = AL_EIO;
 	if (st != AL_OK) {
 		al_cli_error("reports: cannot write: %s", al_status_message(st));
 		rc = AL_EXIT_ERROR;
 	}
-	if (bad_input || bad_zone || al_reports_fatal_count(reports) > 0)
-		rc = AL_EXIT_ERROR;
+	al_lint_free(lint);
+	al_findings_free(c.findings);
 	al_reports_free(reports);
 	al_cli_sources_close(&sources);
 	al_zone_free(zone);
@@ -117,13 +169,21 @@ const al_cli_command al_cmd_reports = {
 		 "  --spf RECORD       what if: judge every source also with this SPF record in place\n"
 		 "                     of the published one, and say which gain or lose an SPF pass\n"
 		 "  --format F         text (default), json, jsonl, csv, or html (one page, no\n"
-		 "                     external asset, the trend as inline SVG)\n"
+		 "                     external asset, the trend as inline SVG); sarif or github:\n"
+		 "                     the findings only\n"
+		 "\n"
+		 "Findings (REPORT rules): unreadable files, authorized services failing alignment\n"
+		 "(with the fix), unauthorized sources failing, reporters that saw a policy other\n"
+		 "than the one published now (looked up live or in --zone; not compared offline),\n"
+		 "policy_test_mode reported without t=y or t=y not honoured, tree walk and PSL\n"
+		 "discovery seeing different policies.\n"
 		 "\n"
 		 "Input is untrusted: no XML entity is ever expanded or loaded, decompression is\n"
 		 "bounded in size and ratio, and a file that cannot be read is reported (file, entry,\n"
 		 "line) while the rest is read.\n"
 		 "\n"
-		 "Exit status: 0 when every input was read, 2 when a file or report could not be read.\n",
+		 "Exit status: 2 when a file or report could not be read, else 1 when a finding is at\n"
+		 "or above --fail-on, else 0.\n",
 	.run = reports_main,
-	.formats = "text, json, jsonl, csv, html",
+	.formats = "text, json, jsonl, csv, html, sarif, github",
 };

@@ -56,6 +56,7 @@ static const char *const kind_names[AL_KIND_COUNT_] = {
 	[AL_KIND_SIG] = "sig",
 	[AL_KIND_ARC] = "arc",
 	[AL_KIND_TRIAGE] = "triage",
+	[AL_KIND_REPORT] = "report",
 };
 
 const char *al_kind_name(al_kind kind)

@@ -41,6 +41,7 @@ static const struct {
 	{AL_KIND_SIG, "sig", "SIG"},
 	{AL_KIND_ARC, "arc", "ARC"},
 	{AL_KIND_TRIAGE, "triage", "TRIAGE"},
+	{AL_KIND_REPORT, "report", "REPORT"},
 };
 
 static const char *family_prefix(al_kind kind)

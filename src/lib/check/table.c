@@ -59,6 +59,8 @@ const al_check al_checks[] = {
 	{"signature", AL_STAGE_DOMAIN, NULL},
 	{"arc", AL_STAGE_DOMAIN, NULL},
 	{"triage", AL_STAGE_DOMAIN, NULL},
+	/* what aggregate reports show is raised by al_lint_reports (report/findings.c) */
+	{"reports", AL_STAGE_DOMAIN, NULL},
 };
 
 const size_t al_check_count = sizeof(al_checks) / sizeof(al_checks[0]);

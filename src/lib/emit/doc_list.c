@@ -20,6 +20,7 @@ static const struct {
 	{AL_KIND_SIG, "Message signatures (triage)"},
 	{AL_KIND_ARC, "ARC chains (triage)"},
 	{AL_KIND_TRIAGE, "Message triage verdicts"},
+	{AL_KIND_REPORT, "DMARC aggregate reports"},
 	{AL_KIND_POLICY, "Organisation policies"},
 };
 

@@ -480,6 +480,9 @@ al_status al_plan_build(const al_plan_options *options, const char *domain, al_p
 		goto fail;
 	}
 	plan->complete = plan->current.known && !al_lint_summary(b.lint)->incomplete;
+	al_plan_gather_evidence(&b);
+	if (plan->current.known)
+		al_plan_report_findings(&b);
 	if (plan->current.known) {
 		b.publish_ttl = publish_ttl(&b);
 		init_state(&b);
@@ -489,6 +492,7 @@ al_status al_plan_build(const al_plan_options *options, const char *domain, al_p
 			goto fail;
 		al_plan_evaluate_gates(&b);
 		al_plan_finish_steps(&b);
+		al_plan_measure_impacts(&b);
 		plan->nothing_to_do = plan->step_count == 0 && plan->current.usable;
 		if (b.publish_ttl < plan->current.ttl && plan->current.record != NULL && options->ttl == 0)
 			al_plan_note(&b, &b.notes,

@@ -71,4 +71,14 @@ void al_plan_raise_findings(al_plan_builder *b);
 /* Turn drafts into the public steps: records, effects, dates, rollbacks. */
 void al_plan_finish_steps(al_plan_builder *b);
 
+/* With reports (evidence.c): what they show for the domain; its REPORT findings into the
+ * domain's; a confirm item the reports measure, as a gate (false: not one of those); and
+ * each step's impact, once the steps are finished. */
+void al_plan_gather_evidence(al_plan_builder *b);
+void al_plan_report_findings(al_plan_builder *b);
+bool al_plan_measured_gate(al_plan_builder *b, const char *confirm, al_plan_gate *g);
+/* The gate of authorized services failing alignment (REPORT002): it blocks every step that enforces. */
+void al_plan_services_gate(al_plan_builder *b, al_plan_gate *g);
+void al_plan_measure_impacts(al_plan_builder *b);
+
 #endif

@@ -204,7 +204,7 @@ void al_plan_evaluate_gates(al_plan_builder *b)
 		al_plan_draft *d = &b->drafts[k];
 		derive_intended(b, d);
 		const al_plan_gates *gates = &d->source->gates;
-		size_t n = gates->rule_count + gates->confirm_count;
+		size_t n = gates->rule_count + gates->confirm_count + 1;
 		d->gates = al_arena_calloc(b->arena, n ? n : 1, sizeof(*d->gates));
 		if (d->gates == NULL) {
 			b->status = AL_ENOMEM;
@@ -228,8 +228,28 @@ void al_plan_evaluate_gates(al_plan_builder *b)
 		}
 		for (size_t i = 0; i < gates->confirm_count; i++) {
 			al_plan_gate *g = &d->gates[d->gate_count++];
+			/* with reports, what they measure is a gate, not an item to confirm */
+			if (al_plan_measured_gate(b, gates->confirm[i], g)) {
+				fail |= g->state == AL_PLAN_GATE_FAIL;
+				unknown |= g->state == AL_PLAN_GATE_UNKNOWN;
+				continue;
+			}
 			g->state = AL_PLAN_GATE_CONFIRM;
 			g->text = gates->confirm[i];
+		}
+		/* with reports, no step that enforces starts while an authorized service fails alignment */
+		if (b->plan->evidence.present && d->record_changes && (d->policy.p >= AL_DMARC_POLICY_QUARANTINE ||
+						  d->policy.sp >= AL_DMARC_POLICY_QUARANTINE)) {
+			const al_rule *services = b->lint != NULL ? al_lint_rule(b->lint, AL_RULE_REPORT002) : NULL;
+			bool has = false;
+			for (size_t i = 0; i < d->gate_count; i++)
+				has |= services != NULL && d->gates[i].rule == services;
+			if (!has) {
+				al_plan_gate *g = &d->gates[d->gate_count++];
+				al_plan_services_gate(b, g);
+				fail |= g->state == AL_PLAN_GATE_FAIL;
+				unknown |= g->state == AL_PLAN_GATE_UNKNOWN;
+			}
 		}
 		d->status = fail ? AL_PLAN_STEP_BLOCKED : unknown ? AL_PLAN_STEP_UNVERIFIED : AL_PLAN_STEP_READY;
 	}
@@ -325,7 +345,10 @@ void al_plan_raise_findings(al_plan_builder *b)
 				const al_plan_gate *g = &d->gates[i];
 				if (g->state != AL_PLAN_GATE_FAIL)
 					continue;
-				al_strbuf_printf(&sb, "%s%s %s", sb.length ? "; " : "", g->rule->id, g->rule->name);
+				if (g->rule != NULL)
+					al_strbuf_printf(&sb, "%s%s %s", sb.length ? "; " : "", g->rule->id, g->rule->name);
+				else
+					al_strbuf_printf(&sb, "%s%s", sb.length ? "; " : "", g->text);
 				if (g->finding_count > 0)
 					al_strbuf_printf(&sb, " (%s)", g->findings[0]->message);
 				else if (g->detail != NULL)

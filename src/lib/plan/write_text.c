@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The plan as a readable timeline for a terminal. Every string is shown in display form. */
+#include <stdio.h>
 #include <string.h>
 
 #include "emit/emit_internal.h"
@@ -164,6 +165,45 @@ static void gates(text_out *o, const al_plan_step *s)
 	}
 }
 
+/* Messages a day, rounded: "4,100", "<1" for less than one. */
+static void per_day(al_strbuf *out, double v)
+{
+	if (v > 0 && v < 0.5) {
+		al_strbuf_puts(out, "<1");
+		return;
+	}
+	char digits[32];
+	snprintf(digits, sizeof(digits), "%.0f", v);
+	size_t len = strlen(digits);
+	for (size_t i = 0; i < len; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			al_strbuf_putc(out, ',');
+		al_strbuf_putc(out, digits[i]);
+	}
+}
+
+/* With reports: what the step would have done to the failing mail of the report period. */
+static void impact(text_out *o, const al_plan_step *s)
+{
+	const al_plan_impact *im = &s->impact;
+	if (!im->measured)
+		return;
+	const struct {
+		const char *gen;
+		double q, r;
+	} gens[] = {{"RFC 7489", im->rfc7489_quarantined, im->rfc7489_rejected},
+		    {"RFC 9989", im->rfc9989_quarantined, im->rfc9989_rejected}};
+	for (size_t g = 0; g < 2; g++) {
+		al_strbuf_printf(o->out, "  %-*s%s receivers: ", LABEL, g == 0 ? "impact" : "", gens[g].gen);
+		per_day(o->out, gens[g].q);
+		al_strbuf_puts(o->out, " quarantined, ");
+		per_day(o->out, gens[g].r);
+		al_strbuf_puts(o->out, " rejected a day (failing mail of the report period)\n");
+	}
+	if (im->from != NULL)
+		field(o, "  ", "", im->from);
+}
+
 static void step(text_out *o, const al_plan *plan, const al_plan_step *s)
 {
 	char earliest[11], suggested[11], counts[11];
@@ -194,6 +234,7 @@ static void step(text_out *o, const al_plan *plan, const al_plan_step *s)
 		field(o, "  ", "record", "no change at _dmarc");
 	}
 	effects(o, "  ", s->effect);
+	impact(o, s);
 	gates(o, s);
 	if (s->record_changes)
 		field(o, "  ", "rollback", s->rollback != NULL ? s->rollback : "delete the record (there was none)");
@@ -246,6 +287,23 @@ al_status al_plan_write_text(const al_plan *plan, const al_plan_write_options *o
 	}
 	for (size_t i = 0; i < plan->note_count; i++)
 		field(&o, "", i == 0 ? "note" : "", plan->notes[i]);
+	const al_plan_evidence *ev = &plan->evidence;
+	if (ev->present) {
+		al_strbuf_printf(out, "%-*s%llu report%s on %zu day%s (a period of %.0f day%s): %llu messages, %llu "
+				      "passed DMARC aligned (%.1f%%)\n",
+				 LABEL, "reports", (unsigned long long)ev->reports, ev->reports == 1 ? "" : "s", ev->days,
+				 ev->days == 1 ? "" : "s", ev->period_days, ev->period_days == 1 ? "" : "s",
+				 (unsigned long long)ev->messages, (unsigned long long)ev->aligned,
+				 ev->messages ? 100.0 * (double)ev->aligned / (double)ev->messages : 0.0);
+		al_strbuf_printf(out, "%-*s%zu authorized service%s failing alignment, %zu failing source%s not attributed\n",
+				 LABEL, "", ev->services_failing, ev->services_failing == 1 ? "" : "s", ev->unattributed,
+				 ev->unattributed == 1 ? "" : "s");
+		if (ev->from != NULL) {
+			al_strbuf_printf(out, "%-*sfailing: ", LABEL, "");
+			put(&o, ev->from);
+			al_strbuf_putc(out, '\n');
+		}
+	}
 	if (al_findings_count(plan->findings) > 0) {
 		al_strbuf_putc(out, '\n');
 		for (size_t i = 0; i < al_findings_count(plan->findings); i++) {

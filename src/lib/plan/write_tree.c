@@ -170,7 +170,7 @@ static void add_strings(tree *t, node *parent, const char *key, const char *cons
 static void add_gate(tree *t, node *parent, const al_plan_gate *g)
 {
 	node *n = add_map(t, parent, NULL);
-	add_string(t, n, "type", g->state == AL_PLAN_GATE_CONFIRM ? "confirm" : "rule");
+	add_string(t, n, "type", g->state == AL_PLAN_GATE_CONFIRM ? "confirm" : g->rule != NULL ? "rule" : "measured");
 	if (g->rule != NULL) {
 		add_string(t, n, "rule", g->rule->id);
 		add_string(t, n, "name", g->rule->name);
@@ -221,6 +221,15 @@ static void add_step(tree *t, node *parent, const al_plan_step *s)
 	node *rf = add_seq(t, n, "record_findings");
 	for (size_t i = 0; i < al_findings_count(s->record_findings); i++)
 		add_finding(t, rf, al_findings_at(s->record_findings, i));
+	if (s->impact.measured) {
+		/* messages a day, rounded */
+		node *im = add_map(t, n, "impact");
+		add_int(t, im, "rfc7489_quarantined", (long long)(s->impact.rfc7489_quarantined + 0.5));
+		add_int(t, im, "rfc7489_rejected", (long long)(s->impact.rfc7489_rejected + 0.5));
+		add_int(t, im, "rfc9989_quarantined", (long long)(s->impact.rfc9989_quarantined + 0.5));
+		add_int(t, im, "rfc9989_rejected", (long long)(s->impact.rfc9989_rejected + 0.5));
+		add_string(t, im, "from", s->impact.from);
+	}
 }
 
 static node *plan_tree(tree *t, const al_plan *plan, const al_plan_write_options *o)
@@ -258,6 +267,20 @@ static node *plan_tree(tree *t, const al_plan *plan, const al_plan_write_options
 	else
 		add_string(t, root, "first_blocked", NULL);
 	add_strings(t, root, "notes", plan->notes, plan->note_count);
+	const al_plan_evidence *ev = &plan->evidence;
+	if (ev->present) {
+		node *e = add_map(t, root, "evidence");
+		add_int(t, e, "reports", (long long)ev->reports);
+		add_int(t, e, "days", (long long)ev->days);
+		add_int(t, e, "period_days", (long long)(ev->period_days + 0.5));
+		add_int(t, e, "messages", (long long)ev->messages);
+		add_int(t, e, "aligned", (long long)ev->aligned);
+		add_int(t, e, "failing_domain", (long long)ev->failing_domain);
+		add_int(t, e, "failing_subdomains", (long long)ev->failing_subdomains);
+		add_int(t, e, "services_failing", (long long)ev->services_failing);
+		add_int(t, e, "unattributed", (long long)ev->unattributed);
+		add_string(t, e, "from", ev->from);
+	}
 	node *steps = add_seq(t, root, "steps");
 	for (size_t i = 0; i < plan->step_count; i++)
 		add_step(t, steps, &plan->steps[i]);

@@ -221,9 +221,21 @@ static al_report_action on_record(void *ctx, const al_report_meta *m, const al_r
 	d->disposition[rec->disposition] += n;
 	al_rpt_small_add(r, &d->reporters, m->org_name != NULL ? m->org_name : "(no org_name)", n, pass);
 	al_rpt_small_add(r, &d->policies, r->current_policy, n, pass);
+	bool test_mode = false;
 	for (size_t i = 0; i < rec->reason_count; i++)
 		if (rec->reasons[i].type != NULL && strcmp(rec->reasons[i].type, "policy_test_mode") == 0)
-			d->test_mode += n;
+			test_mode = true;
+	const char *org = m->org_name != NULL ? m->org_name : "(no org_name)";
+	if (test_mode) {
+		d->test_mode += n;
+		al_rpt_small_add(r, &d->test_reporters, org, n, pass);
+	} else if (pass == 0 && (rec->disposition == AL_DISP_QUARANTINE ||
+				 rec->disposition == AL_DISP_REJECT)) {
+		char key[300];
+		snprintf(key, sizeof(key), "%s\t%s", org,
+			 rec->disposition == AL_DISP_REJECT ? "reject" : "quarantine");
+		al_rpt_small_add(r, &d->enforced, key, n, 0);
+	}
 	spread(d, m->begin, m->end, n, pass);
 
 	const char *ip = rec->source_ip != NULL ? rec->source_ip : "(no address)";

@@ -213,6 +213,16 @@ void al_rr_read_entry(al_rr *r, const al_report_origin *origin, const void *data
 		al_rr_read_zip(r, origin, data, length, depth + 1);
 		return;
 	}
+	/* UTF-16 (a byte order mark, or '<' and a zero byte): reports are UTF-8; say so rather than read garbage */
+	if (starts_with(d, length, "\xFF\xFE") || starts_with(d, length, "\xFE\xFF") ||
+	    (length >= 4 && ((d[0] == '<' && d[1] == 0 && d[2] == '?' && d[3] == 0) ||
+			     (d[0] == 0 && d[1] == '<' && d[2] == 0 && d[3] == '?')))) {
+		al_rr_problem(r, origin, AL_EUNSUPPORTED, true,
+			      "the report is UTF-16 (%s), not UTF-8 as aggregate reports are: not read "
+			      "(convert it, e.g. iconv -f UTF-16 -t UTF-8)",
+			      d[0] == 0xFF || (d[0] == '<' && d[1] == 0) ? "little-endian" : "big-endian");
+		return;
+	}
 	/* XML: a byte order mark, white space, then '<' */
 	size_t i = 0;
 	if (starts_with(d, length, "\xEF\xBB\xBF"))

@@ -45,6 +45,9 @@ typedef struct rpt_domain {
 	uint64_t messages, dmarc_pass, dkim_aligned, spf_aligned, reports;
 	uint64_t disposition[6];     /* by al_report_disposition */
 	uint64_t test_mode;          /* messages with reason policy_test_mode */
+	rpt_small test_reporters;     /* reporters of those, messages */
+	rpt_small enforced;          /* failing mail given quarantine or reject without policy_test_mode:
+					"reporter\tdisposition", messages */
 	rpt_small reporters;         /* org names, messages */
 	rpt_small policies;          /* "p=none sp=- pct=100 t=-" as reporters saw it */
 	rpt_day *days;
@@ -95,6 +98,9 @@ struct al_reports {
 
 const char *al_rpt_strdup(al_reports *r, const char *s);
 void al_rpt_small_add(al_reports *r, rpt_small *s, const char *key, uint64_t messages, uint64_t passed);
+/* The REPORT findings of one domain through @p lint (one unit), and a domain by name (NULL: none). */
+void al_rpt_lint_domain(al_lint *lint, const al_reports *r, const rpt_domain *d);
+const rpt_domain *al_rpt_find_domain(const al_reports *r, const char *name);
 /* Domains and sources in output order: domains by name, sources by messages (most first), then address. */
 void al_rpt_sort(al_reports *r);
 

@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "emit/emit_internal.h"
 #include "util/escape.h"
 #include "util/json.h"
 #include "util/strbuf.h"
@@ -38,13 +39,16 @@ typedef enum category {
 	CAT_PARTLY,         /* some of its mail passes, some not (forwarding, a second stream) */
 	CAT_UNKNOWN_FAILING,/* not authorized, fails DMARC: spoofing, forwarding or shadow IT */
 	CAT_UNCHECKED,      /* fails DMARC; not attributed (no DNS) */
+	CAT_EMPTY,          /* reported with no messages (count 0): neither passing nor failing */
 } category;
 
 static const char *const category_names[] = {"passing", "authorized-failing", "partly-passing",
-					     "unauthorized-failing", "failing-not-attributed"};
+					     "unauthorized-failing", "failing-not-attributed", "no-messages"};
 
 int al_rpt_category(const rpt_source *s)
 {
+	if (s->messages == 0)
+		return CAT_EMPTY;
 	if (s->dmarc_pass == s->messages)
 		return CAT_PASSING;
 	if (s->dmarc_pass > 0)
@@ -90,7 +94,7 @@ const char *al_rpt_fix(const rpt_source *s, int c, char *buf, size_t size)
 
 const char *al_rpt_category_name(int c)
 {
-	return c >= 0 && c <= CAT_UNCHECKED ? category_names[c] : "unknown";
+	return c >= 0 && c <= CAT_EMPTY ? category_names[c] : "unknown";
 }
 
 static double pct(uint64_t part, uint64_t whole)
@@ -175,7 +179,69 @@ static void spf_text(out *o, const al_reports *r, const rpt_source *s)
 	}
 }
 
-static void write_text(const al_reports *r, out *o)
+/* The first paragraph of a fix, on one line. */
+static void fix_line(out *o, const char *fix)
+{
+	const char *end = strstr(fix, "\n\n");
+	size_t n = end ? (size_t)(end - fix) : strlen(fix);
+	while (n > 0 && (fix[n - 1] == '\n' || fix[n - 1] == ' '))
+		n--;
+	for (size_t i = 0; i < n; i++) {
+		char c = fix[i] == '\n' ? ' ' : fix[i];
+		al_escape_display(&o->b, &c, 1);
+	}
+}
+
+static void findings_text(const al_findings *fs, out *o)
+{
+	size_t shown = 0;
+	for (size_t i = 0; fs != NULL && i < al_findings_count(fs); i++) {
+		const al_diag *d = al_findings_at(fs, i);
+		if (d->waived)
+			continue;
+		if (shown++ == 0)
+			al_strbuf_puts(&o->b, "\nfindings:\n");
+		al_strbuf_printf(&o->b, "  %s %s ", al_severity_name(d->severity), d->rule->id);
+		if (d->location.file != NULL) {
+			esc(o, d->location.file);
+			if (d->location.line > 0)
+				al_strbuf_printf(&o->b, ":%lu", d->location.line);
+			al_strbuf_puts(&o->b, ": ");
+		} else if (d->owner != NULL) {
+			esc(o, d->owner);
+			al_strbuf_puts(&o->b, ": ");
+		}
+		esc(o, d->message);
+		al_strbuf_putc(&o->b, '\n');
+		if (d->fix != NULL) {
+			al_strbuf_puts(&o->b, "    fix: ");
+			fix_line(o, d->fix);
+			al_strbuf_putc(&o->b, '\n');
+		}
+		flush(o);
+	}
+	if (fs != NULL) {
+		const al_summary *s = al_findings_summary(fs);
+		al_strbuf_printf(&o->b, "\n%zu error%s, %zu warning%s, %zu note%s\n", s->by_severity[AL_SEVERITY_ERROR],
+				 s->by_severity[AL_SEVERITY_ERROR] == 1 ? "" : "s", s->by_severity[AL_SEVERITY_WARNING],
+				 s->by_severity[AL_SEVERITY_WARNING] == 1 ? "" : "s", s->by_severity[AL_SEVERITY_NOTE],
+				 s->by_severity[AL_SEVERITY_NOTE] == 1 ? "" : "s");
+	}
+}
+
+static void findings_json(al_json *j, const al_findings *fs)
+{
+	al_json_key(j, "findings");
+	al_json_begin_array(j);
+	for (size_t i = 0; i < al_findings_count(fs); i++) {
+		al_json_begin_object(j);
+		al_emit_json_finding(j, al_findings_at(fs, i));
+		al_json_end_object(j);
+	}
+	al_json_end_array(j);
+}
+
+static void write_text(const al_reports *r, const al_findings *fs, out *o)
 {
 	size_t reporters_total = 0;
 	int64_t first = -1, last = -1;
@@ -303,6 +369,7 @@ static void write_text(const al_reports *r, out *o)
 			 r->report_count, r->report_count == 1 ? "" : "s", r->duplicates, r->duplicates == 1 ? "" : "s",
 			 r->fatal_count, r->fatal_count == 1 ? "" : "s", r->problem_count - r->fatal_count,
 			 r->problem_count - r->fatal_count == 1 ? "" : "s");
+	findings_text(fs, o);
 	flush(o);
 }
 
@@ -455,7 +522,7 @@ static void summary_json(al_json *j, const al_reports *r)
 	al_json_kv_bool(j, "attributed", r->attributed && r->options.source != NULL);
 }
 
-static void write_json(const al_reports *r, out *o)
+static void write_json(const al_reports *r, const al_findings *fs, out *o)
 {
 	al_json j;
 	al_json_init(&j, &o->b, true);
@@ -497,6 +564,8 @@ static void write_json(const al_reports *r, out *o)
 		al_json_end_object(&j);
 	}
 	al_json_end_array(&j);
+	if (fs != NULL)
+		findings_json(&j, fs);
 	al_json_key(&j, "summary");
 	al_json_begin_object(&j);
 	summary_json(&j, r);
@@ -521,7 +590,7 @@ static void line_end(al_json *j, out *o)
 		flush(o);
 }
 
-static void write_jsonl(const al_reports *r, out *o)
+static void write_jsonl(const al_reports *r, const al_findings *fs, out *o)
 {
 	al_json j;
 	for (size_t i = 0; i < r->report_count; i++) {
@@ -542,6 +611,11 @@ static void write_jsonl(const al_reports *r, out *o)
 	for (size_t i = 0; i < r->problem_count; i++) {
 		line_begin(&j, o, "problem");
 		problem_json(&j, &r->problems[i]);
+		line_end(&j, o);
+	}
+	for (size_t i = 0; fs != NULL && i < al_findings_count(fs); i++) {
+		line_begin(&j, o, "finding");
+		al_emit_json_finding(&j, al_findings_at(fs, i));
 		line_end(&j, o);
 	}
 	line_begin(&j, o, "summary");
@@ -647,6 +721,12 @@ al_status al_reports_write_problems(const al_reports *r, al_sink sink)
 
 al_status al_reports_write(const al_reports *reports, al_reports_format format, bool color, al_sink sink)
 {
+	return al_reports_write_findings(reports, NULL, format, color, sink);
+}
+
+al_status al_reports_write_findings(const al_reports *reports, const al_findings *findings, al_reports_format format,
+				    bool color, al_sink sink)
+{
 	if (reports == NULL || sink.write == NULL)
 		return AL_EINVAL;
 	al_rpt_sort((al_reports *)reports);
@@ -657,19 +737,19 @@ al_status al_reports_write(const al_reports *reports, al_reports_format format, 
 	o.color = color;
 	switch (format) {
 	case AL_REPORTS_JSON:
-		write_json(reports, &o);
+		write_json(reports, findings, &o);
 		break;
 	case AL_REPORTS_JSONL:
-		write_jsonl(reports, &o);
+		write_jsonl(reports, findings, &o);
 		break;
 	case AL_REPORTS_CSV:
 		write_csv(reports, &o);
 		break;
 	case AL_REPORTS_HTML:
-		o.status = al_rpt_write_html(reports, sink);
+		o.status = al_rpt_write_html(reports, findings, sink);
 		break;
 	default:
-		write_text(reports, &o);
+		write_text(reports, findings, &o);
 		break;
 	}
 	al_strbuf_free(&o.b);

@@ -64,7 +64,7 @@ static void trend_svg(al_strbuf *b, const rpt_domain *d)
 	al_strbuf_puts(b, "</svg>");
 }
 
-al_status al_rpt_write_html(const al_reports *r, al_sink sink)
+al_status al_rpt_write_html(const al_reports *r, const al_findings *findings, al_sink sink)
 {
 	al_strbuf b;
 	al_strbuf_init(&b);
@@ -148,6 +148,23 @@ al_status al_rpt_write_html(const al_reports *r, al_sink sink)
 		}
 		al_strbuf_puts(&b, "</table></section>\n");
 	}
+	size_t shown = 0;
+	for (size_t i = 0; findings != NULL && i < al_findings_count(findings); i++) {
+		const al_diag *d = al_findings_at(findings, i);
+		if (d->waived)
+			continue;
+		if (shown++ == 0)
+			al_strbuf_puts(&b, "<h2>Findings</h2>\n<ul class=\"findings\">\n");
+		al_strbuf_printf(&b, "<li class=\"%s\"><span class=\"rule\">%s</span> ", al_severity_name(d->severity), d->rule->id);
+		html(&b, d->message);
+		if (d->fix != NULL) {
+			al_strbuf_puts(&b, "<br><i>fix:</i> ");
+			html(&b, d->fix);
+		}
+		al_strbuf_puts(&b, "</li>\n");
+	}
+	if (shown > 0)
+		al_strbuf_puts(&b, "</ul>\n");
 	if (r->problem_count > 0) {
 		al_strbuf_puts(&b, "<h2>Problems reading the reports</h2>\n<ul class=\"problems\">\n");
 		for (size_t i = 0; i < r->problem_count; i++) {

@@ -15,6 +15,6 @@ const char *al_rpt_fix(const rpt_source *s, int category, char *buf, size_t size
 /* "2026-12-01" for a Unix time, "-" when negative. */
 void al_rpt_date(int64_t t, char out[11]);
 /* The single-file HTML page (write_html.c). */
-al_status al_rpt_write_html(const al_reports *r, al_sink sink);
+al_status al_rpt_write_html(const al_reports *r, const al_findings *findings, al_sink sink);
 
 #endif
