@@ -365,19 +365,20 @@ static void add_plain(tf *t, const al_location *where, const char *owner, uint16
 	al_input_add_value(&t->in, where, owner, type, ttl, v, n, ".");
 }
 
-static void aws_record(tf *t, json_object *res, const al_location *where, json_object *v)
+typedef void (*txt_adder)(tf *t, const al_location *where, const char *owner, uint16_t type, uint32_t ttl,
+			  const char *v, size_t n);
+
+/* A record set whose values are an array of strings (aws_route53_record's
+ * records, google_dns_record_set's rrdatas), in the zone @p zone_key names:
+ * TXT and SPF values through @p add_txt (each provider quotes them its way). */
+static void record_set(tf *t, json_object *res, const al_location *where, json_object *v, const char *zone_key,
+		       const char *no_zone, json_object *values, uint16_t type, txt_adder add_txt)
 {
 	const char *name = al_input_json_string(v, "name", NULL);
-	uint16_t type = al_input_type(al_input_json_string(v, "type", NULL));
-	json_object *records = al_input_json_get(v, "records", json_type_array);
-	if (type == 0 || records == NULL)
-		return; /* an alias, or records not known before apply */
 	char zone[AL_NAME_MAX], owner[AL_NAME_MAX], why[128];
-	if (!record_zone(t, al_input_json_string(res, "address", NULL), al_input_json_string(v, "zone_id", NULL),
-			 "zone_id", name, zone)) {
-		al_input_problem(&t->in, where->file, 0, NULL, AL_ZONE_PROBLEM_NO_ORIGIN,
-				 "the zone of this record is not in the plan and its name is not a domain name: "
-				 "give --origin; it was not read");
+	if (!record_zone(t, al_input_json_string(res, "address", NULL), al_input_json_string(v, zone_key, NULL),
+			 zone_key, name, zone)) {
+		al_input_problem(&t->in, where->file, 0, NULL, AL_ZONE_PROBLEM_NO_ORIGIN, "%s", no_zone);
 		return;
 	}
 	al_zone_add_origin(t->in.zone, zone);
@@ -387,18 +388,30 @@ static void aws_record(tf *t, json_object *res, const al_location *where, json_o
 		return;
 	}
 	uint32_t ttl = ttl_of(v, "ttl", 300);
-	size_t n = json_object_array_length(records);
+	size_t n = json_object_array_length(values);
 	for (size_t i = 0; i < n && i < AL_INPUT_MAX_VALUES; i++) {
-		json_object *r = json_object_array_get_idx(records, i);
+		json_object *r = json_object_array_get_idx(values, i);
 		if (!json_object_is_type(r, json_type_string))
 			continue;
 		const char *s = json_object_get_string(r);
 		size_t sl = (size_t)json_object_get_string_len(r);
 		if (type == AL_TYPE_TXT || type == AL_TYPE_SPF)
-			add_route53_txt(t, where, owner, type, ttl, s, sl);
+			add_txt(t, where, owner, type, ttl, s, sl);
 		else
 			add_plain(t, where, owner, type, ttl, s, sl);
 	}
+}
+
+static void aws_record(tf *t, json_object *res, const al_location *where, json_object *v)
+{
+	uint16_t type = al_input_type(al_input_json_string(v, "type", NULL));
+	json_object *records = al_input_json_get(v, "records", json_type_array);
+	if (type == 0 || records == NULL)
+		return; /* an alias, or records not known before apply */
+	record_set(t, res, where, v, "zone_id",
+		   "the zone of this record is not in the plan and its name is not a domain name: "
+		   "give --origin; it was not read",
+		   records, type, add_route53_txt);
 }
 
 static void cloudflare_record(tf *t, json_object *res, const al_location *where, json_object *v)
@@ -450,37 +463,13 @@ static void cloudflare_record(tf *t, json_object *res, const al_location *where,
 
 static void google_record(tf *t, json_object *res, const al_location *where, json_object *v)
 {
-	const char *name = al_input_json_string(v, "name", NULL);
 	uint16_t type = al_input_type(al_input_json_string(v, "type", NULL));
 	json_object *rrdatas = al_input_json_get(v, "rrdatas", json_type_array);
 	if (type == 0 || rrdatas == NULL)
 		return;
-	char zone[AL_NAME_MAX], owner[AL_NAME_MAX], why[128];
-	if (!record_zone(t, al_input_json_string(res, "address", NULL), al_input_json_string(v, "managed_zone", NULL),
-			 "managed_zone", name, zone)) {
-		al_input_problem(&t->in, where->file, 0, NULL, AL_ZONE_PROBLEM_NO_ORIGIN,
-				 "the zone of this record is not in the plan: give --origin; it was not read");
-		return;
-	}
-	al_zone_add_origin(t->in.zone, zone);
-	if (!record_owner(name, zone, owner, why)) {
-		al_input_problem(&t->in, where->file, 0, NULL, AL_ZONE_PROBLEM_NAME_TOO_LONG, "name '%s': %s",
-				 name ? name : "", why);
-		return;
-	}
-	uint32_t ttl = ttl_of(v, "ttl", 300);
-	size_t n = json_object_array_length(rrdatas);
-	for (size_t i = 0; i < n && i < AL_INPUT_MAX_VALUES; i++) {
-		json_object *r = json_object_array_get_idx(rrdatas, i);
-		if (!json_object_is_type(r, json_type_string))
-			continue;
-		const char *s = json_object_get_string(r);
-		size_t sl = (size_t)json_object_get_string_len(r);
-		if (type == AL_TYPE_TXT || type == AL_TYPE_SPF)
-			add_presentation_txt(t, where, owner, type, ttl, s, sl);
-		else
-			add_plain(t, where, owner, type, ttl, s, sl);
-	}
+	record_set(t, res, where, v, "managed_zone",
+		   "the zone of this record is not in the plan: give --origin; it was not read", rrdatas, type,
+		   add_presentation_txt);
 }
 
 static void azure_record(tf *t, const char *rtype, const al_location *where, json_object *v)

@@ -33,23 +33,6 @@ static int by_failing(const void *a, const void *b)
 	return strcmp(x->label, y->label);
 }
 
-/* "4,100", or "<1" for less than one and more than none */
-static void per_day_text(al_strbuf *sb, double v)
-{
-	if (v > 0 && v < 0.5) {
-		al_strbuf_puts(sb, "<1");
-		return;
-	}
-	char digits[32];
-	snprintf(digits, sizeof(digits), "%.0f", v);
-	size_t len = strlen(digits);
-	for (size_t i = 0; i < len; i++) {
-		if (i > 0 && (len - i) % 3 == 0)
-			al_strbuf_putc(sb, ',');
-		al_strbuf_putc(sb, digits[i]);
-	}
-}
-
 static const char *label_of(al_plan_builder *b, const rpt_source *s)
 {
 	if (s->spf_result == NULL)
@@ -121,14 +104,14 @@ void al_plan_gather_evidence(al_plan_builder *b)
 	al_strbuf sb = AL_STRBUF_INIT;
 	for (size_t k = 0; k < label_count_ && k < SHOWN_LABELS; k++) {
 		al_strbuf_printf(&sb, "%s%s ", k ? ", " : "", labels[k].label);
-		per_day_text(&sb, (double)labels[k].failing / ev->period_days);
+		al_strbuf_per_day(&sb, (double)labels[k].failing / ev->period_days);
 		al_strbuf_puts(&sb, " a day");
 	}
 	for (size_t k = SHOWN_LABELS; k < label_count_; k++)
 		other_labels += labels[k].failing;
 	if (other_labels > 0) {
 		al_strbuf_puts(&sb, ", others ");
-		per_day_text(&sb, (double)other_labels / ev->period_days);
+		al_strbuf_per_day(&sb, (double)other_labels / ev->period_days);
 		al_strbuf_puts(&sb, " a day");
 	}
 	ev->from = al_arena_strdup(b->arena, al_strbuf_cstr(&sb));

@@ -165,23 +165,6 @@ static void gates(text_out *o, const al_plan_step *s)
 	}
 }
 
-/* Messages a day, rounded: "4,100", "<1" for less than one. */
-static void per_day(al_strbuf *out, double v)
-{
-	if (v > 0 && v < 0.5) {
-		al_strbuf_puts(out, "<1");
-		return;
-	}
-	char digits[32];
-	snprintf(digits, sizeof(digits), "%.0f", v);
-	size_t len = strlen(digits);
-	for (size_t i = 0; i < len; i++) {
-		if (i > 0 && (len - i) % 3 == 0)
-			al_strbuf_putc(out, ',');
-		al_strbuf_putc(out, digits[i]);
-	}
-}
-
 /* With reports: what the step would have done to the failing mail of the report period. */
 static void impact(text_out *o, const al_plan_step *s)
 {
@@ -195,9 +178,9 @@ static void impact(text_out *o, const al_plan_step *s)
 		    {"RFC 9989", im->rfc9989_quarantined, im->rfc9989_rejected}};
 	for (size_t g = 0; g < 2; g++) {
 		al_strbuf_printf(o->out, "  %-*s%s receivers: ", LABEL, g == 0 ? "impact" : "", gens[g].gen);
-		per_day(o->out, gens[g].q);
+		al_strbuf_per_day(o->out, gens[g].q);
 		al_strbuf_puts(o->out, " quarantined, ");
-		per_day(o->out, gens[g].r);
+		al_strbuf_per_day(o->out, gens[g].r);
 		al_strbuf_puts(o->out, " rejected a day (failing mail of the report period)\n");
 	}
 	if (im->from != NULL)

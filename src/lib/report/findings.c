@@ -40,15 +40,10 @@ static al_finding *begin(al_lint *lint, al_rule_code code, const char *domain, a
 static const char *messages_text(char *buf, size_t size, uint64_t n)
 {
 	/* 4100 -> "4,100" */
-	char digits[32];
-	snprintf(digits, sizeof(digits), "%llu", (unsigned long long)n);
-	size_t len = strlen(digits), o = 0;
-	for (size_t i = 0; i < len && o + 2 < size; i++) {
-		if (i > 0 && (len - i) % 3 == 0)
-			buf[o++] = ',';
-		buf[o++] = digits[i];
-	}
-	buf[o] = '\0';
+	al_strbuf sb = AL_STRBUF_INIT;
+	al_strbuf_thousands(&sb, n);
+	snprintf(buf, size, "%s", al_strbuf_cstr(&sb));
+	al_strbuf_free(&sb);
 	return buf;
 }
 

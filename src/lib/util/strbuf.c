@@ -125,3 +125,30 @@ char *al_strbuf_detach(al_strbuf *sb, size_t *length)
 	al_strbuf_init(sb);
 	return p;
 }
+
+void al_strbuf_thousands(al_strbuf *sb, uint64_t n)
+{
+	char digits[32];
+	snprintf(digits, sizeof(digits), "%llu", (unsigned long long)n);
+	size_t len = strlen(digits);
+	for (size_t i = 0; i < len; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			al_strbuf_putc(sb, ',');
+		al_strbuf_putc(sb, digits[i]);
+	}
+}
+
+void al_strbuf_per_day(al_strbuf *sb, double v)
+{
+	if (v > 0 && v < 0.5) {
+		al_strbuf_puts(sb, "<1");
+		return;
+	}
+	char digits[48];
+	snprintf(digits, sizeof(digits), "%.0f", v);
+	if (digits[0] == '-' || strlen(digits) > 20) {
+		al_strbuf_puts(sb, digits); /* not a count of messages: as printf writes it */
+		return;
+	}
+	al_strbuf_thousands(sb, strtoull(digits, NULL, 10));
+}

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct al_strbuf {
 	char *data;     /* NUL-terminated when not NULL */
@@ -31,5 +32,9 @@ void al_strbuf_vprintf(al_strbuf *sb, const char *fmt, va_list ap) __attribute__
 const char *al_strbuf_cstr(const al_strbuf *sb);
 /** Take the buffer (caller frees); the strbuf is empty afterwards. NULL if it failed. */
 char *al_strbuf_detach(al_strbuf *sb, size_t *length);
+/** @p n with thousands separated by commas ("4,100"), as the text outputs count messages. */
+void al_strbuf_thousands(al_strbuf *sb, uint64_t n);
+/** Messages a day, rounded as printf's %.0f rounds: "4,100"; "<1" for more than none and less than one. */
+void al_strbuf_per_day(al_strbuf *sb, double v);
 
 #endif
