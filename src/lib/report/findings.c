@@ -251,20 +251,10 @@ static published lookup_published(al_lint *lint, const char *domain)
 	return pub;
 }
 
+/* The published policy as reports name it: the tag's word, "(absent)" for no tag. */
 static const char *policy_word(al_dmarc_policy p)
 {
-	switch (p) {
-	case AL_DMARC_POLICY_NONE:
-		return "none";
-	case AL_DMARC_POLICY_QUARANTINE:
-		return "quarantine";
-	case AL_DMARC_POLICY_REJECT:
-		return "reject";
-	case AL_DMARC_POLICY_INVALID:
-		return "(invalid)";
-	default:
-		return "(absent)";
-	}
+	return p == AL_DMARC_POLICY_UNSET ? "(absent)" : al_dmarc_policy_name(p);
 }
 
 /*
