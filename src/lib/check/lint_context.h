@@ -38,7 +38,7 @@ struct al_finding {
  * owns the answers in it, and one pushed out goes to the unit's release list
  * (a check of the unit may still hold it).
  */
-#define AL_LOOKUP_MEMO_SLOTS 4096
+#define AL_LOOKUP_MEMO_SLOTS 1024
 #define AL_LOOKUP_MEMO_NAME 96
 
 typedef struct lookup_memo_slot {
