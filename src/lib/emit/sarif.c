@@ -440,6 +440,18 @@ static void sarif_diag(al_emitter *em, const al_diag *d)
 	al_emit_flush(em);
 }
 
+/* A toolExecutionNotification of level error saying @p text. */
+static void notification(al_json *j, const char *text)
+{
+	al_json_begin_object(j);
+	al_json_kv_string(j, "level", "error");
+	al_json_key(j, "message");
+	al_json_begin_object(j);
+	al_json_kv_string(j, "text", text);
+	al_json_end_object(j);
+	al_json_end_object(j);
+}
+
 static void sarif_end(al_emitter *em, const al_summary *sum, int exit_code)
 {
 	sarif *s = em->state;
@@ -464,24 +476,10 @@ static void sarif_end(al_emitter *em, const al_summary *sum, int exit_code)
 	if (sum->input_error || sum->incomplete) {
 		al_json_key(j, "toolExecutionNotifications");
 		al_json_begin_array(j);
-		if (sum->input_error) {
-			al_json_begin_object(j);
-			al_json_kv_string(j, "level", "error");
-			al_json_key(j, "message");
-			al_json_begin_object(j);
-			al_json_kv_string(j, "text", "some input could not be read; its findings are in the results");
-			al_json_end_object(j);
-			al_json_end_object(j);
-		}
-		if (sum->incomplete) {
-			al_json_begin_object(j);
-			al_json_kv_string(j, "level", "error");
-			al_json_key(j, "message");
-			al_json_begin_object(j);
-			al_json_kv_string(j, "text", "a DNS lookup failed, so the result is incomplete");
-			al_json_end_object(j);
-			al_json_end_object(j);
-		}
+		if (sum->input_error)
+			notification(j, "some input could not be read; its findings are in the results");
+		if (sum->incomplete)
+			notification(j, "a DNS lookup failed, so the result is incomplete");
 		al_json_end_array(j);
 	}
 	al_json_end_object(j);
