@@ -14,6 +14,7 @@
 #include "dns/zone_internal.h"
 #include "input/input_internal.h"
 #include "input/octodns_internal.h"
+#include "util/grow.h"
 #include "util/strbuf.h"
 #include "util/yaml.h"
 
@@ -22,7 +23,7 @@
 
 typedef struct seen_list {
 	char **paths;   /* realpaths of the zone files read */
-	size_t count;
+	size_t count, capacity;
 } seen_list;
 
 static bool seen_add(seen_list *seen, const char *path)
@@ -36,12 +37,10 @@ static bool seen_add(seen_list *seen, const char *path)
 			return false;
 		}
 	}
-	char **p = realloc(seen->paths, (seen->count + 1) * sizeof(*p));
-	if (p == NULL) {
+	if (!AL_GROW_ONE(seen->paths, seen->count, seen->capacity)) {
 		free(real);
 		return true;
 	}
-	seen->paths = p;
 	seen->paths[seen->count++] = real;
 	return true;
 }
@@ -89,17 +88,15 @@ static char **yaml_files(const char *dir, size_t *count)
 	if (d == NULL)
 		return NULL;
 	char **list = NULL;
-	size_t n = 0, looked = 0;
+	size_t n = 0, cap = 0, looked = 0;
 	struct dirent *e;
 	while ((e = readdir(d)) != NULL && looked++ < MAX_DIR_ENTRIES * 4 && n < MAX_DIR_ENTRIES) {
 		size_t l = strlen(e->d_name);
 		if (e->d_name[0] == '.' || !((l > 5 && strcmp(e->d_name + l - 5, ".yaml") == 0) ||
 					     (l > 4 && strcmp(e->d_name + l - 4, ".yml") == 0)))
 			continue;
-		char **p = realloc(list, (n + 1) * sizeof(*p));
-		if (p == NULL)
+		if (!AL_GROW_ONE(list, n, cap))
 			break;
-		list = p;
 		size_t pl = strlen(dir) + l + 2;
 		list[n] = malloc(pl);
 		if (list[n] == NULL)
@@ -319,7 +316,7 @@ static size_t read_configs_in(al_zone *zone, const char *root, const char *dir, 
 	if (d == NULL)
 		return configs;
 	char **subs = NULL;
-	size_t sn = 0, looked = 0;
+	size_t sn = 0, subs_cap = 0, looked = 0;
 	struct dirent *e;
 	while ((e = readdir(d)) != NULL && looked++ < MAX_DIR_ENTRIES * 4 && sn < 64) {
 		if (e->d_name[0] == '.')
@@ -329,10 +326,8 @@ static size_t read_configs_in(al_zone *zone, const char *root, const char *dir, 
 		struct stat st;
 		if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
 			continue;
-		char **p = realloc(subs, (sn + 1) * sizeof(*p));
-		if (p == NULL)
+		if (!AL_GROW_ONE(subs, sn, subs_cap))
 			break;
-		subs = p;
 		subs[sn] = strdup(path);
 		if (subs[sn] != NULL)
 			sn++;
