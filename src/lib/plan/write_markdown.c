@@ -53,6 +53,49 @@ static void effects_table(al_strbuf *out, const al_plan_effect e[3])
 	al_strbuf_puts(out, "\n");
 }
 
+/* With reports: what they show for the domain (plan --reports). */
+static void evidence(al_strbuf *out, const al_plan_evidence *ev)
+{
+	if (!ev->present)
+		return;
+	al_strbuf_printf(out, "\n## Evidence from the aggregate reports\n\n- %llu report%s on %zu day%s (a period of "
+			      "%.0f day%s): %llu messages, %llu passed DMARC aligned (%.1f%%)\n",
+			 (unsigned long long)ev->reports, ev->reports == 1 ? "" : "s", ev->days, ev->days == 1 ? "" : "s",
+			 ev->period_days, ev->period_days == 1 ? "" : "s", (unsigned long long)ev->messages,
+			 (unsigned long long)ev->aligned,
+			 ev->messages ? 100.0 * (double)ev->aligned / (double)ev->messages : 0.0);
+	al_strbuf_printf(out, "- %zu authorized service%s failing alignment, %zu failing source%s not attributed\n",
+			 ev->services_failing, ev->services_failing == 1 ? "" : "s", ev->unattributed,
+			 ev->unattributed == 1 ? "" : "s");
+	if (ev->from != NULL) {
+		al_strbuf_puts(out, "- Failing: ");
+		al_md_text(out, ev->from);
+		al_strbuf_putc(out, '\n');
+	}
+}
+
+/* With reports: what the step would have done to the failing mail of the report period, a day. */
+static void impact(al_strbuf *out, const al_plan_impact *im)
+{
+	if (!im->measured)
+		return;
+	al_strbuf_puts(out, "\nImpact on the failing mail of the report period, a day:\n\n"
+			    "| Receivers | Quarantined | Rejected |\n|---|---|---|\n| RFC 7489 | ");
+	al_strbuf_per_day(out, im->rfc7489_quarantined);
+	al_strbuf_puts(out, " | ");
+	al_strbuf_per_day(out, im->rfc7489_rejected);
+	al_strbuf_puts(out, " |\n| RFC 9989 | ");
+	al_strbuf_per_day(out, im->rfc9989_quarantined);
+	al_strbuf_puts(out, " | ");
+	al_strbuf_per_day(out, im->rfc9989_rejected);
+	al_strbuf_puts(out, " |\n");
+	if (im->from != NULL) {
+		al_strbuf_puts(out, "\nThat mail comes from: ");
+		al_md_text(out, im->from);
+		al_strbuf_putc(out, '\n');
+	}
+}
+
 static void gate(al_strbuf *out, const al_plan_gate *g)
 {
 	bool done = g->state == AL_PLAN_GATE_PASS || g->state == AL_PLAN_GATE_FIXED;
@@ -140,9 +183,15 @@ static void step(al_strbuf *out, const al_plan *plan, const al_plan_step *s)
 		code(out, plan->current.owner);
 		al_strbuf_puts(out, ":\n\n");
 		block(out, "  ", s->zone_line);
-		al_strbuf_puts(out, "- [ ] Check that every authoritative server serves it (`authlint propagation ");
-		al_md_text(out, plan->domain);
-		al_strbuf_puts(out, "`)\n");
+		/* the command as a code span: a backslash escape would be shown there, not read */
+		al_strbuf command = AL_STRBUF_INIT;
+		al_strbuf_printf(&command, "authlint propagation %s", plan->domain);
+		al_strbuf_puts(out, "- [ ] Check that every authoritative server serves it (");
+		code(out, al_strbuf_cstr(&command));
+		al_strbuf_puts(out, ")\n");
+		if (command.failed)
+			out->failed = true;
+		al_strbuf_free(&command);
 	} else {
 		al_strbuf_puts(out, "- [ ] No change at ");
 		code(out, plan->current.owner);
@@ -150,6 +199,7 @@ static void step(al_strbuf *out, const al_plan *plan, const al_plan_step *s)
 	}
 	al_strbuf_printf(out, "- [ ] Hold at least %u days; watch the aggregate reports\n\n", s->min_days);
 	effects_table(out, s->effect);
+	impact(out, &s->impact);
 	if (s->record_changes) {
 		al_strbuf_puts(out, "\nRollback: ");
 		if (s->rollback_zone_line != NULL) {
@@ -203,6 +253,7 @@ al_status al_plan_write_markdown(const al_plan *plan, const al_plan_write_option
 		al_strbuf_puts(out, "\nWhat failing mail gets now:\n\n");
 		effects_table(out, c->effect);
 	}
+	evidence(out, &plan->evidence);
 	if (al_findings_count(plan->findings) > 0) {
 		al_strbuf_puts(out, "\n## Findings\n\n| Severity | Rule | Name | Message |\n|---|---|---|---|\n");
 		for (size_t i = 0; i < al_findings_count(plan->findings); i++) {
