@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check/orgdomain.h"
+#include "dns/orgdomain.h"
 #include "dns/zone_internal.h"
 #include "input/input_json.h"
 #include "util/grow.h"
