@@ -67,6 +67,11 @@ static void evidence(al_strbuf *out, const al_plan_evidence *ev)
 	al_strbuf_printf(out, "- %zu authorized service%s failing alignment, %zu failing source%s not attributed\n",
 			 ev->services_failing, ev->services_failing == 1 ? "" : "s", ev->unattributed,
 			 ev->unattributed == 1 ? "" : "s");
+	if (ev->failing_subdomains > 0) {
+		al_strbuf_puts(out, "- ");
+		al_plan_subdomain_sentence(out, ev);
+		al_strbuf_putc(out, '\n');
+	}
 	if (ev->from != NULL) {
 		al_strbuf_puts(out, "- Failing: ");
 		al_md_text(out, ev->from);
