@@ -95,7 +95,7 @@ void al_spf_cache_clear(al_spf_cache *cache)
 
 void al_spf_cache_end_pass(al_spf_cache *cache, bool keep)
 {
-	/* the nodes stay in the arena: a later node of this pass may point to them, and none is kept */
+	/* the nodes taken out stay in the cache arena until the run ends (nothing kept points to them) */
 	for (size_t i = 0; !keep && i < cache->added_count; i++)
 		al_map_remove(&cache->map, cache->added[i]);
 	cache->added_count = 0;
