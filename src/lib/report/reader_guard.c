@@ -399,15 +399,19 @@ static bool fill(al_rr_guard *g)
 	return g->view_len > 0;
 }
 
-long al_rr_guard_next(al_rr_guard *g, const char **data)
+int al_rr_guard_read(void *guard, char *buffer, int len)
 {
-	*data = NULL;
+	al_rr_guard *g = guard;
+	if (len <= 0)
+		return 0;
 	if (g->view_at == g->view_len && !fill(g))
 		return g->failed ? -1 : 0;
-	*data = (const char *)g->view + g->view_at;
-	long n = (long)(g->view_len - g->view_at);
-	g->view_at = g->view_len;
-	return n;
+	size_t n = g->view_len - g->view_at;
+	if (n > (size_t)len)
+		n = (size_t)len;
+	memcpy(buffer, g->view + g->view_at, n);
+	g->view_at += n;
+	return (int)n;
 }
 
 al_rr_guard *al_rr_guard_new(al_rr *r, const al_report_origin *origin, al_rr_stream *in)

@@ -55,9 +55,9 @@ void al_rr_read_xml(al_rr *r, const al_report_origin *origin, al_rr_stream *in);
  * refused, UTF-8 repaired, junk around <feedback> left out. */
 typedef struct al_rr_guard al_rr_guard;
 al_rr_guard *al_rr_guard_new(al_rr *r, const al_report_origin *origin, al_rr_stream *in);
-/* The next bytes for the parser: their length (0 at the end, -1 on failure), *data
- * pointing at them until the next call. */
-long al_rr_guard_next(al_rr_guard *guard, const char **data);
+/* libxml2's read callback (xmlInputReadCallback) over the guard: up to @p len of
+ * the next bytes for the parser, 0 at the end, -1 on failure. */
+int al_rr_guard_read(void *guard, char *buffer, int len);
 size_t al_rr_guard_replaced(const al_rr_guard *guard); /* bytes read as U+FFFD */
 size_t al_rr_guard_after(const al_rr_guard *guard);    /* bytes after </feedback>, not blank */
 bool al_rr_guard_failed(const al_rr_guard *guard);

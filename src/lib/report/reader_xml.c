@@ -676,26 +676,17 @@ void al_rr_read_xml(al_rr *r, const al_report_origin *origin, al_rr_stream *in)
 	sax.serror = xml_error;
 	/* no entity or DTD handler: nothing is declared (the guard refuses declarations),
 	 * nothing is loaded; NONET, and neither NOENT, DTDLOAD nor HUGE */
-	s->ctxt = xmlCreatePushParserCtxt(&sax, s, NULL, 0, origin->path);
+	/* pulled: the parser asks the guard for bytes (libxml2's pull parser does less
+	 * work per element than its push parser) */
+	s->ctxt = xmlCreateIOParserCtxt(&sax, s, al_rr_guard_read, NULL, g, XML_CHAR_ENCODING_NONE);
 	if (s->ctxt == NULL) {
 		al_rr_problem(r, origin, AL_ENOMEM, true, "cannot start the XML parser");
 		goto out;
 	}
 	xmlCtxtUseOptions(s->ctxt, XML_PARSE_NONET | XML_PARSE_NOWARNING);
-	bool ended = false;
-	int rc = 0;
-	for (unsigned turns = 0; !ended && !s->aborted && !r->stopped && turns < 100000000; turns++) {
-		const char *data;
-		long n = al_rr_guard_next(g, &data);
-		if (n < 0)
-			break;
-		ended = n == 0;
-		rc = xmlParseChunk(s->ctxt, ended ? "" : data, (int)n, ended);
-		if (rc != 0 && s->parse_error[0] == '\0')
-			snprintf(s->parse_error, sizeof(s->parse_error), "the XML does not parse (error %d)", rc);
-		if (s->parse_error[0] != '\0')
-			break;
-	}
+	int rc = xmlParseDocument(s->ctxt);
+	if (rc != 0 && !s->aborted && !r->stopped && s->parse_error[0] == '\0')
+		snprintf(s->parse_error, sizeof(s->parse_error), "the XML does not parse (error %d)", s->ctxt->errNo);
 	bool ok = !s->aborted;
 	if (al_rr_guard_replaced(g) > 0) {
 		al_report_origin at = *origin;
