@@ -41,7 +41,8 @@ static void load(version *v, const char *label, const char *text, size_t length)
 {
 	al_zone_options zo = {0};
 	zo.origin = "example.com";
-	zo.max_records = 2000;
+	zo.max_records = 1000;
+	zo.max_file_bytes = (size_t)1 << 20; /* an $INCLUDE of a file on the disk too */
 	al_error err;
 	if (al_zone_new(&v->zone, &zo) != AL_OK)
 		abort();
