@@ -317,7 +317,8 @@ void al_rr_read_entry(al_rr *r, const al_report_origin *origin, const void *data
 		return;
 	}
 	if (looks_like_xml(d, length)) {
-		mem_stream m = {{mem_read, d, length}, d, length, 0};
+		/* the file's own mapping: its pages may be let go once read (memory stays flat) */
+		mem_stream m = {{mem_read, d, length, d == r->mapped}, d, length, 0};
 		al_rr_read_xml(r, origin, &m.base);
 		return;
 	}
@@ -368,7 +369,9 @@ static void read_file(al_rr *r, const char *path)
 		return;
 	}
 	r->file_bytes = (uint64_t)st.st_size;
+	r->mapped = map;
 	al_rr_read_entry(r, &origin, map, (size_t)st.st_size, 0);
+	r->mapped = NULL;
 	munmap(map, (size_t)st.st_size);
 }
 

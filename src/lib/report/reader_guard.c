@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 #include <stdint.h>
+#include <sys/mman.h>
 
 #define CHUNK 65536
 
@@ -30,6 +31,7 @@ struct al_rr_guard {
 	unsigned char pending[8];      /* a stream's incomplete UTF-8 sequence, for the next read */
 	size_t carry;                  /* bytes of an incomplete UTF-8 sequence at the end of the last input */
 	size_t mem_at;                 /* input in memory: where the next input starts (the carried bytes) */
+	size_t dropped;                /* a mapped input: the bytes before this were let go */
 	unsigned char out[3 * (CHUNK + 8) + 16]; /* bytes changed (repaired, blanked) for the parser */
 	size_t out_len;
 	const unsigned char *view;     /* the next bytes for the parser: out, or the input as it is */
@@ -266,9 +268,21 @@ static long next_input(al_rr_guard *g, const unsigned char **d, size_t *len)
 /* The last @p carry bytes of the input d[0, len) are read again with the next. */
 static void keep_carry(al_rr_guard *g, const unsigned char *d, size_t len, size_t carry)
 {
-	if (g->in->data != NULL)
+	if (g->in->data != NULL) {
+		/* a file's mapping: the pages before the last input are read (the parser has
+		 * copied them) and are let go, so that a large report does not stay resident
+		 * (they would be read from the file again if touched) */
+		size_t page = 1u << 16;
+		if (g->in->mapped && g->mem_at >= g->dropped + 64 * page) {
+			size_t upto = g->mem_at & ~(page - 1);
+			size_t from = g->dropped;
+			uintptr_t base = (uintptr_t)g->in->data;
+			if ((base & 4095) == 0 && upto > from)
+				madvise((void *)(base + from), upto - from, MADV_DONTNEED);
+			g->dropped = upto;
+		}
 		g->mem_at += len - carry;
-	else
+	} else
 		memcpy(g->pending, d + len - carry, carry);
 	g->carry = carry;
 }

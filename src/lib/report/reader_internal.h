@@ -17,6 +17,7 @@ typedef struct al_rr {
 	al_status first;     /* the status of the first problem, AL_OK while there is none */
 	bool stopped;        /* a callback said AL_REPORT_STOP */
 	uint64_t files;      /* files read from directories */
+	const void *mapped;  /* the mapping of the file being read (NULL: none) */
 	uint64_t file_bytes; /* the size of the file being read: no content in it, however
 				nested, expands past max_ratio times this */
 	bool in_directory;   /* the file being read was found in a directory: one that holds
@@ -31,6 +32,7 @@ typedef struct al_rr_stream {
 	/* when the whole of it is in memory: the bytes (read is then not called), else NULL */
 	const unsigned char *data;
 	size_t length;
+	bool mapped; /* data is a read-only mapping of a file: pages read may be dropped */
 } al_rr_stream;
 
 /* Report a problem at @p origin (printf-style message). */
