@@ -7,6 +7,8 @@
 #
 #   bench/reports/run.sh                       # N=100000 FILES=10000 GROW="10000 100000 500000" REPS=3
 #   N=10000 FILES=1000 GROW=10000 REPS=1 bench/reports/run.sh
+#   DIR_REPS=1 bench/reports/run.sh            # the directory once (dmarc-cat runs 10,000 times)
+#   BEFORE=/path/to/old/authlint bench/reports/run.sh   # an older build measured in the same run
 #
 # The ratio is given in CPU seconds (user + system, the children's included), the measure
 # that holds on a shared machine, and in wall seconds; the load average is printed before
@@ -26,6 +28,7 @@ N=${N:-100000}
 FILES=${FILES:-10000}
 GROW=${GROW:-"10000 100000 500000"}
 REPS=${REPS:-3}
+DIR_REPS=${DIR_REPS:-$REPS}  # the directory's dmarc-cat run is 10,000 processes: DIR_REPS=1 saves minutes
 export BENCH_RESULTS=$WORK/results
 mkdir -p "$BENCH_RESULTS"
 command -v dmarc-cat >/dev/null || { echo "$0: dmarc-cat is not installed (apt-get install dmarc-cat)" >&2; exit 2; }
@@ -46,10 +49,17 @@ bench --tool authlint --mode reports-big --n "$N" --units "$N" --unit records --
 	"$authlint" reports --offline --format json "$(big "$N")"
 bench --tool dmarc-cat --mode reports-big --n "$N" --units "$N" --unit records --note "one report, -N" -- \
 	dmarc-cat -N "$(big "$N")"
-bench --tool authlint --mode reports-dir --n "$FILES" --units "$FILES" --unit reports --note "directory, --offline, json" -- \
+bench_dir() { /usr/bin/python3 "$shared/bench/bench.py" --reps "$DIR_REPS" --timeout 3600 "$@"; }
+bench_dir --tool authlint --mode reports-dir --n "$FILES" --units "$FILES" --unit reports --note "directory, --offline, json" -- \
 	"$authlint" reports --offline --format json "$dir"
-bench --tool dmarc-cat --mode reports-dir --n "$FILES" --units "$FILES" --unit reports --note "one process per file, -N" \
+bench_dir --tool dmarc-cat --mode reports-dir --n "$FILES" --units "$FILES" --unit reports --note "one process per file, -N" \
 	--shell -- "for f in '$dir'/*; do dmarc-cat -N \"\$f\" || exit 1; done"
+if [ -n "${BEFORE:-}" ]; then
+	bench --tool authlint-before --mode reports-big --n "$N" --units "$N" --unit records --note "one report, --offline, json" -- \
+		"$BEFORE" reports --offline --format json "$(big "$N")"
+	bench_dir --tool authlint-before --mode reports-dir --n "$FILES" --units "$FILES" --unit reports --note "directory, --offline, json" -- \
+		"$BEFORE" reports --offline --format json "$dir"
+fi
 for n in $GROW; do
 	bench --tool authlint --mode reports-grow --n "$n" --units "$n" --unit records --note "one report, --offline, json" -- \
 		"$authlint" reports --offline --format json "$(big "$n")"
@@ -100,7 +110,16 @@ for mode, units, stats in (('reports-big', n, big_stats), ('reports-dir', files,
           f"(rc {a['rc']}, {am:,} messages{'' if ok else ' MISMATCH'}); dmarc-cat {dc:.2f} CPU s "
           f"({d['wall_s']:.2f} s wall), {d['maxrss_kb'] / 1024:.0f} MiB peak (rc {d['rc']}, {dm:,} messages); "
           f"expected {want:,} messages; authlint is {dc / max(ac, 0.001):.1f}x faster in CPU time "
-          f"({d['wall_s'] / a['wall_s']:.1f}x in wall time), {d['maxrss_kb'] / max(a['maxrss_kb'], 1):.1f}x less memory")
+          f"({d['wall_s'] / a['wall_s']:.1f}x in wall time), " +
+          (f"{d['maxrss_kb'] / max(a['maxrss_kb'], 1):.1f}x less memory" if d['maxrss_kb'] >= a['maxrss_kb']
+           else f"{a['maxrss_kb'] / max(d['maxrss_kb'], 1):.1f}x the memory (of one dmarc-cat process)"))
+for mode, units in (('reports-big', n), ('reports-dir', files)):
+    if ('authlint-before', mode, units) in last:
+        b, a = med('authlint-before', mode, units), med('authlint', mode, units)
+        bc, ac, dc = med_cpu('authlint-before', mode, units), med_cpu('authlint', mode, units), med_cpu('dmarc-cat', mode, units)
+        print(f"{mode}: the build given as BEFORE {bc:.2f} CPU s ({b['wall_s']:.2f} s wall), "
+              f"{b['maxrss_kb'] / 1024:.0f} MiB peak, {dc / max(bc, 0.001):.1f}x dmarc-cat's speed in CPU time; "
+              f"this tree {ac:.2f} CPU s, {dc / max(ac, 0.001):.1f}x")
 print('authlint peak RSS as the report grows:')
 for g in grow.split():
     r = med('authlint', 'reports-grow', int(g))

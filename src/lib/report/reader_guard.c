@@ -13,6 +13,7 @@
 #include "report/reader_internal.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -27,12 +28,10 @@ struct al_rr_guard {
 	al_rr *r;
 	const al_report_origin *origin;
 	al_rr_stream *in;
-	unsigned char raw[CHUNK + 8];  /* a stream's bytes: the carried ones, then the new */
 	unsigned char pending[8];      /* a stream's incomplete UTF-8 sequence, for the next read */
 	size_t carry;                  /* bytes of an incomplete UTF-8 sequence at the end of the last input */
 	size_t mem_at;                 /* input in memory: where the next input starts (the carried bytes) */
 	size_t dropped;                /* a mapped input: the bytes before this were let go */
-	unsigned char out[3 * (CHUNK + 8) + 16]; /* bytes changed (repaired, blanked) for the parser */
 	size_t out_len;
 	const unsigned char *view;     /* the next bytes for the parser: out, or the input as it is */
 	size_t view_len, view_at;
@@ -42,6 +41,9 @@ struct al_rr_guard {
 	size_t out_tail_len;
 	bool started, eof, closed, failed, fix_utf8, ended;
 	size_t replaced, after;       /* bytes replaced; bytes after </feedback> not given out */
+	/* the buffers last: not cleared (a guard per report, 256 KB each) */
+	unsigned char raw[CHUNK + 8];  /* a stream's bytes: the carried ones, then the new */
+	unsigned char out[3 * (CHUNK + 8) + 16]; /* bytes changed (repaired, blanked) for the parser */
 };
 
 static bool declared_foreign_encoding(const unsigned char *d, size_t n)
@@ -430,8 +432,9 @@ int al_rr_guard_read(void *guard, char *buffer, int len)
 
 al_rr_guard *al_rr_guard_new(al_rr *r, const al_report_origin *origin, al_rr_stream *in)
 {
-	al_rr_guard *g = calloc(1, sizeof(*g));
+	al_rr_guard *g = malloc(sizeof(*g));
 	if (g != NULL) {
+		memset(g, 0, offsetof(al_rr_guard, raw));
 		g->r = r;
 		g->origin = origin;
 		g->in = in;
