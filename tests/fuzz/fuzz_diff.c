@@ -2,8 +2,12 @@
 /*
  * authlint diff on arbitrary bytes: the input up to its first NUL byte is the
  * old zone text, the rest the new one. Both are linted offline, compared, and
- * written in every format; the touched lines of the new text lie inside it, in
- * order, and a text compared with itself has none. No crash, hang or leak.
+ * written in one format, the input's length modulo 4 (text, json, markdown,
+ * sarif): the writers are a function of the diff, and every SARIF output
+ * carries the help of every rule, which took 62% of the time of an input when
+ * each was written in all four. The touched lines of the new text lie inside
+ * it, in order, and a text compared with itself has none. No crash, hang or
+ * leak.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -140,9 +144,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    d->fixed_count + d->unchanged > al_findings_count(old_v.findings))
 			abort();
 		al_sink sink = {discard, NULL};
-		for (int f = AL_DIFF_TEXT; f <= AL_DIFF_SARIF; f++)
-			if (al_diff_write(d, &o, (al_diff_format)f, "old", "new", sink) != AL_OK)
-				abort();
+		al_diff_format f = (al_diff_format)(size % (AL_DIFF_SARIF + 1));
+		if (al_diff_write(d, &o, f, "old", "new", sink) != AL_OK)
+			abort();
 	}
 	al_diff_free(d);
 	unload(&new_v);
