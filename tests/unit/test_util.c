@@ -2,6 +2,7 @@
 /* arena, strbuf, map, JSON writer, YAML helpers. */
 #include "helpers.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,11 @@ static void test_json(void **state)
 	al_json_key(&j, "list");
 	al_json_begin_array(&j);
 	al_json_int(&j, -1);
+	al_json_int(&j, 0);
+	al_json_int(&j, LLONG_MIN);
+	al_json_int(&j, LLONG_MAX);
+	al_json_uint(&j, ULLONG_MAX);
+	al_json_uint(&j, 10);
 	al_json_bool(&j, true);
 	al_json_null(&j);
 	al_json_end_array(&j);
@@ -70,7 +76,8 @@ static void test_json(void **state)
 	al_json_begin_object(&j);
 	al_json_end_object(&j);
 	al_json_end_object(&j);
-	assert_string_equal(sb.data, "{\"a\":\"x\\\"y\",\"list\":[-1,true,null],\"empty\":{}}");
+	assert_string_equal(sb.data, "{\"a\":\"x\\\"y\",\"list\":[-1,0,-9223372036854775808,9223372036854775807,"
+			     "18446744073709551615,10,true,null],\"empty\":{}}");
 	al_strbuf_free(&sb);
 }
 

@@ -118,16 +118,32 @@ void al_json_string_or_null(al_json *json, const char *text)
 		al_json_string(json, text);
 }
 
+/* The decimal digits of @p value, with a '-' first when @p negative (no printf:
+ * numbers are most of what the report writers write). */
+static void put_decimal(al_strbuf *out, bool negative, unsigned long long value)
+{
+	char digits[24];
+	size_t at = sizeof(digits);
+	do {
+		digits[--at] = (char)('0' + value % 10);
+		value /= 10;
+	} while (value > 0);
+	if (negative)
+		digits[--at] = '-';
+	al_strbuf_append(out, digits + at, sizeof(digits) - at);
+}
+
 void al_json_int(al_json *json, long long value)
 {
 	before_item(json);
-	al_strbuf_printf(json->out, "%lld", value);
+	/* the magnitude in unsigned arithmetic: -LLONG_MIN does not fit a long long */
+	put_decimal(json->out, value < 0, value < 0 ? 0ULL - (unsigned long long)value : (unsigned long long)value);
 }
 
 void al_json_uint(al_json *json, unsigned long long value)
 {
 	before_item(json);
-	al_strbuf_printf(json->out, "%llu", value);
+	put_decimal(json->out, false, value);
 }
 
 void al_json_double(al_json *json, double value)
