@@ -334,3 +334,20 @@ void al_plan_subdomain_sentence(al_strbuf *out, const al_plan_evidence *ev)
 			 (unsigned long long)ev->failing_subdomains, ev->failing_subdomains == 1 ? "" : "s",
 			 (unsigned long long)ev->failing_nonexistent, (unsigned long long)ev->failing_unknown);
 }
+
+void al_plan_evidence_volume(al_strbuf *out, const al_plan_evidence *ev)
+{
+	al_strbuf_printf(out, "%llu report%s on %zu day%s (a period of %.0f day%s): %llu messages, %llu passed DMARC "
+			      "aligned (%.1f%%)",
+			 (unsigned long long)ev->reports, ev->reports == 1 ? "" : "s", ev->days, ev->days == 1 ? "" : "s",
+			 ev->period_days, ev->period_days == 1 ? "" : "s", (unsigned long long)ev->messages,
+			 (unsigned long long)ev->aligned,
+			 ev->messages ? 100.0 * (double)ev->aligned / (double)ev->messages : 0.0);
+}
+
+void al_plan_evidence_failing(al_strbuf *out, const al_plan_evidence *ev)
+{
+	al_strbuf_printf(out, "%zu authorized service%s failing alignment, %zu failing source%s not attributed",
+			 ev->services_failing, ev->services_failing == 1 ? "" : "s", ev->unattributed,
+			 ev->unattributed == 1 ? "" : "s");
+}

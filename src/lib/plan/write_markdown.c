@@ -58,15 +58,11 @@ static void evidence(al_strbuf *out, const al_plan_evidence *ev)
 {
 	if (!ev->present)
 		return;
-	al_strbuf_printf(out, "\n## Evidence from the aggregate reports\n\n- %llu report%s on %zu day%s (a period of "
-			      "%.0f day%s): %llu messages, %llu passed DMARC aligned (%.1f%%)\n",
-			 (unsigned long long)ev->reports, ev->reports == 1 ? "" : "s", ev->days, ev->days == 1 ? "" : "s",
-			 ev->period_days, ev->period_days == 1 ? "" : "s", (unsigned long long)ev->messages,
-			 (unsigned long long)ev->aligned,
-			 ev->messages ? 100.0 * (double)ev->aligned / (double)ev->messages : 0.0);
-	al_strbuf_printf(out, "- %zu authorized service%s failing alignment, %zu failing source%s not attributed\n",
-			 ev->services_failing, ev->services_failing == 1 ? "" : "s", ev->unattributed,
-			 ev->unattributed == 1 ? "" : "s");
+	al_strbuf_puts(out, "\n## Evidence from the aggregate reports\n\n- ");
+	al_plan_evidence_volume(out, ev);
+	al_strbuf_puts(out, "\n- ");
+	al_plan_evidence_failing(out, ev);
+	al_strbuf_putc(out, '\n');
 	if (ev->failing_subdomains > 0) {
 		al_strbuf_puts(out, "- ");
 		al_plan_subdomain_sentence(out, ev);

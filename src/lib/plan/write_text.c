@@ -272,15 +272,11 @@ al_status al_plan_write_text(const al_plan *plan, const al_plan_write_options *o
 		field(&o, "", i == 0 ? "note" : "", plan->notes[i]);
 	const al_plan_evidence *ev = &plan->evidence;
 	if (ev->present) {
-		al_strbuf_printf(out, "%-*s%llu report%s on %zu day%s (a period of %.0f day%s): %llu messages, %llu "
-				      "passed DMARC aligned (%.1f%%)\n",
-				 LABEL, "reports", (unsigned long long)ev->reports, ev->reports == 1 ? "" : "s", ev->days,
-				 ev->days == 1 ? "" : "s", ev->period_days, ev->period_days == 1 ? "" : "s",
-				 (unsigned long long)ev->messages, (unsigned long long)ev->aligned,
-				 ev->messages ? 100.0 * (double)ev->aligned / (double)ev->messages : 0.0);
-		al_strbuf_printf(out, "%-*s%zu authorized service%s failing alignment, %zu failing source%s not attributed\n",
-				 LABEL, "", ev->services_failing, ev->services_failing == 1 ? "" : "s", ev->unattributed,
-				 ev->unattributed == 1 ? "" : "s");
+		al_strbuf_printf(out, "%-*s", LABEL, "reports");
+		al_plan_evidence_volume(out, ev);
+		al_strbuf_printf(out, "\n%-*s", LABEL, "");
+		al_plan_evidence_failing(out, ev);
+		al_strbuf_putc(out, '\n');
 		if (ev->failing_subdomains > 0) {
 			al_strbuf_printf(out, "%-*s", LABEL, "");
 			al_plan_subdomain_sentence(out, ev);
