@@ -6,6 +6,9 @@
 #   bench/check/run.sh                       # N="10000 100000", REPS=3
 #   N=10000 REPS=1 bench/check/run.sh
 #
+# Prints, for each N, the share of Knot's dnsperf rate authlint reaches with SPF and
+# DMARC (rate.sh: dnsperf and authlint interleaved rep by rep, with the load average).
+#
 # Env: DATA_ROOT   generated data (zNk/ folders), else gen_zone.py output under $WORK/data/nN
 #      PEERS       0: run authlint only (default 1: also mailauth and pyspf)
 #      MAILAUTH_NODE_MODULES  node_modules holding mailauth (default $WORK/node_modules;
@@ -97,6 +100,9 @@ PY
 		bench --tool pyspf --mode "spf-p2" --note "pyspf, 2 processes" -- \
 			/usr/bin/python3 "$shared/bench/peers/pyspf_run.py" "$data/domains.txt" --workers 2 --pool process
 	fi
+	# the share of Knot's rate: dnsperf and authlint interleaved rep by rep on this server
+	echo "== n=$n: authlint check --no-discover against Knot's dnsperf rate (bench/check/rate.sh)"
+	KEEP_SERVER=1 ADDR=127.0.0.1 N=$n REPS=$REPS JOBS=$JOBS "$here/rate.sh" | tail -n "$((REPS + 4))"
 	stop_server
 done
 /usr/bin/python3 "$shared/bench/report.py" >/dev/null

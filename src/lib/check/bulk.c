@@ -9,7 +9,9 @@
  * of the lookup tree on the wire at once. The pass is then thrown away; when
  * the domain's last outstanding answer comes in, the pass runs again, now
  * reaching one level deeper. The last pass finds every answer in the cache,
- * and its findings are the domain's result. The lint context is shared: a
+ * and its findings are the domain's result. The questions every first pass
+ * asks are sent before it (ask_first), and the answers' prefetch hints ask the
+ * next levels, so most domains need one pass. The lint context is shared: a
  * pass starts and ends within one call, and nothing of a pending pass stays.
  *
  * Budgets: a domain may ask at most max_questions distinct questions and
@@ -362,6 +364,59 @@ static al_status run_pass(driver *d, job *j)
 	return AL_OK;
 }
 
+/*
+ * The questions every first pass of a domain asks (its TXT, MX and
+ * _domainkey TXT, its _dmarc TXT, the TXT of the selectors given), asked
+ * before it for the domain's waiter: a first pass that would find none of
+ * them answered and be thrown away is saved, and the prefetch hints of their
+ * answers go out as before. A hint only, as the prefetch: the pass asks what
+ * it needs. Only with a budget of questions well out of reach, which a hint
+ * must not use up. False when nothing is outstanding (the pass can run now).
+ */
+#define FIRST_QUESTIONS_MIN_BUDGET 32
+
+static bool ask_first(driver *d, job *j)
+{
+	const al_check_options *o = d->o;
+	al_source *src = o->lint.source;
+	size_t budget = j->waiter.max_questions;
+	if (o->live == NULL || src == NULL || (budget > 0 && budget < FIRST_QUESTIONS_MIN_BUDGET))
+		return false;
+	const char *domain = al_domain_list_at(d->list, j->index);
+	char norm[AL_NAME_MAX];
+	al_error err;
+	if (al_name_normalize(domain, strlen(domain), norm, &err) != AL_OK || strcmp(norm, ".") == 0)
+		return false;
+	size_t sel_count = 0;
+	const char *const *sels = al_domain_list_selectors(d->list, j->index, &sel_count);
+	size_t given = o->lint.selector_count;
+	al_live_set_waiter(o->live, &j->waiter);
+	for (size_t i = 0; i < 4 + given + sel_count; i++) {
+		if (budget > 0 && j->waiter.pin_count + FIRST_QUESTIONS_MIN_BUDGET / 2 > budget)
+			break;
+		char name[AL_NAME_MAX + 80];
+		uint16_t type = AL_TYPE_TXT;
+		int n;
+		if (i == 0 || i == 1) {
+			n = snprintf(name, sizeof(name), "%s", norm);
+			type = i == 0 ? AL_TYPE_TXT : AL_TYPE_MX;
+		} else if (i == 2) {
+			n = snprintf(name, sizeof(name), "_dmarc.%s", norm);
+		} else if (i == 3) {
+			n = snprintf(name, sizeof(name), "_domainkey.%s", norm);
+		} else {
+			const char *sel = i - 4 < given ? o->lint.selectors[i - 4] : sels[i - 4 - given];
+			n = snprintf(name, sizeof(name), "%s._domainkey.%s", sel, norm);
+		}
+		const al_answer *a = NULL;
+		if (n <= 0 || (size_t)n >= AL_NAME_MAX || al_source_lookup(src, name, type, &a) != AL_OK || a == NULL)
+			continue;
+		al_source_release(src, a);
+	}
+	al_live_set_waiter(o->live, NULL);
+	return j->waiter.outstanding > 0;
+}
+
 static job *free_job(driver *d)
 {
 	return d->free_count > 0 ? &d->jobs[d->free_slots[--d->free_count]] : NULL;
@@ -485,7 +540,8 @@ static al_status drive(const al_check_options *options, const al_domain_list *li
 			j->waiter.userdata = &d;
 			j->waiter.max_questions = max_questions;
 			d.active++;
-			st = run_pass(&d, j);
+			if (!ask_first(&d, j))
+				st = run_pass(&d, j);
 		}
 		if (st != AL_OK || d.done >= count)
 			break;

@@ -21,6 +21,7 @@
 
 #include "check/lint_context.h"
 #include "check/lint_private.h"
+#include "check/spf_family.h"
 #include "rules_internal.h"
 #include "util/arena.h"
 #include "util/hash.h"
@@ -186,6 +187,8 @@ void al_lint_unit_flush(al_lint *l)
 		if (l->options.on_unit_end != NULL)
 			l->options.on_unit_end(l->options.userdata);
 	}
+	/* what a pass thrown away cached must not save a kept pass its lookups */
+	al_spf_lint_pass_end(l, !l->pending);
 	al_lint_unit_reset(l);
 }
 

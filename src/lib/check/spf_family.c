@@ -69,6 +69,13 @@ void *al_spf_family_parse(al_lint *lint, const al_subject *subject)
 	return rec;
 }
 
+void al_spf_lint_pass_end(al_lint *lint, bool keep)
+{
+	spf_state *s = al_lint_family_state(lint, AL_KIND_SPF);
+	if (s != NULL)
+		al_spf_cache_end_pass(&s->cache, keep);
+}
+
 /* The provider snapshot the lookup tree estimates with, or NULL. */
 static const al_spf_snapshot *lint_snapshot(al_lint *lint)
 {

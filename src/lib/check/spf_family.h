@@ -20,6 +20,12 @@ const al_senders *al_spf_lint_senders(al_lint *lint);
 al_status al_spf_lint_tree(al_lint *lint, const char *domain, const al_subject *subject,
 			   const al_spf_record *parsed, al_spf_tree *out);
 
+/**
+ * The unit's pass ended: @p keep false when it is thrown away (answers
+ * pending), and the lookup trees it cached for the run leave the cache again.
+ */
+void al_spf_lint_pass_end(al_lint *lint, bool keep);
+
 /* checks (spf_checks.c) */
 void al_check_spf_syntax(const al_check_args *args);
 void al_check_spf_policy(const al_check_args *args);

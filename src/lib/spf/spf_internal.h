@@ -156,10 +156,20 @@ typedef struct al_spf_cache {
 	al_arena arena;
 	al_map map;  /* name -> const al_spf_node * */
 	size_t hits, misses;
+	const char **added; /* names put in the map since the last al_spf_cache_end_pass */
+	size_t added_count, added_capacity;
 } al_spf_cache;
 
 void al_spf_cache_init(al_spf_cache *cache);
 void al_spf_cache_clear(al_spf_cache *cache);
+/**
+ * A pass over a unit ended. @p keep false (a pass thrown away because answers
+ * were still pending): the names it added leave the cache again, so that the
+ * lookups below them are made, and counted, by a pass that is kept. Without
+ * this, which domain's counted pass first analysed a shared include depended on
+ * when answers came, and the run's lookup count changed from run to run.
+ */
+void al_spf_cache_end_pass(al_spf_cache *cache, bool keep);
 
 typedef struct al_spf_tree_ctx {
 	al_spf_dns dns;

@@ -89,7 +89,16 @@ void al_spf_cache_clear(al_spf_cache *cache)
 {
 	al_map_free(&cache->map);
 	al_arena_clear(&cache->arena);
+	free(cache->added);
 	memset(cache, 0, sizeof(*cache));
+}
+
+void al_spf_cache_end_pass(al_spf_cache *cache, bool keep)
+{
+	/* the nodes taken out stay in the cache arena until the run ends (nothing kept points to them) */
+	for (size_t i = 0; !keep && i < cache->added_count; i++)
+		al_map_remove(&cache->map, cache->added[i]);
+	cache->added_count = 0;
 }
 
 static const char *bprintf(al_arena *arena, const char *f, ...) __attribute__((format(printf, 2, 3)));
@@ -584,9 +593,14 @@ static tnode *analyse_name(build *b, const char *name, bool root)
 		return NULL;
 	if (!n->has_loop) {
 		if (!root && n->complete && !n->uses_origin && b->ctx->cache != NULL) {
+			al_spf_cache *cache = b->ctx->cache;
 			tnode *c = promote(b, n);
-			if (c != NULL && al_map_put(&b->ctx->cache->map, c->pub.domain, c))
+			/* a name the pass cannot take back is not cached */
+			if (c != NULL && AL_GROW_ONE(cache->added, cache->added_count, cache->added_capacity) &&
+			    al_map_put(&cache->map, c->pub.domain, c)) {
+				cache->added[cache->added_count++] = c->pub.domain;
 				n = c;
+			}
 		}
 		al_map_put(&b->memo, n->pub.domain, n);
 	}

@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""`authlint check` gives the same summary on every run of the same input
+against the same server, however its answers interleave.
+
+The domains share SPF includes (nested, with a and mx terms) and DMARC report
+destinations, so the checks of many domains in flight reach the same names at
+once, some in passes thrown away because answers are still pending. The SPF
+lookup trees are cached per event loop: the summary's lookup count once
+depended on whether a shared include was first analysed in a pass that was
+kept or in one thrown away, and changed by a few from run to run."""
+import json
+import unittest
+
+from dnstest import AuthServer, authlint
+
+DOMAINS = 400
+PROVIDERS = 12
+RUNS = 5
+
+
+def zone():
+    lines = ['$ORIGIN det.test.', '$TTL 3600',
+             '@ IN SOA ns.det.test. hostmaster.det.test. 1 3600 600 86400 300',
+             '@ IN NS ns', 'ns IN A 127.0.0.1', 'mx IN A 192.0.2.25',
+             'reports IN MX 10 mx.det.test.',
+             '*._report._dmarc.reports IN TXT "v=DMARC1"']
+    for k in range(PROVIDERS):
+        # providers include a shared second level, which includes a third
+        lines.append('_spf.p%d IN TXT "v=spf1 a mx include:_spf.s%d.det.test ip4:198.51.100.%d ~all"'
+                     % (k, k % 4, k))
+        lines.append('_spf.p%d IN A 192.0.2.%d' % (k, 100 + k))
+        lines.append('_spf.p%d IN MX 10 mx.det.test.' % k)
+    for k in range(4):
+        lines.append('_spf.s%d IN TXT "v=spf1 include:_spf.t%d.det.test ip4:203.0.113.%d -all"' % (k, k % 2, k))
+        lines.append('_spf.t%d IN TXT "v=spf1 ip4:203.0.113.%d a:mx.det.test -all"' % (k, 100 + k))
+    for i in range(DOMAINS):
+        a, b = i % PROVIDERS, (i * 7 + 3) % PROVIDERS
+        if i % 10 == 0:
+            spf = 'v=spf1 redirect=_spf.p%d.det.test' % a
+        else:
+            spf = 'v=spf1 mx include:_spf.p%d.det.test include:_spf.p%d.det.test -all' % (a, b)
+        lines.append('d%d IN TXT "%s"' % (i, spf))
+        lines.append('d%d IN MX 10 mx.det.test.' % i)
+        if i % 5 != 4:  # the others walk up to _dmarc.det.test
+            lines.append('_dmarc.d%d IN TXT "v=DMARC1; p=quarantine; rua=mailto:a@reports.det.test"' % i)
+    lines.append('_dmarc IN TXT "v=DMARC1; p=none"')
+    return '\n'.join(lines) + '\n'
+
+
+class SummaryDeterminismTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.srv = AuthServer({'det.test': zone()}, limit=280)
+        cls.srv.__enter__()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.__exit__(None, None, None)
+
+    def run_check(self, *options):
+        names = '\n'.join('d%d.det.test' % i for i in range(DOMAINS)) + '\n'
+        p = authlint('check', '--resolver', self.srv.endpoint, '--no-discover', '--no-progress',
+                     '--format', 'jsonl', '--fail-on', 'never', *options, '--domains-file', '-',
+                     stdin=names, timeout=120)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        lines = [json.loads(l) for l in p.stdout.splitlines()]
+        summary = lines[-1]
+        self.assertEqual(summary['type'], 'summary')
+        domains = [l for l in lines if l['type'] == 'domain']
+        self.assertEqual(len(domains), DOMAINS)
+        # the summary counts the lookups of the domains' results, nothing else
+        self.assertEqual(sum(d['summary']['lookups'] for d in domains), summary['lookups'])
+        for d in domains:
+            self.assertFalse(d['incomplete'], d)
+        return summary
+
+    def assert_same_every_run(self, *options):
+        first = self.run_check(*options)
+        self.assertEqual(first['lookups_failed'], 0)
+        self.assertGreater(first['lookups'], 4 * DOMAINS)
+        for _ in range(RUNS - 1):
+            self.assertEqual(self.run_check(*options), first)
+
+    def test_two_event_loops(self):
+        self.assert_same_every_run('--threads', '2', '-j', '40')
+
+    def test_one_event_loop(self):
+        self.assert_same_every_run('--threads', '1', '-j', '100')
+
+
+if __name__ == '__main__':
+    unittest.main(verbosity=2)
