@@ -276,6 +276,10 @@ typedef struct al_plan_evidence {
 	uint64_t messages, aligned;     /**< messages, and those that passed DMARC (aligned) */
 	uint64_t failing_domain;        /**< failing messages From the domain itself */
 	uint64_t failing_subdomains;    /**< failing messages From its subdomains */
+	uint64_t failing_nonexistent;   /**< of those, From names that do not exist (NXDOMAIN, the
+					     meaning of RFC 9989 and RFC 8020): np applies to them */
+	uint64_t failing_unknown;       /**< of those, From names whose existence is not known (the
+					     lookup failed or was not made): counted as existing */
 	size_t services_failing;        /**< authorized sources failing alignment (REPORT002) */
 	size_t unattributed;            /**< failing sources not attributed (no DNS) */
 	const char *from;               /**< failing mail by source, as in al_plan_impact.from */

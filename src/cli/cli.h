@@ -116,6 +116,17 @@ int al_cli_zone_findings(al_cli *cli, const al_zone *zone, al_emitter *em, al_su
 bool al_cli_zone_problems_stderr(al_cli *cli, const al_zone *zone);
 int al_cli_run_lint(al_cli *cli, al_source *source, const char *const *inputs, size_t input_count,
 		    al_cli_lint_fn fn, void *userdata);
+/*
+ * Where the findings of a run go: streamed to @p emitter when there is one
+ * (sarif, github, jsonl: as every command writes them), else kept in
+ * @p findings for the command's own writer.
+ */
+typedef struct al_cli_collect {
+	al_findings *findings;
+	al_emitter *emitter;
+} al_cli_collect;
+/* al_lint_options.on_diag for a run whose userdata is an al_cli_collect. */
+void al_cli_collect_diag(void *userdata, const al_diag *diag);
 /* The emitter of --format on stdout, for the command's inputs; NULL (error printed) on failure. */
 al_emitter *al_cli_emitter_new(al_cli *cli, const char *const *inputs, size_t input_count);
 /* Exit code for an al_status from the library (2 for anything but AL_OK). */

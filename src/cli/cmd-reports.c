@@ -34,20 +34,6 @@ static int reports_option(al_cli *cli, void *cmd, int id, const char *arg)
 	return AL_EXIT_ERROR;
 }
 
-typedef struct collect {
-	al_findings *findings;
-	al_emitter *emitter; /* sarif, github: the findings as every command writes them */
-} collect;
-
-static void on_diag(void *userdata, const al_diag *diag)
-{
-	collect *c = userdata;
-	if (c->emitter != NULL)
-		al_emitter_diag_fn(c->emitter, diag);
-	else
-		al_findings_add(c->findings, diag);
-}
-
 static int reports_main(al_cli *cli, int argc, char **argv)
 {
 	reports_cmd cmd = {0};
@@ -103,13 +89,13 @@ static int reports_main(al_cli *cli, int argc, char **argv)
 	/* problems go to standard error, whatever the format (json has them too) */
 	al_reports_write_problems(reports, al_sink_stdio(stderr));
 	/* the findings: through the registry, like every command's */
-	collect c = {al_findings_new(), NULL};
+	al_cli_collect c = {al_findings_new(), NULL};
 	const char *inputs[1] = {argv[first]};
 	if (findings_only && (c.emitter = al_cli_emitter_new(cli, inputs, 1)) == NULL)
 		bad_input = true;
 	al_lint_options lo;
 	al_cli_lint_options(cli, sources.top, &lo);
-	lo.on_diag = on_diag;
+	lo.on_diag = al_cli_collect_diag;
 	lo.userdata = &c;
 	al_lint *lint = NULL;
 	al_status st = c.findings == NULL ? AL_ENOMEM : al_lint_new(&lint, &lo);

@@ -44,20 +44,6 @@ static char *read_file(const char *path, size_t *length)
 	return buf;
 }
 
-typedef struct collect {
-	al_findings *findings;
-	al_emitter *emitter; /* sarif, github, jsonl: the findings as every command writes them */
-} collect;
-
-static void on_diag(void *userdata, const al_diag *diag)
-{
-	collect *c = userdata;
-	if (c->emitter != NULL)
-		al_emitter_diag_fn(c->emitter, diag);
-	else
-		al_findings_add(c->findings, diag);
-}
-
 typedef struct run {
 	al_cli *cli;
 	const al_cli_sources *sources;
@@ -95,7 +81,7 @@ static int triage_one(void *userdata, size_t index, const char *data, size_t len
 		worse(r, AL_EXIT_ERROR);
 		return 0;
 	}
-	collect c = {al_findings_new(), r->emitter};
+	al_cli_collect c = {al_findings_new(), r->emitter};
 	if (c.findings == NULL) {
 		al_message_free(msg);
 		al_cli_error("triage: out of memory");
@@ -104,7 +90,7 @@ static int triage_one(void *userdata, size_t index, const char *data, size_t len
 	}
 	al_lint_options lo;
 	al_cli_lint_options(cli, r->sources->top, &lo);
-	lo.on_diag = on_diag;
+	lo.on_diag = al_cli_collect_diag;
 	lo.userdata = &c;
 	al_lint *lint = NULL;
 	if (al_lint_new(&lint, &lo) != AL_OK) {

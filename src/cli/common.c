@@ -633,3 +633,12 @@ char *al_cli_read_stdin(const char *command, size_t *length)
 	*length = len;
 	return buf;
 }
+
+void al_cli_collect_diag(void *userdata, const al_diag *diag)
+{
+	al_cli_collect *c = userdata;
+	if (c->emitter != NULL)
+		al_emitter_diag_fn(c->emitter, diag);
+	else
+		al_findings_add(c->findings, diag);
+}

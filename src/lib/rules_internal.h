@@ -45,6 +45,9 @@ const al_rule *al_rules_decl_at(const al_rules *rules, size_t index);
 al_status al_rules_add_yaml(al_rules *rules, yaml_document_t *doc, yaml_node_t *node,
 			    const char *file, al_kind family, bool policy, al_error *err);
 
+/** The rule family whose directory under rules/ is the @p length bytes at @p dir. */
+bool al_rules_family_from_dir(const char *dir, size_t length, al_kind *out);
+
 /**
  * A data file built into the library from data/ ("senders.yaml",
  * "selectors.yaml", "provider-spf.yaml"); @p label is "data/<name>".

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "util/escape.h"
+#include "util/markdown.h"
 
 static char *esc(const char *data, size_t n)
 {
@@ -51,12 +52,36 @@ static void test_json(void **state)
 	al_strbuf_free(&sb);
 }
 
+static void test_markdown(void **state)
+{
+	(void)state;
+	al_strbuf sb = AL_STRBUF_INIT;
+	/* markup, a link, a mention and a terminal escape are all taken literally */
+	al_md_text(&sb, "*x* [a](http://e) @team \033");
+	assert_string_equal(sb.data, "\\*x\\* \\[a\\]\\(http\\://e\\) \\@team \\\\x1b");
+	al_strbuf_reset(&sb);
+	al_md_text(&sb, NULL);
+	assert_int_equal(sb.length, 0);
+	/* a code span is fenced past the longest backtick run and padded when it starts with one */
+	al_md_code(&sb, "a``b", false);
+	assert_string_equal(sb.data, "```a``b```");
+	al_strbuf_reset(&sb);
+	al_md_code(&sb, "`x|y", true);
+	assert_string_equal(sb.data, "`` `x\\|y ``");
+	al_strbuf_reset(&sb);
+	al_md_code(&sb, "x|y", false);
+	assert_string_equal(sb.data, "`x|y`");
+	assert_int_equal(al_md_longest_backticks("a`b```c``"), 3);
+	al_strbuf_free(&sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_display),
 		cmocka_unit_test(test_clean_and_width),
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_markdown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

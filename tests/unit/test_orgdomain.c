@@ -16,7 +16,7 @@
 
 #include <authlint/dmarc_discovery.h>
 
-#include "check/orgdomain.h"
+#include "dns/orgdomain.h"
 
 static al_psl *load_excerpt(void)
 {

@@ -20,7 +20,7 @@
 
 #include "check/dmarc_checks.h"
 #include "check/family_api.h"
-#include "check/orgdomain.h"
+#include "dns/orgdomain.h"
 #include "check/spf_family.h"
 #include "util/arena.h"
 #include "util/strbuf.h"

@@ -12,7 +12,7 @@
 
 #include "check/dkim_selectors.h"
 #include "check/dmarc_checks.h"
-#include "check/orgdomain.h"
+#include "dns/orgdomain.h"
 #include "record/dkim_parse.h"
 #include "util/arena.h"
 

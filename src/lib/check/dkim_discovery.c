@@ -13,7 +13,7 @@
 
 #include "check/dkim_selectors.h"
 #include "check/dmarc_checks.h"
-#include "check/orgdomain.h"
+#include "dns/orgdomain.h"
 #include "check/family_api.h"
 #include "util/arena.h"
 #include "util/strbuf.h"

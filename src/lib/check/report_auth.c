@@ -16,7 +16,7 @@
 #include <authlint/dmarc_discovery.h>
 
 #include "check/dmarc_checks.h"
-#include "check/orgdomain.h"
+#include "dns/orgdomain.h"
 #include "dns/wire.h"
 #include "record/detect.h"
 #include "record/dmarc_parse.h"

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "util/escape.h"
+#include "util/grow.h"
 #include "util/hash.h"
 #include "util/strbuf.h"
 
@@ -305,7 +306,7 @@ static void scan_char(scanner *s, unsigned char c)
 typedef struct resume_run {
 	al_map names;      /* a name as the output shows it in JSON -> index + 1 */
 	char **owned;      /* the shown forms that differ from the names */
-	size_t owned_count;
+	size_t owned_count, owned_capacity;
 	bool *done;
 } resume_run;
 
@@ -347,11 +348,9 @@ static al_status index_names(resume_run *r, const al_domain_list *list)
 			break;
 		}
 		if (strcmp(sb.data, name) != 0) {
-			char **p = realloc(r->owned, (r->owned_count + 1) * sizeof(*p));
+			bool room = AL_GROW_ONE(r->owned, r->owned_count, r->owned_capacity);
 			char *copy = strdup(sb.data);
-			if (p != NULL)
-				r->owned = p;
-			if (p == NULL || copy == NULL) {
+			if (!room || copy == NULL) {
 				free(copy);
 				st = AL_ENOMEM;
 				break;

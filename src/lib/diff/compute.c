@@ -16,6 +16,7 @@
 #include "emit/emit_internal.h"
 #include "util/arena.h"
 #include "util/escape.h"
+#include "util/grow.h"
 #include "util/hash.h"
 #include "util/strbuf.h"
 
@@ -73,19 +74,6 @@ void al_diff_free(al_diff *diff)
 	free(d->dkim);
 	al_strbuf_free(&d->problems);
 	free(d);
-}
-
-static bool grow(void **items, size_t *cap, size_t count, size_t size)
-{
-	if (count < *cap)
-		return true;
-	size_t ncap = *cap ? *cap * 2 : 16;
-	void *n = realloc(*items, ncap * size);
-	if (n == NULL)
-		return false;
-	*items = n;
-	*cap = ncap;
-	return true;
 }
 
 /* ---- matching ------------------------------------------------------------------ */
@@ -271,7 +259,7 @@ static bool collect_name(void *userdata, const char *name, uint64_t types)
 	if (al_map_get(&n->seen, name) != NULL)
 		return true;
 	char *copy = al_arena_strdup(n->arena, name);
-	if (copy == NULL || !grow((void **)&n->list, &n->cap, n->count, sizeof(*n->list)) ||
+	if (copy == NULL || !al_grow((void **)&n->list, &n->cap, n->count + 1, sizeof(*n->list)) ||
 	    !al_map_put(&n->seen, copy, copy)) {
 		n->failed = true;
 		return false;
@@ -371,7 +359,7 @@ static void spf_effect(diff_impl *d, const al_diff_options *o, const char *name,
 	if (changed) {
 		if (row.before_unknown || row.after_unknown)
 			d->pub.not_checked = true;
-		if (!grow((void **)&d->spf, &d->spf_cap, d->pub.spf_count, sizeof(*d->spf))) {
+		if (!al_grow((void **)&d->spf, &d->spf_cap, d->pub.spf_count + 1, sizeof(*d->spf))) {
 			*st = AL_ENOMEM;
 		} else {
 			d->spf[d->pub.spf_count++] = row;
@@ -401,7 +389,8 @@ static void spf_effect(diff_impl *d, const al_diff_options *o, const char *name,
 				      strcmp(d->services[q].service, tr->node->sender) == 0;
 			if (in_other || dup)
 				continue;
-			if (!grow((void **)&d->services, &d->service_cap, d->pub.service_count, sizeof(*d->services))) {
+			if (!al_grow((void **)&d->services, &d->service_cap, d->pub.service_count + 1,
+				     sizeof(*d->services))) {
 				*st = AL_ENOMEM;
 				break;
 			}
@@ -454,7 +443,7 @@ static void dmarc_effect(diff_impl *d, const al_diff_options *o, const char *nam
 	const char *after = txt_record(&d->arena, o->new_source, name, "v=DMARC1", &alen);
 	if ((before == NULL && after == NULL) || (before && after && same_text(before, blen, after, alen)))
 		return;
-	if (!grow((void **)&d->dmarc, &d->dmarc_cap, d->pub.dmarc_count, sizeof(*d->dmarc))) {
+	if (!al_grow((void **)&d->dmarc, &d->dmarc_cap, d->pub.dmarc_count + 1, sizeof(*d->dmarc))) {
 		*st = AL_ENOMEM;
 		return;
 	}
@@ -529,7 +518,7 @@ static void dkim_effect(diff_impl *d, const al_diff_options *o, const char *name
 		return;
 	if (!has_key(o->old_source, name) || has_key(o->new_source, name))
 		return;
-	if (!grow((void **)&d->dkim, &d->dkim_cap, d->pub.dkim_count, sizeof(*d->dkim))) {
+	if (!al_grow((void **)&d->dkim, &d->dkim_cap, d->pub.dkim_count + 1, sizeof(*d->dkim))) {
 		*st = AL_ENOMEM;
 		return;
 	}

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/grow.h"
 #include "util/hash.h"
 
 typedef struct lines {
@@ -47,14 +48,8 @@ static al_status add_line(al_diff_range **ranges, size_t *count, size_t *cap, un
 		(*ranges)[*count - 1].last = line;
 		return AL_OK;
 	}
-	if (*count == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 8;
-		al_diff_range *r = realloc(*ranges, ncap * sizeof(*r));
-		if (r == NULL)
-			return AL_ENOMEM;
-		*ranges = r;
-		*cap = ncap;
-	}
+	if (!al_grow((void **)ranges, cap, *count + 1, sizeof(**ranges)))
+		return AL_ENOMEM;
 	(*ranges)[(*count)++] = (al_diff_range){line, line};
 	return AL_OK;
 }

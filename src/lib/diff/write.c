@@ -16,6 +16,7 @@
 #include "emit/emit_internal.h"
 #include "util/escape.h"
 #include "util/json.h"
+#include "util/markdown.h"
 #include "util/strbuf.h"
 
 al_status al_diff_format_parse(const char *text, al_diff_format *out)
@@ -36,27 +37,6 @@ static void esc(al_strbuf *o, const char *text)
 {
 	if (text != NULL)
 		al_escape_display(o, text, strlen(text));
-}
-
-/* what markdown (GitHub's: tables, autolinks, mentions, math) could read as markup */
-#define MD_SPECIAL "\\`*_[]()<>|&#~!@:$"
-
-/* markdown text on one line: the display form, with every character that could
- * start markup, a link, a mention, an entity or HTML taken literally */
-static void md(al_strbuf *o, const char *text)
-{
-	al_strbuf tmp;
-	al_strbuf_init(&tmp);
-	esc(&tmp, text);
-	const char *s = al_strbuf_cstr(&tmp);
-	for (size_t i = 0; i < tmp.length; i++) {
-		if (strchr(MD_SPECIAL, s[i]) != NULL)
-			al_strbuf_putc(o, '\\');
-		al_strbuf_putc(o, s[i]);
-	}
-	if (tmp.failed)
-		o->failed = true;
-	al_strbuf_free(&tmp);
 }
 
 static void count_text(al_strbuf *o, bool present, size_t n, size_t unknown, size_t voids, bool permerror)
@@ -251,24 +231,24 @@ static void md_findings(al_strbuf *o, const char *title, const al_diff_finding *
 	for (size_t i = 0; i < n; i++) {
 		const al_diag *g = f[i].diag;
 		al_strbuf_printf(o, "| %s | ", al_severity_name(g->severity));
-		md(o, g->rule->id);
+		al_md_text(o, g->rule->id);
 		al_strbuf_puts(o, " | ");
-		md(o, g->owner ? g->owner : g->domain ? g->domain : "");
+		al_md_text(o, g->owner ? g->owner : g->domain ? g->domain : "");
 		al_strbuf_puts(o, " | ");
 		if (g->location.file != NULL) {
-			md(o, g->location.file);
+			al_md_text(o, g->location.file);
 			if (g->location.line > 0)
 				al_strbuf_printf(o, "\\:%lu", g->location.line);
 		}
 		al_strbuf_puts(o, " | ");
-		md(o, g->message);
+		al_md_text(o, g->message);
 		al_strbuf_puts(o, " | ");
 		size_t start, length;
 		if (al_emit_span(g, &start, &length) && length > 0) {
 			al_strbuf tmp;
 			al_strbuf_init(&tmp);
 			al_strbuf_append(&tmp, g->record + start, length);
-			md(o, al_strbuf_cstr(&tmp)); /* a NUL in the term ends it here */
+			al_md_text(o, al_strbuf_cstr(&tmp)); /* a NUL in the term ends it here */
 			al_strbuf_free(&tmp);
 		}
 		al_strbuf_puts(o, " |\n");
@@ -281,9 +261,9 @@ static void write_markdown(al_strbuf *o, const al_diff *d, const char *old_label
 	al_strbuf_init(&tmp);
 	/* the versions: a comment may hold the diffs of several files */
 	al_strbuf_puts(o, "### authlint diff: ");
-	md(o, old_label);
+	al_md_text(o, old_label);
 	al_strbuf_puts(o, " \xe2\x86\x92 ");
-	md(o, new_label);
+	al_md_text(o, new_label);
 	al_strbuf_puts(o, "\n\n**");
 	summary_line(o, d);
 	al_strbuf_puts(o, "**\n");
@@ -294,15 +274,15 @@ static void write_markdown(al_strbuf *o, const al_diff *d, const char *old_label
 		for (size_t i = 0; i < d->spf_count; i++) {
 			const al_diff_spf *s = &d->spf[i];
 			al_strbuf_puts(o, "| ");
-			md(o, s->name);
+			al_md_text(o, s->name);
 			al_strbuf_puts(o, " | ");
 			al_strbuf_reset(&tmp);
 			count_text(&tmp, s->before_present, s->before, s->before_unknown, s->before_voids, s->before_permerror);
-			md(o, al_strbuf_cstr(&tmp));
+			al_md_text(o, al_strbuf_cstr(&tmp));
 			al_strbuf_puts(o, " | ");
 			al_strbuf_reset(&tmp);
 			count_text(&tmp, s->after_present, s->after, s->after_unknown, s->after_voids, s->after_permerror);
-			md(o, al_strbuf_cstr(&tmp));
+			al_md_text(o, al_strbuf_cstr(&tmp));
 			al_strbuf_puts(o, " |\n");
 		}
 	}
@@ -310,11 +290,11 @@ static void write_markdown(al_strbuf *o, const al_diff *d, const char *old_label
 		al_strbuf_puts(o, "\n#### Sending services\n\n| Name | Service | Include | Change |\n|---|---|---|---|\n");
 		for (size_t i = 0; i < d->service_count; i++) {
 			al_strbuf_puts(o, "| ");
-			md(o, d->services[i].name);
+			al_md_text(o, d->services[i].name);
 			al_strbuf_puts(o, " | ");
-			md(o, d->services[i].service);
+			al_md_text(o, d->services[i].service);
 			al_strbuf_puts(o, " | ");
-			md(o, d->services[i].include);
+			al_md_text(o, d->services[i].include);
 			al_strbuf_printf(o, " | %s |\n", d->services[i].added ? "added" : "removed");
 		}
 	}
@@ -324,20 +304,20 @@ static void write_markdown(al_strbuf *o, const al_diff *d, const char *old_label
 		for (size_t i = 0; i < d->dmarc_count; i++) {
 			const al_diff_dmarc *m = &d->dmarc[i];
 			al_strbuf_puts(o, "| ");
-			md(o, m->name);
+			al_md_text(o, m->name);
 			if (m->weaker)
 				al_strbuf_puts(o, " (**weaker**)");
 			else if (m->stronger)
 				al_strbuf_puts(o, " (stronger)");
 			al_strbuf_puts(o, " | ");
-			md(o, m->before_tags);
+			al_md_text(o, m->before_tags);
 			al_strbuf_puts(o, " | ");
-			md(o, m->after_tags);
+			al_md_text(o, m->after_tags);
 			for (int g = 0; g < 2; g++) {
 				al_strbuf_puts(o, " | before: ");
-				md(o, m->before_effect[g]);
+				al_md_text(o, m->before_effect[g]);
 				al_strbuf_puts(o, "<br>after: ");
-				md(o, m->after_effect[g]);
+				al_md_text(o, m->after_effect[g]);
 			}
 			al_strbuf_puts(o, " |\n");
 		}
@@ -349,11 +329,7 @@ static void write_markdown(al_strbuf *o, const al_diff *d, const char *old_label
 			dkim_text(&tmp, d, &d->dkim[i]);
 			al_strbuf_puts(o, "- ");
 			/* already in display form: only markdown is left to escape */
-			for (const char *p = al_strbuf_cstr(&tmp); *p; p++) {
-				if (strchr(MD_SPECIAL, *p) != NULL)
-					al_strbuf_putc(o, '\\');
-				al_strbuf_putc(o, *p);
-			}
+			al_md_escape(o, al_strbuf_cstr(&tmp));
 			al_strbuf_puts(o, "\n");
 		}
 	}

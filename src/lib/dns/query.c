@@ -29,44 +29,6 @@
 
 /* ---- small things --------------------------------------------------------- */
 
-const char *al_dns_outcome_name(al_dns_outcome outcome)
-{
-	switch (outcome) {
-	case AL_DNS_ANSWERED:
-		return "answered";
-	case AL_DNS_TIMEOUT:
-		return "timeout";
-	case AL_DNS_NETWORK:
-		return "network error";
-	case AL_DNS_MALFORMED:
-		return "malformed";
-	case AL_DNS_MISMATCH:
-		return "mismatch";
-	case AL_DNS_TRUNCATED:
-		return "truncated";
-	}
-	return "?";
-}
-
-const char *al_dns_rcode_text(unsigned rcode, char buf[16])
-{
-	static const char *const names[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
-					    "NOTIMP",  "REFUSED", "YXDOMAIN", "YXRRSET",
-					    "NXRRSET", "NOTAUTH", "NOTZONE"};
-	if (rcode < sizeof(names) / sizeof(names[0]))
-		return names[rcode];
-	if (rcode == 16)
-		return "BADVERS";
-	snprintf(buf, 16, "RCODE%u", rcode);
-	return buf;
-}
-
-
-void al_dns_reply_free(al_dns_reply *reply)
-{
-	free(reply);
-}
-
 /* ---- the heap of deadlines --------------------------------------------------- */
 
 static void heap_swap(al_dns_engine *e, size_t a, size_t b)

@@ -31,6 +31,8 @@
 #include <authlint/source.h>
 #include <authlint/status.h>
 
+#include "dns/reply.h"
+
 /** A server address: IPv4 or IPv6 with a port. */
 typedef struct al_dns_server {
 	struct sockaddr_storage addr;
@@ -57,61 +59,6 @@ void al_dns_server_set_text(al_dns_server *s);
  */
 al_status al_dns_read_resolv_conf(const char *path, al_dns_server *out, size_t max, size_t *count,
 				  al_error *err);
-
-/** How a query ended. */
-typedef enum al_dns_outcome {
-	AL_DNS_ANSWERED = 0, /**< a valid response: see rcode and sections */
-	AL_DNS_TIMEOUT,      /**< no response at all in every try */
-	AL_DNS_NETWORK,      /**< the query could not be sent (unreachable, refused TCP, ...) */
-	AL_DNS_MALFORMED,    /**< responses came with the right id but could not be parsed */
-	AL_DNS_MISMATCH,     /**< responses came, but with another id or for another question */
-	AL_DNS_TRUNCATED,    /**< truncated over UDP, and the answer could not be had over TCP */
-} al_dns_outcome;
-
-/** "answered", "timeout", "network error", "malformed", "mismatch", "truncated". */
-const char *al_dns_outcome_name(al_dns_outcome outcome);
-
-/* DNS RCODEs (RFC 1035, 6895) as numbers */
-enum {
-	AL_DNS_RCODE_NOERROR = 0,
-	AL_DNS_RCODE_FORMERR = 1,
-	AL_DNS_RCODE_SERVFAIL = 2,
-	AL_DNS_RCODE_NXDOMAIN = 3,
-	AL_DNS_RCODE_NOTIMP = 4,
-	AL_DNS_RCODE_REFUSED = 5,
-};
-
-/** "NOERROR", "SERVFAIL", ..., or "RCODE<n>" written into @p buf. */
-const char *al_dns_rcode_text(unsigned rcode, char buf[16]);
-
-/** What one query came back with. */
-typedef struct al_dns_reply {
-	al_dns_outcome outcome;
-	const char *qname;          /**< the question, presentation form */
-	uint16_t qtype;
-	unsigned rcode;             /**< with EDNS extended bits; valid when ANSWERED */
-	bool aa, tc, rd, ra, ad, cd;/**< header flags of the response used */
-	bool edns;                  /**< the response carried an OPT record */
-	bool tcp;                   /**< the answer came over TCP */
-	bool truncated_udp;         /**< a UDP response had TC set (the answer is then TCP's) */
-	size_t answer_count;
-	const al_rr *answer;        /**< answer section, in order; owners normalised */
-	size_t authority_count;
-	const al_rr *authority;     /**< authority section (SOA for negative answers) */
-	size_t additional_count;
-	const al_rr *additional;    /**< additional section without the OPT record */
-	const char *server;         /**< the server that answered, or the last one asked */
-	unsigned server_index;      /**< its index in the request's list */
-	unsigned tries;             /**< datagrams and connections sent */
-	double elapsed;             /**< seconds from the first send to the end */
-	size_t message_size;        /**< octets of the response used */
-	unsigned wrong_id;          /**< responses from the server with an id of no query */
-	unsigned wrong_question;    /**< responses with the right id for another question */
-	unsigned malformed;         /**< responses with the right id that did not parse */
-	const char *detail;         /**< why it failed, readable; NULL when ANSWERED */
-} al_dns_reply;
-
-void al_dns_reply_free(al_dns_reply *reply);
 
 /** One question. The strings and the server list are copied. */
 typedef struct al_dns_request {

@@ -15,6 +15,7 @@
 #include "emit/emit_internal.h"
 #include "rules_internal.h"
 #include "util/escape.h"
+#include "util/markdown.h"
 #include "emit/doc_internal.h"
 
 /* ---- output ---------------------------------------------------------------- */
@@ -118,17 +119,6 @@ void al_doc_md_text(al_strbuf *b, const char *text)
 	}
 }
 
-static size_t backtick_run(const char *s)
-{
-	size_t best = 0, run = 0;
-	for (; *s; s++) {
-		run = *s == '`' ? run + 1 : 0;
-		if (run > best)
-			best = run;
-	}
-	return best;
-}
-
 /* `text` as an inline code span (one line). */
 static void md_code(al_strbuf *b, const char *text)
 {
@@ -136,18 +126,7 @@ static void md_code(al_strbuf *b, const char *text)
 	al_emit_doc_text(&tmp, text, strlen(text));
 	if (tmp.failed)
 		b->failed = true;
-	const char *s = al_strbuf_cstr(&tmp);
-	size_t ticks = backtick_run(s) + 1;
-	bool pad = s[0] == '`' || (tmp.length > 0 && s[tmp.length - 1] == '`');
-	for (size_t i = 0; i < ticks; i++)
-		al_strbuf_putc(b, '`');
-	if (pad)
-		al_strbuf_putc(b, ' ');
-	al_strbuf_append(b, s, tmp.length);
-	if (pad)
-		al_strbuf_putc(b, ' ');
-	for (size_t i = 0; i < ticks; i++)
-		al_strbuf_putc(b, '`');
+	al_md_code_span(b, al_strbuf_cstr(&tmp), false);
 	al_strbuf_free(&tmp);
 }
 
@@ -161,7 +140,7 @@ static void md_block(al_strbuf *b, const char *text)
 	al_emit_lines(&tmp, text, n, true);
 	if (tmp.failed)
 		b->failed = true;
-	size_t ticks = backtick_run(al_strbuf_cstr(&tmp)) + 1;
+	size_t ticks = al_md_longest_backticks(al_strbuf_cstr(&tmp)) + 1;
 	if (ticks < 3)
 		ticks = 3;
 	for (size_t i = 0; i < ticks; i++)

@@ -24,6 +24,7 @@
 
 #include "emit/emit_internal.h"
 #include "util/escape.h"
+#include "util/grow.h"
 #include "util/hash.h"
 
 #define SARIF_SCHEMA "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -42,8 +43,10 @@ typedef struct sarif {
 	al_json json;
 	rule_slot *rules; /* sorted by pointer */
 	size_t rule_count;
-	char **artifacts; /* URIs in order of first use */
-	bool *artifact_relative;
+	struct artifact {
+		char *uri;
+		bool relative;
+	} *artifacts; /* in order of first use */
 	size_t artifact_count, artifact_capacity;
 	al_map artifact_index; /* uri -> index + 1 */
 	char *base;            /* options.base_dir without trailing slashes, or NULL */
@@ -89,9 +92,8 @@ static void sarif_destroy(al_emitter *em)
 	if (s == NULL)
 		return;
 	for (size_t i = 0; i < s->artifact_count; i++)
-		free(s->artifacts[i]);
+		free(s->artifacts[i].uri);
 	free(s->artifacts);
-	free(s->artifact_relative);
 	al_map_free(&s->artifact_index);
 	free(s->rules);
 	free(s->base);
@@ -174,21 +176,9 @@ static long artifact(sarif *s, const char *file, bool *relative)
 		al_strbuf_free(&uri);
 		return (long)((uintptr_t)hit - 1);
 	}
-	if (s->artifact_count == s->artifact_capacity) {
-		size_t cap = s->artifact_capacity ? s->artifact_capacity * 2 : 8;
-		char **a = realloc(s->artifacts, cap * sizeof(*a));
-		if (a == NULL) {
-			al_strbuf_free(&uri);
-			return -1;
-		}
-		s->artifacts = a;
-		bool *r = realloc(s->artifact_relative, cap * sizeof(*r));
-		if (r == NULL) {
-			al_strbuf_free(&uri);
-			return -1;
-		}
-		s->artifact_relative = r;
-		s->artifact_capacity = cap;
+	if (!AL_GROW_ONE(s->artifacts, s->artifact_count, s->artifact_capacity)) {
+		al_strbuf_free(&uri);
+		return -1;
 	}
 	char *owned = al_strbuf_detach(&uri, NULL);
 	if (owned == NULL)
@@ -198,8 +188,7 @@ static long artifact(sarif *s, const char *file, bool *relative)
 		free(owned);
 		return -1;
 	}
-	s->artifacts[index] = owned;
-	s->artifact_relative[index] = rel;
+	s->artifacts[index] = (struct artifact){owned, rel};
 	s->artifact_count++;
 	return (long)index;
 }
@@ -359,7 +348,7 @@ static void location(al_emitter *em, sarif *s, const al_diag *d)
 		al_json_begin_object(j);
 		al_json_key(j, "artifactLocation");
 		al_json_begin_object(j);
-		uri_members(j, s->artifacts[index], relative);
+		uri_members(j, s->artifacts[index].uri, relative);
 		al_json_kv_int(j, "index", index);
 		al_json_end_object(j);
 		if (l->line > 0) {
@@ -440,6 +429,18 @@ static void sarif_diag(al_emitter *em, const al_diag *d)
 	al_emit_flush(em);
 }
 
+/* A toolExecutionNotification of level error saying @p text. */
+static void notification(al_json *j, const char *text)
+{
+	al_json_begin_object(j);
+	al_json_kv_string(j, "level", "error");
+	al_json_key(j, "message");
+	al_json_begin_object(j);
+	al_json_kv_string(j, "text", text);
+	al_json_end_object(j);
+	al_json_end_object(j);
+}
+
 static void sarif_end(al_emitter *em, const al_summary *sum, int exit_code)
 {
 	sarif *s = em->state;
@@ -451,7 +452,7 @@ static void sarif_end(al_emitter *em, const al_summary *sum, int exit_code)
 		al_json_begin_object(j);
 		al_json_key(j, "location");
 		al_json_begin_object(j);
-		uri_members(j, s->artifacts[i], s->artifact_relative[i]);
+		uri_members(j, s->artifacts[i].uri, s->artifacts[i].relative);
 		al_json_end_object(j);
 		al_json_end_object(j);
 	}
@@ -464,24 +465,10 @@ static void sarif_end(al_emitter *em, const al_summary *sum, int exit_code)
 	if (sum->input_error || sum->incomplete) {
 		al_json_key(j, "toolExecutionNotifications");
 		al_json_begin_array(j);
-		if (sum->input_error) {
-			al_json_begin_object(j);
-			al_json_kv_string(j, "level", "error");
-			al_json_key(j, "message");
-			al_json_begin_object(j);
-			al_json_kv_string(j, "text", "some input could not be read; its findings are in the results");
-			al_json_end_object(j);
-			al_json_end_object(j);
-		}
-		if (sum->incomplete) {
-			al_json_begin_object(j);
-			al_json_kv_string(j, "level", "error");
-			al_json_key(j, "message");
-			al_json_begin_object(j);
-			al_json_kv_string(j, "text", "a DNS lookup failed, so the result is incomplete");
-			al_json_end_object(j);
-			al_json_end_object(j);
-		}
+		if (sum->input_error)
+			notification(j, "some input could not be read; its findings are in the results");
+		if (sum->incomplete)
+			notification(j, "a DNS lookup failed, so the result is incomplete");
 		al_json_end_array(j);
 	}
 	al_json_end_object(j);

@@ -22,9 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check/orgdomain.h"
+#include "dns/orgdomain.h"
 #include "dns/zone_internal.h"
 #include "input/input_json.h"
+#include "util/grow.h"
 #include "util/strbuf.h"
 
 #define MAX_MODULE_DEPTH 16
@@ -40,7 +41,7 @@ typedef struct tf {
 	al_input in;
 	json_object *root;
 	tf_zone *zones;
-	size_t zone_count;
+	size_t zone_count, zone_capacity;
 	size_t modules;
 	bool any_zone_origin;
 } tf;
@@ -55,11 +56,9 @@ static void add_zone(tf *t, const char *address, const char *id, const char *nam
 	size_t nl = strlen(name);
 	if (nl == 0 || !al_input_owner(name, nl, ".", norm, why))
 		return;
-	tf_zone *z = realloc(t->zones, (t->zone_count + 1) * sizeof(*z));
-	if (z == NULL)
+	if (!AL_GROW_ONE(t->zones, t->zone_count, t->zone_capacity))
 		return;
-	t->zones = z;
-	tf_zone *n = &z[t->zone_count];
+	tf_zone *n = &t->zones[t->zone_count];
 	n->address = address ? strdup(address) : NULL;
 	n->id = id ? strdup(id) : NULL;
 	snprintf(n->name, sizeof(n->name), "%s", norm);

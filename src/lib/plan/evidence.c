@@ -19,6 +19,46 @@
 
 #define MAX_LABELS 16
 #define SHOWN_LABELS 5
+#define MAX_NAMES 64 /* subdomains looked up to tell whether they exist */
+
+typedef enum existence { NAME_EXISTS, NAME_NXDOMAIN, NAME_UNKNOWN } existence;
+
+typedef struct name_state {
+	const char *name;
+	existence state;
+} name_state;
+
+typedef struct names {
+	name_state items[MAX_NAMES];
+	size_t count;
+} names;
+
+/* Whether subdomain @p name of the domain exists, as a receiver sees it: a
+ * lookup answered NXDOMAIN (RFC 9989, with the meaning of RFC 8020) says it
+ * does not; any answer says it does; a failed lookup, no source, a name that
+ * is not under the domain or past MAX_NAMES leave it unknown. */
+static existence name_exists(al_plan_builder *b, names *seen, const char *domain, const char *name)
+{
+	size_t nl = strlen(name), dl = strlen(domain);
+	if (b->source == NULL || nl <= dl + 1 || name[nl - dl - 1] != '.' || strcasecmp(name + nl - dl, domain) != 0)
+		return NAME_UNKNOWN;
+	for (size_t i = 0; i < seen->count; i++)
+		if (strcasecmp(seen->items[i].name, name) == 0)
+			return seen->items[i].state;
+	if (seen->count == MAX_NAMES)
+		return NAME_UNKNOWN;
+	existence state = NAME_UNKNOWN;
+	const al_answer *a = NULL;
+	if (al_source_lookup(b->source, name, AL_TYPE_A, &a) == AL_OK && a != NULL) {
+		if (a->rcode == AL_RCODE_NXDOMAIN)
+			state = NAME_NXDOMAIN;
+		else if (a->rcode == AL_RCODE_NOERROR)
+			state = NAME_EXISTS;
+		al_source_release(b->source, a);
+	}
+	seen->items[seen->count++] = (name_state){name, state};
+	return state;
+}
 
 typedef struct label_count {
 	const char *label;
@@ -62,20 +102,34 @@ void al_plan_gather_evidence(al_plan_builder *b)
 	ev->period_days = span < 1 ? 1 : (double)(long long)(span + 0.5);
 	label_count labels[MAX_LABELS];
 	size_t label_count_ = 0;
+	names seen = {.count = 0};
 	uint64_t other_labels = 0;
 	for (size_t i = 0; i < r->source_count; i++) {
 		const rpt_source *s = r->source_list[i];
 		if (s->domain != d || s->messages <= s->dmarc_pass)
 			continue;
-		uint64_t failing = s->messages - s->dmarc_pass, sub = 0;
+		uint64_t failing = s->messages - s->dmarc_pass, sub = 0, nx = 0, unknown = 0;
 		for (size_t k = 0; k < s->header_from.count; k++) {
 			const rpt_count *c = &s->header_from.items[k];
-			if (strcasecmp(c->key, d->name) != 0 && c->messages > c->passed)
-				sub += c->messages - c->passed;
+			if (strcasecmp(c->key, d->name) == 0 || c->messages <= c->passed)
+				continue;
+			uint64_t f = c->messages - c->passed;
+			sub += f;
+			existence e = name_exists(b, &seen, d->name, c->key);
+			if (e == NAME_NXDOMAIN)
+				nx += f;
+			else if (e == NAME_UNKNOWN)
+				unknown += f;
 		}
-		if (sub > failing)
+		if (sub > failing) {
+			/* the per-name counts are of all the source's mail: scale them to its failing mail */
+			nx = (uint64_t)((double)nx * (double)failing / (double)sub);
+			unknown = (uint64_t)((double)unknown * (double)failing / (double)sub);
 			sub = failing;
+		}
 		ev->failing_subdomains += sub;
+		ev->failing_nonexistent += nx;
+		ev->failing_unknown += unknown;
 		ev->failing_domain += failing - sub;
 		if (s->spf_result == NULL)
 			ev->unattributed++;
@@ -251,7 +305,8 @@ void al_plan_measure_impacts(al_plan_builder *b)
 		return;
 	al_plan_step *steps = (al_plan_step *)plan->steps;
 	double dom = (double)ev->failing_domain / ev->period_days;
-	double sub = (double)ev->failing_subdomains / ev->period_days;
+	double sub = (double)(ev->failing_subdomains - ev->failing_nonexistent) / ev->period_days;
+	double nx = (double)ev->failing_nonexistent / ev->period_days;
 	for (size_t k = 0; k < plan->step_count; k++) {
 		al_plan_step *s = &steps[k];
 		al_plan_impact *im = &s->impact;
@@ -262,7 +317,20 @@ void al_plan_measure_impacts(al_plan_builder *b)
 		apply(&s->effect[AL_DMARC_TARGET_DOMAIN].rfc9989, dom, &im->rfc9989_quarantined, &im->rfc9989_rejected);
 		apply(&s->effect[AL_DMARC_TARGET_SUBDOMAIN].rfc9989, sub, &im->rfc9989_quarantined,
 		      &im->rfc9989_rejected);
+		apply(&s->effect[AL_DMARC_TARGET_NONEXISTENT].rfc7489, nx, &im->rfc7489_quarantined,
+		      &im->rfc7489_rejected);
+		apply(&s->effect[AL_DMARC_TARGET_NONEXISTENT].rfc9989, nx, &im->rfc9989_quarantined,
+		      &im->rfc9989_rejected);
 		if (im->rfc7489_quarantined + im->rfc7489_rejected + im->rfc9989_quarantined + im->rfc9989_rejected > 0)
 			im->from = ev->from;
 	}
+}
+
+void al_plan_subdomain_sentence(al_strbuf *out, const al_plan_evidence *ev)
+{
+	al_strbuf_printf(out, "%llu failing message%s From subdomains: %llu from names that do not exist (np applies "
+			      "at RFC 9989 receivers), %llu from names whose existence is not known (counted as "
+			      "existing)",
+			 (unsigned long long)ev->failing_subdomains, ev->failing_subdomains == 1 ? "" : "s",
+			 (unsigned long long)ev->failing_nonexistent, (unsigned long long)ev->failing_unknown);
 }

@@ -58,6 +58,8 @@ const char *al_plan_effect_text(al_arena *arena, const al_dmarc_effect *effect, 
 void al_plan_effects_of(al_arena *arena, const char *text, size_t length, al_plan_effect out[3]);
 
 /* A zone-file line for a TXT record at @p owner: strings of at most 255 octets, escaped. */
+/* The evidence's failing mail From subdomains, and how much of it is from names that do not exist. */
+void al_plan_subdomain_sentence(al_strbuf *out, const al_plan_evidence *ev);
 const char *al_plan_zone_line(al_arena *arena, const char *owner, uint32_t ttl, const char *text,
 			      size_t length);
 

@@ -116,6 +116,21 @@ static void description(al_strbuf *d, const al_plan *plan, const al_plan_step *s
 			 s->suggested_days);
 	al_strbuf_printf(d, "RFC 7489 receivers: %s. RFC 9989 receivers: %s.\n", s->effect[0].rfc7489_text,
 			 s->effect[0].rfc9989_text);
+	if (s->impact.measured) {
+		const al_plan_impact *im = &s->impact;
+		al_strbuf_puts(d, "On the failing mail of the report period, a day: RFC 7489 receivers ");
+		al_strbuf_per_day(d, im->rfc7489_quarantined);
+		al_strbuf_puts(d, " quarantined, ");
+		al_strbuf_per_day(d, im->rfc7489_rejected);
+		al_strbuf_puts(d, " rejected; RFC 9989 receivers ");
+		al_strbuf_per_day(d, im->rfc9989_quarantined);
+		al_strbuf_puts(d, " quarantined, ");
+		al_strbuf_per_day(d, im->rfc9989_rejected);
+		al_strbuf_puts(d, " rejected");
+		if (im->from != NULL)
+			al_strbuf_printf(d, " (from %s)", im->from);
+		al_strbuf_puts(d, ".\n");
+	}
 	for (size_t i = 0; i < s->gate_count; i++) {
 		const al_plan_gate *g = &s->gates[i];
 		if (g->rule != NULL)

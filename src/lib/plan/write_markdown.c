@@ -9,57 +9,12 @@
 
 #include "plan/plan_internal.h"
 #include "util/escape.h"
+#include "util/markdown.h"
 
-/* Display form of @p text with Markdown's inline specials escaped. */
-static void text(al_strbuf *out, const char *s)
-{
-	if (s == NULL)
-		return;
-	al_strbuf shown = AL_STRBUF_INIT;
-	al_escape_display(&shown, s, strlen(s));
-	for (const char *p = al_strbuf_cstr(&shown); *p != '\0'; p++) {
-		if (strchr("\\`*_[]<>|#~", *p) != NULL)
-			al_strbuf_putc(out, '\\');
-		al_strbuf_putc(out, *p == '\n' ? ' ' : *p);
-	}
-	al_strbuf_free(&shown);
-}
-
-/* The longest run of backticks in @p t: a fence must be longer. */
-static size_t longest_backticks(const char *t)
-{
-	size_t run = 0, longest = 0;
-	for (const char *p = t; *p != '\0'; p++) {
-		run = *p == '`' ? run + 1 : 0;
-		if (run > longest)
-			longest = run;
-	}
-	return longest;
-}
-
-/* A code span holding @p s: fenced with one backtick more than its longest run. */
+/* A code span holding @p s; a '|' in it is escaped, for the tables. */
 static void code(al_strbuf *out, const char *s)
 {
-	al_strbuf shown = AL_STRBUF_INIT;
-	al_escape_display(&shown, s, strlen(s));
-	const char *t = al_strbuf_cstr(&shown);
-	size_t fence = longest_backticks(t) + 1;
-	bool space = t[0] == '`' || (shown.length > 0 && t[shown.length - 1] == '`');
-	for (size_t i = 0; i < fence; i++)
-		al_strbuf_putc(out, '`');
-	if (space)
-		al_strbuf_putc(out, ' ');
-	/* inside a table a '|' still ends the cell */
-	for (const char *p = t; *p != '\0'; p++) {
-		if (*p == '|')
-			al_strbuf_putc(out, '\\');
-		al_strbuf_putc(out, *p);
-	}
-	if (space)
-		al_strbuf_putc(out, ' ');
-	for (size_t i = 0; i < fence; i++)
-		al_strbuf_putc(out, '`');
-	al_strbuf_free(&shown);
+	al_md_code(out, s, true);
 }
 
 /* A fenced block (``` or longer) holding @p s, indented for a list item. */
@@ -68,7 +23,7 @@ static void block(al_strbuf *out, const char *indent, const char *s)
 	al_strbuf shown = AL_STRBUF_INIT;
 	al_escape_display(&shown, s, strlen(s));
 	const char *t = al_strbuf_cstr(&shown);
-	size_t longest = longest_backticks(t);
+	size_t longest = al_md_longest_backticks(t);
 	size_t fence = longest >= 3 ? longest + 1 : 3;
 	al_strbuf_puts(out, indent);
 	for (size_t i = 0; i < fence; i++)
@@ -86,16 +41,64 @@ static void effects_table(al_strbuf *out, const al_plan_effect e[3])
 			    "|---|---|---|---|\n| RFC 7489 |");
 	for (int k = 0; k < 3; k++) {
 		al_strbuf_putc(out, ' ');
-		text(out, e[k].rfc7489_text);
+		al_md_text(out, e[k].rfc7489_text);
 		al_strbuf_puts(out, " |");
 	}
 	al_strbuf_puts(out, "\n| RFC 9989 |");
 	for (int k = 0; k < 3; k++) {
 		al_strbuf_putc(out, ' ');
-		text(out, e[k].rfc9989_text);
+		al_md_text(out, e[k].rfc9989_text);
 		al_strbuf_puts(out, " |");
 	}
 	al_strbuf_puts(out, "\n");
+}
+
+/* With reports: what they show for the domain (plan --reports). */
+static void evidence(al_strbuf *out, const al_plan_evidence *ev)
+{
+	if (!ev->present)
+		return;
+	al_strbuf_printf(out, "\n## Evidence from the aggregate reports\n\n- %llu report%s on %zu day%s (a period of "
+			      "%.0f day%s): %llu messages, %llu passed DMARC aligned (%.1f%%)\n",
+			 (unsigned long long)ev->reports, ev->reports == 1 ? "" : "s", ev->days, ev->days == 1 ? "" : "s",
+			 ev->period_days, ev->period_days == 1 ? "" : "s", (unsigned long long)ev->messages,
+			 (unsigned long long)ev->aligned,
+			 ev->messages ? 100.0 * (double)ev->aligned / (double)ev->messages : 0.0);
+	al_strbuf_printf(out, "- %zu authorized service%s failing alignment, %zu failing source%s not attributed\n",
+			 ev->services_failing, ev->services_failing == 1 ? "" : "s", ev->unattributed,
+			 ev->unattributed == 1 ? "" : "s");
+	if (ev->failing_subdomains > 0) {
+		al_strbuf_puts(out, "- ");
+		al_plan_subdomain_sentence(out, ev);
+		al_strbuf_putc(out, '\n');
+	}
+	if (ev->from != NULL) {
+		al_strbuf_puts(out, "- Failing: ");
+		al_md_text(out, ev->from);
+		al_strbuf_putc(out, '\n');
+	}
+}
+
+/* With reports: what the step would have done to the failing mail of the report period, a day. */
+static void impact(al_strbuf *out, const al_plan_impact *im)
+{
+	if (!im->measured)
+		return;
+	al_strbuf_puts(out, "\nImpact on the failing mail of the report period, a day:\n\n"
+			    "| Receivers | Quarantined | Rejected |\n|---|---|---|\n| RFC 7489 | ");
+	al_strbuf_per_day(out, im->rfc7489_quarantined);
+	al_strbuf_puts(out, " | ");
+	al_strbuf_per_day(out, im->rfc7489_rejected);
+	al_strbuf_puts(out, " |\n| RFC 9989 | ");
+	al_strbuf_per_day(out, im->rfc9989_quarantined);
+	al_strbuf_puts(out, " | ");
+	al_strbuf_per_day(out, im->rfc9989_rejected);
+	al_strbuf_puts(out, " |\n");
+	if (im->from != NULL) {
+		al_strbuf_puts(out, "\nThat mail comes from: ");
+		al_md_text(out, im->from);
+		al_strbuf_putc(out, '\n');
+	}
 }
 
 static void gate(al_strbuf *out, const al_plan_gate *g)
@@ -105,10 +108,10 @@ static void gate(al_strbuf *out, const al_plan_gate *g)
 	if (g->rule == NULL) {
 		if (g->state == AL_PLAN_GATE_CONFIRM)
 			al_strbuf_puts(out, "Confirm: ");
-		text(out, g->text);
+		al_md_text(out, g->text);
 		if (g->detail != NULL) {
 			al_strbuf_puts(out, " (");
-			text(out, g->detail);
+			al_md_text(out, g->detail);
 			al_strbuf_putc(out, ')');
 		}
 		al_strbuf_putc(out, '\n');
@@ -133,13 +136,13 @@ static void gate(al_strbuf *out, const al_plan_gate *g)
 	}
 	if (g->detail != NULL) {
 		al_strbuf_puts(out, " (");
-		text(out, g->detail);
+		al_md_text(out, g->detail);
 		al_strbuf_putc(out, ')');
 	}
 	al_strbuf_putc(out, '\n');
 	for (size_t i = 0; g->state == AL_PLAN_GATE_FAIL && i < g->finding_count; i++) {
 		al_strbuf_puts(out, "  - ");
-		text(out, g->findings[i]->message);
+		al_md_text(out, g->findings[i]->message);
 		al_strbuf_putc(out, '\n');
 	}
 }
@@ -151,7 +154,7 @@ static void step(al_strbuf *out, const al_plan *plan, const al_plan_step *s)
 	al_date_format(s->suggested, suggested);
 	al_date_format(al_date_add_days(s->earliest, s->wait_days), counts);
 	al_strbuf_printf(out, "\n## Step %zu of %zu: ", s->number, plan->step_count);
-	text(out, s->title);
+	al_md_text(out, s->title);
 	al_strbuf_printf(out, " (%s)\n\n", al_plan_step_status_name(s->status));
 	al_strbuf_printf(out, "Step `%s`. Publish on %s (suggested), %s at the earliest; hold at least %u days "
 			      "(%u suggested).",
@@ -166,7 +169,7 @@ static void step(al_strbuf *out, const al_plan *plan, const al_plan_step *s)
 	al_strbuf_puts(out, "\n\n");
 	for (size_t i = 0; i < s->note_count; i++) {
 		al_strbuf_puts(out, "> ");
-		text(out, s->notes[i]);
+		al_md_text(out, s->notes[i]);
 		al_strbuf_puts(out, "\n>\n");
 	}
 	if (s->note_count > 0) {
@@ -185,9 +188,15 @@ static void step(al_strbuf *out, const al_plan *plan, const al_plan_step *s)
 		code(out, plan->current.owner);
 		al_strbuf_puts(out, ":\n\n");
 		block(out, "  ", s->zone_line);
-		al_strbuf_puts(out, "- [ ] Check that every authoritative server serves it (`authlint propagation ");
-		text(out, plan->domain);
-		al_strbuf_puts(out, "`)\n");
+		/* the command as a code span: a backslash escape would be shown there, not read */
+		al_strbuf command = AL_STRBUF_INIT;
+		al_strbuf_printf(&command, "authlint propagation %s", plan->domain);
+		al_strbuf_puts(out, "- [ ] Check that every authoritative server serves it (");
+		code(out, al_strbuf_cstr(&command));
+		al_strbuf_puts(out, ")\n");
+		if (command.failed)
+			out->failed = true;
+		al_strbuf_free(&command);
 	} else {
 		al_strbuf_puts(out, "- [ ] No change at ");
 		code(out, plan->current.owner);
@@ -195,6 +204,7 @@ static void step(al_strbuf *out, const al_plan *plan, const al_plan_step *s)
 	}
 	al_strbuf_printf(out, "- [ ] Hold at least %u days; watch the aggregate reports\n\n", s->min_days);
 	effects_table(out, s->effect);
+	impact(out, &s->impact);
 	if (s->record_changes) {
 		al_strbuf_puts(out, "\nRollback: ");
 		if (s->rollback_zone_line != NULL) {
@@ -213,18 +223,18 @@ al_status al_plan_write_markdown(const al_plan *plan, const al_plan_write_option
 	char start[11];
 	al_date_format(plan->start, start);
 	al_strbuf_puts(out, "# DMARC rollout plan: ");
-	text(out, plan->domain);
+	al_md_text(out, plan->domain);
 	al_strbuf_puts(out, "\n\n- Template: **");
-	text(out, plan->template_name);
+	al_md_text(out, plan->template_name);
 	al_strbuf_puts(out, "** (");
-	text(out, plan->template_source);
+	al_md_text(out, plan->template_source);
 	al_strbuf_puts(out, "): ");
-	text(out, plan->template_summary);
+	al_md_text(out, plan->template_summary);
 	al_strbuf_printf(out, "\n- Start: %s\n- Current record at ", start);
 	code(out, c->owner);
 	if (!c->known) {
 		al_strbuf_puts(out, ": not known: ");
-		text(out, c->problem);
+		al_md_text(out, c->problem);
 	} else if (c->record_count == 1) {
 		if (c->ttl_known)
 			al_strbuf_printf(out, " (TTL %lu)", (unsigned long)c->ttl);
@@ -241,20 +251,21 @@ al_status al_plan_write_markdown(const al_plan *plan, const al_plan_write_option
 				 plan->first_blocked > 0 ? ", blocked now" : "");
 	for (size_t i = 0; i < plan->note_count; i++) {
 		al_strbuf_puts(out, "\n> ");
-		text(out, plan->notes[i]);
+		al_md_text(out, plan->notes[i]);
 		al_strbuf_putc(out, '\n');
 	}
 	if (c->known) {
 		al_strbuf_puts(out, "\nWhat failing mail gets now:\n\n");
 		effects_table(out, c->effect);
 	}
+	evidence(out, &plan->evidence);
 	if (al_findings_count(plan->findings) > 0) {
 		al_strbuf_puts(out, "\n## Findings\n\n| Severity | Rule | Name | Message |\n|---|---|---|---|\n");
 		for (size_t i = 0; i < al_findings_count(plan->findings); i++) {
 			const al_diag *d = al_findings_at(plan->findings, i);
 			al_strbuf_printf(out, "| %s | `%s` | %s | ", d->waived ? "waived" : al_severity_name(d->severity),
 					 d->rule->id, d->rule->name);
-			text(out, d->message);
+			al_md_text(out, d->message);
 			al_strbuf_puts(out, " |\n");
 		}
 	}

@@ -281,6 +281,11 @@ al_status al_plan_write_text(const al_plan *plan, const al_plan_write_options *o
 		al_strbuf_printf(out, "%-*s%zu authorized service%s failing alignment, %zu failing source%s not attributed\n",
 				 LABEL, "", ev->services_failing, ev->services_failing == 1 ? "" : "s", ev->unattributed,
 				 ev->unattributed == 1 ? "" : "s");
+		if (ev->failing_subdomains > 0) {
+			al_strbuf_printf(out, "%-*s", LABEL, "");
+			al_plan_subdomain_sentence(out, ev);
+			al_strbuf_putc(out, '\n');
+		}
 		if (ev->from != NULL) {
 			al_strbuf_printf(out, "%-*sfailing: ", LABEL, "");
 			put(&o, ev->from);

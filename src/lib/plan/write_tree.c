@@ -277,6 +277,8 @@ static node *plan_tree(tree *t, const al_plan *plan, const al_plan_write_options
 		add_int(t, e, "aligned", (long long)ev->aligned);
 		add_int(t, e, "failing_domain", (long long)ev->failing_domain);
 		add_int(t, e, "failing_subdomains", (long long)ev->failing_subdomains);
+		add_int(t, e, "failing_nonexistent", (long long)ev->failing_nonexistent);
+		add_int(t, e, "failing_unknown", (long long)ev->failing_unknown);
 		add_int(t, e, "services_failing", (long long)ev->services_failing);
 		add_int(t, e, "unattributed", (long long)ev->unattributed);
 		add_string(t, e, "from", ev->from);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Organizational domains: the Public Suffix List (libpsl) for RFC 7489, the
  * DNS tree walk for RFC 9989 (its lookups are in discovery.c). */
-#ifndef AL_CHECK_ORGDOMAIN_H
-#define AL_CHECK_ORGDOMAIN_H
+#ifndef AL_DNS_ORGDOMAIN_H
+#define AL_DNS_ORGDOMAIN_H
 
 #include <stdbool.h>
 

@@ -16,7 +16,7 @@
 
 #include <authlint/dmarc_discovery.h>
 
-#include "check/orgdomain.h"
+#include "dns/orgdomain.h"
 #include "util/file.h"
 
 struct al_psl {
