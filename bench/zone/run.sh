@@ -1,42 +1,41 @@
 #!/usr/bin/env bash
 # Benchmark: `authlint zone` on the synthetic zone of ../shared/bench (-n 100000 gives
-# about 1,040,000 records), side by side with kzonecheck (Knot's zone checker) and
-# `ldns-read-zone -E SOA` (ldns parsing only) on the same file. Whole process,
-# median of REPS runs, peak RSS, through ../shared/bench/bench.py; the table is
-# written by ../shared/bench/report.py to $WORK/results/REPORT.md.
+# 1,036,496 records), against kzonecheck (Knot's zone checker) on the same file,
+# and `ldns-read-zone -E SOA` (ldns parsing only). The tools run interleaved
+# (authlint, kzonecheck, ..., then again) REPS times in this one run, so that
+# the load of a shared machine falls on all of them alike; bench/zone/versus.py
+# prints the medians of CPU seconds (user+sys), wall time and peak RSS, and each
+# tool's ratio to kzonecheck, with the load average at the start and the end.
+# Outputs go to files under $WORK/zone-out (as a user would write them).
 #
 #   bench/zone/run.sh                 # N=100000, REPS=5
 #   N=10000 REPS=3 bench/zone/run.sh
+#   JOBS=1 bench/zone/run.sh          # authlint on one thread (default: one per processor)
 #
-# Needs: knot-dnssecutils (kzonecheck), ldnsutils (ldns-read-zone), python3.
+# Needs: knot-dnssecutils (kzonecheck), python3; ldnsutils (ldns-read-zone) if present.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
 . "$here/../lib.sh"
 bench_find_shared
 N=${N:-100000}
 REPS=${REPS:-5}
-export BENCH_RESULTS=$WORK/results
-mkdir -p "$BENCH_RESULTS"
+JOBS=${JOBS:-0}
+case "$JOBS" in '' | *[!0-9]*) echo "$0: JOBS is a number" >&2; exit 2 ;; esac
+command -v kzonecheck >/dev/null || { echo "$0: kzonecheck is missing (apt-get install knot-dnssecutils)" >&2; exit 2; }
 
 bench_build
 
 bench_data "$N"
 zone=$data/test.zone
-records=$(/usr/bin/python3 -c "import json; print(json.load(open('$data/stats.json'))['records'])")
+jobs=()
+[ "$JOBS" -gt 0 ] && jobs=(-j "$JOBS")
 
-bench() { /usr/bin/python3 "$shared/bench/bench.py" --n "$records" --units "$records" --unit records \
-	--reps "$REPS" "$@"; }
-
-# authlint: every check of every record, offline, JSON Lines output to a file
-bench --tool authlint --mode "zone-offline-jsonl" --note "all checks, --offline" -- \
-	"$authlint" zone --offline --format jsonl --fail-on never "$zone"
-bench --tool authlint --mode "zone-offline-text" --note "all checks, --offline, text" -- \
-	"$authlint" zone --offline --format text --fail-on never "$zone"
-if command -v kzonecheck >/dev/null; then
-	bench --tool kzonecheck --mode "check" --note "Knot semantic checks" -- kzonecheck -o test. "$zone"
-fi
+# every check of every record, offline; text and JSON Lines
+tools=(--tool "authlint-text=$authlint zone --offline --format text --fail-on never ${jobs[*]} $zone"
+       --tool "authlint-jsonl=$authlint zone --offline --format jsonl --fail-on never ${jobs[*]} $zone"
+       --tool "kzonecheck=kzonecheck -o test. $zone")
 if command -v ldns-read-zone >/dev/null; then
-	bench --tool ldns-read-zone --mode "parse" --note "ldns parse only" -- ldns-read-zone -E SOA "$zone"
+	tools+=(--tool "ldns-read-zone=ldns-read-zone -E SOA $zone")
 fi
-/usr/bin/python3 "$shared/bench/report.py" | sed -n '/Whole-process/,/Peak RSS/p'
+echo "zone: $zone ($(stat -c %s "$zone") bytes), authlint: $authlint"
+/usr/bin/python3 "$here/versus.py" --reps "$REPS" --ref kzonecheck --out "$WORK/zone-out" "${tools[@]}"

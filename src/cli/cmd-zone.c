@@ -53,6 +53,11 @@ static al_status lint_zone(al_cli *cli, al_lint *lint, void *userdata)
 
 static int zone_main(al_cli *cli, int argc, char **argv)
 {
+	/* a zone gives hundreds of thousands of findings: into a file or a pipe
+	 * they go in large writes (stdio's default is one write per 4 KB); set
+	 * before anything is written */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, NULL, _IOFBF, (size_t)1 << 17);
 	zone_cmd cmd = {0};
 	int first = 0;
 	int rc = al_cli_parse(cli, argc, argv, zone_options, "o:j:", zone_option, &cmd, &al_cmd_zone, &first);

@@ -267,6 +267,140 @@ static void test_zip_bomb(void **state)
 	free(zip);
 }
 
+/* @p n bytes gzip-compressed at @p level (0: stored) */
+static unsigned char *gzip_bytes(const void *data, size_t n, int level, size_t *length)
+{
+	z_stream z;
+	memset(&z, 0, sizeof(z));
+	assert_int_equal(deflateInit2(&z, level, Z_DEFLATED, 16 + MAX_WBITS, 9, Z_DEFAULT_STRATEGY), Z_OK);
+	size_t cap = deflateBound(&z, (uLong)n) + 64;
+	unsigned char *out = malloc(cap);
+	assert_non_null(out);
+	z.next_in = (Bytef *)data;
+	z.avail_in = (uInt)n;
+	z.next_out = out;
+	z.avail_out = (uInt)cap;
+	assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+	*length = cap - z.avail_out;
+	deflateEnd(&z);
+	return out;
+}
+
+/* A zip archive of one entry @p name holding @p n bytes. */
+static unsigned char *zip_one(const char *name, const void *data, size_t n, size_t *length)
+{
+	size_t cap = n + 4096;
+	unsigned char *zip = malloc(cap);
+	assert_non_null(zip);
+	struct archive *a = archive_write_new();
+	archive_write_set_format_zip(a);
+	assert_int_equal(archive_write_open_memory(a, zip, cap, length), ARCHIVE_OK);
+	struct archive_entry *e = archive_entry_new();
+	archive_entry_set_pathname(e, name);
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0644);
+	archive_entry_set_size(e, (la_int64_t)n);
+	assert_int_equal(archive_write_header(a, e), ARCHIVE_OK);
+	assert_int_equal(archive_write_data(a, data, n), (la_ssize_t)n);
+	archive_entry_free(e);
+	archive_write_close(a);
+	archive_write_free(a);
+	return zip;
+}
+
+static unsigned char *slurp(const char *name, size_t *length)
+{
+	char rel[512];
+	snprintf(rel, sizeof(rel), "tests/data/reports/%s", name);
+	FILE *f = fopen(t_source_path(rel), "rb");
+	assert_non_null(f);
+	unsigned char *data = malloc(1 << 20);
+	assert_non_null(data);
+	*length = fread(data, 1, 1 << 20, f);
+	fclose(f);
+	return data;
+}
+
+static void test_nested_compression(void **state)
+{
+	(void)state;
+	seen s;
+	size_t xml_len, gz_len, gzgz_len, zip_len, n;
+	unsigned char *xml = slurp("rfc7489.xml", &xml_len);
+	/* gzip inside gzip (a .xml.gz gzipped again) */
+	unsigned char *gz = gzip_bytes(xml, xml_len, 9, &gz_len);
+	unsigned char *gzgz = gzip_bytes(gz, gz_len, 9, &gzgz_len);
+	assert_int_equal(read_memory(gzgz, gzgz_len, NULL, &s), AL_OK);
+	assert_int_equal(s.reports, 1);
+	assert_int_equal(s.messages, 150);
+	assert_int_equal(s.problems, 0);
+	/* a zip whose entry is a .xml.gz */
+	unsigned char *zip = zip_one("r.xml.gz", gz, gz_len, &zip_len);
+	assert_int_equal(read_memory(zip, zip_len, NULL, &s), AL_OK);
+	assert_int_equal(s.messages, 150);
+	assert_string_equal(s.member, "r.xml.gz");
+	free(zip);
+	/* bounded: each layer is a container; past max_depth, a clear error */
+	al_report_limits l = {0};
+	l.max_depth = 1;
+	assert_int_equal(read_memory(gzgz, gzgz_len, &l, &s), AL_OK); /* gzip (depth 0), gzip (1) */
+	unsigned char *gz3 = gzip_bytes(gzgz, gzgz_len, 9, &n);
+	assert_int_equal(read_memory(gz3, n, &l, &s), AL_ELIMIT);
+	assert_int_equal(s.reports, 0);
+	assert_non_null(strstr(s.last_problem, "nested more than 1 containers deep"));
+	free(gz3);
+	free(gzgz);
+	free(gz);
+	/* a gzip bomb inside gzip: the inner layer's ratio stops it... */
+	size_t bomb_len;
+	unsigned char *bomb = gzip_zeros(64u << 20, &bomb_len);
+	unsigned char *outer = gzip_bytes(bomb, bomb_len, 9, &n);
+	assert_int_equal(read_memory(outer, n, NULL, &s), AL_ELIMIT);
+	assert_non_null(strstr(s.last_problem, "decompression bomb"));
+	/* ...and with each layer's ratio allowed (1,000 each), the ratio to the whole file does */
+	l = (al_report_limits){0};
+	l.max_ratio = 2000;
+	assert_true((64u << 20) / n > 2000);
+	assert_int_equal(read_memory(outer, n, &l, &s), AL_ELIMIT);
+	assert_non_null(strstr(s.last_problem, "decompression bomb"));
+	free(outer);
+	free(bomb);
+	free(xml);
+}
+
+static void test_utf16_compressed(void **state)
+{
+	(void)state;
+	seen s;
+	/* "<?xml" as UTF-16: with a byte order mark, and without one (each byte then a zero) */
+	static const unsigned char bom_le[] = {0xFF, 0xFE, '<', 0, '?', 0, 'x', 0, 'm', 0, 'l', 0};
+	static const unsigned char bare_le[] = {'<', 0, '?', 0, 'x', 0, 'm', 0, 'l', 0, ' ', 0};
+	static const unsigned char bom_be[] = {0xFE, 0xFF, 0, '<', 0, '?', 0, 'x', 0, 'm', 0, 'l'};
+	const struct {
+		const unsigned char *data;
+		const char *order;
+	} cases[] = {{bom_le, "little-endian"}, {bare_le, "little-endian"}, {bom_be, "big-endian"}};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		/* as a file: the error the compressed forms must give too */
+		assert_int_equal(read_memory(cases[i].data, sizeof(bom_le), NULL, &s), AL_EUNSUPPORTED);
+		assert_non_null(strstr(s.last_problem, "UTF-16"));
+		assert_non_null(strstr(s.last_problem, cases[i].order));
+		size_t gz_len, zip_len;
+		unsigned char *gz = gzip_bytes(cases[i].data, sizeof(bom_le), 9, &gz_len);
+		assert_int_equal(read_memory(gz, gz_len, NULL, &s), AL_EUNSUPPORTED);
+		assert_int_equal(s.fatal, 1);
+		assert_non_null(strstr(s.last_problem, "the report is UTF-16"));
+		assert_non_null(strstr(s.last_problem, cases[i].order));
+		unsigned char *zip = zip_one("utf16.xml", cases[i].data, sizeof(bom_le), &zip_len);
+		assert_int_equal(read_memory(zip, zip_len, NULL, &s), AL_EUNSUPPORTED);
+		assert_int_equal(s.fatal, 1);
+		assert_non_null(strstr(s.last_problem, "the report is UTF-16"));
+		assert_non_null(strstr(s.last_problem, cases[i].order));
+		free(zip);
+		free(gz);
+	}
+}
+
 static void test_record_cap_and_depth(void **state)
 {
 	(void)state;
@@ -308,6 +442,8 @@ int main(void)
 		cmocka_unit_test(test_hostile_declarations),
 		cmocka_unit_test(test_gzip_bomb),
 		cmocka_unit_test(test_zip_bomb),
+		cmocka_unit_test(test_nested_compression),
+		cmocka_unit_test(test_utf16_compressed),
 		cmocka_unit_test(test_record_cap_and_depth),
 		cmocka_unit_test(test_broken_and_not_reports),
 	};

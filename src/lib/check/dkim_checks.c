@@ -19,7 +19,8 @@
 void *al_dkim_family_parse(al_lint *lint, const al_subject *subject)
 {
 	al_dkim_record *r = NULL;
-	if (al_dkim_parse_arena(subject->text, subject->length, al_lint_unit_arena(lint), &r) != AL_OK)
+	if (al_dkim_parse_cached(subject->text, subject->length, al_lint_unit_arena(lint), al_dkim_lint_keycache(lint),
+			       &r) != AL_OK)
 		return NULL;
 	return r;
 }

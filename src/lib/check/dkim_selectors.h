@@ -18,6 +18,8 @@
 
 /** The provider whose CNAME target pattern matches @p target, or NULL. */
 const char *al_dkim_provider_of(al_lint *lint, const char *target);
+/** The lint's memo of decoded DKIM keys (record/dkim_parse.h), or NULL. */
+struct al_dkim_keycache *al_dkim_lint_keycache(al_lint *lint);
 /** Services that usually sign with @p selector ("Google Workspace"), comma-separated, or NULL. */
 const char *al_dkim_selector_services(al_lint *lint, const char *selector);
 /** Why a selector is probed for a domain. */

@@ -84,6 +84,7 @@ void al_lint_free(al_lint *lint)
 	if (lint == NULL)
 		return;
 	al_lint_unit_reset(lint);
+	al_lint_memo_clear(lint);
 	for (size_t i = 0; i < AL_KIND_COUNT_; i++)
 		if (lint->families[i].free_fn != NULL)
 			lint->families[i].free_fn(lint->families[i].state);

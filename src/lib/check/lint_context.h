@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <authlint/bulk.h>
 #include <authlint/lint.h>
@@ -29,6 +30,23 @@ struct al_finding {
 	bool active;
 	bool has_location;
 };
+
+/*
+ * Zone mode: answers from the zone store kept across units, so that a name
+ * asked again (the same unit's checks, or every domain's policy discovery
+ * asking the same parent) is not looked up again. Direct-mapped; the lint
+ * owns the answers in it, and one pushed out goes to the unit's release list
+ * (a check of the unit may still hold it).
+ */
+#define AL_LOOKUP_MEMO_SLOTS 1024
+#define AL_LOOKUP_MEMO_NAME 96
+
+typedef struct lookup_memo_slot {
+	const al_answer *answer; /* NULL: empty */
+	uint64_t hash;
+	uint16_t type;
+	char name[AL_LOOKUP_MEMO_NAME];
+} lookup_memo_slot;
 
 typedef struct family_state {
 	void *state;
@@ -51,6 +69,7 @@ struct al_lint {
 	char today[16];
 	family_state families[AL_KIND_COUNT_];
 	size_t unit_lookups;
+	lookup_memo_slot *memo; /* zone mode only (lookup.c); NULL until used */
 	/* record mode, presentation form: where each byte of the pasted record was */
 	const al_rr *pasted_rr;
 	const unsigned long *pasted_lines, *pasted_columns;
@@ -63,6 +82,8 @@ struct al_lint {
 	al_domain_inventory inventory;
 };
 
+/** Release the answers kept across units (at a unit boundary, or when the lint goes). */
+void al_lint_memo_clear(al_lint *lint);
 /** Start a new unit: release the unit's answers, findings and arena. */
 void al_lint_unit_reset(al_lint *lint);
 /** Sort and hand out the unit's findings (unless the pass is pending), then reset. */

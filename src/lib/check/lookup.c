@@ -60,13 +60,70 @@ static void report_lookup(al_lint *l, const char *name, uint16_t type, const al_
 	al_finding_end(l, f);
 }
 
+/* An answer that stays the same for the rest of the run: the zone store's
+ * (read-only while a zone is linted), or "not asked" offline; never one
+ * from a live source, nor one still pending. */
+static bool memo_keeps(const al_lint *lint, const al_answer *a)
+{
+	if (lint->zone == NULL || a->rcode == AL_RCODE_PENDING)
+		return false;
+	return a->rcode == AL_RCODE_NOT_QUERIED || (a->server != NULL && strcmp(a->server, "zone") == 0);
+}
+
+static lookup_memo_slot *memo_slot(al_lint *lint, const char *name, size_t length, uint16_t type,
+				   uint64_t *hash)
+{
+	if (lint->zone == NULL || name == NULL || length >= AL_LOOKUP_MEMO_NAME)
+		return NULL;
+	if (lint->memo == NULL) {
+		lint->memo = calloc(AL_LOOKUP_MEMO_SLOTS, sizeof(*lint->memo));
+		if (lint->memo == NULL)
+			return NULL;
+	}
+	*hash = al_hash_bytes(name, length) ^ ((uint64_t)type * 0x9e3779b97f4a7c15ULL);
+	return &lint->memo[*hash & (AL_LOOKUP_MEMO_SLOTS - 1)];
+}
+
+void al_lint_memo_clear(al_lint *lint)
+{
+	if (lint->memo == NULL)
+		return;
+	for (size_t i = 0; i < AL_LOOKUP_MEMO_SLOTS; i++)
+		if (lint->memo[i].answer != NULL)
+			al_source_release(lint->options.source, lint->memo[i].answer);
+	free(lint->memo);
+	lint->memo = NULL;
+}
+
+/* Keep the answer just added to the unit's release list in its memo slot;
+ * the one it replaces takes its place in the list. */
+static void memo_keep(al_lint *lint, lookup_memo_slot *slot, uint64_t hash, const char *name, size_t length,
+		      uint16_t type, const al_answer *a)
+{
+	const al_answer *old = slot->answer;
+	if (old != NULL)
+		lint->answers[lint->answer_count - 1] = old;
+	else
+		lint->answer_count--;
+	slot->answer = a;
+	slot->hash = hash;
+	slot->type = type;
+	memcpy(slot->name, name, length + 1);
+}
+
 const al_answer *al_lint_lookup(al_lint *lint, const char *name, uint16_t type)
 {
 	const al_answer *a = NULL;
 	lint->summary.lookups++;
 	lint->unit_lookups++;
+	uint64_t hash = 0;
+	size_t length = name != NULL ? strlen(name) : 0;
+	lookup_memo_slot *slot = NULL;
 	if (lint->options.source == NULL) {
 		a = &offline_answer;
+	} else if ((slot = memo_slot(lint, name, length, type, &hash)) != NULL && slot->answer != NULL &&
+		   slot->hash == hash && slot->type == type && memcmp(slot->name, name, length + 1) == 0) {
+		a = slot->answer;
 	} else {
 		al_status st = al_source_lookup(lint->options.source, name, type, &a);
 		if (st != AL_OK || a == NULL) {
@@ -81,14 +138,15 @@ const al_answer *al_lint_lookup(al_lint *lint, const char *name, uint16_t type)
 				.detail = "out of memory",
 			};
 			a = st == AL_EINVAL ? &invalid : &nomem;
-		} else if (lint->answer_count == lint->answer_capacity) {
-			if (!AL_GROW_ONE(lint->answers, lint->answer_count, lint->answer_capacity)) {
+		} else {
+			if (lint->answer_count == lint->answer_capacity &&
+			    !AL_GROW_ONE(lint->answers, lint->answer_count, lint->answer_capacity)) {
 				al_source_release(lint->options.source, a);
 				return &offline_answer;
 			}
 			lint->answers[lint->answer_count++] = a;
-		} else {
-			lint->answers[lint->answer_count++] = a;
+			if (slot != NULL && memo_keeps(lint, a))
+				memo_keep(lint, slot, hash, name, length, type, a);
 		}
 	}
 	if (a->rcode == AL_RCODE_PENDING) {

@@ -26,6 +26,7 @@
 #include "check/dkim_selectors.h"
 #include "check/selector_list.h"
 #include "check/family_api.h"
+#include "record/dkim_parse.h"
 #include "dns/wire.h"
 #include "rules_internal.h"
 #include "spf/spf_internal.h"
@@ -69,6 +70,7 @@ typedef struct dkim_state {
 	al_map zone_map;            /* domain -> sel_list */
 	al_map usable;              /* "<owner>/<hash of the RDATA>" -> 1 (no key) 2 (unusable) 3 (usable):
 				       the DMARC checks of every domain ask about the same keys */
+	al_dkim_keycache *keys;     /* keys decoded, by their p= text */
 } dkim_state;
 
 static void state_free(void *p)
@@ -85,6 +87,7 @@ static void state_free(void *p)
 	}
 	al_map_free(&s->zone_map);
 	al_map_free(&s->usable);
+	al_dkim_keycache_free(s->keys);
 	pcre2_match_data_free(s->match);
 	al_arena_clear(&s->arena);
 	free(s);
@@ -190,6 +193,16 @@ static dkim_state *state(al_lint *lint)
 	s->match = pcre2_match_data_create(4, NULL);
 	al_lint_set_family_state(lint, AL_KIND_DKIM, s, state_free);
 	return s;
+}
+
+al_dkim_keycache *al_dkim_lint_keycache(al_lint *lint)
+{
+	dkim_state *s = state(lint);
+	if (s == NULL)
+		return NULL;
+	if (s->keys == NULL)
+		s->keys = al_dkim_keycache_new(); /* NULL: keys are decoded each time */
+	return s->keys;
 }
 
 const char *al_dkim_provider_of(al_lint *lint, const char *target)

@@ -283,6 +283,7 @@ al_status al_lint_zone(al_lint *lint, al_zone *zone)
 		al_zone_foreach_name(zone, zone_name, &w);
 		st = w.status;
 	}
+	al_lint_memo_clear(lint); /* its answers are the zone's */
 	lint->zone = NULL;
 	return st;
 }

@@ -293,27 +293,30 @@ typedef struct layered_answer {
 	al_answer pub;
 	al_source *from;
 	const al_answer *inner;
-	char detail[AL_NAME_MAX + 64];
+	char detail[]; /* only in an answer not asked (sized for it) */
 } layered_answer;
 
 static al_status layered_lookup(void *impl, const char *name, uint16_t type, const al_answer **out)
 {
 	layered *l = impl;
-	layered_answer *la = calloc(1, sizeof(*la));
-	if (la == NULL)
-		return AL_ENOMEM;
 	al_source *from = NULL;
 	if (al_source_covers(l->primary, name))
 		from = l->primary;
 	else if (l->fallback != NULL)
 		from = l->fallback;
+	/* the detail's room only where it is written: the answers kept for a
+	 * zone's run are many */
+	size_t detail_size = from == NULL ? strlen(name) + 64 : 0;
+	layered_answer *la = calloc(1, sizeof(*la) + detail_size);
+	if (la == NULL)
+		return AL_ENOMEM;
 	if (from == NULL) {
 		la->pub.rcode = AL_RCODE_NOT_QUERIED;
 		la->pub.qname = name;
 		la->pub.name = name;
 		la->pub.qtype = type;
 		la->pub.server = "none";
-		snprintf(la->detail, sizeof(la->detail), "offline: %s is outside the zone", name);
+		snprintf(la->detail, detail_size, "offline: %s is outside the zone", name);
 		la->pub.detail = la->detail;
 		*out = &la->pub;
 		return AL_OK;

@@ -238,7 +238,8 @@ void al_zone_free(al_zone *zone)
 	free(zone->problems);
 	free(zone->origins);
 	free(zone->cuts);
-	free(zone->scratch);
+	for (size_t i = 0; i < AL_ZONE_WINDOWS; i++)
+		free(zone->windows[i].data);
 	pthread_mutex_destroy(&zone->scratch_lock);
 	al_arena_clear(&zone->arena);
 	free(zone);
@@ -396,9 +397,33 @@ static void locate_byte(void *ctx, size_t index, unsigned long line, unsigned lo
 }
 
 /* The source text of a record: from the stored copy of memory input, or read
- * back from the file (only the record, so that finding columns does not map
+ * back from the file (a window of it, so that finding columns does not map
  * the whole zone into memory). */
+#define WINDOW_BYTES (64u * 1024)
 #define MAX_RECORD_SOURCE (512u * 1024)
+
+/* Does the record's text end inside these bytes: a line break outside
+ * parentheses and quotes? */
+static bool record_ends(const char *t, size_t n)
+{
+	int paren = 0;
+	bool quoted = false;
+	for (size_t i = 0; i < n; i++) {
+		char c = t[i];
+		if (c == '\\') {
+			i++;
+		} else if (c == '"') {
+			quoted = !quoted;
+		} else if (!quoted && c == '(') {
+			paren++;
+		} else if (!quoted && c == ')') {
+			paren--;
+		} else if (!quoted && c == '\n' && paren <= 0) {
+			return true;
+		}
+	}
+	return false;
+}
 
 static bool record_text(al_zone *zone, const zrr *z, const char **text, size_t *length)
 {
@@ -419,54 +444,41 @@ static bool record_text(al_zone *zone, const zrr *z, const char **text, size_t *
 	}
 	if (f->fd < 0)
 		return false;
-	/* the same record as last time (several findings on one record) */
-	if (zone->scratch_for == z && zone->scratch_length > 0) {
-		*text = zone->scratch;
-		*length = zone->scratch_length;
-		return true;
-	}
-	/* records are short: read a little, and more when the record goes on */
-	size_t want = 1024;
-	for (;;) {
-		if (zone->scratch_size < want) {
-			char *p = realloc(zone->scratch, want);
-			if (p == NULL)
-				return false;
-			zone->scratch = p;
-			zone->scratch_size = want;
-		}
-		ssize_t n = pread(f->fd, zone->scratch, want, (off_t)z->offset);
-		if (n <= 0)
-			return false;
-		/* enough when the record's text ends inside what was read: a line
-		 * break outside parentheses and quotes; else read more */
-		if ((size_t)n < want || want >= MAX_RECORD_SOURCE) {
-			zone->scratch_for = z;
-			zone->scratch_length = (size_t)n;
-			*text = zone->scratch;
-			*length = (size_t)n;
+	/* a window read before that holds the whole record */
+	for (size_t i = 0; i < AL_ZONE_WINDOWS; i++) {
+		const zwindow *w = &zone->windows[i];
+		if (!w->valid || w->file != z->file || z->offset < w->offset || z->offset - w->offset >= w->length)
+			continue;
+		const char *t = w->data + (z->offset - w->offset);
+		size_t n = w->length - (z->offset - w->offset);
+		if (w->eof || record_ends(t, n)) {
+			*text = t;
+			*length = n;
 			return true;
 		}
-		int paren = 0;
-		bool quoted = false, done = false;
-		for (ssize_t i = 0; i < n && !done; i++) {
-			char c = zone->scratch[i];
-			if (c == '\\') {
-				i++;
-			} else if (c == '"') {
-				quoted = !quoted;
-			} else if (!quoted && c == '(') {
-				paren++;
-			} else if (!quoted && c == ')') {
-				paren--;
-			} else if (!quoted && c == '\n' && paren <= 0) {
-				done = true;
-			}
+	}
+	/* read a window from the record on, longer when the record goes on */
+	zwindow *w = &zone->windows[zone->window_next++ % AL_ZONE_WINDOWS];
+	w->valid = false;
+	size_t want = WINDOW_BYTES;
+	for (;;) {
+		if (w->size < want) {
+			char *p = realloc(w->data, want);
+			if (p == NULL)
+				return false;
+			w->data = p;
+			w->size = want;
 		}
-		if (done) {
-			zone->scratch_for = z;
-			zone->scratch_length = (size_t)n;
-			*text = zone->scratch;
+		ssize_t n = pread(f->fd, w->data, want, (off_t)z->offset);
+		if (n <= 0)
+			return false;
+		w->valid = true;
+		w->file = z->file;
+		w->offset = z->offset;
+		w->length = (size_t)n;
+		w->eof = (size_t)n < want;
+		if (w->eof || want >= MAX_RECORD_SOURCE || record_ends(w->data, (size_t)n)) {
+			*text = w->data;
 			*length = (size_t)n;
 			return true;
 		}
@@ -494,7 +506,7 @@ bool al_zone_locate(const al_zone *zone, const al_rr *rr, size_t offset, unsigne
 	bool found = false;
 	locate_ctx lc = {offset, 0, 0, false};
 	if (record_text(mz, z, &text, &length)) {
-		zsource_walk w = {locate_byte, NULL, &lc};
+		zsource_walk w = {locate_byte, NULL, &lc, &lc.found};
 		found = al_zone_walk_txt_source(text, length, 0, z->line, &w) && lc.found;
 	}
 	pthread_mutex_unlock(&mz->scratch_lock);

@@ -59,6 +59,19 @@ typedef struct zfile {
 	bool open_failed;
 } zfile;
 
+/* A stretch of a zone file read back to find columns: the records of a
+ * chunk of names come in file order, so one read serves many of them. */
+#define AL_ZONE_WINDOWS 4
+typedef struct zwindow {
+	char *data;        /* malloc */
+	size_t size;       /* allocated */
+	size_t length;     /* bytes read, from offset */
+	uint32_t offset;
+	uint16_t file;
+	bool valid;
+	bool eof;          /* the read reached the end of the file */
+} zwindow;
+
 typedef struct zorigin {
 	uint8_t wire[255];
 	uint8_t wire_length;
@@ -87,10 +100,8 @@ struct al_zone {
 	size_t cut_count;
 	size_t records;
 	bool limit_hit;
-	char *scratch;     /* a record's source text, read back for columns */
-	size_t scratch_size;
-	size_t scratch_length;
-	const zrr *scratch_for; /* the record whose text is in scratch */
+	zwindow windows[AL_ZONE_WINDOWS]; /* file text read back for columns */
+	unsigned window_next; /* the next window to reuse */
 	pthread_mutex_t scratch_lock; /* columns are looked up from several lint threads */
 };
 
@@ -125,6 +136,7 @@ typedef struct zsource_walk {
 	void (*byte_fn)(void *ctx, size_t index, unsigned long line, unsigned long column);
 	void (*string_fn)(void *ctx, size_t decoded_length, unsigned long line);
 	void *ctx;
+	const bool *stop;  /* when it becomes true the walk ends early (NULL: never) */
 } zsource_walk;
 bool al_zone_walk_txt_source(const char *text, size_t length, size_t offset, unsigned long first_line,
 			     const zsource_walk *walk);

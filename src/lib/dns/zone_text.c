@@ -112,7 +112,7 @@ static void walk_string(cursor *c, size_t *index, const zsource_walk *w)
 	size_t decoded = 0;
 	if (quoted)
 		advance(c);
-	while (c->pos < c->length) {
+	while (c->pos < c->length && (w->stop == NULL || !*w->stop)) {
 		char ch = c->text[c->pos];
 		if (quoted && ch == '"') {
 			advance(c);
@@ -184,7 +184,7 @@ bool al_zone_walk_txt_source(const char *text, size_t length, size_t offset, uns
 	if (!found_type)
 		return false;
 	size_t index = 0;
-	for (int n = 0; n < 65536; n++) {
+	for (int n = 0; n < 65536 && (walk->stop == NULL || !*walk->stop); n++) {
 		if (!skip_blank(&c))
 			break;
 		if (c.text[c.pos] == '\\' && c.pos + 1 < c.length && c.text[c.pos + 1] == '#')

@@ -92,15 +92,29 @@ const char *al_emit_rrtype(const al_diag *d, char buf[16])
 	return al_rrtype_name((uint16_t)d->rrtype, buf);
 }
 
+/* ":N" without printf (two per finding of a zone). */
+static void put_number(al_strbuf *out, unsigned long n)
+{
+	char digits[24];
+	size_t i = sizeof(digits);
+	digits[--i] = '\0';
+	do {
+		digits[--i] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n > 0);
+	digits[--i] = ':';
+	al_strbuf_append(out, digits + i, sizeof(digits) - 1 - i);
+}
+
 void al_emit_text_location(al_strbuf *out, const al_diag *d)
 {
 	const al_location *l = &d->location;
 	if (l->file != NULL) {
 		al_emit_escaped(out, l->file);
 		if (l->line > 0) {
-			al_strbuf_printf(out, ":%lu", l->line);
+			put_number(out, l->line);
 			if (l->column > 0)
-				al_strbuf_printf(out, ":%lu", l->column);
+				put_number(out, l->column);
 		}
 	} else if (d->owner != NULL || d->domain != NULL) {
 		al_emit_escaped(out, d->owner ? d->owner : d->domain);

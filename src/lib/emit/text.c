@@ -49,9 +49,29 @@ static size_t unit_width(const char *r, size_t i, size_t len, size_t *n)
 static size_t columns(const char *r, size_t from, size_t to)
 {
 	size_t w = 0, n;
-	for (size_t i = from; i < to; i += n)
+	for (size_t i = from; i < to; i += n) {
+		unsigned char c = (unsigned char)r[i];
+		if (c >= 0x20 && c < 0x7f && c != '\\') {
+			/* the common case, printable ASCII: one column */
+			w++;
+			n = 1;
+			continue;
+		}
 		w += unit_width(r, i, to, &n);
+	}
 	return w;
+}
+
+/* @p count copies of @p c. */
+static void put_run(al_strbuf *b, char c, size_t count)
+{
+	char run[64];
+	memset(run, c, sizeof(run));
+	while (count > 0) {
+		size_t k = count < sizeof(run) ? count : sizeof(run);
+		al_strbuf_append(b, run, k);
+		count -= k;
+	}
 }
 
 /* The record, cut to a window around the span when long, and a caret line. */
@@ -91,12 +111,11 @@ static void show_record(al_emitter *em, const al_diag *d)
 	size_t pad = columns(r, from, start) + (from > 0 ? 3 : 0);
 	size_t width = columns(r, start, start + len < to ? start + len : to);
 	al_strbuf_puts(&em->buf, "    ");
-	for (size_t i = 0; i < pad; i++)
-		al_strbuf_putc(&em->buf, ' ');
+	put_run(&em->buf, ' ', pad);
 	color(em, AL_SGR_CARET);
 	al_strbuf_putc(&em->buf, '^');
-	for (size_t i = 1; i < width; i++)
-		al_strbuf_putc(&em->buf, '~');
+	if (width > 1)
+		put_run(&em->buf, '~', width - 1);
 	color(em, AL_SGR_RESET);
 	al_strbuf_putc(&em->buf, '\n');
 }

@@ -45,6 +45,7 @@ const char *al_dkim_algorithm_name(al_dkim_algorithm alg)
 typedef struct parser {
 	al_rec_ctx c; /* arena, text, nomem */
 	al_dkim_record *rec;
+	al_dkim_keycache *memo; /* decoded keys, or NULL */
 	al_dkim_problem *problems;
 	size_t problem_count, problem_cap;
 } parser;
@@ -261,12 +262,19 @@ static void parse_tags(parser *ps, const al_taglist *lex)
 		r->key.status = AL_DKIM_KEY_MISSING;
 		broken = true;
 	} else {
-		al_dkim_key_decode(t + p->value.start, p->value.length, r->k, k_known, ps->c.arena, &r->key);
+		al_dkim_key_decode_cached(ps->memo, t + p->value.start, p->value.length, r->k, k_known, ps->c.arena,
+					&r->key);
 	}
 	r->valid = !broken;
 }
 
 al_status al_dkim_parse_arena(const char *text, size_t length, al_arena *arena, al_dkim_record **out)
+{
+	return al_dkim_parse_cached(text, length, arena, NULL, out);
+}
+
+al_status al_dkim_parse_cached(const char *text, size_t length, al_arena *arena, al_dkim_keycache *memo,
+			     al_dkim_record **out)
 {
 	*out = NULL;
 	al_dkim_record *r = al_arena_calloc(arena, 1, sizeof(*r));
@@ -275,7 +283,7 @@ al_status al_dkim_parse_arena(const char *text, size_t length, al_arena *arena, 
 		return AL_ENOMEM;
 	r->text = copy;
 	r->length = length;
-	parser ps = {.c = {.arena = arena, .t = copy}, .rec = r};
+	parser ps = {.c = {.arena = arena, .t = copy}, .rec = r, .memo = memo};
 	al_taglist lex;
 	if (al_tagvalue_parse(copy, length, arena, &lex) != AL_OK)
 		return AL_ENOMEM;

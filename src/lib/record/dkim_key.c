@@ -10,6 +10,8 @@
  * inside is read with d2i_PublicKey, which takes about a microsecond, instead
  * of d2i_PUBKEY, which goes through the provider decoders and takes ~90.
  */
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/asn1.h>
@@ -268,4 +270,79 @@ const char *al_dkim_record_from_pem(al_arena *arena, const char *text, size_t le
 	}
 	sk_ASN1_TYPE_pop_free(hold, ASN1_TYPE_free);
 	return out;
+}
+
+/* ---- decoded keys remembered ------------------------------------------------ */
+
+#define MEMO_SLOTS 512
+#define MEMO_MAX_VALUE 8192 /* longer p= values are decoded each time */
+
+typedef struct memo_slot {
+	char *value; /* malloc; NULL: empty */
+	size_t length;
+	uint64_t hash;
+	al_dkim_algorithm k;
+	bool k_known;
+	al_dkim_key key; /* its detail is a string constant */
+} memo_slot;
+
+struct al_dkim_keycache {
+	memo_slot slots[MEMO_SLOTS];
+};
+
+al_dkim_keycache *al_dkim_keycache_new(void)
+{
+	return calloc(1, sizeof(al_dkim_keycache));
+}
+
+void al_dkim_keycache_free(al_dkim_keycache *memo)
+{
+	if (memo == NULL)
+		return;
+	for (size_t i = 0; i < MEMO_SLOTS; i++)
+		free(memo->slots[i].value);
+	free(memo);
+}
+
+static uint64_t memo_hash(const char *value, size_t length, al_dkim_algorithm k, bool k_known)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (size_t i = 0; i < length; i++) {
+		h ^= (unsigned char)value[i];
+		h *= 0x100000001b3ULL;
+	}
+	h ^= ((uint64_t)k << 1) | (k_known ? 1u : 0u);
+	h *= 0x100000001b3ULL;
+	return h ^ (h >> 29);
+}
+
+void al_dkim_key_decode_cached(al_dkim_keycache *memo, const char *value, size_t length, al_dkim_algorithm k,
+			     bool k_known, al_arena *arena, al_dkim_key *key)
+{
+	if (memo == NULL || length > MEMO_MAX_VALUE) {
+		al_dkim_key_decode(value, length, k, k_known, arena, key);
+		return;
+	}
+	uint64_t h = memo_hash(value, length, k, k_known);
+	memo_slot *s = &memo->slots[h % MEMO_SLOTS];
+	if (s->value != NULL && s->hash == h && s->length == length && s->k == k && s->k_known == k_known &&
+	    memcmp(s->value, value, length) == 0) {
+		*key = s->key;
+		return;
+	}
+	al_dkim_key_decode(value, length, k, k_known, arena, key);
+	if (key->detail != NULL && strcmp(key->detail, "out of memory") == 0)
+		return; /* not an answer about the key */
+	char *copy = malloc(length + 1);
+	if (copy == NULL)
+		return;
+	memcpy(copy, value, length);
+	copy[length] = '\0';
+	free(s->value);
+	s->value = copy;
+	s->length = length;
+	s->hash = h;
+	s->k = k;
+	s->k_known = k_known;
+	s->key = *key;
 }

@@ -19,32 +19,53 @@
 #define MAX_SPREAD_DAYS 366 /* a longer period counts in its first day only */
 #define MAX_DOMAINS 100000
 #define MAX_SOURCES 10000000
+#define SOURCE_ITEMS 2 /* room for the first keys of each small table of a source */
+#define SMALLS 5       /* the small tables of a source */
 
 const char *al_rpt_strdup(al_reports *r, const char *s)
 {
 	return s != NULL ? al_arena_strdup(&r->arena, s) : NULL;
 }
 
-void al_rpt_small_add(al_reports *r, rpt_small *s, const char *key, uint64_t messages, uint64_t passed)
+/* One copy of each distinct string counted (signers, domains, reporters, reasons): the
+ * small counts compare pointers, and a source's keys cost nothing more. */
+static const char *intern(al_reports *r, const char *s)
 {
-	if (key == NULL)
+	const char *k = al_map_get(&r->strings, s);
+	if (k != NULL)
+		return k;
+	k = al_rpt_strdup(r, s);
+	if (k == NULL || !al_map_put(&r->strings, k, (void *)k))
+		return NULL;
+	return k;
+}
+
+/* Add to the count of @p k, a key intern() gave. */
+static void small_add(al_reports *r, rpt_small *s, const char *k, uint64_t messages, uint64_t passed)
+{
+	if (k == NULL)
 		return;
 	for (size_t i = 0; i < s->count; i++)
-		if (strcmp(s->items[i].key, key) == 0) {
+		if (s->items[i].key == k) {
 			s->items[i].messages += messages;
 			s->items[i].passed += passed;
 			return;
 		}
 	if (s->count < AL_RPT_MAX_SMALL) {
-		const char *k = al_rpt_strdup(r, key);
 		rpt_count *items = al_arena_grow(&r->arena, s->items, s->count, &s->capacity, sizeof(*items));
-		if (k != NULL && items != NULL) {
+		if (items != NULL) {
 			s->items = items;
 			s->items[s->count++] = (rpt_count){k, messages, passed};
 		}
 		return;
 	}
 	s->others += messages;
+}
+
+void al_rpt_small_add(al_reports *r, rpt_small *s, const char *key, uint64_t messages, uint64_t passed)
+{
+	if (key != NULL)
+		small_add(r, s, intern(r, key), messages, passed);
 }
 
 static void problem(al_reports *r, const char *path, const char *member, size_t line, const char *message,
@@ -83,20 +104,49 @@ static rpt_domain *domain_of(al_reports *r, const char *name)
 	return d;
 }
 
+/* The source of address @p ip in @p d: keyed "domain ip", both lower case as
+ * the reader gives them (a map that compares bytes). */
 static rpt_source *source_of(al_reports *r, rpt_domain *d, const char *ip)
 {
 	char key[512];
-	snprintf(key, sizeof(key), "%s %s", d->name, ip);
+	size_t dn = strlen(d->name), in = strlen(ip);
+	if (dn + 1 + in >= sizeof(key))
+		in = dn + 1 < sizeof(key) - 1 ? sizeof(key) - 2 - dn : 0;
+	if (dn + 1 + in >= sizeof(key))
+		return NULL;
+	memcpy(key, d->name, dn);
+	key[dn] = ' ';
+	memcpy(key + dn + 1, ip, in);
+	key[dn + 1 + in] = '\0';
 	rpt_source *s = al_map_get(&r->sources, key);
-	if (s != NULL || r->source_count >= MAX_SOURCES)
+	if (s != NULL) {
+		/* the record updates most of the block: its lines are asked for at once, not one by one */
+		for (size_t at = 0; at < sizeof(*s) + SMALLS * SOURCE_ITEMS * sizeof(rpt_count); at += 64)
+			__builtin_prefetch((const char *)s + at, 1);
 		return s;
-	s = al_arena_calloc(&r->arena, 1, sizeof(*s));
+	}
+	if (r->source_count >= MAX_SOURCES)
+		return NULL;
+	/* one block: the source, the first counts of its five small tables, its key; a
+	 * record touches all of them, so they are best together */
+	rpt_small *smalls[SMALLS];
+	size_t nsmall = SMALLS;
+	size_t klen = dn + 1 + in + 1;
+	s = al_arena_calloc(&r->arena, 1, sizeof(*s) + nsmall * SOURCE_ITEMS * sizeof(rpt_count) + klen);
 	if (s == NULL || !AL_GROW_ONE(r->source_list, r->source_count, r->source_capacity))
 		return NULL;
-	const char *k = al_rpt_strdup(r, key);
+	smalls[0] = &s->header_from, smalls[1] = &s->envelope_from, smalls[2] = &s->signers;
+	smalls[3] = &s->reasons, smalls[4] = &s->reporters;
+	rpt_count *items = (rpt_count *)(s + 1);
+	for (size_t i = 0; i < nsmall; i++) {
+		smalls[i]->items = items + i * SOURCE_ITEMS;
+		smalls[i]->capacity = SOURCE_ITEMS;
+	}
+	char *k = (char *)(items + nsmall * SOURCE_ITEMS);
+	memcpy(k, key, klen);
 	s->domain = d;
-	s->ip = k != NULL ? k + strlen(d->name) + 1 : NULL;
-	if (k == NULL || !al_map_put(&r->sources, k, s))
+	s->ip = k + dn + 1;
+	if (!al_map_put(&r->sources, k, s))
 		return NULL;
 	r->source_list[r->source_count++] = s;
 	return s;
@@ -181,7 +231,8 @@ static al_report_action on_report(void *ctx, const al_report_meta *m)
 	snprintf(policy, sizeof(policy), "p=%s sp=%s%s%s%s%s%s", m->policy.p ? m->policy.p : "-",
 		 m->policy.sp ? m->policy.sp : "-", m->policy.np ? " np=" : "", m->policy.np ? m->policy.np : "", pct,
 		 m->policy.testing ? " t=" : "", m->policy.testing ? m->policy.testing : "");
-	r->current_policy = al_rpt_strdup(r, policy);
+	r->current_policy = intern(r, policy);
+	r->current_org = intern(r, m->org_name != NULL ? m->org_name : "(no org_name)");
 	if (rep->domain != NULL) {
 		rpt_domain *d = domain_of(r, rep->domain);
 		if (d != NULL) {
@@ -195,6 +246,22 @@ static al_report_action on_report(void *ctx, const al_report_meta *m)
 	return AL_REPORT_CONTINUE;
 }
 
+/* "domain s=selector" (or "domain" without a selector) into @p out, cut to fit. */
+static void signer_key(char *out, size_t size, const al_report_dkim *k)
+{
+	const char *parts[3] = {k->domain ? k->domain : "(no domain)", k->selector ? " s=" : "",
+				k->selector ? k->selector : ""};
+	size_t at = 0;
+	for (size_t i = 0; i < 3; i++) {
+		size_t n = strlen(parts[i]);
+		if (n > size - 1 - at)
+			n = size - 1 - at;
+		memcpy(out + at, parts[i], n);
+		at += n;
+	}
+	out[at] = '\0';
+}
+
 static al_report_action on_record(void *ctx, const al_report_meta *m, const al_report_record *rec)
 {
 	al_reports *r = ctx;
@@ -204,9 +271,14 @@ static al_report_action on_record(void *ctx, const al_report_meta *m, const al_r
 	const char *name = m->policy.domain != NULL ? m->policy.domain : rec->header_from;
 	if (name == NULL)
 		name = "(no domain)";
-	rpt_domain *d = domain_of(r, name);
-	if (d == NULL)
-		return AL_REPORT_CONTINUE;
+	/* the records of a report are mostly of one domain: the last one is tried first */
+	rpt_domain *d = r->last_domain;
+	if (d == NULL || strcmp(d->name, name) != 0) {
+		d = domain_of(r, name);
+		if (d == NULL)
+			return AL_REPORT_CONTINUE;
+		r->last_domain = d;
+	}
 	uint64_t n = rec->count;
 	bool dkim = rec->dkim == AL_RR_PASS, spf = rec->spf == AL_RR_PASS;
 	/* DMARC passes when an aligned DKIM or SPF passes (RFC 7489 section 6.6.2, RFC 9989) */
@@ -219,16 +291,16 @@ static al_report_action on_record(void *ctx, const al_report_meta *m, const al_r
 	d->dkim_aligned += dkim ? n : 0;
 	d->spf_aligned += spf ? n : 0;
 	d->disposition[rec->disposition] += n;
-	al_rpt_small_add(r, &d->reporters, m->org_name != NULL ? m->org_name : "(no org_name)", n, pass);
-	al_rpt_small_add(r, &d->policies, r->current_policy, n, pass);
+	const char *org = r->current_org;
+	small_add(r, &d->reporters, org, n, pass);
+	small_add(r, &d->policies, r->current_policy, n, pass);
 	bool test_mode = false;
 	for (size_t i = 0; i < rec->reason_count; i++)
 		if (rec->reasons[i].type != NULL && strcmp(rec->reasons[i].type, "policy_test_mode") == 0)
 			test_mode = true;
-	const char *org = m->org_name != NULL ? m->org_name : "(no org_name)";
 	if (test_mode) {
 		d->test_mode += n;
-		al_rpt_small_add(r, &d->test_reporters, org, n, pass);
+		small_add(r, &d->test_reporters, org, n, pass);
 	} else if (pass == 0 && (rec->disposition == AL_DISP_QUARANTINE ||
 				 rec->disposition == AL_DISP_REJECT)) {
 		char key[300];
@@ -257,13 +329,12 @@ static al_report_action on_record(void *ctx, const al_report_meta *m, const al_r
 	for (size_t i = 0; i < rec->dkim_count; i++) {
 		const al_report_dkim *k = &rec->dkim_results[i];
 		char signer[512];
-		snprintf(signer, sizeof(signer), "%s%s%s", k->domain ? k->domain : "(no domain)",
-			 k->selector ? " s=" : "", k->selector ? k->selector : "");
+		signer_key(signer, sizeof(signer), k);
 		al_rpt_small_add(r, &s->signers, signer, n, k->result == AL_RR_PASS ? n : 0);
 	}
 	for (size_t i = 0; i < rec->reason_count; i++)
 		al_rpt_small_add(r, &s->reasons, rec->reasons[i].type, n, pass);
-	al_rpt_small_add(r, &s->reporters, m->org_name != NULL ? m->org_name : "(no org_name)", n, pass);
+	small_add(r, &s->reporters, org, n, pass);
 	return AL_REPORT_CONTINUE;
 }
 
@@ -293,7 +364,8 @@ al_status al_reports_new(const al_reports_options *options, al_reports **out)
 	al_arena_init(&r->arena);
 	al_map_init(&r->seen, false);
 	al_map_init(&r->domains, true);
-	al_map_init(&r->sources, true);
+	al_map_init(&r->sources, false);
+	al_map_init(&r->strings, false);
 	if (r->options.spf_record != NULL)
 		r->options.spf_record = al_rpt_strdup(r, r->options.spf_record);
 	*out = r;
@@ -313,6 +385,7 @@ void al_reports_free(al_reports *r)
 	al_map_free(&r->seen);
 	al_map_free(&r->domains);
 	al_map_free(&r->sources);
+	al_map_free(&r->strings);
 	al_arena_clear(&r->arena);
 	free(r);
 }

@@ -94,6 +94,8 @@ static long mem_read(al_rr_stream *s, char *buf, size_t size)
 	return (long)n;
 }
 
+#define PEEK 4096
+
 typedef struct gz_stream {
 	al_rr_stream base;
 	al_rr *r;
@@ -103,11 +105,26 @@ typedef struct gz_stream {
 	size_t length;
 	uint64_t out;
 	bool ended, failed;
+	unsigned char peek[PEEK]; /* the first bytes, read to tell what the content is */
+	size_t peek_len, peek_at;
 } gz_stream;
+
+static long gz_inflate(gz_stream *g, char *buf, size_t size);
 
 static long gz_read(al_rr_stream *s, char *buf, size_t size)
 {
 	gz_stream *g = (gz_stream *)s;
+	if (g->peek_at < g->peek_len) {
+		size_t n = g->peek_len - g->peek_at < size ? g->peek_len - g->peek_at : size;
+		memcpy(buf, g->peek + g->peek_at, n);
+		g->peek_at += n;
+		return (long)n;
+	}
+	return gz_inflate(g, buf, size);
+}
+
+static long gz_inflate(gz_stream *g, char *buf, size_t size)
+{
 	if (g->failed)
 		return -1;
 	if (size > 1u << 30)
@@ -128,7 +145,10 @@ static long gz_read(al_rr_stream *s, char *buf, size_t size)
 			return -1;
 		}
 		size_t in = g->length - g->z.avail_in;
-		if (g->out > RATIO_FLOOR && in > 0 && g->out / in > g->r->limits.max_ratio) {
+		/* judged against the compressed bytes read so far, and against the whole file
+		 * (gzip inside gzip or zip: the outer layer's ratio is not the only bound) */
+		if (g->out > RATIO_FLOOR && ((in > 0 && g->out / in > g->r->limits.max_ratio) ||
+					     g->out / (g->r->file_bytes ? g->r->file_bytes : 1) > g->r->limits.max_ratio)) {
 			al_rr_problem(g->r, g->origin, AL_ELIMIT, true,
 				      "gzip data expands more than %u times (a decompression bomb?): not read",
 				      g->r->limits.max_ratio);
@@ -167,6 +187,97 @@ static bool starts_with(const unsigned char *d, size_t n, const char *prefix)
 	return n >= k && memcmp(d, prefix, k) == 0;
 }
 
+const char *al_rr_utf16(const void *data, size_t n)
+{
+	const unsigned char *d = data;
+	if (starts_with(d, n, "\xFF\xFE") || (n >= 4 && d[0] == '<' && d[1] == 0 && d[2] == '?' && d[3] == 0))
+		return "little-endian";
+	if (starts_with(d, n, "\xFE\xFF") || (n >= 4 && d[0] == 0 && d[1] == '<' && d[2] == 0 && d[3] == '?'))
+		return "big-endian";
+	return NULL;
+}
+
+void al_rr_utf16_problem(al_rr *r, const al_report_origin *origin, const char *order)
+{
+	al_rr_problem(r, origin, AL_EUNSUPPORTED, true,
+		      "the report is UTF-16 (%s), not UTF-8 as aggregate reports are: not read "
+		      "(convert it, e.g. iconv -f UTF-16 -t UTF-8)",
+		      order);
+}
+
+/* XML as far as the first bytes tell: a byte order mark, white space, then '<'. */
+static bool looks_like_xml(const unsigned char *d, size_t n)
+{
+	size_t i = 0;
+	if (starts_with(d, n, "\xEF\xBB\xBF"))
+		i = 3;
+	while (i < n && i < 4096 && (d[i] == ' ' || d[i] == '\t' || d[i] == '\r' || d[i] == '\n'))
+		i++;
+	return i < n && d[i] == '<';
+}
+
+/* A gzip member's content: XML is streamed to the XML reader; anything else (gzip
+ * inside gzip, a zip, a message, UTF-16) is inflated into memory, bounded as the
+ * stream is, and read as a file one container deeper. */
+static void read_gzip(al_rr *r, const al_report_origin *origin, const unsigned char *d, size_t length,
+		      unsigned depth)
+{
+	gz_stream *g = calloc(1, sizeof(*g));
+	if (g == NULL) {
+		al_rr_problem(r, origin, AL_ENOMEM, true, "out of memory");
+		return;
+	}
+	g->base.read = gz_read;
+	g->r = r;
+	g->origin = origin;
+	g->data = d;
+	g->length = length;
+	g->z.next_in = (Bytef *)d;
+	g->z.avail_in = length > UINT32_MAX ? UINT32_MAX : (uInt)length;
+	if (inflateInit2(&g->z, 16 + MAX_WBITS) != Z_OK) {
+		al_rr_problem(r, origin, AL_ENOMEM, true, "out of memory");
+		free(g);
+		return;
+	}
+	/* the first bytes: what the content is */
+	for (unsigned turns = 0; turns < 1000 && g->peek_len < PEEK && !g->ended && !g->failed; turns++) {
+		long n = gz_inflate(g, (char *)g->peek + g->peek_len, PEEK - g->peek_len);
+		if (n <= 0)
+			break;
+		g->peek_len += (size_t)n;
+	}
+	if (g->failed) {
+		/* said */
+	} else if (g->peek_len == 0 || looks_like_xml(g->peek, g->peek_len)) {
+		al_rr_read_xml(r, origin, &g->base);
+	} else {
+		size_t cap = PEEK * 4, len = g->peek_len;
+		unsigned char *buf = malloc(cap);
+		bool ok = buf != NULL;
+		if (ok)
+			memcpy(buf, g->peek, len);
+		for (unsigned turns = 0; ok && turns < 100000000; turns++) {
+			if (len == cap && !al_grow((void **)&buf, &cap, cap + 1, 1)) {
+				ok = false;
+				break;
+			}
+			long n = gz_inflate(g, (char *)buf + len, cap - len);
+			if (n < 0)
+				ok = false;
+			if (n <= 0)
+				break;
+			len += (size_t)n;
+		}
+		if (buf == NULL || (!ok && !g->failed))
+			al_rr_problem(r, origin, AL_ENOMEM, true, "out of memory");
+		else if (ok)
+			al_rr_read_entry(r, origin, buf, len, depth + 1);
+		free(buf);
+	}
+	inflateEnd(&g->z);
+	free(g);
+}
+
 /* A header field name at the very start: "Name:" with no space before the colon. */
 static bool looks_like_message(const unsigned char *d, size_t n)
 {
@@ -192,21 +303,7 @@ void al_rr_read_entry(al_rr *r, const al_report_origin *origin, const void *data
 		return;
 	}
 	if (length >= 2 && d[0] == 0x1f && d[1] == 0x8b) {
-		gz_stream g;
-		memset(&g, 0, sizeof(g));
-		g.base.read = gz_read;
-		g.r = r;
-		g.origin = origin;
-		g.data = d;
-		g.length = length;
-		g.z.next_in = (Bytef *)d;
-		g.z.avail_in = length > UINT32_MAX ? UINT32_MAX : (uInt)length;
-		if (inflateInit2(&g.z, 16 + MAX_WBITS) != Z_OK) {
-			al_rr_problem(r, origin, AL_ENOMEM, true, "out of memory");
-			return;
-		}
-		al_rr_read_xml(r, origin, &g.base);
-		inflateEnd(&g.z);
+		read_gzip(r, origin, d, length, depth);
 		return;
 	}
 	if (starts_with(d, length, "PK\x03\x04") || starts_with(d, length, "PK\x05\x06")) {
@@ -214,23 +311,14 @@ void al_rr_read_entry(al_rr *r, const al_report_origin *origin, const void *data
 		return;
 	}
 	/* UTF-16 (a byte order mark, or '<' and a zero byte): reports are UTF-8; say so rather than read garbage */
-	if (starts_with(d, length, "\xFF\xFE") || starts_with(d, length, "\xFE\xFF") ||
-	    (length >= 4 && ((d[0] == '<' && d[1] == 0 && d[2] == '?' && d[3] == 0) ||
-			     (d[0] == 0 && d[1] == '<' && d[2] == 0 && d[3] == '?')))) {
-		al_rr_problem(r, origin, AL_EUNSUPPORTED, true,
-			      "the report is UTF-16 (%s), not UTF-8 as aggregate reports are: not read "
-			      "(convert it, e.g. iconv -f UTF-16 -t UTF-8)",
-			      d[0] == 0xFF || (d[0] == '<' && d[1] == 0) ? "little-endian" : "big-endian");
+	const char *utf16 = al_rr_utf16(d, length);
+	if (utf16 != NULL) {
+		al_rr_utf16_problem(r, origin, utf16);
 		return;
 	}
-	/* XML: a byte order mark, white space, then '<' */
-	size_t i = 0;
-	if (starts_with(d, length, "\xEF\xBB\xBF"))
-		i = 3;
-	while (i < length && i < 4096 && (d[i] == ' ' || d[i] == '\t' || d[i] == '\r' || d[i] == '\n'))
-		i++;
-	if (i < length && d[i] == '<') {
-		mem_stream m = {{mem_read}, d, length, 0};
+	if (looks_like_xml(d, length)) {
+		/* the file's own mapping: its pages may be let go once read (memory stays flat) */
+		mem_stream m = {{mem_read, d, length, d == r->mapped}, d, length, 0};
 		al_rr_read_xml(r, origin, &m.base);
 		return;
 	}
@@ -280,7 +368,10 @@ static void read_file(al_rr *r, const char *path)
 		al_rr_problem(r, &origin, AL_EIO, true, "cannot read: %s", strerror(errno));
 		return;
 	}
+	r->file_bytes = (uint64_t)st.st_size;
+	r->mapped = map;
 	al_rr_read_entry(r, &origin, map, (size_t)st.st_size, 0);
+	r->mapped = NULL;
 	munmap(map, (size_t)st.st_size);
 }
 
@@ -391,7 +482,9 @@ al_status al_report_read_memory(const char *name, const void *data, size_t lengt
 	if (length > r.limits.max_file_bytes)
 		al_rr_problem(&r, &origin, AL_ELIMIT, true, "%zu bytes, more than the limit of %llu for one file",
 			      length, (unsigned long long)r.limits.max_file_bytes);
-	else
+	else {
+		r.file_bytes = length;
 		al_rr_read_entry(&r, &origin, data, length, 0);
+	}
 	return r.first;
 }

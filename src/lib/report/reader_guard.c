@@ -13,9 +13,12 @@
 #include "report/reader_internal.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <stdint.h>
+#include <sys/mman.h>
 
 #define CHUNK 65536
 
@@ -25,16 +28,22 @@ struct al_rr_guard {
 	al_rr *r;
 	const al_report_origin *origin;
 	al_rr_stream *in;
-	unsigned char raw[CHUNK + 8];
-	size_t carry;                 /* bytes of an incomplete UTF-8 sequence kept in raw */
-	unsigned char out[3 * (CHUNK + 8) + 16];
-	size_t out_len, out_at;
+	unsigned char pending[8];      /* a stream's incomplete UTF-8 sequence, for the next read */
+	size_t carry;                  /* bytes of an incomplete UTF-8 sequence at the end of the last input */
+	size_t mem_at;                 /* input in memory: where the next input starts (the carried bytes) */
+	size_t dropped;                /* a mapped input: the bytes before this were let go */
+	size_t out_len;
+	const unsigned char *view;     /* the next bytes for the parser: out, or the input as it is */
+	size_t view_len, view_at;
 	char tail[16];                /* the last bytes seen, for declarations across reads */
 	size_t tail_len;
 	char out_tail[32];            /* the last bytes given out, for </feedback> across reads */
 	size_t out_tail_len;
 	bool started, eof, closed, failed, fix_utf8, ended;
 	size_t replaced, after;       /* bytes replaced; bytes after </feedback> not given out */
+	/* the buffers last: not cleared (a guard per report, 256 KB each) */
+	unsigned char raw[CHUNK + 8];  /* a stream's bytes: the carried ones, then the new */
+	unsigned char out[3 * (CHUNK + 8) + 16]; /* bytes changed (repaired, blanked) for the parser */
 };
 
 static bool declared_foreign_encoding(const unsigned char *d, size_t n)
@@ -102,29 +111,36 @@ static void put(al_rr_guard *g, const void *data, size_t n)
 	g->out_len += n;
 }
 
+/* "<!DOCTYPE" or "<!ENTITY" at d[k - 1] (d[k] is the '!'), all of it before @p end. */
+static bool declaration_at(const unsigned char *d, size_t k, size_t end)
+{
+	return k >= 1 && d[k - 1] == '<' &&
+	       ((end - k >= 8 && memcmp(d + k, "!DOCTYPE", 8) == 0) || (end - k >= 7 && memcmp(d + k, "!ENTITY", 7) == 0));
+}
+
 /* Declarations refused wherever they are (across reads too). */
 static bool has_declaration(al_rr_guard *g, const unsigned char *d, size_t n)
 {
-	static const char *const bad[] = {"<!DOCTYPE", "<!ENTITY"};
-	/* the seam between the last read and this one, then this one */
-	char seam[32];
+	/* the seam between the last read and this one: a declaration across it lies
+	 * within the last 11 bytes seen and the first 11 new ones */
+	unsigned char seam[32];
 	size_t head = n < 12 ? n : 12;
 	memcpy(seam, g->tail, g->tail_len);
 	memcpy(seam + g->tail_len, d, head);
-	for (size_t b = 0; b < 2; b++)
-		if (memmem(seam, g->tail_len + head, bad[b], strlen(bad[b])) != NULL ||
-		    memmem(d, n, bad[b], strlen(bad[b])) != NULL)
+	size_t sn = g->tail_len + head;
+	for (const unsigned char *p = seam; (p = memchr(p, '!', sn - (size_t)(p - seam))) != NULL; p++)
+		if (declaration_at(seam, (size_t)(p - seam), sn))
+			return true;
+	/* then the new bytes: a '!' is rare in a report, memchr finds each */
+	for (const unsigned char *p = d; (p = memchr(p, '!', n - (size_t)(p - d))) != NULL; p++)
+		if (declaration_at(d, (size_t)(p - d), n))
 			return true;
 	/* keep the last bytes of all seen so far */
-	size_t total = g->tail_len + n;
-	size_t keep = total < 12 ? total : 12;
-	char last[32];
-	memcpy(last, seam, g->tail_len + head);
-	if (n >= keep) {
+	size_t keep = sn < 12 ? sn : 12;
+	if (n >= keep)
 		memcpy(g->tail, d + n - keep, keep);
-	} else {
-		memcpy(g->tail, last + (g->tail_len + head) - keep, keep);
-	}
+	else
+		memmove(g->tail, seam + sn - keep, keep);
 	g->tail_len = keep;
 	return false;
 }
@@ -161,67 +177,164 @@ static size_t find_feedback(const unsigned char *d, size_t len, size_t from, boo
 	return len;
 }
 
-/* After the new bytes g->out[from, out_len): end the document at </feedback>. */
-static void cut_after_feedback(al_rr_guard *g, size_t from)
+/* After the new bytes o[from, *len): end the document at </feedback> (*len shrinks). */
+static void cut_after_feedback(al_rr_guard *g, const unsigned char *o, size_t from, size_t *len)
 {
 	unsigned char seam[64 + 32];
-	size_t tl = g->out_tail_len, head = g->out_len - from < 64 ? g->out_len - from : 64;
+	size_t n = *len;
+	size_t tl = g->out_tail_len, head = n - from < 64 ? n - from : 64;
 	memcpy(seam, g->out_tail, tl);
-	memcpy(seam + tl, g->out + from, head);
-	size_t end = g->out_len, at;
+	memcpy(seam + tl, o + from, head);
+	size_t end = n, at;
 	if ((at = find_feedback(seam, tl + head, 0, true)) < tl + head) {
 		const unsigned char *gt = memchr(seam + at, '>', tl + head - at);
 		end = from + (size_t)(gt - seam) + 1 - tl;
-	} else if ((at = find_feedback(g->out, g->out_len, from, true)) < g->out_len) {
-		const unsigned char *gt = memchr(g->out + at, '>', g->out_len - at);
-		end = (size_t)(gt - g->out) + 1;
+	} else if ((at = find_feedback(o, n, from, true)) < n) {
+		const unsigned char *gt = memchr(o + at, '>', n - at);
+		end = (size_t)(gt - o) + 1;
 	}
-	if (end < g->out_len) {
-		for (size_t i = end; i < g->out_len; i++)
-			g->after += !isspace(g->out[i]);
-		g->out_len = end;
+	if (end < n) {
+		for (size_t i = end; i < n; i++)
+			g->after += !isspace(o[i]);
+		*len = end;
 		g->ended = true;
 		return;
 	}
-	size_t keep = g->out_len < 24 ? g->out_len : 24;
-	if (g->out_len - from >= keep) {
-		memcpy(g->out_tail, g->out + g->out_len - keep, keep);
+	size_t keep = n < 24 ? n : 24;
+	if (n - from >= keep) {
+		memcpy(g->out_tail, o + n - keep, keep);
 		g->out_tail_len = keep;
 	} else {
-		size_t all = tl + (g->out_len - from);
+		size_t all = tl + (n - from);
 		size_t k = all < 24 ? all : 24;
 		memmove(g->out_tail, seam + all - k, k);
 		g->out_tail_len = k;
 	}
 }
 
-/* Fill g->out with the next bytes for the parser; false at the end or on failure. */
+/* Where the first byte in d[i, len) is that the parser cannot have as it is (neither
+ * printable ASCII, a tab or a line break, nor part of a valid UTF-8 sequence); when
+ * there is none, len - *carry, *carry being the bytes of an incomplete sequence at the end. */
+static size_t first_bad(const unsigned char *d, size_t i, size_t len, size_t *carry)
+{
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	*carry = 0;
+	while (i < len) {
+		/* eight bytes at a time while none is below 0x20 or above 0x7F (most of a report) */
+		while (len - i >= 8) {
+			uint64_t x;
+			memcpy(&x, d + i, 8);
+			if (((((x - ones * 0x20) & ~x) | x) & highs) != 0)
+				break;
+			i += 8;
+		}
+		if (i >= len)
+			break;
+		unsigned char c = d[i];
+		if ((c >= 0x20 && c < 0x80) || c == '\n' || c == '\t' || c == '\r') {
+			i++;
+			continue;
+		}
+		bool incomplete;
+		size_t k = utf8_length(d + i, len - i, &incomplete);
+		if (incomplete) {
+			*carry = len - i;
+			return i;
+		}
+		if (k == 0)
+			return i;
+		i += k;
+	}
+	return len;
+}
+
+/* The next input: the bytes carried from the last (an incomplete UTF-8 sequence), then
+ * up to CHUNK new ones, in place when the input is in memory; returns the new bytes
+ * (0 at the end, -1 on failure). */
+static long next_input(al_rr_guard *g, const unsigned char **d, size_t *len)
+{
+	if (g->in->data != NULL) {
+		size_t from = g->mem_at + g->carry;
+		size_t n = g->in->length - from < CHUNK ? g->in->length - from : CHUNK;
+		*d = g->in->data + g->mem_at;
+		*len = g->carry + n;
+		return (long)n;
+	}
+	memcpy(g->raw, g->pending, g->carry);
+	long n = g->in->read(g->in, (char *)g->raw + g->carry, CHUNK);
+	*d = g->raw;
+	*len = g->carry + (n > 0 ? (size_t)n : 0);
+	return n;
+}
+
+/* The last @p carry bytes of the input d[0, len) are read again with the next. */
+static void keep_carry(al_rr_guard *g, const unsigned char *d, size_t len, size_t carry)
+{
+	if (g->in->data != NULL) {
+		/* a file's mapping: the pages before the last input are read (the parser has
+		 * copied them) and are let go, so that a large report does not stay resident
+		 * (they would be read from the file again if touched) */
+		size_t page = 1u << 16;
+		if (g->in->mapped && g->mem_at >= g->dropped + 64 * page) {
+			size_t upto = g->mem_at & ~(page - 1);
+			size_t from = g->dropped;
+			uintptr_t base = (uintptr_t)g->in->data;
+			if ((base & 4095) == 0 && upto > from)
+				madvise((void *)(base + from), upto - from, MADV_DONTNEED);
+			g->dropped = upto;
+		}
+		g->mem_at += len - carry;
+	} else
+		memcpy(g->pending, d + len - carry, carry);
+	g->carry = carry;
+}
+
+/* The input after </feedback>: counted (what is not blank), not parsed. */
+static void count_rest(al_rr_guard *g)
+{
+	if (g->in->data != NULL) {
+		for (size_t k = g->mem_at; k < g->in->length; k++)
+			g->after += !isspace(g->in->data[k]);
+		g->mem_at = g->in->length;
+		return;
+	}
+	for (size_t k = 0; k < g->carry; k++)
+		g->after += !isspace(g->pending[k]);
+	long n = g->in->read(g->in, (char *)g->raw, CHUNK);
+	for (unsigned turns = 0; n > 0 && turns < 100000000; turns++) {
+		for (long k = 0; k < n; k++)
+			g->after += !isspace(g->raw[k]);
+		n = g->in->read(g->in, (char *)g->raw, CHUNK);
+	}
+}
+
+/* The next bytes for the parser into g->view; false at the end or on failure. */
 static bool fill(al_rr_guard *g)
 {
-	g->out_len = g->out_at = 0;
-	for (unsigned guard_turns = 0; guard_turns < 1000000 && g->out_len == 0; guard_turns++) {
+	g->view_len = g->view_at = 0;
+	for (unsigned guard_turns = 0; guard_turns < 1000000 && g->view_len == 0; guard_turns++) {
 		if (g->failed || g->closed)
 			return false;
 		if (g->ended) {
 			/* the rest of the input after </feedback> is not XML of ours: counted, not parsed */
-			long n = g->in->read(g->in, (char *)g->raw, CHUNK);
-			for (unsigned turns = 0; n > 0 && turns < 100000000; turns++) {
-				for (long k = 0; k < n; k++)
-					g->after += !isspace(g->raw[k]);
-				n = g->in->read(g->in, (char *)g->raw, CHUNK);
-			}
+			count_rest(g);
 			g->closed = true;
 			return false;
 		}
+		g->out_len = 0;
 		if (g->eof) {
 			/* what is left of an incomplete sequence is not UTF-8 */
 			for (size_t i = 0; i < g->carry; i++, g->replaced++)
 				put(g, "\xEF\xBF\xBD", 3);
 			g->carry = 0;
 			g->closed = true;
-			return g->out_len > 0;
+			g->view = g->out;
+			g->view_len = g->out_len;
+			return g->view_len > 0;
 		}
-		long n = g->in->read(g->in, (char *)g->raw + g->carry, CHUNK);
+		const unsigned char *d;
+		size_t len;
+		long n = next_input(g, &d, &len);
 		if (n < 0) {
 			g->failed = true;
 			return false;
@@ -230,9 +343,7 @@ static bool fill(al_rr_guard *g)
 			g->eof = true;
 			continue;
 		}
-		const unsigned char *d = g->raw;
-		size_t len = g->carry + (size_t)n;
-		if (has_declaration(g, g->raw + g->carry, (size_t)n)) {
+		if (has_declaration(g, d + g->carry, (size_t)n)) {
 			al_rr_problem(g->r, g->origin, AL_EUNSUPPORTED, true,
 				      "a document type or entity declaration: refused (reports have none; "
 				      "entities are never expanded)");
@@ -242,15 +353,22 @@ static bool fill(al_rr_guard *g)
 		size_t i = 0;
 		if (!g->started) {
 			g->started = true;
-			bool utf16 = len >= 2 && ((d[0] == 0xFE && d[1] == 0xFF) || (d[0] == 0xFF && d[1] == 0xFE));
+			/* UTF-16 from inside a gzip or zip: the same error as a UTF-16 file (the checks
+			 * here are on bytes, and reports are UTF-8) */
+			const char *utf16 = al_rr_utf16(d, len);
+			if (utf16 != NULL) {
+				al_rr_utf16_problem(g->r, g->origin, utf16);
+				g->failed = true;
+				return false;
+			}
 			if (len >= 3 && memcmp(d, "\xEF\xBB\xBF", 3) == 0) {
 				put(g, d, 3);
 				i = 3;
 			}
-			g->fix_utf8 = !utf16 && !declared_foreign_encoding(d + i, len - i);
+			g->fix_utf8 = !declared_foreign_encoding(d + i, len - i);
 			/* the XML declaration stays first; what stands between it and
 			 * <feedback> is blanked (line breaks kept) */
-			if (!utf16 && len - i >= 5 && memcmp(d + i, "<?xml", 5) == 0) {
+			if (len - i >= 5 && memcmp(d + i, "<?xml", 5) == 0) {
 				const unsigned char *end = memmem(d + i, len - i, "?>", 2);
 				if (end != NULL) {
 					size_t decl = (size_t)(end - (d + i)) + 2;
@@ -258,72 +376,65 @@ static bool fill(al_rr_guard *g)
 					i += decl;
 				}
 			}
-			size_t at = utf16 ? len : find_feedback(d, len, i, false);
+			size_t at = find_feedback(d, len, i, false);
 			if (at < len)
 				for (; i < at; i++)
 					put(g, d[i] == '\n' ? "\n" : " ", 1);
 		}
-		size_t from = g->out_len;
-		if (!g->fix_utf8) {
-			put(g, d + i, len - i);
-			g->carry = 0;
-			cut_after_feedback(g, from);
-			continue;
-		}
 		size_t carry = 0;
-		while (i < len) {
-			/* a run of printable ASCII (most of a report) goes out in one copy */
-			size_t run = i;
-			while (run < len && ((d[run] >= 0x20 && d[run] < 0x80) || d[run] == '\n' || d[run] == '\t' ||
-					     d[run] == '\r'))
-				run++;
-			if (run > i) {
-				put(g, d + i, run - i);
-				i = run;
-				continue;
+		size_t bad = g->fix_utf8 ? first_bad(d, i, len, &carry) : len;
+		if (g->out_len == 0 && bad == len - carry) {
+			/* nothing to change: the parser reads the input itself */
+			g->view = d + i;
+			g->view_len = len - carry - i;
+		} else {
+			put(g, d + i, bad - i);
+			i = bad;
+			while (i < len - carry) {
+				bool incomplete;
+				size_t k = utf8_length(d + i, len - i, &incomplete);
+				if (incomplete) {
+					carry = len - i;
+					break;
+				}
+				if (k == 0) {
+					put(g, "\xEF\xBF\xBD", 3);
+					g->replaced++;
+					i++;
+				} else {
+					put(g, d + i, k);
+					i += k;
+				}
 			}
-			bool incomplete;
-			size_t k = utf8_length(d + i, len - i, &incomplete);
-			if (incomplete) {
-				carry = len - i;
-				break;
-			}
-			if (k == 0) {
-				put(g, "\xEF\xBF\xBD", 3);
-				g->replaced++;
-				i++;
-			} else {
-				put(g, d + i, k);
-				i += k;
-			}
+			g->view = g->out;
+			g->view_len = g->out_len;
 		}
-		memmove(g->raw, d + len - carry, carry);
-		g->carry = carry;
-		cut_after_feedback(g, from);
+		keep_carry(g, d, len, carry);
+		cut_after_feedback(g, g->view, 0, &g->view_len);
 	}
-	return g->out_len > 0;
+	return g->view_len > 0;
 }
 
-int al_rr_guard_read(void *ctx, char *buffer, int len)
+int al_rr_guard_read(void *guard, char *buffer, int len)
 {
-	al_rr_guard *g = ctx;
+	al_rr_guard *g = guard;
 	if (len <= 0)
 		return 0;
-	if (g->out_at == g->out_len && !fill(g))
+	if (g->view_at == g->view_len && !fill(g))
 		return g->failed ? -1 : 0;
-	size_t n = g->out_len - g->out_at;
+	size_t n = g->view_len - g->view_at;
 	if (n > (size_t)len)
 		n = (size_t)len;
-	memcpy(buffer, g->out + g->out_at, n);
-	g->out_at += n;
+	memcpy(buffer, g->view + g->view_at, n);
+	g->view_at += n;
 	return (int)n;
 }
 
-
 al_rr_guard *al_rr_guard_new(al_rr *r, const al_report_origin *origin, al_rr_stream *in)
 {
-	al_rr_guard *g = calloc(1, sizeof(*g));
+	al_rr_guard *g = malloc(sizeof(*g));
 	if (g != NULL) {
+		memset(g, 0, offsetof(al_rr_guard, raw));
 		g->r = r;
 		g->origin = origin;
 		g->in = in;

@@ -17,6 +17,9 @@ typedef struct al_rr {
 	al_status first;     /* the status of the first problem, AL_OK while there is none */
 	bool stopped;        /* a callback said AL_REPORT_STOP */
 	uint64_t files;      /* files read from directories */
+	const void *mapped;  /* the mapping of the file being read (NULL: none) */
+	uint64_t file_bytes; /* the size of the file being read: no content in it, however
+				nested, expands past max_ratio times this */
 	bool in_directory;   /* the file being read was found in a directory: one that holds
 				no report (a Maildir's index, a message that is no report) is
 				skipped with a warning, not an error */
@@ -26,11 +29,20 @@ typedef struct al_rr {
  * error (the stream reported it). */
 typedef struct al_rr_stream {
 	long (*read)(struct al_rr_stream *s, char *buf, size_t size);
+	/* when the whole of it is in memory: the bytes (read is then not called), else NULL */
+	const unsigned char *data;
+	size_t length;
+	bool mapped; /* data is a read-only mapping of a file: pages read may be dropped */
 } al_rr_stream;
 
 /* Report a problem at @p origin (printf-style message). */
 void al_rr_problem(al_rr *r, const al_report_origin *origin, al_status status, bool fatal, const char *fmt,
 		   ...) __attribute__((format(printf, 5, 6)));
+
+/* "little-endian" or "big-endian" when @p data starts as UTF-16 does (a byte order
+ * mark, or '<' and a zero byte), else NULL; and the problem that says so. */
+const char *al_rr_utf16(const void *data, size_t length);
+void al_rr_utf16_problem(al_rr *r, const al_report_origin *origin, const char *order);
 
 /* Any single-file kind held in memory (detected from the content): XML, gzip,
  * zip, a message or an mbox. @p depth counts the containers around it. */
@@ -45,7 +57,8 @@ void al_rr_read_xml(al_rr *r, const al_report_origin *origin, al_rr_stream *in);
  * refused, UTF-8 repaired, junk around <feedback> left out. */
 typedef struct al_rr_guard al_rr_guard;
 al_rr_guard *al_rr_guard_new(al_rr *r, const al_report_origin *origin, al_rr_stream *in);
-/* libxml2's read callback (xmlInputReadCallback) over the guard. */
+/* libxml2's read callback (xmlInputReadCallback) over the guard: up to @p len of
+ * the next bytes for the parser, 0 at the end, -1 on failure. */
 int al_rr_guard_read(void *guard, char *buffer, int len);
 size_t al_rr_guard_replaced(const al_rr_guard *guard); /* bytes read as U+FFFD */
 size_t al_rr_guard_after(const al_rr_guard *guard);    /* bytes after </feedback>, not blank */

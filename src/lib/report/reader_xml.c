@@ -9,6 +9,7 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <stdint.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,15 +38,22 @@ typedef struct state {
 	int xml_depth;           /* elements open, the document element is 1 */
 	bool aborted;            /* a bound was passed: the parse was stopped */
 	al_arena arena;          /* the report's strings */
-	al_arena rec_arena;      /* the current record's */
+	al_arena rec_arena;      /* the current record's, when its room is full */
+	char rec_room[4096];     /* the current record's values */
+	size_t rec_used;
+	bool rec_arena_used;
+	struct {
+		const xmlChar *name; /* interned by the parser: one pointer per name */
+		unsigned char parent, node;
+	} names[256];            /* the nodes of names seen, by parent */
 	al_report_meta meta;
 	const char *errors[MAX_ERRORS];
 	bool in_feedback, reported, skip, done, truncated_text;
 	int feedback_depth;
-	al_strbuf path;          /* element names below <feedback>, '/'-separated */
-	size_t path_ends[MAX_DEPTH + 1];
+	unsigned char nodes[MAX_DEPTH];  /* the node of each element open below <feedback> */
 	int levels;
-	al_strbuf text;
+	al_strbuf text;          /* the text of the element open, when it is a value read */
+	size_t text_skipped;     /* the length of the text of one that is not */
 	bool in_record, record_bad;
 	al_report_record rec;
 	al_report_reason reasons[MAX_REASONS];
@@ -75,20 +83,38 @@ static void set_line(state *s)
 	s->origin.line = line > 0 ? (size_t)line : 0;
 }
 
+static bool blank(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r'); /* isspace in the C locale */
+}
+
+/* The element's text without the blanks around it, copied (lower-cased with @p lower)
+ * into the report's arena (@p a), or the record's room; NULL when empty. */
 static const char *trimmed(state *s, al_arena *a, bool lower)
 {
 	const char *t = al_strbuf_cstr(&s->text);
 	size_t n = s->text.length;
-	while (n > 0 && isspace((unsigned char)*t))
+	while (n > 0 && blank((unsigned char)*t))
 		t++, n--;
-	while (n > 0 && isspace((unsigned char)t[n - 1]))
+	while (n > 0 && blank((unsigned char)t[n - 1]))
 		n--;
 	if (n == 0)
 		return NULL; /* empty elements are absent */
-	char *c = al_arena_strndup(a, t, n);
+	char *c;
+	if (a == &s->rec_arena && n < sizeof(s->rec_room) - s->rec_used) {
+		/* a record's values fit its room: no allocation per record */
+		c = s->rec_room + s->rec_used;
+		memcpy(c, t, n);
+		c[n] = '\0';
+		s->rec_used += n + 1;
+	} else {
+		c = al_arena_strndup(a, t, n);
+		s->rec_arena_used |= a == &s->rec_arena;
+	}
 	if (c != NULL && lower)
 		for (char *p = c; *p; p++)
-			*p = (char)tolower((unsigned char)*p);
+			if (*p >= 'A' && *p <= 'Z')
+				*p = (char)(*p + ('a' - 'A'));
 	return c;
 }
 
@@ -178,7 +204,10 @@ static void call_report(state *s)
 static void start_record(state *s)
 {
 	call_report(s);
-	al_arena_clear(&s->rec_arena);
+	if (s->rec_arena_used)
+		al_arena_clear(&s->rec_arena);
+	s->rec_arena_used = false;
+	s->rec_used = 0;
 	memset(&s->rec, 0, sizeof(s->rec));
 	s->rec.reasons = s->reasons;
 	s->rec.dkim_results = s->dkim;
@@ -214,6 +243,22 @@ static void end_record(state *s)
 		s->r->stopped = true;
 }
 
+/* Dotted-quad text of an IPv4 address (what inet_ntop writes, without its printf). */
+static const char *ipv4_text(const unsigned char *b, char *text)
+{
+	char *p = text;
+	for (int i = 0; i < 4; i++) {
+		unsigned v = b[i];
+		if (v >= 100)
+			*p++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*p++ = (char)('0' + v / 10 % 10);
+		*p++ = (char)('0' + v % 10);
+		*p++ = i < 3 ? '.' : '\0';
+	}
+	return text;
+}
+
 static const char *canonical_ip(al_arena *a, const char *v)
 {
 	unsigned char bin[16];
@@ -221,7 +266,7 @@ static const char *canonical_ip(al_arena *a, const char *v)
 	if (v == NULL)
 		return NULL;
 	if (inet_pton(AF_INET, v, bin) == 1)
-		return inet_ntop(AF_INET, bin, text, sizeof(text)) ? al_arena_strdup(a, text) : NULL;
+		return al_arena_strdup(a, ipv4_text(bin, text));
 	if (inet_pton(AF_INET6, v, bin) == 1) {
 		/* IPv4-mapped addresses are the IPv4 address */
 		static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
@@ -232,25 +277,117 @@ static const char *canonical_ip(al_arena *a, const char *v)
 	return NULL;
 }
 
-#define IS(p) (strcmp(path, p) == 0)
+/* ---- where an element is -------------------------------------------------------------- */
 
-static void element_start(state *s, const char *path)
+/* Each element below <feedback> is a node of the schema (or N_OTHER: anything
+ * this reader does not read, and everything below it). An element's node comes
+ * from its parent's and its name through the tables below, so the hot path
+ * compares a name with a parent's few children, never a whole path. */
+enum node {
+	N_OTHER, N_FEEDBACK,
+	N_META, N_META_ORG, N_META_EMAIL, N_META_EXTRA, N_META_ID, N_META_GENERATOR, N_META_RANGE,
+	N_META_BEGIN, N_META_END, N_META_ERROR,
+	N_POL, N_POL_DOMAIN, N_POL_ADKIM, N_POL_ASPF, N_POL_P, N_POL_SP, N_POL_NP, N_POL_FO, N_POL_TESTING,
+	N_POL_DISCOVERY, N_POL_PCT,
+	N_REC, N_ROW, N_ROW_IP, N_ROW_COUNT, N_PE, N_PE_DISPOSITION, N_PE_DKIM, N_PE_SPF, N_PE_REASON,
+	N_REASON_TYPE, N_REASON_COMMENT,
+	N_IDS, N_IDS_DRAFT, N_ID_HEADER_FROM, N_ID_ENVELOPE_FROM, N_ID_ENVELOPE_TO,
+	N_AUTH, N_DKIM, N_DKIM_DOMAIN, N_DKIM_SELECTOR, N_DKIM_RESULT, N_DKIM_HUMAN,
+	N_SPF, N_SPF_DOMAIN, N_SPF_SCOPE, N_SPF_RESULT, N_SPF_HUMAN,
+	N_COUNT
+};
+
+typedef struct edge {
+	const char *name;
+	unsigned char length, node;
+} edge;
+
+#define E(name, node) {name, sizeof(name) - 1, node}
+static const edge FEEDBACK_E[] = {E("record", N_REC), E("report_metadata", N_META), E("policy_published", N_POL)};
+static const edge META_E[] = {E("org_name", N_META_ORG), E("email", N_META_EMAIL),
+			      E("extra_contact_info", N_META_EXTRA), E("report_id", N_META_ID),
+			      E("generator", N_META_GENERATOR), E("date_range", N_META_RANGE),
+			      E("error", N_META_ERROR)};
+static const edge RANGE_E[] = {E("begin", N_META_BEGIN), E("end", N_META_END)};
+static const edge POL_E[] = {E("domain", N_POL_DOMAIN), E("adkim", N_POL_ADKIM), E("aspf", N_POL_ASPF),
+			     E("p", N_POL_P), E("sp", N_POL_SP), E("np", N_POL_NP), E("fo", N_POL_FO),
+			     E("testing", N_POL_TESTING), E("discovery_method", N_POL_DISCOVERY), E("pct", N_POL_PCT)};
+static const edge REC_E[] = {E("row", N_ROW), E("identifiers", N_IDS), E("auth_results", N_AUTH),
+			     E("identities", N_IDS_DRAFT)};
+static const edge ROW_E[] = {E("source_ip", N_ROW_IP), E("count", N_ROW_COUNT), E("policy_evaluated", N_PE)};
+static const edge PE_E[] = {E("disposition", N_PE_DISPOSITION), E("dkim", N_PE_DKIM), E("spf", N_PE_SPF),
+			    E("reason", N_PE_REASON)};
+static const edge REASON_E[] = {E("type", N_REASON_TYPE), E("comment", N_REASON_COMMENT)};
+static const edge IDS_E[] = {E("header_from", N_ID_HEADER_FROM), E("envelope_from", N_ID_ENVELOPE_FROM),
+			     E("envelope_to", N_ID_ENVELOPE_TO)};
+static const edge AUTH_E[] = {E("dkim", N_DKIM), E("spf", N_SPF)};
+static const edge DKIM_E[] = {E("domain", N_DKIM_DOMAIN), E("selector", N_DKIM_SELECTOR),
+			      E("result", N_DKIM_RESULT), E("human_result", N_DKIM_HUMAN)};
+static const edge SPF_E[] = {E("domain", N_SPF_DOMAIN), E("scope", N_SPF_SCOPE), E("result", N_SPF_RESULT),
+			     E("human_result", N_SPF_HUMAN)};
+#undef E
+
+#define EDGES(a) {a, sizeof(a) / sizeof(a[0])}
+static const struct {
+	const edge *edges;
+	size_t count;
+} CHILDREN[N_COUNT] = {
+	[N_FEEDBACK] = EDGES(FEEDBACK_E), [N_META] = EDGES(META_E),   [N_META_RANGE] = EDGES(RANGE_E),
+	[N_POL] = EDGES(POL_E),           [N_REC] = EDGES(REC_E),     [N_ROW] = EDGES(ROW_E),
+	[N_PE] = EDGES(PE_E),             [N_PE_REASON] = EDGES(REASON_E), [N_IDS] = EDGES(IDS_E),
+	[N_IDS_DRAFT] = EDGES(IDS_E),     [N_AUTH] = EDGES(AUTH_E),   [N_DKIM] = EDGES(DKIM_E),
+	[N_SPF] = EDGES(SPF_E),
+};
+#undef EDGES
+
+static unsigned char child_of(unsigned char parent, const char *name)
 {
-	if (IS("record"))
+	const edge *e = CHILDREN[parent].edges;
+	size_t n = CHILDREN[parent].count;
+	if (n == 0)
+		return N_OTHER;
+	size_t len = strlen(name);
+	for (size_t i = 0; i < n; i++)
+		if (e[i].length == len && memcmp(e[i].name, name, len) == 0)
+			return e[i].node;
+	return N_OTHER;
+}
+
+/* The nodes whose text is a value read (the others' text is only measured). */
+static bool reads_text(unsigned char node)
+{
+	switch (node) {
+	case N_OTHER: case N_FEEDBACK: case N_META: case N_META_RANGE: case N_POL: case N_REC: case N_ROW:
+	case N_PE: case N_PE_REASON: case N_IDS: case N_IDS_DRAFT: case N_AUTH: case N_DKIM: case N_SPF:
+		return false;
+	default:
+		return true;
+	}
+}
+
+static void element_start(state *s, unsigned char node)
+{
+	switch (node) {
+	case N_REC:
 		start_record(s);
-	else if (!s->in_record)
-		return;
-	else if (IS("record/row/policy_evaluated/reason")) {
+		break;
+	case N_PE_REASON:
 		if (s->rec.reason_count < MAX_REASONS)
 			memset(&s->reasons[s->rec.reason_count++], 0, sizeof(s->reasons[0]));
-	} else if (IS("record/auth_results/dkim")) {
+		break;
+	case N_DKIM:
 		if (s->rec.dkim_count < MAX_AUTH)
 			memset(&s->dkim[s->rec.dkim_count++], 0, sizeof(s->dkim[0]));
-	} else if (IS("record/auth_results/spf")) {
+		break;
+	case N_SPF:
 		if (s->rec.spf_count < MAX_AUTH)
 			memset(&s->spf[s->rec.spf_count++], 0, sizeof(s->spf[0]));
-	} else if (strncmp(path, "record/identities", 17) == 0) {
+		break;
+	case N_IDS_DRAFT:
 		s->meta.format = AL_REPORT_DRAFT; /* the pre-RFC name of identifiers */
+		break;
+	default:
+		break;
 	}
 }
 
@@ -260,130 +397,117 @@ static void set_once(const char **field, const char *value)
 		*field = value;
 }
 
-static void element_end(state *s, const char *path)
+static void element_end(state *s, unsigned char node)
 {
 	al_arena *ra = &s->rec_arena, *ma = &s->arena;
 	al_report_policy *pol = &s->meta.policy;
-	if (strncmp(path, "report_metadata/", 16) == 0) {
-		const char *k = path + 16;
-		if (strcmp(k, "org_name") == 0)
-			set_once(&s->meta.org_name, trimmed(s, ma, false));
-		else if (strcmp(k, "email") == 0)
-			set_once(&s->meta.email, trimmed(s, ma, false));
-		else if (strcmp(k, "extra_contact_info") == 0)
-			set_once(&s->meta.extra_contact_info, trimmed(s, ma, false));
-		else if (strcmp(k, "report_id") == 0)
-			set_once(&s->meta.report_id, trimmed(s, ma, false));
-		else if (strcmp(k, "generator") == 0)
-			set_once(&s->meta.generator, trimmed(s, ma, false));
-		else if (strcmp(k, "date_range/begin") == 0)
-			s->meta.begin = parse_time(s, trimmed(s, ma, false), "date_range/begin");
-		else if (strcmp(k, "date_range/end") == 0)
-			s->meta.end = parse_time(s, trimmed(s, ma, false), "date_range/end");
-		else if (strcmp(k, "error") == 0 && s->meta.error_count < MAX_ERRORS) {
+	al_report_record *rec = &s->rec;
+	al_report_dkim *dkim = rec->dkim_count > 0 ? &s->dkim[rec->dkim_count - 1] : NULL;
+	al_report_spf *spf = rec->spf_count > 0 ? &s->spf[rec->spf_count - 1] : NULL;
+	al_report_reason *reason = rec->reason_count > 0 ? &s->reasons[rec->reason_count - 1] : NULL;
+	switch (node) {
+	/* report_metadata */
+	case N_META_ORG: set_once(&s->meta.org_name, trimmed(s, ma, false)); break;
+	case N_META_EMAIL: set_once(&s->meta.email, trimmed(s, ma, false)); break;
+	case N_META_EXTRA: set_once(&s->meta.extra_contact_info, trimmed(s, ma, false)); break;
+	case N_META_ID: set_once(&s->meta.report_id, trimmed(s, ma, false)); break;
+	case N_META_GENERATOR: set_once(&s->meta.generator, trimmed(s, ma, false)); break;
+	case N_META_BEGIN: s->meta.begin = parse_time(s, trimmed(s, ma, false), "date_range/begin"); break;
+	case N_META_END: s->meta.end = parse_time(s, trimmed(s, ma, false), "date_range/end"); break;
+	case N_META_ERROR:
+		if (s->meta.error_count < MAX_ERRORS) {
 			const char *e = trimmed(s, ma, false);
 			if (e != NULL)
 				s->errors[s->meta.error_count++] = e;
 		}
-		return;
+		break;
+	/* policy_published */
+	case N_POL_DOMAIN: set_once(&pol->domain, trimmed(s, ma, true)); break;
+	case N_POL_ADKIM: set_once(&pol->adkim, trimmed(s, ma, true)); break;
+	case N_POL_ASPF: set_once(&pol->aspf, trimmed(s, ma, true)); break;
+	case N_POL_P: set_once(&pol->p, trimmed(s, ma, true)); break;
+	case N_POL_SP: set_once(&pol->sp, trimmed(s, ma, true)); break;
+	case N_POL_NP: set_once(&pol->np, trimmed(s, ma, true)); break;
+	case N_POL_FO: set_once(&pol->fo, trimmed(s, ma, true)); break;
+	case N_POL_TESTING: set_once(&pol->testing, trimmed(s, ma, true)); break;
+	case N_POL_DISCOVERY: set_once(&pol->discovery_method, trimmed(s, ma, true)); break;
+	case N_POL_PCT: {
+		uint64_t n;
+		const char *v = trimmed(s, ma, false);
+		if (v != NULL && parse_u64(v, &n) && n <= 100)
+			pol->pct = (int)n;
+		break;
 	}
-	if (strncmp(path, "policy_published/", 17) == 0) {
-		const char *k = path + 17;
-		if (strcmp(k, "domain") == 0)
-			set_once(&pol->domain, trimmed(s, ma, true));
-		else if (strcmp(k, "adkim") == 0)
-			set_once(&pol->adkim, trimmed(s, ma, true));
-		else if (strcmp(k, "aspf") == 0)
-			set_once(&pol->aspf, trimmed(s, ma, true));
-		else if (strcmp(k, "p") == 0)
-			set_once(&pol->p, trimmed(s, ma, true));
-		else if (strcmp(k, "sp") == 0)
-			set_once(&pol->sp, trimmed(s, ma, true));
-		else if (strcmp(k, "np") == 0)
-			set_once(&pol->np, trimmed(s, ma, true));
-		else if (strcmp(k, "fo") == 0)
-			set_once(&pol->fo, trimmed(s, ma, true));
-		else if (strcmp(k, "testing") == 0)
-			set_once(&pol->testing, trimmed(s, ma, true));
-		else if (strcmp(k, "discovery_method") == 0)
-			set_once(&pol->discovery_method, trimmed(s, ma, true));
-		else if (strcmp(k, "pct") == 0) {
-			uint64_t n;
-			const char *v = trimmed(s, ma, false);
-			if (v != NULL && parse_u64(v, &n) && n <= 100)
-				pol->pct = (int)n;
-		}
-		return;
-	}
-	if (!s->in_record)
-		return;
-	if (IS("record")) {
+	/* the record */
+	case N_REC:
 		end_record(s);
-		return;
-	}
-	al_report_record *rec = &s->rec;
-	/* the hot path: dispatch on the part below record/ first */
-	const char *k = NULL;
-	if (strncmp(path, "record/row/", 11) == 0) {
-		k = path + 11;
-		if (strcmp(k, "source_ip") == 0) {
-			set_once(&rec->source_ip_raw, trimmed(s, ra, false));
-			if (rec->source_ip == NULL)
-				rec->source_ip = canonical_ip(ra, rec->source_ip_raw);
-		} else if (strcmp(k, "count") == 0) {
-			const char *v = trimmed(s, ra, false);
-			uint64_t n;
-			if (v != NULL && parse_u64(v, &n)) {
-				rec->count = n;
-			} else {
-				set_line(s);
-				al_rr_problem(s->r, &s->origin, AL_ESYNTAX, false,
-					      "count '%.40s' is not a number: the record is not counted", v ? v : "");
-				s->record_bad = true;
-			}
-		} else if (strncmp(k, "policy_evaluated/", 17) == 0) {
-			k += 17;
-			if (strcmp(k, "disposition") == 0)
-				rec->disposition = disposition_of(trimmed(s, ra, true));
-			else if (strcmp(k, "dkim") == 0)
-				rec->dkim = result_of(trimmed(s, ra, true));
-			else if (strcmp(k, "spf") == 0)
-				rec->spf = result_of(trimmed(s, ra, true));
-			else if (strcmp(k, "reason/type") == 0 && rec->reason_count > 0)
-				set_once(&s->reasons[rec->reason_count - 1].type, trimmed(s, ra, true));
-			else if (strcmp(k, "reason/comment") == 0 && rec->reason_count > 0)
-				set_once(&s->reasons[rec->reason_count - 1].comment, trimmed(s, ra, false));
+		break;
+	case N_ROW_IP:
+		set_once(&rec->source_ip_raw, trimmed(s, ra, false));
+		if (rec->source_ip == NULL)
+			rec->source_ip = canonical_ip(ra, rec->source_ip_raw);
+		break;
+	case N_ROW_COUNT: {
+		const char *v = trimmed(s, ra, false);
+		uint64_t n;
+		if (v != NULL && parse_u64(v, &n)) {
+			rec->count = n;
+		} else {
+			set_line(s);
+			al_rr_problem(s->r, &s->origin, AL_ESYNTAX, false,
+				      "count '%.40s' is not a number: the record is not counted", v ? v : "");
+			s->record_bad = true;
 		}
-	} else if (strncmp(path, "record/identifiers/", 19) == 0 || strncmp(path, "record/identities/", 18) == 0) {
-		k = strchr(path + 7, '/') + 1;
-		if (strcmp(k, "header_from") == 0)
-			set_once(&rec->header_from, trimmed(s, ra, true));
-		else if (strcmp(k, "envelope_from") == 0)
-			set_once(&rec->envelope_from, trimmed(s, ra, true));
-		else if (strcmp(k, "envelope_to") == 0)
-			set_once(&rec->envelope_to, trimmed(s, ra, true));
-	} else if (strncmp(path, "record/auth_results/dkim/", 25) == 0 && rec->dkim_count > 0) {
-		al_report_dkim *d = &s->dkim[rec->dkim_count - 1];
-		k = path + 25;
-		if (strcmp(k, "domain") == 0)
-			set_once(&d->domain, trimmed(s, ra, true));
-		else if (strcmp(k, "selector") == 0)
-			set_once(&d->selector, trimmed(s, ra, false));
-		else if (strcmp(k, "result") == 0)
-			d->result = result_of(trimmed(s, ra, true));
-		else if (strcmp(k, "human_result") == 0)
-			set_once(&d->human_result, trimmed(s, ra, false));
-	} else if (strncmp(path, "record/auth_results/spf/", 24) == 0 && rec->spf_count > 0) {
-		al_report_spf *d = &s->spf[rec->spf_count - 1];
-		k = path + 24;
-		if (strcmp(k, "domain") == 0)
-			set_once(&d->domain, trimmed(s, ra, true));
-		else if (strcmp(k, "scope") == 0)
-			set_once(&d->scope, trimmed(s, ra, true));
-		else if (strcmp(k, "result") == 0)
-			d->result = result_of(trimmed(s, ra, true));
-		else if (strcmp(k, "human_result") == 0)
-			set_once(&d->human_result, trimmed(s, ra, false));
+		break;
+	}
+	case N_PE_DISPOSITION: rec->disposition = disposition_of(trimmed(s, ra, true)); break;
+	case N_PE_DKIM: rec->dkim = result_of(trimmed(s, ra, true)); break;
+	case N_PE_SPF: rec->spf = result_of(trimmed(s, ra, true)); break;
+	case N_REASON_TYPE:
+		if (reason != NULL)
+			set_once(&reason->type, trimmed(s, ra, true));
+		break;
+	case N_REASON_COMMENT:
+		if (reason != NULL)
+			set_once(&reason->comment, trimmed(s, ra, false));
+		break;
+	case N_ID_HEADER_FROM: set_once(&rec->header_from, trimmed(s, ra, true)); break;
+	case N_ID_ENVELOPE_FROM: set_once(&rec->envelope_from, trimmed(s, ra, true)); break;
+	case N_ID_ENVELOPE_TO: set_once(&rec->envelope_to, trimmed(s, ra, true)); break;
+	case N_DKIM_DOMAIN:
+		if (dkim != NULL)
+			set_once(&dkim->domain, trimmed(s, ra, true));
+		break;
+	case N_DKIM_SELECTOR:
+		if (dkim != NULL)
+			set_once(&dkim->selector, trimmed(s, ra, false));
+		break;
+	case N_DKIM_RESULT:
+		if (dkim != NULL)
+			dkim->result = result_of(trimmed(s, ra, true));
+		break;
+	case N_DKIM_HUMAN:
+		if (dkim != NULL)
+			set_once(&dkim->human_result, trimmed(s, ra, false));
+		break;
+	case N_SPF_DOMAIN:
+		if (spf != NULL)
+			set_once(&spf->domain, trimmed(s, ra, true));
+		break;
+	case N_SPF_SCOPE:
+		if (spf != NULL)
+			set_once(&spf->scope, trimmed(s, ra, true));
+		break;
+	case N_SPF_RESULT:
+		if (spf != NULL)
+			spf->result = result_of(trimmed(s, ra, true));
+		break;
+	case N_SPF_HUMAN:
+		if (spf != NULL)
+			set_once(&spf->human_result, trimmed(s, ra, false));
+		break;
+	default:
+		break;
 	}
 }
 
@@ -392,7 +516,6 @@ static void feedback_start(state *s, const xmlChar *ns)
 	s->in_feedback = true;
 	s->feedback_depth = s->xml_depth;
 	s->meta.format = ns != NULL && strcmp((const char *)ns, DMARC2_NS) == 0 ? AL_REPORT_RFC9990 : AL_REPORT_RFC7489;
-	al_strbuf_reset(&s->path);
 	s->levels = 0;
 }
 
@@ -407,7 +530,7 @@ static void feedback_end(state *s)
 	s->done = true;
 }
 
-/* An element opens below <feedback>: its path grows by a segment. */
+/* An element opens below <feedback>: one level more. */
 static bool push(state *s, const char *name)
 {
 	if (s->levels >= MAX_DEPTH) {
@@ -416,12 +539,27 @@ static bool push(state *s, const char *name)
 			      MAX_DEPTH);
 		return false;
 	}
-	s->path_ends[s->levels++] = s->path.length;
-	if (s->path.length > 0)
-		al_strbuf_putc(&s->path, '/');
-	al_strbuf_puts(&s->path, name);
+	unsigned char parent = s->levels > 0 ? s->nodes[s->levels - 1] : N_FEEDBACK;
+	/* the parser hands out one pointer per distinct name: a name seen under this
+	 * parent before has its node in the cache */
+	size_t slot = (((uintptr_t)name >> 3) ^ (uintptr_t)parent * 0x9E5u) & 255;
+	unsigned char node;
+	if (s->names[slot].name == (const xmlChar *)name && s->names[slot].parent == parent) {
+		node = s->names[slot].node;
+	} else {
+		node = child_of(parent, name);
+		/* only names the parser's dictionary holds (they stay, one per name) are kept */
+		if (s->ctxt == NULL || s->ctxt->dict == NULL || xmlDictOwns(s->ctxt->dict, (const xmlChar *)name) != 1)
+			goto uncached;
+		s->names[slot].name = (const xmlChar *)name;
+		s->names[slot].parent = parent;
+		s->names[slot].node = node;
+	}
+uncached:
+	s->nodes[s->levels++] = node;
 	al_strbuf_reset(&s->text);
-	element_start(s, al_strbuf_cstr(&s->path));
+	s->text_skipped = 0;
+	element_start(s, node);
 	return true;
 }
 
@@ -429,14 +567,10 @@ static void pop(state *s)
 {
 	if (s->levels == 0)
 		return;
-	element_end(s, al_strbuf_cstr(&s->path));
-	s->path.length = s->path_ends[--s->levels];
-	if (s->path.data != NULL)
-		s->path.data[s->path.length] = '\0';
+	element_end(s, s->nodes[--s->levels]);
 	al_strbuf_reset(&s->text);
+	s->text_skipped = 0;
 }
-
-#define CHUNK_IN 65536
 
 static void stop(state *s)
 {
@@ -488,16 +622,21 @@ static void sax_text(void *ctx, const xmlChar *v, int len)
 	if (!s->in_feedback || s->levels == 0 || len <= 0 || s->aborted)
 		return;
 	size_t n = (size_t)len;
-	if (s->text.length + n > MAX_TEXT) {
+	bool keep = reads_text(s->nodes[s->levels - 1]);
+	size_t have = keep ? s->text.length : s->text_skipped;
+	if (have + n > MAX_TEXT) {
 		if (!s->truncated_text) {
 			set_line(s);
 			al_rr_problem(s->r, &s->origin, AL_ELIMIT, false, "a value longer than %u bytes was cut there",
 				      MAX_TEXT);
 		}
 		s->truncated_text = true;
-		n = s->text.length < MAX_TEXT ? MAX_TEXT - s->text.length : 0;
+		n = have < MAX_TEXT ? MAX_TEXT - have : 0;
 	}
-	al_strbuf_append(&s->text, (const char *)v, n);
+	if (keep)
+		al_strbuf_append(&s->text, (const char *)v, n);
+	else
+		s->text_skipped += n;
 }
 
 static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
@@ -522,7 +661,6 @@ void al_rr_read_xml(al_rr *r, const al_report_origin *origin, al_rr_stream *in)
 	s->origin = *origin;
 	al_arena_init(&s->arena);
 	al_arena_init(&s->rec_arena);
-	al_strbuf_init(&s->path);
 	al_strbuf_init(&s->text);
 	s->meta.begin = s->meta.end = -1;
 	s->meta.policy.pct = -1;
@@ -538,27 +676,17 @@ void al_rr_read_xml(al_rr *r, const al_report_origin *origin, al_rr_stream *in)
 	sax.serror = xml_error;
 	/* no entity or DTD handler: nothing is declared (the guard refuses declarations),
 	 * nothing is loaded; NONET, and neither NOENT, DTDLOAD nor HUGE */
-	s->ctxt = xmlCreatePushParserCtxt(&sax, s, NULL, 0, origin->path);
+	/* pulled: the parser asks the guard for bytes (libxml2's pull parser does less
+	 * work per element than its push parser) */
+	s->ctxt = xmlCreateIOParserCtxt(&sax, s, al_rr_guard_read, NULL, g, XML_CHAR_ENCODING_NONE);
 	if (s->ctxt == NULL) {
 		al_rr_problem(r, origin, AL_ENOMEM, true, "cannot start the XML parser");
 		goto out;
 	}
 	xmlCtxtUseOptions(s->ctxt, XML_PARSE_NONET | XML_PARSE_NOWARNING);
-	char *buf = malloc(CHUNK_IN);
-	bool ended = false;
-	int rc = 0;
-	for (unsigned turns = 0; buf != NULL && !ended && !s->aborted && !r->stopped && turns < 100000000; turns++) {
-		int n = al_rr_guard_read(g, buf, CHUNK_IN);
-		if (n < 0)
-			break;
-		ended = n == 0;
-		rc = xmlParseChunk(s->ctxt, buf, n, ended);
-		if (rc != 0 && s->parse_error[0] == '\0')
-			snprintf(s->parse_error, sizeof(s->parse_error), "the XML does not parse (error %d)", rc);
-		if (s->parse_error[0] != '\0')
-			break;
-	}
-	free(buf);
+	int rc = xmlParseDocument(s->ctxt);
+	if (rc != 0 && !s->aborted && !r->stopped && s->parse_error[0] == '\0')
+		snprintf(s->parse_error, sizeof(s->parse_error), "the XML does not parse (error %d)", s->ctxt->errNo);
 	bool ok = !s->aborted;
 	if (al_rr_guard_replaced(g) > 0) {
 		al_report_origin at = *origin;
@@ -595,7 +723,6 @@ out:
 			xmlFreeDoc(s->ctxt->myDoc);
 		xmlFreeParserCtxt(s->ctxt);
 	}
-	al_strbuf_free(&s->path);
 	al_strbuf_free(&s->text);
 	al_arena_clear(&s->arena);
 	al_arena_clear(&s->rec_arena);

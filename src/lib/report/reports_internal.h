@@ -86,13 +86,16 @@ struct al_reports {
 	size_t domain_count, domain_capacity;
 	al_map sources;              /* "domain ip" -> rpt_source */
 	rpt_source **source_list;
+	al_map strings;              /* the keys of the small counts, one copy each */
 	size_t source_count, source_capacity;
 	al_reports_problem *problems;
 	size_t problem_count, problem_capacity, fatal_count;
 	bool attributed;             /* al_reports_attribute ran */
 	/* while a report is read */
 	rpt_report *current;
-	const char *current_policy; /* the policy the current report saw, as text */
+	rpt_domain *last_domain;     /* the domain of the last record counted */
+	const char *current_policy; /* the policy the current report saw, as text (interned) */
+	const char *current_org;    /* its reporter (interned) */
 	bool skipping;
 };
 

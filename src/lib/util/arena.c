@@ -132,6 +132,28 @@ void *al_arena_memdup(al_arena *arena, const void *data, size_t length)
 
 char *al_arena_vprintf(al_arena *arena, const char *fmt, va_list ap)
 {
+	/* format once, into the head chunk's free space, when it fits there
+	 * (nearly always: most of what is formatted is short) */
+	al_arena_chunk *c = arena->head;
+	if (c != NULL) {
+		size_t used = (c->used + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+		if (used < c->size && c->size - used > 1) {
+			char *p = (char *)c->data + used;
+			size_t room = c->size - used;
+			va_list aq;
+			va_copy(aq, ap);
+			int n = vsnprintf(p, room, fmt, aq);
+			va_end(aq);
+			if (n < 0)
+				return NULL;
+			if ((size_t)n < room) {
+				c->used = used + (((size_t)n + 1 + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1));
+				if (c->used > c->size)
+					c->used = c->size;
+				return p;
+			}
+		}
+	}
 	va_list aq;
 	va_copy(aq, ap);
 	int n = vsnprintf(NULL, 0, fmt, aq);

@@ -84,6 +84,23 @@ void al_strbuf_putc(al_strbuf *sb, char c)
 
 void al_strbuf_vprintf(al_strbuf *sb, const char *fmt, va_list ap)
 {
+	/* format once when it fits in the room already there */
+	if (sb->data != NULL && !sb->failed && sb->capacity > sb->length + 1) {
+		size_t room = sb->capacity - sb->length;
+		va_list aq;
+		va_copy(aq, ap);
+		int n = vsnprintf(sb->data + sb->length, room, fmt, aq);
+		va_end(aq);
+		if (n < 0) {
+			sb->data[sb->length] = '\0';
+			return;
+		}
+		if ((size_t)n < room) {
+			sb->length += (size_t)n;
+			return;
+		}
+		sb->data[sb->length] = '\0';
+	}
 	va_list aq;
 	va_copy(aq, ap);
 	int n = vsnprintf(NULL, 0, fmt, aq);
