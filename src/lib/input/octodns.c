@@ -111,7 +111,7 @@ static void octodns_txt_text(const char *v, size_t n, al_strbuf *out)
 /* octoDNS refuses a ';' after a word character that is not escaped (r'\w;'). */
 static bool unescaped_semicolon(const char *v)
 {
-	for (size_t i = 1; v[i] != '\0'; i++)
+	for (size_t i = 1; v[0] != '\0' && v[i] != '\0'; i++)
 		if (v[i] == ';' && (isalnum((unsigned char)v[i - 1]) || v[i - 1] == '_'))
 			return true;
 	return false;

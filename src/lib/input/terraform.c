@@ -175,6 +175,8 @@ static json_object *config_of(tf *t, const char *address)
 /* The zone the configuration of @p address refers to through @p attribute ("zone_id"). */
 static const tf_zone *zone_by_reference(tf *t, const char *address, const char *attribute)
 {
+	if (address == NULL)
+		return NULL; /* a resource without an address has no configuration to look in */
 	json_object *expressions = al_input_json_get(config_of(t, address), "expressions", json_type_object);
 	json_object *refs = al_input_json_get(al_input_json_get(expressions, attribute, json_type_object),
 					      "references", json_type_array);
