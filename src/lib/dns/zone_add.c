@@ -10,6 +10,7 @@
 
 #include "dns/wire.h"
 #include "dns/zone_internal.h"
+#include "util/grow.h"
 
 /* The most location labels (files, or file#resource for inputs without lines) in one store. */
 #define MAX_LABELS 8192u
@@ -99,14 +100,8 @@ zrr *al_zone_store_rr(al_zone *zone, const uint8_t *wire, size_t wl, uint16_t ty
 		return NULL;
 	if (!(node->flags & ZNODE_DATA)) {
 		node->flags |= ZNODE_DATA;
-		if (zone->ordered_count == zone->ordered_capacity) {
-			size_t cap = zone->ordered_capacity ? zone->ordered_capacity * 2 : 1024;
-			znode **p = realloc(zone->ordered, cap * sizeof(*p));
-			if (p == NULL)
-				return NULL;
-			zone->ordered = p;
-			zone->ordered_capacity = cap;
-		}
+		if (!AL_GROW_ONE(zone->ordered, zone->ordered_count, zone->ordered_capacity))
+			return NULL;
 		node->order = (uint32_t)zone->ordered_count;
 		zone->ordered[zone->ordered_count++] = node;
 	}
@@ -120,12 +115,8 @@ zrr *al_zone_store_rr(al_zone *zone, const uint8_t *wire, size_t wl, uint16_t ty
 			if (zone->origins[i].wire_length == wl && memcmp(zone->origins[i].wire, wire, wl) == 0)
 				apex = true;
 		if (!apex) {
-			uint8_t **cuts = realloc(zone->cuts, (zone->cut_count + 1) * sizeof(*cuts));
-			if (cuts != NULL) {
-				zone->cuts = cuts;
-				cuts[zone->cut_count] = node->wire;
-				zone->cut_count++;
-			}
+			if (AL_GROW_ONE(zone->cuts, zone->cut_count, zone->cut_capacity))
+				zone->cuts[zone->cut_count++] = node->wire;
 		}
 	}
 	if (!al_zone_keep_rdata(type))

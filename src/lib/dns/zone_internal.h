@@ -97,7 +97,7 @@ struct al_zone {
 	zorigin *origins;
 	size_t origin_count;
 	uint8_t **cuts;    /* delegation points (NS below an origin), wire form */
-	size_t cut_count;
+	size_t cut_count, cut_capacity;
 	size_t records;
 	bool limit_hit;
 	zwindow windows[AL_ZONE_WINDOWS]; /* file text read back for columns */

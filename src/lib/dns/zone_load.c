@@ -15,6 +15,7 @@
 
 #include "dns/wire.h"
 #include "dns/zone_load.h"
+#include "util/grow.h"
 
 /* ---- loading ----------------------------------------------------------------------- */
 
@@ -23,14 +24,8 @@ static uint32_t keep_comment(al_zone *zone, const uint8_t *buf, size_t length)
 	/* only inline waivers are kept: the rest of the comments are not needed */
 	if (length == 0 || length > 4096 || memmem(buf, length, "authlint:", 9) == NULL)
 		return 0;
-	if (zone->comment_count == zone->comment_capacity) {
-		size_t cap = zone->comment_capacity ? zone->comment_capacity * 2 : 16;
-		char **p = realloc(zone->comments, cap * sizeof(*p));
-		if (p == NULL)
-			return 0;
-		zone->comments = p;
-		zone->comment_capacity = cap;
-	}
+	if (!AL_GROW_ONE(zone->comments, zone->comment_count, zone->comment_capacity))
+		return 0;
 	size_t n = length;
 	while (n > 0 && buf[n - 1] == '\0')
 		n--;
