@@ -39,8 +39,7 @@ typedef struct names {
  * is not under the domain or past MAX_NAMES leave it unknown. */
 static existence name_exists(al_plan_builder *b, names *seen, const char *domain, const char *name)
 {
-	size_t nl = strlen(name), dl = strlen(domain);
-	if (b->source == NULL || nl <= dl + 1 || name[nl - dl - 1] != '.' || strcasecmp(name + nl - dl, domain) != 0)
+	if (b->source == NULL || al_name_equal(name, domain) || !al_name_is_subdomain(name, domain))
 		return NAME_UNKNOWN;
 	for (size_t i = 0; i < seen->count; i++)
 		if (strcasecmp(seen->items[i].name, name) == 0)
