@@ -28,15 +28,18 @@ struct al_source {
 typedef struct front_answer {
 	al_answer pub;
 	const al_answer *inner[MAX_CNAME_CHAIN + 1];
+	al_source *inner_from[MAX_CNAME_CHAIN + 1]; /* the source that gave each (a layer of a layered one) */
 	size_t inner_count;
 	const char *cnames[MAX_CNAME_CHAIN + 1];
-	char *names[MAX_CNAME_CHAIN + 1]; /* [0] the name asked, then each target (malloc) */
+	char *names[MAX_CNAME_CHAIN + 1]; /* [0] the name asked (in name0), then each target (malloc) */
 	char *detail;                     /* why it failed (malloc), or NULL */
+	char name0[];
 } front_answer;
 
 static void front_free(front_answer *fa)
 {
-	for (size_t i = 0; i <= MAX_CNAME_CHAIN; i++)
+	/* the targets followed are names[1], names[2], ... up to the first NULL */
+	for (size_t i = 1; i <= MAX_CNAME_CHAIN && fa->names[i] != NULL; i++)
 		free(fa->names[i]);
 	free(fa->detail);
 	free(fa);
@@ -134,6 +137,11 @@ void al_source_free(al_source *source)
 	free(source);
 }
 
+void *al_source_impl_if(const al_source *source, const al_source_ops *ops)
+{
+	return source != NULL && source->ops == ops ? source->impl : NULL;
+}
+
 bool al_source_covers(const al_source *source, const char *name)
 {
 	if (source == NULL || source->ops->covers == NULL)
@@ -170,35 +178,39 @@ static const al_rr *cname_of(const al_answer *a, uint16_t type)
 	return NULL;
 }
 
+static const al_source_ops layered_ops;
+static al_status layered_route(al_source *source, const char *name, uint16_t type, const al_answer **out,
+			       al_source **from);
+
 al_status al_source_lookup(al_source *source, const char *name, uint16_t type, const al_answer **out)
 {
 	*out = NULL;
 	if (source == NULL || name == NULL)
 		return AL_EINVAL;
-	front_answer *fa = calloc(1, sizeof(*fa));
-	if (fa == NULL)
-		return AL_ENOMEM;
 	al_error err;
 	char buf[AL_NAME_MAX];
-	if (al_name_normalize(name, strlen(name), buf, &err) != AL_OK) {
-		free(fa);
+	if (al_name_normalize(name, strlen(name), buf, &err) != AL_OK)
 		return AL_EINVAL;
-	}
-	fa->names[0] = strdup(buf);
-	if (fa->names[0] == NULL) {
-		free(fa);
+	size_t length = strlen(buf);
+	front_answer *fa = calloc(1, sizeof(*fa) + length + 1);
+	if (fa == NULL)
 		return AL_ENOMEM;
-	}
+	memcpy(fa->name0, buf, length + 1);
+	fa->names[0] = fa->name0;
 	const char *current = fa->names[0];
 	for (;;) {
 		const al_answer *a = NULL;
-		al_status st = source->ops->lookup(source->impl, current, type, &a);
+		al_source *from = source;
+		/* a layered source's answers are kept as its layers gave them */
+		al_status st = source->ops == &layered_ops ? layered_route(source, current, type, &a, &from)
+							   : source->ops->lookup(source->impl, current, type, &a);
 		if (st != AL_OK || a == NULL) {
 			for (size_t i = 0; i < fa->inner_count; i++)
-				release_inner(source, fa->inner[i]);
+				release_inner(fa->inner_from[i], fa->inner[i]);
 			front_free(fa);
 			return st != AL_OK ? st : AL_EINTERNAL;
 		}
+		fa->inner_from[fa->inner_count] = from;
 		fa->inner[fa->inner_count++] = a;
 		size_t followed = fa->inner_count - 1;
 		fa->pub = *a;
@@ -238,7 +250,7 @@ al_status al_source_lookup(al_source *source, const char *name, uint16_t type, c
 		fa->names[hop] = strdup(target);
 		if (fa->names[hop] == NULL) {
 			for (size_t i = 0; i < fa->inner_count; i++)
-				release_inner(source, fa->inner[i]);
+				release_inner(fa->inner_from[i], fa->inner[i]);
 			front_free(fa);
 			return AL_ENOMEM;
 		}
@@ -263,7 +275,7 @@ void al_source_release(al_source *source, const al_answer *answer)
 		return;
 	front_answer *fa = (front_answer *)answer;
 	for (size_t i = 0; i < fa->inner_count; i++)
-		release_inner(source, fa->inner[i]);
+		release_inner(fa->inner_from[i], fa->inner[i]);
 	front_free(fa);
 }
 
@@ -284,6 +296,7 @@ void al_source_backend_release(al_source *source, const al_answer *answer)
 /* ---- layered --------------------------------------------------------------- */
 
 typedef struct layered {
+	al_source *self;   /* the layered source itself */
 	al_source *primary;
 	al_source *fallback;
 	char description[256];
@@ -296,36 +309,69 @@ typedef struct layered_answer {
 	char detail[]; /* only in an answer not asked (sized for it) */
 } layered_answer;
 
+/* Which layer answers @p name, and its answer as it gave it (*from: that
+ * layer); a name no layer may be asked about gets an answer of @p source's
+ * own saying so (*from: @p source). */
+static al_status layered_route(al_source *source, const char *name, uint16_t type, const al_answer **out,
+			       al_source **from)
+{
+	layered *l = source->impl;
+	*out = NULL;
+	*from = NULL;
+	const al_answer *a = NULL;
+	bool covered = false;
+	al_status st = AL_OK;
+	/* a zone answers in the same pass that finds the name inside it */
+	if (al_zone_source_answer(l->primary, name, type, &covered, &a, &st)) {
+		if (st != AL_OK)
+			return st;
+		if (covered) {
+			*out = a;
+			*from = l->primary;
+			return AL_OK;
+		}
+	} else if (al_source_covers(l->primary, name)) {
+		*from = l->primary;
+	}
+	if (*from == NULL && l->fallback != NULL)
+		*from = l->fallback;
+	if (*from != NULL)
+		return (*from)->ops->lookup((*from)->impl, name, type, out);
+	/* the detail's room only where it is written */
+	size_t detail_size = strlen(name) + 64;
+	layered_answer *la = calloc(1, sizeof(*la) + detail_size);
+	if (la == NULL)
+		return AL_ENOMEM;
+	la->pub.rcode = AL_RCODE_NOT_QUERIED;
+	la->pub.qname = name;
+	la->pub.name = name;
+	la->pub.qtype = type;
+	la->pub.server = "none";
+	snprintf(la->detail, detail_size, "offline: %s is outside the zone", name);
+	la->pub.detail = la->detail;
+	*out = &la->pub;
+	*from = source;
+	return AL_OK;
+}
+
+/* As a backend (al_source_backend_lookup): the layer's answer wrapped, so
+ * that releasing it through this source reaches the layer. */
 static al_status layered_lookup(void *impl, const char *name, uint16_t type, const al_answer **out)
 {
 	layered *l = impl;
 	al_source *from = NULL;
-	if (al_source_covers(l->primary, name))
-		from = l->primary;
-	else if (l->fallback != NULL)
-		from = l->fallback;
-	/* the detail's room only where it is written: the answers kept for a
-	 * zone's run are many */
-	size_t detail_size = from == NULL ? strlen(name) + 64 : 0;
-	layered_answer *la = calloc(1, sizeof(*la) + detail_size);
-	if (la == NULL)
-		return AL_ENOMEM;
-	if (from == NULL) {
-		la->pub.rcode = AL_RCODE_NOT_QUERIED;
-		la->pub.qname = name;
-		la->pub.name = name;
-		la->pub.qtype = type;
-		la->pub.server = "none";
-		snprintf(la->detail, detail_size, "offline: %s is outside the zone", name);
-		la->pub.detail = la->detail;
-		*out = &la->pub;
+	const al_answer *a = NULL;
+	al_status st = layered_route(l->self, name, type, &a, &from);
+	if (st != AL_OK)
+		return st;
+	if (from == l->self) {
+		*out = a; /* already one of ours */
 		return AL_OK;
 	}
-	const al_answer *a = NULL;
-	al_status st = from->ops->lookup(from->impl, name, type, &a);
-	if (st != AL_OK) {
-		free(la);
-		return st;
+	layered_answer *la = calloc(1, sizeof(*la));
+	if (la == NULL) {
+		release_inner(from, a);
+		return AL_ENOMEM;
 	}
 	la->pub = *a;
 	la->from = from;
@@ -378,5 +424,7 @@ al_status al_source_new_layered(al_source **out, al_source *primary, al_source *
 	al_status st = al_source_new(out, &layered_ops, l);
 	if (st != AL_OK)
 		free(l);
+	else
+		l->self = *out;
 	return st;
 }

@@ -19,7 +19,6 @@
 #include "dns/wire.h"
 #include "dns/zone_internal.h"
 #include "util/file.h"
-#include "util/hash.h"
 #include "util/grow.h"
 
 #define DEFAULT_INCLUDE_DEPTH 8
@@ -59,9 +58,126 @@ void al_zone_wire_lower(uint8_t *wire, size_t length)
 	}
 }
 
+/* Eight bytes at a time: the names are short, and every lookup and every
+ * record read hashes one. */
 uint64_t al_zone_hash(const uint8_t *wire, size_t length)
 {
-	return al_hash_bytes(wire, length);
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ length;
+	while (length >= 8) {
+		uint64_t v;
+		memcpy(&v, wire, 8);
+		h = (h ^ v) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 29;
+		wire += 8;
+		length -= 8;
+	}
+	if (length > 0) {
+		uint64_t v = 0;
+		memcpy(&v, wire, length);
+		h = (h ^ v) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 29;
+	}
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	return h ^ (h >> 32);
+}
+
+/* ---- the store's memory ------------------------------------------------------------ */
+
+/*
+ * Names and records live in blocks that double in size. From 2 MiB on a
+ * block is mapped on its own, 2 MiB aligned and marked for transparent huge
+ * pages: a million-record store then takes a few dozen page faults where 4 KiB
+ * pages took forty thousand (on a virtual machine each costs microseconds).
+ * Pages of a block not yet written are not resident.
+ */
+#define ZBLOCK_FIRST ((size_t)16 << 10)
+#define ZBLOCK_HUGE ((size_t)2 << 20)
+#define ZBLOCK_MAX ((size_t)32 << 20)
+#define ZBLOCK_HEAD ((sizeof(zblock) + 15) & ~(size_t)15)
+
+static void *map_huge(size_t size)
+{
+	size_t span = size + ZBLOCK_HUGE;
+	uint8_t *p = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	uintptr_t start = ((uintptr_t)p + ZBLOCK_HUGE - 1) & ~(uintptr_t)(ZBLOCK_HUGE - 1);
+	size_t head = (size_t)(start - (uintptr_t)p);
+	if (head > 0)
+		munmap(p, head);
+	if (span - head > size)
+		munmap((uint8_t *)start + size, span - head - size);
+#ifdef MADV_HUGEPAGE
+	(void)madvise((void *)start, size, MADV_HUGEPAGE);
+#endif
+	return (void *)start;
+}
+
+void *al_zone_table_alloc(size_t bytes)
+{
+	if (bytes < ZBLOCK_HUGE)
+		return calloc(1, bytes);
+	size_t size = (bytes + ZBLOCK_HUGE - 1) & ~(ZBLOCK_HUGE - 1);
+	return map_huge(size); /* zeroed */
+}
+
+void al_zone_table_free(void *table, size_t bytes)
+{
+	if (table == NULL)
+		return;
+	if (bytes < ZBLOCK_HUGE)
+		free(table);
+	else
+		munmap(table, (bytes + ZBLOCK_HUGE - 1) & ~(ZBLOCK_HUGE - 1));
+}
+
+static bool new_block(al_zone *zone, size_t need)
+{
+	size_t size = zone->block_next ? zone->block_next : ZBLOCK_FIRST;
+	while (size < ZBLOCK_HEAD + need)
+		size *= 2;
+	bool mapped = size >= ZBLOCK_HUGE;
+	zblock *b = mapped ? map_huge(size) : malloc(size);
+	if (b == NULL)
+		return false;
+	b->size = size;
+	b->mapped = mapped;
+	b->next = zone->blocks;
+	zone->blocks = b;
+	zone->bump = (uint8_t *)b + ZBLOCK_HEAD;
+	zone->bump_left = size - ZBLOCK_HEAD;
+	if (size < ZBLOCK_MAX)
+		zone->block_next = size * 2;
+	else
+		zone->block_next = ZBLOCK_MAX;
+	return true;
+}
+
+void *al_zone_alloc(al_zone *zone, size_t size)
+{
+	if (size > ((size_t)1 << 30))
+		return NULL;
+	size = (size + 7) & ~(size_t)7;
+	if (size > zone->bump_left && !new_block(zone, size))
+		return NULL;
+	void *p = zone->bump;
+	zone->bump += size;
+	zone->bump_left -= size;
+	return p;
+}
+
+static void free_blocks(al_zone *zone)
+{
+	zblock *b = zone->blocks;
+	while (b != NULL) {
+		zblock *next = b->next;
+		if (b->mapped)
+			munmap(b, b->size);
+		else
+			free(b);
+		b = next;
+	}
+	zone->blocks = NULL;
 }
 
 znode *al_zone_find(const al_zone *zone, const uint8_t *wire, size_t length)
@@ -82,7 +198,7 @@ znode *al_zone_find(const al_zone *zone, const uint8_t *wire, size_t length)
 static bool grow(al_zone *zone)
 {
 	size_t cap = zone->capacity ? zone->capacity * 2 : 1024;
-	zslot *slots = calloc(cap, sizeof(*slots));
+	zslot *slots = al_zone_table_alloc(cap * sizeof(*slots));
 	if (slots == NULL)
 		return false;
 	for (size_t i = 0; i < zone->capacity; i++) {
@@ -94,7 +210,7 @@ static bool grow(al_zone *zone)
 			j = (j + 1) & (cap - 1);
 		slots[j] = *s;
 	}
-	free(zone->slots);
+	al_zone_table_free(zone->slots, zone->capacity * sizeof(*slots));
 	zone->slots = slots;
 	zone->capacity = cap;
 	return true;
@@ -118,7 +234,7 @@ znode *al_zone_intern(al_zone *zone, const uint8_t *wire, size_t length, bool *a
 	}
 	if ((zone->count + 1) * 10 > zone->capacity * 7 && !grow(zone))
 		return NULL;
-	znode *n = al_arena_alloc8(&zone->arena, sizeof(znode) + length);
+	znode *n = al_zone_alloc(zone, sizeof(znode) + length);
 	if (n == NULL)
 		return NULL;
 	memset(n, 0, sizeof(*n));
@@ -232,7 +348,7 @@ void al_zone_free(al_zone *zone)
 		free(f->text);
 	}
 	free(zone->files);
-	free(zone->slots);
+	al_zone_table_free(zone->slots, zone->capacity * sizeof(*zone->slots));
 	free(zone->ordered);
 	free(zone->comments);
 	free(zone->problems);
@@ -242,6 +358,7 @@ void al_zone_free(al_zone *zone)
 		free(zone->windows[i].data);
 	pthread_mutex_destroy(&zone->scratch_lock);
 	al_arena_clear(&zone->arena);
+	free_blocks(zone);
 	free(zone);
 }
 
@@ -346,8 +463,15 @@ const zorigin *al_zone_origin_of(const al_zone *zone, const uint8_t *wire, size_
 
 bool al_zone_covers_wire(const al_zone *zone, const uint8_t *wire, size_t length)
 {
+	const zorigin *origin;
+	return al_zone_covers_wire_origin(zone, wire, length, &origin);
+}
+
+bool al_zone_covers_wire_origin(const al_zone *zone, const uint8_t *wire, size_t length, const zorigin **origin)
+{
+	*origin = NULL;
 	if (zone->origin_count > 0) {
-		if (al_zone_origin_of(zone, wire, length) == NULL)
+		if ((*origin = al_zone_origin_of(zone, wire, length)) == NULL)
 			return false;
 	} else {
 		/* no SOA and no origin given: the zone covers what is at or below its names */
@@ -404,11 +528,19 @@ static void locate_byte(void *ctx, size_t index, unsigned long line, unsigned lo
 
 /* Does the record's text end inside these bytes: a line break outside
  * parentheses and quotes? */
+static const bool record_special[256] = {
+	['\\'] = true, ['"'] = true, ['('] = true, [')'] = true, ['\n'] = true,
+};
+
 static bool record_ends(const char *t, size_t n)
 {
 	int paren = 0;
 	bool quoted = false;
 	for (size_t i = 0; i < n; i++) {
+		while (i < n && !record_special[(unsigned char)t[i]])
+			i++;
+		if (i == n)
+			break;
 		char c = t[i];
 		if (c == '\\') {
 			i++;
@@ -506,7 +638,7 @@ bool al_zone_locate(const al_zone *zone, const al_rr *rr, size_t offset, unsigne
 	bool found = false;
 	locate_ctx lc = {offset, 0, 0, false};
 	if (record_text(mz, z, &text, &length)) {
-		zsource_walk w = {locate_byte, NULL, &lc, &lc.found};
+		zsource_walk w = {locate_byte, NULL, &lc, &lc.found, offset};
 		found = al_zone_walk_txt_source(text, length, 0, z->line, &w) && lc.found;
 	}
 	pthread_mutex_unlock(&mz->scratch_lock);

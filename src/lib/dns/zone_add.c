@@ -121,7 +121,7 @@ zrr *al_zone_store_rr(al_zone *zone, const uint8_t *wire, size_t wl, uint16_t ty
 	}
 	if (!al_zone_keep_rdata(type))
 		return NULL;
-	zrr *rr = al_arena_alloc8(&zone->arena, sizeof(zrr) + rdl);
+	zrr *rr = al_zone_alloc(zone, sizeof(zrr) + rdl);
 	if (rr == NULL)
 		return NULL;
 	rr->offset = offset < UINT32_MAX ? (uint32_t)offset : UINT32_MAX;

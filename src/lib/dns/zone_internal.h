@@ -80,8 +80,19 @@ typedef struct zorigin {
 	bool from_soa;
 } zorigin;
 
+/* A block of the store's own memory (names and records); see al_zone_alloc. */
+typedef struct zblock {
+	struct zblock *next;
+	size_t size;       /* bytes of the block, this header included */
+	bool mapped;       /* from mmap (huge pages), else malloc */
+} zblock;
+
 struct al_zone {
-	al_arena arena;
+	al_arena arena;    /* strings: origins, comments, problems */
+	zblock *blocks;    /* names and records, newest block first */
+	uint8_t *bump;     /* the free rest of the newest block */
+	size_t bump_left;
+	size_t block_next; /* the size of the next block */
 	al_zone_options options;
 	zslot *slots;
 	size_t capacity, count;
@@ -110,6 +121,12 @@ size_t al_zone_name_count(const al_zone *zone);
 /** The @p index-th of them in presentation form, with its type bitmap; false when out of range. */
 bool al_zone_name_at(const al_zone *zone, size_t index, char out[AL_NAME_MAX], uint64_t *types);
 
+/** Memory for a name or a record, 8-aligned, freed with the store; NULL when out of memory. */
+void *al_zone_alloc(al_zone *zone, size_t size);
+/** Zeroed memory for a large table of the store (huge pages when large); al_zone_table_free. */
+void *al_zone_table_alloc(size_t bytes);
+void al_zone_table_free(void *table, size_t bytes);
+
 /** Hash of a lower-case wire name. */
 uint64_t al_zone_hash(const uint8_t *wire, size_t length);
 /** The node for a lower-case wire name, or NULL. */
@@ -118,6 +135,8 @@ znode *al_zone_find(const al_zone *zone, const uint8_t *wire, size_t length);
 void al_zone_wire_lower(uint8_t *wire, size_t length);
 /** True when the zone answers with authority for the lower-case wire name. */
 bool al_zone_covers_wire(const al_zone *zone, const uint8_t *wire, size_t length);
+/** al_zone_covers_wire, also giving the origin the name falls under (NULL: none). */
+bool al_zone_covers_wire_origin(const al_zone *zone, const uint8_t *wire, size_t length, const zorigin **origin);
 /** The origin a lower-case wire name falls under, or NULL. */
 const zorigin *al_zone_origin_of(const al_zone *zone, const uint8_t *wire, size_t length);
 /** File label of an RR. */
@@ -127,7 +146,7 @@ const char *al_zone_comment(const al_zone *zone, const zrr *rr);
 
 /*
  * Source text of a TXT record: walk the character-strings of the record that
- * starts at @p offset of @p text. For each decoded byte, @p fn gets its index
+ * starts at @p offset of @p text. For each decoded byte (from skip_to on), byte_fn gets its index
  * in the joined text and the source position (line, column) it came from;
  * at the end of each source string @p end_fn gets its decoded length.
  * Returns false when the text at offset is not a TXT/SPF record.
@@ -137,6 +156,7 @@ typedef struct zsource_walk {
 	void (*string_fn)(void *ctx, size_t decoded_length, unsigned long line);
 	void *ctx;
 	const bool *stop;  /* when it becomes true the walk ends early (NULL: never) */
+	size_t skip_to;    /* byte_fn only from this index of the joined text on */
 } zsource_walk;
 bool al_zone_walk_txt_source(const char *text, size_t length, size_t offset, unsigned long first_line,
 			     const zsource_walk *walk);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dns/source_internal.h"
 #include "dns/wire.h"
 #include "dns/zone_internal.h"
 
@@ -99,33 +100,55 @@ static size_t message_size(size_t qname_wire, const al_answer *a)
 	return size;
 }
 
-static al_status zone_lookup(void *impl, const char *name, uint16_t type, const al_answer **out)
+static bool zone_covers(const void *impl, const char *name);
+static const al_source_ops zone_ops;
+
+/* A name in the front end's normal form (lower case; letters, digits, '-',
+ * '_' and '*'; no escape, no trailing dot) in wire form, in one pass; 0 when
+ * it is not that plain (then the general conversion reads it). */
+static const bool plain_byte[256] = {
+	['-'] = true, ['_'] = true, ['*'] = true,
+	['0'] = true, ['1'] = true, ['2'] = true, ['3'] = true, ['4'] = true,
+	['5'] = true, ['6'] = true, ['7'] = true, ['8'] = true, ['9'] = true,
+	['a'] = true, ['b'] = true, ['c'] = true, ['d'] = true, ['e'] = true, ['f'] = true, ['g'] = true,
+	['h'] = true, ['i'] = true, ['j'] = true, ['k'] = true, ['l'] = true, ['m'] = true, ['n'] = true,
+	['o'] = true, ['p'] = true, ['q'] = true, ['r'] = true, ['s'] = true, ['t'] = true, ['u'] = true,
+	['v'] = true, ['w'] = true, ['x'] = true, ['y'] = true, ['z'] = true,
+};
+
+static size_t plain_to_wire(const char *name, size_t length, uint8_t wire[255])
 {
-	zone_source *zs = impl;
-	const al_zone *zone = zs->zone;
-	uint8_t wire[255];
-	const char *why = NULL;
-	size_t wl = al_name_to_wire(name, strlen(name), wire, &why);
-	if (wl == 0)
-		return AL_EINVAL;
-	al_zone_wire_lower(wire, wl);
-	/* the front end hands over normalised names: keep them as they are */
-	char text[AL_NAME_MAX];
-	if (al_name_normalize(name, strlen(name), text, NULL) != AL_OK)
-		return AL_EINVAL;
-
-	if (!al_zone_covers_wire(zone, wire, wl)) {
-		char detail[AL_NAME_MAX + 32];
-		snprintf(detail, sizeof(detail), "%s is outside the zone", text);
-		zone_answer *a = new_answer(0, text, NULL, detail);
-		if (a == NULL)
-			return AL_ENOMEM;
-		a->pub.qtype = type;
-		a->pub.rcode = AL_RCODE_NOT_QUERIED;
-		*out = &a->pub;
-		return AL_OK;
+	if (length == 0 || length > 253)
+		return 0;
+	size_t lenpos = 0, w = 1, label = 0;
+	for (size_t i = 0; i < length; i++) {
+		unsigned char c = (unsigned char)name[i];
+		if (c == '.') {
+			if (label == 0)
+				return 0;
+			wire[lenpos] = (uint8_t)label;
+			lenpos = w++;
+			label = 0;
+			continue;
+		}
+		if (!plain_byte[c])
+			return 0;
+		if (++label > 63)
+			return 0;
+		wire[w++] = c;
 	}
+	if (label == 0)
+		return 0;
+	wire[lenpos] = (uint8_t)label;
+	wire[w++] = 0;
+	return w;
+}
 
+/* The answer to (text, type) for a name the zone covers (@p wire: its lower-case
+ * wire form; @p origin: the origin it falls under, or NULL). */
+static al_status answer_covered(const al_zone *zone, const char *text, const uint8_t *wire, size_t wl,
+				const zorigin *origin, uint16_t type, const al_answer **out)
+{
 	const znode *node = al_zone_find(zone, wire, wl);
 	const znode *source = node;
 	const char *wildcard = NULL;
@@ -153,7 +176,6 @@ static al_status zone_lookup(void *impl, const char *name, uint16_t type, const 
 		}
 	}
 
-	const zorigin *origin = al_zone_origin_of(zone, wire, wl);
 	uint32_t negative = origin ? origin->negative_ttl : 0;
 	if (source == NULL) {
 		zone_answer *a = new_answer(0, text, NULL, NULL);
@@ -189,6 +211,64 @@ static al_status zone_lookup(void *impl, const char *name, uint16_t type, const 
 	a->pub.message_size = message_size(wl, &a->pub);
 	*out = &a->pub;
 	return AL_OK;
+}
+
+static al_status zone_lookup(void *impl, const char *name, uint16_t type, const al_answer **out)
+{
+	zone_source *zs = impl;
+	const al_zone *zone = zs->zone;
+	uint8_t wire[255];
+	const char *why = NULL;
+	size_t wl = al_name_to_wire(name, strlen(name), wire, &why);
+	if (wl == 0)
+		return AL_EINVAL;
+	al_zone_wire_lower(wire, wl);
+	/* the front end hands over normalised names: keep them as they are */
+	char text[AL_NAME_MAX];
+	if (al_name_normalize(name, strlen(name), text, NULL) != AL_OK)
+		return AL_EINVAL;
+
+	const zorigin *origin = NULL;
+	if (!al_zone_covers_wire_origin(zone, wire, wl, &origin)) {
+		char detail[AL_NAME_MAX + 32];
+		snprintf(detail, sizeof(detail), "%s is outside the zone", text);
+		zone_answer *a = new_answer(0, text, NULL, detail);
+		if (a == NULL)
+			return AL_ENOMEM;
+		a->pub.qtype = type;
+		a->pub.rcode = AL_RCODE_NOT_QUERIED;
+		*out = &a->pub;
+		return AL_OK;
+	}
+	return answer_covered(zone, text, wire, wl, origin, type, out);
+}
+
+bool al_zone_source_answer(al_source *source, const char *name, uint16_t type, bool *covered,
+			   const al_answer **out, al_status *status)
+{
+	const zone_source *zs = al_source_impl_if(source, &zone_ops);
+	if (zs == NULL)
+		return false;
+	*covered = false;
+	*out = NULL;
+	*status = AL_OK;
+	size_t length = strlen(name);
+	uint8_t wire[255];
+	size_t wl = plain_to_wire(name, length, wire);
+	if (wl == 0) {
+		/* escapes, capitals, a trailing dot: what covers() and lookup() do */
+		if (!zone_covers(zs, name))
+			return true;
+		*covered = true;
+		*status = zone_lookup((void *)zs, name, type, out);
+		return true;
+	}
+	const zorigin *origin = NULL;
+	if (!al_zone_covers_wire_origin(zs->zone, wire, wl, &origin))
+		return true;
+	*covered = true;
+	*status = answer_covered(zs->zone, name, wire, wl, origin, type, out);
+	return true;
 }
 
 static void zone_release(void *impl, const al_answer *answer)

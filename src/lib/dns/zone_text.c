@@ -104,7 +104,8 @@ static bool is_class(const cursor *c, size_t end)
 	       (end - c->pos > 5 && strncasecmp(c->text + c->pos, "CLASS", 5) == 0);
 }
 
-/* Decode one character-string at the cursor, reporting each byte. */
+/* Decode one character-string at the cursor, reporting each byte from
+ * w->skip_to on (the bytes before it are only counted). */
 static void walk_string(cursor *c, size_t *index, const zsource_walk *w)
 {
 	bool quoted = c->text[c->pos] == '"';
@@ -121,6 +122,23 @@ static void walk_string(cursor *c, size_t *index, const zsource_walk *w)
 		if (!quoted && (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n' || ch == ';' ||
 				ch == '(' || ch == ')'))
 			break;
+		bool report = w->byte_fn != NULL && *index >= w->skip_to;
+		if (quoted && !report) {
+			/* plain bytes nobody wants reported: count them in one go */
+			size_t room = c->length - c->pos;
+			if (w->byte_fn != NULL && w->skip_to - *index < room)
+				room = w->skip_to - *index;
+			const char *t = c->text + c->pos;
+			size_t k = 0;
+			while (k < room && t[k] != '"' && t[k] != '\\' && t[k] != '\n')
+				k++;
+			if (k > 0) {
+				c->pos += k;
+				*index += k;
+				decoded += k;
+				continue;
+			}
+		}
 		unsigned long line = c->line;
 		unsigned long column = (unsigned long)(c->pos - c->line_start) + 1;
 		if (ch == '\\' && c->pos + 1 < c->length) {
@@ -135,10 +153,12 @@ static void walk_string(cursor *c, size_t *index, const zsource_walk *w)
 				advance(c);
 				advance(c);
 			}
-		} else {
+		} else if (ch == '\n') {
 			advance(c);
+		} else {
+			c->pos++; /* neither a line break nor an escape */
 		}
-		if (w->byte_fn != NULL)
+		if (report)
 			w->byte_fn(w->ctx, *index, line, column);
 		(*index)++;
 		decoded++;
