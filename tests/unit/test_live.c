@@ -7,7 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sys/socket.h>
+
 #include "dns/query.h"
+#include "dns/query_internal.h"
 #include "util/hash.h"
 
 static void test_server_parse(void **state)
@@ -202,12 +205,56 @@ static void test_map_with_many_removals(void **state)
 	al_map_free(&m);
 }
 
+/*
+ * The engine's id tables (open addressing, removal by backward shift): every
+ * query bound is found by its id on its socket, whatever was taken out
+ * before, through the growth of the tables; ids given back are not found.
+ */
+static void test_query_ids(void **state)
+{
+	(void)state;
+	al_dns_engine *e = NULL;
+	assert_int_equal(al_dns_engine_new(&e, NULL), AL_OK);
+	enum { N = 3000 };
+	query *qs = calloc(N, sizeof(*qs));
+	assert_non_null(qs);
+	for (int round = 0; round < 3; round++) {
+		for (int i = 0; i < N; i++)
+			if (qs[i].sock == NULL)
+				assert_true(al_dnsq_bind_id(e, &qs[i], AF_INET));
+		for (int i = 0; i < N; i++)
+			assert_ptr_equal(al_dnsq_id_find(qs[i].sock, qs[i].id), &qs[i]);
+		/* give back two in three, in a scattered order */
+		for (int k = 0; k < N; k++) {
+			int i = (int)(((unsigned)k * 1237u + (unsigned)round) % N);
+			if (i % 3 == round % 3)
+				continue;
+			usock *s = qs[i].sock;
+			uint16_t id = qs[i].id;
+			al_dnsq_unbind_id(&qs[i]);
+			assert_null(qs[i].sock);
+			assert_null(al_dnsq_id_find(s, id));
+		}
+		for (int i = 0; i < N; i++)
+			if (qs[i].sock != NULL)
+				assert_ptr_equal(al_dnsq_id_find(qs[i].sock, qs[i].id), &qs[i]);
+	}
+	for (int i = 0; i < N; i++)
+		al_dnsq_unbind_id(&qs[i]);
+	for (size_t f = 0; f < FAM_COUNT; f++)
+		for (size_t k = 0; k < 16; k++)
+			assert_int_equal(e->socks[f][k].in_use, 0);
+	free(qs);
+	al_dns_engine_free(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_server_parse), cmocka_unit_test(test_resolv_conf),
 		cmocka_unit_test(test_live_new),     cmocka_unit_test(test_domain_list),
 		cmocka_unit_test(test_shards),       cmocka_unit_test(test_map_with_many_removals),
+		cmocka_unit_test(test_query_ids),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -150,7 +150,7 @@ static void handle_datagram(al_dns_engine *e, usock *s, const uint8_t *data, siz
 		return;
 	}
 	uint16_t id = (uint16_t)((data[0] << 8) | data[1]);
-	query *q = s->ids[id];
+	query *q = al_dnsq_id_find(s, id);
 	if (q == NULL || q->state != Q_UDP) {
 		attribute_wrong_id(e, s, data, length, from);
 		return;
