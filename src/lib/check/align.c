@@ -46,7 +46,7 @@ static const char *walk_org(al_lint *lint, const char *domain)
 static const char *psl_org(al_lint *lint, const char *domain)
 {
 	char out[AL_NAME_MAX];
-	if (al_dmarc_psl_organizational_domain(al_lint_get_options(lint)->psl, domain, out) != AL_OK)
+	if (al_lint_org_domain(lint, domain, out) != AL_OK)
 		return NULL;
 	return al_arena_strdup(al_lint_unit_arena(lint), out);
 }

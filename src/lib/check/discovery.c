@@ -44,7 +44,7 @@ static bool ask(al_lint *lint, al_dmarc_step *st, const char *domain, bool skip_
 	al_arena *arena = al_lint_unit_arena(lint);
 	memset(st, 0, sizeof(*st));
 	st->domain = domain;
-	st->public_suffix = al_dmarc_psl_is_public_suffix(al_lint_get_options(lint)->psl, domain);
+	st->public_suffix = al_lint_public_suffix(lint, domain);
 	char *name = al_arena_printf(arena, "_dmarc.%s", domain);
 	if (name == NULL) {
 		st->rcode = AL_RCODE_ERROR;
@@ -257,7 +257,7 @@ al_status al_dmarc_discover(al_lint *lint, const char *domain, al_dmarc_discover
 	/* RFC 7489: the domain, then its organizational domain by the PSL */
 	al_dmarc_outcome *o7 = &d->rfc7489;
 	char org[AL_NAME_MAX];
-	if (al_dmarc_psl_organizational_domain(al_lint_get_options(lint)->psl, dom, org) == AL_OK)
+	if (al_lint_org_domain(lint, dom, org) == AL_OK)
 		o7->organizational_domain = al_arena_strdup(arena, org);
 	if (own->record != NULL) {
 		o7->found = AL_DMARC_FOUND_DOMAIN;

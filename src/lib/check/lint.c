@@ -85,6 +85,7 @@ void al_lint_free(al_lint *lint)
 		return;
 	al_lint_unit_reset(lint);
 	al_lint_memo_clear(lint);
+	free(lint->psl_memo);
 	for (size_t i = 0; i < AL_KIND_COUNT_; i++)
 		if (lint->families[i].free_fn != NULL)
 			lint->families[i].free_fn(lint->families[i].state);

@@ -48,6 +48,16 @@ typedef struct lookup_memo_slot {
 	char name[AL_LOOKUP_MEMO_NAME];
 } lookup_memo_slot;
 
+/* The Public Suffix List's answers by name (lookup.c), direct-mapped. */
+#define AL_PSL_MEMO_SLOTS 1024
+typedef struct psl_memo_slot {
+	uint64_t hash;
+	signed char org;      /* 0: not asked, 1: out holds it, -1: AL_EINVAL */
+	signed char suffix;   /* 0: not asked, 1: a public suffix, -1: not one */
+	char name[AL_LOOKUP_MEMO_NAME];
+	char out[AL_LOOKUP_MEMO_NAME];
+} psl_memo_slot;
+
 typedef struct family_state {
 	void *state;
 	void (*free_fn)(void *);
@@ -70,6 +80,7 @@ struct al_lint {
 	family_state families[AL_KIND_COUNT_];
 	size_t unit_lookups;
 	lookup_memo_slot *memo; /* zone mode only (lookup.c); NULL until used */
+	psl_memo_slot *psl_memo; /* lookup.c; NULL until used */
 	/* record mode, presentation form: where each byte of the pasted record was */
 	const al_rr *pasted_rr;
 	const unsigned long *pasted_lines, *pasted_columns;

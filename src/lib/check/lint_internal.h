@@ -98,6 +98,15 @@ bool al_lint_rule_on(const al_lint *lint, const al_rule *rule);
 const al_answer *al_lint_lookup(al_lint *lint, const char *name, uint16_t type);
 /** True when lookups can be made at all (a source is present). */
 bool al_lint_has_source(const al_lint *lint);
+/*
+ * The Public Suffix List through the lint (lookup.c): each name's answer is
+ * kept, as every domain's policy discovery asks about the same parents.
+ * Same results as al_dmarc_psl_organizational_domain,
+ * al_dmarc_psl_is_public_suffix and al_same_organization with the lint's list.
+ */
+al_status al_lint_org_domain(al_lint *lint, const char *domain, char out[AL_NAME_MAX]);
+bool al_lint_public_suffix(al_lint *lint, const char *domain);
+bool al_lint_same_organization(al_lint *lint, const char *a, const char *b);
 /**
  * The DKIM selectors given for the domain being checked: the options' and, in
  * a bulk check, the domain's own from the domains file (no duplicates). 0 when

@@ -17,6 +17,7 @@
 #include "check/dmarc_checks.h"
 #include "check/family_api.h"
 #include "check/lint_internal.h"
+#include "dns/zone_mail.h"
 #include "util/arena.h"
 #include "util/strbuf.h"
 
@@ -136,6 +137,10 @@ bool al_mail_domain_is(al_lint *lint, const al_zone *zone, const char *name)
 	for (size_t i = 0; i < al_zone_origin_count(zone); i++)
 		if (al_name_equal(name, al_zone_origin_at(zone, i)))
 			return true;
+	/* an address-only name with nothing below it: the store says what the
+	 * four lookups of the state would answer (NODATA, NODATA, NXDOMAIN twice) */
+	if (al_zone_mail_records_absent(zone, name))
+		return false;
 	al_mail_domain m;
 	if (al_mail_domain_state(lint, name, &m) != AL_OK || !m.known)
 		return false;

@@ -132,7 +132,7 @@ static void destination(const al_check_args *args, const al_dmarc_uri *u, al_dma
 	al_lint *lint = args->lint;
 	const char *policy_domain = args->subject->domain;
 	const char *dest = u->domain;
-	if (policy_domain != NULL && strcmp(policy_domain, ".") != 0 && !al_same_organization(al_lint_get_options(lint)->psl, dest, policy_domain)) {
+	if (policy_domain != NULL && strcmp(policy_domain, ".") != 0 && !al_lint_same_organization(lint, dest, policy_domain)) {
 		const al_dmarc_record *auth = NULL;
 		const char *asked = NULL;
 		auth_state st = authorization(lint, policy_domain, dest, &auth, &asked);

@@ -202,9 +202,10 @@ static usock *get_socket(al_dns_engine *e, int family)
 	if (s->fd >= 0)
 		return s;
 	if (s->ids == NULL) {
-		s->ids = calloc(ID_SPACE, sizeof(*s->ids));
+		s->ids = calloc(ID_TABLE_MIN, sizeof(*s->ids));
 		if (s->ids == NULL)
 			return NULL;
+		s->id_capacity = ID_TABLE_MIN;
 	}
 	int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
@@ -234,26 +235,100 @@ static uint16_t random_id(al_dns_engine *e)
 	return e->idpool[--e->idpool_left];
 }
 
+/* ---- the id tables ------------------------------------------------------------ */
+
+/* The ids are random: their low bits spread as well as any hash would. */
+static size_t id_home(const usock *s, uint16_t id)
+{
+	return id & (s->id_capacity - 1);
+}
+
+query *al_dnsq_id_find(const usock *s, uint16_t id)
+{
+	if (s->ids == NULL)
+		return NULL;
+	size_t mask = s->id_capacity - 1;
+	for (size_t i = id_home(s, id), n = 0; n < s->id_capacity; i = (i + 1) & mask, n++) {
+		if (s->ids[i].q == NULL)
+			return NULL;
+		if (s->ids[i].id == id)
+			return s->ids[i].q;
+	}
+	return NULL;
+}
+
+static void id_place(usock *s, uint16_t id, query *q)
+{
+	size_t mask = s->id_capacity - 1;
+	size_t i = id_home(s, id);
+	while (s->ids[i].q != NULL)
+		i = (i + 1) & mask;
+	s->ids[i].q = q;
+	s->ids[i].id = id;
+}
+
+/* Room for one more id (the table at most half full); false when out of memory. */
+static bool id_reserve(usock *s)
+{
+	if ((s->in_use + 1) * 2 <= s->id_capacity)
+		return true;
+	size_t capacity = s->id_capacity * 2;
+	id_slot *old = s->ids;
+	size_t old_capacity = s->id_capacity;
+	id_slot *slots = calloc(capacity, sizeof(*slots));
+	if (slots == NULL)
+		return false;
+	s->ids = slots;
+	s->id_capacity = capacity;
+	for (size_t i = 0; i < old_capacity; i++)
+		if (old[i].q != NULL)
+			id_place(s, old[i].id, old[i].q);
+	free(old);
+	return true;
+}
+
+/* Take @p id out of the table; the entries after it move back so that probes still find them. */
+static void id_remove(usock *s, uint16_t id)
+{
+	size_t mask = s->id_capacity - 1;
+	size_t i = id_home(s, id);
+	for (size_t n = 0; s->ids[i].q != NULL && s->ids[i].id != id; i = (i + 1) & mask)
+		if (++n >= s->id_capacity)
+			return;
+	if (s->ids[i].q == NULL)
+		return;
+	for (size_t j = (i + 1) & mask; s->ids[j].q != NULL; j = (j + 1) & mask) {
+		size_t k = id_home(s, s->ids[j].id);
+		/* the entry at j may move to i when its home is not in (i, j] (cyclically) */
+		bool stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
+		if (!stays) {
+			s->ids[i] = s->ids[j];
+			i = j;
+		}
+	}
+	s->ids[i].q = NULL;
+	s->in_use--;
+}
+
 /* Take a socket and an id for the query (kept for all its UDP tries). */
 bool al_dnsq_bind_id(al_dns_engine *e, query *q, int family)
 {
 	if (q->sock != NULL && q->sock->family == family)
 		return true;
 	if (q->sock != NULL) {
-		q->sock->ids[q->id] = NULL;
-		q->sock->in_use--;
+		id_remove(q->sock, q->id);
 		q->sock = NULL;
 	}
 	usock *s = get_socket(e, family);
 	if (s == NULL)
 		return false;
-	if (s->in_use >= ID_SPACE / 2)
+	if (s->in_use >= ID_SPACE / 2 || !id_reserve(s))
 		return false;
 	uint16_t id;
 	do
 		id = random_id(e);
-	while (s->ids[id] != NULL);
-	s->ids[id] = q;
+	while (al_dnsq_id_find(s, id) != NULL);
+	id_place(s, id, q);
 	s->in_use++;
 	q->sock = s;
 	q->id = id;
@@ -262,11 +337,10 @@ bool al_dnsq_bind_id(al_dns_engine *e, query *q, int family)
 	return true;
 }
 
-static void unbind_id(query *q)
+void al_dnsq_unbind_id(query *q)
 {
 	if (q->sock != NULL) {
-		q->sock->ids[q->id] = NULL;
-		q->sock->in_use--;
+		id_remove(q->sock, q->id);
 		q->sock = NULL;
 	}
 }
@@ -382,7 +456,7 @@ void al_dnsq_finish(al_dns_engine *e, query *q, al_dns_reply *r)
 	al_dnsq_set_fresh(e, q, false);
 	al_dnsq_heap_remove(e, q);
 	al_dnsq_tcp_close(e, q);
-	unbind_id(q);
+	al_dnsq_unbind_id(q);
 	if (q->state != Q_QUEUED)
 		live_remove(e, q);
 	q->state = Q_DONE;

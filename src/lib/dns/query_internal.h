@@ -46,11 +46,23 @@ typedef struct out_dgram {
 
 #define SEND_BATCH 64
 
+/* A query's id on its socket: a slot of the socket's id table. */
+typedef struct id_slot {
+	struct query *q; /* NULL: free */
+	uint16_t id;
+} id_slot;
+
+#define ID_TABLE_MIN 256
+
 typedef struct usock {
 	poll_item item;
 	int fd;
 	int family;
-	struct query **ids; /* ID_SPACE entries */
+	/* the ids in use, open addressing (linear probing, backward-shift
+	 * removal), at most half full: a few KiB where an array of every id
+	 * took 512 KiB per socket, touched at random, a page fault a page */
+	id_slot *ids;
+	size_t id_capacity; /* a power of two, ID_TABLE_MIN or more */
 	size_t in_use;
 	out_dgram *out;     /* SEND_BATCH entries, allocated on first use */
 	size_t out_count;
@@ -143,6 +155,10 @@ void al_dnsq_finish(al_dns_engine *e, query *q, al_dns_reply *r);
 void al_dnsq_finish_failed(al_dns_engine *e, query *q);
 /* Give the query an id on a shared socket of @p family; false when none is free. */
 bool al_dnsq_bind_id(al_dns_engine *e, query *q, int family);
+/* Give the id back to its socket. */
+void al_dnsq_unbind_id(query *q);
+/* The query holding @p id on socket @p s, or NULL. */
+query *al_dnsq_id_find(const usock *s, uint16_t id);
 /* The query is in flight (counted, on the live list). */
 void al_dnsq_live_add(al_dns_engine *e, query *q);
 void al_dnsq_flush_all(al_dns_engine *e);

@@ -84,7 +84,7 @@ static void attribute_wrong_id(al_dns_engine *e, usock *s, const uint8_t *data, 
 static void take_response(al_dns_engine *e, query *q, const uint8_t *data, size_t length, bool over_tcp)
 {
 	char why[160];
-	al_dns_packet *pkt = al_dns_packet_parse(data, length, why, sizeof(why));
+	al_dns_packet *pkt = al_dns_packet_parse(e->decoder, data, length, why, sizeof(why));
 	if (pkt == NULL) {
 		if (why[0] != '\0') {
 			q->undecoded++;
@@ -99,7 +99,7 @@ static void take_response(al_dns_engine *e, query *q, const uint8_t *data, size_
 	}
 	unsigned rcode = al_dns_packet_rcode(pkt);
 	if (!over_tcp && al_dns_packet_tc(pkt)) {
-		al_dns_packet_free(pkt);
+		al_dns_packet_free(e->decoder, pkt);
 		q->truncated_udp = true;
 		q->tcp_from_tc = true;
 		al_dnsq_heap_remove(e, q);
@@ -111,7 +111,7 @@ static void take_response(al_dns_engine *e, query *q, const uint8_t *data, size_
 	if (q->edns && (rcode == AL_DNS_RCODE_FORMERR || rcode == AL_DNS_RCODE_NOTIMP) && !al_dns_packet_edns(pkt) &&
 	    q->tries < q->max_tries) {
 		/* an old server that does not know EDNS: ask again without it */
-		al_dns_packet_free(pkt);
+		al_dns_packet_free(e->decoder, pkt);
 		al_dnsq_drop_edns(q);
 		al_dnsq_heap_remove(e, q);
 		al_dnsq_tcp_close(e, q);
@@ -125,13 +125,13 @@ static void take_response(al_dns_engine *e, query *q, const uint8_t *data, size_
 		q->last_rcode_reply = al_dnsq_make_reply(e, q, AL_DNS_ANSWERED, pkt, length, NULL);
 		if (q->last_rcode_reply != NULL)
 			q->last_rcode_reply->tcp = over_tcp;
-		al_dns_packet_free(pkt);
+		al_dns_packet_free(e->decoder, pkt);
 		al_dnsq_heap_remove(e, q);
 		al_dnsq_try_next(e, q);
 		return;
 	}
 	al_dns_reply *r = al_dnsq_make_reply(e, q, AL_DNS_ANSWERED, pkt, length, NULL);
-	al_dns_packet_free(pkt);
+	al_dns_packet_free(e->decoder, pkt);
 	if (r == NULL) {
 		snprintf(q->last_error, sizeof(q->last_error), "out of memory");
 		r = al_dnsq_make_reply(e, q, AL_DNS_NETWORK, NULL, 0, "out of memory");
@@ -150,7 +150,7 @@ static void handle_datagram(al_dns_engine *e, usock *s, const uint8_t *data, siz
 		return;
 	}
 	uint16_t id = (uint16_t)((data[0] << 8) | data[1]);
-	query *q = s->ids[id];
+	query *q = al_dnsq_id_find(s, id);
 	if (q == NULL || q->state != Q_UDP) {
 		attribute_wrong_id(e, s, data, length, from);
 		return;

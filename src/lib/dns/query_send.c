@@ -146,7 +146,7 @@ static void flush_socket(al_dns_engine *e, usock *sk)
 	}
 	sk->out_count = 0;
 	for (size_t i = 0; i < failed; i++) {
-		query *q = sk->ids[failed_ids[i]];
+		query *q = al_dnsq_id_find(sk, failed_ids[i]);
 		if (q == NULL || q->state != Q_UDP)
 			continue;
 		snprintf(q->last_error, sizeof(q->last_error), "sending to %s: %s",

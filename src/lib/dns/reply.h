@@ -75,12 +75,15 @@ al_dns_decoder *al_dns_decoder_new(void);
 void al_dns_decoder_free(al_dns_decoder *d);
 
 /*
- * A parsed DNS message. NULL when @p data is not a well-formed message, or
- * when it would cost more than AL_DNS_MAX_DECODE bytes to decode: then @p why
- * (at least 160 bytes; may be NULL) says so, and is "" otherwise.
+ * A parsed DNS message, held by @p d until al_dns_packet_free (one at a time
+ * per decoder; it may point into @p data, which must stay until then). NULL
+ * when @p data is not a well-formed message, or when it would cost more than
+ * AL_DNS_MAX_DECODE bytes to decode: then @p why (at least 160 bytes; may be
+ * NULL) says so, and is "" otherwise.
  */
 typedef struct al_dns_packet al_dns_packet;
-al_dns_packet *al_dns_packet_parse(const uint8_t *data, size_t length, char *why, size_t why_size);
+al_dns_packet *al_dns_packet_parse(al_dns_decoder *d, const uint8_t *data, size_t length, char *why,
+				   size_t why_size);
 
 /*
  * ldns gives every character-string of a TXT record a copy of the whole RDATA
@@ -88,7 +91,11 @@ al_dns_packet *al_dns_packet_parse(const uint8_t *data, size_t length, char *why
  * records would need more than this is not decoded.
  */
 #define AL_DNS_MAX_DECODE (32u << 20)
-void al_dns_packet_free(al_dns_packet *pkt);
+void al_dns_packet_free(al_dns_decoder *d, al_dns_packet *pkt);
+/* For tests: every message to ldns (true), or the quick decoder first (false, the default). */
+void al_dns_decoder_ldns_only(al_dns_decoder *d, bool ldns_only);
+/* Whether the quick decoder took the message (false: ldns did). For tests. */
+bool al_dns_packet_quick(const al_dns_packet *pkt);
 /* RCODE with the EDNS extended bits. */
 unsigned al_dns_packet_rcode(const al_dns_packet *pkt);
 bool al_dns_packet_tc(const al_dns_packet *pkt);

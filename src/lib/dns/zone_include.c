@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,16 +66,46 @@ void al_zone_unmap_file(zmap *m)
 	memset(m, 0, sizeof(*m));
 }
 
+/* Released scanners kept for the next get: a load needs one, one more
+ * after a relative $ORIGIN or $INCLUDE, and one per nested $INCLUDE. They
+ * stay reachable from here for the life of the process, as the data of
+ * util/once.h does; zs_init clears all of a scanner, so one that is handed
+ * out again is the same as a new one. */
+#define SPARE_SCANNERS 4
+static _Atomic(zs_scanner_t *) spare_scanners[SPARE_SCANNERS];
+
+zs_scanner_t *al_zone_scanner_get(void)
+{
+	for (size_t i = 0; i < SPARE_SCANNERS; i++) {
+		zs_scanner_t *s = atomic_exchange(&spare_scanners[i], NULL);
+		if (s != NULL)
+			return s;
+	}
+	return malloc(sizeof(zs_scanner_t));
+}
+
+void al_zone_scanner_release(zs_scanner_t *s)
+{
+	if (s == NULL)
+		return;
+	zs_deinit(s);
+	for (size_t i = 0; i < SPARE_SCANNERS; i++) {
+		zs_scanner_t *none = NULL;
+		if (atomic_compare_exchange_strong(&spare_scanners[i], &none, s))
+			return;
+	}
+	free(s);
+}
+
 /* A scanner over the mapped file, taking relative $INCLUDE paths from the
  * file's real directory as zs_set_input_file does; NULL without memory. */
 zs_scanner_t *al_zone_scanner_for(const zmap *m, const char *path, const char *origin, uint32_t ttl)
 {
-	zs_scanner_t *s = malloc(sizeof(*s));
+	zs_scanner_t *s = al_zone_scanner_get();
 	if (s == NULL)
 		return NULL;
 	if (zs_init(s, origin, 1, ttl) != 0 || zs_set_input_string(s, m->data, m->length) != 0) {
-		zs_deinit(s);
-		free(s);
+		al_zone_scanner_release(s);
 		return NULL;
 	}
 	char *real = realpath(path, NULL);
@@ -176,8 +207,7 @@ static void include_file(load_ctx *lc, zs_scanner_t *s, unsigned long line, cons
 	char **stack = NULL;
 	if (!al_zone_add_file(zone, shown, name, NULL, 0, &index) ||
 	    (stack = realloc(lc->stack, (lc->stack_count + 1) * sizeof(*stack))) == NULL) {
-		zs_deinit(inner);
-		free(inner);
+		al_zone_scanner_release(inner);
 		al_zone_unmap_file(&map);
 		free(real);
 		return;
@@ -195,8 +225,7 @@ static void include_file(load_ctx *lc, zs_scanner_t *s, unsigned long line, cons
 	lc->stack = sub.stack;
 	lc->stack_count = sub.stack_count - 1;
 	free(real);
-	zs_deinit(inner);
-	free(inner);
+	al_zone_scanner_release(inner);
 	al_zone_unmap_file(&map);
 }
 
@@ -279,20 +308,18 @@ static bool absolute_under(const load_ctx *lc, const uint8_t *origin, size_t ori
 static zs_scanner_t *rescan_from(const load_ctx *lc, const zs_scanner_t *s, const char *p, const char *origin)
 {
 	const char *end = lc->input + lc->input_length;
-	zs_scanner_t *next = malloc(sizeof(*next));
+	zs_scanner_t *next = al_zone_scanner_get();
 	if (next == NULL)
 		return NULL;
 	if (zs_init(next, origin, s->default_class, s->default_ttl) != 0 ||
 	    zs_set_input_string(next, p, (size_t)(end - p)) != 0) {
-		zs_deinit(next);
-		free(next);
+		al_zone_scanner_release(next);
 		return NULL;
 	}
 	if (s->path != NULL) {
 		char *dir = strdup(s->path);
 		if (dir == NULL) {
-			zs_deinit(next);
-			free(next);
+			al_zone_scanner_release(next);
 			return NULL;
 		}
 		free(next->path); /* zs_deinit frees the one set here */

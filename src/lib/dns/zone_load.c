@@ -201,8 +201,7 @@ al_status al_zone_scan(load_ctx *lc, zs_scanner_t *s)
 						     : al_zone_relative_include(lc, s, before, origin, origin_length);
 			if (next != NULL) {
 				if (own != NULL) {
-					zs_deinit(own);
-					free(own);
+					al_zone_scanner_release(own);
 				}
 				s = own = next;
 				continue;
@@ -271,8 +270,7 @@ al_status al_zone_scan(load_ctx *lc, zs_scanner_t *s)
 		}
 	}
 	if (own != NULL) {
-		zs_deinit(own);
-		free(own);
+		al_zone_scanner_release(own);
 	}
 	if (lc->unrooted > 0) {
 		char why[96] = "sets no $ORIGIN";
@@ -353,14 +351,12 @@ al_status al_zone_load_file(al_zone *zone, const char *path, al_error *err)
 	}
 	uint16_t index;
 	if (!al_zone_add_file(zone, path, path, NULL, 0, &index)) {
-		zs_deinit(s);
-		free(s);
+		al_zone_scanner_release(s);
 		al_zone_unmap_file(&map);
 		return al_error_set(err, AL_ENOMEM, "%s: out of memory", path);
 	}
 	al_status st = scan_file(zone, s, index, path, map.mapped);
-	zs_deinit(s);
-	free(s);
+	al_zone_scanner_release(s);
 	al_zone_unmap_file(&map);
 	return st;
 }
@@ -381,24 +377,22 @@ al_status al_zone_load_text(al_zone *zone, const char *label, const char *text, 
 {
 	if (zone == NULL || label == NULL || (text == NULL && length > 0))
 		return AL_EINVAL;
-	zs_scanner_t *s = malloc(sizeof(*s));
+	zs_scanner_t *s = al_zone_scanner_get();
 	if (s == NULL)
 		return al_error_set(err, AL_ENOMEM, "%s: out of memory", label);
 	if (zs_init(s, scanner_origin(zone), 1, zone->options.default_ttl) != 0) {
-		free(s);
+		al_zone_scanner_release(s);
 		return al_error_set(err, AL_EINVAL, "%s: bad origin", label);
 	}
 	/* scan the stored copy, so that columns can be found in it later */
 	uint16_t index;
 	if (!al_zone_add_file(zone, label, NULL, text ? text : "", length, &index)) {
-		zs_deinit(s);
-		free(s);
+		al_zone_scanner_release(s);
 		return al_error_set(err, AL_ENOMEM, "%s: out of memory", label);
 	}
 	zs_set_input_string(s, zone->files[index].text, zone->files[index].text_length);
 	al_status st = scan_file(zone, s, index, NULL, false);
-	zs_deinit(s);
-	free(s);
+	al_zone_scanner_release(s);
 	return st;
 }
 

@@ -42,6 +42,16 @@ typedef struct load_ctx {
 /** Map @p path (a regular file within the store's limit) into @p m; the reason in @p err. */
 al_status al_zone_map_file(const al_zone *zone, const char *path, zmap *m, al_error *err);
 void al_zone_unmap_file(zmap *m);
+/**
+ * Memory for a scanner (not initialised: zs_init it), NULL without memory. A
+ * scanner is 206,144 bytes: a few released ones are kept for the process
+ * and handed out again, so that a load, the restarts after a relative
+ * $ORIGIN or $INCLUDE, and the next load do not allocate (and fault in) a
+ * block that size each time.
+ */
+zs_scanner_t *al_zone_scanner_get(void);
+/** zs_deinit @p s (from al_zone_scanner_get and zs_init) and give it back; NULL is ignored. */
+void al_zone_scanner_release(zs_scanner_t *s);
 /** A scanner over the mapped file, relative $INCLUDE paths from its real directory; NULL without memory. */
 zs_scanner_t *al_zone_scanner_for(const zmap *m, const char *path, const char *origin, uint32_t ttl);
 /** Read every record of the scanner's input into the store (zone_load.c). */

@@ -29,19 +29,6 @@
 /* below this many bytes out, no ratio is judged (small reports compress well) */
 #define RATIO_FLOOR (1u << 20)
 
-const char *al_report_result_name(al_report_result r)
-{
-	static const char *const names[] = {"", "none", "pass", "fail", "neutral", "softfail",
-					    "temperror", "permerror", "policy", "unknown"};
-	return (unsigned)r < sizeof(names) / sizeof(names[0]) ? names[r] : "unknown";
-}
-
-const char *al_report_disposition_name(al_report_disposition d)
-{
-	static const char *const names[] = {"", "none", "quarantine", "reject", "pass", "unknown"};
-	return (unsigned)d < sizeof(names) / sizeof(names[0]) ? names[d] : "unknown";
-}
-
 void al_rr_problem(al_rr *r, const al_report_origin *origin, al_status status, bool fatal, const char *fmt, ...)
 {
 	char message[1024];

@@ -13,6 +13,7 @@
 #include "report/reader_internal.h"
 
 #include <ctype.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -430,9 +431,21 @@ int al_rr_guard_read(void *guard, char *buffer, int len)
 	return (int)n;
 }
 
+/* Released guards kept for the next report (a guard is 256 KB: allocating,
+ * faulting in and freeing one per report was a cost of its own with many
+ * small reports). They stay reachable from here for the life of the process;
+ * a guard handed out again has its fields cleared as a new one does, and its
+ * buffers are only read where written for the report at hand. */
+#define SPARE_GUARDS 2
+static _Atomic(al_rr_guard *) spare_guards[SPARE_GUARDS];
+
 al_rr_guard *al_rr_guard_new(al_rr *r, const al_report_origin *origin, al_rr_stream *in)
 {
-	al_rr_guard *g = malloc(sizeof(*g));
+	al_rr_guard *g = NULL;
+	for (size_t i = 0; i < SPARE_GUARDS && g == NULL; i++)
+		g = atomic_exchange(&spare_guards[i], NULL);
+	if (g == NULL)
+		g = malloc(sizeof(*g));
 	if (g != NULL) {
 		memset(g, 0, offsetof(al_rr_guard, raw));
 		g->r = r;
@@ -444,6 +457,13 @@ al_rr_guard *al_rr_guard_new(al_rr *r, const al_report_origin *origin, al_rr_str
 
 void al_rr_guard_free(al_rr_guard *g)
 {
+	if (g == NULL)
+		return;
+	for (size_t i = 0; i < SPARE_GUARDS; i++) {
+		al_rr_guard *none = NULL;
+		if (atomic_compare_exchange_strong(&spare_guards[i], &none, g))
+			return;
+	}
 	free(g);
 }
 

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/arena.h"
+
 /* One read of the reader: the limits in force, the callbacks, the first problem. */
 typedef struct al_rr {
 	al_report_limits limits;
@@ -38,6 +40,16 @@ typedef struct al_rr_stream {
 /* Report a problem at @p origin (printf-style message). */
 void al_rr_problem(al_rr *r, const al_report_origin *origin, al_status status, bool fatal, const char *fmt,
 		   ...) __attribute__((format(printf, 5, 6)));
+
+/* The values of a report (values.c): a result or disposition from its
+ * lower-cased name (AL_RR_ABSENT / AL_DISP_ABSENT for NULL, *_UNKNOWN for a
+ * name outside the schema); a count in decimal digits only; a source address
+ * in its canonical text (an IPv4-mapped IPv6 address as the IPv4 one), copied
+ * into @p a, NULL when it is not an address. */
+al_report_result al_rr_result_of(const char *v);
+al_report_disposition al_rr_disposition_of(const char *v);
+bool al_rr_parse_u64(const char *v, uint64_t *out);
+const char *al_rr_canonical_ip(al_arena *a, const char *v);
 
 /* "little-endian" or "big-endian" when @p data starts as UTF-16 does (a byte order
  * mark, or '<' and a zero byte), else NULL; and the problem that says so. */

@@ -1,13 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * One aggregate report's XML, streamed through libxml2's SAX2 push parser:
- * each <record> is handed out as it ends and forgotten. The bytes come through the
- * guard (reader_guard.c); the parser runs without NOENT, DTDLOAD and HUGE,
- * and with NONET.
+ * One aggregate report's XML, streamed through libxml2's SAX2 parser, which
+ * pulls the bytes through the guard's read callback (reader_guard.c): each
+ * <record> is handed out as it ends and forgotten. The parser runs without
+ * NOENT, DTDLOAD and HUGE, and with NONET. What the values mean is values.c's.
  */
 #include "report/reader_internal.h"
 
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdint.h>
 #include <pthread.h>
@@ -118,54 +117,6 @@ static const char *trimmed(state *s, al_arena *a, bool lower)
 	return c;
 }
 
-static al_report_result result_of(const char *v)
-{
-	static const char *const names[] = {"none", "pass", "fail", "neutral", "softfail",
-					    "temperror", "permerror", "policy"};
-	if (v == NULL)
-		return AL_RR_ABSENT;
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(v, names[i]) == 0)
-			return (al_report_result)(AL_RR_NONE + i);
-	/* RFC 7601 spellings some reporters use */
-	if (strcmp(v, "hardfail") == 0)
-		return AL_RR_FAIL;
-	if (strcmp(v, "temperr") == 0)
-		return AL_RR_TEMPERROR;
-	if (strcmp(v, "permerr") == 0)
-		return AL_RR_PERMERROR;
-	return AL_RR_UNKNOWN;
-}
-
-static al_report_disposition disposition_of(const char *v)
-{
-	if (v == NULL)
-		return AL_DISP_ABSENT;
-	if (strcmp(v, "none") == 0)
-		return AL_DISP_NONE;
-	if (strcmp(v, "quarantine") == 0)
-		return AL_DISP_QUARANTINE;
-	if (strcmp(v, "reject") == 0)
-		return AL_DISP_REJECT;
-	if (strcmp(v, "pass") == 0)
-		return AL_DISP_PASS;
-	return AL_DISP_UNKNOWN;
-}
-
-static bool parse_u64(const char *v, uint64_t *out)
-{
-	if (v == NULL || *v == '\0')
-		return false;
-	uint64_t n = 0;
-	for (const char *p = v; *p; p++) {
-		if (*p < '0' || *p > '9' || n > (UINT64_MAX - 9) / 10)
-			return false;
-		n = n * 10 + (uint64_t)(*p - '0');
-	}
-	*out = n;
-	return true;
-}
-
 static int64_t parse_time(state *s, const char *v, const char *what)
 {
 	uint64_t n;
@@ -177,7 +128,7 @@ static int64_t parse_time(state *s, const char *v, const char *what)
 	if (len < sizeof(buf) && (v[len] == '\0' || strspn(v + len + 1, "0") == strlen(v + len + 1))) {
 		memcpy(buf, v, len);
 		buf[len] = '\0';
-		if (parse_u64(buf, &n) && n < (1ull << 40))
+		if (al_rr_parse_u64(buf, &n) && n < (1ull << 40))
 			return (int64_t)n;
 	}
 	set_line(s);
@@ -241,40 +192,6 @@ static void end_record(state *s)
 	if (s->r->cb->on_record != NULL &&
 	    s->r->cb->on_record(s->r->cb->ctx, &s->meta, &s->rec) == AL_REPORT_STOP)
 		s->r->stopped = true;
-}
-
-/* Dotted-quad text of an IPv4 address (what inet_ntop writes, without its printf). */
-static const char *ipv4_text(const unsigned char *b, char *text)
-{
-	char *p = text;
-	for (int i = 0; i < 4; i++) {
-		unsigned v = b[i];
-		if (v >= 100)
-			*p++ = (char)('0' + v / 100);
-		if (v >= 10)
-			*p++ = (char)('0' + v / 10 % 10);
-		*p++ = (char)('0' + v % 10);
-		*p++ = i < 3 ? '.' : '\0';
-	}
-	return text;
-}
-
-static const char *canonical_ip(al_arena *a, const char *v)
-{
-	unsigned char bin[16];
-	char text[INET6_ADDRSTRLEN];
-	if (v == NULL)
-		return NULL;
-	if (inet_pton(AF_INET, v, bin) == 1)
-		return al_arena_strdup(a, ipv4_text(bin, text));
-	if (inet_pton(AF_INET6, v, bin) == 1) {
-		/* IPv4-mapped addresses are the IPv4 address */
-		static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-		if (memcmp(bin, mapped, 12) == 0)
-			return inet_ntop(AF_INET, bin + 12, text, sizeof(text)) ? al_arena_strdup(a, text) : NULL;
-		return inet_ntop(AF_INET6, bin, text, sizeof(text)) ? al_arena_strdup(a, text) : NULL;
-	}
-	return NULL;
 }
 
 /* ---- where an element is -------------------------------------------------------------- */
@@ -434,7 +351,7 @@ static void element_end(state *s, unsigned char node)
 	case N_POL_PCT: {
 		uint64_t n;
 		const char *v = trimmed(s, ma, false);
-		if (v != NULL && parse_u64(v, &n) && n <= 100)
+		if (v != NULL && al_rr_parse_u64(v, &n) && n <= 100)
 			pol->pct = (int)n;
 		break;
 	}
@@ -445,12 +362,12 @@ static void element_end(state *s, unsigned char node)
 	case N_ROW_IP:
 		set_once(&rec->source_ip_raw, trimmed(s, ra, false));
 		if (rec->source_ip == NULL)
-			rec->source_ip = canonical_ip(ra, rec->source_ip_raw);
+			rec->source_ip = al_rr_canonical_ip(ra, rec->source_ip_raw);
 		break;
 	case N_ROW_COUNT: {
 		const char *v = trimmed(s, ra, false);
 		uint64_t n;
-		if (v != NULL && parse_u64(v, &n)) {
+		if (v != NULL && al_rr_parse_u64(v, &n)) {
 			rec->count = n;
 		} else {
 			set_line(s);
@@ -460,9 +377,9 @@ static void element_end(state *s, unsigned char node)
 		}
 		break;
 	}
-	case N_PE_DISPOSITION: rec->disposition = disposition_of(trimmed(s, ra, true)); break;
-	case N_PE_DKIM: rec->dkim = result_of(trimmed(s, ra, true)); break;
-	case N_PE_SPF: rec->spf = result_of(trimmed(s, ra, true)); break;
+	case N_PE_DISPOSITION: rec->disposition = al_rr_disposition_of(trimmed(s, ra, true)); break;
+	case N_PE_DKIM: rec->dkim = al_rr_result_of(trimmed(s, ra, true)); break;
+	case N_PE_SPF: rec->spf = al_rr_result_of(trimmed(s, ra, true)); break;
 	case N_REASON_TYPE:
 		if (reason != NULL)
 			set_once(&reason->type, trimmed(s, ra, true));
@@ -484,7 +401,7 @@ static void element_end(state *s, unsigned char node)
 		break;
 	case N_DKIM_RESULT:
 		if (dkim != NULL)
-			dkim->result = result_of(trimmed(s, ra, true));
+			dkim->result = al_rr_result_of(trimmed(s, ra, true));
 		break;
 	case N_DKIM_HUMAN:
 		if (dkim != NULL)
@@ -500,7 +417,7 @@ static void element_end(state *s, unsigned char node)
 		break;
 	case N_SPF_RESULT:
 		if (spf != NULL)
-			spf->result = result_of(trimmed(s, ra, true));
+			spf->result = al_rr_result_of(trimmed(s, ra, true));
 		break;
 	case N_SPF_HUMAN:
 		if (spf != NULL)

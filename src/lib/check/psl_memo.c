@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The Public Suffix List through the lint: each name's answer is kept in a
+ * small direct-mapped table, as every domain's policy discovery, alignment
+ * and report authorization ask about the same names (the same parents) again.
+ * The answers are the list's alone (nothing of the zone or the DNS), so the
+ * table lives as long as the lint.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <authlint/dmarc_discovery.h>
+#include <authlint/source.h>
+
+#include "check/lint_context.h"
+#include "util/hash.h"
+
+static psl_memo_slot *psl_slot(al_lint *lint, const char *domain)
+{
+	size_t length = domain != NULL ? strlen(domain) : 0;
+	if (domain == NULL || length >= AL_LOOKUP_MEMO_NAME)
+		return NULL;
+	if (lint->psl_memo == NULL) {
+		lint->psl_memo = calloc(AL_PSL_MEMO_SLOTS, sizeof(*lint->psl_memo));
+		if (lint->psl_memo == NULL)
+			return NULL;
+	}
+	uint64_t h = al_hash_bytes(domain, length);
+	psl_memo_slot *s = &lint->psl_memo[h & (AL_PSL_MEMO_SLOTS - 1)];
+	if (s->hash != h || (s->org == 0 && s->suffix == 0) || strcmp(s->name, domain) != 0) {
+		memset(s, 0, offsetof(psl_memo_slot, name));
+		s->hash = h;
+		memcpy(s->name, domain, length + 1);
+	}
+	return s;
+}
+
+al_status al_lint_org_domain(al_lint *lint, const char *domain, char out[AL_NAME_MAX])
+{
+	psl_memo_slot *s = psl_slot(lint, domain);
+	if (s != NULL && s->org != 0) {
+		if (s->org < 0)
+			return AL_EINVAL;
+		memcpy(out, s->out, strlen(s->out) + 1);
+		return AL_OK;
+	}
+	al_status st = al_dmarc_psl_organizational_domain(lint->options.psl, domain, out);
+	if (s != NULL) {
+		size_t n = st == AL_OK ? strlen(out) : 0;
+		if (st != AL_OK) {
+			s->org = -1;
+		} else if (n < AL_LOOKUP_MEMO_NAME) {
+			memcpy(s->out, out, n + 1);
+			s->org = 1;
+		}
+	}
+	return st;
+}
+
+bool al_lint_public_suffix(al_lint *lint, const char *domain)
+{
+	psl_memo_slot *s = psl_slot(lint, domain);
+	if (s != NULL && s->suffix != 0)
+		return s->suffix > 0;
+	bool yes = al_dmarc_psl_is_public_suffix(lint->options.psl, domain);
+	if (s != NULL)
+		s->suffix = yes ? 1 : -1;
+	return yes;
+}
+
+bool al_lint_same_organization(al_lint *lint, const char *a, const char *b)
+{
+	/* al_same_organization, with the organizational domains from the memo */
+	char oa[AL_NAME_MAX], ob[AL_NAME_MAX];
+	if (al_lint_org_domain(lint, a, oa) != AL_OK || al_lint_org_domain(lint, b, ob) != AL_OK)
+		return al_name_equal(a, b);
+	return al_name_equal(oa, ob);
+}
