@@ -2,6 +2,8 @@
 /* The lint driver: selection, order, waivers, policies, lookups that fail or are not made, exit codes. */
 #include "helpers.h"
 
+#include "dns/source_internal.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -410,6 +412,114 @@ static void test_threads_same_output(void **state)
 	free(text);
 }
 
+/* ---- a source that counts the questions it gets, over a zone ---- */
+
+typedef struct counting {
+	al_source *inner;
+	char keys[64][AL_NAME_MAX + 8];
+	int counts[64];
+	size_t n;
+	int total;
+} counting;
+
+static int asked(const counting *c, const char *name, uint16_t type)
+{
+	char key[AL_NAME_MAX + 8];
+	snprintf(key, sizeof(key), "%s/%u", name, (unsigned)type);
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->keys[i], key) == 0)
+			return c->counts[i];
+	return 0;
+}
+
+static al_status counting_lookup(void *impl, const char *name, uint16_t type, const al_answer **out)
+{
+	counting *c = impl;
+	c->total++;
+	char key[AL_NAME_MAX + 8];
+	snprintf(key, sizeof(key), "%s/%u", name, (unsigned)type);
+	size_t i = 0;
+	while (i < c->n && strcmp(c->keys[i], key) != 0)
+		i++;
+	if (i == c->n && c->n < 64)
+		snprintf(c->keys[c->n++], sizeof(c->keys[0]), "%s", key);
+	if (i < 64)
+		c->counts[i]++;
+	return al_source_backend_lookup(c->inner, name, type, out);
+}
+
+static void counting_release(void *impl, const al_answer *a)
+{
+	counting *c = impl;
+	al_source_backend_release(c->inner, a);
+}
+
+static bool counting_covers(const void *impl, const char *name)
+{
+	const counting *c = impl;
+	return al_source_covers(c->inner, name);
+}
+
+static const al_source_ops counting_ops = {
+	.kind = "test",
+	.lookup = counting_lookup,
+	.release = counting_release,
+	.covers = counting_covers,
+};
+
+/* Every check of a domain reads the same few answers (its TXT, MX, _dmarc):
+ * each question goes to the source once per domain, and the count says so.
+ * A domain with MX hosts is not asked for _domainkey (nothing depends on it
+ * without discovery); one with a null MX is (whether it sends mail does). */
+static void test_each_question_once(void **state)
+{
+	(void)state;
+	static const char text[] = "$ORIGIN example.org.\n$TTL 300\n"
+				   "@ SOA ns hostmaster 1 7200 3600 1209600 300\n@ NS ns\nns A 192.0.2.9\n"
+				   "@ A 192.0.2.1\n@ MX 10 mx1\n@ MX 20 mx2\nmx1 A 192.0.2.2\nmx2 A 192.0.2.3\n"
+				   "@ TXT \"v=spf1 mx a include:_spf.example.org -all\"\n"
+				   "_spf TXT \"v=spf1 ip4:192.0.2.0/24 a:relay.example.org -all\"\nrelay A 192.0.2.5\n"
+				   "_dmarc TXT \"v=DMARC1; p=reject; rua=mailto:d@example.org\"\n"
+				   "parked A 192.0.2.4\nparked MX 0 .\nparked TXT \"v=spf1 -all\"\n";
+	al_zone *zone = NULL;
+	assert_int_equal(al_zone_new(&zone, NULL), AL_OK);
+	al_error err;
+	assert_int_equal(al_zone_load_text(zone, "<t>", text, strlen(text), &err), AL_OK);
+	al_source *zs = NULL, *src = NULL;
+	assert_int_equal(al_source_new_zone(&zs, zone), AL_OK);
+	counting *c = calloc(1, sizeof(*c));
+	c->inner = zs;
+	assert_int_equal(al_source_new(&src, &counting_ops, c), AL_OK);
+	const char *const sel[] = {"s1"};
+
+	t_findings out;
+	t_lint_domain(src, "example.org", sel, 1, &out);
+	assert_int_equal(out.status, AL_OK);
+	for (size_t i = 0; i < c->n; i++)
+		if (c->counts[i] != 1)
+			fail_msg("%s asked %d times", c->keys[i], c->counts[i]);
+	assert_int_equal(asked(c, "example.org", AL_TYPE_MX), 1);
+	assert_int_equal(asked(c, "mx1.example.org", AL_TYPE_A), 1);
+	assert_int_equal(asked(c, "_dmarc.example.org", AL_TYPE_TXT), 1);
+	assert_int_equal(asked(c, "_domainkey.example.org", AL_TYPE_TXT), 0);
+	assert_int_equal(out.summary.lookups, (size_t)c->total);
+	t_findings_free(&out);
+
+	memset(c->counts, 0, sizeof(c->counts));
+	c->n = 0;
+	c->total = 0;
+	t_lint_domain(src, "parked.example.org", sel, 1, &out);
+	assert_int_equal(asked(c, "_domainkey.parked.example.org", AL_TYPE_TXT), 1);
+	assert_false(t_has(&out, "DNS006")); /* null MX, -all and p=reject (inherited): all there */
+	assert_int_equal(out.summary.lookups, (size_t)c->total);
+	t_findings_free(&out);
+
+	al_source_free(src);
+	al_source_free(zs);
+	al_zone_free(zone);
+	free(c);
+}
+
 static void test_exit_codes(void **state)
 {
 	(void)state;
@@ -435,6 +545,7 @@ int main(void)
 		cmocka_unit_test(test_record_mode_locations),
 		cmocka_unit_test(test_record_presentation),
 		cmocka_unit_test(test_threads_same_output),
+		cmocka_unit_test(test_each_question_once),
 		cmocka_unit_test(test_exit_codes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

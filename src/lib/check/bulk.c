@@ -205,13 +205,15 @@ static al_status run_pass(driver *d, job *j)
 }
 
 /*
- * The questions every first pass of a domain asks (its TXT, MX and
- * _domainkey TXT, its _dmarc TXT, the TXT of the selectors given), asked
- * before it for the domain's waiter: a first pass that would find none of
- * them answered and be thrown away is saved, and the prefetch hints of their
- * answers go out as before. A hint only, as the prefetch: the pass asks what
- * it needs. Only with a budget of questions well out of reach, which a hint
- * must not use up. False when nothing is outstanding (the pass can run now).
+ * The questions every first pass of a domain asks (its TXT and MX, its
+ * _dmarc TXT, the TXT of the selectors given; _domainkey TXT when selectors
+ * are to be discovered), asked before it for the domain's waiter: a first
+ * pass that would find none of them answered and be thrown away is saved, and
+ * the prefetch hints of their answers go out as before (a domain without MX
+ * hosts gets its _domainkey asked from its MX answer). A hint only, as the
+ * prefetch: the pass asks what it needs. Only with a budget of questions well
+ * out of reach, which a hint must not use up. False when nothing is
+ * outstanding (the pass can run now).
  */
 #define FIRST_QUESTIONS_MIN_BUDGET 32
 
@@ -230,10 +232,14 @@ static bool ask_first(driver *d, job *j)
 	size_t sel_count = 0;
 	const char *const *sels = al_domain_list_selectors(d->list, j->index, &sel_count);
 	size_t given = o->lint.selector_count;
+	/* _domainkey.<domain>: the discovery's first question (RFC 8020) */
+	bool discovery = !o->lint.offline && !o->lint.no_selector_discovery && given + sel_count == 0;
 	al_live_set_waiter(o->live, &j->waiter);
 	for (size_t i = 0; i < 4 + given + sel_count; i++) {
 		if (budget > 0 && j->waiter.pin_count + FIRST_QUESTIONS_MIN_BUDGET / 2 > budget)
 			break;
+		if (i == 3 && !discovery)
+			continue;
 		char name[AL_NAME_MAX + 80];
 		uint16_t type = AL_TYPE_TXT;
 		int n;

@@ -133,13 +133,23 @@ size_t al_bulk_prefetch_hint(void *userdata, const al_answer *answer, al_live_qu
 	const char *qname = answer->qname;
 	if (qname == NULL || max == 0)
 		return 0;
-	if (answer->qtype == AL_TYPE_MX && answer->rcode == AL_RCODE_NOERROR) {
-		for (size_t i = 0; i < answer->count && n < max; i++) {
+	if (answer->qtype == AL_TYPE_MX && (answer->rcode == AL_RCODE_NOERROR || answer->rcode == AL_RCODE_NXDOMAIN)) {
+		bool hosts = false;
+		for (size_t i = 0; answer->rcode == AL_RCODE_NOERROR && i < answer->count && n < max; i++) {
 			const al_rr *rr = &answer->rrs[i];
 			char host[AL_NAME_MAX];
 			if (rr->type == AL_TYPE_MX && rr->rdlength > 2 &&
-			    al_wire_name_to_text(rr->rdata, rr->rdlength, 2, host, NULL))
+			    al_wire_name_to_text(rr->rdata, rr->rdlength, 2, host, NULL) && strcmp(host, ".") != 0) {
+				hosts = true;
 				add_question(out, &n, max, host, strlen(host), AL_TYPE_A);
+			}
+		}
+		/* no MX host: whether it sends mail depends on its DKIM keys too (mail_domain.c) */
+		if (!hosts && strlen(qname) + 12 < AL_NAME_MAX) {
+			char name[AL_NAME_MAX];
+			int nl = snprintf(name, sizeof(name), "_domainkey.%s", qname);
+			if (nl > 0 && (size_t)nl < sizeof(name))
+				add_question(out, &n, max, name, (size_t)nl, AL_TYPE_TXT);
 		}
 		return n;
 	}

@@ -93,8 +93,8 @@ typedef struct al_mail_domain {
 	bool exists;         /**< the name exists (not NXDOMAIN) */
 	bool mx, null_mx;    /**< MX records to hosts; a null MX (RFC 7505) */
 	bool spf, spf_minus_all; /**< an SPF record; it is exactly "v=spf1 -all" */
-	bool dmarc;          /**< a DMARC record at its own _dmarc */
-	bool dkim;           /**< _domainkey.<domain> exists (keys below it) */
+	bool dmarc;          /**< a DMARC record at its own _dmarc (not asked, false, with mx) */
+	bool dkim;           /**< _domainkey.<domain> exists (keys below it; not asked, false, with mx) */
 	bool address;        /**< A or AAAA records (asked only for "v=spf1 -all" without MX) */
 	bool sends_no_mail;  /**< a null MX; no MX, SPF, DMARC or DKIM record at all; or
 			      *   "v=spf1 -all" with addresses and no MX or DKIM key */

@@ -69,6 +69,7 @@ void al_lint_unit_reset(al_lint *l)
 	for (size_t i = 0; i < l->answer_count; i++)
 		al_source_release(l->options.source, l->answers[i]);
 	l->answer_count = 0;
+	l->asked_count = 0;
 	l->diag_count = 0;
 	al_map_free(&l->reported);
 	al_map_init(&l->reported, true);
@@ -91,6 +92,7 @@ void al_lint_free(al_lint *lint)
 			lint->families[i].free_fn(lint->families[i].state);
 	free(lint->diags);
 	free(lint->answers);
+	free(lint->asked);
 	free(lint->check_wanted);
 	al_map_free(&lint->reported);
 	free(lint);

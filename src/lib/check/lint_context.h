@@ -71,6 +71,8 @@ struct al_lint {
 	size_t diag_count, diag_capacity;
 	const al_answer **answers; /* to release at the end of the unit */
 	size_t answer_count, answer_capacity;
+	const al_answer **asked; /* check mode: the unit's own questions, each asked once (lookup.c) */
+	size_t asked_count, asked_capacity;
 	al_map reported; /* "name/type" lookups already reported in this unit */
 	struct al_finding finding;
 	bool pending;

@@ -96,6 +96,14 @@ bool al_lint_rule_on(const al_lint *lint, const al_rule *rule);
  * the current unit.
  */
 const al_answer *al_lint_lookup(al_lint *lint, const char *name, uint16_t type);
+/**
+ * The same for a question inside a subtree the SPF run cache shares between
+ * domains: asked, counted and kept as before, but apart from the unit's own
+ * questions (al_lint_lookup asks each of those once per unit), so that a
+ * domain's count does not depend on which domain analysed a shared include
+ * first.
+ */
+const al_answer *al_lint_lookup_shared(al_lint *lint, const char *name, uint16_t type);
 /** True when lookups can be made at all (a source is present). */
 bool al_lint_has_source(const al_lint *lint);
 /*

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The lookup gate: every DNS lookup of a check goes through al_lint_lookup,
- * which counts it, keeps its answer until the end of the unit, and reports a
+ * which asks each (name, type) once per unit (check mode; zone mode has a memo
+ * across units), counts it, keeps its answer until the end of the unit, and reports a
  * failed lookup (LOOKUP001) or one not made (LOOKUP002) once per unit.
  */
 #include <stdbool.h>
@@ -111,7 +112,41 @@ static void memo_keep(al_lint *lint, lookup_memo_slot *slot, uint64_t hash, cons
 	memcpy(slot->name, name, length + 1);
 }
 
+/* Check mode: the answer this unit already holds for (name, type), when a
+ * check asks again what another asked; NULL if none (zone mode has its memo). */
+static const al_answer *unit_answer(const al_lint *lint, const char *name, uint16_t type)
+{
+	if (lint->zone != NULL || name == NULL)
+		return NULL;
+	for (size_t i = lint->asked_count; i-- > 0;) {
+		const al_answer *a = lint->asked[i];
+		if (a->qtype == type && a->qname != NULL && al_name_equal(a->qname, name))
+			return a;
+	}
+	return NULL;
+}
+
+static const al_answer *lookup(al_lint *lint, const char *name, uint16_t type);
+
 const al_answer *al_lint_lookup(al_lint *lint, const char *name, uint16_t type)
+{
+	/* asked before in this unit: not asked again, nor counted or reported again */
+	const al_answer *a = unit_answer(lint, name, type);
+	if (a != NULL)
+		return a;
+	a = lookup(lint, name, type);
+	if (lint->zone == NULL && a->qname != NULL && AL_GROW_ONE(lint->asked, lint->asked_count, lint->asked_capacity))
+		lint->asked[lint->asked_count++] = a;
+	return a;
+}
+
+const al_answer *al_lint_lookup_shared(al_lint *lint, const char *name, uint16_t type)
+{
+	return lookup(lint, name, type);
+}
+
+/* Through the zone memo or the source, counted; failures reported once per unit. */
+static const al_answer *lookup(al_lint *lint, const char *name, uint16_t type)
 {
 	const al_answer *a = NULL;
 	lint->summary.lookups++;

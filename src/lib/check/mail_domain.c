@@ -59,6 +59,15 @@ static bool is_null_mx(const al_rr *rr)
 	return rr->type == AL_TYPE_MX && rr->rdlength == 3 && rr->rdata[2] == 0;
 }
 
+/* An answered MX RRset with a record that is not a null MX. */
+static bool takes_mail(const al_answer *mx)
+{
+	for (size_t i = 0; mx->rcode == AL_RCODE_NOERROR && i < mx->count; i++)
+		if (mx->rrs[i].type == AL_TYPE_MX && !is_null_mx(&mx->rrs[i]))
+			return true;
+	return false;
+}
+
 al_status al_mail_domain_state(al_lint *lint, const char *domain, al_mail_domain *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -69,14 +78,19 @@ al_status al_mail_domain_state(al_lint *lint, const char *domain, al_mail_domain
 		return AL_ENOMEM;
 	/* one at a time, the ones the checks ask anyway first; NXDOMAIN and NODATA
 	 * are answers, anything else leaves the state unknown and stops there (a
-	 * lookup that failed is reported once, never asked around) */
+	 * lookup that failed is reported once, never asked around). A domain with
+	 * an MX record that is not a null MX takes mail, so it sends mail as far
+	 * as this goes: its DMARC and DKIM records change nothing here and
+	 * _domainkey.<domain> is not asked for it. */
 	const struct {
 		const char *name;
 		uint16_t type;
-	} ask[4] = {{domain, AL_TYPE_TXT}, {dmarc_name, AL_TYPE_TXT}, {domain, AL_TYPE_MX}, {dkim_name, AL_TYPE_TXT}};
-	const al_answer *all[4];
+	} ask[4] = {{domain, AL_TYPE_TXT}, {domain, AL_TYPE_MX}, {dmarc_name, AL_TYPE_TXT}, {dkim_name, AL_TYPE_TXT}};
+	const al_answer *all[4] = {NULL};
 	bool pending = false;
 	for (size_t i = 0; i < 4; i++) {
+		if (i == 2 && !pending && takes_mail(all[1]))
+			break;
 		all[i] = al_lint_lookup(lint, ask[i].name, ask[i].type);
 		/* answers still coming (bulk check): ask the rest in the same pass */
 		if (all[i]->rcode == AL_RCODE_PENDING)
@@ -86,7 +100,7 @@ al_status al_mail_domain_state(al_lint *lint, const char *domain, al_mail_domain
 	}
 	if (pending)
 		return AL_OK;
-	const al_answer *txt = all[0], *dm = all[1], *mx = all[2], *dk = all[3];
+	const al_answer *txt = all[0], *mx = all[1], *dm = all[2], *dk = all[3];
 	out->known = true;
 	out->exists = mx->rcode == AL_RCODE_NOERROR || txt->rcode == AL_RCODE_NOERROR;
 	for (size_t i = 0; mx->rcode == AL_RCODE_NOERROR && i < mx->count; i++) {
@@ -98,6 +112,8 @@ al_status al_mail_domain_state(al_lint *lint, const char *domain, al_mail_domain
 			out->mx = true;
 	}
 	out->spf = spf_record(lint, txt, &out->spf_minus_all);
+	if (out->mx)
+		return AL_OK; /* takes mail: sends_no_mail stays false */
 	out->dmarc = has_dmarc_record(lint, dm);
 	out->dkim = dk->rcode == AL_RCODE_NOERROR;
 	/* "v=spf1 -all" with no MX and no DKIM key says it sends no mail; with

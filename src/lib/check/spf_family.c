@@ -102,6 +102,11 @@ static const al_answer *lint_lookup(void *ctx, const char *name, uint16_t type)
 	return al_lint_lookup(ctx, name, type);
 }
 
+static const al_answer *lint_lookup_shared(void *ctx, const char *name, uint16_t type)
+{
+	return al_lint_lookup_shared(ctx, name, type);
+}
+
 al_status al_spf_lint_tree(al_lint *lint, const char *domain, const al_subject *subject,
 			   const al_spf_record *parsed, al_spf_tree *out)
 {
@@ -110,6 +115,7 @@ al_status al_spf_lint_tree(al_lint *lint, const char *domain, const al_subject *
 	/* without a source (record mode, --offline) every target is asked all the
 	 * same: the lint answers NOT-QUERIED and reports what was not checked */
 	ctx.dns.lookup = lint_lookup;
+	ctx.dns.lookup_shared = lint_lookup_shared;
 	ctx.dns.ctx = lint;
 	ctx.arena = al_lint_unit_arena(lint);
 	ctx.cache = s ? &s->cache : NULL;

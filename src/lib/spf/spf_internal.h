@@ -26,6 +26,9 @@ typedef const al_answer *(*al_spf_lookup_fn)(void *ctx, const char *name, uint16
 typedef struct al_spf_dns {
 	al_spf_lookup_fn lookup; /* NULL: no lookups at all (record mode) */
 	void *ctx;
+	/* the lookup tree's questions inside an include or redirect target (a
+	 * subtree the run cache shares between domains); NULL: lookup */
+	al_spf_lookup_fn lookup_shared;
 } al_spf_dns;
 
 /** A lookup function over a source; answers are released by al_spf_source_dns_close. */

@@ -48,6 +48,7 @@ typedef struct build {
 	al_map memo; /* name -> tnode, this build (loop-free nodes) */
 	const char *path[MAX_TREE_DEPTH + 2];
 	unsigned depth;
+	unsigned shared; /* inside an include or redirect target */
 	size_t nodes;
 	size_t lookups;
 	size_t not_followed;
@@ -164,6 +165,8 @@ static const al_answer *tree_lookup(build *b, const char *name, uint16_t type)
 	if (b->lookups >= MAX_TREE_LOOKUPS)
 		return &bound_answer;
 	b->lookups++;
+	if (b->shared > 0 && b->ctx->dns.lookup_shared != NULL)
+		return b->ctx->dns.lookup_shared(b->ctx->dns.ctx, name, type);
 	return b->ctx->dns.lookup(b->ctx->dns.ctx, name, type);
 }
 
@@ -302,7 +305,9 @@ static void term_follow(build *b, tnode *n, const al_spf_record *rec, const al_s
 				     bprintf(b->arena, "%.*s: the target depends on the connection (macros)",
 					     (int)t->length, rec->text + t->start));
 	} else {
+		b->shared++;
 		child = analyse_name(b, name, false);
+		b->shared--;
 		/* a target that does not exist, or has no TXT record at all, is a void
 		 * lookup (RFC 7208 section 4.6.4), as pyspf and mailauth count it */
 		if (child != NULL && child->void_answer)
