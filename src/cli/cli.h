@@ -129,6 +129,8 @@ typedef struct al_cli_collect {
 void al_cli_collect_diag(void *userdata, const al_diag *diag);
 /* The emitter of --format on stdout, for the command's inputs; NULL (error printed) on failure. */
 al_emitter *al_cli_emitter_new(al_cli *cli, const char *const *inputs, size_t input_count);
+/* The same, writing to @p sink instead of stdout. */
+al_emitter *al_cli_emitter_new_sink(al_cli *cli, al_sink sink, const char *const *inputs, size_t input_count);
 /* Exit code for an al_status from the library (2 for anything but AL_OK). */
 int al_cli_status_exit(al_status status);
 /* The input file @p path for reading ("-": stdin), a regular file: a directory, a

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -228,9 +229,107 @@ static const char *signal_name(int signo)
 	return signo == SIGINT ? "SIGINT" : signo == SIGTERM ? "SIGTERM" : "a signal";
 }
 
+/*
+ * The output in batches: what the emitter writes (a jsonl line, a finding) is
+ * gathered here and goes out in one write(2) when the next would not fit,
+ * when BATCH_SECONDS have passed since the last write, before the interrupted
+ * line and at the end; only whole lines leave at the first two, so a run
+ * killed outright leaves whole lines too. To a terminal, or beside the
+ * progress line, every result goes out at once.
+ */
+#define BATCH_BYTES ((size_t)64 << 10)
+#define BATCH_SECONDS 0.1
+
+typedef struct batch {
+	FILE *out;
+	char *data;
+	size_t length;
+	bool at_once;
+	bool failed;
+	double last; /* when it last wrote */
+} batch;
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* All of @p data to the stream's descriptor, past stdio (after what stdio holds). */
+static bool write_all(FILE *out, const char *data, size_t length)
+{
+	if (fflush(out) != 0)
+		return false;
+	int fd = fileno(out);
+	while (length > 0) {
+		ssize_t n = write(fd, data, length);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		data += n;
+		length -= (size_t)n;
+	}
+	return true;
+}
+
+/* Write the first @p length bytes and keep the rest. */
+static bool batch_write_out(batch *b, size_t length)
+{
+	if (length > 0 && !b->failed && !write_all(b->out, b->data, length))
+		b->failed = true;
+	memmove(b->data, b->data + length, b->length - length);
+	b->length -= length;
+	b->last = now_seconds();
+	return !b->failed;
+}
+
+/* Everything held, up to its last newline (all of it with @p all). */
+static bool batch_flush(batch *b, bool all)
+{
+	size_t n = b->length;
+	if (!all) {
+		const char *nl = n > 0 ? memrchr(b->data, '\n', n) : NULL;
+		n = nl != NULL ? (size_t)(nl - b->data) + 1 : 0;
+	}
+	return batch_write_out(b, n);
+}
+
+static int batch_sink_write(void *ctx, const void *data, size_t length)
+{
+	batch *b = ctx;
+	if (b->failed)
+		return -1;
+	if (b->data == NULL) /* no buffer: straight through */
+		return write_all(b->out, data, length) ? 0 : -1;
+	if (b->length + length > BATCH_BYTES && !batch_flush(b, false))
+		return -1;
+	if (b->length + length > BATCH_BYTES) {
+		/* a piece larger than the buffer (or a line cut by it): all of it now */
+		if (!batch_flush(b, true) || !write_all(b->out, data, length)) {
+			b->failed = true;
+			return -1;
+		}
+		b->last = now_seconds();
+		return 0;
+	}
+	memcpy(b->data + b->length, data, length);
+	b->length += length;
+	return 0;
+}
+
+/* Between results: write what is held when it is due. */
+static void batch_tick(batch *b)
+{
+	if (b->length > 0 && (b->at_once || now_seconds() - b->last >= BATCH_SECONDS))
+		batch_flush(b, false);
+}
+
 typedef struct check_run {
 	al_cli *cli;
 	al_emitter *emitter;
+	batch *out;
 	bool progress;
 	bool progress_shown;
 	double elapsed; /* as the library last reported it */
@@ -247,8 +346,7 @@ static void on_result(void *userdata, const al_domain_result *r)
 		run->progress_shown = false;
 	}
 	al_emitter_result(run->emitter, r);
-	if (run->cli->format == AL_FORMAT_JSONL || run->progress)
-		fflush(run->cli->out);
+	batch_tick(run->out);
 }
 
 static void format_duration(char *buf, size_t size, double s)
@@ -265,6 +363,7 @@ static void on_progress(void *userdata, const al_check_progress *p)
 {
 	check_run *run = userdata;
 	run->elapsed = p->elapsed;
+	batch_tick(run->out);
 	if (!run->progress)
 		return;
 	char eta[32];
@@ -525,8 +624,12 @@ static int check_main(al_cli *cli, int argc, char **argv)
 		inputs[input_count++] = argv[i];
 	for (size_t i = 0; i < cmd.domains_file_count && input_count < AL_CLI_MAX_LIST; i++)
 		inputs[input_count++] = cmd.domains_files[i];
-	al_emitter *em = al_cli_emitter_new(cli, inputs, input_count);
+	bool progress = cmd.progress > 0 || (cmd.progress == 0 && cli->quiet == 0 && isatty(STDERR_FILENO));
+	batch out = {cli->out, malloc(BATCH_BYTES), 0, progress || isatty(fileno(cli->out)), false, now_seconds()};
+	al_sink sink = {batch_sink_write, &out};
+	al_emitter *em = al_cli_emitter_new_sink(cli, sink, inputs, input_count);
 	if (em == NULL) {
+		free(out.data);
 		al_cli_sources_close(&sources);
 		al_zone_free(zone);
 		al_domain_list_free(list);
@@ -536,7 +639,8 @@ static int check_main(al_cli *cli, int argc, char **argv)
 	check_run run = {0};
 	run.cli = cli;
 	run.emitter = em;
-	run.progress = cmd.progress > 0 || (cmd.progress == 0 && cli->quiet == 0 && isatty(STDERR_FILENO));
+	run.out = &out;
+	run.progress = progress;
 
 	al_check_options co;
 	memset(&co, 0, sizeof(co));
@@ -563,6 +667,8 @@ static int check_main(al_cli *cli, int argc, char **argv)
 	/* the zone files' problems first: the answers from them may be incomplete */
 	al_summary zone_total = {0};
 	if (al_cli_zone_findings(cli, zone, em, &zone_total) != 0) {
+		batch_flush(&out, true);
+		free(out.data);
 		al_emitter_free(em);
 		al_cli_sources_close(&sources);
 		al_zone_free(zone);
@@ -585,6 +691,9 @@ static int check_main(al_cli *cli, int argc, char **argv)
 		code = AL_EXIT_ERROR;
 	}
 	al_emitter_end(em, &total, code);
+	bool written = batch_flush(&out, true);
+	free(out.data);
+	out.data = NULL;
 	size_t domains_total = al_domain_list_count(list);
 	if (signo != 0) {
 		/* the last line: the run did not finish; the lines above are whole */
@@ -596,7 +705,7 @@ static int check_main(al_cli *cli, int argc, char **argv)
 		al_cli_error("check: interrupted by %s: %zu of %zu domains done", signal_name(signo), run.done,
 			     domains_total);
 	}
-	if (al_emitter_status(em) != AL_OK || fflush(cli->out) != 0) {
+	if (!written || al_emitter_status(em) != AL_OK || fflush(cli->out) != 0) {
 		al_cli_error("writing the output failed");
 		code = AL_EXIT_ERROR;
 	}

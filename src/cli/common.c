@@ -409,6 +409,11 @@ int al_cli_status_exit(al_status status)
 
 al_emitter *al_cli_emitter_new(al_cli *cli, const char *const *inputs, size_t input_count)
 {
+	return al_cli_emitter_new_sink(cli, al_sink_stdio(cli->out), inputs, input_count);
+}
+
+al_emitter *al_cli_emitter_new_sink(al_cli *cli, al_sink sink, const char *const *inputs, size_t input_count)
+{
 	al_emit_options eo = {0};
 	eo.rules = cli->rules;
 	eo.color = cli->color;
@@ -418,7 +423,7 @@ al_emitter *al_cli_emitter_new(al_cli *cli, const char *const *inputs, size_t in
 	eo.input_count = input_count;
 	eo.show_waived = cli->verbose > 0;
 	al_emitter *em = NULL;
-	al_status st = al_emitter_new(&em, cli->format, al_sink_stdio(cli->out), &eo);
+	al_status st = al_emitter_new(&em, cli->format, sink, &eo);
 	if (st != AL_OK) {
 		al_cli_error("cannot start the output: %s", al_status_message(st));
 		return NULL;
