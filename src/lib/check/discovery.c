@@ -19,6 +19,7 @@
 
 #include "check/dmarc_checks.h"
 #include "check/family_api.h"
+#include "check/lint_context.h"
 #include "record/dmarc_parse.h"
 #include "util/arena.h"
 #include "util/strbuf.h"
@@ -206,6 +207,13 @@ al_status al_dmarc_discover(al_lint *lint, const char *domain, al_dmarc_discover
 	al_error err;
 	if (al_name_normalize(domain, strlen(domain), norm, &err) != AL_OK || strcmp(norm, ".") == 0)
 		return AL_EINVAL;
+	/* check mode: the unit's answers are asked once, so a discovery of the
+	 * same domain in the same unit comes out the same; the checks, the cross
+	 * checks and the inventory each want it */
+	if (lint->zone == NULL && lint->discovery != NULL && strcmp(lint->discovery->domain, norm) == 0) {
+		*out = lint->discovery;
+		return AL_OK;
+	}
 	al_dmarc_discovery *d = al_arena_calloc(arena, 1, sizeof(*d));
 	char *dom = al_arena_strdup(arena, norm);
 	if (d == NULL || dom == NULL)
@@ -303,6 +311,8 @@ al_status al_dmarc_discover(al_lint *lint, const char *domain, al_dmarc_discover
 
 	bool known = o9->found != AL_DMARC_FOUND_UNKNOWN && o7->found != AL_DMARC_FOUND_UNKNOWN;
 	d->disagree = known && o9->record != o7->record;
+	if (lint->zone == NULL)
+		lint->discovery = d;
 	*out = d;
 	return AL_OK;
 }

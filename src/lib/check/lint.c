@@ -70,6 +70,7 @@ void al_lint_unit_reset(al_lint *l)
 		al_source_release(l->options.source, l->answers[i]);
 	l->answer_count = 0;
 	l->asked_count = 0;
+	l->discovery = NULL;
 	l->diag_count = 0;
 	al_map_free(&l->reported);
 	al_map_init(&l->reported, true);

@@ -73,6 +73,7 @@ struct al_lint {
 	size_t answer_count, answer_capacity;
 	const al_answer **asked; /* check mode: the unit's own questions, each asked once (lookup.c) */
 	size_t asked_count, asked_capacity;
+	struct al_dmarc_discovery *discovery; /* check mode: the unit's last policy discovery (discovery.c) */
 	al_map reported; /* "name/type" lookups already reported in this unit */
 	struct al_finding finding;
 	bool pending;
