@@ -77,6 +77,7 @@ struct al_lint {
 	const al_answer **asked; /* check mode: the unit's own questions, each asked once (lookup.c) */
 	size_t asked_count, asked_capacity;
 	struct al_dmarc_discovery *discovery; /* check mode: the unit's last policy discovery (discovery.c) */
+	struct al_spf_tree *spf_tree;         /* check mode: the unit's last SPF tree from a lookup (spf_family.c) */
 	al_map reported; /* "name/type" lookups already reported in this unit */
 	struct al_finding finding;
 	bool pending;

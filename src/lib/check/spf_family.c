@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "check/family_api.h"
+#include "check/lint_context.h"
 #include "check/spf_family.h"
 #include "record/spf_syntax.h"
 #include "util/arena.h"
@@ -123,7 +124,23 @@ al_status al_spf_lint_tree(al_lint *lint, const char *domain, const al_subject *
 	ctx.snapshot = lint_snapshot(lint);
 	if (subject != NULL)
 		return al_spf_tree_analyse(&ctx, domain, subject->text, subject->length, parsed, out);
-	return al_spf_tree_analyse(&ctx, domain, NULL, 0, NULL, out);
+	/* check mode: the unit's answers are asked once, so the tree of the same
+	 * name in the same unit comes out the same (the cross checks and the
+	 * inventory each want it) */
+	al_spf_tree *kept = lint->zone == NULL ? lint->spf_tree : NULL;
+	if (kept != NULL && kept->root != NULL && kept->root->domain != NULL && strcmp(kept->root->domain, domain) == 0) {
+		*out = *kept;
+		return AL_OK;
+	}
+	al_status st = al_spf_tree_analyse(&ctx, domain, NULL, 0, NULL, out);
+	if (st == AL_OK && lint->zone == NULL && out->root != NULL && out->root->domain != NULL) {
+		kept = al_arena_alloc(al_lint_unit_arena(lint), sizeof(*kept));
+		if (kept != NULL) {
+			*kept = *out;
+			lint->spf_tree = kept;
+		}
+	}
+	return st;
 }
 
 /* ---- the summary ---------------------------------------------------------------- */
