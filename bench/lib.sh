@@ -30,6 +30,21 @@ bench_build() {
 	authlint=$WORK/build/src/cli/authlint
 }
 
+# A release build of commit $1 from its tree (git archive) in $WORK/before-<short id>, built
+# once and kept; sets $before to its authlint and $ref to the short id.
+bench_build_commit() {
+	ref=$(git -C "$bench_root" rev-parse --short "$1")
+	local src=$WORK/before-$ref
+	if [ ! -x "$src/build/src/cli/authlint" ]; then
+		rm -rf "$src"
+		mkdir -p "$src"
+		git -C "$bench_root" archive "$ref" | tar -x -C "$src"
+		meson setup "$src/build" "$src" --buildtype=release -Dtests=false >/dev/null
+		ninja -C "$src/build" >/dev/null
+	fi
+	before=$src/build/src/cli/authlint
+}
+
 # The synthetic data for N domains: $DATA_ROOT/z<N/1000>k when it is there,
 # else generated once into $WORK/data/n<N>; sets $data.
 bench_data() {

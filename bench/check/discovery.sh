@@ -17,7 +17,6 @@
 # Needs: knot, knot-dnsutils (kdig), git, meson, ninja, /usr/bin/time.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
 . "$here/../lib.sh"
 bench_find_shared
 N=${N:-10000}
@@ -29,16 +28,7 @@ ADDR=${ADDR:-127.0.15.3}
 bench_build
 after=$authlint
 # the reference build, from the commit's tree in a folder of its own
-ref=$(git -C "$root" rev-parse --short "$BEFORE")
-src=$WORK/before-$ref
-if [ ! -x "$src/build/src/cli/authlint" ]; then
-	rm -rf "$src"
-	mkdir -p "$src"
-	git -C "$root" archive "$ref" | tar -x -C "$src"
-	meson setup "$src/build" "$src" --buildtype=release -Dtests=false >/dev/null
-	ninja -C "$src/build" >/dev/null
-fi
-before=$src/build/src/cli/authlint
+bench_build_commit "$BEFORE"
 
 bench_data "$N"
 trap bench_knot_stop EXIT

@@ -18,7 +18,6 @@
 # Needs: knot, knot-dnsutils (kdig), dnsperf, /usr/bin/time.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
 . "$here/../lib.sh"
 bench_find_shared
 N=${N:-10000}
@@ -31,16 +30,8 @@ command -v dnsperf >/dev/null || { echo "$0: dnsperf is not installed" >&2; exit
 bench_build
 bins=("after=$authlint")
 if [ -n "${BEFORE:-}" ]; then
-	ref=$(git -C "$root" rev-parse --short "$BEFORE")
-	src=$WORK/before-$ref
-	if [ ! -x "$src/build/src/cli/authlint" ]; then
-		rm -rf "$src"
-		mkdir -p "$src"
-		git -C "$root" archive "$ref" | tar -x -C "$src"
-		meson setup "$src/build" "$src" --buildtype=release -Dtests=false >/dev/null
-		ninja -C "$src/build" >/dev/null
-	fi
-	bins=("before=$src/build/src/cli/authlint" "${bins[@]}")
+	bench_build_commit "$BEFORE"
+	bins=("before=$before" "${bins[@]}")
 fi
 
 bench_data "$N"

@@ -304,10 +304,9 @@ typedef struct lock_answer {
 static bool holds_records(const al_lock *lock, const char *name, uint16_t type)
 {
 	uint8_t wire[255];
-	size_t wl = al_name_to_wire(name, strlen(name), wire, NULL);
+	size_t wl = al_zone_name_wire(name, wire);
 	if (wl == 0)
 		return false;
-	al_zone_wire_lower(wire, wl);
 	const znode *node = al_zone_find(lock->zone, wire, wl);
 	if (node == NULL || !(node->flags & ZNODE_DATA))
 		return false;
@@ -405,10 +404,9 @@ static bool lock_covers(const void *impl, const char *name)
 	if (al_name_normalize(name, strlen(name), norm, NULL) != AL_OK)
 		return false;
 	uint8_t wire[255];
-	size_t wl = al_name_to_wire(norm, strlen(norm), wire, NULL);
+	size_t wl = al_zone_name_wire(norm, wire);
 	if (wl == 0)
 		return false;
-	al_zone_wire_lower(wire, wl);
 	const znode *node = al_zone_find(lock->zone, wire, wl);
 	return (node != NULL && (node->flags & ZNODE_DATA)) || negative_first(lock, norm) != NULL;
 }

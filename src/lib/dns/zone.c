@@ -58,6 +58,14 @@ void al_zone_wire_lower(uint8_t *wire, size_t length)
 	}
 }
 
+size_t al_zone_name_wire(const char *name, uint8_t wire[255])
+{
+	size_t wl = al_name_to_wire(name, strlen(name), wire, NULL);
+	if (wl != 0)
+		al_zone_wire_lower(wire, wl);
+	return wl;
+}
+
 /* Eight bytes at a time: the names are short, and every lookup and every
  * record read hashes one. */
 uint64_t al_zone_hash(const uint8_t *wire, size_t length)
@@ -311,13 +319,11 @@ al_status al_zone_new(al_zone **out, const al_zone_options *options)
 	if (z->options.origin != NULL) {
 		z->options.origin = al_arena_strdup(&z->arena, z->options.origin);
 		uint8_t wire[255];
-		const char *why = NULL;
-		size_t n = al_name_to_wire(z->options.origin, strlen(z->options.origin), wire, &why);
+		size_t n = al_zone_name_wire(z->options.origin, wire);
 		if (n == 0) {
 			al_zone_free(z);
 			return AL_EINVAL;
 		}
-		al_zone_wire_lower(wire, n);
 		z->origins = calloc(1, sizeof(zorigin));
 		if (z->origins == NULL) {
 			al_zone_free(z);

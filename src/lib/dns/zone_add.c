@@ -155,22 +155,12 @@ static bool label_index(al_zone *zone, const char *label, uint16_t *index)
 	return al_zone_add_file(zone, label, NULL, NULL, 0, index);
 }
 
-/* @p name in wire form, lower-cased as the zone keeps names; 0 when it is not a name. */
-static size_t lower_wire(const char *name, uint8_t wire[255])
-{
-	const char *why = NULL;
-	size_t wl = al_name_to_wire(name, strlen(name), wire, &why);
-	if (wl != 0)
-		al_zone_wire_lower(wire, wl);
-	return wl;
-}
-
 al_status al_zone_add_origin(al_zone *zone, const char *name)
 {
 	if (zone == NULL || name == NULL)
 		return AL_EINVAL;
 	uint8_t wire[255];
-	size_t wl = lower_wire(name, wire);
+	size_t wl = al_zone_name_wire(name, wire);
 	if (wl == 0)
 		return AL_EINVAL;
 	return origin_for(zone, wire, wl) != NULL ? AL_OK : AL_ENOMEM;
@@ -185,7 +175,7 @@ al_status al_zone_add_record(al_zone *zone, const al_location *where, const char
 	if (zone->limit_hit)
 		return AL_ELIMIT;
 	uint8_t wire[255];
-	size_t wl = lower_wire(owner, wire);
+	size_t wl = al_zone_name_wire(owner, wire);
 	if (wl == 0)
 		return AL_EINVAL;
 	uint16_t file;

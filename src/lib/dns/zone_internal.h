@@ -133,6 +133,9 @@ uint64_t al_zone_hash(const uint8_t *wire, size_t length);
 znode *al_zone_find(const al_zone *zone, const uint8_t *wire, size_t length);
 /** Lower-case a wire name in place. */
 void al_zone_wire_lower(uint8_t *wire, size_t length);
+/** @p name (presentation form) in wire form, lower-cased as the store keeps names;
+ *  its length, or 0 when it is not a name. */
+size_t al_zone_name_wire(const char *name, uint8_t wire[255]);
 /** True when the zone answers with authority for the lower-case wire name. */
 bool al_zone_covers_wire(const al_zone *zone, const uint8_t *wire, size_t length);
 /** al_zone_covers_wire, also giving the origin the name falls under (NULL: none). */

@@ -34,11 +34,9 @@ bool al_zone_mail_records_absent(const al_zone *zone, const char *name)
 	if (zone == NULL || name == NULL)
 		return false;
 	uint8_t wire[255];
-	const char *why = NULL;
-	size_t wl = al_name_to_wire(name, strlen(name), wire, &why);
+	size_t wl = al_zone_name_wire(name, wire);
 	if (wl == 0)
 		return false;
-	al_zone_wire_lower(wire, wl);
 	const znode *node = al_zone_find(zone, wire, wl);
 	if (node == NULL || has_type(node->types, AL_TYPE_TXT) || has_type(node->types, AL_TYPE_MX) ||
 	    has_type(node->types, AL_TYPE_CNAME))

@@ -218,11 +218,9 @@ static al_status zone_lookup(void *impl, const char *name, uint16_t type, const 
 	zone_source *zs = impl;
 	const al_zone *zone = zs->zone;
 	uint8_t wire[255];
-	const char *why = NULL;
-	size_t wl = al_name_to_wire(name, strlen(name), wire, &why);
+	size_t wl = al_zone_name_wire(name, wire);
 	if (wl == 0)
 		return AL_EINVAL;
-	al_zone_wire_lower(wire, wl);
 	/* the front end hands over normalised names: keep them as they are */
 	char text[AL_NAME_MAX];
 	if (al_name_normalize(name, strlen(name), text, NULL) != AL_OK)
@@ -281,10 +279,9 @@ static bool zone_covers(const void *impl, const char *name)
 {
 	const zone_source *zs = impl;
 	uint8_t wire[255];
-	size_t wl = al_name_to_wire(name, strlen(name), wire, NULL);
+	size_t wl = al_zone_name_wire(name, wire);
 	if (wl == 0)
 		return false;
-	al_zone_wire_lower(wire, wl);
 	return al_zone_covers_wire(zs->zone, wire, wl);
 }
 

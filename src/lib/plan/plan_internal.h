@@ -57,15 +57,19 @@ const char *al_plan_effect_text(al_arena *arena, const al_dmarc_effect *effect, 
 /* Fill the three effects of @p text (a DMARC record, or NULL for none). */
 void al_plan_effects_of(al_arena *arena, const char *text, size_t length, al_plan_effect out[3]);
 
-/* A zone-file line for a TXT record at @p owner: strings of at most 255 octets, escaped. */
 /* The evidence in sentences: the reports' volume and aligned share; the failing services and
  * sources not attributed. */
 void al_plan_evidence_volume(al_strbuf *out, const al_plan_evidence *ev);
 void al_plan_evidence_failing(al_strbuf *out, const al_plan_evidence *ev);
 /* The evidence's failing mail From subdomains, and how much of it is from names that do not exist. */
 void al_plan_subdomain_sentence(al_strbuf *out, const al_plan_evidence *ev);
+/* A zone-file line for a TXT record at @p owner: strings of at most 255 octets, escaped. */
 const char *al_plan_zone_line(al_arena *arena, const char *owner, uint32_t ttl, const char *text,
 			      size_t length);
+
+/* A step's impact, a day: text[0], RFC 7489 receivers' quarantined, text[1], their rejected,
+ * text[2], RFC 9989 receivers' quarantined, text[3], their rejected, text[4]. */
+void al_plan_impact_numbers(al_strbuf *out, const al_plan_impact *im, const char *const text[5]);
 
 /* Writers, one per format (plan/write_*.c). */
 al_status al_plan_write_text(const al_plan *plan, const al_plan_write_options *options,

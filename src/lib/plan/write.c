@@ -75,6 +75,17 @@ const char *al_plan_step_status_name(al_plan_step_status status)
 	return "?";
 }
 
+void al_plan_impact_numbers(al_strbuf *out, const al_plan_impact *im, const char *const text[5])
+{
+	const double n[4] = {im->rfc7489_quarantined, im->rfc7489_rejected, im->rfc9989_quarantined,
+			     im->rfc9989_rejected};
+	for (size_t i = 0; i < 4; i++) {
+		al_strbuf_puts(out, text[i]);
+		al_strbuf_per_day(out, n[i]);
+	}
+	al_strbuf_puts(out, text[4]);
+}
+
 al_status al_plan_write(const al_plan *plan, al_plan_format format,
 			const al_plan_write_options *options, al_sink sink)
 {

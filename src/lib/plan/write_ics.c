@@ -118,15 +118,10 @@ static void description(al_strbuf *d, const al_plan *plan, const al_plan_step *s
 			 s->effect[0].rfc9989_text);
 	if (s->impact.measured) {
 		const al_plan_impact *im = &s->impact;
-		al_strbuf_puts(d, "On the failing mail of the report period, a day: RFC 7489 receivers ");
-		al_strbuf_per_day(d, im->rfc7489_quarantined);
-		al_strbuf_puts(d, " quarantined, ");
-		al_strbuf_per_day(d, im->rfc7489_rejected);
-		al_strbuf_puts(d, " rejected; RFC 9989 receivers ");
-		al_strbuf_per_day(d, im->rfc9989_quarantined);
-		al_strbuf_puts(d, " quarantined, ");
-		al_strbuf_per_day(d, im->rfc9989_rejected);
-		al_strbuf_puts(d, " rejected");
+		static const char *const text[5] = {
+			"On the failing mail of the report period, a day: RFC 7489 receivers ",
+			" quarantined, ", " rejected; RFC 9989 receivers ", " quarantined, ", " rejected"};
+		al_plan_impact_numbers(d, im, text);
 		if (im->from != NULL)
 			al_strbuf_printf(d, " (from %s)", im->from);
 		al_strbuf_puts(d, ".\n");

@@ -80,16 +80,11 @@ static void impact(al_strbuf *out, const al_plan_impact *im)
 {
 	if (!im->measured)
 		return;
-	al_strbuf_puts(out, "\nImpact on the failing mail of the report period, a day:\n\n"
-			    "| Receivers | Quarantined | Rejected |\n|---|---|---|\n| RFC 7489 | ");
-	al_strbuf_per_day(out, im->rfc7489_quarantined);
-	al_strbuf_puts(out, " | ");
-	al_strbuf_per_day(out, im->rfc7489_rejected);
-	al_strbuf_puts(out, " |\n| RFC 9989 | ");
-	al_strbuf_per_day(out, im->rfc9989_quarantined);
-	al_strbuf_puts(out, " | ");
-	al_strbuf_per_day(out, im->rfc9989_rejected);
-	al_strbuf_puts(out, " |\n");
+	static const char *const text[5] = {
+		"\nImpact on the failing mail of the report period, a day:\n\n"
+		"| Receivers | Quarantined | Rejected |\n|---|---|---|\n| RFC 7489 | ",
+		" | ", " |\n| RFC 9989 | ", " | ", " |\n"};
+	al_plan_impact_numbers(out, im, text);
 	if (im->from != NULL) {
 		al_strbuf_puts(out, "\nThat mail comes from: ");
 		al_md_text(out, im->from);

@@ -171,18 +171,13 @@ static void impact(text_out *o, const al_plan_step *s)
 	const al_plan_impact *im = &s->impact;
 	if (!im->measured)
 		return;
-	const struct {
-		const char *gen;
-		double q, r;
-	} gens[] = {{"RFC 7489", im->rfc7489_quarantined, im->rfc7489_rejected},
-		    {"RFC 9989", im->rfc9989_quarantined, im->rfc9989_rejected}};
-	for (size_t g = 0; g < 2; g++) {
-		al_strbuf_printf(o->out, "  %-*s%s receivers: ", LABEL, g == 0 ? "impact" : "", gens[g].gen);
-		al_strbuf_per_day(o->out, gens[g].q);
-		al_strbuf_puts(o->out, " quarantined, ");
-		al_strbuf_per_day(o->out, gens[g].r);
-		al_strbuf_puts(o->out, " rejected a day (failing mail of the report period)\n");
-	}
+	char first[64], second[128];
+	snprintf(first, sizeof(first), "  %-*sRFC 7489 receivers: ", LABEL, "impact");
+	snprintf(second, sizeof(second), " rejected a day (failing mail of the report period)\n  %-*sRFC 9989 receivers: ",
+		 LABEL, "");
+	const char *const text[5] = {first, " quarantined, ", second, " quarantined, ",
+				     " rejected a day (failing mail of the report period)\n"};
+	al_plan_impact_numbers(o->out, im, text);
 	if (im->from != NULL)
 		field(o, "  ", "", im->from);
 }
