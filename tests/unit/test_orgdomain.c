@@ -16,6 +16,8 @@
 
 #include <authlint/dmarc_discovery.h>
 
+#include "check/lint_context.h"
+#include "check/lint_internal.h"
 #include "dns/orgdomain.h"
 
 static al_psl *load_excerpt(void)
@@ -169,6 +171,42 @@ static void test_tree_walk_names(void **state)
 	assert_int_equal(al_dmarc_tree_walk_names("", out), 0);
 }
 
+/* The lint's PSL memo (check/psl_memo.c) answers as the list does, from its small table
+ * and, once the lint has asked about many names, from the full one; each name twice. */
+static void test_psl_memo(void **state)
+{
+	(void)state;
+	al_lint_options o = {0};
+	o.rules = t_rules();
+	o.psl = t_psl();
+	al_lint *lint = NULL;
+	assert_int_equal(al_lint_new(&lint, &o), AL_OK);
+	static const char *const tails[] = {"example.com", "co.uk", "example.co.uk", "com", "github.io",
+					    "a.github.io", "invalid", "b.c.example.org", "kawasaki.jp"};
+	char name[AL_NAME_MAX], via_memo[AL_NAME_MAX], direct[AL_NAME_MAX];
+	for (int round = 0; round < 2; round++) {
+		for (size_t i = 0; i < 600; i++) {
+			const char *tail = tails[i % (sizeof(tails) / sizeof(tails[0]))];
+			if (i < 20)
+				snprintf(name, sizeof(name), "%s", tail);
+			else
+				snprintf(name, sizeof(name), "n%zu.%s", i, tail);
+			al_status a = al_lint_org_domain(lint, name, via_memo);
+			al_status b = al_dmarc_psl_organizational_domain(o.psl, name, direct);
+			assert_int_equal(a, b);
+			if (a == AL_OK)
+				assert_string_equal(via_memo, direct);
+			assert_int_equal(al_lint_public_suffix(lint, name), al_dmarc_psl_is_public_suffix(o.psl, name));
+			if (round == 0 && i == 10)
+				assert_int_equal(lint->psl_memo_slots, AL_PSL_MEMO_FIRST_SLOTS); /* still small */
+		}
+	}
+	assert_int_equal(lint->psl_memo_slots, AL_PSL_MEMO_SLOTS); /* grown */
+	assert_true(al_lint_same_organization(lint, "a.example.co.uk", "b.example.co.uk"));
+	assert_false(al_lint_same_organization(lint, "a.example.co.uk", "example2.co.uk"));
+	al_lint_free(lint);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -177,6 +215,7 @@ int main(void)
 		cmocka_unit_test(test_psl_api),
 		cmocka_unit_test(test_psl_load_errors),
 		cmocka_unit_test(test_tree_walk_names),
+		cmocka_unit_test(test_psl_memo),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

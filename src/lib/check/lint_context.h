@@ -51,8 +51,11 @@ typedef struct lookup_memo_slot {
 	char name[AL_LOOKUP_MEMO_NAME];
 } lookup_memo_slot;
 
-/* The Public Suffix List's answers by name (lookup.c), direct-mapped. */
+/* The Public Suffix List's answers by name (psl_memo.c), direct-mapped: a few slots
+ * first (a lint of one record or one domain asks about a handful of names), the full
+ * table once the lint has asked about more names than the few slots hold. */
 #define AL_PSL_MEMO_SLOTS 1024
+#define AL_PSL_MEMO_FIRST_SLOTS 16
 typedef struct psl_memo_slot {
 	uint64_t hash;
 	signed char org;      /* 0: not asked, 1: out holds it, -1: AL_EINVAL */
@@ -84,7 +87,9 @@ struct al_lint {
 	size_t unit_lookups;
 	lookup_memo_slot *memo; /* zone mode only (lookup.c); NULL until used */
 	size_t memo_slots;       /* slots of memo, a power of two */
-	psl_memo_slot *psl_memo; /* lookup.c; NULL until used */
+	psl_memo_slot *psl_memo; /* psl_memo.c; NULL until used */
+	size_t psl_memo_slots;   /* AL_PSL_MEMO_FIRST_SLOTS, then AL_PSL_MEMO_SLOTS */
+	size_t psl_memo_misses;  /* names put in the small table */
 	/* record mode, presentation form: where each byte of the pasted record was */
 	const al_rr *pasted_rr;
 	const unsigned long *pasted_lines, *pasted_columns;

@@ -4,7 +4,10 @@
  * small direct-mapped table, as every domain's policy discovery, alignment
  * and report authorization ask about the same names (the same parents) again.
  * The answers are the list's alone (nothing of the zone or the DNS), so the
- * table lives as long as the lint.
+ * table lives as long as the lint. It starts with a few slots, so that a lint
+ * of one record does not pay for (and fault in) the 200 KB of the full table;
+ * once the small table has taken more names than twice its slots, the full
+ * one replaces it (its answers are dropped: they are only a memo).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -22,14 +25,21 @@ static psl_memo_slot *psl_slot(al_lint *lint, const char *domain)
 	size_t length = domain != NULL ? strlen(domain) : 0;
 	if (domain == NULL || length >= AL_LOOKUP_MEMO_NAME)
 		return NULL;
-	if (lint->psl_memo == NULL) {
-		lint->psl_memo = calloc(AL_PSL_MEMO_SLOTS, sizeof(*lint->psl_memo));
-		if (lint->psl_memo == NULL)
+	if (lint->psl_memo == NULL || (lint->psl_memo_slots < AL_PSL_MEMO_SLOTS &&
+					 lint->psl_memo_misses > 2 * lint->psl_memo_slots)) {
+		size_t n = lint->psl_memo == NULL ? AL_PSL_MEMO_FIRST_SLOTS : AL_PSL_MEMO_SLOTS;
+		psl_memo_slot *table = calloc(n, sizeof(*table));
+		if (table == NULL)
 			return NULL;
+		free(lint->psl_memo);
+		lint->psl_memo = table;
+		lint->psl_memo_slots = n;
+		lint->psl_memo_misses = 0;
 	}
 	uint64_t h = al_hash_bytes(domain, length);
-	psl_memo_slot *s = &lint->psl_memo[h & (AL_PSL_MEMO_SLOTS - 1)];
+	psl_memo_slot *s = &lint->psl_memo[h & (lint->psl_memo_slots - 1)];
 	if (s->hash != h || (s->org == 0 && s->suffix == 0) || strcmp(s->name, domain) != 0) {
+		lint->psl_memo_misses++;
 		memset(s, 0, offsetof(psl_memo_slot, name));
 		s->hash = h;
 		memcpy(s->name, domain, length + 1);
