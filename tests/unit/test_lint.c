@@ -2,7 +2,9 @@
 /* The lint driver: selection, order, waivers, policies, lookups that fail or are not made, exit codes. */
 #include "helpers.h"
 
+#include "check/lint_context.h"
 #include "dns/source_internal.h"
+#include "util/hash.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -412,17 +414,133 @@ static void test_threads_same_output(void **state)
 	free(text);
 }
 
+/* ---- zone mode: the lookup memo ---- */
+
+/* The zone's own source, counting what reaches it per name and type. */
+#define COUNTED_MAX 2048
+typedef struct counting {
+	al_source *zone;
+	char names[COUNTED_MAX][AL_LOOKUP_MEMO_NAME];
+	uint16_t types[COUNTED_MAX];
+	int counts[COUNTED_MAX];
+	size_t key_count;
+	int lookups;
+} counting;
+
+static al_status counting_lookup(void *impl, const char *name, uint16_t type, const al_answer **out)
+{
+	counting *c = impl;
+	size_t i = 0;
+	while (i < c->key_count && !(c->types[i] == type && strcmp(c->names[i], name) == 0))
+		i++;
+	if (i == c->key_count && c->key_count < COUNTED_MAX && strlen(name) < AL_LOOKUP_MEMO_NAME) {
+		strcpy(c->names[i], name);
+		c->types[i] = type;
+		c->key_count++;
+	}
+	if (i < c->key_count)
+		c->counts[i]++;
+	c->lookups++;
+	return al_source_lookup(c->zone, name, type, out);
+}
+
+static void counting_release(void *impl, const al_answer *answer)
+{
+	counting *c = impl;
+	al_source_release(c->zone, answer);
+}
+
+static bool counting_covers(const void *impl, const char *name)
+{
+	const counting *c = impl;
+	return al_source_covers(c->zone, name);
+}
+
+static const al_source_ops counting_ops = {
+	.kind = "test",
+	.lookup = counting_lookup,
+	.release = counting_release,
+	.covers = counting_covers,
+};
+
+/* The slot of (name, type) in the memo at its full size (check/lookup.c). */
+static size_t full_slot(const char *name, uint16_t type)
+{
+	uint64_t h = al_hash_bytes(name, strlen(name)) ^ ((uint64_t)type * 0x9e3779b97f4a7c15ULL);
+	return (size_t)(h & (AL_LOOKUP_MEMO_SLOTS - 1));
+}
+
+/* The memo starts small and doubles as the zone asks for more names: what it
+ * kept before it grew it keeps after. A name reaches the zone a second time
+ * only when another name asked shares its slot at the full size (and pushed
+ * it out), as with a table of full size from the start; the rest of the
+ * lookups are answered from the memo. */
+static void test_zone_memo_grows(void **state)
+{
+	(void)state;
+	size_t cap = 64 * 1024, len = 0;
+	char *text = malloc(cap);
+	assert_non_null(text);
+	len += (size_t)snprintf(text + len, cap - len,
+				"$ORIGIN example.com.\n$TTL 300\n@ SOA ns hostmaster 1 7200 3600 1209600 300\n"
+				"@ NS ns\nns A 192.0.2.1\n_dmarc TXT \"v=DMARC1; p=none\"\n");
+	for (int i = 0; i < 120; i++)
+		len += (size_t)snprintf(text + len, cap - len, "d%d MX 10 mx\nd%d TXT \"v=spf1 ip4:192.0.2.%d -all\"\n",
+					i, i, i);
+	len += (size_t)snprintf(text + len, cap - len, "mx A 192.0.2.25\n");
+	al_zone_options zo = {0};
+	al_zone *zone = NULL;
+	assert_int_equal(al_zone_new(&zone, &zo), AL_OK);
+	al_error err;
+	assert_int_equal(al_zone_load_text(zone, "<test>", text, len, &err), AL_OK);
+	counting *c = calloc(1, sizeof(*c));
+	assert_non_null(c);
+	assert_int_equal(al_source_new_zone(&c->zone, zone), AL_OK);
+	al_source *src = NULL;
+	assert_int_equal(al_source_new(&src, &counting_ops, c), AL_OK);
+	al_lint_options o = {0};
+	o.rules = t_rules();
+	o.psl = t_psl();
+	o.source = src;
+	o.offline = true;
+	al_lint *lint = NULL;
+	assert_int_equal(al_lint_new(&lint, &o), AL_OK);
+	assert_int_equal(al_lint_zone(lint, zone), AL_OK);
+	const al_summary *sum = al_lint_summary(lint);
+	/* far more names than the memo's first table holds, all counted */
+	assert_true(c->key_count > 8 * AL_LOOKUP_MEMO_FIRST);
+	assert_true(c->key_count < COUNTED_MAX);
+	assert_true(sum->lookups > (size_t)c->lookups);
+	assert_int_equal(sum->lookups_failed, 0);
+	for (size_t i = 0; i < c->key_count; i++) {
+		if (c->counts[i] == 1)
+			continue;
+		size_t slot = full_slot(c->names[i], c->types[i]), j = 0;
+		while (j < c->key_count && (j == i || full_slot(c->names[j], c->types[j]) != slot))
+			j++;
+		if (j == c->key_count)
+			fail_msg("%s/%u reached the zone %d times; nothing shares its slot", c->names[i],
+				 (unsigned)c->types[i], c->counts[i]);
+	}
+	al_lint_free(lint);
+	al_source_free(src);
+	al_source_free(c->zone);
+	al_zone_free(zone);
+	free(c);
+	free(text);
+}
+
 /* ---- a source that counts the questions it gets, over a zone ---- */
 
-typedef struct counting {
+typedef struct questions {
 	al_source *inner;
 	char keys[64][AL_NAME_MAX + 8];
 	int counts[64];
 	size_t n;
 	int total;
-} counting;
+} questions;
 
-static int asked(const counting *c, const char *name, uint16_t type)
+static int asked(const questions *c, const char *name, uint16_t type)
 {
 	char key[AL_NAME_MAX + 8];
 	snprintf(key, sizeof(key), "%s/%u", name, (unsigned)type);
@@ -432,9 +550,9 @@ static int asked(const counting *c, const char *name, uint16_t type)
 	return 0;
 }
 
-static al_status counting_lookup(void *impl, const char *name, uint16_t type, const al_answer **out)
+static al_status question_lookup(void *impl, const char *name, uint16_t type, const al_answer **out)
 {
-	counting *c = impl;
+	questions *c = impl;
 	c->total++;
 	char key[AL_NAME_MAX + 8];
 	snprintf(key, sizeof(key), "%s/%u", name, (unsigned)type);
@@ -448,23 +566,23 @@ static al_status counting_lookup(void *impl, const char *name, uint16_t type, co
 	return al_source_backend_lookup(c->inner, name, type, out);
 }
 
-static void counting_release(void *impl, const al_answer *a)
+static void question_release(void *impl, const al_answer *a)
 {
-	counting *c = impl;
+	questions *c = impl;
 	al_source_backend_release(c->inner, a);
 }
 
-static bool counting_covers(const void *impl, const char *name)
+static bool question_covers(const void *impl, const char *name)
 {
-	const counting *c = impl;
+	const questions *c = impl;
 	return al_source_covers(c->inner, name);
 }
 
-static const al_source_ops counting_ops = {
+static const al_source_ops question_ops = {
 	.kind = "test",
-	.lookup = counting_lookup,
-	.release = counting_release,
-	.covers = counting_covers,
+	.lookup = question_lookup,
+	.release = question_release,
+	.covers = question_covers,
 };
 
 /* Every check of a domain reads the same few answers (its TXT, MX, _dmarc):
@@ -487,9 +605,9 @@ static void test_each_question_once(void **state)
 	assert_int_equal(al_zone_load_text(zone, "<t>", text, strlen(text), &err), AL_OK);
 	al_source *zs = NULL, *src = NULL;
 	assert_int_equal(al_source_new_zone(&zs, zone), AL_OK);
-	counting *c = calloc(1, sizeof(*c));
+	questions *c = calloc(1, sizeof(*c));
 	c->inner = zs;
-	assert_int_equal(al_source_new(&src, &counting_ops, c), AL_OK);
+	assert_int_equal(al_source_new(&src, &question_ops, c), AL_OK);
 	const char *const sel[] = {"s1"};
 
 	t_findings out;
@@ -547,6 +665,7 @@ int main(void)
 		cmocka_unit_test(test_threads_same_output),
 		cmocka_unit_test(test_each_question_once),
 		cmocka_unit_test(test_exit_codes),
+		cmocka_unit_test(test_zone_memo_grows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -36,9 +36,12 @@ struct al_finding {
  * asked again (the same unit's checks, or every domain's policy discovery
  * asking the same parent) is not looked up again. Direct-mapped; the lint
  * owns the answers in it, and one pushed out goes to the unit's release list
- * (a check of the unit may still hold it).
+ * (a check of the unit may still hold it). The table starts at
+ * AL_LOOKUP_MEMO_FIRST slots and doubles, up to AL_LOOKUP_MEMO_SLOTS, instead
+ * of pushing an answer out (lookup.c): a small zone pays for a small table.
  */
 #define AL_LOOKUP_MEMO_SLOTS 1024
+#define AL_LOOKUP_MEMO_FIRST 32
 #define AL_LOOKUP_MEMO_NAME 96
 
 typedef struct lookup_memo_slot {
@@ -87,6 +90,7 @@ struct al_lint {
 	family_state families[AL_KIND_COUNT_];
 	size_t unit_lookups;
 	lookup_memo_slot *memo; /* zone mode only (lookup.c); NULL until used */
+	size_t memo_slots;       /* slots of memo, a power of two */
 	psl_memo_slot *psl_memo; /* psl_memo.c; NULL until used */
 	size_t psl_memo_slots;   /* AL_PSL_MEMO_FIRST_SLOTS, then AL_PSL_MEMO_SLOTS */
 	size_t psl_memo_misses;  /* names put in the small table */

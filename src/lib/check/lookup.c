@@ -77,23 +77,47 @@ static lookup_memo_slot *memo_slot(al_lint *lint, const char *name, size_t lengt
 	if (lint->zone == NULL || name == NULL || length >= AL_LOOKUP_MEMO_NAME)
 		return NULL;
 	if (lint->memo == NULL) {
-		lint->memo = calloc(AL_LOOKUP_MEMO_SLOTS, sizeof(*lint->memo));
+		lint->memo = calloc(AL_LOOKUP_MEMO_FIRST, sizeof(*lint->memo));
 		if (lint->memo == NULL)
 			return NULL;
+		lint->memo_slots = AL_LOOKUP_MEMO_FIRST;
 	}
 	*hash = al_hash_bytes(name, length) ^ ((uint64_t)type * 0x9e3779b97f4a7c15ULL);
-	return &lint->memo[*hash & (AL_LOOKUP_MEMO_SLOTS - 1)];
+	return &lint->memo[*hash & (lint->memo_slots - 1)];
+}
+
+/*
+ * Twice the slots, every answer moved to its slot there: two answers in
+ * different slots stay apart (a slot's index only gains a bit of the hash),
+ * so none is lost. The memo then holds what a table of AL_LOOKUP_MEMO_SLOTS
+ * from the start would: an answer is pushed out only by another with the
+ * same slot at the full size. False without memory (the table stays as it was).
+ */
+static bool memo_grow(al_lint *lint)
+{
+	size_t slots = lint->memo_slots * 2;
+	lookup_memo_slot *grown = calloc(slots, sizeof(*grown));
+	if (grown == NULL)
+		return false;
+	for (size_t i = 0; i < lint->memo_slots; i++)
+		if (lint->memo[i].answer != NULL)
+			grown[lint->memo[i].hash & (slots - 1)] = lint->memo[i];
+	free(lint->memo);
+	lint->memo = grown;
+	lint->memo_slots = slots;
+	return true;
 }
 
 void al_lint_memo_clear(al_lint *lint)
 {
 	if (lint->memo == NULL)
 		return;
-	for (size_t i = 0; i < AL_LOOKUP_MEMO_SLOTS; i++)
+	for (size_t i = 0; i < lint->memo_slots; i++)
 		if (lint->memo[i].answer != NULL)
 			al_source_release(lint->options.source, lint->memo[i].answer);
 	free(lint->memo);
 	lint->memo = NULL;
+	lint->memo_slots = 0;
 }
 
 /* Keep the answer just added to the unit's release list in its memo slot;
@@ -101,6 +125,9 @@ void al_lint_memo_clear(al_lint *lint)
 static void memo_keep(al_lint *lint, lookup_memo_slot *slot, uint64_t hash, const char *name, size_t length,
 		      uint16_t type, const al_answer *a)
 {
+	/* the slot holds another name's answer: a larger table, while there is room for one */
+	while (slot->answer != NULL && lint->memo_slots < AL_LOOKUP_MEMO_SLOTS && memo_grow(lint))
+		slot = &lint->memo[hash & (lint->memo_slots - 1)];
 	const al_answer *old = slot->answer;
 	if (old != NULL)
 		lint->answers[lint->answer_count - 1] = old;
