@@ -29,7 +29,8 @@ AL_EXPORT al_findings *al_findings_new(void);
 AL_EXPORT void al_findings_free(al_findings *list);
 /**
  * Append a copy of @p diag (its strings included; the rule pointer is shared,
- * the registry must outlive the list) and count it in the summary: waived, or
+ * and so is a fix that is the rule's own: the registry must outlive the list)
+ * and count it in the summary: waived, or
  * by severity. AL_ENOMEM leaves the list as it was.
  */
 AL_EXPORT al_status al_findings_add(al_findings *list, const al_diag *diag);

@@ -56,6 +56,17 @@ static bool copy_str(al_arena *a, const char **s)
 	return *s != NULL;
 }
 
+/* A string the previous finding holds the same text of (the findings of one
+ * name share their owner, domain and file) is shared with it, not copied again. */
+static bool copy_or_share(al_arena *a, const char **s, const char *previous)
+{
+	if (*s != NULL && previous != NULL && strcmp(*s, previous) == 0) {
+		*s = previous;
+		return true;
+	}
+	return copy_str(a, s);
+}
+
 /* In the owner's arena the array grows there (the old one stays until the arena goes). */
 static bool grow(al_findings *list)
 {
@@ -74,9 +85,14 @@ al_status al_findings_add(al_findings *list, const al_diag *diag)
 		return AL_ENOMEM;
 	al_diag c = *diag;
 	al_arena *a = list->arena;
-	bool ok = copy_str(a, &c.owner) && copy_str(a, &c.domain) && copy_str(a, &c.location.file) &&
-		  copy_str(a, &c.location.server) && copy_str(a, &c.message) && copy_str(a, &c.fix) &&
-		  copy_str(a, &c.context) && copy_str(a, &c.waiver_reason) && copy_str(a, &c.waiver_source);
+	const al_diag *prev = list->count > 0 ? &list->items[list->count - 1] : NULL;
+	bool ok = copy_or_share(a, &c.owner, prev ? prev->owner : NULL) &&
+		  copy_or_share(a, &c.domain, prev ? prev->domain : NULL) &&
+		  copy_or_share(a, &c.location.file, prev ? prev->location.file : NULL) &&
+		  copy_str(a, &c.location.server) && copy_str(a, &c.message) &&
+		  /* the rule's own fix lives as long as the rule the finding points to */
+		  ((diag->rule != NULL && c.fix == diag->rule->fix) || copy_str(a, &c.fix)) && copy_str(a, &c.context) &&
+		  copy_str(a, &c.waiver_reason) && copy_str(a, &c.waiver_source);
 	/* the record may hold NUL bytes: copy its length, and a terminator for writers that print it */
 	if (ok && diag->record != NULL) {
 		char *r = al_arena_alloc(a, diag->record_length + 1);

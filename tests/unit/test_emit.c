@@ -769,6 +769,51 @@ static void test_streaming(void **state)
 	}
 }
 
+/* The fixes and file names shown are kept by address: a text changed at the
+ * same address is shown as it is now, and one seen before the same as then. */
+static void test_memo_same_address(void **state)
+{
+	(void)state;
+	al_emit_options o = options();
+	for (int f = 0; f < 2; f++) {
+		al_format format = f == 0 ? AL_FORMAT_TEXT : AL_FORMAT_JSONL;
+		char fix[64], file[32];
+		mem m = {0};
+		al_emitter *em = NULL;
+		assert_int_equal(al_emitter_new(&em, format, mem_sink(&m), &o), AL_OK);
+		al_emitter_begin(em);
+		al_diag d = zone_diag();
+		d.fix = fix;
+		d.location.file = file;
+		strcpy(fix, "First fix.\nSame paragraph.\n\nNot shown in text.");
+		strcpy(file, "one.zone");
+		al_emitter_diag(em, &d);
+		al_emitter_diag(em, &d);
+		strcpy(fix, "Second \033[2J fix\\.");
+		strcpy(file, "two\033.zone");
+		al_emitter_diag(em, &d);
+		al_emitter_end(em, NULL, 1);
+		assert_int_equal(al_emitter_status(em), AL_OK);
+		al_emitter_free(em);
+		const char *out = al_strbuf_cstr(&m.sb);
+		if (format == AL_FORMAT_TEXT) {
+			const char *first = strstr(out, "    fix: First fix. Same paragraph.\n");
+			assert_non_null(first);
+			assert_non_null(strstr(first + 1, "    fix: First fix. Same paragraph.\n"));
+			assert_non_null(strstr(out, "    fix: Second \\x1b[2J fix\\\\.\n"));
+			assert_non_null(strstr(out, "one.zone:3:20: "));
+			assert_non_null(strstr(out, "two\\x1b.zone:3:20: "));
+			assert_null(strstr(out, "Not shown"));
+		} else {
+			const char *first = strstr(out, "\"fix\":\"First fix.\\nSame paragraph.\\n\\nNot shown in text.\"");
+			assert_non_null(first);
+			assert_non_null(strstr(first + 1, "\"fix\":\"First fix.\\nSame paragraph.\\n\\nNot shown in text.\""));
+			assert_non_null(strstr(out, "\"fix\":\"Second \\\\x1b[2J fix\\\\\\\\.\""));
+		}
+		al_strbuf_free(&m.sb);
+	}
+}
+
 static void test_write_failure(void **state)
 {
 	(void)state;
@@ -1046,6 +1091,7 @@ int main(void)
 		cmocka_unit_test(test_github),
 		cmocka_unit_test(test_domain_result),
 		cmocka_unit_test(test_streaming),
+		cmocka_unit_test(test_memo_same_address),
 		cmocka_unit_test(test_write_failure),
 		cmocka_unit_test(test_rules_list),
 		cmocka_unit_test(test_explain_and_markdown),

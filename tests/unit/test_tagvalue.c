@@ -78,12 +78,47 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* A value is checked eight bytes at a time: a bad byte or a run of them is
+ * found wherever it falls in a word, and blanks inside a value stay allowed. */
+static void test_value_chars_by_word(void **state)
+{
+	(void)state;
+	char t[64];
+	for (size_t at = 0; at < 40; at++) {
+		for (size_t run = 1; run <= 9; run += 4) {
+			memset(t, 0, sizeof(t));
+			memcpy(t, "p=", 2);
+			for (size_t i = 0; i < 44; i++)
+				t[2 + i] = (char)('A' + i % 26);
+			for (size_t i = 0; i < run && at + i < 44; i++)
+				t[2 + at + i] = i % 2 ? '\x7f' : '\x80';
+			al_taglist l;
+			lex(t, &l);
+			assert_int_equal(l.count, 1);
+			assert_int_equal(l.problem_count, 1);
+			assert_int_equal(l.problems[0].kind, AL_TV_BAD_VALUE_CHAR);
+			assert_int_equal(l.problems[0].start, 2 + at);
+			size_t want = at + run <= 44 ? run : 44 - at;
+			assert_int_equal(l.problems[0].length, want);
+		}
+	}
+	al_taglist l;
+	lex("p=MIGfMA0GCSqG SIb3DQEB\tAQUAA4GNADCBiQKBgQ;k=rsa", &l);
+	assert_int_equal(l.count, 2);
+	assert_int_equal(l.problem_count, 0);
+	lex("p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQ\x01KBgQ\x01", &l);
+	assert_int_equal(l.problem_count, 2);
+	assert_int_equal(l.problems[0].start, 36);
+	assert_int_equal(l.problems[1].start, 41);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_basic),
 		cmocka_unit_test(test_problems),
 		cmocka_unit_test(test_fws),
+		cmocka_unit_test(test_value_chars_by_word),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

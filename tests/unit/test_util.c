@@ -30,6 +30,46 @@ static void test_arena(void **state)
 	al_arena_clear(&a);
 }
 
+/* Formats of strings and counts only are put together without vsnprintf: the
+ * same text as snprintf's, and everything else still goes to vsnprintf. */
+static void test_arena_concat(void **state)
+{
+	(void)state;
+	al_arena a;
+	al_arena_init(&a);
+	char want[512];
+	const char *volatile null_string = NULL; /* opaque to the format checks */
+	assert_string_equal(al_arena_printf(&a, "_dmarc.%s", "example.com"), "_dmarc.example.com");
+	assert_string_equal(al_arena_printf(&a, "%s", ""), "");
+	assert_string_equal(al_arena_printf(&a, "%s", "x"), "x");
+	assert_string_equal(al_arena_printf(&a, "plain text"), "plain text");
+	assert_string_equal(al_arena_printf(&a, "%s", null_string), "(null)");
+	assert_string_equal(al_arena_printf(&a, "100%% of %s%%", "it"), "100% of it%");
+	assert_string_equal(al_arena_printf(&a, "%%%%"), "%%");
+	assert_string_equal(al_arena_printf(&a, "%s:%lu", "zone.db", 0UL), "zone.db:0");
+	snprintf(want, sizeof(want), "%s:%lu", "f", ULONG_MAX);
+	assert_string_equal(al_arena_printf(&a, "%s:%lu", "f", ULONG_MAX), want);
+	snprintf(want, sizeof(want), "%zu selector%s and %u more", (size_t)SIZE_MAX, "s", UINT_MAX);
+	assert_string_equal(al_arena_printf(&a, "%zu selector%s and %u more", (size_t)SIZE_MAX, "s", UINT_MAX),
+			    want);
+	/* eight conversions are put together here, a ninth goes to vsnprintf: the same text */
+	assert_string_equal(al_arena_printf(&a, "%s%s%s%s%s%s%s%s", "a", "b", "c", "d", "e", "f", "g", "h"),
+			    "abcdefgh");
+	assert_string_equal(al_arena_printf(&a, "%s%s%s%s%s%s%s%s%s", "a", "b", "c", "d", "e", "f", "g", "h", "i"),
+			    "abcdefghi");
+	/* what the fast path does not take */
+	assert_string_equal(al_arena_printf(&a, "%d/%5s/%.2s/%x", -3, "ab", "xyz", 255U), "-3/   ab/xy/ff");
+	assert_string_equal(al_arena_printf(&a, "%s=%.*s", "k", 2, "value"), "k=va");
+	/* long pieces: the result is whole and NUL-terminated */
+	char big[3000];
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	char *p = al_arena_printf(&a, "<%s|%s>", big, big);
+	assert_int_equal(strlen(p), 2 * (sizeof(big) - 1) + 3);
+	assert_int_equal(((uintptr_t)al_arena_printf(&a, "%s", "x")) % 16, 0);
+	al_arena_clear(&a);
+}
+
 static void test_map(void **state)
 {
 	(void)state;
@@ -190,6 +230,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_arena),
+		cmocka_unit_test(test_arena_concat),
 		cmocka_unit_test(test_map),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_yaml),

@@ -45,7 +45,7 @@ static bool ask(al_lint *lint, al_dmarc_step *st, const char *domain, bool skip_
 	memset(st, 0, sizeof(*st));
 	st->domain = domain;
 	st->public_suffix = al_lint_public_suffix(lint, domain);
-	char *name = al_arena_printf(arena, "_dmarc.%s", domain);
+	char *name = al_arena_concat(arena, "_dmarc.", domain, NULL);
 	if (name == NULL) {
 		st->rcode = AL_RCODE_ERROR;
 		return false;

@@ -134,7 +134,7 @@ al_status al_dkim_summarize(al_lint *lint, const al_zone *zone, const char *doma
 	al_arena *arena = al_lint_unit_arena(lint);
 	const char **usable = count ? al_arena_calloc(arena, count, sizeof(*usable)) : NULL;
 	for (size_t i = 0; i < count && i < AL_DKIM_MAX_PROBE; i++) {
-		char *name = al_arena_printf(arena, "%s._domainkey.%s", selectors[i], domain);
+		char *name = al_arena_concat(arena, selectors[i], "._domainkey.", domain);
 		if (name == NULL)
 			return AL_ENOMEM;
 		count_key(lint, selectors[i], al_lint_lookup(lint, name, AL_TYPE_TXT), out, usable);
@@ -162,7 +162,7 @@ static bool domainkey_exists(al_lint *lint, const char *domain, const char **non
 	}
 	if (apex->rcode != AL_RCODE_NOERROR)
 		return false;
-	const char *name = al_arena_printf(al_lint_unit_arena(lint), "_domainkey.%s", domain);
+	const char *name = al_arena_concat(al_lint_unit_arena(lint), "_domainkey.", domain, NULL);
 	if (name == NULL)
 		return false;
 	const al_answer *a = al_lint_lookup(lint, name, AL_TYPE_TXT);

@@ -171,41 +171,70 @@ static const char *lookup_arg(const al_finding *f, const char *key, size_t keyle
 	return NULL;
 }
 
-static const char *render(al_lint *lint, const al_finding *f)
+/* The message, from the rule's template, into @p out as far as @p room
+ * goes; returns its whole length. */
+static size_t render_into(const al_finding *f, char *out, size_t room)
 {
-	al_strbuf sb = AL_STRBUF_INIT;
+	size_t n = 0;
+#define PUT(data, length)                                             \
+	do {                                                          \
+		size_t len_ = (length);                               \
+		if (len_ <= room && n <= room - len_)                 \
+			memcpy(out + n, (data), len_);                \
+		n += len_;                                            \
+	} while (0)
 	const char *t = f->diag.rule->message;
-	for (const char *p = t; *p; p++) {
+	for (const char *p = t; *p;) {
+		size_t plain = strcspn(p, "{}");
+		PUT(p, plain);
+		p += plain;
+		if (*p == '\0')
+			break;
 		if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
-			al_strbuf_putc(&sb, *p);
-			p++;
+			PUT(p, 1);
+			p += 2;
 			continue;
 		}
-		if (*p != '{') {
-			al_strbuf_putc(&sb, *p);
+		if (*p == '}') {
+			PUT(p, 1);
+			p++;
 			continue;
 		}
 		const char *end = strchr(p, '}');
 		if (end == NULL) {
-			al_strbuf_puts(&sb, p);
+			PUT(p, strlen(p));
 			break;
 		}
 		const char *key = p + 1;
 		size_t keylen = (size_t)(end - key);
 		const char *v = lookup_arg(f, key, keylen);
 		if (v == NULL && keylen == 4 && strncmp(key, "term", 4) == 0 && f->diag.record != NULL) {
-			size_t n = f->diag.span_length ? f->diag.span_length : f->diag.record_length;
-			al_strbuf_append(&sb, f->diag.record + f->diag.span_start, n);
+			size_t len = f->diag.span_length ? f->diag.span_length : f->diag.record_length;
+			PUT(f->diag.record + f->diag.span_start, len);
 		} else if (v != NULL) {
-			al_strbuf_puts(&sb, v);
+			PUT(v, strlen(v));
 		} else {
 			/* left visible so a test can catch a missing argument */
-			al_strbuf_append(&sb, p, keylen + 2);
+			PUT(p, keylen + 2);
 		}
-		p = end;
+		p = end + 1;
 	}
-	char *s = al_arena_strndup(&lint->unit_arena, al_strbuf_cstr(&sb), sb.length);
-	al_strbuf_free(&sb);
+#undef PUT
+	return n;
+}
+
+static const char *render(al_lint *lint, const al_finding *f)
+{
+	/* most messages fit here; a longer one is made again at its length */
+	char local[512];
+	size_t n = render_into(f, local, sizeof(local));
+	if (n <= sizeof(local))
+		return al_arena_strndup(&lint->unit_arena, local, n);
+	char *s = al_arena_alloc(&lint->unit_arena, n + 1);
+	if (s == NULL)
+		return NULL;
+	render_into(f, s, n);
+	s[n] = '\0';
 	return s;
 }
 

@@ -137,7 +137,7 @@ static void collect_dmarc(al_lint *lint, const al_dmarc_outcome *o, bool rfc9989
 	}
 	if (o->record == NULL || o->policy_domain == NULL)
 		return;
-	out->record_name = al_arena_printf(al_lint_unit_arena(lint), "_dmarc.%s", o->policy_domain);
+	out->record_name = al_arena_concat(al_lint_unit_arena(lint), "_dmarc.", o->policy_domain, NULL);
 	if (!o->effect.applies)
 		return;
 	out->policy = al_dmarc_policy_name(o->effect.requested);

@@ -63,8 +63,8 @@ al_status al_mail_domain_state(al_lint *lint, const char *domain, al_mail_domain
 {
 	memset(out, 0, sizeof(*out));
 	al_arena *arena = al_lint_unit_arena(lint);
-	const char *dmarc_name = al_arena_printf(arena, "_dmarc.%s", domain);
-	const char *dkim_name = al_arena_printf(arena, "_domainkey.%s", domain);
+	const char *dmarc_name = al_arena_concat(arena, "_dmarc.", domain, NULL);
+	const char *dkim_name = al_arena_concat(arena, "_domainkey.", domain, NULL);
 	if (dmarc_name == NULL || dkim_name == NULL)
 		return AL_ENOMEM;
 	/* one at a time, the ones the checks ask anyway first; NXDOMAIN and NODATA

@@ -116,7 +116,7 @@ al_status al_lint_record_ex(al_lint *lint, al_kind kind, const char *text, size_
 	}
 	/* the owner the paste findings name; the record's own findings compute theirs below */
 	const char *paste_owner = dom != NULL && kind == AL_KIND_DMARC && strncmp(dom, "_dmarc.", 7) != 0
-					  ? al_arena_printf(&lint->unit_arena, "_dmarc.%s", dom)
+					  ? al_arena_concat(&lint->unit_arena, "_dmarc.", dom, NULL)
 					  : dom != NULL ? al_arena_strdup(&lint->unit_arena, dom) : NULL;
 	if (!unpaste(lint, kind, paste_owner, label, &text, &length)) {
 		al_lint_unit_flush(lint);
@@ -169,7 +169,7 @@ al_status al_lint_record_ex(al_lint *lint, al_kind kind, const char *text, size_
 	if (dom != NULL && kind == AL_KIND_DMARC) {
 		const char *sel;
 		if (al_lint_name_role(lint, dom, &s.domain, &sel) != AL_KIND_DMARC) {
-			owner = al_arena_printf(&lint->unit_arena, "_dmarc.%s", dom);
+			owner = al_arena_concat(&lint->unit_arena, "_dmarc.", dom, NULL);
 			s.domain = al_arena_strdup(&lint->unit_arena, dom);
 		} else {
 			owner = al_arena_strdup(&lint->unit_arena, dom);

@@ -262,7 +262,7 @@ static void probe_add(probing *pr, const char *selector, al_dkim_probe_why why, 
 		p->truncated = true;
 		return;
 	}
-	const char *name = al_arena_printf(al_lint_unit_arena(pr->lint), "%s._domainkey.%s", selector, pr->domain);
+	const char *name = al_arena_concat(al_lint_unit_arena(pr->lint), selector, "._domainkey.", pr->domain);
 	if (name == NULL)
 		return;
 	al_dkim_probe *it = &p->items[p->count++];

@@ -287,23 +287,27 @@ static void term_findings(walk *w, const al_spf_tree_row *row)
 	al_lint *lint = w->args->lint;
 	if (!tt->evaluated)
 		return;
-	const char *term = al_arena_strndup(al_lint_unit_arena(lint), n->text + tt->term->start, tt->term->length);
+	/* the term's text, made only for a finding raised (not on the counting pass) */
+#define TERM_TEXT() al_arena_strndup(al_lint_unit_arena(lint), n->text + tt->term->start, tt->term->length)
 	/* an include or redirect to a name without a record: SPF014/SPF015 say it */
 	bool target_missing = tt->child != NULL && tt->child->status == AL_SPF_NODE_NO_RECORD;
 	if (tt->void_lookups > 0 && !target_missing) {
 		al_finding *f = begin_at(w, AL_RULE_SPF032, row->depth + 1);
-		al_finding_arg(f, "what", "%s%s%s", term, row->depth > 0 ? " in the record of " : "",
-			       row->depth > 0 ? n->domain : "");
+		if (f != NULL)
+			al_finding_arg(f, "what", "%s%s%s", TERM_TEXT(), row->depth > 0 ? " in the record of " : "",
+				       row->depth > 0 ? n->domain : "");
 		al_finding_arg(f, "detail", "%s", tt->detail ? tt->detail : "a void lookup");
 		al_finding_end(lint, f);
 	}
 	if (tt->names > AL_SPF_MAX_NAMES) {
 		al_finding *f = begin_at(w, AL_RULE_SPF031, row->depth + 1);
-		al_finding_arg(f, "what", "%s%s%s", term, row->depth > 0 ? " in the record of " : "",
-			       row->depth > 0 ? n->domain : "");
+		if (f != NULL)
+			al_finding_arg(f, "what", "%s%s%s", TERM_TEXT(), row->depth > 0 ? " in the record of " : "",
+				       row->depth > 0 ? n->domain : "");
 		al_finding_arg(f, "names", "%zu", tt->names);
 		al_finding_end(lint, f);
 	}
+#undef TERM_TEXT
 }
 
 void al_check_spf_lookups(const al_check_args *args)

@@ -52,7 +52,15 @@ al_kind al_lint_name_role(al_lint *l, const char *name, const char **domain, con
 {
 	*selector = NULL;
 	*domain = name;
-	const char *auth = strcasestr(name, "._report._dmarc.");
+	/* strcasestr(name, "._report._dmarc."), looked for at each dot only (every
+	 * name of a zone comes here; the general search is slow on short names) */
+	const char *auth = NULL;
+	for (const char *dot = strchr(name, '.'); dot != NULL; dot = strchr(dot + 1, '.')) {
+		if (dot[1] == '_' && strncasecmp(dot, "._report._dmarc.", 16) == 0) {
+			auth = dot;
+			break;
+		}
+	}
 	if (auth != NULL || strncasecmp(name, "_report._dmarc.", 15) == 0) {
 		*domain = auth != NULL ? auth + 16 : name + 15;
 		return AL_KIND_NONE;

@@ -18,6 +18,7 @@
 
 #include "dns/wire.h"
 #include "dns/zone_internal.h"
+#include "util/escape.h"
 #include "util/file.h"
 #include "util/grow.h"
 
@@ -543,6 +544,16 @@ static bool record_ends(const char *t, size_t n)
 	int paren = 0;
 	bool quoted = false;
 	for (size_t i = 0; i < n; i++) {
+		/* ordinary bytes eight at a time; inside quotes only " and \ matter */
+		for (; i + 8 <= n; i += 8) {
+			uint64_t v;
+			memcpy(&v, t + i, 8);
+			uint64_t special = al_bytes_has(v, '"') | al_bytes_has(v, '\\');
+			if (!quoted)
+				special |= al_bytes_has(v, '(') | al_bytes_has(v, ')') | al_bytes_has(v, '\n');
+			if (special)
+				break;
+		}
 		while (i < n && !record_special[(unsigned char)t[i]])
 			i++;
 		if (i == n)

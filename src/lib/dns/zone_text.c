@@ -10,10 +10,12 @@
  * parentheses across lines and comments.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
 #include "dns/zone_internal.h"
+#include "util/escape.h"
 
 typedef struct cursor {
 	const char *text;
@@ -130,6 +132,12 @@ static void walk_string(cursor *c, size_t *index, const zsource_walk *w)
 				room = w->skip_to - *index;
 			const char *t = c->text + c->pos;
 			size_t k = 0;
+			for (; k + 8 <= room; k += 8) {
+				uint64_t v;
+				memcpy(&v, t + k, 8);
+				if (al_bytes_has(v, '"') | al_bytes_has(v, '\\') | al_bytes_has(v, '\n'))
+					break;
+			}
 			while (k < room && t[k] != '"' && t[k] != '\\' && t[k] != '\n')
 				k++;
 			if (k > 0) {

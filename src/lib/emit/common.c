@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* What the emitters share: locations, spans, the summary, JSON objects. */
 #include <openssl/evp.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <authlint/source.h>
@@ -108,9 +110,17 @@ static void put_number(al_strbuf *out, unsigned long n)
 
 void al_emit_text_location(al_strbuf *out, const al_diag *d)
 {
+	al_emit_text_location_memo(out, d, NULL);
+}
+
+void al_emit_text_location_memo(al_strbuf *out, const al_diag *d, al_emit_memo *files)
+{
 	const al_location *l = &d->location;
 	if (l->file != NULL) {
-		al_emit_escaped(out, l->file);
+		if (files != NULL)
+			al_emit_memo_append(files, out, l->file, al_emit_escaped);
+		else
+			al_emit_escaped(out, l->file);
 		if (l->line > 0) {
 			put_number(out, l->line);
 			if (l->column > 0)
@@ -254,7 +264,65 @@ static void kv_uint_or_null(al_json *j, const char *key, unsigned long value)
 		al_json_uint(j, value);
 }
 
+/* ---- memo ---------------------------------------------------------------- */
+
+void al_emit_memo_append(al_emit_memo *memo, al_strbuf *out, const char *text,
+			 void (*render)(al_strbuf *out, const char *text))
+{
+	uintptr_t k = (uintptr_t)text;
+	al_emit_memo_slot *s = &memo->slots[(k >> 3 ^ k >> 9) % AL_EMIT_MEMO_SLOTS];
+	if (s->key == text && strcmp(s->source, text) == 0) {
+		al_strbuf_append(out, s->shown, s->shown_length);
+		return;
+	}
+	al_strbuf shown = AL_STRBUF_INIT;
+	render(&shown, text);
+	char *source = strdup(text);
+	if (shown.failed || source == NULL) {
+		/* no room to keep it: write it all the same */
+		free(source);
+		al_strbuf_free(&shown);
+		render(out, text);
+		return;
+	}
+	free(s->source);
+	free(s->shown);
+	s->key = text;
+	s->source = source;
+	s->shown = al_strbuf_detach(&shown, &s->shown_length);
+	if (s->shown == NULL) {
+		free(s->source);
+		s->key = NULL;
+		s->source = NULL;
+		render(out, text);
+		return;
+	}
+	al_strbuf_append(out, s->shown, s->shown_length);
+}
+
+void al_emit_memo_free(al_emit_memo *memo)
+{
+	for (size_t i = 0; i < AL_EMIT_MEMO_SLOTS; i++) {
+		free(memo->slots[i].source);
+		free(memo->slots[i].shown);
+	}
+	memset(memo, 0, sizeof(*memo));
+}
+
+/* A fix as the JSON string of its lines (al_emit_json_lines), quotes included. */
+static void json_fix_string(al_strbuf *out, const char *fix)
+{
+	al_json j;
+	al_json_init(&j, out, false);
+	al_emit_json_lines(&j, fix, false);
+}
+
 void al_emit_json_finding(al_json *j, const al_diag *d)
+{
+	al_emit_json_finding_memo(j, d, NULL);
+}
+
+void al_emit_json_finding_memo(al_json *j, const al_diag *d, al_emit_memo *fixes)
 {
 	char tbuf[16];
 	al_json_key(j, "rule");
@@ -297,7 +365,13 @@ void al_emit_json_finding(al_json *j, const al_diag *d)
 	else
 		al_json_null(j);
 	al_json_kv_string(j, "message", d->message);
-	kv_lines(j, "fix", d->fix, false);
+	if (fixes != NULL && d->fix != NULL) {
+		al_json_key(j, "fix");
+		al_json_begin_raw(j);
+		al_emit_memo_append(fixes, j->out, d->fix, json_fix_string);
+	} else {
+		kv_lines(j, "fix", d->fix, false);
+	}
 	al_json_kv_string(j, "context", d->context);
 	al_json_kv_bool(j, "waived", d->waived);
 	al_json_key(j, "waiver");

@@ -161,5 +161,6 @@ void al_emitter_free(al_emitter *em)
 	if (em->ops->destroy != NULL)
 		em->ops->destroy(em);
 	al_strbuf_free(&em->buf);
+	al_emit_memo_free(&em->fixes);
 	free(em);
 }

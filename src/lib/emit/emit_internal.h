@@ -19,6 +19,27 @@ typedef struct al_emitter_ops {
 	void (*destroy)(al_emitter *em);
 } al_emitter_ops;
 
+/*
+ * The shown form of texts that come again and again (a rule's fix, under each
+ * of its findings), kept by address and checked against a copy of the text,
+ * so that a text at a reused address is never taken for another.
+ */
+#define AL_EMIT_MEMO_SLOTS 32
+typedef struct al_emit_memo_slot {
+	const char *key;  /* the text's address */
+	char *source;     /* a copy of the text */
+	char *shown;
+	size_t shown_length;
+} al_emit_memo_slot;
+typedef struct al_emit_memo {
+	al_emit_memo_slot slots[AL_EMIT_MEMO_SLOTS];
+} al_emit_memo;
+
+/** Append what @p render writes for @p text (not NULL), from @p memo when it holds it. */
+void al_emit_memo_append(al_emit_memo *memo, al_strbuf *out, const char *text,
+			 void (*render)(al_strbuf *out, const char *text));
+void al_emit_memo_free(al_emit_memo *memo);
+
 struct al_emitter {
 	al_format format;
 	al_sink sink;
@@ -28,6 +49,7 @@ struct al_emitter {
 	al_strbuf buf;    /* scratch for one item; flushed with al_emit_flush */
 	void *state;      /* per-format state */
 	size_t count;     /* findings emitted */
+	al_emit_memo fixes; /* the fixes and file names shown, by their address */
 	bool begun, ended;
 };
 
@@ -61,6 +83,8 @@ bool al_emit_fingerprint(const al_diag *d, char hex[AL_EMIT_FINGERPRINT_SIZE]);
 const char *al_emit_rrtype(const al_diag *d, char buf[16]);
 /** "file:line:col" or "owner @server" (text and github messages). */
 void al_emit_text_location(al_strbuf *out, const al_diag *d);
+/** The same, the file's display form kept in @p files. */
+void al_emit_text_location_memo(al_strbuf *out, const al_diag *d, al_emit_memo *files);
 /** The first paragraph of a fix on one line (text and github show it under a finding). */
 void al_emit_fix_paragraph(al_strbuf *out, const char *fix);
 /** "1 error, 0 warnings, 0 notes in 3 records..." without a line break. */
@@ -81,6 +105,8 @@ void al_emit_json_tool(al_json *j);
 void al_emit_json_inputs(al_json *j, const al_emit_options *o);
 /** The members of a finding (inside an open object). */
 void al_emit_json_finding(al_json *j, const al_diag *d);
+/** The same, the fix's JSON string kept in @p fixes (NULL: made each time). */
+void al_emit_json_finding_memo(al_json *j, const al_diag *d, al_emit_memo *fixes);
 /** The members of a summary (inside an open object). */
 void al_emit_json_summary(al_json *j, const al_summary *s);
 /** The members of a rule (inside an open object): every field. */

@@ -52,7 +52,7 @@ static void json_diag(al_emitter *em, const al_diag *d)
 {
 	al_json *j = em->state;
 	al_json_begin_object(j);
-	al_emit_json_finding(j, d);
+	al_emit_json_finding_memo(j, d, &em->fixes);
 	al_json_end_object(j);
 	al_emit_flush(em);
 }
@@ -87,7 +87,7 @@ static void jsonl_diag(al_emitter *em, const al_diag *d)
 	al_json_init(j, &em->buf, false);
 	al_json_begin_object(j);
 	al_json_kv_string(j, "type", "finding");
-	al_emit_json_finding(j, d);
+	al_emit_json_finding_memo(j, d, &em->fixes);
 	al_json_end_object(j);
 	al_strbuf_putc(&em->buf, '\n');
 	al_emit_flush(em);
@@ -170,7 +170,7 @@ static void jsonl_result(al_emitter *em, const al_domain_result *r)
 			d = &copy;
 		}
 		al_json_begin_object(j);
-		al_emit_json_finding(j, d);
+		al_emit_json_finding_memo(j, d, &em->fixes);
 		al_json_end_object(j);
 	}
 	al_json_end_array(j);

@@ -50,13 +50,12 @@ static size_t columns(const char *r, size_t from, size_t to)
 {
 	size_t w = 0, n;
 	for (size_t i = from; i < to; i += n) {
-		unsigned char c = (unsigned char)r[i];
-		if (c >= 0x20 && c < 0x7f && c != '\\') {
-			/* the common case, printable ASCII: one column */
-			w++;
-			n = 1;
-			continue;
-		}
+		/* the common case, printable ASCII: one column each */
+		size_t k = al_escape_plain_run(r + i, to - i);
+		w += k;
+		i += k;
+		if (i >= to)
+			break;
 		w += unit_width(r, i, to, &n);
 	}
 	return w;
@@ -86,12 +85,34 @@ static void show_record(al_emitter *em, const al_diag *d)
 		/* first unit boundary with at most BEFORE columns up to the span */
 		size_t acc = 0;
 		while (from < start && acc < before && before - acc > BEFORE) {
+			/* printable ASCII, one column a byte, while the loop would go on */
+			size_t k = al_escape_plain_run(r + from, start - from);
+			if (k > before - BEFORE - acc)
+				k = before - BEFORE - acc;
+			if (k > 0) {
+				acc += k;
+				from += k;
+				continue;
+			}
 			acc += unit_width(r, from, n, &unit);
 			from += unit;
 		}
 		size_t budget = SHOW_ALL - (from > 0 ? 3 : 0) - 3, used = 0;
 		to = from;
 		while (to < n) {
+			/* printable ASCII: taken up to the span whatever the budget, then while it lasts */
+			size_t k = al_escape_plain_run(r + to, n - to);
+			size_t free_k = to <= start ? start - to + 1 : 0;
+			if (k > free_k) {
+				size_t left = used + free_k < budget ? budget - used - free_k : 0;
+				if (k > free_k + left)
+					k = free_k + left;
+			}
+			if (k > 0) {
+				used += k;
+				to += k;
+				continue;
+			}
 			size_t w = unit_width(r, to, n, &unit);
 			if (used + w > budget && to > start)
 				break;
@@ -99,18 +120,18 @@ static void show_record(al_emitter *em, const al_diag *d)
 			to += unit;
 		}
 	}
-	al_strbuf_puts(&em->buf, "    ");
+	AL_STRBUF_LIT(&em->buf, "    ");
 	if (from > 0)
-		al_strbuf_puts(&em->buf, "...");
+		AL_STRBUF_LIT(&em->buf, "...");
 	al_escape_display(&em->buf, r + from, to - from);
 	if (to < n)
-		al_strbuf_puts(&em->buf, "...");
+		AL_STRBUF_LIT(&em->buf, "...");
 	al_strbuf_putc(&em->buf, '\n');
 	if (len == 0)
 		return; /* the finding is about the whole record */
 	size_t pad = columns(r, from, start) + (from > 0 ? 3 : 0);
 	size_t width = columns(r, start, start + len < to ? start + len : to);
-	al_strbuf_puts(&em->buf, "    ");
+	AL_STRBUF_LIT(&em->buf, "    ");
 	put_run(&em->buf, ' ', pad);
 	color(em, AL_SGR_CARET);
 	al_strbuf_putc(&em->buf, '^');
@@ -125,23 +146,23 @@ static void text_diag(al_emitter *em, const al_diag *d)
 	if (d->waived && !em->options.show_waived)
 		return;
 	color(em, AL_SGR_BOLD);
-	al_emit_text_location(&em->buf, d);
-	al_strbuf_puts(&em->buf, ":");
+	al_emit_text_location_memo(&em->buf, d, &em->fixes);
+	AL_STRBUF_LIT(&em->buf, ":");
 	color(em, AL_SGR_RESET);
 	al_strbuf_putc(&em->buf, ' ');
 	color(em, al_sgr_severity(d->severity));
 	al_strbuf_puts(&em->buf, al_severity_name(d->severity));
 	color(em, AL_SGR_RESET);
-	al_strbuf_puts(&em->buf, ": ");
+	AL_STRBUF_LIT(&em->buf, ": ");
 	al_emit_escaped(&em->buf, d->message);
-	al_strbuf_puts(&em->buf, " [");
+	AL_STRBUF_LIT(&em->buf, " [");
 	al_emit_escaped(&em->buf, d->rule->id);
 	al_strbuf_putc(&em->buf, ']');
 	if (d->waived) {
-		al_strbuf_puts(&em->buf, " (waived: ");
+		AL_STRBUF_LIT(&em->buf, " (waived: ");
 		al_emit_escaped(&em->buf, d->waiver_reason ? d->waiver_reason : "no reason given");
 		if (d->waiver_source != NULL) {
-			al_strbuf_puts(&em->buf, ", ");
+			AL_STRBUF_LIT(&em->buf, ", ");
 			al_emit_escaped(&em->buf, d->waiver_source);
 		}
 		al_strbuf_putc(&em->buf, ')');
@@ -150,14 +171,14 @@ static void text_diag(al_emitter *em, const al_diag *d)
 	if (em->options.show_source && d->record != NULL)
 		show_record(em, d);
 	if (em->options.show_source && d->context != NULL) {
-		al_strbuf_puts(&em->buf, "    note: ");
+		AL_STRBUF_LIT(&em->buf, "    note: ");
 		al_emit_escaped(&em->buf, d->context);
 		al_strbuf_putc(&em->buf, '\n');
 	}
 	if (em->options.show_source && d->fix != NULL) {
 		/* the fix's first paragraph; `authlint explain` has the rest */
-		al_strbuf_puts(&em->buf, "    fix: ");
-		al_emit_fix_paragraph(&em->buf, d->fix);
+		AL_STRBUF_LIT(&em->buf, "    fix: ");
+		al_emit_memo_append(&em->fixes, &em->buf, d->fix, al_emit_fix_paragraph);
 		al_strbuf_putc(&em->buf, '\n');
 	}
 	al_emit_flush(em);

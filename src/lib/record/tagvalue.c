@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "record/tagvalue.h"
 
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
 #include "util/arena.h"
+#include "util/escape.h"
 #include "util/grow.h"
 
 static bool is_ws(char c)
@@ -38,18 +40,17 @@ al_status al_tagvalue_parse(const char *text, size_t length, struct al_arena *ar
 	memset(out, 0, sizeof(*out));
 	/* at most one tag per separator, plus one */
 	size_t seps = 1;
-	for (size_t i = 0; i < length; i++)
-		if (text[i] == ';')
-			seps++;
+	for (const char *p = text, *end = text + length; p < end && (p = memchr(p, ';', (size_t)(end - p))) != NULL;
+	     p++)
+		seps++;
 	out->tags = al_arena_alloc(arena, seps * sizeof(al_tv_tag));
 	if (out->tags == NULL)
 		return AL_ENOMEM;
 	size_t pcap = 0;
 	size_t pos = 0;
 	while (pos <= length) {
-		size_t seg_end = pos;
-		while (seg_end < length && text[seg_end] != ';')
-			seg_end++;
+		const char *semi = pos < length ? memchr(text + pos, ';', length - pos) : NULL;
+		size_t seg_end = semi != NULL ? (size_t)(semi - text) : length;
 		size_t s = pos, e = seg_end;
 		while (s < e && is_ws(text[s]))
 			s++;
@@ -90,6 +91,16 @@ al_status al_tagvalue_parse(const char *text, size_t length, struct al_arena *ar
 			t->value_start = vs;
 			t->value_length = e - vs;
 			for (size_t i = vs; i < e; i++) {
+				/* eight bytes at a time while all are visible ASCII (a key's base64) */
+				while (i + 8 <= e) {
+					uint64_t v;
+					memcpy(&v, text + i, 8);
+					if (al_bytes_has_less(v, 0x21) | al_bytes_has_more(v, 0x7e))
+						break;
+					i += 8;
+				}
+				if (i >= e)
+					break;
 				unsigned char c = (unsigned char)text[i];
 				if (!(is_ws((char)c) || (c >= 0x21 && c <= 0x7e))) {
 					size_t j = i;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "util/arena.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,8 +131,122 @@ void *al_arena_memdup(al_arena *arena, const void *data, size_t length)
 	return p;
 }
 
+char *al_arena_concat(al_arena *arena, const char *a, const char *b, const char *c)
+{
+	size_t la = a ? strlen(a) : 0, lb = b ? strlen(b) : 0, lc = c ? strlen(c) : 0;
+	char *p = al_arena_alloc(arena, la + lb + lc + 1);
+	if (p == NULL)
+		return NULL;
+	memcpy(p, a ? a : "", la);
+	memcpy(p + la, b ? b : "", lb);
+	memcpy(p + la + lb, c ? c : "", lc);
+	p[la + lb + lc] = '\0';
+	return p;
+}
+
+/*
+ * Most of what is formatted is names and short messages put together from
+ * strings and counts ("_dmarc.%s", "%s:%lu"): such a format, with nothing but
+ * %s, %zu, %lu, %u and %% in it (at most eight of them), is put together here by
+ * copying, without vsnprintf. The text is the same as vsnprintf's (a NULL
+ * string too: glibc's "(null)"). False when the format is not of that kind.
+ */
+#define CONCAT_PIECES 8
+
+typedef struct piece {
+	const char *data;
+	size_t length;
+} piece;
+
+static size_t put_unsigned(char *end, unsigned long long v)
+{
+	char *p = end;
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	return (size_t)(end - p);
+}
+
+static bool concat_format(al_arena *arena, const char *fmt, va_list ap, char **out)
+{
+	piece pieces[2 * CONCAT_PIECES + 1];
+	char digits[CONCAT_PIECES][24];
+	size_t n = 0, numbers = 0, total = 0;
+	const char *lit = fmt;
+	const char *p = fmt;
+	/* check the whole format before taking any argument */
+	for (size_t args = 0; (p = strchr(p, '%')) != NULL; p++) {
+		if (p[1] == 's' || p[1] == 'u' || p[1] == '%')
+			p++;
+		else if ((p[1] == 'z' || p[1] == 'l') && p[2] == 'u')
+			p += 2;
+		else
+			return false;
+		if (++args > CONCAT_PIECES)
+			return false;
+	}
+	for (p = fmt; (p = strchr(p, '%')) != NULL; p++) {
+		if (p > lit)
+			pieces[n++] = (piece){lit, (size_t)(p - lit)};
+		p++;
+		if (*p == '%') {
+			lit = p; /* the second '%' starts the next literal */
+			continue;
+		}
+		if (*p == 's') {
+			const char *s = va_arg(ap, const char *);
+			if (s == NULL)
+				s = "(null)";
+			pieces[n++] = (piece){s, strlen(s)};
+		} else {
+			unsigned long long v;
+			if (*p == 'u') {
+				v = va_arg(ap, unsigned);
+			} else if (*p == 'z') {
+				v = va_arg(ap, size_t);
+				p++;
+			} else {
+				v = va_arg(ap, unsigned long);
+				p++;
+			}
+			char *end = digits[numbers] + sizeof(digits[numbers]);
+			size_t k = put_unsigned(end, v);
+			pieces[n++] = (piece){end - k, k};
+			numbers++;
+		}
+		lit = p + 1;
+	}
+	if (*lit != '\0')
+		pieces[n++] = (piece){lit, strlen(lit)};
+	for (size_t i = 0; i < n; i++)
+		total += pieces[i].length;
+	char *r = al_arena_alloc(arena, total + 1);
+	*out = r;
+	if (r == NULL)
+		return true;
+	for (size_t i = 0; i < n; i++) {
+		memcpy(r, pieces[i].data, pieces[i].length);
+		r += pieces[i].length;
+	}
+	*r = '\0';
+	return true;
+}
+
 char *al_arena_vprintf(al_arena *arena, const char *fmt, va_list ap)
 {
+	if (fmt[0] == '%' && fmt[1] == 's' && fmt[2] == '\0') {
+		/* a finding's argument, most of the time */
+		const char *text = va_arg(ap, const char *);
+		return al_arena_strdup(arena, text != NULL ? text : "(null)");
+	}
+	char *out = NULL;
+	va_list cq;
+	va_copy(cq, ap);
+	bool done = concat_format(arena, fmt, cq, &out);
+	va_end(cq);
+	if (done)
+		return out;
 	/* format once, into the head chunk's free space, when it fits there
 	 * (nearly always: most of what is formatted is short) */
 	al_arena_chunk *c = arena->head;

@@ -28,6 +28,11 @@ void *al_arena_calloc(al_arena *arena, size_t count, size_t size);
 char *al_arena_strndup(al_arena *arena, const char *text, size_t length);
 char *al_arena_strdup(al_arena *arena, const char *text);
 void *al_arena_memdup(al_arena *arena, const void *data, size_t length);
+/**
+ * @p a, @p b and @p c (NULL: nothing) one after another, NUL-terminated: the
+ * names the checks ask ("_dmarc." + domain) without a format to read.
+ */
+char *al_arena_concat(al_arena *arena, const char *a, const char *b, const char *c);
 char *al_arena_printf(al_arena *arena, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 char *al_arena_vprintf(al_arena *arena, const char *fmt, va_list ap)

@@ -54,21 +54,50 @@ static bool hidden_codepoint(uint32_t cp)
 	       || cp == 0x2028 || cp == 0x2029;    /* line and paragraph separators */
 }
 
+/* A byte shown as it is without looking further: printable ASCII but the backslash. */
+static inline bool plain_byte(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '\\';
+}
+
+static inline size_t plain_run(const unsigned char *p, size_t length)
+{
+	size_t i = 0;
+	/* eight bytes at a time while none is special; the bytes of the word
+	 * that has one are looked at one by one below */
+	for (; i + 8 <= length; i += 8) {
+		uint64_t v;
+		memcpy(&v, p + i, 8);
+		if (al_bytes_has_less(v, 0x20) | al_bytes_has_more(v, 0x7e) | al_bytes_has(v, '\\'))
+			break;
+	}
+	while (i < length && plain_byte(p[i]))
+		i++;
+	return i;
+}
+
+size_t al_escape_plain_run(const char *data, size_t length)
+{
+	return plain_run((const unsigned char *)data, length);
+}
+
+static const char hex_digits[] = "0123456789abcdef";
+
 /* Visit the display form piece by piece: either a run of bytes shown as they
- * are, or an escape string. */
+ * are, or an escape string. Inlined into each user, so that the visitor is
+ * called directly. */
 typedef void (*piece_fn)(void *ctx, const char *data, size_t length, bool escaped);
 
-static void walk(const char *data, size_t length, piece_fn fn, void *ctx)
+static inline __attribute__((always_inline)) void walk(const char *data, size_t length, piece_fn fn, void *ctx)
 {
 	const unsigned char *p = (const unsigned char *)data;
 	size_t i = 0, run = 0;
 	char esc[16];
 	while (i < length) {
+		i += plain_run(p + i, length - i);
+		if (i >= length)
+			break;
 		unsigned char c = p[i];
-		if (c >= 0x20 && c < 0x7f && c != '\\') {
-			i++;
-			continue;
-		}
 		uint32_t cp = 0;
 		size_t n = c >= 0x80 ? al_utf8_decode(p + i, length - i, &cp) : 0;
 		if (n > 0 && !hidden_codepoint(cp)) {
@@ -85,7 +114,10 @@ static void walk(const char *data, size_t length, piece_fn fn, void *ctx)
 			fn(ctx, esc, (size_t)k, true);
 			i += n;
 		} else {
-			snprintf(esc, sizeof(esc), "\\x%02x", c);
+			esc[0] = '\\';
+			esc[1] = 'x';
+			esc[2] = hex_digits[c >> 4];
+			esc[3] = hex_digits[c & 15];
 			fn(ctx, esc, 4, true);
 			i++;
 		}
@@ -128,8 +160,16 @@ static void width_piece(void *ctx, const char *data, size_t length, bool escaped
 		*w += length;
 		return;
 	}
-	/* count code points: every byte that is not a continuation byte */
-	for (size_t i = 0; i < length; i++)
+	/* count code points: every byte that is not a continuation byte
+	 * (10xxxxxx), eight at a time */
+	size_t i = 0;
+	for (; i + 8 <= length; i += 8) {
+		uint64_t v;
+		memcpy(&v, data + i, 8);
+		uint64_t continuation = v & ~(v << 1) & AL_BYTES_HIGHS;
+		*w += 8 - (size_t)__builtin_popcountll(continuation);
+	}
+	for (; i < length; i++)
 		if (((unsigned char)data[i] & 0xc0) != 0x80)
 			(*w)++;
 }
@@ -154,15 +194,14 @@ static void json_piece(void *ctx, const char *data, size_t length, bool escaped)
 		}
 		return;
 	}
-	size_t start = 0;
-	for (size_t i = 0; i < length; i++) {
-		if (data[i] == '"') {
-			al_strbuf_append(out, data + start, i - start);
-			al_strbuf_append(out, "\\\"", 2);
-			start = i + 1;
-		}
+	const char *q;
+	while (length > 0 && (q = memchr(data, '"', length)) != NULL) {
+		al_strbuf_append(out, data, (size_t)(q - data));
+		al_strbuf_append(out, "\\\"", 2);
+		length -= (size_t)(q - data) + 1;
+		data = q + 1;
 	}
-	al_strbuf_append(out, data + start, length - start);
+	al_strbuf_append(out, data, length);
 }
 
 void al_escape_json(al_strbuf *out, const char *data, size_t length)

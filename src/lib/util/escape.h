@@ -15,6 +15,33 @@
 
 #include "util/strbuf.h"
 
+/*
+ * Eight bytes at a time (a 64-bit word, any byte order): does the word hold a
+ * byte below @p n (n <= 128), above @p n (n <= 127), or equal to @p b? Each is
+ * exact about whether there is one (not about where).
+ */
+#define AL_BYTES_ONES 0x0101010101010101ULL
+#define AL_BYTES_HIGHS 0x8080808080808080ULL
+static inline uint64_t al_bytes_has_less(uint64_t x, unsigned n)
+{
+	return (x - AL_BYTES_ONES * n) & ~x & AL_BYTES_HIGHS;
+}
+static inline uint64_t al_bytes_has_more(uint64_t x, unsigned n)
+{
+	return ((x + AL_BYTES_ONES * (127 - n)) | x) & AL_BYTES_HIGHS;
+}
+static inline uint64_t al_bytes_has(uint64_t x, unsigned char b)
+{
+	uint64_t v = x ^ (AL_BYTES_ONES * b);
+	return (v - AL_BYTES_ONES) & ~v & AL_BYTES_HIGHS;
+}
+
+/**
+ * How many bytes from @p data on are shown as they are on their own:
+ * printable ASCII other than the backslash (0x20-0x7e but 0x5c). The display
+ * form copies such a run unchanged.
+ */
+size_t al_escape_plain_run(const char *data, size_t length);
 /** Length of the UTF-8 sequence at @p p (1..4) with its code point, or 0 when invalid. */
 size_t al_utf8_decode(const unsigned char *p, size_t length, uint32_t *codepoint);
 /** True when every byte is printable ASCII or printable UTF-8 and nothing needs escaping. */

@@ -2,6 +2,7 @@
 #include "util/json.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "util/escape.h"
@@ -71,6 +72,11 @@ void al_json_key(al_json *json, const char *key)
 	json->after_key = true;
 }
 
+void al_json_begin_raw(al_json *json)
+{
+	before_item(json);
+}
+
 void al_json_string_n(al_json *json, const char *text, size_t length)
 {
 	before_item(json);
@@ -85,6 +91,16 @@ void al_json_string_verbatim(al_json *json, const char *text, size_t length)
 	al_strbuf_putc(json->out, '"');
 	size_t start = 0;
 	for (size_t i = 0; i < length; i++) {
+		/* eight bytes at a time while none needs a JSON escape */
+		while (i + 8 <= length) {
+			uint64_t v;
+			memcpy(&v, text + i, 8);
+			if (al_bytes_has_less(v, 0x20) | al_bytes_has(v, '"') | al_bytes_has(v, '\\'))
+				break;
+			i += 8;
+		}
+		if (i >= length)
+			break;
 		unsigned char c = (unsigned char)text[i];
 		if (c != '"' && c != '\\' && c >= 0x20)
 			continue;

@@ -39,6 +39,8 @@ void al_json_null(al_json *json);
  * escapes are applied (quote, backslash, control characters).
  */
 void al_json_string_verbatim(al_json *json, const char *text, size_t length);
+/** Before a value the caller appends to json->out itself, already in JSON form. */
+void al_json_begin_raw(al_json *json);
 /** A string, or null when @p text is NULL. */
 void al_json_string_or_null(al_json *json, const char *text);
 /* key + value shorthands */

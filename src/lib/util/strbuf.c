@@ -52,9 +52,8 @@ bool al_strbuf_reserve(al_strbuf *sb, size_t extra)
 	return true;
 }
 
-void al_strbuf_append(al_strbuf *sb, const void *data, size_t length)
+void al_strbuf_append_grow(al_strbuf *sb, const void *data, size_t length)
 {
-	/* the common case needs no check beyond the capacity */
 	if (sb->data == NULL || sb->length + length + 1 > sb->capacity) {
 		if (!al_strbuf_reserve(sb, length))
 			return;
@@ -72,15 +71,6 @@ void al_strbuf_puts(al_strbuf *sb, const char *text)
 	al_strbuf_append(sb, text, strlen(text));
 }
 
-void al_strbuf_putc(al_strbuf *sb, char c)
-{
-	if (sb->data != NULL && !sb->failed && sb->length + 2 <= sb->capacity) {
-		sb->data[sb->length++] = c;
-		sb->data[sb->length] = '\0';
-		return;
-	}
-	al_strbuf_append(sb, &c, 1);
-}
 
 void al_strbuf_vprintf(al_strbuf *sb, const char *fmt, va_list ap)
 {
