@@ -255,22 +255,13 @@ void al_emit_json_inputs(al_json *j, const al_emit_options *o)
 	al_json_end_array(j);
 }
 
-static void kv_uint_or_null(al_json *j, const char *key, unsigned long value)
-{
-	al_json_key(j, key);
-	if (value == 0)
-		al_json_null(j);
-	else
-		al_json_uint(j, value);
-}
-
 /* ---- memo ---------------------------------------------------------------- */
 
 void al_emit_memo_append(al_emit_memo *memo, al_strbuf *out, const char *text,
 			 void (*render)(al_strbuf *out, const char *text))
 {
-	uintptr_t k = (uintptr_t)text;
-	al_emit_memo_slot *s = &memo->slots[(k >> 3 ^ k >> 9) % AL_EMIT_MEMO_SLOTS];
+	uint64_t k = (uint64_t)(uintptr_t)text * 0x9e3779b97f4a7c15ULL; /* Fibonacci hashing */
+	al_emit_memo_slot *s = &memo->slots[k >> 58];
 	if (s->key == text && strcmp(s->source, text) == 0) {
 		al_strbuf_append(out, s->shown, s->shown_length);
 		return;
@@ -322,63 +313,89 @@ void al_emit_json_finding(al_json *j, const al_diag *d)
 	al_emit_json_finding_memo(j, d, NULL);
 }
 
+/* The members of a finding, with their names as literals: written as they are,
+ * without a look at each (JSON Lines writes two dozen for every finding). */
+#define KV_STRING(j, key, text)                         \
+	do {                                            \
+		AL_JSON_KEY(j, key);                    \
+		al_json_string_or_null(j, text);        \
+	} while (0)
+#define KV_UINT(j, key, value)                          \
+	do {                                            \
+		AL_JSON_KEY(j, key);                    \
+		al_json_uint(j, value);                 \
+	} while (0)
+#define KV_BOOL(j, key, value)                          \
+	do {                                            \
+		AL_JSON_KEY(j, key);                    \
+		al_json_bool(j, value);                 \
+	} while (0)
+#define KV_UINT_OR_NULL(j, key, value)                  \
+	do {                                            \
+		AL_JSON_KEY(j, key);                    \
+		if ((value) == 0)                       \
+			al_json_null(j);                \
+		else                                    \
+			al_json_uint(j, value);         \
+	} while (0)
+
 void al_emit_json_finding_memo(al_json *j, const al_diag *d, al_emit_memo *fixes)
 {
 	char tbuf[16];
-	al_json_key(j, "rule");
+	AL_JSON_KEY(j, "rule");
 	al_json_begin_object(j);
-	al_json_kv_string(j, "id", d->rule->id);
-	al_json_kv_string(j, "name", d->rule->name);
+	KV_STRING(j, "id", d->rule->id);
+	KV_STRING(j, "name", d->rule->name);
 	al_json_end_object(j);
-	al_json_kv_string(j, "severity", al_severity_name(d->severity));
-	al_json_kv_string(j, "kind", d->kind == AL_KIND_NONE ? NULL : al_kind_name(d->kind));
-	al_json_kv_string(j, "generation", al_generation_name(d->generation));
-	al_json_kv_string(j, "owner", d->owner);
-	al_json_kv_string(j, "domain", d->domain);
-	al_json_kv_string(j, "rrtype", al_emit_rrtype(d, tbuf));
-	al_json_key(j, "location");
+	KV_STRING(j, "severity", al_severity_name(d->severity));
+	KV_STRING(j, "kind", d->kind == AL_KIND_NONE ? NULL : al_kind_name(d->kind));
+	KV_STRING(j, "generation", al_generation_name(d->generation));
+	KV_STRING(j, "owner", d->owner);
+	KV_STRING(j, "domain", d->domain);
+	KV_STRING(j, "rrtype", al_emit_rrtype(d, tbuf));
+	AL_JSON_KEY(j, "location");
 	al_json_begin_object(j);
-	al_json_kv_string(j, "file", d->location.file);
-	kv_uint_or_null(j, "line", d->location.line);
-	kv_uint_or_null(j, "column", d->location.column);
-	al_json_kv_string(j, "server", d->location.server);
+	KV_STRING(j, "file", d->location.file);
+	KV_UINT_OR_NULL(j, "line", d->location.line);
+	KV_UINT_OR_NULL(j, "column", d->location.column);
+	KV_STRING(j, "server", d->location.server);
 	al_json_end_object(j);
 	size_t start, length;
 	bool has_record = al_emit_span(d, &start, &length);
-	al_json_key(j, "record");
+	AL_JSON_KEY(j, "record");
 	if (has_record)
 		al_json_string_n(j, d->record, d->record_length);
 	else
 		al_json_null(j);
-	al_json_key(j, "span");
+	AL_JSON_KEY(j, "span");
 	if (has_record) {
 		al_json_begin_object(j);
-		al_json_kv_uint(j, "start", start);
-		al_json_kv_uint(j, "length", length);
+		KV_UINT(j, "start", start);
+		KV_UINT(j, "length", length);
 		al_json_end_object(j);
 	} else {
 		al_json_null(j);
 	}
-	al_json_key(j, "term");
+	AL_JSON_KEY(j, "term");
 	if (has_record && length > 0)
 		al_json_string_n(j, d->record + start, length);
 	else
 		al_json_null(j);
-	al_json_kv_string(j, "message", d->message);
+	KV_STRING(j, "message", d->message);
 	if (fixes != NULL && d->fix != NULL) {
-		al_json_key(j, "fix");
+		AL_JSON_KEY(j, "fix");
 		al_json_begin_raw(j);
 		al_emit_memo_append(fixes, j->out, d->fix, json_fix_string);
 	} else {
 		kv_lines(j, "fix", d->fix, false);
 	}
-	al_json_kv_string(j, "context", d->context);
-	al_json_kv_bool(j, "waived", d->waived);
-	al_json_key(j, "waiver");
+	KV_STRING(j, "context", d->context);
+	KV_BOOL(j, "waived", d->waived);
+	AL_JSON_KEY(j, "waiver");
 	if (d->waived) {
 		al_json_begin_object(j);
-		al_json_kv_string(j, "reason", d->waiver_reason);
-		al_json_kv_string(j, "source", d->waiver_source);
+		KV_STRING(j, "reason", d->waiver_reason);
+		KV_STRING(j, "source", d->waiver_source);
 		al_json_end_object(j);
 	} else {
 		al_json_null(j);

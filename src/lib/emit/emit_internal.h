@@ -24,7 +24,7 @@ typedef struct al_emitter_ops {
  * of its findings), kept by address and checked against a copy of the text,
  * so that a text at a reused address is never taken for another.
  */
-#define AL_EMIT_MEMO_SLOTS 32
+#define AL_EMIT_MEMO_SLOTS 64 /* al_emit_memo_append takes the top 6 bits of the hash */
 typedef struct al_emit_memo_slot {
 	const char *key;  /* the text's address */
 	char *source;     /* a copy of the text */

@@ -181,32 +181,63 @@ size_t al_display_width(const char *data, size_t length)
 	return w;
 }
 
-static void json_piece(void *ctx, const char *data, size_t length, bool escaped)
+/* Bytes shown as they are in a JSON string too: printable ASCII but the
+ * backslash and the quote. */
+static inline size_t json_plain_run(const unsigned char *p, size_t length)
 {
-	al_strbuf *out = ctx;
-	if (escaped) {
-		/* every escape starts with a backslash, which JSON doubles */
-		for (size_t i = 0; i < length; i++) {
-			if (data[i] == '\\')
-				al_strbuf_append(out, "\\\\", 2);
-			else
-				al_strbuf_putc(out, data[i]);
-		}
-		return;
+	size_t i = 0;
+	for (; i + 8 <= length; i += 8) {
+		uint64_t v;
+		memcpy(&v, p + i, 8);
+		if (al_bytes_has_less(v, 0x20) | al_bytes_has_more(v, 0x7e) | al_bytes_has(v, '\\') |
+		    al_bytes_has(v, '"'))
+			break;
 	}
-	const char *q;
-	while (length > 0 && (q = memchr(data, '"', length)) != NULL) {
-		al_strbuf_append(out, data, (size_t)(q - data));
-		al_strbuf_append(out, "\\\"", 2);
-		length -= (size_t)(q - data) + 1;
-		data = q + 1;
-	}
-	al_strbuf_append(out, data, length);
+	while (i < length && plain_byte(p[i]) && p[i] != '"')
+		i++;
+	return i;
 }
 
+/* The display form, then JSON's escapes: every backslash of an escape doubled,
+ * a quote in the text as \". Written out directly (the same text as walking the
+ * display form's pieces). */
 void al_escape_json(al_strbuf *out, const char *data, size_t length)
 {
-	walk(data, length, json_piece, out);
+	const unsigned char *p = (const unsigned char *)data;
+	size_t i = 0, run = 0;
+	while (i < length) {
+		i += json_plain_run(p + i, length - i);
+		if (i >= length)
+			break;
+		unsigned char c = p[i];
+		uint32_t cp = 0;
+		size_t n = c >= 0x80 ? al_utf8_decode(p + i, length - i, &cp) : 0;
+		if (n > 0 && !hidden_codepoint(cp)) {
+			i += n; /* printable UTF-8: part of the run */
+			continue;
+		}
+		if (i > run)
+			al_strbuf_append(out, data + run, i - run);
+		if (c == '"') {
+			al_strbuf_append(out, "\\\"", 2);
+			i++;
+		} else if (c == '\\') {
+			al_strbuf_append(out, "\\\\\\\\", 4); /* \\ shown, each doubled */
+			i++;
+		} else if (n > 0) {
+			char esc[16];
+			int k = snprintf(esc, sizeof(esc), "\\\\u{%04x}", (unsigned)cp);
+			al_strbuf_append(out, esc, (size_t)k);
+			i += n;
+		} else {
+			char esc[5] = {'\\', '\\', 'x', hex_digits[c >> 4], hex_digits[c & 15]};
+			al_strbuf_append(out, esc, 5);
+			i++;
+		}
+		run = i;
+	}
+	if (i > run)
+		al_strbuf_append(out, data + run, i - run);
 }
 
 char *al_escape_display_dup(const char *text)

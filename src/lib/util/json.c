@@ -72,6 +72,26 @@ void al_json_key(al_json *json, const char *key)
 	json->after_key = true;
 }
 
+void al_json_key_literal(al_json *json, const char *key, size_t length)
+{
+	before_item(json);
+	json->after_key = true;
+	/* "key": in one go */
+	al_strbuf *o = json->out;
+	if (!al_strbuf_reserve(o, length + 4))
+		return;
+	char *w = o->data + o->length;
+	*w++ = '"';
+	memcpy(w, key, length);
+	w += length;
+	*w++ = '"';
+	*w++ = ':';
+	if (json->pretty)
+		*w++ = ' ';
+	*w = '\0';
+	o->length = (size_t)(w - o->data);
+}
+
 void al_json_begin_raw(al_json *json)
 {
 	before_item(json);

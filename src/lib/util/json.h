@@ -26,6 +26,10 @@ void al_json_begin_array(al_json *json);
 void al_json_end_array(al_json *json);
 /** A member name; the value follows. */
 void al_json_key(al_json *json, const char *key);
+/** A member name that needs no escaping (printable ASCII without " and \), of @p length bytes. */
+void al_json_key_literal(al_json *json, const char *key, size_t length);
+/** al_json_key_literal for a string literal of the caller's (the writers' own member names). */
+#define AL_JSON_KEY(json, literal) al_json_key_literal((json), "" literal, sizeof(literal) - 1)
 void al_json_string(al_json *json, const char *text);
 void al_json_string_n(al_json *json, const char *text, size_t length);
 void al_json_int(al_json *json, long long value);
