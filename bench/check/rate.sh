@@ -61,7 +61,7 @@ for k in $(seq "$REPS"); do
 		queries=$(sed -n 's/.*; \([0-9]*\) queries.*/\1/p' "$tmp/err" | head -1)
 		lookups=$(tail -1 "$tmp/out.jsonl" | sed -n 's/.*"lookups":\([0-9]*\).*/\1/p')
 		echo "{\"rep\": $k, \"build\": \"$name\", \"n\": $N, \"load\": $load, \"knot_qps\": ${knot:-0}," \
-			"\"wall\": $wall, \"cpu\": $(echo "$user + $sys" | bc), \"rss_kb\": $rss," \
+			"\"wall\": $wall, \"cpu\": $(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }'), \"rss_kb\": $rss," \
 			"\"queries\": ${queries:-0}, \"lookups\": ${lookups:-0}}" >> "$out"
 	done
 done
