@@ -81,8 +81,8 @@ static void impact(al_strbuf *out, const al_plan_impact *im)
 	if (!im->measured)
 		return;
 	static const char *const text[5] = {
-		"\nImpact on the failing mail of the report period, a day:\n\n"
-		"| Receivers | Quarantined | Rejected |\n|---|---|---|\n| RFC 7489 | ",
+		("\nImpact on the failing mail of the report period, a day:\n\n"
+		 "| Receivers | Quarantined | Rejected |\n|---|---|---|\n| RFC 7489 | "),
 		" | ", " |\n| RFC 9989 | ", " | ", " |\n"};
 	al_plan_impact_numbers(out, im, text);
 	if (im->from != NULL) {
