@@ -11,6 +11,17 @@
  * SERVFAIL) and while anyone uses them: answers handed out are counted
  * (refs), and a domain in flight pins what it looked at. Entries nobody uses
  * sit in an LRU list, trimmed to the configured memory.
+ *
+ * The LRU list has two segments (a segmented LRU): an entry only one domain
+ * has used so far (its own TXT, MX and _dmarc: most of a bulk run's entries)
+ * waits in the probation list, at most 1/32 of the memory (2 MiB of the
+ * default 64, some 5,000 entries); one that a second domain took is kept in
+ * the main list. So the answers domains share (SPF includes, report
+ * destinations, MX hosts) stay as long as before, and the memory of the
+ * others is used again instead of growing the process to the whole cache
+ * size, which cost a page fault per 4 KiB and, on glibc, an mprotect(2) per
+ * page a thread's arena grows by (10,000 synthetic domains: 2 more queries
+ * of 52,092, 8,716 page faults down to 2,953, peak RSS 39 to 19 MiB).
  */
 #include <authlint/live.h>
 
@@ -83,17 +94,29 @@ static void lru_unlink(al_live *l, live_entry *e)
 {
 	if (!e->in_lru)
 		return;
+	live_entry **head = e->in_probation ? &l->probation_head : &l->lru_head;
+	live_entry **tail = e->in_probation ? &l->probation_tail : &l->lru_tail;
 	if (e->lru_prev)
 		e->lru_prev->lru_next = e->lru_next;
 	else
-		l->lru_head = e->lru_next;
+		*head = e->lru_next;
 	if (e->lru_next)
 		e->lru_next->lru_prev = e->lru_prev;
 	else
-		l->lru_tail = e->lru_prev;
+		*tail = e->lru_prev;
 	e->lru_prev = e->lru_next = NULL;
 	e->in_lru = false;
 	l->lru_bytes -= e->bytes;
+	if (e->in_probation)
+		l->probation_bytes -= e->bytes;
+	e->in_probation = false;
+}
+
+/* One more domain took the entry. */
+static void count_use(live_entry *e)
+{
+	if (e->uses < 255)
+		e->uses++;
 }
 
 /* Take an entry out of the map and free it (it must be idle). */
@@ -115,19 +138,34 @@ void al_livec_entry_idle(al_live *l, live_entry *e)
 		return;
 	}
 	if (!e->in_lru) {
+		bool probation = e->uses <= 1;
+		live_entry **head = probation ? &l->probation_head : &l->lru_head;
+		live_entry **tail = probation ? &l->probation_tail : &l->lru_tail;
 		e->lru_prev = NULL;
-		e->lru_next = l->lru_head;
-		if (l->lru_head)
-			l->lru_head->lru_prev = e;
-		l->lru_head = e;
-		if (l->lru_tail == NULL)
-			l->lru_tail = e;
+		e->lru_next = *head;
+		if (*head)
+			(*head)->lru_prev = e;
+		*head = e;
+		if (*tail == NULL)
+			*tail = e;
 		e->in_lru = true;
+		e->in_probation = probation;
 		l->lru_bytes += e->bytes;
+		if (probation)
+			l->probation_bytes += e->bytes;
 	}
-	for (size_t guard = 0; l->lru_bytes > l->options.cache_bytes && l->lru_tail != NULL && guard < 1000000;
-	     guard++) {
-		live_entry *old = l->lru_tail;
+	/* over the memory: the probation list's oldest first; the probation
+	 * list on its own past its share */
+	size_t probation_max = l->options.cache_bytes / 32;
+	for (size_t guard = 0; guard < 1000000; guard++) {
+		live_entry *old = NULL;
+		if (l->probation_tail != NULL &&
+		    (l->lru_bytes > l->options.cache_bytes || l->probation_bytes > probation_max))
+			old = l->probation_tail;
+		else if (l->lru_bytes > l->options.cache_bytes)
+			old = l->lru_tail;
+		if (old == NULL)
+			break;
 		entry_drop(l, old);
 		l->stats.evicted++;
 	}
@@ -206,6 +244,7 @@ bool al_livec_pin(al_live_waiter *w, live_entry *e)
 		return false;
 	w->pins[w->pin_count++] = e;
 	e->pins++;
+	count_use(e);
 	lru_unlink(e->live, e);
 	return true;
 }
@@ -300,6 +339,7 @@ static al_status live_lookup(void *impl, const char *name, uint16_t type, const 
 		}
 	} else {
 		/* nobody to come back later: wait for the answer here */
+		count_use(e);
 		e->refs++;
 		for (size_t guard = 0; e->state == E_PENDING && guard < 10000000; guard++)
 			al_dns_engine_poll(l->engine, -1);

@@ -24,6 +24,8 @@ typedef struct live_entry {
 	bool is_static;          /* a budget answer: never freed by release */
 	bool detached;           /* replaced in the map by a fresher one */
 	bool in_lru;
+	bool in_probation;       /* in the probation list (used by one domain so far), else the main one */
+	unsigned char uses;      /* domains that took it (pinned, or looked it up without a waiter), up to 255 */
 	unsigned char prefetch_depth; /* asked ahead of time for another answer, how deep */
 	double expires;
 	size_t refs, pins;
@@ -43,8 +45,12 @@ struct al_live {
 	char description[MAX_RESOLVERS * 50 + 16];
 	al_source *source;
 	al_map map;
-	live_entry *lru_head, *lru_tail; /* head: most recently idle */
-	size_t lru_bytes;
+	/* idle entries, head: most recently idle; those only one domain used
+	 * wait in the probation list, the others in the main list */
+	live_entry *lru_head, *lru_tail;
+	live_entry *probation_head, *probation_tail;
+	size_t lru_bytes;       /* both lists */
+	size_t probation_bytes; /* the probation list's part */
 	size_t entries, bytes;
 	al_live_waiter *waiter;
 	live_entry *budget_entry, *expired_entry;
