@@ -81,12 +81,22 @@ live_entry *al_livec_entry_new(al_live *l, const char *name, uint16_t type)
 	return e;
 }
 
+static void data_free(live_entry *e)
+{
+	if (e->data_is_reply)
+		al_dns_reply_free(e->data);
+	else
+		free(e->data);
+	e->data = NULL;
+	e->data_is_reply = false;
+}
+
 void al_livec_entry_free(al_live *l, live_entry *e)
 {
 	l->entries--;
 	l->bytes -= e->bytes;
 	free(e->waiters);
-	free(e->data);
+	data_free(e);
 	free(e);
 }
 
@@ -171,6 +181,26 @@ void al_livec_entry_idle(al_live *l, live_entry *e)
 	}
 }
 
+/* The answer is in: the entry's fields but its data. */
+static void entry_done(al_live *l, live_entry *e, al_rcode rcode, const al_rr *rrs, size_t count, uint32_t ttl,
+		       bool negative_known, const char *server, const char *detail, size_t message_size,
+		       bool truncated)
+{
+	al_answer *a = &e->answer;
+	a->rcode = rcode;
+	a->count = count;
+	a->rrs = count ? rrs : NULL;
+	a->ttl = ttl;
+	a->negative_ttl_known = negative_known;
+	a->server = server;
+	a->detail = detail;
+	a->message_size = message_size;
+	a->truncated = truncated;
+	e->state = E_DONE;
+	uint32_t keep = ttl < l->options.max_ttl ? ttl : l->options.max_ttl;
+	e->expires = al_clock_now() + keep;
+}
+
 /* Store what the entry answers: rcode, the RRs (copied), TTL, where from
  * (@p server must live as long as the al_live: a resolver's text). */
 bool al_livec_entry_set(al_live *l, live_entry *e, al_rcode rcode, const al_rr *const *rrs, size_t count,
@@ -182,11 +212,12 @@ bool al_livec_entry_set(al_live *l, live_entry *e, al_rcode rcode, const al_rr *
 		size += strlen(rrs[i]->owner) + 1 + rrs[i]->rdlength;
 	size_t dl = detail ? strlen(detail) + 1 : 0;
 	size += dl;
-	char *block = malloc(size ? size : 1);
-	if (block == NULL)
+	/* nothing to keep (NXDOMAIN, NODATA): no block */
+	char *block = size > 0 ? malloc(size) : NULL;
+	if (block == NULL && size > 0)
 		return false;
 	al_rr *out = (al_rr *)block;
-	char *p = block + count * sizeof(al_rr);
+	char *p = block != NULL ? block + count * sizeof(al_rr) : NULL;
 	const char *srv = server;
 	const char *det = NULL;
 	if (detail != NULL) {
@@ -208,24 +239,36 @@ bool al_livec_entry_set(al_live *l, live_entry *e, al_rcode rcode, const al_rr *
 		out[i].location.file = NULL;
 		out[i].comment = NULL;
 	}
-	free(e->data);
+	data_free(e);
 	e->data = block;
 	l->bytes += size;
 	e->bytes += size;
-	al_answer *a = &e->answer;
-	a->rcode = rcode;
-	a->count = count;
-	a->rrs = count ? out : NULL;
-	a->ttl = ttl;
-	a->negative_ttl_known = negative_known;
-	a->server = srv;
-	a->detail = det;
-	a->message_size = message_size;
-	a->truncated = truncated;
-	e->state = E_DONE;
-	uint32_t keep = ttl < l->options.max_ttl ? ttl : l->options.max_ttl;
-	e->expires = al_clock_now() + keep;
+	entry_done(l, e, rcode, out, count, ttl, negative_known, srv, det, message_size, truncated);
 	return true;
+}
+
+/* The RRs stay where the reply has them (owners and RDATA in its one
+ * allocation): the copy of every answer a second time is saved. The reply's
+ * RRs are given the same location as a copy would have. */
+void al_livec_entry_adopt(al_live *l, live_entry *e, al_dns_reply *reply, size_t first, size_t count,
+			  uint32_t ttl, const char *server)
+{
+	al_rr *rrs = (al_rr *)reply->answer + first; /* the reply is the entry's now */
+	for (size_t i = 0; i < count; i++) {
+		rrs[i].location.server = server;
+		rrs[i].location.file = NULL;
+		rrs[i].comment = NULL;
+	}
+	/* roughly what the reply holds: its RRs, their text (the message's size) */
+	size_t size = sizeof(*reply) + reply->message_size +
+		      (reply->answer_count + reply->authority_count + reply->additional_count) * sizeof(al_rr);
+	data_free(e);
+	e->data = reply;
+	e->data_is_reply = true;
+	l->bytes += size;
+	e->bytes += size;
+	entry_done(l, e, AL_RCODE_NOERROR, rrs, count, ttl, false, server, NULL, reply->message_size,
+		   reply->truncated_udp);
 }
 
 /* ---- the source ------------------------------------------------------------------ */
@@ -520,7 +563,7 @@ void al_live_free(al_live *l)
 	while (al_map_next(&l->map, &idx, &k, &v)) {
 		live_entry *e = v;
 		free(e->waiters);
-		free(e->data);
+		data_free(e);
 		free(e);
 	}
 	al_map_free(&l->map);
