@@ -152,6 +152,8 @@ char *al_cli_read_stdin_input(size_t max, const char *what, size_t *length, al_e
 #define AL_CLI_MAX_STDIN_YAML ((size_t)16 << 20)
 /* @p n bytes as "1 GiB", "64 MiB" or "100 bytes". */
 const char *al_cli_size_text(size_t n, char out[32]);
+/* Seconds of the monotonic clock (only differences mean anything). */
+double al_cli_now(void);
 /* Standard input whole (at most 1 MiB), without its final line breaks; NULL
  * after an error message naming @p command. The caller frees it. */
 char *al_cli_read_stdin(const char *command, size_t *length);

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -249,13 +248,6 @@ typedef struct batch {
 	double last; /* when it last wrote */
 } batch;
 
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* All of @p data to the stream's descriptor, past stdio (after what stdio holds). */
 static bool write_all(FILE *out, const char *data, size_t length)
 {
@@ -281,7 +273,7 @@ static bool batch_write_out(batch *b, size_t length)
 		b->failed = true;
 	memmove(b->data, b->data + length, b->length - length);
 	b->length -= length;
-	b->last = now_seconds();
+	b->last = al_cli_now();
 	return !b->failed;
 }
 
@@ -311,7 +303,7 @@ static int batch_sink_write(void *ctx, const void *data, size_t length)
 			b->failed = true;
 			return -1;
 		}
-		b->last = now_seconds();
+		b->last = al_cli_now();
 		return 0;
 	}
 	memcpy(b->data + b->length, data, length);
@@ -322,7 +314,7 @@ static int batch_sink_write(void *ctx, const void *data, size_t length)
 /* Between results: write what is held when it is due. */
 static void batch_tick(batch *b)
 {
-	if (b->length > 0 && (b->at_once || now_seconds() - b->last >= BATCH_SECONDS))
+	if (b->length > 0 && (b->at_once || al_cli_now() - b->last >= BATCH_SECONDS))
 		batch_flush(b, false);
 }
 
@@ -625,7 +617,7 @@ static int check_main(al_cli *cli, int argc, char **argv)
 	for (size_t i = 0; i < cmd.domains_file_count && input_count < AL_CLI_MAX_LIST; i++)
 		inputs[input_count++] = cmd.domains_files[i];
 	bool progress = cmd.progress > 0 || (cmd.progress == 0 && cli->quiet == 0 && isatty(STDERR_FILENO));
-	batch out = {cli->out, malloc(BATCH_BYTES), 0, progress || isatty(fileno(cli->out)), false, now_seconds()};
+	batch out = {cli->out, malloc(BATCH_BYTES), 0, progress || isatty(fileno(cli->out)), false, al_cli_now()};
 	al_sink sink = {batch_sink_write, &out};
 	al_emitter *em = al_cli_emitter_new_sink(cli, sink, inputs, input_count);
 	if (em == NULL) {

@@ -116,13 +116,6 @@ static bool on_round(void *userdata, const al_prop_result *result)
 	return st == AL_OK;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /*
  * --watch: rounds until every name is settled, the time (--until, at most 7
  * days) or the rounds (at most 10,000) run out, or writing fails. The first
@@ -140,9 +133,9 @@ static al_status watch(al_prop *prop, double interval, double until, watch_state
 		until = 7 * 86400.0;
 	double rounds = until / interval + 1;
 	unsigned max_rounds = rounds > 10000 ? 10000 : (unsigned)rounds;
-	double start = now_s();
+	double start = al_cli_now();
 	for (unsigned round = 0; round < max_rounds; round++) {
-		double begun = now_s();
+		double begun = al_cli_now();
 		al_status st = al_prop_run(prop);
 		if (st != AL_OK)
 			return st;
@@ -154,7 +147,7 @@ static al_status watch(al_prop *prop, double interval, double until, watch_state
 			return AL_OK;
 		/* in steps of at most a second, each bounded */
 		for (unsigned guard = 0; guard < 100000; guard++) {
-			double left = next - now_s();
+			double left = next - al_cli_now();
 			if (left <= 0)
 				break;
 			double step = left > 1.0 ? 1.0 : left;

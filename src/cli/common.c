@@ -614,6 +614,13 @@ const char *al_cli_size_text(size_t n, char out[32])
 	return out;
 }
 
+double al_cli_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 char *al_cli_read_all(const char *command, FILE *stream, const char *label, size_t max, size_t *length)
 {
 	const char *why;
