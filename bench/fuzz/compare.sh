@@ -39,6 +39,12 @@ max_len() {
 	esac
 }
 
+# CPU seconds from time(1)'s file: the line of figures (a line "Command exited
+# with non-zero status" may come before it)
+cpu_s() {
+	awk 'NF == 2 && $1 ~ /^[0-9.]+$/ { c = $1 + $2 } END { print c + 0 }' "$tmp/cpu"
+}
+
 # cpu BIN WORKLOAD TARGET: prints "executions cpu_seconds"
 cpu() {
 	local bin=$1 work=$2 t=$3 seeds=$root/tests/fuzz/corpus/$3
@@ -48,19 +54,19 @@ cpu() {
 	short)
 		nice -n 19 /usr/bin/time -f '%U %S' -o "$tmp/cpu" "$bin" -seed=1 -runs=3000 -max_len=32 \
 			-entropic=0 -reload=0 -timeout=10 "$tmp/corpus" >"$tmp/log" 2>&1 || true
-		echo "3000 $(awk '{ print $1 + $2 }' "$tmp/cpu")" ;;
+		echo "3000 $(cpu_s)" ;;
 	seeds)
 		nice -n 19 /usr/bin/time -f '%U %S' -o "$tmp/cpu" "$bin" -seed=1 -runs=2000 \
 			-max_len="$(max_len "$t")" -entropic=0 -reload=0 -timeout=10 \
 			"$tmp/corpus" "$seeds" >"$tmp/log" 2>&1 || true
-		echo "2000 $(awk '{ print $1 + $2 }' "$tmp/cpu")" ;;
+		echo "2000 $(cpu_s)" ;;
 	replay)
 		local files=() n=0
 		for _ in $(seq "$REPLAY"); do
 			for f in "$seeds"/*; do files+=("$f"); n=$((n + 1)); done
 		done
 		nice -n 19 /usr/bin/time -f '%U %S' -o "$tmp/cpu" "$bin" "${files[@]}" >"$tmp/log" 2>&1 || true
-		echo "$n $(awk '{ print $1 + $2 }' "$tmp/cpu")" ;;
+		echo "$n $(cpu_s)" ;;
 	esac
 	if grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error' "$tmp/log"; then
 		echo "$0: $bin $work: a finding, see below" >&2

@@ -132,8 +132,11 @@ for t in $targets; do
 	after=$(ls "$findings" | wc -l)
 	new=$((after - before))
 	rate=$(( elapsed > 0 ? execs / elapsed : 0 ))
-	# CPU seconds (the fuzzer and its job, user and system): the rate on an idle core
-	cpu=$(awk '{ printf "%d", $1 + $2 }' "$run/cpu" 2>/dev/null || echo 0)
+	# CPU seconds (the fuzzer and its job, user and system): the rate on an idle core.
+	# The line of figures only: time(1) puts "Command exited with non-zero status"
+	# before it when the fuzzer stopped on a finding or a signal (that line read
+	# as 0 made "0371", which the shell took for octal)
+	cpu=$(awk 'NF == 2 && $1 ~ /^[0-9.]+$/ { c = $1 + $2 } END { printf "%d", c }' "$run/cpu" 2>/dev/null || echo 0)
 	cpu_rate=$(( cpu > 0 ? execs / cpu : 0 ))
 	rows+=("| $t | $(max_len "$t") | $elapsed | $cpu | $execs | $rate | $cpu_rate | ${cov:-?} | ${ft:-?} | ${corp:-?} | ${rss:-?} | $new |")
 	if [ "$new" -gt 0 ]; then

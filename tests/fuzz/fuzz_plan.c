@@ -21,16 +21,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static al_rules *rules;
 static al_plan_template *fallback;
 
+/* Every control byte but the line ends, looked for with memchr: a loop over the
+ * bytes here, compared one by one under the fuzzer's comparison tracing, took a
+ * sixth of the time of an input (outputs of 15-100 KB). */
 static int check_output(void *ctx, const void *bytes, size_t length)
 {
 	al_plan_format format = *(const al_plan_format *)ctx;
-	const unsigned char *p = bytes;
-	for (size_t i = 0; i < length; i++) {
-		if (p[i] == '\n' || (p[i] == '\r' && format == AL_PLAN_FORMAT_ICS))
+	for (int c = 0; c < 0x20; c++) {
+		if (c == '\n' || (c == '\r' && format == AL_PLAN_FORMAT_ICS))
 			continue;
-		if (p[i] < 0x20 || p[i] == 0x7f)
+		if (memchr(bytes, c, length) != NULL)
 			abort();
 	}
+	if (memchr(bytes, 0x7f, length) != NULL)
+		abort();
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 
 #include <sys/socket.h>
 
+#include "dns/live_cache.h"
 #include "dns/query.h"
 #include "dns/query_internal.h"
 #include "dns/reply.h"
@@ -249,6 +250,91 @@ static void test_query_ids(void **state)
 	al_dns_engine_free(e);
 }
 
+/* ---- the cache's two LRU segments ------------------------------------------------ */
+
+/* A done entry for @p name that @p users domains took, then let go of (made
+ * idle: into one of the lists, which are trimmed; it may be gone after). */
+static live_entry *used_entry(al_live *l, const char *name, int users)
+{
+	live_entry *e = al_livec_entry_new(l, name, AL_TYPE_TXT);
+	assert_non_null(e);
+	assert_true(al_map_put(&l->map, e->key, e));
+	assert_true(al_livec_entry_set(l, e, AL_RCODE_NOERROR, NULL, 0, 3600, false, "test", NULL, 0, false));
+	al_live_waiter w[4];
+	assert_true(users <= 4);
+	memset(w, 0, sizeof(w));
+	for (int i = 0; i < users; i++)
+		assert_true(al_livec_pin(&w[i], e));
+	for (int i = 0; i < users; i++)
+		al_live_waiter_release(l, &w[i]);
+	return e;
+}
+
+static bool cached(al_live *l, const char *name)
+{
+	char key[AL_NAME_MAX + 8];
+	assert_true(al_livec_make_key(key, sizeof(key), name, AL_TYPE_TXT));
+	return al_map_get(&l->map, key) != NULL;
+}
+
+/*
+ * Entries one domain used wait in the probation list, at most 1/32 of the
+ * cache's memory, and go first; an entry a second domain took is kept in the
+ * main list while a thousand used once come and go; the whole stays within
+ * the memory.
+ */
+static void test_cache_segments(void **state)
+{
+	(void)state;
+	const char *resolver[] = {"127.0.0.1:5300"};
+	al_live_options o = {0};
+	o.resolvers = resolver;
+	o.resolver_count = 1;
+	o.cache_bytes = 64 << 10;
+	al_live *l = NULL;
+	al_error err;
+	assert_int_equal(al_live_new(&l, &o, &err), AL_OK);
+
+	live_entry *shared = used_entry(l, "shared.test", 2);
+	assert_true(shared->in_lru);
+	assert_false(shared->in_probation);
+	/* taken once, let go, taken again: promoted */
+	live_entry *again = used_entry(l, "again.test", 1);
+	assert_true(again->in_probation);
+	al_live_waiter w;
+	memset(&w, 0, sizeof(w));
+	assert_true(al_livec_pin(&w, again));
+	assert_false(again->in_lru);
+	al_live_waiter_release(l, &w);
+	assert_true(again->in_lru);
+	assert_false(again->in_probation);
+
+	size_t evicted_before = l->stats.evicted;
+	char name[64];
+	for (int i = 0; i < 1000; i++) {
+		snprintf(name, sizeof(name), "d%d.test", i);
+		live_entry *e = used_entry(l, name, 1);
+		(void)e;
+		assert_true(l->probation_bytes <= o.cache_bytes / 32);
+		assert_true(l->lru_bytes <= o.cache_bytes);
+		assert_true(cached(l, "shared.test"));
+		assert_true(cached(l, "again.test"));
+	}
+	assert_true(cached(l, "d999.test"));
+	assert_false(cached(l, "d0.test"));
+	assert_true(l->stats.evicted - evicted_before > 900);
+
+	/* past the memory with shared entries alone: the main list's oldest go */
+	for (int i = 0; i < 1000; i++) {
+		snprintf(name, sizeof(name), "s%d.test", i);
+		used_entry(l, name, 3);
+		assert_true(l->lru_bytes <= o.cache_bytes);
+	}
+	assert_false(cached(l, "shared.test"));
+	assert_true(cached(l, "s999.test"));
+	al_live_free(l);
+}
+
 /* ---- the quick decoder against ldns ---------------------------------------------- */
 
 typedef struct msg {
@@ -465,7 +551,7 @@ int main(void)
 		cmocka_unit_test(test_server_parse), cmocka_unit_test(test_resolv_conf),
 		cmocka_unit_test(test_live_new),     cmocka_unit_test(test_domain_list),
 		cmocka_unit_test(test_shards),       cmocka_unit_test(test_map_with_many_removals),
-		cmocka_unit_test(test_query_ids),      cmocka_unit_test(test_quick_decoder_matches_ldns),
+		cmocka_unit_test(test_query_ids),      cmocka_unit_test(test_cache_segments),      cmocka_unit_test(test_quick_decoder_matches_ldns),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

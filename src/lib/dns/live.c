@@ -11,6 +11,17 @@
  * SERVFAIL) and while anyone uses them: answers handed out are counted
  * (refs), and a domain in flight pins what it looked at. Entries nobody uses
  * sit in an LRU list, trimmed to the configured memory.
+ *
+ * The LRU list has two segments (a segmented LRU): an entry only one domain
+ * has used so far (its own TXT, MX and _dmarc: most of a bulk run's entries)
+ * waits in the probation list, at most 1/32 of the memory (2 MiB of the
+ * default 64, some 5,000 entries); one that a second domain took is kept in
+ * the main list. So the answers domains share (SPF includes, report
+ * destinations, MX hosts) stay as long as before, and the memory of the
+ * others is used again instead of growing the process to the whole cache
+ * size, which cost a page fault per 4 KiB and, on glibc, an mprotect(2) per
+ * page a thread's arena grows by (10,000 synthetic domains: 2 more queries
+ * of 52,092, 8,716 page faults down to 2,953, peak RSS 39 to 19 MiB).
  */
 #include <authlint/live.h>
 
@@ -70,12 +81,22 @@ live_entry *al_livec_entry_new(al_live *l, const char *name, uint16_t type)
 	return e;
 }
 
+static void data_free(live_entry *e)
+{
+	if (e->data_is_reply)
+		al_dns_reply_free(e->data);
+	else
+		free(e->data);
+	e->data = NULL;
+	e->data_is_reply = false;
+}
+
 void al_livec_entry_free(al_live *l, live_entry *e)
 {
 	l->entries--;
 	l->bytes -= e->bytes;
 	free(e->waiters);
-	free(e->data);
+	data_free(e);
 	free(e);
 }
 
@@ -83,17 +104,29 @@ static void lru_unlink(al_live *l, live_entry *e)
 {
 	if (!e->in_lru)
 		return;
+	live_entry **head = e->in_probation ? &l->probation_head : &l->lru_head;
+	live_entry **tail = e->in_probation ? &l->probation_tail : &l->lru_tail;
 	if (e->lru_prev)
 		e->lru_prev->lru_next = e->lru_next;
 	else
-		l->lru_head = e->lru_next;
+		*head = e->lru_next;
 	if (e->lru_next)
 		e->lru_next->lru_prev = e->lru_prev;
 	else
-		l->lru_tail = e->lru_prev;
+		*tail = e->lru_prev;
 	e->lru_prev = e->lru_next = NULL;
 	e->in_lru = false;
 	l->lru_bytes -= e->bytes;
+	if (e->in_probation)
+		l->probation_bytes -= e->bytes;
+	e->in_probation = false;
+}
+
+/* One more domain took the entry. */
+static void count_use(live_entry *e)
+{
+	if (e->uses < 255)
+		e->uses++;
 }
 
 /* Take an entry out of the map and free it (it must be idle). */
@@ -115,22 +148,57 @@ void al_livec_entry_idle(al_live *l, live_entry *e)
 		return;
 	}
 	if (!e->in_lru) {
+		bool probation = e->uses <= 1;
+		live_entry **head = probation ? &l->probation_head : &l->lru_head;
+		live_entry **tail = probation ? &l->probation_tail : &l->lru_tail;
 		e->lru_prev = NULL;
-		e->lru_next = l->lru_head;
-		if (l->lru_head)
-			l->lru_head->lru_prev = e;
-		l->lru_head = e;
-		if (l->lru_tail == NULL)
-			l->lru_tail = e;
+		e->lru_next = *head;
+		if (*head)
+			(*head)->lru_prev = e;
+		*head = e;
+		if (*tail == NULL)
+			*tail = e;
 		e->in_lru = true;
+		e->in_probation = probation;
 		l->lru_bytes += e->bytes;
+		if (probation)
+			l->probation_bytes += e->bytes;
 	}
-	for (size_t guard = 0; l->lru_bytes > l->options.cache_bytes && l->lru_tail != NULL && guard < 1000000;
-	     guard++) {
-		live_entry *old = l->lru_tail;
+	/* over the memory: the probation list's oldest first; the probation
+	 * list on its own past its share */
+	size_t probation_max = l->options.cache_bytes / 32;
+	for (size_t guard = 0; guard < 1000000; guard++) {
+		live_entry *old = NULL;
+		if (l->probation_tail != NULL &&
+		    (l->lru_bytes > l->options.cache_bytes || l->probation_bytes > probation_max))
+			old = l->probation_tail;
+		else if (l->lru_bytes > l->options.cache_bytes)
+			old = l->lru_tail;
+		if (old == NULL)
+			break;
 		entry_drop(l, old);
 		l->stats.evicted++;
 	}
+}
+
+/* The answer is in: the entry's fields but its data. */
+static void entry_done(al_live *l, live_entry *e, al_rcode rcode, const al_rr *rrs, size_t count, uint32_t ttl,
+		       bool negative_known, const char *server, const char *detail, size_t message_size,
+		       bool truncated)
+{
+	al_answer *a = &e->answer;
+	a->rcode = rcode;
+	a->count = count;
+	a->rrs = count ? rrs : NULL;
+	a->ttl = ttl;
+	a->negative_ttl_known = negative_known;
+	a->server = server;
+	a->detail = detail;
+	a->message_size = message_size;
+	a->truncated = truncated;
+	e->state = E_DONE;
+	uint32_t keep = ttl < l->options.max_ttl ? ttl : l->options.max_ttl;
+	e->expires = al_clock_now() + keep;
 }
 
 /* Store what the entry answers: rcode, the RRs (copied), TTL, where from
@@ -144,11 +212,12 @@ bool al_livec_entry_set(al_live *l, live_entry *e, al_rcode rcode, const al_rr *
 		size += strlen(rrs[i]->owner) + 1 + rrs[i]->rdlength;
 	size_t dl = detail ? strlen(detail) + 1 : 0;
 	size += dl;
-	char *block = malloc(size ? size : 1);
-	if (block == NULL)
+	/* nothing to keep (NXDOMAIN, NODATA): no block */
+	char *block = size > 0 ? malloc(size) : NULL;
+	if (block == NULL && size > 0)
 		return false;
 	al_rr *out = (al_rr *)block;
-	char *p = block + count * sizeof(al_rr);
+	char *p = block != NULL ? block + count * sizeof(al_rr) : NULL;
 	const char *srv = server;
 	const char *det = NULL;
 	if (detail != NULL) {
@@ -170,24 +239,36 @@ bool al_livec_entry_set(al_live *l, live_entry *e, al_rcode rcode, const al_rr *
 		out[i].location.file = NULL;
 		out[i].comment = NULL;
 	}
-	free(e->data);
+	data_free(e);
 	e->data = block;
 	l->bytes += size;
 	e->bytes += size;
-	al_answer *a = &e->answer;
-	a->rcode = rcode;
-	a->count = count;
-	a->rrs = count ? out : NULL;
-	a->ttl = ttl;
-	a->negative_ttl_known = negative_known;
-	a->server = srv;
-	a->detail = det;
-	a->message_size = message_size;
-	a->truncated = truncated;
-	e->state = E_DONE;
-	uint32_t keep = ttl < l->options.max_ttl ? ttl : l->options.max_ttl;
-	e->expires = al_clock_now() + keep;
+	entry_done(l, e, rcode, out, count, ttl, negative_known, srv, det, message_size, truncated);
 	return true;
+}
+
+/* The RRs stay where the reply has them (owners and RDATA in its one
+ * allocation): the copy of every answer a second time is saved. The reply's
+ * RRs are given the same location as a copy would have. */
+void al_livec_entry_adopt(al_live *l, live_entry *e, al_dns_reply *reply, size_t first, size_t count,
+			  uint32_t ttl, const char *server)
+{
+	al_rr *rrs = (al_rr *)reply->answer + first; /* the reply is the entry's now */
+	for (size_t i = 0; i < count; i++) {
+		rrs[i].location.server = server;
+		rrs[i].location.file = NULL;
+		rrs[i].comment = NULL;
+	}
+	/* roughly what the reply holds: its RRs, their text (the message's size) */
+	size_t size = sizeof(*reply) + reply->message_size +
+		      (reply->answer_count + reply->authority_count + reply->additional_count) * sizeof(al_rr);
+	data_free(e);
+	e->data = reply;
+	e->data_is_reply = true;
+	l->bytes += size;
+	e->bytes += size;
+	entry_done(l, e, AL_RCODE_NOERROR, rrs, count, ttl, false, server, NULL, reply->message_size,
+		   reply->truncated_udp);
 }
 
 /* ---- the source ------------------------------------------------------------------ */
@@ -206,6 +287,7 @@ bool al_livec_pin(al_live_waiter *w, live_entry *e)
 		return false;
 	w->pins[w->pin_count++] = e;
 	e->pins++;
+	count_use(e);
 	lru_unlink(e->live, e);
 	return true;
 }
@@ -300,6 +382,7 @@ static al_status live_lookup(void *impl, const char *name, uint16_t type, const 
 		}
 	} else {
 		/* nobody to come back later: wait for the answer here */
+		count_use(e);
 		e->refs++;
 		for (size_t guard = 0; e->state == E_PENDING && guard < 10000000; guard++)
 			al_dns_engine_poll(l->engine, -1);
@@ -480,7 +563,7 @@ void al_live_free(al_live *l)
 	while (al_map_next(&l->map, &idx, &k, &v)) {
 		live_entry *e = v;
 		free(e->waiters);
-		free(e->data);
+		data_free(e);
 		free(e);
 	}
 	al_map_free(&l->map);

@@ -24,6 +24,9 @@ typedef struct live_entry {
 	bool is_static;          /* a budget answer: never freed by release */
 	bool detached;           /* replaced in the map by a fresher one */
 	bool in_lru;
+	bool in_probation;       /* in the probation list (used by one domain so far), else the main one */
+	unsigned char uses;      /* domains that took it (pinned, or looked it up without a waiter), up to 255 */
+	bool data_is_reply;      /* data is the al_dns_reply the RRs are in (kept, not copied) */
 	unsigned char prefetch_depth; /* asked ahead of time for another answer, how deep */
 	double expires;
 	size_t refs, pins;
@@ -31,7 +34,7 @@ typedef struct live_entry {
 	size_t waiter_count, waiter_capacity;
 	struct live_entry *lru_prev, *lru_next;
 	size_t bytes;
-	void *data;              /* RRs, owners, rdata, server, detail */
+	void *data;              /* RRs, owners, rdata, server, detail; or the reply holding the RRs */
 	char key[];              /* "TYPE/name" */
 } live_entry;
 
@@ -43,8 +46,12 @@ struct al_live {
 	char description[MAX_RESOLVERS * 50 + 16];
 	al_source *source;
 	al_map map;
-	live_entry *lru_head, *lru_tail; /* head: most recently idle */
-	size_t lru_bytes;
+	/* idle entries, head: most recently idle; those only one domain used
+	 * wait in the probation list, the others in the main list */
+	live_entry *lru_head, *lru_tail;
+	live_entry *probation_head, *probation_tail;
+	size_t lru_bytes;       /* both lists */
+	size_t probation_bytes; /* the probation list's part */
 	size_t entries, bytes;
 	al_live_waiter *waiter;
 	live_entry *budget_entry, *expired_entry;
@@ -63,6 +70,10 @@ live_entry *al_livec_entry_new(al_live *l, const char *name, uint16_t type);
 bool al_livec_entry_set(al_live *l, live_entry *e, al_rcode rcode, const al_rr *const *rrs, size_t count,
 		      uint32_t ttl, bool negative_known, const char *server, const char *detail,
 		      size_t message_size, bool truncated);
+/* As al_livec_entry_set with the @p count RRs from answer[@p first] of @p reply,
+ * which the entry keeps (and frees) instead of copying them. */
+void al_livec_entry_adopt(al_live *l, live_entry *e, al_dns_reply *reply, size_t first, size_t count,
+			  uint32_t ttl, const char *server);
 bool al_livec_make_key(char *key, size_t size, const char *name, uint16_t type);
 bool al_livec_pin(al_live_waiter *w, live_entry *e);
 bool al_livec_pinned_by(const al_live_waiter *w, const live_entry *e);

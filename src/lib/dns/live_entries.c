@@ -48,8 +48,10 @@ void al_livec_entry_fail(al_live *l, live_entry *e, al_rcode rcode, const char *
 	l->stats.failed++;
 }
 
-/* The answer for @p owner in the reply: its RRs of the type, or its CNAME. */
-static void fill_from_reply(al_live *l, live_entry *first, const al_dns_reply *r)
+/* The answer for @p owner in the reply: its RRs of the type, or its CNAME.
+ * When they are in a row in the answer section (as a server sends an RRset),
+ * the first entry keeps the reply itself and *@p own becomes NULL. */
+static void fill_from_reply(al_live *l, live_entry *first, const al_dns_reply *r, al_dns_reply **own)
 {
 	char detail[600];
 	char rb[16];
@@ -95,7 +97,14 @@ static void fill_from_reply(al_live *l, live_entry *first, const al_dns_reply *r
 				}
 		}
 		bool ok;
-		if (n > 0) {
+		bool in_a_row = n > 0 && e == first && *own != NULL;
+		for (size_t i = 1; i < n && in_a_row; i++)
+			in_a_row = picked[i] == picked[0] + i;
+		if (in_a_row) {
+			al_livec_entry_adopt(l, e, *own, (size_t)(picked[0] - r->answer), n, ttl, server);
+			*own = NULL;
+			ok = true;
+		} else if (n > 0) {
 			ok = al_livec_entry_set(l, e, AL_RCODE_NOERROR, picked, n, ttl, false, server, NULL,
 				       r->message_size, r->truncated_udp);
 		} else if (cname != NULL) {
@@ -210,7 +219,8 @@ void al_livec_on_reply(void *userdata, al_dns_reply *r)
 		al_livec_entry_fail(l, e, AL_RCODE_ERROR, l->description, "out of memory");
 	} else {
 		size_t before = l->entries;
-		fill_from_reply(l, e, r);
+		al_dns_reply *own = r; /* until an entry keeps it */
+		fill_from_reply(l, e, r, &own);
 		if (l->entries > before) {
 			/* entries made from the rest of a CNAME chain: idle until asked */
 			char owner[AL_NAME_MAX];
@@ -227,7 +237,7 @@ void al_livec_on_reply(void *userdata, al_dns_reply *r)
 					al_livec_entry_idle(l, d);
 			}
 		}
-		al_dns_reply_free(r);
+		al_dns_reply_free(own); /* the entry frees it when it keeps it */
 	}
 	if (e->state != E_DONE) {
 		e->state = E_DONE;

@@ -302,8 +302,10 @@ static node *plan_tree(tree *t, const al_plan *plan, const al_plan_write_options
 
 static void write_json(al_json *j, const node *n)
 {
+	/* the keys are this file's own member names (and al_plan_target_key's):
+	 * printable ASCII that needs no escaping */
 	if (n->key != NULL)
-		al_json_key(j, n->key);
+		al_json_key_literal(j, n->key, strlen(n->key));
 	switch (n->kind) {
 	case NODE_MAP:
 		al_json_begin_object(j);

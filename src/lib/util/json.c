@@ -15,13 +15,17 @@ void al_json_init(al_json *json, al_strbuf *out, bool pretty)
 	json->first[0] = true;
 }
 
+/* A newline and two spaces a level, in one append (a 128-space line is the
+ * deepest: depth stays below AL_JSON_MAX_DEPTH). */
 static void indent(al_json *json)
 {
+	static const char line[] = "\n"
+				   "                                                                "
+				   "                                                                ";
+	_Static_assert(sizeof(line) - 2 >= 2 * AL_JSON_MAX_DEPTH, "the indent line is too short");
 	if (!json->pretty)
 		return;
-	al_strbuf_putc(json->out, '\n');
-	for (int i = 0; i < json->depth; i++)
-		al_strbuf_append(json->out, "  ", 2);
+	al_strbuf_append(json->out, line, 1 + 2 * (size_t)json->depth);
 }
 
 /* Before a value or a key: a comma and a newline as needed. */
