@@ -165,6 +165,9 @@ typedef struct al_zone_options {
 	unsigned max_include_depth; /**< 0: 8 */
 	size_t max_records;       /**< 0: no limit other than memory */
 	size_t max_file_bytes;    /**< the largest file (or $INCLUDE) read; 0: AL_ZONE_MAX_FILE_BYTES */
+	unsigned threads;         /**< 1: read on the calling thread alone; otherwise a large file's
+				       records are stored on a second thread while it is read (with
+				       more than one processor) */
 } al_zone_options;
 
 /** The default limit on the size of one zone file: 4 GiB (offsets are 32-bit). */

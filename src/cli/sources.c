@@ -44,6 +44,7 @@ al_status al_cli_load_zones(al_cli *cli, const char *const *paths, size_t count,
 	*out = NULL;
 	al_zone_options zo = {0};
 	zo.origin = origin != NULL ? origin : cli->zone_origin;
+	zo.threads = cli->threads == 1 ? 1 : 0; /* -j 1: read on one thread too */
 	al_zone *zone = NULL;
 	al_status st = al_zone_new(&zone, &zo);
 	if (st != AL_OK) {

@@ -2,6 +2,7 @@
 /* Domain names: normalisation, limits, comparison, wire form. */
 #include "helpers.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "dns/wire.h"
@@ -79,6 +80,20 @@ static void test_wire(void **state)
 	const uint8_t bin[] = {3, 'a', 0, 0x1b, 0};
 	assert_true(al_wire_name_to_text(bin, sizeof(bin), 0, back, NULL));
 	assert_string_equal(back, "a\\000\\027");
+	/* every byte value in a label: upper case lowered; space and below, DEL and
+	 * above, and . \ " ( ) ; @ $ as \DDD; the rest as it is */
+	for (unsigned b = 0; b < 256; b++) {
+		const uint8_t one[] = {2, (uint8_t)b, 'x', 0};
+		char want[16];
+		if (b >= 'A' && b <= 'Z')
+			snprintf(want, sizeof(want), "%cx", (char)(b + 32));
+		else if (b > 0x20 && b < 0x7f && strchr(".\\\"();@$", (int)b) == NULL)
+			snprintf(want, sizeof(want), "%cx", (char)b);
+		else
+			snprintf(want, sizeof(want), "\\%03ux", b);
+		assert_true(al_wire_name_to_text(one, sizeof(one), 0, back, NULL));
+		assert_string_equal(back, want);
+	}
 }
 
 int main(void)

@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dns/zone_internal.h"
+
 static char dir[256];
 
 static int setup(void **state)
@@ -392,6 +394,144 @@ static void test_limits(void **state)
 	al_zone_free(z);
 }
 
+/* Everything a store holds, as text: its names in order with their flags and
+ * records (file, line, offset, comment, RDATA), the problems and origins. */
+static char *dump_store(const al_zone *z)
+{
+	char *text = NULL;
+	size_t length = 0;
+	FILE *f = open_memstream(&text, &length);
+	assert_non_null(f);
+	fprintf(f, "records %zu names %zu nodes %zu cuts %zu comments %zu\n", al_zone_record_count(z),
+		al_zone_name_count(z), z->count, z->cut_count, z->comment_count);
+	for (size_t i = 0; i < al_zone_name_count(z); i++) {
+		const znode *n = z->ordered[i];
+		char name[AL_NAME_MAX];
+		uint64_t types;
+		assert_true(al_zone_name_at(z, i, name, &types));
+		assert_ptr_equal(al_zone_find(z, n->wire, n->wire_length), n);
+		fprintf(f, "%s %llx %u %u\n", name, (unsigned long long)types, n->flags, n->order);
+		for (const zrr *r = n->rrs; r != NULL; r = r->next) {
+			const char *c = al_zone_comment(z, r);
+			fprintf(f, "  %u %u %s:%u @%u [%s] ", r->type, r->ttl, al_zone_file_label(z, r), r->line, r->offset,
+				c ? c : "-");
+			for (size_t k = 0; k < r->rdlength; k++)
+				fprintf(f, "%02x", r->rdata[k]);
+			fputc('\n', f);
+		}
+	}
+	for (size_t i = 0; i < al_zone_problem_count(z); i++) {
+		const al_zone_problem *p = al_zone_problem_at(z, i);
+		fprintf(f, "problem %d %s:%lu %s %s\n", (int)p->kind, p->file, p->line, p->owner ? p->owner : "-",
+			p->message);
+	}
+	for (size_t i = 0; i < al_zone_origin_count(z); i++)
+		fprintf(f, "origin %s\n", al_zone_origin_at(z, i));
+	fclose(f);
+	return text;
+}
+
+/* @p piped: through the pipe (@p threads 1: in batches on this thread; 0: on a
+ * thread of its own, with two processors); else record by record */
+static char *load_dump(const char *path, bool piped, unsigned threads, size_t max_records)
+{
+	al_zone_options o = {0};
+	o.threads = threads;
+	o.max_records = max_records;
+	al_zone *z = NULL;
+	assert_int_equal(al_zone_new(&z, &o), AL_OK);
+	z->pipe_from = piped ? 0 : SIZE_MAX;
+	al_error err;
+	assert_int_equal(al_zone_load_file(z, path, &err), AL_OK);
+	char *d = dump_store(z);
+	al_zone_free(z);
+	return d;
+}
+
+/* A file stored through the pipe (zone_pipe.c), on a second thread while it is
+ * scanned or in batches, gives the store that storing each record as it is read
+ * gives: the same names in the same order, the same records, comments,
+ * problems and origins; the record limit stops all three at the same place. */
+static void test_pipe_same_store(void **state)
+{
+	(void)state;
+	char path[512];
+	snprintf(path, sizeof(path), "%s/inc-pipe.zone", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	for (int i = 0; i < 3000; i++)
+		fprintf(f, "Inc%d IN TXT \"v=spf1 ip4:192.0.2.%d -all\" ; authlint: ignore SPF001 %d\n", i, i % 256, i);
+	fclose(f);
+	char big[600];
+	memset(big, 'x', 300);
+	big[300] = '\0';
+	snprintf(path, sizeof(path), "%s/pipe.zone", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "$ORIGIN Example.ORG.\n$TTL 600\n@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\n@ IN NS ns1\n");
+	for (int i = 0; i < 40000; i++) {
+		switch (i % 10) {
+		case 0:
+			fprintf(f, "Host%d.Sub%d IN A 192.0.2.%d\n", i, i % 97, i % 256);
+			break;
+		case 1:
+			fprintf(f, "host%d.sub%d 300 IN TXT \"v=spf1 a -all\" ; authlint: ignore SPF002 why %d\n", i - 1,
+				(i - 1) % 97, i);
+			break;
+		case 2:
+			fprintf(f, "_dmarc.host%d.sub%d IN TXT ( \"v=DMARC1; p=none;\"\n\t\" rua=mailto:d@example.org\" )\n",
+				i - 2, (i - 2) % 97);
+			break;
+		case 3:
+			fprintf(f, "s%d._domainkey.Host%d.sub%d IN TXT \"v=DKIM1; p=\" ; a comment\n", i, i - 3, (i - 3) % 97);
+			break;
+		case 4:
+			fprintf(f, "host%d.sub%d IN DS 1 8 2 ABCDEF01 ; authlint: ignore DNS001 not kept\n", i - 4,
+				(i - 4) % 97);
+			break;
+		case 5:
+			if (i % 1000 == 5)
+				fprintf(f, "bad%d IN MX nonsense\n", i);
+			else if (i % 1000 == 15)
+				fprintf(f, "long%d IN TXT \"%s\"\n", i, big);
+			else
+				fprintf(f, "deleg%d IN NS ns.elsewhere.example.\n", i);
+			break;
+		case 6:
+			fprintf(f, "                IN MX 10 mx%d\n", i);
+			break;
+		case 7:
+			if (i % 5000 == 7)
+				fprintf(f, "$INCLUDE %s/inc-pipe.zone inc%d\n", dir, i);
+			else
+				fprintf(f, "mx%d IN AAAA 2001:db8::%x\n", i - 1, i);
+			break;
+		case 8:
+			if (i % 8000 == 8)
+				fprintf(f, "$TTL %d\n", 100 + i);
+			fprintf(f, "*.w%d IN TXT \"wild\"\n", i);
+			break;
+		default:
+			fprintf(f, "; a comment line\n\nalias%d IN CNAME host%d.sub%d\n", i, i - 9, (i - 9) % 97);
+			break;
+		}
+	}
+	fprintf(f, "$ORIGIN other.example.\n@ IN SOA ns hm 1 2 3 4 5\nlast IN TXT \"v=spf1 -all\"\n");
+	fclose(f);
+	const size_t limits[] = {0, 12345, 41000};
+	for (size_t k = 0; k < sizeof(limits) / sizeof(limits[0]); k++) {
+		char *direct = load_dump(path, false, 0, limits[k]);
+		char *batches = load_dump(path, true, 1, limits[k]);
+		char *threaded = load_dump(path, true, 0, limits[k]);
+		assert_true(strlen(direct) > 100000);
+		assert_string_equal(direct, batches);
+		assert_string_equal(direct, threaded);
+		free(direct);
+		free(batches);
+		free(threaded);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -403,6 +543,7 @@ int main(void)
 		cmocka_unit_test(test_includes),
 		cmocka_unit_test(test_unread_inputs),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_pipe_same_store),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -207,13 +207,17 @@ al_status al_dmarc_discover(al_lint *lint, const char *domain, al_dmarc_discover
 	al_error err;
 	if (al_name_normalize(domain, strlen(domain), norm, &err) != AL_OK || strcmp(norm, ".") == 0)
 		return AL_EINVAL;
-	/* check mode: the unit's answers are asked once, so a discovery of the
-	 * same domain in the same unit comes out the same; the checks, the cross
-	 * checks and the inventory each want it */
-	if (lint->zone == NULL && lint->discovery != NULL && strcmp(lint->discovery->domain, norm) == 0) {
+	/* a discovery of the same domain in the same unit comes out the same (check
+	 * mode asks the unit's questions once; zone mode answers from the zone);
+	 * the checks, the cross checks and the inventory each want it. Zone mode
+	 * keeps it only when its lookups were all answered, and counts them again. */
+	if (lint->discovery != NULL && strcmp(lint->discovery->domain, norm) == 0) {
+		al_lint_lookup_replay(lint, lint->discovery_lookups);
 		*out = lint->discovery;
 		return AL_OK;
 	}
+	al_lookup_mark mark;
+	al_lint_lookup_mark(lint, &mark);
 	al_dmarc_discovery *d = al_arena_calloc(arena, 1, sizeof(*d));
 	char *dom = al_arena_strdup(arena, norm);
 	if (d == NULL || dom == NULL)
@@ -311,8 +315,12 @@ al_status al_dmarc_discover(al_lint *lint, const char *domain, al_dmarc_discover
 
 	bool known = o9->found != AL_DMARC_FOUND_UNKNOWN && o7->found != AL_DMARC_FOUND_UNKNOWN;
 	d->disagree = known && o9->record != o7->record;
-	if (lint->zone == NULL)
+	if (lint->zone == NULL) {
 		lint->discovery = d;
+		lint->discovery_lookups = 0;
+	} else if (al_lint_lookup_clean_since(lint, &mark, &lint->discovery_lookups)) {
+		lint->discovery = d;
+	}
 	*out = d;
 	return AL_OK;
 }

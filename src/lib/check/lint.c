@@ -71,6 +71,7 @@ void al_lint_unit_reset(al_lint *l)
 	l->answer_count = 0;
 	l->asked_count = 0;
 	l->discovery = NULL;
+	l->mail_domain = NULL;
 	l->spf_tree = NULL;
 	l->diag_count = 0;
 	al_map_free(&l->reported);

@@ -79,7 +79,11 @@ struct al_lint {
 	size_t answer_count, answer_capacity;
 	const al_answer **asked; /* check mode: the unit's own questions, each asked once (lookup.c) */
 	size_t asked_count, asked_capacity;
-	struct al_dmarc_discovery *discovery; /* check mode: the unit's last policy discovery (discovery.c) */
+	struct al_dmarc_discovery *discovery; /* the unit's last policy discovery (discovery.c) */
+	size_t discovery_lookups;             /* zone mode: the lookups it made, counted again at a hit */
+	const char *mail_domain;              /* the unit's last al_mail_domain_state (mail_domain.c), or NULL */
+	struct al_mail_domain *mail_state;    /* its state (unit arena) */
+	size_t mail_state_lookups;            /* zone mode: the lookups it made, counted again at a hit */
 	struct al_spf_tree *spf_tree;         /* check mode: the unit's last SPF tree from a lookup (spf_family.c) */
 	al_map reported; /* "name/type" lookups already reported in this unit */
 	struct al_finding finding;

@@ -107,6 +107,22 @@ const al_answer *al_lint_lookup_shared(al_lint *lint, const char *name, uint16_t
 /** True when lookups can be made at all (a source is present). */
 bool al_lint_has_source(const al_lint *lint);
 /*
+ * A memo of what a unit's lookups gave (a policy discovery, a mail domain's
+ * state) stands in for the lookups when the same unit asks again. Zone mode
+ * counts every question a check asks, answered from its memo or not, so a memo
+ * hit counts them again: take a mark before the lookups; when they were all
+ * answered (none failed, none not made, none pending: nothing was reported)
+ * al_lint_lookup_clean_since gives their number, and al_lint_lookup_replay
+ * counts that many at a hit (nothing in check mode, which counts a unit's
+ * question once).
+ */
+typedef struct al_lookup_mark {
+	size_t lookups, failed, not_queried;
+} al_lookup_mark;
+void al_lint_lookup_mark(const al_lint *lint, al_lookup_mark *mark);
+bool al_lint_lookup_clean_since(const al_lint *lint, const al_lookup_mark *mark, size_t *count);
+void al_lint_lookup_replay(al_lint *lint, size_t count);
+/*
  * The Public Suffix List through the lint (lookup.c): each name's answer is
  * kept, as every domain's policy discovery asks about the same parents.
  * Same results as al_dmarc_psl_organizational_domain,

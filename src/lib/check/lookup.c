@@ -172,6 +172,28 @@ const al_answer *al_lint_lookup_shared(al_lint *lint, const char *name, uint16_t
 	return lookup(lint, name, type);
 }
 
+void al_lint_lookup_mark(const al_lint *lint, al_lookup_mark *mark)
+{
+	mark->lookups = lint->summary.lookups;
+	mark->failed = lint->summary.lookups_failed;
+	mark->not_queried = lint->summary.not_queried;
+}
+
+bool al_lint_lookup_clean_since(const al_lint *lint, const al_lookup_mark *mark, size_t *count)
+{
+	*count = lint->summary.lookups - mark->lookups;
+	return !lint->pending && !lint->discard && lint->summary.lookups_failed == mark->failed &&
+	       lint->summary.not_queried == mark->not_queried;
+}
+
+void al_lint_lookup_replay(al_lint *lint, size_t count)
+{
+	if (lint->zone == NULL)
+		return; /* check mode: a unit's repeated question is not counted again */
+	lint->summary.lookups += count;
+	lint->unit_lookups += count;
+}
+
 /* Through the zone memo or the source, counted; failures reported once per unit. */
 static const al_answer *lookup(al_lint *lint, const char *name, uint16_t type)
 {

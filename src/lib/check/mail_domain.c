@@ -16,7 +16,7 @@
 
 #include "check/dmarc_checks.h"
 #include "check/family_api.h"
-#include "check/lint_internal.h"
+#include "check/lint_context.h"
 #include "dns/zone_mail.h"
 #include "util/arena.h"
 #include "util/strbuf.h"
@@ -68,7 +68,36 @@ static bool takes_mail(const al_answer *mx)
 	return false;
 }
 
+static al_status mail_domain_state(al_lint *lint, const char *domain, al_mail_domain *out);
+
+/* Zone mode asks for a name's state twice in its unit (is it a mail domain; is
+ * it parked): the unit keeps the last one, when every lookup was answered. */
 al_status al_mail_domain_state(al_lint *lint, const char *domain, al_mail_domain *out)
+{
+	if (lint->mail_domain != NULL && strcmp(lint->mail_domain, domain) == 0) {
+		al_lint_lookup_replay(lint, lint->mail_state_lookups);
+		*out = *lint->mail_state;
+		return AL_OK;
+	}
+	al_lookup_mark mark;
+	al_lint_lookup_mark(lint, &mark);
+	al_status st = mail_domain_state(lint, domain, out);
+	size_t count;
+	if (st == AL_OK && al_lint_lookup_clean_since(lint, &mark, &count)) {
+		al_arena *arena = al_lint_unit_arena(lint);
+		al_mail_domain *keep = al_arena_alloc(arena, sizeof(*keep));
+		const char *name = al_arena_strdup(arena, domain);
+		if (keep != NULL && name != NULL) {
+			*keep = *out;
+			lint->mail_state = keep;
+			lint->mail_state_lookups = count;
+			lint->mail_domain = name;
+		}
+	}
+	return st;
+}
+
+static al_status mail_domain_state(al_lint *lint, const char *domain, al_mail_domain *out)
 {
 	memset(out, 0, sizeof(*out));
 	al_arena *arena = al_lint_unit_arena(lint);

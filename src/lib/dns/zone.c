@@ -228,8 +228,12 @@ static bool grow(al_zone *zone)
 /* Find or add the node of a lower-case wire name. */
 znode *al_zone_intern(al_zone *zone, const uint8_t *wire, size_t length, bool *added)
 {
+	return al_zone_intern_hashed(zone, wire, length, al_zone_hash(wire, length), added);
+}
+
+znode *al_zone_intern_hashed(al_zone *zone, const uint8_t *wire, size_t length, uint64_t h, bool *added)
+{
 	*added = false;
-	uint64_t h = al_zone_hash(wire, length);
 	if (zone->capacity != 0) {
 		size_t mask = zone->capacity - 1;
 		for (size_t i = h & mask;; i = (i + 1) & mask) {
@@ -313,6 +317,7 @@ al_status al_zone_new(al_zone **out, const al_zone_options *options)
 	pthread_mutex_init(&z->scratch_lock, NULL);
 	if (options != NULL)
 		z->options = *options;
+	z->pipe_from = AL_ZONE_PIPE_FROM;
 	if (z->options.default_ttl == 0)
 		z->options.default_ttl = 3600;
 	if (z->options.max_include_depth == 0)

@@ -61,11 +61,17 @@ static zorigin *origin_for(al_zone *zone, const uint8_t *wire, size_t length)
 	memset(n, 0, sizeof(*n));
 	memcpy(n->wire, wire, length);
 	n->wire_length = (uint8_t)length;
-	char text[AL_NAME_MAX];
+	/* the name in the store's own memory, not the arena: while a file is read,
+	 * records are stored on a thread of their own (zone_pipe.c) and the arena is
+	 * the reading thread's (problems, comments) */
+	char text[AL_NAME_MAX] = "";
 	al_wire_name_to_text(wire, length, 0, text, NULL);
-	n->name = al_arena_strdup(&zone->arena, text);
+	size_t tl = strnlen(text, sizeof(text) - 1);
+	n->name = al_zone_alloc(zone, tl + 1);
 	if (n->name == NULL)
 		return NULL;
+	memcpy(n->name, text, tl);
+	n->name[tl] = '\0';
 	n->negative_ttl = 3600;
 	zone->origin_count++;
 	return n;
@@ -90,10 +96,18 @@ static void note_soa(al_zone *zone, const uint8_t *wire, size_t length, uint32_t
 zrr *al_zone_store_rr(al_zone *zone, const uint8_t *wire, size_t wl, uint16_t type, uint32_t ttl,
 		      const uint8_t *rdata, size_t rdl, uint16_t file, unsigned long line, size_t offset)
 {
+	return al_zone_store_rr_hashed(zone, wire, wl, al_zone_hash(wire, wl), type, ttl, rdata, rdl, file, line,
+				       offset);
+}
+
+zrr *al_zone_store_rr_hashed(al_zone *zone, const uint8_t *wire, size_t wl, uint64_t hash, uint16_t type,
+			     uint32_t ttl, const uint8_t *rdata, size_t rdl, uint16_t file, unsigned long line,
+			     size_t offset)
+{
 	if (rdl > UINT16_MAX)
 		return NULL;
 	bool added = false;
-	znode *node = al_zone_intern(zone, wire, wl, &added);
+	znode *node = al_zone_intern_hashed(zone, wire, wl, hash, &added);
 	if (node == NULL)
 		return NULL;
 	if (added && !al_zone_mark_ancestors(zone, wire, wl))

@@ -110,6 +110,7 @@ struct al_zone {
 	uint8_t **cuts;    /* delegation points (NS below an origin), wire form */
 	size_t cut_count, cut_capacity;
 	size_t records;
+	size_t pipe_from;  /* inputs this large or larger go through a pipe (zone_pipe.h) */
 	bool limit_hit;
 	zwindow windows[AL_ZONE_WINDOWS]; /* file text read back for columns */
 	unsigned window_next; /* the next window to reuse */
@@ -168,11 +169,16 @@ bool al_zone_walk_txt_source(const char *text, size_t length, size_t offset, uns
 /* ---- shared by zone.c (the store) and zone_load.c (reading files) ---- */
 
 #define AL_ZONE_MAX_PROBLEMS 1000
+/* The smallest input whose records go through a pipe (zone_pipe.h): stored on a
+ * second thread while it is scanned, or in batches. */
+#define AL_ZONE_PIPE_FROM ((size_t)1 << 20)
 
 /** The RR types whose RDATA the checks read; other types only mark the name. */
 bool al_zone_keep_rdata(uint16_t type);
 /** The node of @p wire (lower case), created when new (*added). */
 znode *al_zone_intern(al_zone *zone, const uint8_t *wire, size_t length, bool *added);
+/** al_zone_intern with the name's al_zone_hash @p hash worked out before. */
+znode *al_zone_intern_hashed(al_zone *zone, const uint8_t *wire, size_t length, uint64_t hash, bool *added);
 /** Mark the ancestors of a new name below its origin as existing (empty non-terminals). */
 bool al_zone_mark_ancestors(al_zone *zone, const uint8_t *wire, size_t length);
 /** Register an input file (or a location label) of the store; false when full or out of memory. */
@@ -186,6 +192,10 @@ bool al_zone_add_file(al_zone *zone, const char *label, const char *path, const 
  */
 zrr *al_zone_store_rr(al_zone *zone, const uint8_t *wire, size_t wl, uint16_t type, uint32_t ttl,
 		      const uint8_t *rdata, size_t rdl, uint16_t file, unsigned long line, size_t offset);
+/** al_zone_store_rr with the owner's al_zone_hash @p hash worked out before. */
+zrr *al_zone_store_rr_hashed(al_zone *zone, const uint8_t *wire, size_t wl, uint64_t hash, uint16_t type,
+			     uint32_t ttl, const uint8_t *rdata, size_t rdl, uint16_t file, unsigned long line,
+			     size_t offset);
 /** Record a reading problem (bounded: past AL_ZONE_MAX_PROBLEMS they are counted). */
 void al_zone_add_problem(al_zone *zone, al_zone_problem_kind kind, const char *file, unsigned long line,
 			 const char *owner, const char *fmt, ...) __attribute__((format(printf, 6, 7)));

@@ -15,6 +15,7 @@
 
 #include "dns/wire.h"
 #include "dns/zone_load.h"
+#include "dns/zone_pipe.h"
 #include "util/grow.h"
 
 /* ---- loading ----------------------------------------------------------------------- */
@@ -90,7 +91,8 @@ static void record(load_ctx *lc, const zs_scanner_t *s, size_t offset, unsigned 
 			lc->unrooted_line = line;
 		return;
 	}
-	if (zone->options.max_records != 0 && zone->records >= zone->options.max_records) {
+	size_t records = lc->pipe != NULL ? al_zone_pipe_records(lc->pipe) : zone->records;
+	if (zone->options.max_records != 0 && records >= zone->options.max_records) {
 		zone->limit_hit = true;
 		al_zone_add_problem(zone, AL_ZONE_PROBLEM_LIMIT, lc->label, line, NULL,
 			    "more than %zu records; the rest of the input was not read",
@@ -104,13 +106,27 @@ static void record(load_ctx *lc, const zs_scanner_t *s, size_t offset, unsigned 
 			    "an owner name longer than 255 octets");
 		return;
 	}
-	memcpy(wire, s->r_owner, wl);
-	al_zone_wire_lower(wire, wl);
 	uint16_t type = s->r_type;
-	zrr *rr = al_zone_store_rr(zone, wire, wl, type, s->r_ttl, s->r_data, s->r_data_length, lc->file, line, offset);
-	if (rr == NULL)
-		return;
-	rr->comment = keep_comment(zone, s->buffer, s->buffer_length);
+	if (lc->pipe != NULL) {
+		/* stored by the pipe (which lower-cases the owner on its thread): the
+		 * comment is kept here, for the records the store keeps */
+		if (s->r_data_length > UINT16_MAX)
+			return;
+		bool kept = al_zone_keep_rdata(type);
+		uint32_t comment = kept ? keep_comment(zone, s->buffer, s->buffer_length) : 0;
+		al_zone_pipe_put(lc->pipe, s->r_owner, wl, type, s->r_ttl, s->r_data, s->r_data_length, lc->file,
+				 line, offset, comment);
+		if (!kept)
+			return;
+	} else {
+		memcpy(wire, s->r_owner, wl);
+		al_zone_wire_lower(wire, wl);
+		zrr *rr = al_zone_store_rr(zone, wire, wl, type, s->r_ttl, s->r_data, s->r_data_length, lc->file,
+					   line, offset);
+		if (rr == NULL)
+			return;
+		rr->comment = keep_comment(zone, s->buffer, s->buffer_length);
+	}
 	/* the scanner splits a quoted string over 255 octets without a word: find it */
 	if ((type == AL_TYPE_TXT || type == AL_TYPE_SPF) && maybe_split(s) && lc->input != NULL) {
 		long_check lcheck = {0, line};
@@ -118,6 +134,8 @@ static void record(load_ctx *lc, const zs_scanner_t *s, size_t offset, unsigned 
 		if (al_zone_walk_txt_source(lc->input, lc->input_length, offset, line, &w) &&
 		    lcheck.longest > 255) {
 			char owner[AL_NAME_MAX];
+			memcpy(wire, s->r_owner, wl);
+			al_zone_wire_lower(wire, wl);
 			al_wire_name_to_text(wire, wl, 0, owner, NULL);
 			al_zone_add_problem(zone, AL_ZONE_PROBLEM_STRING_TOO_LONG, lc->label, lcheck.line, owner,
 				    "a quoted string of %zu octets; DNS character-strings hold at most 255",
@@ -306,7 +324,14 @@ static al_status scan_file(al_zone *zone, zs_scanner_t *s, uint16_t index, const
 			free(real);
 		}
 	}
+	/* a large input goes through the pipe: stored on a second thread while it
+	 * is scanned, or in batches on this one (a smaller one record by record) */
+	if (lc.input_length >= zone->pipe_from) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		lc.pipe = al_zone_pipe_open(zone, zone->options.threads != 1 && cpus > 1);
+	}
 	al_status st = al_zone_scan(&lc, s);
+	al_zone_pipe_close(lc.pipe);
 	for (size_t i = 0; i < lc.stack_count; i++)
 		free(lc.stack[i]);
 	free(lc.stack);

@@ -24,8 +24,11 @@ typedef struct zmap {
 	bool mapped;
 } zmap;
 
+struct zpipe;
+
 typedef struct load_ctx {
 	al_zone *zone;
+	struct zpipe *pipe;   /* where the records go (zone_pipe.h); NULL: straight into the store */
 	uint16_t file;        /* index of the file being read */
 	const char *label;
 	const char *input;    /* the whole input of the current file */
