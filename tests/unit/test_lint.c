@@ -472,6 +472,43 @@ static const al_source_ops counting_ops = {
 	.covers = counting_covers,
 };
 
+/* @p text loaded as a zone, and a counting source over it in @p src. */
+static counting *counting_over(const char *text, size_t length, al_zone **zone, al_source **src)
+{
+	*zone = NULL;
+	assert_int_equal(al_zone_new(zone, NULL), AL_OK);
+	al_error err;
+	assert_int_equal(al_zone_load_text(*zone, "<t>", text, length, &err), AL_OK);
+	counting *c = calloc(1, sizeof(*c));
+	assert_non_null(c);
+	assert_int_equal(al_source_new_zone(&c->zone, *zone), AL_OK);
+	*src = NULL;
+	assert_int_equal(al_source_new(src, &counting_ops, c), AL_OK);
+	return c;
+}
+
+static void counting_free(counting *c, al_source *src, al_zone *zone)
+{
+	al_source_free(src);
+	al_source_free(c->zone);
+	al_zone_free(zone);
+	free(c);
+}
+
+/* An offline zone-mode lint of @p zone through @p src, run. */
+static al_lint *zone_lint(al_source *src, al_zone *zone)
+{
+	al_lint_options o = {0};
+	o.rules = t_rules();
+	o.psl = t_psl();
+	o.source = src;
+	o.offline = true;
+	al_lint *lint = NULL;
+	assert_int_equal(al_lint_new(&lint, &o), AL_OK);
+	assert_int_equal(al_lint_zone(lint, zone), AL_OK);
+	return lint;
+}
+
 /* ---- zone mode: the lookup memo ---- */
 
 /* The slot of (name, type) in the memo at its full size (check/lookup.c). */
@@ -499,24 +536,10 @@ static void test_zone_memo_grows(void **state)
 		len += (size_t)snprintf(text + len, cap - len, "d%d MX 10 mx\nd%d TXT \"v=spf1 ip4:192.0.2.%d -all\"\n",
 					i, i, i);
 	len += (size_t)snprintf(text + len, cap - len, "mx A 192.0.2.25\n");
-	al_zone_options zo = {0};
-	al_zone *zone = NULL;
-	assert_int_equal(al_zone_new(&zone, &zo), AL_OK);
-	al_error err;
-	assert_int_equal(al_zone_load_text(zone, "<test>", text, len, &err), AL_OK);
-	counting *c = calloc(1, sizeof(*c));
-	assert_non_null(c);
-	assert_int_equal(al_source_new_zone(&c->zone, zone), AL_OK);
-	al_source *src = NULL;
-	assert_int_equal(al_source_new(&src, &counting_ops, c), AL_OK);
-	al_lint_options o = {0};
-	o.rules = t_rules();
-	o.psl = t_psl();
-	o.source = src;
-	o.offline = true;
-	al_lint *lint = NULL;
-	assert_int_equal(al_lint_new(&lint, &o), AL_OK);
-	assert_int_equal(al_lint_zone(lint, zone), AL_OK);
+	al_zone *zone;
+	al_source *src;
+	counting *c = counting_over(text, len, &zone, &src);
+	al_lint *lint = zone_lint(src, zone);
 	const al_summary *sum = al_lint_summary(lint);
 	/* far more names than the memo's first table holds, all counted */
 	assert_true(c->key_count > 8 * AL_LOOKUP_MEMO_FIRST);
@@ -534,10 +557,7 @@ static void test_zone_memo_grows(void **state)
 				 (unsigned)c->types[i], c->counts[i]);
 	}
 	al_lint_free(lint);
-	al_source_free(src);
-	al_source_free(c->zone);
-	al_zone_free(zone);
-	free(c);
+	counting_free(c, src, zone);
 	free(text);
 }
 
@@ -555,16 +575,9 @@ static void test_each_question_once(void **state)
 				   "_spf TXT \"v=spf1 ip4:192.0.2.0/24 a:relay.example.org -all\"\nrelay A 192.0.2.5\n"
 				   "_dmarc TXT \"v=DMARC1; p=reject; rua=mailto:d@example.org\"\n"
 				   "parked A 192.0.2.4\nparked MX 0 .\nparked TXT \"v=spf1 -all\"\n";
-	al_zone *zone = NULL;
-	assert_int_equal(al_zone_new(&zone, NULL), AL_OK);
-	al_error err;
-	assert_int_equal(al_zone_load_text(zone, "<t>", text, strlen(text), &err), AL_OK);
-	al_source *zs = NULL, *src = NULL;
-	assert_int_equal(al_source_new_zone(&zs, zone), AL_OK);
-	counting *c = calloc(1, sizeof(*c));
-	assert_non_null(c);
-	c->zone = zs;
-	assert_int_equal(al_source_new(&src, &counting_ops, c), AL_OK);
+	al_zone *zone;
+	al_source *src;
+	counting *c = counting_over(text, strlen(text), &zone, &src);
 	const char *const sel[] = {"s1"};
 
 	t_findings out;
@@ -589,10 +602,7 @@ static void test_each_question_once(void **state)
 	assert_int_equal(out.summary.lookups, (size_t)c->lookups);
 	t_findings_free(&out);
 
-	al_source_free(src);
-	al_source_free(zs);
-	al_zone_free(zone);
-	free(c);
+	counting_free(c, src, zone);
 }
 
 /* Zone mode asks a domain's policy discovery and its mail-domain state twice in
@@ -616,24 +626,10 @@ static void test_zone_unit_memos_count(void **state)
 				   "quiet A 192.0.2.5\nquiet TXT \"v=spf1 -all\"\n_dmarc.quiet TXT \"v=DMARC1; p=none\"\n"
 				   "s1._domainkey.quiet TXT \"v=DKIM1; p=\"\n"
 				   "nosend A 192.0.2.6\nnosend TXT \"v=spf1 -all\"\n";
-	al_zone *zone = NULL;
-	assert_int_equal(al_zone_new(&zone, NULL), AL_OK);
-	al_error err;
-	assert_int_equal(al_zone_load_text(zone, "<t>", text, strlen(text), &err), AL_OK);
-	al_source *zs = NULL, *src = NULL;
-	assert_int_equal(al_source_new_zone(&zs, zone), AL_OK);
-	counting *c = calloc(1, sizeof(*c));
-	assert_non_null(c);
-	c->zone = zs;
-	assert_int_equal(al_source_new(&src, &counting_ops, c), AL_OK);
-	al_lint_options o = {0};
-	o.rules = t_rules();
-	o.psl = t_psl();
-	o.source = src;
-	o.offline = true;
-	al_lint *lint = NULL;
-	assert_int_equal(al_lint_new(&lint, &o), AL_OK);
-	assert_int_equal(al_lint_zone(lint, zone), AL_OK);
+	al_zone *zone;
+	al_source *src;
+	counting *c = counting_over(text, strlen(text), &zone, &src);
+	al_lint *lint = zone_lint(src, zone);
 	const al_summary *sum = al_lint_summary(lint);
 	assert_int_equal(sum->lookups, 138);
 	assert_int_equal(sum->not_queried, 1);
@@ -641,10 +637,7 @@ static void test_zone_unit_memos_count(void **state)
 	/* far fewer reach the zone: the lint's memo answers the rest */
 	assert_true((size_t)c->lookups < sum->lookups / 2);
 	al_lint_free(lint);
-	al_source_free(src);
-	al_source_free(zs);
-	al_zone_free(zone);
-	free(c);
+	counting_free(c, src, zone);
 }
 
 static void test_exit_codes(void **state)
