@@ -163,6 +163,65 @@ static bool collect_names(void *ud, const char *name, uint64_t types)
 	return true;
 }
 
+/* A wildcard is found whether it was read before or after the name it sits
+ * below (which marks that name as holding one), also below the root. */
+static void test_wildcard_order(void **state)
+{
+	(void)state;
+	static const char text[] = "$ORIGIN example.\n"
+				   "@ SOA ns hm 1 2 3 4 5\n"
+				   "after A 192.0.2.1\n"
+				   "*.after TXT \"after\"\n"
+				   "*.before TXT \"before\"\n"
+				   "before A 192.0.2.2\n"
+				   "x.ent TXT \"x\"\n"
+				   "*.ent TXT \"ent\"\n"
+				   "none A 192.0.2.3\n"
+				   "y.none A 192.0.2.4\n";
+	al_zone *z = load_text(text, NULL);
+	al_source *src;
+	assert_int_equal(al_source_new_zone(&src, z), AL_OK);
+	static const struct {
+		const char *name, *wildcard;
+	} cases[] = {
+		{"q.after.example", "*.after.example"},
+		{"q.r.before.example", "*.before.example"},
+		{"q.ent.example", "*.ent.example"},
+		{"q.none.example", NULL},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const al_answer *a;
+		assert_int_equal(al_source_lookup(src, cases[i].name, AL_TYPE_TXT, &a), AL_OK);
+		if (cases[i].wildcard != NULL) {
+			assert_int_equal(a->rcode, AL_RCODE_NOERROR);
+			assert_int_equal(a->count, 1);
+			assert_string_equal(a->wildcard, cases[i].wildcard);
+		} else {
+			assert_int_equal(a->rcode, AL_RCODE_NXDOMAIN);
+			assert_null(a->wildcard);
+		}
+		al_source_release(src, a);
+	}
+	al_source_free(src);
+	al_zone_free(z);
+
+	/* the root's wildcard: the root is not marked by its children */
+	z = load_text(". TXT \"root\"\n*. TXT \"wild\"\nname. A 192.0.2.5\n", ".");
+	assert_int_equal(al_source_new_zone(&src, z), AL_OK);
+	const al_answer *a;
+	assert_int_equal(al_source_lookup(src, "other", AL_TYPE_TXT, &a), AL_OK);
+	assert_int_equal(a->rcode, AL_RCODE_NOERROR);
+	assert_int_equal(a->count, 1);
+	assert_string_equal(a->wildcard, "*");
+	al_source_release(src, a);
+	assert_int_equal(al_source_lookup(src, "name", AL_TYPE_TXT, &a), AL_OK);
+	assert_int_equal(a->rcode, AL_RCODE_NOERROR);
+	assert_int_equal(a->count, 0);
+	al_source_release(src, a);
+	al_source_free(src);
+	al_zone_free(z);
+}
+
 static void test_order_and_types(void **state)
 {
 	(void)state;
@@ -537,6 +596,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lookups),
 		cmocka_unit_test(test_order_and_types),
+		cmocka_unit_test(test_wildcard_order),
 		cmocka_unit_test(test_escapes_and_columns),
 		cmocka_unit_test(test_problems),
 		cmocka_unit_test(test_long_string),

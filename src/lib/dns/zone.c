@@ -268,6 +268,8 @@ znode *al_zone_intern_hashed(al_zone *zone, const uint8_t *wire, size_t length, 
  * non-terminals answer NODATA, not NXDOMAIN (RFC 8020). */
 bool al_zone_mark_ancestors(al_zone *zone, const uint8_t *wire, size_t length)
 {
+	/* the parent learns that a name (or its wildcard) is held below it */
+	uint8_t below = length >= 2 && wire[0] == 1 && wire[1] == '*' ? ZNODE_PARENT | ZNODE_WILD : ZNODE_PARENT;
 	size_t off = 0;
 	while (off < length && wire[off] != 0) {
 		off += (size_t)wire[off] + 1;
@@ -277,6 +279,8 @@ bool al_zone_mark_ancestors(al_zone *zone, const uint8_t *wire, size_t length)
 		znode *p = al_zone_intern(zone, wire + off, length - off, &added);
 		if (p == NULL)
 			return false;
+		p->flags |= below;
+		below = ZNODE_PARENT;
 		if (!added)
 			break; /* its ancestors were marked when it was added */
 		p->flags |= ZNODE_ENT;

@@ -33,6 +33,8 @@ typedef struct zrr {
 enum {
 	ZNODE_DATA = 1, /* has RRs */
 	ZNODE_ENT = 2,  /* exists as the parent of a name with RRs */
+	ZNODE_PARENT = 4, /* a name directly below it is held */
+	ZNODE_WILD = 8, /* the wildcard directly below it ("*.name") is held */
 };
 
 /** One owner name. The lower-case wire name follows the header. */
@@ -44,6 +46,14 @@ typedef struct znode {
 	uint8_t wire_length;
 	uint8_t wire[];
 } znode;
+
+/* Might a name directly below @p n (or, with ZNODE_WILD, its wildcard) be
+ * held? The root's children do not mark it (it is never an empty
+ * non-terminal), so for the root the answer is always yes. */
+static inline bool al_znode_may_hold_below(const znode *n, unsigned flag)
+{
+	return (n->flags & flag) != 0 || n->wire_length <= 1;
+}
 
 typedef struct zslot {
 	uint64_t hash;
@@ -179,7 +189,8 @@ bool al_zone_keep_rdata(uint16_t type);
 znode *al_zone_intern(al_zone *zone, const uint8_t *wire, size_t length, bool *added);
 /** al_zone_intern with the name's al_zone_hash @p hash worked out before. */
 znode *al_zone_intern_hashed(al_zone *zone, const uint8_t *wire, size_t length, uint64_t hash, bool *added);
-/** Mark the ancestors of a new name below its origin as existing (empty non-terminals). */
+/** Mark the ancestors of a new name below its origin as existing (empty non-terminals), and
+ *  its parent as holding a name below it (ZNODE_PARENT, ZNODE_WILD). */
 bool al_zone_mark_ancestors(al_zone *zone, const uint8_t *wire, size_t length);
 /** Register an input file (or a location label) of the store; false when full or out of memory. */
 bool al_zone_add_file(al_zone *zone, const char *label, const char *path, const char *text,

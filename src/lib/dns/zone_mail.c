@@ -45,12 +45,15 @@ bool al_zone_mail_records_absent(const al_zone *zone, const char *name)
 	 * (the longest is enough), and none of the three held */
 	uint8_t below[255];
 	char text[AL_NAME_MAX];
+	/* a name with nothing held below it needs no look for the three */
+	bool look = al_znode_may_hold_below(node, ZNODE_PARENT);
 	size_t bl = child("_domainkey", wire, wl, below);
-	if (bl == 0 || !al_wire_name_to_text(below, bl, 0, text, NULL) || al_zone_find(zone, below, bl) != NULL)
+	if (bl == 0 || !al_wire_name_to_text(below, bl, 0, text, NULL) ||
+	    (look && al_zone_find(zone, below, bl) != NULL))
 		return false;
-	if ((bl = child("*", wire, wl, below)) == 0 || al_zone_find(zone, below, bl) != NULL)
+	if ((bl = child("*", wire, wl, below)) == 0 || (look && al_zone_find(zone, below, bl) != NULL))
 		return false;
-	if ((bl = child("_dmarc", wire, wl, below)) == 0 || al_zone_find(zone, below, bl) != NULL)
+	if ((bl = child("_dmarc", wire, wl, below)) == 0 || (look && al_zone_find(zone, below, bl) != NULL))
 		return false;
 	/* the zone answers for _dmarc.NAME (so for NAME and _domainkey.NAME too):
 	 * inside it, not at or below a delegation */

@@ -29,6 +29,9 @@ typedef struct zone_source {
 
 static size_t count_rrs(const znode *n, uint16_t type)
 {
+	/* the type map says when there is none, without walking the list */
+	if (type < 63 && !((n->types >> type) & 1))
+		return 0;
 	size_t c = 0;
 	for (const zrr *r = n->rrs; r != NULL; r = r->next)
 		if (r->type == type)
@@ -162,7 +165,7 @@ static al_status answer_covered(const al_zone *zone, const char *text, const uin
 			if ((encloser = al_zone_find(zone, wire + off, wl - off)) != NULL)
 				break;
 		}
-		if (encloser != NULL && wl - off + 2 <= 255) {
+		if (encloser != NULL && wl - off + 2 <= 255 && al_znode_may_hold_below(encloser, ZNODE_WILD)) {
 			uint8_t wild[255];
 			wild[0] = 1;
 			wild[1] = '*';
