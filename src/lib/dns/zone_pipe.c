@@ -5,8 +5,11 @@
  * open; the reading thread waits when all of them are full.
  */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "dns/zone_pipe.h"
 
@@ -15,6 +18,12 @@
 #define BATCHES 4u
 /* how many records ahead the storing side asks for the hash table's slot */
 #define PREFETCH_AHEAD 8
+/* A side that would wait (for a free batch, or for a full one) first faults in
+ * the store's next pages, at most this far past where the storing side was at
+ * its last batch, this much at a time: the kernel's zeroing of fresh pages,
+ * most of what storing costs, is then done by the side that has time for it. */
+#define POPULATE_AHEAD ((size_t)8 << 20)
+#define POPULATE_STEP ((size_t)2 << 20)
 
 /* One record in a batch; the owner's wire form, then the RDATA, follow it. */
 typedef struct zentry {
@@ -44,6 +53,12 @@ struct zpipe {
 	unsigned take;     /* the batch the storing side stores next */
 	bool threaded;
 	bool closing;
+	/* the store's memory ahead (al_zone_alloc's current block), set by the
+	 * storing side after each batch; under the lock */
+	uintptr_t ahead_from, ahead_end;
+	uintptr_t populated; /* faulted in up to here */
+	uintptr_t page;
+	bool no_populate;    /* the kernel has no MADV_POPULATE_WRITE */
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t filled;
@@ -87,6 +102,37 @@ static void store_batch(al_zone *zone, zbatch *b)
 	}
 }
 
+/* With the lock held, by a side that would otherwise wait: fault in the
+ * next step of the store's memory ahead (the lock is let go meanwhile).
+ * False when there is nothing to do. */
+static bool populate_some(zpipe *pipe)
+{
+#ifdef MADV_POPULATE_WRITE
+	uintptr_t page = pipe->page;
+	uintptr_t from = pipe->populated > pipe->ahead_from ? pipe->populated : pipe->ahead_from;
+	uintptr_t limit = pipe->ahead_end - pipe->ahead_from > POPULATE_AHEAD ? pipe->ahead_from + POPULATE_AHEAD
+									      : pipe->ahead_end;
+	/* whole pages only: the one the storing side writes in is faulted in already */
+	from = (from + page - 1) & ~(page - 1);
+	if (pipe->no_populate || from >= limit)
+		return false;
+	uintptr_t to = from + POPULATE_STEP < limit ? from + POPULATE_STEP : limit;
+	to &= ~(page - 1);
+	if (to <= from)
+		return false;
+	pipe->populated = to;
+	pthread_mutex_unlock(&pipe->lock);
+	bool ok = madvise((void *)from, to - from, MADV_POPULATE_WRITE) == 0;
+	pthread_mutex_lock(&pipe->lock);
+	if (!ok)
+		pipe->no_populate = true; /* older kernels: the storing side faults them in */
+	return true;
+#else
+	(void)pipe;
+	return false;
+#endif
+}
+
 static void *store_main(void *arg)
 {
 	zpipe *pipe = arg;
@@ -94,13 +140,18 @@ static void *store_main(void *arg)
 		zbatch *b = &pipe->batches[pipe->take];
 		pthread_mutex_lock(&pipe->lock);
 		while (!b->full && !pipe->closing)
-			pthread_cond_wait(&pipe->filled, &pipe->lock);
+			if (!populate_some(pipe))
+				pthread_cond_wait(&pipe->filled, &pipe->lock);
 		bool full = b->full;
 		pthread_mutex_unlock(&pipe->lock);
 		if (!full)
 			return NULL; /* closing, and every batch is stored */
 		store_batch(pipe->zone, b);
 		pthread_mutex_lock(&pipe->lock);
+		pipe->ahead_from = (uintptr_t)pipe->zone->bump;
+		pipe->ahead_end = pipe->ahead_from + pipe->zone->bump_left;
+		if (pipe->populated < pipe->ahead_from || pipe->populated > pipe->ahead_end)
+			pipe->populated = pipe->ahead_from; /* a new block */
 		b->used = 0;
 		b->full = false;
 		pthread_cond_signal(&pipe->emptied);
@@ -127,6 +178,8 @@ zpipe *al_zone_pipe_open(al_zone *zone, bool threaded)
 		}
 	}
 	if (threaded) {
+		long page = sysconf(_SC_PAGESIZE);
+		pipe->page = page > 0 ? (uintptr_t)page : 4096;
 		pthread_mutex_init(&pipe->lock, NULL);
 		pthread_cond_init(&pipe->filled, NULL);
 		pthread_cond_init(&pipe->emptied, NULL);
@@ -157,7 +210,8 @@ static void hand_over(zpipe *pipe)
 	pipe->put = (pipe->put + 1) % BATCHES;
 	zbatch *next = &pipe->batches[pipe->put];
 	while (next->full)
-		pthread_cond_wait(&pipe->emptied, &pipe->lock);
+		if (!populate_some(pipe))
+			pthread_cond_wait(&pipe->emptied, &pipe->lock);
 	pthread_mutex_unlock(&pipe->lock);
 }
 
