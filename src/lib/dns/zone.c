@@ -204,9 +204,22 @@ znode *al_zone_find(const al_zone *zone, const uint8_t *wire, size_t length)
 	}
 }
 
+/* A large file's names are about as dense all through it: once its first
+ * MiB is stored, the table grows at once to what the whole file will need
+ * (at most a quarter of the file's size), sparing the doublings on the way,
+ * each a new table to fault in and every name to move. */
+#define PROJECT_AFTER ((size_t)1 << 20)
+
 static bool grow(al_zone *zone)
 {
 	size_t cap = zone->capacity ? zone->capacity * 2 : 1024;
+	if (zone->project_bytes > 0 && zone->project_at >= PROJECT_AFTER && zone->project_at < zone->project_bytes) {
+		double expect = (double)zone->count * (double)zone->project_bytes / (double)zone->project_at;
+		size_t most = zone->project_bytes / 4 / sizeof(zslot);
+		while ((double)cap * 7 < expect * 10 && cap * 2 <= most)
+			cap *= 2;
+		zone->project_bytes = 0; /* once */
+	}
 	zslot *slots = al_zone_table_alloc(cap * sizeof(*slots));
 	if (slots == NULL)
 		return false;

@@ -106,6 +106,8 @@ zrr *al_zone_store_rr_hashed(al_zone *zone, const uint8_t *wire, size_t wl, uint
 {
 	if (rdl > UINT16_MAX)
 		return NULL;
+	if (file == zone->project_file)
+		zone->project_at = offset;
 	bool added = false;
 	znode *node = al_zone_intern_hashed(zone, wire, wl, hash, &added);
 	if (node == NULL)

@@ -121,6 +121,11 @@ struct al_zone {
 	size_t cut_count, cut_capacity;
 	size_t records;
 	size_t pipe_from;  /* inputs this large or larger go through a pipe (zone_pipe.h) */
+	/* the name table sized once from the file being read (see grow()): its
+	 * size and index, and where in it the last record stored began */
+	size_t project_bytes;
+	size_t project_at;
+	uint16_t project_file;
 	bool limit_hit;
 	zwindow windows[AL_ZONE_WINDOWS]; /* file text read back for columns */
 	unsigned window_next; /* the next window to reuse */

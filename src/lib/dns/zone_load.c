@@ -328,10 +328,15 @@ static al_status scan_file(al_zone *zone, zs_scanner_t *s, uint16_t index, const
 	 * is scanned, or in batches on this one (a smaller one record by record) */
 	if (lc.input_length >= zone->pipe_from) {
 		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		/* the name table sized from the file's size once a part is stored */
+		zone->project_bytes = lc.input_length;
+		zone->project_at = 0;
+		zone->project_file = index;
 		lc.pipe = al_zone_pipe_open(zone, zone->options.threads != 1 && cpus > 1);
 	}
 	al_status st = al_zone_scan(&lc, s);
 	al_zone_pipe_close(lc.pipe);
+	zone->project_bytes = 0;
 	for (size_t i = 0; i < lc.stack_count; i++)
 		free(lc.stack[i]);
 	free(lc.stack);
