@@ -60,6 +60,7 @@ typedef struct psl_memo_slot {
 	uint64_t hash;
 	signed char org;      /* 0: not asked, 1: out holds it, -1: AL_EINVAL */
 	signed char suffix;   /* 0: not asked, 1: a public suffix, -1: not one */
+	signed char as_is;    /* the same for the name as it is (al_psl_suffix_as_is) */
 	char name[AL_LOOKUP_MEMO_NAME];
 	char out[AL_LOOKUP_MEMO_NAME];
 } psl_memo_slot;
