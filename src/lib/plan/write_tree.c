@@ -465,7 +465,9 @@ static bool emit_scalar(yaml_emitter_t *e, const char *text, size_t length, bool
 {
 	yaml_event_t ev;
 	bool plain = !string || !needs_quotes(text, length);
-	if (!yaml_scalar_event_initialize(&ev, NULL, (yaml_char_t *)YAML_STR_TAG, (yaml_char_t *)text,
+	/* no tag: with quoted_implicit set the emitter never writes one (nor looks at it), and
+	 * libyaml would copy it for every scalar */
+	if (!yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)text,
 					  (int)length, plain, 1,
 					  plain ? YAML_ANY_SCALAR_STYLE : YAML_DOUBLE_QUOTED_SCALAR_STYLE))
 		return false;
