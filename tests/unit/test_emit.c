@@ -15,6 +15,7 @@
 
 #include <authlint/bulk.h>
 
+#include "emit/emit_internal.h"
 #include "util/escape.h"
 #include "util/strbuf.h"
 #include "util/yaml.h"
@@ -533,6 +534,67 @@ static void test_jsonl_lines(void **state)
 	}
 	assert_int_equal(lines, 3);
 	free(out);
+}
+
+/* JSON Lines writes a finding's line without the JSON writer (al_emit_jsonl_finding):
+ * byte for byte the line the writer makes, for findings with every member set, none,
+ * hostile bytes, a waiver, a whole-record span, a span past the record, and twice each
+ * (the second time the fix and the file name come from the memo). */
+static void test_jsonl_same_as_writer(void **state)
+{
+	(void)state;
+	al_diag d[10];
+	d[0] = zone_diag();
+	d[1] = hostile_diag();
+	d[2] = hostile_diag();
+	d[2].waived = true;
+	d[2].waiver_reason = "why \033 \xff";
+	d[2].waiver_source = "conf.yaml:3";
+	d[3] = zone_diag();
+	d[3].waived = true; /* no reason, no source: nulls */
+	d[4] = (al_diag){0};
+	d[4].rule = rule("DNS002");
+	d[4].message = "";
+	d[5] = zone_diag();
+	d[5].span_start = 0;
+	d[5].span_length = 0; /* the whole record: no term */
+	d[6] = zone_diag();
+	d[6].span_start = 1000; /* past the record: clamped */
+	d[6].generation = AL_GENERATION_RFC9989;
+	d[6].location = (al_location){NULL, 0, 0, "ns1.example.net"};
+	d[6].rrtype = 99999;
+	d[7] = zone_diag();
+	d[7].fix = NULL;
+	d[7].kind = AL_KIND_NONE;
+	d[7].location.column = 0;
+	d[7].location.line = 123456789;
+	d[8] = hostile_diag();
+	d[8].record_length = 0;
+	d[9] = zone_diag();
+	d[9].severity = AL_SEVERITY_NOTE;
+	d[9].location.file = "zone.db"; /* the same text at another address than d[0]'s */
+	al_emit_memo fixes = {0}, files = {0};
+	for (int round = 0; round < 2; round++) {
+		for (size_t i = 0; i < sizeof(d) / sizeof(d[0]); i++) {
+			al_strbuf want = AL_STRBUF_INIT, got = AL_STRBUF_INIT;
+			al_json j;
+			al_json_init(&j, &want, false);
+			al_json_begin_object(&j);
+			al_json_kv_string(&j, "type", "finding");
+			al_emit_json_finding_memo(&j, &d[i], NULL);
+			al_json_end_object(&j);
+			al_strbuf_putc(&want, '\n');
+			al_emit_jsonl_finding(&got, &d[i], round == 0 ? NULL : &fixes, round == 0 ? NULL : &files);
+			assert_string_equal(al_strbuf_cstr(&got), al_strbuf_cstr(&want));
+			al_strbuf_reset(&got);
+			al_emit_jsonl_finding(&got, &d[i], &fixes, &files);
+			assert_string_equal(al_strbuf_cstr(&got), al_strbuf_cstr(&want));
+			al_strbuf_free(&want);
+			al_strbuf_free(&got);
+		}
+	}
+	al_emit_memo_free(&fixes);
+	al_emit_memo_free(&files);
 }
 
 /* ---- sarif ----------------------------------------------------------------------- */
@@ -1087,6 +1149,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_every_format),
 		cmocka_unit_test(test_json_document),
 		cmocka_unit_test(test_jsonl_lines),
+		cmocka_unit_test(test_jsonl_same_as_writer),
 		cmocka_unit_test(test_sarif_structure),
 		cmocka_unit_test(test_github),
 		cmocka_unit_test(test_domain_result),

@@ -3,6 +3,7 @@
 #include "helpers.h"
 
 #include "check/lint_context.h"
+#include "record/dmarc_parse.h"
 #include "dns/source_internal.h"
 #include "util/hash.h"
 
@@ -658,6 +659,113 @@ static void test_exit_codes(void **state)
 	assert_int_equal(al_summary_exit_code(&s, AL_SEVERITY_OFF), 2);
 }
 
+/* The parse memo (check/parse_memo.c): in zone mode a record's parse is kept by its
+ * bytes across units and equals a fresh parse; a slot taken in the current unit is
+ * not replaced in it (another record of the same slot is parsed into the unit arena,
+ * and the first stays as it was); after the unit it may be. Outside zone mode
+ * nothing is kept. */
+static int parse_calls;
+static al_status count_parse(al_lint *lint, const char *text, size_t length, struct al_arena *arena, void **out)
+{
+	(void)lint;
+	parse_calls++;
+	al_dmarc_record *r = NULL;
+	al_status st = al_dmarc_parse_arena(text, length, arena, &r);
+	*out = r;
+	return st;
+}
+
+static void assert_same_dmarc(const al_dmarc_record *a, const char *text)
+{
+	al_dmarc_record *b = NULL;
+	assert_int_equal(al_dmarc_parse(text, strlen(text), &b), AL_OK);
+	assert_int_equal(a->length, b->length);
+	assert_memory_equal(a->text, b->text, b->length);
+	assert_int_equal(a->p, b->p);
+	assert_int_equal(a->pct, b->pct);
+	assert_int_equal(a->rua_count, b->rua_count);
+	assert_int_equal(a->tag_count, b->tag_count);
+	assert_int_equal(a->problem_count, b->problem_count);
+	for (size_t i = 0; i < b->problem_count; i++)
+		assert_string_equal(a->problems[i].detail, b->problems[i].detail);
+	al_dmarc_record_free(b);
+}
+
+static void test_parse_memo(void **state)
+{
+	(void)state;
+	al_zone *zone;
+	assert_int_equal(al_zone_new(&zone, NULL), AL_OK);
+	al_lint_options o = {0};
+	o.rules = t_rules();
+	al_lint *lint = NULL;
+	assert_int_equal(al_lint_new(&lint, &o), AL_OK);
+	char text[2][128];
+	/* two records of one slot: find a second text whose hash lands where the first's does */
+	void *r0 = NULL, *r1 = NULL;
+	lint->zone = zone;
+	snprintf(text[0], sizeof(text[0]), "v=DMARC1; p=reject; rua=mailto:a@example.com; pct=50; bogus");
+	parse_calls = 0;
+	assert_int_equal(al_lint_parse_memo(lint, AL_KIND_DMARC, text[0], strlen(text[0]), count_parse, &r0), AL_OK);
+	assert_int_equal(parse_calls, 1);
+	assert_same_dmarc(r0, text[0]);
+	size_t slot0 = 0;
+	for (size_t i = 0; i < AL_PARSE_MEMO_SLOTS; i++)
+		if (lint->parse_memo[i].record == r0)
+			slot0 = i;
+	bool found = false;
+	for (unsigned k = 0; k < 100000 && !found; k++) {
+		snprintf(text[1], sizeof(text[1]), "v=DMARC1; p=none; pct=%u", k);
+		void *probe = NULL;
+		/* probe in a unit of its own, then look at where it went */
+		al_lint_unit_reset(lint);
+		assert_int_equal(al_lint_parse_memo(lint, AL_KIND_DMARC, text[1], strlen(text[1]), count_parse, &probe),
+				 AL_OK);
+		found = lint->parse_memo[slot0].record == probe;
+	}
+	assert_true(found);
+	/* a new unit: text[0] takes the slot back (parsed again), then text[1] in the same
+	 * unit goes to the unit arena and text[0]'s record stays whole */
+	al_lint_unit_reset(lint);
+	parse_calls = 0;
+	assert_int_equal(al_lint_parse_memo(lint, AL_KIND_DMARC, text[0], strlen(text[0]), count_parse, &r0), AL_OK);
+	assert_int_equal(parse_calls, 1);
+	assert_ptr_equal(lint->parse_memo[slot0].record, r0);
+	assert_int_equal(al_lint_parse_memo(lint, AL_KIND_DMARC, text[1], strlen(text[1]), count_parse, &r1), AL_OK);
+	assert_int_equal(parse_calls, 2);
+	assert_ptr_not_equal(r1, r0);
+	assert_ptr_equal(lint->parse_memo[slot0].record, r0);
+	assert_same_dmarc(r0, text[0]);
+	assert_same_dmarc(r1, text[1]);
+	/* the same bytes again, in this unit and the next: from the memo */
+	void *again = NULL;
+	assert_int_equal(al_lint_parse_memo(lint, AL_KIND_DMARC, text[0], strlen(text[0]), count_parse, &again), AL_OK);
+	assert_ptr_equal(again, r0);
+	al_lint_unit_reset(lint);
+	assert_int_equal(al_lint_parse_memo(lint, AL_KIND_DMARC, text[0], strlen(text[0]), count_parse, &again), AL_OK);
+	assert_ptr_equal(again, r0);
+	assert_int_equal(parse_calls, 2);
+	/* the same bytes as another family: not the DMARC parse */
+	void *other = NULL;
+	assert_int_equal(al_lint_parse_memo(lint, AL_KIND_DKIM, text[0], strlen(text[0]), count_parse, &other), AL_OK);
+	assert_int_equal(parse_calls, 3);
+	assert_ptr_not_equal(other, r0);
+	/* a prefix of a kept text is another text */
+	assert_int_equal(al_lint_parse_memo(lint, AL_KIND_DMARC, text[0], strlen(text[0]) - 1, count_parse, &other),
+			 AL_OK);
+	assert_int_equal(parse_calls, 4);
+	assert_same_dmarc(other, "v=DMARC1; p=reject; rua=mailto:a@example.com; pct=50; bogu");
+	/* not zone mode: parsed each time, nothing kept */
+	lint->zone = NULL;
+	al_lint_unit_reset(lint);
+	assert_int_equal(al_lint_parse_memo(lint, AL_KIND_DMARC, text[0], strlen(text[0]), count_parse, &again), AL_OK);
+	assert_int_equal(parse_calls, 5);
+	assert_ptr_not_equal(again, r0);
+	assert_same_dmarc(again, text[0]);
+	al_lint_free(lint);
+	al_zone_free(zone);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -672,6 +780,7 @@ int main(void)
 		cmocka_unit_test(test_each_question_once),
 		cmocka_unit_test(test_exit_codes),
 		cmocka_unit_test(test_zone_memo_grows),
+		cmocka_unit_test(test_parse_memo),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

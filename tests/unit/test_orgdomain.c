@@ -207,6 +207,69 @@ static void test_psl_memo(void **state)
 	al_lint_free(lint);
 }
 
+/* The memo asks libpsl once per name and takes the parents' answers from its
+ * table (psl_registrable_domain's walk, redone): every test vector's name, in
+ * both orders of asking, with a few labels put in front, in upper case, with a
+ * trailing dot, and past libpsl's nine-label cut, answers as the list does. */
+static void check_memo_names(al_lint *lint, const al_psl *psl, const char *name, bool suffix_first)
+{
+	char via_memo[AL_NAME_MAX], direct[AL_NAME_MAX];
+	for (int again = 0; again < 2; again++) {
+		if (suffix_first)
+			assert_int_equal(al_lint_public_suffix(lint, name), al_dmarc_psl_is_public_suffix(psl, name));
+		al_status a = al_lint_org_domain(lint, name, via_memo);
+		al_status b = al_dmarc_psl_organizational_domain(psl, name, direct);
+		assert_int_equal(a, b);
+		if (a == AL_OK)
+			assert_string_equal(via_memo, direct);
+		assert_int_equal(al_lint_public_suffix(lint, name), al_dmarc_psl_is_public_suffix(psl, name));
+	}
+}
+
+static void test_psl_memo_walk(void **state)
+{
+	(void)state;
+	al_psl *excerpt = load_excerpt();
+	const al_psl *lists[] = {excerpt, t_psl()};
+	static const char *const fronts[] = {"", "a.", "x.y.", "Mail.", "1.2.3.4.5.6.7.", "1.2.3.4.5.6.7.8.9.10."};
+	static const char *const extra[] = {"www.ck", "a.www.ck", "b.a.ck", "ck", "city.kawasaki.jp",
+					    "a.city.kawasaki.jp", "b.a.kawasaki.jp", "a.b.github.io", "github.io",
+					    "a.b.c.d.e.f.g.h.example.co.uk", "example.co.uk.", "a..b", ".", "",
+					    "invalid", "x.invalid", "forgot.his.name", "a.forgot.his.name"};
+	for (size_t l = 0; l < 2; l++) {
+		for (int order = 0; order < 2; order++) {
+			al_lint_options o = {0};
+			o.rules = t_rules();
+			o.psl = lists[l];
+			al_lint *lint = NULL;
+			assert_int_equal(al_lint_new(&lint, &o), AL_OK);
+			FILE *f = fopen(t_source_path("tests/data/psl/tests.txt"), "r");
+			assert_non_null(f);
+			char line[512], input[256], expected[256], name[AL_NAME_MAX];
+			size_t names = 0;
+			while (fgets(line, sizeof(line), f) != NULL) {
+				if (line[0] == '/' || sscanf(line, "%255s %255s", input, expected) != 2 ||
+				    strcmp(input, "null") == 0)
+					continue;
+				for (size_t i = 0; i < sizeof(fronts) / sizeof(fronts[0]); i++) {
+					snprintf(name, sizeof(name), "%s%s", fronts[i], input);
+					check_memo_names(lint, o.psl, name, order == 1);
+					names++;
+				}
+			}
+			fclose(f);
+			assert_true(names > 400);
+			for (size_t i = 0; i < sizeof(extra) / sizeof(extra[0]); i++)
+				for (size_t k = 0; k < sizeof(fronts) / sizeof(fronts[0]); k++) {
+					snprintf(name, sizeof(name), "%s%s", fronts[k], extra[i]);
+					check_memo_names(lint, o.psl, name, order == 0);
+				}
+			al_lint_free(lint);
+		}
+	}
+	al_psl_free(excerpt);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -216,6 +279,7 @@ int main(void)
 		cmocka_unit_test(test_psl_load_errors),
 		cmocka_unit_test(test_tree_walk_names),
 		cmocka_unit_test(test_psl_memo),
+		cmocka_unit_test(test_psl_memo_walk),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

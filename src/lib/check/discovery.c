@@ -66,9 +66,9 @@ static bool ask(al_lint *lint, al_dmarc_step *st, const char *domain, bool skip_
 		al_subject s;
 		if (!al_subject_from_rr(lint, &s, &a->rrs[i], AL_KIND_NONE))
 			continue;
-		al_dmarc_record *r = NULL;
-		if (al_text_is_dmarc(s.text, s.length) &&
-		    al_dmarc_parse_arena(s.text, s.length, arena, &r) == AL_OK && r->is_dmarc) {
+		const al_dmarc_record *r = NULL;
+		if (al_text_is_dmarc(s.text, s.length) && (r = al_dmarc_lint_parse(lint, s.text, s.length)) != NULL &&
+		    r->is_dmarc) {
 			st->record_count++;
 			st->record = st->record_count == 1 ? r : NULL;
 		} else {

@@ -13,12 +13,27 @@
 #include "check/dmarc_checks.h"
 #include "record/dmarc_parse.h"
 
-void *al_dmarc_family_parse(al_lint *lint, const al_subject *subject)
+static al_status parse_dmarc(al_lint *lint, const char *text, size_t length, struct al_arena *arena, void **out)
 {
+	(void)lint;
 	al_dmarc_record *r = NULL;
-	if (al_dmarc_parse_arena(subject->text, subject->length, al_lint_unit_arena(lint), &r) != AL_OK)
+	al_status st = al_dmarc_parse_arena(text, length, arena, &r);
+	*out = r;
+	return st;
+}
+
+const al_dmarc_record *al_dmarc_lint_parse(al_lint *lint, const char *text, size_t length)
+{
+	void *r = NULL;
+	if (al_lint_parse_memo(lint, AL_KIND_DMARC, text, length, parse_dmarc, &r) != AL_OK)
 		return NULL;
 	return r;
+}
+
+void *al_dmarc_family_parse(al_lint *lint, const al_subject *subject)
+{
+	/* the checks take it const */
+	return (void *)al_dmarc_lint_parse(lint, subject->text, subject->length);
 }
 
 static bool reading_7489(const al_check_args *args)

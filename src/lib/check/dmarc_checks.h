@@ -3,10 +3,14 @@
 #ifndef AL_CHECK_DMARC_CHECKS_H
 #define AL_CHECK_DMARC_CHECKS_H
 
+#include <authlint/dmarc.h>
+
 #include "check/lint_internal.h"
 
 /* parse hooks: the result lives in the unit arena (free is NULL) */
 void *al_dmarc_family_parse(al_lint *lint, const al_subject *subject);
+/** A DMARC record parsed for the checks (al_lint_parse_memo), or NULL without memory. */
+const al_dmarc_record *al_dmarc_lint_parse(al_lint *lint, const char *text, size_t length);
 void *al_dkim_family_parse(al_lint *lint, const al_subject *subject);
 
 /* DMARC stage (dmarc_checks.c) */

@@ -81,6 +81,7 @@ void al_lint_unit_reset(al_lint *l)
 	l->discard = false;
 	l->unit_lookups = 0;
 	l->inventory_ready = false;
+	l->unit_serial++;
 }
 
 void al_lint_free(al_lint *lint)
@@ -90,6 +91,7 @@ void al_lint_free(al_lint *lint)
 	al_lint_unit_reset(lint);
 	al_lint_memo_clear(lint);
 	free(lint->psl_memo);
+	al_lint_parse_memo_free(lint);
 	for (size_t i = 0; i < AL_KIND_COUNT_; i++)
 		if (lint->families[i].free_fn != NULL)
 			lint->families[i].free_fn(lint->families[i].state);

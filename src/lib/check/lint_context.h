@@ -60,9 +60,23 @@ typedef struct psl_memo_slot {
 	uint64_t hash;
 	signed char org;      /* 0: not asked, 1: out holds it, -1: AL_EINVAL */
 	signed char suffix;   /* 0: not asked, 1: a public suffix, -1: not one */
+	signed char as_is;    /* the same for the name as it is (al_psl_suffix_as_is) */
 	char name[AL_LOOKUP_MEMO_NAME];
 	char out[AL_LOOKUP_MEMO_NAME];
 } psl_memo_slot;
+
+/* Parsed DMARC and DKIM records by their bytes (parse_memo.c), zone mode only. */
+#define AL_PARSE_MEMO_SLOTS 64
+#define AL_PARSE_MEMO_MAX_TEXT 4096
+typedef struct parse_memo_slot {
+	uint64_t hash;
+	const char *text;   /* the record's bytes (in arena), compared in full */
+	size_t length;
+	void *record;       /* NULL: empty */
+	size_t unit;        /* the unit (unit_serial) that last took it: not replaced in it */
+	al_kind kind;
+	al_arena arena;     /* the text and the record */
+} parse_memo_slot;
 
 typedef struct family_state {
 	void *state;
@@ -98,6 +112,8 @@ struct al_lint {
 	psl_memo_slot *psl_memo; /* psl_memo.c; NULL until used */
 	size_t psl_memo_slots;   /* AL_PSL_MEMO_FIRST_SLOTS, then AL_PSL_MEMO_SLOTS */
 	size_t psl_memo_misses;  /* names put in the small table */
+	parse_memo_slot *parse_memo; /* parse_memo.c; NULL until used */
+	size_t unit_serial;      /* units ended so far (al_lint_unit_reset) */
 	/* record mode, presentation form: where each byte of the pasted record was */
 	const al_rr *pasted_rr;
 	const unsigned long *pasted_lines, *pasted_columns;

@@ -142,6 +142,18 @@ void al_lint_lookup_replay(al_lint *lint, size_t count);
 al_status al_lint_org_domain(al_lint *lint, const char *domain, char out[AL_NAME_MAX]);
 bool al_lint_public_suffix(al_lint *lint, const char *domain);
 bool al_lint_same_organization(al_lint *lint, const char *a, const char *b);
+/*
+ * A record parsed by @p parse, in zone mode kept by its bytes across units
+ * (parse_memo.c): the same record is parsed by a domain's checks and by its
+ * own unit. The result is only to be read; it lives at least until the unit
+ * ends. Elsewhere @p parse runs into the unit arena.
+ */
+struct al_arena;
+typedef al_status (*al_lint_parse_fn)(al_lint *lint, const char *text, size_t length, struct al_arena *arena,
+				      void **out);
+al_status al_lint_parse_memo(al_lint *lint, al_kind kind, const char *text, size_t length,
+			     al_lint_parse_fn parse, void **out);
+void al_lint_parse_memo_free(al_lint *lint);
 /**
  * The DKIM selectors given for the domain being checked: the options' and, in
  * a bulk check, the domain's own from the domains file (no duplicates). 0 when

@@ -133,6 +133,19 @@ al_status al_dmarc_psl_organizational_domain(const al_psl *psl, const char *doma
 	return AL_OK;
 }
 
+bool al_psl_has_list(const al_psl *psl)
+{
+	return ctx_of(psl) != NULL;
+}
+
+int al_psl_suffix_as_is(const al_psl *psl, const char *name)
+{
+	const psl_ctx_t *ctx = ctx_of(psl);
+	if (ctx == NULL || name == NULL)
+		return -1;
+	return psl_is_public_suffix(ctx, name) != 0;
+}
+
 bool al_dmarc_psl_is_public_suffix(const al_psl *psl, const char *domain)
 {
 	const psl_ctx_t *ctx = ctx_of(psl);

@@ -18,6 +18,16 @@
  */
 const char *al_psl_registrable(const al_psl *psl, const char *domain);
 
+/** False when @p psl (NULL: the default) has no list at all (libpsl built without one). */
+bool al_psl_has_list(const al_psl *psl);
+
+/**
+ * libpsl's psl_is_public_suffix on @p name as it is (no normalization): 1 or 0;
+ * -1 when there is no list. psl_registrable_domain asks the same of a name and
+ * of its parents in turn (see check/psl_memo.c).
+ */
+int al_psl_suffix_as_is(const al_psl *psl, const char *name);
+
 /** True when @p a and @p b have the same organizational domain by @p psl (NULL: the default)
  *  (names that are not valid compare as they are). */
 bool al_same_organization(const al_psl *psl, const char *a, const char *b);

@@ -402,6 +402,118 @@ void al_emit_json_finding_memo(al_json *j, const al_diag *d, al_emit_memo *fixes
 	}
 }
 
+/* ---- one JSON Lines finding ---------------------------------------------- */
+
+/* A string as al_json_string_or_null writes it. */
+static void jsonl_string(al_strbuf *out, const char *text)
+{
+	if (text == NULL) {
+		AL_STRBUF_LIT(out, "null");
+		return;
+	}
+	al_strbuf_putc(out, '"');
+	al_escape_json(out, text, strlen(text));
+	al_strbuf_putc(out, '"');
+}
+
+/* The same for a text that is not NULL (al_emit_memo_append's render). */
+static void jsonl_string_render(al_strbuf *out, const char *text)
+{
+	jsonl_string(out, text);
+}
+
+/* A number as al_json_uint writes it, or null for 0 (KV_UINT_OR_NULL). */
+static void jsonl_uint(al_strbuf *out, unsigned long long value, bool zero_is_null)
+{
+	if (value == 0 && zero_is_null) {
+		AL_STRBUF_LIT(out, "null");
+		return;
+	}
+	char digits[24];
+	size_t at = sizeof(digits);
+	do {
+		digits[--at] = (char)('0' + value % 10);
+		value /= 10;
+	} while (value > 0);
+	al_strbuf_append(out, digits + at, sizeof(digits) - at);
+}
+
+void al_emit_jsonl_finding(al_strbuf *out, const al_diag *d, al_emit_memo *fixes, al_emit_memo *files)
+{
+	/* byte for byte what al_json (not pretty) writes for
+	 * {"type":"finding", al_emit_json_finding_memo's members}: the member
+	 * names and punctuation between two values go in one literal each */
+	char tbuf[16];
+	AL_STRBUF_LIT(out, "{\"type\":\"finding\",\"rule\":{\"id\":");
+	jsonl_string(out, d->rule->id);
+	AL_STRBUF_LIT(out, ",\"name\":");
+	jsonl_string(out, d->rule->name);
+	AL_STRBUF_LIT(out, "},\"severity\":");
+	jsonl_string(out, al_severity_name(d->severity));
+	AL_STRBUF_LIT(out, ",\"kind\":");
+	jsonl_string(out, d->kind == AL_KIND_NONE ? NULL : al_kind_name(d->kind));
+	AL_STRBUF_LIT(out, ",\"generation\":");
+	jsonl_string(out, al_generation_name(d->generation));
+	AL_STRBUF_LIT(out, ",\"owner\":");
+	jsonl_string(out, d->owner);
+	AL_STRBUF_LIT(out, ",\"domain\":");
+	jsonl_string(out, d->domain);
+	AL_STRBUF_LIT(out, ",\"rrtype\":");
+	jsonl_string(out, al_emit_rrtype(d, tbuf));
+	AL_STRBUF_LIT(out, ",\"location\":{\"file\":");
+	if (d->location.file != NULL && files != NULL)
+		al_emit_memo_append(files, out, d->location.file, jsonl_string_render);
+	else
+		jsonl_string(out, d->location.file);
+	AL_STRBUF_LIT(out, ",\"line\":");
+	jsonl_uint(out, d->location.line, true);
+	AL_STRBUF_LIT(out, ",\"column\":");
+	jsonl_uint(out, d->location.column, true);
+	AL_STRBUF_LIT(out, ",\"server\":");
+	jsonl_string(out, d->location.server);
+	AL_STRBUF_LIT(out, "},\"record\":");
+	size_t start, length;
+	bool has_record = al_emit_span(d, &start, &length);
+	if (has_record) {
+		al_strbuf_putc(out, '"');
+		al_escape_json(out, d->record, d->record_length);
+		AL_STRBUF_LIT(out, "\",\"span\":{\"start\":");
+		jsonl_uint(out, start, false);
+		AL_STRBUF_LIT(out, ",\"length\":");
+		jsonl_uint(out, length, false);
+		AL_STRBUF_LIT(out, "},\"term\":");
+		if (length > 0) {
+			al_strbuf_putc(out, '"');
+			al_escape_json(out, d->record + start, length);
+			al_strbuf_putc(out, '"');
+		} else {
+			AL_STRBUF_LIT(out, "null");
+		}
+	} else {
+		AL_STRBUF_LIT(out, "null,\"span\":null,\"term\":null");
+	}
+	AL_STRBUF_LIT(out, ",\"message\":");
+	jsonl_string(out, d->message);
+	AL_STRBUF_LIT(out, ",\"fix\":");
+	if (d->fix == NULL)
+		AL_STRBUF_LIT(out, "null");
+	else if (fixes != NULL)
+		al_emit_memo_append(fixes, out, d->fix, json_fix_string);
+	else
+		json_fix_string(out, d->fix);
+	AL_STRBUF_LIT(out, ",\"context\":");
+	jsonl_string(out, d->context);
+	if (d->waived) {
+		AL_STRBUF_LIT(out, ",\"waived\":true,\"waiver\":{\"reason\":");
+		jsonl_string(out, d->waiver_reason);
+		AL_STRBUF_LIT(out, ",\"source\":");
+		jsonl_string(out, d->waiver_source);
+		AL_STRBUF_LIT(out, "}}\n");
+	} else {
+		AL_STRBUF_LIT(out, ",\"waived\":false,\"waiver\":null}\n");
+	}
+}
+
 void al_emit_json_summary(al_json *j, const al_summary *s)
 {
 	al_json_kv_uint(j, "errors", s->by_severity[AL_SEVERITY_ERROR]);

@@ -162,5 +162,6 @@ void al_emitter_free(al_emitter *em)
 		em->ops->destroy(em);
 	al_strbuf_free(&em->buf);
 	al_emit_memo_free(&em->fixes);
+	al_emit_memo_free(&em->files);
 	free(em);
 }

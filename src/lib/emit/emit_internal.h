@@ -50,6 +50,7 @@ struct al_emitter {
 	void *state;      /* per-format state */
 	size_t count;     /* findings emitted */
 	al_emit_memo fixes; /* the fixes and file names shown, by their address */
+	al_emit_memo files; /* JSON Lines: the file names' JSON strings, by their address */
 	bool begun, ended;
 };
 
@@ -107,6 +108,13 @@ void al_emit_json_inputs(al_json *j, const al_emit_options *o);
 void al_emit_json_finding(al_json *j, const al_diag *d);
 /** The same, the fix's JSON string kept in @p fixes (NULL: made each time). */
 void al_emit_json_finding_memo(al_json *j, const al_diag *d, al_emit_memo *fixes);
+/**
+ * One JSON Lines finding, its line break included: the line al_json (not
+ * pretty) writes for {"type":"finding", then al_emit_json_finding_memo's
+ * members}, byte for byte, without the writer's bookkeeping. @p fixes and
+ * @p files keep the fixes' and file names' JSON strings (NULL: made each time).
+ */
+void al_emit_jsonl_finding(al_strbuf *out, const al_diag *d, al_emit_memo *fixes, al_emit_memo *files);
 /** The members of a summary (inside an open object). */
 void al_emit_json_summary(al_json *j, const al_summary *s);
 /** The members of a rule (inside an open object): every field. */

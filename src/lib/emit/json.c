@@ -83,14 +83,7 @@ const al_emitter_ops al_emit_json_ops = {
 
 static void jsonl_diag(al_emitter *em, const al_diag *d)
 {
-	al_json *j = em->state;
-	al_json_init(j, &em->buf, false);
-	al_json_begin_object(j);
-	AL_JSON_KEY(j, "type");
-	al_json_string_n(j, "finding", 7);
-	al_emit_json_finding_memo(j, d, &em->fixes);
-	al_json_end_object(j);
-	al_strbuf_putc(&em->buf, '\n');
+	al_emit_jsonl_finding(&em->buf, d, &em->fixes, &em->files);
 	al_emit_flush(em);
 }
 
