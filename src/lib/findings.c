@@ -93,8 +93,14 @@ al_status al_findings_add(al_findings *list, const al_diag *diag)
 		  /* the rule's own fix lives as long as the rule the finding points to */
 		  ((diag->rule != NULL && c.fix == diag->rule->fix) || copy_str(a, &c.fix)) && copy_str(a, &c.context) &&
 		  copy_str(a, &c.waiver_reason) && copy_str(a, &c.waiver_source);
-	/* the record may hold NUL bytes: copy its length, and a terminator for writers that print it */
-	if (ok && diag->record != NULL) {
+	/* the record may hold NUL bytes: copy its length, and a terminator for writers that print it;
+	 * the findings of one record share one copy (a record runs to 60000 bytes, and the
+	 * planner keeps the findings of each step) */
+	if (ok && diag->record != NULL && prev != NULL && prev->record != NULL &&
+	    prev->record_length == diag->record_length &&
+	    (prev->record == diag->record || memcmp(prev->record, diag->record, diag->record_length) == 0)) {
+		c.record = prev->record;
+	} else if (ok && diag->record != NULL) {
 		char *r = al_arena_alloc(a, diag->record_length + 1);
 		if (r == NULL)
 			ok = false;

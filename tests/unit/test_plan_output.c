@@ -259,6 +259,123 @@ static void test_hostile(void **state)
 	t_plan_free(&t);
 }
 
+/* A sink that keeps every piece it is given, or fails from piece @c fail_at on. */
+typedef struct pieces {
+	char *text;
+	size_t length, count, fail_at;
+} pieces;
+
+static int pieces_write(void *ctx, const void *data, size_t length)
+{
+	pieces *pc = ctx;
+	pc->count++;
+	if (pc->fail_at > 0 && pc->count >= pc->fail_at)
+		return -1;
+	pc->text = realloc(pc->text, pc->length + length + 1);
+	assert_non_null(pc->text);
+	memcpy(pc->text + pc->length, data, length);
+	pc->length += length;
+	pc->text[pc->length] = '\0';
+	return 0;
+}
+
+/* How many places of the plan hold @p record: the current record, rollbacks, and
+ * the findings (the plan's and its gates') that carry it. */
+static size_t carrying(const al_plan *p, const char *record)
+{
+	size_t n = p->current.record != NULL && strcmp(p->current.record, record) == 0;
+	for (size_t s = 0; s < p->step_count; s++)
+		n += p->steps[s].rollback != NULL && strcmp(p->steps[s].rollback, record) == 0;
+	for (size_t i = 0; i < al_findings_count(p->findings); i++) {
+		const al_diag *d = al_findings_at(p->findings, i);
+		n += d->record != NULL && strcmp(d->record, record) == 0;
+	}
+	for (size_t s = 0; s < p->step_count; s++)
+		for (size_t g = 0; g < p->steps[s].gate_count; g++)
+			for (size_t f = 0; f < p->steps[s].gates[g].finding_count; f++) {
+				const al_diag *d = p->steps[s].gates[g].findings[f];
+				n += d->record != NULL && strcmp(d->record, record) == 0;
+			}
+	return n;
+}
+
+/* A record with many findings, each carrying the whole record: JSON and YAML run to
+ * hundreds of KB, written in pieces; the record is written whole every time. */
+static void test_big_tree(void **state)
+{
+	(void)state;
+	char record[2048] = "v=DMARC1; p=none; " RUA;
+	for (int i = 0; i < 40; i++)
+		snprintf(record + strlen(record), sizeof(record) - strlen(record), "; x%d=\"\\\x01", i);
+	/* the zone line: strings of at most 200 bytes, quotes and backslashes escaped */
+	char zone[8192] = T_ZONE_HEAD T_SPF "_dmarc IN TXT";
+	for (size_t i = 0, n = strlen(record); i < n; i += 200) {
+		strcat(zone, " \"");
+		for (size_t k = i; k < n && k < i + 200; k++) {
+			char c = record[k];
+			size_t z = strlen(zone);
+			if (c == '"' || c == '\\')
+				zone[z++] = '\\';
+			if ((unsigned char)c < 0x20)
+				z += (size_t)sprintf(zone + z, "\\%03u", (unsigned char)c);
+			else
+				zone[z++] = c;
+			zone[z] = '\0';
+		}
+		strcat(zone, "\"");
+	}
+	strcat(zone, "\n");
+	t_plan t;
+	t_plan_options(&t, "default", "2026-12-01");
+	t_plan_zone(&t, zone);
+	const al_plan *p = t_plan_build(&t, "example.com");
+	assert_string_equal(p->current.record, record);
+	size_t want = carrying(p, record);
+	assert_true(want > 100);
+	al_strbuf esc = AL_STRBUF_INIT;
+	al_strbuf_puts(&esc, "\"record\": \"");
+	al_escape_json(&esc, record, strlen(record));
+	al_strbuf_puts(&esc, "\",");
+	al_strbuf shown = AL_STRBUF_INIT;
+	al_escape_display(&shown, record, strlen(record));
+	al_plan_write_options wo = {0};
+	wo.dtstamp = "20261201T120000Z";
+	wo.tool_version = "test";
+	for (al_plan_format f = AL_PLAN_FORMAT_JSON; f <= AL_PLAN_FORMAT_YAML; f++) {
+		pieces pc = {0};
+		assert_int_equal(al_plan_write(p, f, &wo, (al_sink){pieces_write, &pc}), AL_OK);
+		assert_true(pc.length > 128 * 1024);
+		assert_true(pc.count > 2);
+		assert_int_equal(strlen(pc.text), pc.length);
+		/* the whole output reads back, every finding with its record */
+		yaml_document_t doc;
+		al_error err = {0};
+		assert_int_equal(al_yaml_load_buffer("out", pc.text, pc.length, &doc, &err), AL_OK);
+		yaml_node_t *root = al_yaml_root(&doc);
+		assert_string_equal(al_yaml_scalar(al_yaml_map_get(&doc, root, "domain")), "example.com");
+		yaml_node_t *findings = al_yaml_map_get(&doc, root, "findings");
+		assert_int_equal(al_yaml_seq_count(findings), al_findings_count(p->findings));
+		size_t seen = 0;
+		for (size_t i = 0; i < al_yaml_seq_count(findings); i++) {
+			const char *r = al_yaml_scalar(al_yaml_map_get(&doc, al_yaml_seq_at(&doc, findings, i), "record"));
+			seen += r != NULL && strcmp(r, al_strbuf_cstr(&shown)) == 0;
+		}
+		assert_true(seen > 0);
+		yaml_document_delete(&doc);
+		if (f == AL_PLAN_FORMAT_JSON)
+			assert_int_equal(count(pc.text, al_strbuf_cstr(&esc)), want);
+		free(pc.text);
+		/* a sink that fails: AL_EIO, and nothing more is handed to it */
+		pieces bad = {.fail_at = 2};
+		assert_int_equal(al_plan_write(p, f, &wo, (al_sink){pieces_write, &bad}), AL_EIO);
+		assert_int_equal(bad.count, 2);
+		free(bad.text);
+	}
+	al_strbuf_free(&esc);
+	al_strbuf_free(&shown);
+	t_plan_free(&t);
+}
+
 static void test_formats(void **state)
 {
 	(void)state;
@@ -283,6 +400,7 @@ int main(void)
 		cmocka_unit_test(test_markdown),
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_big_tree),
 		cmocka_unit_test(test_formats),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -31,6 +31,14 @@ typedef struct al_plan_draft {
 	al_plan_step_status status;
 } al_plan_draft;
 
+/* The strengths of a policy met before (al_planb_strengths). */
+typedef struct al_plan_strengths {
+	al_plan_policy policy;
+	unsigned rfc7489[3], rfc9989[3];
+} al_plan_strengths;
+
+#define AL_PLAN_STRENGTH_MEMOS 16
+
 typedef struct al_plan_builder {
 	const al_plan_options *options;
 	al_plan *plan;
@@ -57,7 +65,15 @@ typedef struct al_plan_builder {
 	const char *current_reason;          /* why, for the LOOKUP finding */
 	const char *current_server;
 	al_status status;                    /* AL_ENOMEM once memory ran out */
+	/* placing on the template asks the strengths of the same few policies again and again:
+	 * each is a record written and parsed */
+	al_plan_strengths strengths[AL_PLAN_STRENGTH_MEMOS];
+	size_t strength_count, strength_next;
 } al_plan_builder;
+
+/* al_plan_policy_strengths, answered from the policies asked before when it is one of them. */
+void al_planb_strengths(al_plan_builder *b, const al_plan_policy *policy, al_dmarc_target target,
+			unsigned *rfc7489, unsigned *rfc9989);
 
 /* Vectors in the plan's arena (the finding lists too: al_findings_init(list, b->arena)). */
 bool al_plan_strvec_push(al_plan_builder *b, al_plan_strvec *v, const char *item);

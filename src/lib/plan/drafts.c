@@ -4,6 +4,27 @@
 
 /* ---- drafts ------------------------------------------------------------------------ */
 
+void al_planb_strengths(al_plan_builder *b, const al_plan_policy *policy, al_dmarc_target target,
+			unsigned *rfc7489, unsigned *rfc9989)
+{
+	const al_plan_strengths *hit = NULL;
+	for (size_t i = 0; i < b->strength_count && hit == NULL; i++)
+		if (al_plan_policy_equal(&b->strengths[i].policy, policy))
+			hit = &b->strengths[i];
+	if (hit == NULL) {
+		al_plan_strengths *m = &b->strengths[b->strength_next];
+		b->strength_next = (b->strength_next + 1) % AL_PLAN_STRENGTH_MEMOS;
+		if (b->strength_count < AL_PLAN_STRENGTH_MEMOS)
+			b->strength_count++;
+		/* the policy's strings live in the plan's arena or the template: as long as the builder */
+		m->policy = *policy;
+		al_plan_policy_strengths_all(policy, m->rfc7489, m->rfc9989);
+		hit = m;
+	}
+	*rfc7489 = hit->rfc7489[target];
+	*rfc9989 = hit->rfc9989[target];
+}
+
 static al_plan_draft *add_draft(al_plan_builder *b, al_plan_step_kind kind, const char *id,
 				const char *title, const al_plan_policy *policy,
 				const al_plan_template_step *source)
@@ -39,6 +60,8 @@ static al_plan_draft *add_draft(al_plan_builder *b, al_plan_step_kind kind, cons
 
 static bool same_record(al_plan_builder *b, const al_plan_policy *x, const al_plan_policy *y)
 {
+	if (al_plan_policy_equal(x, y))
+		return true; /* the same tags: the same text */
 	const char *a = al_plan_policy_text(b->arena, x), *c = al_plan_policy_text(b->arena, y);
 	return a != NULL && c != NULL && strcmp(a, c) == 0;
 }
@@ -60,8 +83,8 @@ static void guard_subdomains(al_plan_builder *b, al_plan_policy *next, al_plan_s
 	} targets[] = {{AL_DMARC_TARGET_SUBDOMAIN, "sp"}, {AL_DMARC_TARGET_NONEXISTENT, "np"}};
 	for (size_t i = 0; i < 2; i++) {
 		unsigned n7, n9, s7, s9;
-		al_plan_policy_strengths(next, targets[i].target, &n7, &n9);
-		al_plan_policy_strengths(&b->state, targets[i].target, &s7, &s9);
+		al_planb_strengths(b, next, targets[i].target, &n7, &n9);
+		al_planb_strengths(b, &b->state, targets[i].target, &s7, &s9);
 		if (n7 >= s7 && n9 >= s9)
 			continue;
 		al_dmarc_policy *tag = i == 0 ? &next->sp : &next->np;
@@ -137,7 +160,7 @@ void al_planb_place_on_template(al_plan_builder *b)
 	const al_plan_template *t = b->options->plan_template;
 	size_t count = al_plan_template_step_count(t);
 	unsigned s7, s9;
-	al_plan_policy_strengths(&b->state, AL_DMARC_TARGET_DOMAIN, &s7, &s9);
+	al_planb_strengths(b, &b->state, AL_DMARC_TARGET_DOMAIN, &s7, &s9);
 	bool forced = false;
 	if (!b->state_published && s7 == 0 && s9 == 0) {
 		/* no usable record and nothing enforced: the first step publishes one */
@@ -163,7 +186,7 @@ void al_planb_place_on_template(al_plan_builder *b)
 		apply_sub(ts->sp_action, ts->sp, &next.sp);
 		apply_sub(ts->np_action, ts->np, &next.np);
 		unsigned n7, n9;
-		al_plan_policy_strengths(&next, AL_DMARC_TARGET_DOMAIN, &n7, &n9);
+		al_planb_strengths(b, &next, AL_DMARC_TARGET_DOMAIN, &n7, &n9);
 		const char *adapted = NULL;
 		if (forced) {
 			forced = false;
@@ -184,7 +207,7 @@ void al_planb_place_on_template(al_plan_builder *b)
 			/* more on one generation, less on the other */
 			if (n9 < s9 && next.t) {
 				next.t = false;
-				al_plan_policy_strengths(&next, AL_DMARC_TARGET_DOMAIN, &n7, &n9);
+				al_planb_strengths(b, &next, AL_DMARC_TARGET_DOMAIN, &n7, &n9);
 				adapted = "t=y is left out: RFC 9989 receivers already get the full policy "
 					  "from the record in place, and t=y would lower it";
 			}
@@ -274,7 +297,7 @@ void al_planb_harden(al_plan_builder *b)
 	unsigned n7, n9;
 	next = b->state;
 	next.np = AL_DMARC_POLICY_REJECT;
-	al_plan_policy_strengths(&b->state, AL_DMARC_TARGET_NONEXISTENT, &n7, &n9);
+	al_planb_strengths(b, &b->state, AL_DMARC_TARGET_NONEXISTENT, &n7, &n9);
 	if (n9 < 200 && !same_record(b, &next, &b->state)) {
 		al_plan_draft *d = add_draft(b, AL_PLAN_STEP_SUBDOMAIN, "np-reject",
 					     "Reject mail from non-existent subdomains (np=reject)", &next, h);

@@ -51,6 +51,10 @@ unsigned al_plan_strength(const al_dmarc_effect *effect);
 /* Strengths of @p policy for the domain (target DOMAIN), or of a target. */
 void al_plan_policy_strengths(const al_plan_policy *policy, al_dmarc_target target, unsigned *rfc7489,
 			      unsigned *rfc9989);
+/* ... for the three targets at once (indexed by al_dmarc_target), from one parse. */
+void al_plan_policy_strengths_all(const al_plan_policy *policy, unsigned rfc7489[3], unsigned rfc9989[3]);
+/* Do two policies write the same record? (Every tag alike, the values by their text.) */
+bool al_plan_policy_equal(const al_plan_policy *a, const al_plan_policy *b);
 
 /* Short text of an effect ("quarantine 25%, rest none"), in @p arena. */
 const char *al_plan_effect_text(al_arena *arena, const al_dmarc_effect *effect, al_generation gen);
@@ -78,9 +82,11 @@ al_status al_plan_write_markdown(const al_plan *plan, const al_plan_write_option
 				 al_strbuf *out);
 al_status al_plan_write_ics(const al_plan *plan, const al_plan_write_options *options,
 			    al_strbuf *out);
-/* JSON and YAML share one document tree (plan/write_tree.c). */
+/* JSON and YAML share one document tree (plan/write_tree.c). Their output can run to
+ * megabytes: it goes to @p sink in pieces as it is written, the rest is left in @p out
+ * (AL_EIO when the sink failed). */
 al_status al_plan_write_tree(const al_plan *plan, al_plan_format format,
-			     const al_plan_write_options *options, al_strbuf *out);
+			     const al_plan_write_options *options, al_strbuf *out, al_sink sink);
 
 /* Target names for outputs: "domain", "subdomains", "non-existent subdomains". */
 const char *al_plan_target_label(al_dmarc_target target);

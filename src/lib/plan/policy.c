@@ -54,22 +54,45 @@ unsigned al_plan_strength(const al_dmarc_effect *e)
 	return share_at_least(e, AL_DMARC_POLICY_QUARANTINE) + share_at_least(e, AL_DMARC_POLICY_REJECT);
 }
 
-void al_plan_policy_strengths(const al_plan_policy *policy, al_dmarc_target target, unsigned *rfc7489,
-			      unsigned *rfc9989)
+void al_plan_policy_strengths_all(const al_plan_policy *policy, unsigned rfc7489[3], unsigned rfc9989[3])
 {
 	al_arena arena;
 	al_arena_init(&arena);
-	*rfc7489 = *rfc9989 = 0;
+	memset(rfc7489, 0, 3 * sizeof(*rfc7489));
+	memset(rfc9989, 0, 3 * sizeof(*rfc9989));
 	const char *text = al_plan_policy_text(&arena, policy);
 	al_dmarc_record *r = NULL;
 	if (text != NULL && al_dmarc_parse_arena(text, strlen(text), &arena, &r) == AL_OK) {
-		al_dmarc_effect e;
-		al_dmarc_effect_of(r, AL_GENERATION_RFC7489, target, &e);
-		*rfc7489 = al_plan_strength(&e);
-		al_dmarc_effect_of(r, AL_GENERATION_RFC9989, target, &e);
-		*rfc9989 = al_plan_strength(&e);
+		for (int t = 0; t < 3; t++) {
+			al_dmarc_effect e;
+			al_dmarc_effect_of(r, AL_GENERATION_RFC7489, (al_dmarc_target)t, &e);
+			rfc7489[t] = al_plan_strength(&e);
+			al_dmarc_effect_of(r, AL_GENERATION_RFC9989, (al_dmarc_target)t, &e);
+			rfc9989[t] = al_plan_strength(&e);
+		}
 	}
 	al_arena_clear(&arena);
+}
+
+void al_plan_policy_strengths(const al_plan_policy *policy, al_dmarc_target target, unsigned *rfc7489,
+			      unsigned *rfc9989)
+{
+	unsigned s7[3], s9[3];
+	al_plan_policy_strengths_all(policy, s7, s9);
+	*rfc7489 = s7[target];
+	*rfc9989 = s9[target];
+}
+
+static bool same_value(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+bool al_plan_policy_equal(const al_plan_policy *a, const al_plan_policy *b)
+{
+	return a->p == b->p && a->pct == b->pct && a->t == b->t && a->sp == b->sp && a->np == b->np &&
+	       same_value(a->adkim, b->adkim) && same_value(a->aspf, b->aspf) && same_value(a->psd, b->psd) &&
+	       same_value(a->rua, b->rua) && same_value(a->ruf, b->ruf) && same_value(a->fo, b->fo);
 }
 
 const char *al_plan_effect_text(al_arena *arena, const al_dmarc_effect *e, al_generation gen)

@@ -102,7 +102,7 @@ al_status al_plan_write(const al_plan *plan, al_plan_format format,
 		break;
 	case AL_PLAN_FORMAT_JSON:
 	case AL_PLAN_FORMAT_YAML:
-		st = al_plan_write_tree(plan, format, options, &out);
+		st = al_plan_write_tree(plan, format, options, &out, sink);
 		break;
 	case AL_PLAN_FORMAT_MARKDOWN:
 		st = al_plan_write_markdown(plan, options, &out);

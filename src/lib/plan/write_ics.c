@@ -17,26 +17,32 @@
 
 #define ICS_LINE 75
 
-/* Append one content line, folded. @p line is UTF-8 without CR or LF. */
+/* Append one content line, folded: each piece up to a fold in one append. @p line
+ * is UTF-8 without CR or LF. */
 static void content_line(al_strbuf *out, const char *line, size_t length)
 {
 	size_t col = 0;
 	for (size_t i = 0; i < length;) {
-		size_t n = 1;
-		unsigned char c = (unsigned char)line[i];
-		if (c >= 0xC0) {
-			/* the length of the sequence; the text was made valid UTF-8 before */
-			n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-			if (i + n > length)
-				n = length - i;
+		size_t start = i;
+		while (i < length) {
+			size_t n = 1;
+			unsigned char c = (unsigned char)line[i];
+			if (c >= 0xC0) {
+				/* the length of the sequence; the text was made valid UTF-8 before */
+				n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+				if (i + n > length)
+					n = length - i;
+			}
+			if (col + n > ICS_LINE)
+				break;
+			col += n;
+			i += n;
 		}
-		if (col + n > ICS_LINE) {
+		al_strbuf_append(out, line + start, i - start);
+		if (i < length) {
 			al_strbuf_puts(out, "\r\n ");
 			col = 1;
 		}
-		al_strbuf_append(out, line + i, n);
-		col += n;
-		i += n;
 	}
 	al_strbuf_puts(out, "\r\n");
 }
@@ -55,14 +61,22 @@ static void text_property(al_strbuf *out, const char *name, const char *value)
 		al_strbuf_putc(&shown, '\n');
 		v = nl + 1;
 	}
-	al_strbuf_printf(&line, "%s:", name);
-	for (const char *p = al_strbuf_cstr(&shown); *p != '\0'; p++) {
-		if (*p == '\\' || *p == ';' || *p == ',')
-			al_strbuf_printf(&line, "\\%c", *p);
-		else if (*p == '\n')
+	al_strbuf_puts(&line, name);
+	al_strbuf_putc(&line, ':');
+	/* runs without a byte to escape in one append */
+	for (const char *p = al_strbuf_cstr(&shown); *p != '\0';) {
+		size_t run = strcspn(p, "\\;,\n");
+		al_strbuf_append(&line, p, run);
+		p += run;
+		if (*p == '\0')
+			break;
+		if (*p == '\n') {
 			al_strbuf_puts(&line, "\\n");
-		else
+		} else {
+			al_strbuf_putc(&line, '\\');
 			al_strbuf_putc(&line, *p);
+		}
+		p++;
 	}
 	content_line(out, al_strbuf_cstr(&line), line.length);
 	al_strbuf_free(&shown);

@@ -4,6 +4,7 @@
  * writer (util/json.h) or by libyaml's emitter, so both formats carry the
  * same keys. Strings take the display form (util/escape.h) in both.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <yaml.h>
@@ -298,9 +299,99 @@ static node *plan_tree(tree *t, const al_plan *plan, const al_plan_write_options
 	return root;
 }
 
+/* ---- writing out ------------------------------------------------------------------ */
+
+/*
+ * What the JSON and YAML writers share: the output, handed to the sink in
+ * pieces of about FLUSH_AT bytes (a plan whose findings each carry a long
+ * record runs to megabytes, and one buffer grown to hold it all was most of
+ * the cost of writing it), and the escaped form of long strings written more
+ * than once. The findings of a gate point to the domain's own findings, so
+ * one record of up to 60000 bytes is written again for every gate and step
+ * that lists them: it is escaped twice, and copied after that.
+ */
+#define FLUSH_AT ((size_t)64 * 1024)
+#define MEMO_MIN 64 /* shorter strings are escaped each time */
+#define MEMO_SLOTS 64
+
+/* A long string seen lately: its escaped form is kept from the second time on. */
+typedef struct memo {
+	const char *text; /* the node's string: the same pointer and length, the same bytes */
+	size_t length;
+	bool seen;
+	const char *shown; /* its escaped form, in the tree's arena (from the second time) */
+	size_t shown_length;
+} memo;
+
+typedef struct writer {
+	tree *t;
+	al_strbuf *out;
+	al_sink sink;
+	al_status status; /* AL_EIO once the sink failed */
+	memo memos[MEMO_SLOTS];
+} writer;
+
+/* After a string was escaped to @p shown: keep that the second time it is met. */
+static void memo_keep(writer *w, memo *m, const char *shown, size_t shown_length)
+{
+	if (m == NULL)
+		return;
+	if (m->seen) {
+		/* NULL when out of memory: escaped again next time */
+		m->shown = al_arena_memdup(&w->t->arena, shown, shown_length);
+		m->shown_length = shown_length;
+	}
+	m->seen = true;
+}
+
+static void flush(writer *w, size_t at_least)
+{
+	if (w->out->length < at_least || w->out->failed)
+		return;
+	/* after a failed write the rest is dropped: AL_EIO says the output is not whole */
+	if (w->status == AL_OK && w->out->length > 0 &&
+	    w->sink.write(w->sink.ctx, w->out->data, w->out->length) != 0)
+		w->status = AL_EIO;
+	al_strbuf_reset(w->out);
+}
+
+/* The slot of a long string (NULL: a short one). A string met for the first
+ * time takes the slot over, and is escaped as usual. */
+static memo *memo_slot(writer *w, const char *text, size_t length)
+{
+	if (length < MEMO_MIN)
+		return NULL;
+	uint64_t h = ((uint64_t)(uintptr_t)text ^ length) * 0x9e3779b97f4a7c15ULL;
+	memo *m = &w->memos[(h >> 32) % MEMO_SLOTS];
+	if (m->text != text || m->length != length) {
+		m->text = text;
+		m->length = length;
+		m->shown = NULL;
+		m->shown_length = 0;
+		m->seen = false;
+	}
+	return m;
+}
+
 /* ---- JSON ------------------------------------------------------------------------- */
 
-static void write_json(al_json *j, const node *n)
+static void json_string(writer *w, al_json *j, const char *text, size_t length)
+{
+	memo *m = memo_slot(w, text, length);
+	al_json_begin_raw(j);
+	al_strbuf_putc(w->out, '"');
+	if (m != NULL && m->shown != NULL) {
+		al_strbuf_append(w->out, m->shown, m->shown_length);
+	} else {
+		size_t start = w->out->length;
+		al_escape_json(w->out, text, length);
+		if (!w->out->failed)
+			memo_keep(w, m, w->out->data + start, w->out->length - start);
+	}
+	al_strbuf_putc(w->out, '"');
+}
+
+static void write_json(writer *w, al_json *j, const node *n)
 {
 	/* the keys are this file's own member names (and al_plan_target_key's):
 	 * printable ASCII that needs no escaping */
@@ -309,18 +400,22 @@ static void write_json(al_json *j, const node *n)
 	switch (n->kind) {
 	case NODE_MAP:
 		al_json_begin_object(j);
-		for (const node *c = n->first; c != NULL; c = c->next)
-			write_json(j, c);
+		for (const node *c = n->first; c != NULL; c = c->next) {
+			write_json(w, j, c);
+			flush(w, FLUSH_AT);
+		}
 		al_json_end_object(j);
 		break;
 	case NODE_SEQ:
 		al_json_begin_array(j);
-		for (const node *c = n->first; c != NULL; c = c->next)
-			write_json(j, c);
+		for (const node *c = n->first; c != NULL; c = c->next) {
+			write_json(w, j, c);
+			flush(w, FLUSH_AT);
+		}
 		al_json_end_array(j);
 		break;
 	case NODE_STRING:
-		al_json_string_n(j, n->text, n->length);
+		json_string(w, j, n->text, n->length);
 		break;
 	case NODE_INT:
 		al_json_int(j, n->number);
@@ -338,7 +433,9 @@ static void write_json(al_json *j, const node *n)
 
 static int yaml_out(void *data, unsigned char *buffer, size_t size)
 {
-	al_strbuf_append(data, buffer, size);
+	writer *w = data;
+	al_strbuf_append(w->out, buffer, size);
+	flush(w, FLUSH_AT);
 	return 1;
 }
 
@@ -368,14 +465,34 @@ static bool emit_scalar(yaml_emitter_t *e, const char *text, size_t length, bool
 {
 	yaml_event_t ev;
 	bool plain = !string || !needs_quotes(text, length);
-	if (!yaml_scalar_event_initialize(&ev, NULL, (yaml_char_t *)YAML_STR_TAG, (yaml_char_t *)text,
+	/* no tag: with quoted_implicit set the emitter never writes one (nor looks at it), and
+	 * libyaml would copy it for every scalar */
+	if (!yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)text,
 					  (int)length, plain, 1,
 					  plain ? YAML_ANY_SCALAR_STYLE : YAML_DOUBLE_QUOTED_SCALAR_STYLE))
 		return false;
 	return emit(e, &ev);
 }
 
-static bool write_yaml(yaml_emitter_t *e, const node *n)
+/* The display form of a string (in @p scratch, or a memo's). */
+static void yaml_shown(writer *w, al_strbuf *scratch, const char *text, size_t length, const char **shown,
+		       size_t *shown_length)
+{
+	memo *m = memo_slot(w, text, length);
+	if (m != NULL && m->shown != NULL) {
+		*shown = m->shown;
+		*shown_length = m->shown_length;
+		return;
+	}
+	al_strbuf_reset(scratch);
+	al_escape_display(scratch, text, length);
+	*shown = al_strbuf_cstr(scratch);
+	*shown_length = scratch->length;
+	if (!scratch->failed)
+		memo_keep(w, m, *shown, *shown_length);
+}
+
+static bool write_yaml(writer *w, al_strbuf *scratch, yaml_emitter_t *e, const node *n)
 {
 	yaml_event_t ev;
 	if (n->key != NULL && !emit_scalar(e, n->key, strlen(n->key), true))
@@ -386,7 +503,7 @@ static bool write_yaml(yaml_emitter_t *e, const node *n)
 		    !emit(e, &ev))
 			return false;
 		for (const node *c = n->first; c != NULL; c = c->next)
-			if (!write_yaml(e, c))
+			if (!write_yaml(w, scratch, e, c))
 				return false;
 		return yaml_mapping_end_event_initialize(&ev) && emit(e, &ev);
 	case NODE_SEQ:
@@ -396,15 +513,14 @@ static bool write_yaml(yaml_emitter_t *e, const node *n)
 		    !emit(e, &ev))
 			return false;
 		for (const node *c = n->first; c != NULL; c = c->next)
-			if (!write_yaml(e, c))
+			if (!write_yaml(w, scratch, e, c))
 				return false;
 		return yaml_sequence_end_event_initialize(&ev) && emit(e, &ev);
 	case NODE_STRING: {
-		al_strbuf shown = AL_STRBUF_INIT;
-		al_escape_display(&shown, n->text, n->length);
-		bool ok = !shown.failed && emit_scalar(e, al_strbuf_cstr(&shown), shown.length, true);
-		al_strbuf_free(&shown);
-		return ok;
+		const char *shown;
+		size_t shown_length;
+		yaml_shown(w, scratch, n->text, n->length, &shown, &shown_length);
+		return !scratch->failed && emit_scalar(e, shown, shown_length, true);
 	}
 	case NODE_INT: {
 		char buf[32];
@@ -419,42 +535,45 @@ static bool write_yaml(yaml_emitter_t *e, const node *n)
 	return false;
 }
 
-static al_status yaml_document(const node *root, al_strbuf *out)
+static al_status yaml_document(writer *w, const node *root)
 {
 	yaml_emitter_t e;
 	yaml_event_t ev;
 	if (!yaml_emitter_initialize(&e))
 		return AL_ENOMEM;
-	yaml_emitter_set_output(&e, yaml_out, out);
+	al_strbuf scratch = AL_STRBUF_INIT; /* each string's display form */
+	yaml_emitter_set_output(&e, yaml_out, w);
 	yaml_emitter_set_unicode(&e, 1);
 	yaml_emitter_set_width(&e, -1);
 	yaml_emitter_set_indent(&e, 2);
 	bool ok = yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING) && emit(&e, &ev) &&
 		  yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 0) && emit(&e, &ev) &&
-		  write_yaml(&e, root) && yaml_document_end_event_initialize(&ev, 1) && emit(&e, &ev) &&
+		  write_yaml(w, &scratch, &e, root) && yaml_document_end_event_initialize(&ev, 1) && emit(&e, &ev) &&
 		  yaml_stream_end_event_initialize(&ev) && emit(&e, &ev) && yaml_emitter_flush(&e);
 	yaml_emitter_delete(&e);
+	al_strbuf_free(&scratch);
 	return ok ? AL_OK : AL_ENOMEM;
 }
 
 al_status al_plan_write_tree(const al_plan *plan, al_plan_format format,
-			     const al_plan_write_options *options, al_strbuf *out)
+			     const al_plan_write_options *options, al_strbuf *out, al_sink sink)
 {
 	tree t;
 	al_arena_init(&t.arena);
 	t.failed = false;
 	node *root = plan_tree(&t, plan, options);
+	writer w = {.t = &t, .out = out, .sink = sink, .status = AL_OK};
 	al_status st = AL_OK;
 	if (t.failed || root == NULL) {
 		st = AL_ENOMEM;
 	} else if (format == AL_PLAN_FORMAT_JSON) {
 		al_json j;
 		al_json_init(&j, out, true);
-		write_json(&j, root);
+		write_json(&w, &j, root);
 		al_strbuf_putc(out, '\n');
 	} else {
-		st = yaml_document(root, out);
+		st = yaml_document(&w, root);
 	}
 	al_arena_clear(&t.arena);
-	return st;
+	return w.status != AL_OK ? w.status : st;
 }
