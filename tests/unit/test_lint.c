@@ -611,7 +611,10 @@ static void test_each_question_once(void **state)
  * keeps them and counts their lookups again, so the summary counts what it
  * counted when each was worked out twice: 138 lookups for this zone (authlint
  * 0fa69ab, `zone --offline` with the test list), one of them not made
- * (_spf.google.com: no memo is kept for a unit with such a lookup). */
+ * (_spf.google.com: no memo is kept for a unit with such a lookup). 139 since
+ * the SPF run cache counts the lookups of a subtree it reuses: the apex's
+ * tree, analysed for its record and again for the summary, reuses
+ * _spf.example.org the second time and now counts its TXT there too. */
 static void test_zone_unit_memos_count(void **state)
 {
 	(void)state;
@@ -632,7 +635,7 @@ static void test_zone_unit_memos_count(void **state)
 	counting *c = counting_over(text, strlen(text), &zone, &src);
 	al_lint *lint = zone_lint(src, zone);
 	const al_summary *sum = al_lint_summary(lint);
-	assert_int_equal(sum->lookups, 138);
+	assert_int_equal(sum->lookups, 139);
 	assert_int_equal(sum->not_queried, 1);
 	assert_int_equal(sum->lookups_failed, 0);
 	/* far fewer reach the zone: the lint's memo answers the rest */

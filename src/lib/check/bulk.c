@@ -14,8 +14,11 @@
  * next levels, so most domains need one pass. The lint context is shared: a
  * pass starts and ends within one call, and nothing of a pending pass stays.
  *
- * Budgets: a domain may ask at most max_questions distinct questions and
- * take at most max_seconds; past either, what it still needs is answered
+ * Budgets: a domain's pass may ask at most max_questions distinct questions
+ * (counted by the live source per pass, so the budget is met at the same
+ * question on every run, whatever was asked ahead or already cached; the SPF
+ * tree cache asks again the questions of a subtree it reuses) and the domain
+ * may take at most max_seconds; past either, what it still needs is answered
  * NOT-QUERIED (reported as LOOKUP002), the result is marked incomplete and
  * names the budget.
  *
@@ -119,7 +122,7 @@ static void on_unit_end(void *userdata)
 		r.budget = "time";
 	r.incomplete = r.summary.lookups_failed > 0 || r.budget != NULL || d->oom;
 	r.summary.incomplete = r.incomplete;
-	r.questions = j->waiter.pin_count;
+	r.questions = j->waiter.pass_questions; /* the final pass's: what the budget bounds */
 	r.passes = j->passes;
 	r.elapsed = al_clock_now() - j->started;
 	r.inventory = al_lint_inventory(d->lint);
@@ -176,7 +179,7 @@ static al_status run_pass(driver *d, job *j)
 	d->before = *al_lint_summary(d->lint);
 	j->passes++;
 	if (d->o->live != NULL)
-		al_live_set_waiter(d->o->live, &j->waiter);
+		al_live_begin_pass(d->o->live, &j->waiter);
 	al_lint_set_domain_selectors(d->lint, sels, sel_count);
 	bool pending = false;
 	al_status st = al_lint_domain_try(d->lint, name, &pending);

@@ -98,12 +98,23 @@ bool al_lint_rule_on(const al_lint *lint, const al_rule *rule);
 const al_answer *al_lint_lookup(al_lint *lint, const char *name, uint16_t type);
 /**
  * The same for a question inside a subtree the SPF run cache shares between
- * domains: asked, counted and kept as before, but apart from the unit's own
- * questions (al_lint_lookup asks each of those once per unit), so that a
- * domain's count does not depend on which domain analysed a shared include
- * first.
+ * domains. Check mode: al_lint_lookup (each question asked and counted once
+ * per unit). Zone mode: every question counted, answered from the memo or
+ * not, as the other checks' questions are there.
  */
 const al_answer *al_lint_lookup_shared(al_lint *lint, const char *name, uint16_t type);
+/**
+ * How the SPF run cache asks again the questions of a subtree it reuses, so
+ * that a domain's count, the questions its source sees and where a budget
+ * stops it are those of an analysis without the cache. Check mode:
+ * al_lint_lookup (counted once per unit, reported, a pending answer makes the
+ * pass pending), and al_lint_lookup_count does nothing. Zone mode: the answer
+ * from the memo or the source, kept until the unit ends, but not counted nor
+ * reported; al_lint_lookup_count counts them when all were answered (else the
+ * subtree is analysed anew, which asks, counts and reports).
+ */
+const al_answer *al_lint_lookup_probe(al_lint *lint, const char *name, uint16_t type);
+void al_lint_lookup_count(al_lint *lint, size_t count);
 /** True when lookups can be made at all (a source is present). */
 bool al_lint_has_source(const al_lint *lint);
 /*

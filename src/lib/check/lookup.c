@@ -169,6 +169,8 @@ const al_answer *al_lint_lookup(al_lint *lint, const char *name, uint16_t type)
 
 const al_answer *al_lint_lookup_shared(al_lint *lint, const char *name, uint16_t type)
 {
+	if (lint->zone == NULL)
+		return al_lint_lookup(lint, name, type);
 	return lookup(lint, name, type);
 }
 
@@ -194,12 +196,10 @@ void al_lint_lookup_replay(al_lint *lint, size_t count)
 	lint->unit_lookups += count;
 }
 
-/* Through the zone memo or the source, counted; failures reported once per unit. */
-static const al_answer *lookup(al_lint *lint, const char *name, uint16_t type)
+/* Through the zone memo or the source; the answer kept until the unit ends. */
+static const al_answer *fetch(al_lint *lint, const char *name, uint16_t type)
 {
 	const al_answer *a = NULL;
-	lint->summary.lookups++;
-	lint->unit_lookups++;
 	uint64_t hash = 0;
 	size_t length = name != NULL ? strlen(name) : 0;
 	lookup_memo_slot *slot = NULL;
@@ -233,6 +233,30 @@ static const al_answer *lookup(al_lint *lint, const char *name, uint16_t type)
 				memo_keep(lint, slot, hash, name, length, type, a);
 		}
 	}
+	return a;
+}
+
+const al_answer *al_lint_lookup_probe(al_lint *lint, const char *name, uint16_t type)
+{
+	if (lint->zone == NULL)
+		return al_lint_lookup(lint, name, type);
+	return fetch(lint, name, type);
+}
+
+void al_lint_lookup_count(al_lint *lint, size_t count)
+{
+	if (lint->zone == NULL)
+		return; /* check mode: each probe was counted (once per unit) */
+	lint->summary.lookups += count;
+	lint->unit_lookups += count;
+}
+
+/* Through the zone memo or the source, counted; failures reported once per unit. */
+static const al_answer *lookup(al_lint *lint, const char *name, uint16_t type)
+{
+	lint->summary.lookups++;
+	lint->unit_lookups++;
+	const al_answer *a = fetch(lint, name, type);
 	if (a->rcode == AL_RCODE_PENDING) {
 		/* the pass will be thrown away: build no more findings in it */
 		lint->pending = true;

@@ -108,6 +108,16 @@ static const al_answer *lint_lookup_shared(void *ctx, const char *name, uint16_t
 	return al_lint_lookup_shared(ctx, name, type);
 }
 
+static const al_answer *lint_lookup_probe(void *ctx, const char *name, uint16_t type)
+{
+	return al_lint_lookup_probe(ctx, name, type);
+}
+
+static void lint_lookup_count(void *ctx, size_t n)
+{
+	al_lint_lookup_count(ctx, n);
+}
+
 al_status al_spf_lint_tree(al_lint *lint, const char *domain, const al_subject *subject,
 			   const al_spf_record *parsed, al_spf_tree *out)
 {
@@ -117,6 +127,11 @@ al_status al_spf_lint_tree(al_lint *lint, const char *domain, const al_subject *
 	 * same: the lint answers NOT-QUERIED and reports what was not checked */
 	ctx.dns.lookup = lint_lookup;
 	ctx.dns.lookup_shared = lint_lookup_shared;
+	ctx.dns.probe = lint_lookup_probe;
+	ctx.dns.count = lint_lookup_count;
+	/* zone mode: the store does not change while it is linted, and a name
+	 * outside it (not asked) leaves the subtree out of the cache */
+	ctx.dns.fixed = lint->zone != NULL;
 	ctx.dns.ctx = lint;
 	ctx.arena = al_lint_unit_arena(lint);
 	ctx.cache = s ? &s->cache : NULL;

@@ -344,16 +344,25 @@ static al_status live_lookup(void *impl, const char *name, uint16_t type, const 
 		}
 		e = NULL;
 	}
-	if (w != NULL && !mine) {
-		if (w->expired && (e == NULL || e->state != E_DONE)) {
-			*out = hand_out(l->expired_entry);
-			return AL_OK;
-		}
-		if (w->max_questions > 0 && w->pin_count >= w->max_questions) {
+	/* a question of the running pass, counted once per pass (entries asked
+	 * before in it carry its stamp) */
+	bool in_pass = w != NULL && w == l->pass_waiter;
+	bool counted = in_pass && e != NULL && e->pass_stamp == l->pass_serial;
+	if (w != NULL && !mine && w->expired && (e == NULL || e->state != E_DONE)) {
+		*out = hand_out(l->expired_entry);
+		return AL_OK;
+	}
+	/* the budget: a pass's distinct questions, where the result is cut the
+	 * same on every run; and what goes to the wire for the domain, its passes
+	 * thrown away and what was asked ahead included, at most twice that */
+	if (w != NULL && !counted && w->max_questions > 0 &&
+	    (in_pass ? w->pass_questions >= w->max_questions ||
+			       (!mine && w->pin_count >= AL_LIVE_WIRE_FACTOR * w->max_questions)
+		     : w->pin_count >= w->max_questions)) {
+		if (in_pass)
 			w->questions_exhausted = true;
-			*out = hand_out(l->budget_entry);
-			return AL_OK;
-		}
+		*out = hand_out(l->budget_entry);
+		return AL_OK;
 	}
 	if (e == NULL) {
 		e = al_livec_entry_new(l, name, type);
@@ -368,6 +377,10 @@ static al_status live_lookup(void *impl, const char *name, uint16_t type, const 
 		}
 	} else if (e->state == E_DONE && !mine) {
 		l->stats.cache_hits++;
+	}
+	if (in_pass && !counted) {
+		e->pass_stamp = l->pass_serial;
+		w->pass_questions++;
 	}
 	if (w != NULL) {
 		if (!mine) {
@@ -442,6 +455,16 @@ void al_live_set_prefetch(al_live *live, al_live_prefetch_fn fn, void *userdata)
 void al_live_set_waiter(al_live *live, al_live_waiter *waiter)
 {
 	live->waiter = waiter;
+	live->pass_waiter = NULL;
+}
+
+void al_live_begin_pass(al_live *live, al_live_waiter *waiter)
+{
+	live->waiter = waiter;
+	live->pass_waiter = waiter;
+	live->pass_serial++;
+	waiter->pass_questions = 0;
+	waiter->questions_exhausted = false;
 }
 
 void al_live_waiter_release(al_live *live, al_live_waiter *w)

@@ -29,6 +29,7 @@ typedef struct live_entry {
 	bool data_is_reply;      /* data is the al_dns_reply the RRs are in (kept, not copied) */
 	unsigned char prefetch_depth; /* asked ahead of time for another answer, how deep */
 	double expires;
+	uint64_t pass_stamp;     /* the pass that last asked it (al_live.pass_serial) */
 	size_t refs, pins;
 	al_live_waiter **waiters;
 	size_t waiter_count, waiter_capacity;
@@ -54,6 +55,8 @@ struct al_live {
 	size_t probation_bytes; /* the probation list's part */
 	size_t entries, bytes;
 	al_live_waiter *waiter;
+	al_live_waiter *pass_waiter; /* the waiter whose pass is running, or NULL */
+	uint64_t pass_serial;    /* counts the passes begun */
 	live_entry *budget_entry, *expired_entry;
 	al_live_stats stats;
 	al_live_prefetch_fn prefetch;

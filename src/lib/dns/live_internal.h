@@ -23,8 +23,10 @@ typedef struct al_live_waiter {
 	void *userdata;
 	struct live_entry **pins;        /* entries looked at, each once */
 	size_t pin_count, pin_capacity;
-	size_t max_questions;            /* budget of distinct questions (0: none) */
-	bool questions_exhausted;        /* the budget was hit */
+	size_t max_questions;            /* budget of distinct questions per pass (0: none);
+					    pins: at most AL_LIVE_WIRE_FACTOR times it */
+	size_t pass_questions;           /* distinct questions the current (or last) pass asked */
+	bool questions_exhausted;        /* the budget was hit in the current (or last) pass */
 	bool expired;                    /* the time budget was hit: no more waiting */
 } al_live_waiter;
 
@@ -45,6 +47,23 @@ void al_live_set_prefetch(al_live *live, al_live_prefetch_fn fn, void *userdata)
 
 /* Lookups from now on are made for @p waiter (NULL: lookups wait for their answer). */
 void al_live_set_waiter(al_live *live, al_live_waiter *waiter);
+/*
+ * A pass of @p waiter's domain begins: lookups from now on are made for it
+ * (as al_live_set_waiter) and counted as its pass's questions, each distinct
+ * question once. The question budget (max_questions) bounds those, so it is
+ * a property of the domain: the questions its pass asks, whatever else this
+ * run asked ahead for it, or had in the cache. Ended by al_live_set_waiter.
+ */
+void al_live_begin_pass(al_live *live, al_live_waiter *waiter);
+/*
+ * A domain's passes, those thrown away included, and the questions asked
+ * ahead for it put at most this many times its budget of questions on the
+ * wire (asked ahead: at most once its budget). A pass that meets an answer
+ * not in yet goes on with the rest of the tree, and past a budget those
+ * questions may not be among the ones its final pass keeps. Within this
+ * bound the budget cuts the result at the same question on every run.
+ */
+#define AL_LIVE_WIRE_FACTOR 2
 /* The domain is done: unpin its entries and stop waiting for it. */
 void al_live_waiter_release(al_live *live, al_live_waiter *waiter);
 /* Run the event loop once: up to @p timeout_ms for answers (-1: the next deadline). */

@@ -29,6 +29,16 @@ typedef struct al_spf_dns {
 	/* the lookup tree's questions inside an include or redirect target (a
 	 * subtree the run cache shares between domains); NULL: lookup */
 	al_spf_lookup_fn lookup_shared;
+	/* a lookup that is not counted, reported or waited for: how the run cache
+	 * asks again the questions of a subtree it reuses, so that the source
+	 * (and its question budget) sees them as a new analysis would; NULL:
+	 * lookup_shared, or lookup */
+	al_spf_lookup_fn probe;
+	/* counts @p n lookups of a subtree reused whole (NULL: not counted) */
+	void (*count)(void *ctx, size_t n);
+	/* the answers cannot change during the run (a zone being linted): a
+	 * reused subtree's questions are counted, not asked again */
+	bool fixed;
 } al_spf_dns;
 
 /** A lookup function over a source; answers are released by al_spf_source_dns_close. */
@@ -159,6 +169,7 @@ typedef struct al_spf_cache {
 	al_arena arena;
 	al_map map;  /* name -> const al_spf_node * */
 	size_t hits, misses;
+	uint64_t trees;     /* trees analysed with it (each one's serial) */
 	const char **added; /* names put in the map since the last al_spf_cache_end_pass */
 	size_t added_count, added_capacity;
 } al_spf_cache;

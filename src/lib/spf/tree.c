@@ -14,7 +14,14 @@
  * A run cache keeps the nodes of names reached through include or redirect
  * whose subtree is complete (every lookup answered), free of loops and
  * independent of the domain that led there, so a provider's record is
- * analysed once per run however many domains include it.
+ * analysed once per run however many domains include it. A tree comes out the
+ * same with or without it: a subtree is reused only where its analysis would
+ * meet none of the bounds (depth, records, lookups) at this place of this
+ * tree, its questions are asked again (answered from the source's cache; one
+ * not answered, and the subtree is analysed anew) and counted, and its
+ * records join the tree's memo as if analysed here. So a domain's lookups,
+ * the questions its source sees and where a budget stops it do not depend on
+ * which domain of the run reached the subtree first.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -32,8 +39,21 @@
 /* DNS questions per tree: a record of thousands of a: terms is analysed in part */
 #define MAX_TREE_LOOKUPS 1000
 
+/* A question a node's terms asked (not its own TXT), in the order asked. */
+typedef struct tquestion {
+	const char *name;
+	uint16_t type;
+	size_t term; /* index in pub.terms */
+	struct tquestion *next; /* while the node is analysed */
+} tquestion;
+
 typedef struct tnode {
 	al_spf_node pub;
+	unsigned height;  /* levels of include and redirect below it */
+	uint64_t in_tree; /* cached: the serial of the tree that reused it last (as if in its memo) */
+	tquestion *questions; /* cached: an array; else a list */
+	tquestion *last_question;
+	size_t question_count;
 	bool complete;    /* every lookup below was answered */
 	bool has_loop;    /* a loop below: the subtree depends on the path */
 	bool uses_origin; /* %{o} was expanded below: the subtree depends on the root */
@@ -52,6 +72,12 @@ typedef struct build {
 	size_t nodes;
 	size_t lookups;
 	size_t not_followed;
+	tnode *asking;      /* the node whose term is being analysed, and the term */
+	size_t asking_term;
+	uint64_t serial;     /* this tree's, from the run cache's count */
+	size_t memo_fresh;  /* named nodes in the memo that the cache does not hold */
+	tnode **replayed;   /* cached nodes this tree reused (their in_tree is its serial) */
+	size_t replayed_count, replayed_capacity;
 } build;
 
 const char *al_spf_node_status_name(al_spf_node_status status)
@@ -160,7 +186,7 @@ static const al_answer bound_answer = {
 };
 
 /* One question, within the tree's budget. */
-static const al_answer *tree_lookup(build *b, const char *name, uint16_t type)
+static const al_answer *tree_ask(build *b, const char *name, uint16_t type)
 {
 	if (b->lookups >= MAX_TREE_LOOKUPS)
 		return &bound_answer;
@@ -168,6 +194,33 @@ static const al_answer *tree_lookup(build *b, const char *name, uint16_t type)
 	if (b->shared > 0 && b->ctx->dns.lookup_shared != NULL)
 		return b->ctx->dns.lookup_shared(b->ctx->dns.ctx, name, type);
 	return b->ctx->dns.lookup(b->ctx->dns.ctx, name, type);
+}
+
+/* One question of a term, kept with the node for a reuse of the run cache. */
+static const al_answer *tree_lookup(build *b, const char *name, uint16_t type)
+{
+	tnode *n = b->asking;
+	/* only nodes below the root go to the cache; the names live in the arena */
+	if (n != NULL && b->shared > 0 && b->ctx->cache != NULL) {
+		tquestion *q = al_arena_alloc(b->arena, sizeof(*q));
+		if (q != NULL) {
+			q->name = name;
+			q->type = type;
+			q->term = b->asking_term;
+			q->next = NULL;
+		}
+		if (q == NULL) {
+			n->complete = false; /* not kept in the cache: its questions are not all known */
+		} else {
+			if (n->last_question != NULL)
+				n->last_question->next = q;
+			else
+				n->questions = q;
+			n->last_question = q;
+			n->question_count++;
+		}
+	}
+	return tree_ask(b, name, type);
 }
 
 /* ---- terms ------------------------------------------------------------------------ */
@@ -371,6 +424,8 @@ static void analyse_terms(build *b, tnode *n, const al_spf_record *rec)
 		if (!tt->evaluated)
 			continue;
 		tt->cost = al_spf_term_queries_dns(t->type) ? 1 : 0;
+		b->asking = n;
+		b->asking_term = i;
 		switch (t->type) {
 		case AL_SPF_TERM_A:
 			term_a(b, n, rec, t, tt);
@@ -392,6 +447,7 @@ static void analyse_terms(build *b, tnode *n, const al_spf_record *rec)
 		default:
 			break;
 		}
+		b->asking = NULL;
 	}
 }
 
@@ -410,6 +466,8 @@ static void aggregate(tnode *n)
 		if (!tt->evaluated || tt->child == NULL)
 			continue;
 		const tnode *c = (const tnode *)tt->child;
+		if (c->height + 1 > n->height)
+			n->height = c->height + 1;
 		p->cost += c->pub.cost;
 		p->void_lookups += c->pub.void_lookups;
 		p->unknown += c->pub.unknown;
@@ -475,6 +533,21 @@ static tnode *promote(build *b, const tnode *n)
 	al_spf_node *p = &c->pub;
 	if (!copy_str(a, &p->domain) || !copy_str(a, &p->detail) || !copy_str(a, &p->sender))
 		return NULL;
+	if (n->question_count > 0) {
+		tquestion *qs = al_arena_calloc(a, n->question_count, sizeof(*qs));
+		if (qs == NULL)
+			return NULL;
+		size_t k = 0;
+		for (const tquestion *q = n->questions; q != NULL && k < n->question_count; q = q->next, k++) {
+			qs[k] = *q;
+			qs[k].next = NULL;
+			if (!copy_str(a, &qs[k].name))
+				return NULL;
+		}
+		c->questions = qs;
+		c->question_count = k;
+	}
+	c->last_question = NULL;
 	if (n->pub.text != NULL) {
 		char *text = al_arena_memdup(a, n->pub.text, n->pub.length + 1);
 		al_spf_record *rec = NULL;
@@ -502,6 +575,92 @@ static tnode *promote(build *b, const tnode *n)
 		p->terms = terms;
 	}
 	return c;
+}
+
+/* ---- reusing the run cache ------------------------------------------------------------------------ */
+
+/* Ask a question of a reused subtree again: true when it is answered (as it
+ * was when the subtree was analysed), within the tree's bound of lookups. */
+static bool reask(build *b, const char *name, uint16_t type)
+{
+	if (b->lookups >= MAX_TREE_LOOKUPS)
+		return false;
+	b->lookups++;
+	const al_spf_dns *d = &b->ctx->dns;
+	if (d->fixed)
+		return true;
+	al_spf_lookup_fn fn = d->probe ? d->probe : d->lookup_shared ? d->lookup_shared : d->lookup;
+	const al_answer *a = fn(d->ctx, name, type);
+	return a != NULL && !al_spf_answer_unusable(a);
+}
+
+/* What analysing the cached node @p n here would do: each record not yet in
+ * this tree counted and taken as if into its memo (in_tree), its TXT and its
+ * terms' questions asked again, in the order of an analysis. False where that
+ * analysis would come out otherwise (a bound met, a record of the tree
+ * analysed otherwise, an answer that is not in). */
+static bool reuse_node(build *b, tnode *n)
+{
+	if (n->in_tree == b->serial)
+		return true; /* reached before in this tree: a memo hit */
+	if (b->memo_fresh > 0) {
+		/* the memo holds records the cache does not (cut by a bound here, or
+		 * not answered): one of them may be this name */
+		tnode *m = al_map_get(&b->memo, n->pub.domain);
+		if (m != NULL)
+			return m == n;
+	}
+	if (b->nodes >= MAX_TREE_NODES)
+		return false;
+	b->nodes++;
+	if (!AL_GROW_ONE(b->replayed, b->replayed_count, b->replayed_capacity))
+		return false;
+	b->replayed[b->replayed_count++] = n;
+	n->in_tree = b->serial;
+	if (!reask(b, n->pub.domain, AL_TYPE_TXT))
+		return false;
+	size_t q = 0;
+	for (size_t i = 0; i < n->pub.term_count; i++) {
+		for (; q < n->question_count && n->questions[q].term == i; q++)
+			if (!reask(b, n->questions[q].name, n->questions[q].type))
+				return false;
+		const al_spf_tree_term *tt = &n->pub.terms[i];
+		if (!tt->evaluated || tt->child == NULL)
+			continue;
+		tnode *c = (tnode *)tt->child;
+		if (c->pub.domain == NULL) {
+			if (c->pub.unknown > 0)
+				b->not_followed++; /* a target with macros, not followed */
+			continue;
+		}
+		if (!reuse_node(b, c))
+			return false;
+	}
+	return q == n->question_count;
+}
+
+static bool reuse(build *b, tnode *known)
+{
+	if (known->in_tree == b->serial)
+		return true; /* reused before in this tree: a memo hit */
+	/* the deepest record below it must be within the depth bound here too */
+	if (b->depth + known->height > MAX_TREE_DEPTH)
+		return false;
+	size_t nodes = b->nodes, lookups = b->lookups, not_followed = b->not_followed;
+	size_t replayed = b->replayed_count;
+	if (reuse_node(b, known)) {
+		if (b->ctx->dns.count != NULL)
+			b->ctx->dns.count(b->ctx->dns.ctx, b->lookups - lookups);
+		return true;
+	}
+	/* analysed anew: as if never reused */
+	for (size_t i = replayed; i < b->replayed_count; i++)
+		b->replayed[i]->in_tree = 0;
+	b->replayed_count = replayed;
+	b->nodes = nodes;
+	b->lookups = lookups;
+	b->not_followed = not_followed;
+	return false;
 }
 
 /* ---- names ------------------------------------------------------------------------------------ */
@@ -542,7 +701,7 @@ static tnode *analyse_name(build *b, const char *name, bool root)
 		return known;
 	if (!root && b->ctx->cache != NULL) {
 		known = al_map_get(&b->ctx->cache->map, name);
-		if (known != NULL) {
+		if (known != NULL && reuse(b, known)) {
 			b->ctx->cache->hits++;
 			return known;
 		}
@@ -555,7 +714,7 @@ static tnode *analyse_name(build *b, const char *name, bool root)
 	b->nodes++;
 	if (b->ctx->dns.lookup == NULL)
 		return unknown_node(b, name, AL_SPF_NODE_NOT_FOLLOWED, "not looked up: no DNS source");
-	const al_answer *a = tree_lookup(b, name, AL_TYPE_TXT);
+	const al_answer *a = tree_ask(b, name, AL_TYPE_TXT); /* the node's own question, not a term's */
 	tnode *n;
 	const al_spf_snapshot_entry *known_cost =
 		a->rcode == AL_RCODE_NOT_QUERIED && !root ? al_spf_snapshot_find(b->ctx->snapshot, name) : NULL;
@@ -597,7 +756,8 @@ static tnode *analyse_name(build *b, const char *name, bool root)
 	if (n == NULL)
 		return NULL;
 	if (!n->has_loop) {
-		if (!root && n->complete && !n->uses_origin && b->ctx->cache != NULL) {
+		/* a name the cache holds keeps its node (others reused point to it) */
+		if (!root && n->complete && !n->uses_origin && b->ctx->cache != NULL && known == NULL) {
 			al_spf_cache *cache = b->ctx->cache;
 			tnode *c = promote(b, n);
 			/* a name the pass cannot take back is not cached */
@@ -607,7 +767,8 @@ static tnode *analyse_name(build *b, const char *name, bool root)
 				n = c;
 			}
 		}
-		al_map_put(&b->memo, n->pub.domain, n);
+		if (al_map_put(&b->memo, n->pub.domain, n) && !n->cached && !root)
+			b->memo_fresh++;
 	}
 	return n;
 }
@@ -670,6 +831,7 @@ al_status al_spf_tree_analyse(const al_spf_tree_ctx *ctx, const char *domain, co
 	b.ctx = ctx;
 	b.arena = ctx->arena;
 	b.root = domain;
+	b.serial = ctx->cache != NULL ? ++ctx->cache->trees : 0;
 	al_map_init(&b.memo, true);
 	tnode *root;
 	if (text != NULL) {
@@ -679,6 +841,10 @@ al_status al_spf_tree_analyse(const al_spf_tree_ctx *ctx, const char *domain, co
 		root = analyse_name(&b, domain, true);
 	}
 	al_map_free(&b.memo);
+	/* the nodes it reused are no longer in a tree being built */
+	for (size_t i = 0; i < b.replayed_count; i++)
+		b.replayed[i]->in_tree = 0;
+	free(b.replayed);
 	if (root == NULL)
 		return AL_ENOMEM;
 	out->root = &root->pub;
