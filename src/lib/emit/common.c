@@ -429,13 +429,7 @@ static void jsonl_uint(al_strbuf *out, unsigned long long value, bool zero_is_nu
 		AL_STRBUF_LIT(out, "null");
 		return;
 	}
-	char digits[24];
-	size_t at = sizeof(digits);
-	do {
-		digits[--at] = (char)('0' + value % 10);
-		value /= 10;
-	} while (value > 0);
-	al_strbuf_append(out, digits + at, sizeof(digits) - at);
+	al_json_put_decimal(out, false, value);
 }
 
 void al_emit_jsonl_finding(al_strbuf *out, const al_diag *d, al_emit_memo *fixes, al_emit_memo *files)

@@ -160,7 +160,7 @@ void al_json_string_or_null(al_json *json, const char *text)
 
 /* The decimal digits of @p value, with a '-' first when @p negative (no printf:
  * numbers are most of what the report writers write). */
-static void put_decimal(al_strbuf *out, bool negative, unsigned long long value)
+void al_json_put_decimal(al_strbuf *out, bool negative, unsigned long long value)
 {
 	char digits[24];
 	size_t at = sizeof(digits);
@@ -177,13 +177,13 @@ void al_json_int(al_json *json, long long value)
 {
 	before_item(json);
 	/* the magnitude in unsigned arithmetic: -LLONG_MIN does not fit a long long */
-	put_decimal(json->out, value < 0, value < 0 ? 0ULL - (unsigned long long)value : (unsigned long long)value);
+	al_json_put_decimal(json->out, value < 0, value < 0 ? 0ULL - (unsigned long long)value : (unsigned long long)value);
 }
 
 void al_json_uint(al_json *json, unsigned long long value)
 {
 	before_item(json);
-	put_decimal(json->out, false, value);
+	al_json_put_decimal(json->out, false, value);
 }
 
 void al_json_double(al_json *json, double value)

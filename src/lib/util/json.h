@@ -34,6 +34,8 @@ void al_json_string(al_json *json, const char *text);
 void al_json_string_n(al_json *json, const char *text, size_t length);
 void al_json_int(al_json *json, long long value);
 void al_json_uint(al_json *json, unsigned long long value);
+/* The digits of a number (a '-' first when @p negative) appended to @p out as JSON writes them. */
+void al_json_put_decimal(al_strbuf *out, bool negative, unsigned long long value);
 void al_json_double(al_json *json, double value);
 void al_json_bool(al_json *json, bool value);
 void al_json_null(al_json *json);
