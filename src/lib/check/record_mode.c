@@ -68,7 +68,7 @@ static bool unpaste(al_lint *lint, al_kind kind, const char *owner, const char *
 			break;
 		}
 	}
-	if (kind != AL_KIND_DKIM || n < 11 || memmem(t, n, "-----BEGIN ", 11) == NULL)
+	if (kind != AL_KIND_DKIM || t == NULL || n < 11 || memmem(t, n, "-----BEGIN ", 11) == NULL)
 		return true;
 	if (memmem(t, n, "PRIVATE KEY-----", 16) != NULL) {
 		al_finding *f = paste_finding(lint, AL_RULE_DKIM035, owner, label);
