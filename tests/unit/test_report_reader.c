@@ -16,6 +16,7 @@ typedef struct seen {
 	size_t reports, records, ends, problems, fatal;
 	uint64_t messages;
 	char last_problem[1024];
+	char all_problems[4096]; /* every problem's message, one a line */
 	al_status last_status;
 	char first_ip[64], org[128], member[256];
 	size_t first_line;
@@ -63,6 +64,8 @@ static void on_problem(void *ctx, const al_report_problem *p)
 	s->fatal += p->fatal;
 	s->last_status = p->status;
 	snprintf(s->last_problem, sizeof(s->last_problem), "%s", p->message);
+	size_t used = strlen(s->all_problems);
+	snprintf(s->all_problems + used, sizeof(s->all_problems) - used, "%s\n", p->message);
 }
 
 static al_status read_path(const char *name, const al_report_limits *limits, seen *s)
@@ -432,6 +435,45 @@ static void test_broken_and_not_reports(void **state)
 	assert_int_equal(s.fatal, 1);
 }
 
+/* After the XML's first fatal error the report stops; the rest is still read for what it
+ * says of its bytes and its container, and both are said. */
+static void test_rest_after_fatal_error(void **state)
+{
+	(void)state;
+	seen s;
+	size_t pad = 200000, n, gz_len;
+	char *doc = malloc(pad + 64);
+	assert_non_null(doc);
+	strcpy(doc, "<feedback>\n<report_metadata>\n<1bad/>\n");
+	n = strlen(doc);
+	/* a stray '<' a line, each an error of its own to the parser */
+	for (; n + 2 < pad; n += 2)
+		memcpy(doc + n, "<\n", 2);
+	memcpy(doc + n, "\xff\xff\xff", 3); /* not UTF-8, at the very end */
+	n += 3;
+
+	assert_int_equal(read_memory(doc, n, NULL, &s), AL_ESYNTAX);
+	assert_int_equal(s.reports, 0);
+	assert_non_null(strstr(s.all_problems, "3 bytes that are not UTF-8"));
+	assert_non_null(strstr(s.all_problems, "StartTag: invalid element name: the report stops there"));
+	assert_int_equal(s.problems, 2);
+
+	/* gzip-compressed and cut short: the gzip's end is missing, past the XML's error */
+	unsigned char *gz = gzip_bytes(doc, n, 9, &gz_len);
+	assert_true(gz_len > 64);
+	read_memory(gz, gz_len - 16, NULL, &s);
+	assert_non_null(strstr(s.all_problems, "the gzip data is truncated"));
+	assert_non_null(strstr(s.all_problems, "StartTag: invalid element name: the report stops there"));
+	assert_int_equal(s.reports, 0);
+	free(gz);
+
+	/* a declaration in the rest is refused as where the parser reads it */
+	memcpy(doc + n - 3, "<!DOCTYPE x [<!ENTITY a \"b\">]>", 31);
+	assert_int_equal(read_memory(doc, n - 3 + 31, NULL, &s), AL_EUNSUPPORTED);
+	assert_non_null(strstr(s.all_problems, "declaration: refused"));
+	free(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -446,6 +488,7 @@ int main(void)
 		cmocka_unit_test(test_utf16_compressed),
 		cmocka_unit_test(test_record_cap_and_depth),
 		cmocka_unit_test(test_broken_and_not_reports),
+		cmocka_unit_test(test_rest_after_fatal_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -40,7 +40,7 @@ struct al_rr_guard {
 	size_t tail_len;
 	char out_tail[32];            /* the last bytes given out, for </feedback> across reads */
 	size_t out_tail_len;
-	bool started, eof, closed, failed, fix_utf8, ended;
+	bool started, eof, closed, failed, fix_utf8, ended, held;
 	size_t replaced, after;       /* bytes replaced; bytes after </feedback> not given out */
 	/* the buffers last: not cleared (a guard per report, 256 KB each) */
 	unsigned char raw[CHUNK + 8];  /* a stream's bytes: the carried ones, then the new */
@@ -419,7 +419,7 @@ static bool fill(al_rr_guard *g)
 int al_rr_guard_read(void *guard, char *buffer, int len)
 {
 	al_rr_guard *g = guard;
-	if (len <= 0)
+	if (len <= 0 || g->held)
 		return 0;
 	if (g->view_at == g->view_len && !fill(g))
 		return g->failed ? -1 : 0;
@@ -429,6 +429,20 @@ int al_rr_guard_read(void *guard, char *buffer, int len)
 	memcpy(buffer, g->view + g->view_at, n);
 	g->view_at += n;
 	return (int)n;
+}
+
+void al_rr_guard_hold(al_rr_guard *g)
+{
+	g->held = true;
+}
+
+void al_rr_guard_drain(al_rr_guard *g)
+{
+	/* each turn reads one input (at most CHUNK bytes) or ends: the stream's own bound
+	 * on its bytes ends it long before the count does */
+	g->view_at = g->view_len;
+	for (unsigned turns = 0; turns < 100000000 && fill(g); turns++)
+		g->view_at = g->view_len;
 }
 
 /* Released guards kept for the next report (a guard is 256 KB: allocating,

@@ -75,6 +75,14 @@ int al_rr_guard_read(void *guard, char *buffer, int len);
 size_t al_rr_guard_replaced(const al_rr_guard *guard); /* bytes read as U+FFFD */
 size_t al_rr_guard_after(const al_rr_guard *guard);    /* bytes after </feedback>, not blank */
 bool al_rr_guard_failed(const al_rr_guard *guard);
+/* The parser is given no more bytes (after its first fatal error): its reads
+ * return the end of the input. */
+void al_rr_guard_hold(al_rr_guard *guard);
+/* The input the parser was not given (held, or left when it stopped by itself),
+ * read through the guard as the parser would have read it: its declarations,
+ * bytes replaced, bytes after </feedback> and the stream's own failures (a
+ * truncated gzip) are found as if parsed. */
+void al_rr_guard_drain(al_rr_guard *guard);
 void al_rr_guard_free(al_rr_guard *guard);
 
 /* A zip archive: every entry through al_rr_read_entry (reader_zip.c). */

@@ -34,6 +34,7 @@ typedef struct state {
 	al_rr *r;
 	al_report_origin origin;
 	xmlParserCtxtPtr ctxt;
+	al_rr_guard *guard;      /* the parser's input */
 	int xml_depth;           /* elements open, the document element is 1 */
 	bool aborted;            /* a bound was passed: the parse was stopped */
 	al_arena arena;          /* the report's strings */
@@ -66,6 +67,13 @@ typedef struct state {
 static void xml_error(void *arg, xmlErrorPtr e)
 {
 	state *s = arg;
+	/* the report stops at a fatal error, and only the first error is said: the parser
+	 * is given no more input. libxml2 would go on raising an error for every stray '<'
+	 * of the rest, each formatted and copied, and handing over text nothing keeps; the
+	 * rest is read by the guard after the parse (al_rr_guard_drain), for what it says
+	 * of the bytes and the container. */
+	if (e != NULL && e->level == XML_ERR_FATAL && s->guard != NULL)
+		al_rr_guard_hold(s->guard);
 	if (e == NULL || s->parse_error[0] != '\0' || e->level < XML_ERR_ERROR)
 		return;
 	snprintf(s->parse_error, sizeof(s->parse_error), "%s", e->message != NULL ? e->message : "XML error");
@@ -576,6 +584,7 @@ void al_rr_read_xml(al_rr *r, const al_report_origin *origin, al_rr_stream *in)
 	}
 	s->r = r;
 	s->origin = *origin;
+	s->guard = g;
 	al_arena_init(&s->arena);
 	al_arena_init(&s->rec_arena);
 	al_strbuf_init(&s->text);
@@ -602,6 +611,12 @@ void al_rr_read_xml(al_rr *r, const al_report_origin *origin, al_rr_stream *in)
 	}
 	xmlCtxtUseOptions(s->ctxt, XML_PARSE_NONET | XML_PARSE_NOWARNING);
 	int rc = xmlParseDocument(s->ctxt);
+	/* a stream that failed under the parser ended the XML there: the parser's error then
+	 * is only that the input stopped, and is not said; one that fails in the rest comes
+	 * after the parser's own error, which is */
+	bool failed_in_parse = al_rr_guard_failed(g);
+	if (!s->aborted && !r->stopped)
+		al_rr_guard_drain(g);
 	if (rc != 0 && !s->aborted && !r->stopped && s->parse_error[0] == '\0')
 		snprintf(s->parse_error, sizeof(s->parse_error), "the XML does not parse (error %d)", s->ctxt->errNo);
 	bool ok = !s->aborted;
@@ -616,7 +631,7 @@ void al_rr_read_xml(al_rr *r, const al_report_origin *origin, al_rr_stream *in)
 	}
 	if (al_rr_guard_after(g) > 0)
 		al_rr_problem(r, origin, AL_ESYNTAX, false, "%zu bytes after </feedback> were ignored", al_rr_guard_after(g));
-	if (!ok || r->stopped || al_rr_guard_failed(g))
+	if (!ok || r->stopped || failed_in_parse)
 		goto out;
 	if (s->parse_error[0] != '\0') {
 		al_report_origin at = *origin;
