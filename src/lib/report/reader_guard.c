@@ -438,11 +438,10 @@ void al_rr_guard_hold(al_rr_guard *g)
 
 void al_rr_guard_drain(al_rr_guard *g)
 {
-	/* each turn reads one input (at most CHUNK bytes) or ends: the stream's own bound
-	 * on its bytes ends it long before the count does */
-	g->view_at = g->view_len;
+	/* each turn reads one input (at most CHUNK bytes) or ends; fill drops what the view
+	 * still held. The stream's own bound on its bytes ends it long before the count does */
 	for (unsigned turns = 0; turns < 100000000 && fill(g); turns++)
-		g->view_at = g->view_len;
+		continue;
 }
 
 /* Released guards kept for the next report (a guard is 256 KB: allocating,
